@@ -1,0 +1,125 @@
+"""Opening the database: where it lives, the SQLite pragmas, and schema migrations.
+
+SQLite in the user's data folder by default; ``--db PATH`` or ``CARECENTER_DB`` picks
+another file, and a ``postgresql+psycopg://`` URL a township server. The schema is
+created and upgraded only by the Alembic migrations in ``carecenter/migrations``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from carecenter.errors import DatabaseError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+ENV_VAR = "CARECENTER_DB"
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("carecenter", appauthor=False)) / "carecenter.db"
+
+
+def resolve(db: str | os.PathLike[str] | None = None) -> str:
+    """The database to open: the argument, else $CARECENTER_DB, else the data folder."""
+    chosen = str(db) if db else os.environ.get(ENV_VAR) or str(default_path())
+    return chosen
+
+
+def url_for(db: str) -> str:
+    if "://" in db:
+        return db
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # A power cut must not lose the last save the clerk was told had succeeded.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(db: str) -> Engine:
+    url = url_for(db)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to this program's version; refuse a newer database."""
+    current = current_revision(engine)
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            "这个数据库文件是更新版本的程序建立的(版本 "
+            f"{current}),本程序无法打开。请先把程序升级到最新版本。"
+        )
+    if current == script.get_current_head():
+        return
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    """An open database: the engine and a session factory, schema up to date."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, migrate: bool = True) -> None:
+        self.location = resolve(db)
+        self.engine = make_engine(self.location)
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            if migrate:
+                upgrade(self.engine)
+        except SADatabaseError as e:
+            self.engine.dispose()
+            raise DatabaseError(
+                f"无法打开数据库文件 {self.location}:它可能已损坏或不是本程序的数据文件。"
+                f"({e.orig})"
+            ) from e
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,131 @@
+"""National ID numbers (居民身份证号码, GB 11643-1999): normalise, check, decode.
+
+One place decides whether a number can exist. Only the province part of the address
+code is checked: codes of abolished counties stay valid in old numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from carecenter.errors import FieldError
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+
+PROVINCES: dict[str, str] = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
+    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省",
+    "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+    "46": "海南省",
+    "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
+    "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区",
+    "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}
+
+# Nobody born before this is alive to be registered; later but over 110 is only a warning.
+EARLIEST_BIRTH = date(1900, 1, 1)
+WARN_AGE = 110
+
+_FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＸｘＥｅ＋．"}
+_EXCEL_FLOAT = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class IdInfo:
+    """What a valid ID number says about its holder."""
+
+    number: str
+    birth_date: date
+    sex: str  # "male" | "female"
+    province: str
+    upgraded_from: str | None = None
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.birth_date, day)
+
+    @property
+    def sex_label(self) -> str:
+        return "男" if self.sex == "male" else "女"
+
+
+def age_on(birth: date, day: date) -> int:
+    """Completed years of age on ``day`` (a birthday counts on the day itself)."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def normalise(raw: object) -> str:
+    """Full-width digits, spaces and a lower-case x are typing noise, not errors."""
+    text = "" if raw is None else str(raw)
+    text = text.translate(_FULL_WIDTH)
+    text = re.sub(r"[\s\u3000'’‘\"-]", "", text)
+    return text.upper()
+
+
+def check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def upgrade15(number15: str) -> str:
+    """A 15-digit number (before 1999) becomes 18: '19' before the year, check added."""
+    body = number15[:6] + "19" + number15[6:]
+    return body + check_char(body)
+
+
+def parse(raw: object, today: date | None = None, field: str = "id_number") -> IdInfo:
+    """Return what the number says, or raise FieldError with the reason in Chinese."""
+    today = today or date.today()
+    text = normalise(raw)
+    if not text:
+        raise FieldError(field, "身份证号为空")
+    if _EXCEL_FLOAT.match(text) or (text.endswith(".0") and text[:-2].isdigit()):
+        raise FieldError(
+            field,
+            f"身份证号“{raw}”被 Excel 存成了数字,后几位已丢失;"
+            "请把该列设为“文本”格式后重新录入",
+        )
+    upgraded_from = None
+    if len(text) == 15:
+        if not text.isdigit():
+            raise FieldError(field, "15 位身份证号只能由数字组成")
+        upgraded_from = text
+        text = upgrade15(text)
+    if len(text) != 18:
+        raise FieldError(field, f"身份证号应为 18 位(或旧的 15 位),现在是 {len(text)} 位")
+    if not (text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")):
+        raise FieldError(field, "身份证号前 17 位必须是数字,最后一位是数字或 X")
+    province = text[:2]
+    if province not in PROVINCES:
+        raise FieldError(field, f"身份证号开头“{province}”不是任何省份的代码")
+    try:
+        birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise FieldError(
+            field, f"身份证号中的出生日期“{text[6:14]}”不存在"
+        ) from None
+    if birth > today:
+        raise FieldError(field, f"身份证号中的出生日期 {birth:%Y-%m-%d} 在今天之后")
+    if birth < EARLIEST_BIRTH:
+        raise FieldError(field, f"身份证号中的出生日期 {birth:%Y-%m-%d} 不可能")
+    if upgraded_from is None and check_char(text[:17]) != text[17]:
+        raise FieldError(field, "身份证号校验位不对,可能有一位数字抄错了,请逐位核对")
+    sex = "male" if int(text[16]) % 2 == 1 else "female"
+    return IdInfo(text, birth, sex, PROVINCES[province], upgraded_from)
+
+
+def warnings_for(info: IdInfo, today: date | None = None) -> list[str]:
+    """Things that may be right but deserve a second look."""
+    today = today or date.today()
+    age = info.age_on(today)
+    if age > WARN_AGE:
+        return [f"按身份证号计算年龄为 {age} 岁,请核对出生日期"]
+    return []

@@ -1,0 +1,39 @@
+"""Kinds of person cared for. The elderly come first; children, women and the extremely
+poor are added as further kinds, each with its own fields and rules, as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from carecenter import leftbehind
+from carecenter.fields import PERSON_FIELDS, Field
+
+
+@dataclass(frozen=True)
+class PersonKind:
+    code: str
+    label: str  # as the clerk reads it in a list: 留守老年人
+    field_names: tuple[str, ...]
+    assess: Callable[[leftbehind.PersonFacts, date], leftbehind.Verdict]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in PERSON_FIELDS if f.name in self.field_names)
+
+
+ELDER = PersonKind(
+    code="elder",
+    label="农村留守老年人",
+    field_names=tuple(f.name for f in PERSON_FIELDS),
+    assess=leftbehind.assess,
+)
+
+KINDS: dict[str, PersonKind] = {k.code: k for k in (ELDER,)}
+DEFAULT_KIND = ELDER
+
+
+def kind(code: str) -> PersonKind:
+    return KINDS[code]

@@ -1,0 +1,159 @@
+"""The register as a list: which people match a search and filters, in which order,
+and the few values each row of the table shows.
+
+Searching, filtering and sorting happen in SQL and return row ids only; a view fetches
+the values of the rows it shows, a page at a time (STYLE.md, point 5).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+
+from carecenter.db import Database
+from carecenter.fields import PERSON, normalise_phone
+from carecenter.idnumber import age_on
+from carecenter.models import STATUS_LABELS, person, village_group
+
+ALL = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the register table."""
+
+    key: str
+    label: str
+    sort: Callable[[], Any] | None  # SQL expression to order by, or None: not sortable
+    width: int = 80
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    text: str = ""
+    group_id: int | None = ALL  # 0: people with no group
+    status: str | None = "active"
+    kind: str | None = ALL
+    sort_key: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    name: str
+    sex: str
+    age: int | None
+    group: str
+    colour: str
+    helper: str
+    phone: str
+    id_number: str
+    status: str
+    incomplete: bool
+
+    def value(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+# Risk colour and helper are shown empty until the assessment and pairing issues fill them.
+COLUMNS: tuple[Column, ...] = (
+    Column("name", PERSON["name"].label, lambda: person.c.name_pinyin, 90),
+    Column("sex", PERSON["sex"].label, lambda: person.c.sex, 44),
+    Column("age", "年龄", lambda: person.c.birth_date, 44),
+    Column("group", PERSON["group_id"].label, lambda: village_group.c.position, 90),
+    Column("colour", "风险等级", None, 70),
+    Column("helper", "帮扶人", None, 80),
+    Column("phone", PERSON["phone"].label, lambda: person.c.phone, 110),
+    Column("id_number", PERSON["id_number"].label, lambda: person.c.id_number, 170),
+    Column("status", "状态", lambda: person.c.status, 60),
+)
+COLUMN_KEYS = [c.key for c in COLUMNS]
+
+_LIKE_ESCAPE = str.maketrans({"%": "\\%", "_": "\\_", "\\": "\\\\"})
+
+
+def normalise_search(text: str) -> str:
+    text = text.translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＸｘＡ"})
+    if re.fullmatch(r"[\d\s\-+()]+", text):
+        return normalise_phone(text).lower()
+    return re.sub(r"\s+", "", text).lower()
+
+
+class Listing:
+    """Ids and rows of the register, for the table and for batch work."""
+
+    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+        self.database = database
+        self.today = today
+
+    def _where(self, query: RegisterQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.status:
+            conditions.append(person.c.status == query.status)
+        if query.kind:
+            conditions.append(person.c.kind == query.kind)
+        if query.group_id == 0:
+            conditions.append(person.c.group_id.is_(None))
+        elif query.group_id is not None:
+            conditions.append(person.c.group_id == query.group_id)
+        text = normalise_search(query.text)
+        if text:
+            pattern = "%" + text.translate(_LIKE_ESCAPE) + "%"
+            conditions.append(person.c.search_key.like(pattern, escape="\\"))
+        return conditions
+
+    def _ordered(self, base: Select[Any], query: RegisterQuery) -> Select[Any]:
+        column = next((c for c in COLUMNS if c.key == query.sort_key and c.sort), COLUMNS[0])
+        assert column.sort is not None
+        expression = column.sort()
+        # Age ascending means birth date descending.
+        descending = query.descending != (column.key == "age")
+        if column.key == "group":
+            base = base.outerjoin(village_group, village_group.c.id == person.c.group_id)
+        ordered = expression.desc() if descending else expression.asc()
+        return base.order_by(ordered, person.c.name_pinyin, person.c.id)
+
+    def ids(self, query: RegisterQuery) -> list[int]:
+        statement = self._ordered(select(person.c.id).where(*self._where(query)), query)
+        with self.database.engine.connect() as connection:
+            return [r[0] for r in connection.execute(statement)]
+
+    def rows(self, ids: Sequence[int]) -> dict[int, Row]:
+        """The table values of these people, by id (order is the caller's)."""
+        today = self.today()
+        result: dict[int, Row] = {}
+        sex = PERSON["sex"]
+        with self.database.engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                statement = (
+                    select(person.c.id, person.c.name, person.c.sex, person.c.birth_date,
+                           village_group.c.name.label("group"), person.c.phone,
+                           person.c.id_number, person.c.status)
+                    .outerjoin(village_group, village_group.c.id == person.c.group_id)
+                    .where(person.c.id.in_(chunk))
+                )
+                for r in connection.execute(statement):
+                    result[r.id] = Row(
+                        id=r.id,
+                        name=r.name or "",
+                        sex=sex.choice_label(r.sex),
+                        age=age_on(r.birth_date, today) if r.birth_date else None,
+                        group=r.group or "",
+                        colour="",
+                        helper="",
+                        phone=r.phone or "",
+                        id_number=r.id_number or "待补充身份证号",
+                        status=STATUS_LABELS.get(r.status, r.status),
+                        incomplete=r.id_number is None,
+                    )
+        return result
+
+    def count(self, query: RegisterQuery) -> int:
+        return len(self.ids(query))

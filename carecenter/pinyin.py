@@ -1,0 +1,58 @@
+"""Pinyin for finding people by typing: full pinyin and initials ("zgl" finds 张桂兰).
+
+pypinyin reads some surnames as common words (单→dan, 曾→ceng, 解→jie …; PLATFORM.md),
+so the first character of a name also gets its surname reading, and both are kept.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# Surname readings that differ from the character's everyday reading.
+SURNAME_READINGS: dict[str, str] = {
+    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "查": "zha", "朴": "piao",
+    "区": "ou", "盖": "ge", "尉": "yu", "乐": "yue", "员": "yun", "缪": "miao",
+    "翟": "zhai", "折": "she", "任": "ren", "华": "hua", "纪": "ji", "覃": "qin",
+    "黑": "he", "召": "shao", "繁": "po", "宓": "mi", "洗": "xian", "冼": "xian",
+    "秘": "bi", "种": "chong", "句": "gou", "眭": "sui", "逄": "pang", "燕": "yan",
+    "万俟": "moqi", "尉迟": "yuchi", "长孙": "zhangsun",
+}
+
+
+@lru_cache(maxsize=4096)
+def _syllables(char: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+
+    return tuple(pinyin(char, style=Style.NORMAL, heteronym=False, errors="default")[0])
+
+
+def readings(name: str) -> list[list[str]]:
+    """Each plausible reading of ``name`` as a list of syllables, everyday reading first."""
+    if not name:
+        return []
+    everyday = [s for ch in name for s in _syllables(ch)]
+    variants = [everyday]
+    for surname, reading in SURNAME_READINGS.items():
+        if name.startswith(surname):
+            rest = [s for ch in name[len(surname):] for s in _syllables(ch)]
+            alt = [reading, *rest]
+            if alt != everyday:
+                variants.append(alt)
+            break
+    return variants
+
+
+def sort_key(name: str) -> str:
+    """Pinyin to sort by, surname reading first where it differs."""
+    variants = readings(name)
+    return " ".join(variants[-1]) if variants else ""
+
+
+def search_terms(name: str) -> list[str]:
+    """Full pinyin and initials of every reading, lower case, without spaces."""
+    terms: list[str] = []
+    for syllables in readings(name):
+        for term in ("".join(syllables), "".join(s[:1] for s in syllables)):
+            if term and term not in terms:
+                terms.append(term.lower())
+    return terms

@@ -1,0 +1,420 @@
+"""The register service: the one way people and supporters are written.
+
+Every change is one call here and one transaction. Bad input is refused whole with a
+``ValidationFailed`` naming each field (and supporter row) in Chinese; a person is never
+deleted, only exited with a date and a reason, and every change leaves an event in the
+file's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from carecenter import idnumber, pinyin
+from carecenter.db import Database
+from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
+from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER_FIELDS, FieldType
+from carecenter.groups import GroupBook
+from carecenter.kinds import KINDS, PersonKind
+from carecenter.leftbehind import PersonFacts, SupporterFacts, Verdict
+from carecenter.models import (
+    ACTIVE,
+    EXIT_REASONS,
+    EXITED,
+    Person,
+    PersonEvent,
+    Supporter,
+    person,
+)
+
+
+@dataclass
+class PersonDraft:
+    """What the editor (or an import row) wants the file to say."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    supporters: list[dict[str, Any]] = field(default_factory=list)
+    kind: str = "elder"
+
+
+@dataclass
+class PersonFile:
+    """A person's file as stored: typed values, supporters, status and history."""
+
+    id: int
+    kind: str
+    status: str
+    values: dict[str, Any]
+    supporters: list[dict[str, Any]]
+    exit_date: date | None = None
+    exit_reason: str | None = None
+    exit_note: str | None = None
+    events: list[tuple[datetime, str, date | None, str]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name") or "")
+
+    def facts(self) -> PersonFacts:
+        return PersonFacts(
+            birth_date=self.values.get("birth_date"),
+            supporters=[
+                SupporterFacts(
+                    name=s.get("name") or "",
+                    location_scope=s.get("location_scope"),
+                    away_since=s.get("away_since"),
+                    returned_on=s.get("returned_on"),
+                    return_kind=s.get("return_kind"),
+                )
+                for s in self.supporters
+            ],
+            left_behind_last_year=bool(self.values.get("left_behind_last_year")),
+        )
+
+    def draft(self) -> PersonDraft:
+        return PersonDraft(dict(self.values), [dict(s) for s in self.supporters], self.kind)
+
+
+@dataclass
+class SaveResult:
+    person_id: int
+    warnings: list[str]
+
+
+class LikelyDuplicate(KnownError):
+    """Someone on the register looks like the same person under another number.
+
+    A warning, not a refusal: save again with ``allow_duplicate=True`` to override.
+    """
+
+    def __init__(self, candidates: list[str]) -> None:
+        self.candidates = candidates
+        super().__init__("登记册上可能已有此人:" + ";".join(candidates))
+
+
+EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "reinstated": "恢复在册"}
+
+
+class Register:
+    """People on the register, read and written through one transaction per call."""
+
+    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+        self.database = database
+        self.today = today
+        self.groups = GroupBook(database)
+
+    # -- validation ------------------------------------------------------------------
+
+    def clean(
+        self, draft: PersonDraft, person_id: int | None = None, session: Session | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+        """Typed values and supporters, plus warnings; or ValidationFailed naming fields."""
+        kind = self._kind(draft.kind)
+        errors: list[FieldError] = []
+        values: dict[str, Any] = {}
+        for f in kind.fields:
+            try:
+                values[f.name] = f.clean(draft.values.get(f.name, f.default))
+            except FieldError as e:
+                errors.append(e)
+        warnings: list[str] = []
+        self._check_id(draft, values, errors, warnings)
+        supporters = self._clean_supporters(draft.supporters, errors)
+        if not errors and session is not None:
+            self._check_unique_id(session, values, person_id, errors)
+            if values.get("group_id") is not None and not self.groups.exists(
+                session, values["group_id"]
+            ):
+                errors.append(FieldError("group_id", "所选村民小组不存在"))
+        if errors:
+            raise ValidationFailed(errors)
+        return values, supporters, warnings
+
+    def _kind(self, code: str) -> PersonKind:
+        if code not in KINDS:
+            raise KnownError(f"未知的关爱对象类别:{code}")
+        return KINDS[code]
+
+    def _check_id(
+        self,
+        draft: PersonDraft,
+        values: dict[str, Any],
+        errors: list[FieldError],
+        warnings: list[str],
+    ) -> None:
+        raw = draft.values.get("id_number")
+        number = values.get("id_number")
+        if not number:
+            if any(e.field == "id_number" for e in errors) or raw not in (None, ""):
+                return
+            # Without a number the form must say birth date and sex itself.
+            for name in ("birth_date", "sex"):
+                if values.get(name) is None and not any(e.field == name for e in errors):
+                    errors.append(FieldError(name, f"没有身份证号时,{PERSON[name].label}必须填写"))
+            return
+        info = idnumber.parse(number, today=self.today())
+        typed_birth = values.get("birth_date")
+        if typed_birth is not None and typed_birth != info.birth_date:
+            errors.append(FieldError(
+                "birth_date",
+                f"出生日期 {typed_birth:%Y-%m-%d} 与身份证号不符"
+                f"(身份证号为 {info.birth_date:%Y-%m-%d})",
+            ))
+        typed_sex = values.get("sex")
+        if typed_sex is not None and typed_sex != info.sex:
+            errors.append(FieldError(
+                "sex", f"性别“{PERSON['sex'].choice_label(typed_sex)}”与身份证号不符"
+                f"(身份证号为{info.sex_label}性)",
+            ))
+        values["birth_date"] = info.birth_date
+        values["sex"] = info.sex
+        warnings.extend(idnumber.warnings_for(info, self.today()))
+        if info.upgraded_from:
+            warnings.append(f"15 位旧身份证号 {info.upgraded_from} 已升为 18 位 {info.number}")
+
+    def _clean_supporters(
+        self, rows: list[dict[str, Any]], errors: list[FieldError]
+    ) -> list[dict[str, Any]]:
+        cleaned: list[dict[str, Any]] = []
+        for index, row in enumerate(rows, start=1):
+            if all(v in (None, "", []) for v in row.values()):
+                continue  # a blank line left in the table is not a supporter
+            values: dict[str, Any] = {}
+            for f in SUPPORTER_FIELDS:
+                try:
+                    values[f.name] = f.clean(row.get(f.name), row=index)
+                except FieldError as e:
+                    errors.append(FieldError(e.field, f"第 {index} 名赡养人:{e.message}", index))
+            away, back = values.get("away_since"), values.get("returned_on")
+            if away and back and back < away:
+                errors.append(FieldError(
+                    "returned_on", f"第 {index} 名赡养人:返乡时间早于外出时间", index
+                ))
+            if back and not values.get("return_kind"):
+                errors.append(FieldError(
+                    "return_kind",
+                    f"第 {index} 名赡养人:填了返乡时间,请选返乡类型(临时返乡或长期返乡)",
+                    index,
+                ))
+            if values.get("return_kind") and not back:
+                values["return_kind"] = None
+            cleaned.append(values)
+        return cleaned
+
+    def _check_unique_id(
+        self,
+        session: Session,
+        values: dict[str, Any],
+        person_id: int | None,
+        errors: list[FieldError],
+    ) -> None:
+        number = values.get("id_number")
+        if not number:
+            return
+        holder = session.execute(
+            select(person.c.id, person.c.name, person.c.status).where(
+                person.c.id_number == number
+            )
+        ).first()
+        if holder and holder.id != person_id:
+            where = "已退出" if holder.status == EXITED else "在册"
+            errors.append(FieldError(
+                "id_number",
+                f"身份证号 {number} 已登记在 {holder.name}(档案号 {holder.id},{where})名下",
+            ))
+
+    def likely_duplicates(
+        self, session: Session, values: dict[str, Any], person_id: int | None
+    ) -> list[str]:
+        """Same name and birth date, or same name and phone, under another number."""
+        name = values.get("name")
+        if not name:
+            return []
+        conditions = []
+        if values.get("birth_date"):
+            conditions.append(person.c.birth_date == values["birth_date"])
+        if values.get("phone"):
+            conditions.append(person.c.phone == values["phone"])
+        if not conditions:
+            return []
+        from sqlalchemy import or_
+
+        query = select(person.c.id, person.c.name, person.c.id_number, person.c.birth_date,
+                       person.c.phone).where(person.c.name == name, or_(*conditions))
+        if person_id is not None:
+            query = query.where(person.c.id != person_id)
+        found = []
+        for row in session.execute(query):
+            if values.get("id_number") and row.id_number == values["id_number"]:
+                continue
+            same = "出生日期" if row.birth_date == values.get("birth_date") else "电话"
+            number = row.id_number or "无身份证号"
+            found.append(f"{row.name}(档案号 {row.id},{number}),姓名和{same}相同")
+        return found
+
+    # -- writing ---------------------------------------------------------------------
+
+    def save(
+        self, draft: PersonDraft, person_id: int | None = None, allow_duplicate: bool = False
+    ) -> SaveResult:
+        """Create (person_id None) or update a file in one transaction."""
+        with self.database.session() as session, session.begin():
+            values, supporters, warnings = self.clean(draft, person_id, session)
+            if not allow_duplicate:
+                candidates = self.likely_duplicates(session, values, person_id)
+                if candidates:
+                    raise LikelyDuplicate(candidates)
+            now = datetime.now().replace(microsecond=0)
+            if person_id is None:
+                record = Person()
+                record.kind = draft.kind
+                record.status = ACTIVE
+                record.created_at = now  # type: ignore[attr-defined]
+                session.add(record)
+                changed = ["新建档案"]
+            else:
+                record = self._get(session, person_id)
+                changed = self._changes(record, values, supporters)
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.updated_at = now  # type: ignore[attr-defined]
+            self._index(record, values)
+            record.supporters = [
+                self._supporter(position, s) for position, s in enumerate(supporters)
+            ]
+            session.flush()
+            if person_id is None or changed:
+                session.add(self._event(record.id, "created" if person_id is None else "updated",
+                                        None, "、".join(changed), now))
+            return SaveResult(record.id, warnings)
+
+    @staticmethod
+    def _supporter(position: int, values: dict[str, Any]) -> Supporter:
+        s = Supporter()
+        s.position = position
+        for name, value in values.items():
+            setattr(s, name, value)
+        return s
+
+    @staticmethod
+    def _index(record: Person, values: dict[str, Any]) -> None:
+        name = values.get("name") or ""
+        record.name_pinyin = pinyin.sort_key(name)  # type: ignore[attr-defined]
+        record.search_key = search_key(  # type: ignore[attr-defined]
+            name, values.get("id_number"), values.get("phone")
+        )
+
+    def _changes(
+        self, record: Person, values: dict[str, Any], supporters: list[dict[str, Any]]
+    ) -> list[str]:
+        changed = [
+            PERSON[name].label for name, value in values.items()
+            if getattr(record, name) != value
+        ]
+        old = [
+            {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS} for s in record.supporters
+        ]
+        if old != supporters:
+            changed.append("赡养人")
+        return changed
+
+    @staticmethod
+    def _event(person_id: int, kind: str, effective: date | None, detail: str,
+               at: datetime | None = None) -> PersonEvent:
+        event = PersonEvent()
+        event.person_id = person_id
+        event.at = at or datetime.now().replace(microsecond=0)
+        event.event = kind
+        event.effective = effective
+        event.detail = detail
+        return event
+
+    def exit(self, person_id: int, on: date, reason: str, note: str = "") -> None:
+        """Take a person off the active register; the file and its history stay."""
+        if reason not in EXIT_REASONS:
+            raise ValidationFailed([FieldError("exit_reason", "请选择退出原因")])
+        if on > self.today():
+            raise ValidationFailed([FieldError("exit_date", "退出日期不能在今天之后")])
+        if reason == "other" and not note.strip():
+            raise ValidationFailed([FieldError("exit_note", "退出原因选“其他”时请写明原因")])
+        with self.database.session() as session, session.begin():
+            record = self._get(session, person_id)
+            if record.status == EXITED:
+                raise KnownError(f"{record.name} 已于 {record.exit_date:%Y-%m-%d} 退出,无需重复办理")
+            record.status = EXITED
+            record.exit_date = on
+            record.exit_reason = reason
+            record.exit_note = note.strip() or None
+            detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
+            session.add(self._event(person_id, "exited", on, detail))
+
+    def reinstate(self, person_id: int, note: str = "") -> None:
+        """Bring an exited person back onto the register (a mistaken exit, or a return)."""
+        with self.database.session() as session, session.begin():
+            record = self._get(session, person_id)
+            if record.status != EXITED:
+                raise KnownError(f"{record.name} 在册,无需恢复")
+            record.status = ACTIVE
+            record.exit_date = None
+            record.exit_reason = None
+            record.exit_note = None
+            session.add(self._event(person_id, "reinstated", self.today(), note.strip()))
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _get(self, session: Session, person_id: int) -> Person:
+        record = session.get(Person, person_id)
+        if record is None:
+            raise NotFound(f"档案号 {person_id} 不在登记册上")
+        return record
+
+    def load(self, person_id: int) -> PersonFile:
+        with self.database.session() as session:
+            record = self._get(session, person_id)
+            kind = self._kind(record.kind)
+            return PersonFile(
+                id=record.id,
+                kind=record.kind,
+                status=record.status,
+                values={f.name: getattr(record, f.name) for f in kind.fields},
+                supporters=[
+                    {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS}
+                    for s in record.supporters
+                ],
+                exit_date=record.exit_date,
+                exit_reason=record.exit_reason,
+                exit_note=record.exit_note,
+                events=[(e.at, e.event, e.effective, e.detail) for e in record.events],
+            )
+
+    def find_by_id_number(self, number: str) -> int | None:
+        with self.database.session() as session:
+            return session.execute(
+                select(person.c.id).where(person.c.id_number == number)
+            ).scalar_one_or_none()
+
+    def verdict(self, file: PersonFile, on: date | None = None) -> Verdict:
+        return self._kind(file.kind).assess(file.facts(), on or self.today())
+
+    def count(self, status: str | None = ACTIVE) -> int:
+        with self.database.session() as session:
+            query = select(func.count()).select_from(person)
+            if status:
+                query = query.where(person.c.status == status)
+            return int(session.execute(query).scalar_one())
+
+
+def search_key(name: str, id_number: str | None, phone: str | None) -> str:
+    """One lower-case text a search box can match with a single LIKE."""
+    parts = [name, *pinyin.search_terms(name), id_number or "", phone or ""]
+    return "|".join(p.lower() for p in parts if p)
+
+
+def multi_fields() -> list[str]:
+    return [f.name for f in PERSON_FIELDS if f.type is FieldType.MULTI]
