@@ -19,6 +19,9 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "七": 7, "八": 8, "九": 9}
 
 
+_FULL_WIDTH_DIGITS = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"}
+
+
 def chinese_number(text: str) -> int | None:
     """一 … 九十九 and plain digits; None when the text is not a number."""
     if text.isdigit():
@@ -34,7 +37,7 @@ def chinese_number(text: str) -> int | None:
 
 def group_key(name: str) -> str:
     """The same key for 三组, 3组, 第3组, 第三村民小组, 三 组."""
-    text = re.sub(r"\s+", "", name).translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"})
+    text = re.sub(r"\s+", "", name).translate(_FULL_WIDTH_DIGITS)
     m = re.fullmatch(r"第?([0-9零〇一二两三四五六七八九十]+)(?:村民小组|村民组|小组|组|队)?", text)
     if m:
         number = chinese_number(m.group(1))

@@ -346,7 +346,9 @@ class Register:
         with self.database.session() as session, session.begin():
             record = self._get(session, person_id)
             if record.status == EXITED:
-                raise KnownError(f"{record.name} 已于 {record.exit_date:%Y-%m-%d} 退出,无需重复办理")
+                raise KnownError(
+                    f"{record.name} 已于 {record.exit_date:%Y-%m-%d} 退出,无需重复办理"
+                )
             record.status = EXITED
             record.exit_date = on
             record.exit_reason = reason

@@ -1,0 +1,5 @@
+"""``python -m carecenter``: the command line."""
+
+from carecenter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""The command line: ``python -m carecenter demo|check|id ...``.
+
+Every message is Chinese; a bad argument or an expected failure is a message and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import NoReturn
+
+from carecenter.errors import KnownError
+
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", "缺少参数:{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数:{0}"),
+    (r"argument (\S+): invalid int value: '(.*)'", "参数 {0} 需要整数,“{1}”不是整数"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+     "参数 {0} 不能是“{1}”,可选:{2}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 后面需要一个值"),
+    (r"invalid choice: '?([^' ]*)'? \(choose from (.*)\)", "没有“{0}”这个命令,可用:{1}"),
+    (r"argument (\S+): (.*)", "参数 {0}:{1}"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse, with its complaints said in Chinese."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, template in _ARGPARSE_MESSAGES:
+            m = re.search(pattern, message)
+            if m:
+                message = template.format(*m.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误:{message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("不能是负数")
+    return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期,请写成 2026-03-05") from None
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python -m carecenter", description="留守关爱:农村留守老年人关爱服务台账"
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="命令", parser_class=ChineseArgumentParser
+    )
+    commands.required = True
+
+    demo = commands.add_parser("demo", help="生成演示用的模拟登记册")
+    demo.add_argument("--persons", type=_positive, required=True, help="人数")
+    demo.add_argument("--db", required=True, help="数据库文件")
+    demo.add_argument("--seed", type=int, default=0, help="随机种子(相同种子得到相同数据)")
+    demo.add_argument("--force", action="store_true", help="数据库里已有人时仍然追加")
+
+    check = commands.add_parser("check", help="检查数据库完整性与数据有效性")
+    check.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+
+    id_cmd = commands.add_parser("id", help="核对一个身份证号")
+    id_cmd.add_argument("number", help="身份证号(18 位或 15 位)")
+    id_cmd.add_argument("--date", type=_day, help="计算年龄的日期(默认今天)")
+    return parser
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from carecenter import demo
+    from carecenter.db import Database
+
+    database = Database(args.db)
+    try:
+        def progress(done: int, total: int) -> None:
+            print(f"\r已生成 {done}/{total} 人", end="", file=sys.stderr, flush=True)
+
+        summary = demo.generate(database, args.persons, seed=args.seed, force=args.force,
+                                progress=progress)
+    finally:
+        database.close()
+    print(file=sys.stderr)
+    print(
+        f"已生成 {summary.persons} 人、{summary.supporters} 名赡养人、{summary.groups} 个村民小组,"
+        f"用时 {summary.seconds:.1f} 秒:{args.db}"
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from carecenter import check
+    from carecenter.db import Database
+
+    database = Database(args.db, migrate=False)
+    try:
+        report = check.run(database)
+    finally:
+        database.close()
+    print("\n".join(report.lines()))
+    return 0 if report.clean else 1
+
+
+def cmd_id(args: argparse.Namespace) -> int:
+    from carecenter import idnumber
+
+    today = args.date or date.today()
+    info = idnumber.parse(args.number, today=today)
+    print(f"身份证号:{info.number}")
+    if info.upgraded_from:
+        print(f"(由 15 位旧号 {info.upgraded_from} 升位)")
+    print(f"签发地:{info.province}")
+    print(f"出生日期:{info.birth_date:%Y年%m月%d日}")
+    print(f"性别:{info.sex_label}")
+    print(f"年龄:{info.age_on(today)} 岁({today:%Y-%m-%d})")
+    for warning in idnumber.warnings_for(info, today):
+        print(f"注意:{warning}")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a Windows console may not default to UTF-8
+            reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KnownError as e:
+        print(f"错误:{e.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130

@@ -1,0 +1,172 @@
+"""开发助手：两条命令 (developer helper: the README's two commands).
+
+    python3 dev.py app  [ARGS...]         准备环境并启动程序 (set up, then start the app)
+    python3 dev.py test [PYTEST ARGS...]  准备环境并运行检查 (set up, then ruff, mypy, pytest)
+
+Setup creates ``.venv`` in the repository and runs ``pip install -e .[test]`` only when
+pyproject.toml changed since the last install (a hash is stamped inside ``.venv``).
+Standard library only; runs on Debian and on Windows with Python 3.11+.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "carecenter-pyproject.sha256"
+WINDOWS = os.name == "nt"
+# Offscreen Qt, CJK fonts and pdftoppm on a bare Debian (see shared PLATFORM.md).
+DEBIAN_PACKAGES = [
+    "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libfreetype6",
+    "libglib2.0-0", "libdbus-1-3", "libx11-6", "fonts-wqy-microhei", "poppler-utils",
+]
+
+
+def say(message: str) -> None:
+    """Print a message at once, so it stays in order with child processes' output."""
+    print(f"[dev] {message}", flush=True)
+
+
+def run(cmd: list[str | Path], env: dict[str, str] | None = None) -> int:
+    """Run a command from the repository root and return its exit code."""
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env, check=False).returncode
+
+
+def venv_exe(name: str) -> Path:
+    """Path of an executable inside .venv (bin/ on Linux, Scripts\\*.exe on Windows)."""
+    return VENV / "Scripts" / f"{name}.exe" if WINDOWS else VENV / "bin" / name
+
+
+def is_root_with_apt() -> bool:
+    return sys.platform.startswith("linux") and os.geteuid() == 0 and bool(shutil.which("apt-get"))
+
+
+def apt_install(packages: list[str]) -> int:
+    """apt-get update, then install the packages without recommends."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    code = run(["apt-get", "update"], env=env)
+    if code == 0:
+        code = run(["apt-get", "install", "-y", "--no-install-recommends", *packages], env=env)
+    return code
+
+
+def ensure_venv() -> int:
+    """Create .venv when it has no working pip; install python3-venv on Debian if needed."""
+    if venv_exe("python").exists() and venv_exe("pip").exists():
+        return 0
+    say(f"创建虚拟环境 (creating virtual environment) {VENV}")
+    if run([sys.executable, "-m", "venv", VENV]) == 0:
+        return 0
+    if not is_root_with_apt():
+        say("创建 .venv 失败；Debian 上请先安装 python3-venv "
+            "(venv failed; on Debian run: sudo apt-get install python3-venv)")
+        return 1
+    say("安装 python3-venv 后重试 (installing python3-venv, then retrying)")
+    code = apt_install(["python3-venv"])
+    return code if code != 0 else run([sys.executable, "-m", "venv", VENV])
+
+
+def ensure_install() -> int:
+    """pip install -e .[test] when pyproject.toml changed since the stamped install."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text(encoding="ascii").strip() == digest:
+        say("依赖已是最新 (dependencies up to date, pyproject.toml unchanged)")
+        return 0
+    say("安装项目及依赖 (pip install -e .[test])")
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    code = run([venv_exe("python"), "-m", "pip", "install", "-e", ".[test]"], env=env)
+    if code == 0:
+        STAMP.write_text(digest + "\n", encoding="ascii")
+    return code
+
+
+def setup() -> int:
+    code = ensure_venv()
+    return code if code != 0 else ensure_install()
+
+
+def is_installed(package: str) -> bool:
+    """True when dpkg reports the package (or its Debian 13 't64' rename) installed."""
+    for name in (package, package + "t64"):
+        result = subprocess.run(["dpkg", "-s", name], capture_output=True, text=True, check=False)
+        if result.returncode == 0 and "Status: install ok installed" in result.stdout:
+            return True
+    return False
+
+
+def ensure_system_packages() -> int:
+    """On Debian, install the libraries offscreen Qt and CJK fonts need, if any is missing."""
+    if not sys.platform.startswith("linux") or not shutil.which("dpkg"):
+        return 0
+    missing = [p for p in DEBIAN_PACKAGES if not is_installed(p)]
+    if not missing:
+        return 0
+    command = "apt-get install -y --no-install-recommends " + " ".join(missing)
+    if not is_root_with_apt():
+        say("缺少系统软件包，Qt 界面测试或中文字体可能失败，请运行 "
+            "(missing system packages; Qt tests or Chinese fonts may fail, please run):")
+        say(f"    sudo {command}")
+        return 0
+    say(f"安装系统软件包 (installing system packages): {' '.join(missing)}")
+    return apt_install(missing)
+
+
+def cmd_app(args: list[str]) -> int:
+    code = setup()
+    if code != 0:
+        return code
+    say("启动程序 (starting the app)")
+    return run([venv_exe("python"), "main.py", *args])
+
+
+def cmd_test(args: list[str]) -> int:
+    code = setup()
+    if code == 0:
+        code = ensure_system_packages()
+    if code != 0:
+        return code
+    steps: list[tuple[str, list[str | Path], dict[str, str] | None]] = [
+        ("ruff check .", [venv_exe("ruff"), "check", "."], None),
+        ("mypy carecenter ui", [venv_exe("mypy"), "carecenter", "ui"], None),
+        ("pytest (QT_QPA_PLATFORM=offscreen)",
+         [venv_exe("python"), "-m", "pytest", *args],
+         {**os.environ, "QT_QPA_PLATFORM": "offscreen"}),
+    ]
+    for number, (title, cmd, env) in enumerate(steps, start=1):
+        print(f"\n===== [{number}/{len(steps)}] {title} =====", flush=True)
+        code = run(cmd, env=env)
+        if title.startswith("pytest") and code == 5:
+            say("没有收集到任何测试，视为失败 (no tests collected: counted as a failure)")
+            return 1
+        if code != 0:
+            say(f"失败，退出码 {code} (step failed with exit code {code}): {title}")
+            return code
+    say("全部通过 (all checks passed)")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # a Windows code page must not crash on 中文
+            stream.reconfigure(errors="backslashreplace")
+    if sys.version_info < (3, 11):  # noqa: UP036 - Debian 11 ships 3.9
+        say("需要 Python 3.11 或更高版本 (Python 3.11+ required)")
+        return 1
+    commands = {"app": cmd_app, "test": cmd_test}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    try:
+        return commands[argv[0]](argv[1:])
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,70 @@
+"""Shared fixtures: a real SQLite file per test, a fixed 'today', offscreen Qt."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Before any Qt import: tests never need a screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from carecenter.db import Database  # noqa: E402
+from carecenter.idnumber import check_char  # noqa: E402
+from carecenter.register import PersonDraft, Register  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+
+
+def make_id(birth: str, sequence: str = "001", area: str = "430524") -> str:
+    """A valid 18-digit ID number: birth as YYYYMMDD, odd sequence for a man."""
+    body = area + birth + sequence
+    return body + check_char(body)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "register.db"
+
+
+@pytest.fixture
+def database(db_path: Path) -> Iterator[Database]:
+    db = Database(db_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def register(database: Database) -> Register:
+    return Register(database, today=lambda: TODAY)
+
+
+def elder(name: str = "张桂兰", birth: str = "19500312", sequence: str = "002",
+          **values: Any) -> PersonDraft:
+    """A left-behind elder with one son working in another province since 2023."""
+    supporters = values.pop("supporters", [{
+        "name": "张强", "relation": "儿子", "phone": "13900001111",
+        "whereabouts": "广东省东莞市", "location_scope": "省外", "away_since": "2023-03-01",
+    }])
+    base: dict[str, Any] = {"name": name, "id_number": make_id(birth, sequence),
+                            "phone": "13800001111"}
+    base.update(values)
+    return PersonDraft(base, supporters)
+
+
+def ime_type(widget: Any, text: str) -> None:
+    """Type Chinese the way a pinyin IME delivers it: one committed string per word.
+
+    QTest's key clicks only know ASCII; an IME commits text with an input method event.
+    """
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)

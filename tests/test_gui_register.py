@@ -1,0 +1,147 @@
+"""The main window and the person editor, driven through real widgets as a clerk would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from carecenter.db import Database
+from carecenter.listing import Listing, RegisterQuery
+from carecenter.register import Register
+from tests.conftest import elder, ime_type, make_id
+from ui.exit_dialog import ExitDialog
+from ui.main_window import MainWindow
+from ui.person_editor import PersonEditor
+from ui.register_model import RegisterModel
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database) -> Iterator[MainWindow]:
+    register = Register(database)
+    register.groups.add("一组")
+    register.save(elder("李秀英", birth="19440505", sequence="004"))
+    win = MainWindow(database)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+
+
+def line(editor: PersonEditor, name: str) -> QLineEdit:
+    widget = editor.input(name).widget
+    assert isinstance(widget, QLineEdit)
+    return widget
+
+
+def test_register_model_passes_qt_model_tests(qtmodeltester: ModelTester,
+                                              register: Register) -> None:
+    for i in range(5):
+        register.save(elder(f"王{'一二三四五'[i]}", birth=f"194{i}0101", sequence="003"))
+    model = RegisterModel(Listing(register.database), RegisterQuery())
+    qtmodeltester.check(model)
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 5
+
+
+def test_clerk_creates_a_person_then_finds_them_by_pinyin_initials(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = PersonEditor(window.register, None)
+    qtbot.addWidget(editor)
+    ime_type(line(editor, "name"), "张桂兰")
+    qtbot.keyClicks(line(editor, "id_number"), make_id("19500312", "002"))
+    group = editor.input("group_id").widget
+    assert isinstance(group, QComboBox)
+    group.setCurrentIndex(group.findText("一组"))
+    editor.tabs.setCurrentWidget(editor.supporters)
+    qtbot.mouseClick(editor.supporters.add_button, Qt.MouseButton.LeftButton)
+    form = editor.supporters.form.inputs
+    ime_type(form["name"].widget, "张强")
+    form["relation"].set_value("son")
+    form["location_scope"].set_value("out_province")
+    qtbot.keyClicks(form["away_since"].widget, "2023.3.1")
+    verdict = editor.update_verdict()
+    assert verdict is not None and verdict.left_behind
+    assert "符合留守认定" in editor.verdict_label.text()
+    editor.save()
+    assert editor.saved_id is not None
+
+    window.refresh(editor.saved_id)
+    qtbot.keyClicks(window.search, "zgl")
+    window.search_now()
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, 0).data() == "张桂兰"
+    assert window.model.index(0, 1).data() == "女"
+
+
+def test_a_wrong_check_digit_shows_in_chinese_beside_the_field(qtbot: QtBot,
+                                                                window: MainWindow) -> None:
+    editor = PersonEditor(window.register, None)
+    qtbot.addWidget(editor)
+    editor.show()
+    good = make_id("19500312", "002")
+    ime_type(line(editor, "name"), "张桂兰")
+    qtbot.keyClicks(line(editor, "id_number"), good[:17] + ("1" if good[17] == "0" else "0"))
+    editor.save()
+    error = editor.input("id_number").error
+    assert error.isVisible()
+    assert "校验位" in error.text()
+    assert editor.saved_id is None
+    assert window.register.count() == 1  # only the fixture's person
+
+
+def test_clerk_exits_a_person_who_leaves_active_and_appears_in_exited(
+        qtbot: QtBot, window: MainWindow) -> None:
+    window.table.selectRow(0)
+    person_id = window.current_person()
+    assert person_id is not None
+    dialog = ExitDialog(window.register, person_id, "李秀英")
+    qtbot.addWidget(dialog)
+    dialog.reason.setCurrentIndex(dialog.reason.findData("died"))
+    dialog.confirm()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    window.refresh()
+    assert window.model.rowCount() == 0  # 在册 is the default filter
+    window.status_filter.setCurrentIndex(window.status_filter.findText("已退出"))
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, 8).data() == "已退出"
+
+
+def test_keyboard_ctrl_f_focuses_search_and_enter_opens_the_file(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[int | None] = []
+    monkeypatch.setattr(window, "open_current",
+                        lambda: opened.append(window.current_person()))
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "lxy")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.table.hasFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert opened and opened[0] is not None
+
+
+def test_closing_an_edited_file_asks_before_discarding(qtbot: QtBot, window: MainWindow,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def answer(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.table.selectRow(0)
+    person_id = window.current_person()
+    editor = PersonEditor(window.register, person_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    ime_type(line(editor, "address"), "青山村")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert asked and "未保存" in asked[0]
+    assert editor.isVisible()

@@ -1,0 +1,93 @@
+"""The 留守 verdict (seed 002): age, all supporters away from the county six months, and
+the carry-over around the Spring Festival."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from carecenter.leftbehind import PersonFacts, SupporterFacts, assess
+
+BORN = date(1950, 3, 12)
+
+
+def away(name: str = "张强", since: date = date(2024, 3, 1), scope: str = "out_province",
+         returned: date | None = None, kind: str | None = None) -> SupporterFacts:
+    return SupporterFacts(name, scope, since, returned, kind)
+
+
+def test_elder_whose_only_son_works_in_another_province_for_a_year_is_left_behind() -> None:
+    verdict = assess(PersonFacts(BORN, [away()]), date(2025, 6, 1))
+    assert verdict.left_behind
+    assert "外出半年以上" in verdict.text
+
+
+def test_under_sixty_on_the_reference_date_is_not_left_behind() -> None:
+    facts = PersonFacts(date(1966, 11, 24), [away()])
+    assert not assess(facts, date(2026, 11, 23)).left_behind
+    assert assess(facts, date(2026, 11, 24)).left_behind
+    assert "未满 60 周岁" in assess(facts, date(2026, 11, 23)).text
+
+
+def test_one_supporter_still_in_the_county_means_not_left_behind() -> None:
+    facts = PersonFacts(BORN, [away(), away("张丽", scope="in_county")])
+    verdict = assess(facts, date(2025, 6, 1))
+    assert not verdict.left_behind
+    assert "张丽在本县内" in verdict.text
+
+
+def test_away_less_than_six_months_is_not_yet_left_behind() -> None:
+    facts = PersonFacts(BORN, [away(since=date(2025, 3, 1))])
+    assert not assess(facts, date(2025, 8, 31)).left_behind
+    assert "2025-09-01 满半年" in assess(facts, date(2025, 8, 31)).text
+    assert assess(facts, date(2025, 9, 1)).left_behind
+
+
+def test_no_supporter_on_file_is_not_left_behind() -> None:
+    verdict = assess(PersonFacts(BORN, []), date(2025, 6, 1))
+    assert not verdict.left_behind
+    assert "未登记" in verdict.text
+
+
+def test_supporter_back_for_good_ends_left_behind() -> None:
+    facts = PersonFacts(BORN, [away(returned=date(2025, 5, 1), kind="permanent")])
+    assert not assess(facts, date(2025, 6, 1)).left_behind
+    assert "长期返乡" in assess(facts, date(2025, 6, 1)).text
+
+
+def test_left_behind_last_year_stays_so_while_son_is_home_after_spring_festival() -> None:
+    # Son away since 2024-03; home for the 2026 Spring Festival (17 Feb) and not gone yet.
+    facts = PersonFacts(BORN, [away(returned=date(2026, 2, 5), kind="temporary")])
+    verdict = assess(facts, date(2026, 3, 20))
+    assert verdict.left_behind
+    assert verdict.carried_over
+    assert "上一年度已是留守老人" in verdict.text
+
+
+def test_not_left_behind_last_year_must_wait_six_months_after_children_leave() -> None:
+    # Children leave after the 2026 Spring Festival; nobody was left-behind in 2025.
+    facts = PersonFacts(BORN, [away(since=date(2026, 3, 1))])
+    assert not assess(facts, date(2026, 6, 1)).left_behind
+    assert assess(facts, date(2026, 9, 1)).left_behind
+
+
+def test_clerk_noted_last_year_carries_over_when_children_went_out_again() -> None:
+    # The clerk records the new departure date; last year's verdict is kept as a flag.
+    facts = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_last_year=True)
+    verdict = assess(facts, date(2026, 5, 1))
+    assert verdict.left_behind and verdict.carried_over
+    fresh = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_last_year=False)
+    assert not assess(fresh, date(2026, 5, 1)).left_behind
+
+
+def test_carry_over_does_not_reach_back_more_than_a_year() -> None:
+    # Son home "temporarily" since 2024: by 2026 the carry-over has long ended.
+    facts = PersonFacts(BORN, [away(since=date(2020, 3, 1), returned=date(2024, 1, 20),
+                                    kind="temporary")])
+    assert not assess(facts, date(2026, 3, 20)).left_behind
+
+
+def test_missing_whereabouts_scope_is_named_in_the_reason() -> None:
+    facts = PersonFacts(BORN, [away(scope=None)])  # type: ignore[arg-type]
+    verdict = assess(facts, date(2025, 6, 1))
+    assert not verdict.left_behind
+    assert "所在范围未填写" in verdict.text

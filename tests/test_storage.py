@@ -1,0 +1,75 @@
+"""Storage: migrations from empty, pragmas, a newer database refused, old ones upgraded."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from carecenter.db import Database, head_revision, resolve
+from carecenter.errors import DatabaseError
+from carecenter.models import metadata
+from carecenter.register import Register
+from tests.conftest import TODAY
+
+DATA = Path(__file__).with_name("data")
+
+
+def test_migrations_from_empty_build_exactly_the_declared_schema(database: Database) -> None:
+    with database.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert diff == []
+
+
+def test_new_database_is_at_the_latest_migration_with_wal_and_foreign_keys(
+        db_path: Path, database: Database) -> None:
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    with sqlite3.connect(db_path) as raw:
+        (version,) = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert version == head_revision()
+
+
+def test_database_from_a_newer_program_is_refused_with_a_clear_message(db_path: Path) -> None:
+    Database(db_path).close()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(DatabaseError, match="更新版本"):
+        Database(db_path)
+
+
+def test_a_file_that_is_not_a_database_is_refused_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    path.write_bytes(b"this is an Excel file, not a database" * 100)
+    with pytest.raises(DatabaseError, match="无法打开数据库文件"):
+        Database(path)
+
+
+@pytest.mark.parametrize("release", sorted(p.name for p in DATA.glob("register-*.db")))
+def test_every_released_database_upgrades_with_its_data_intact(release: str,
+                                                               tmp_path: Path) -> None:
+    copy = tmp_path / release
+    shutil.copy(DATA / release, copy)
+    database = Database(copy)
+    register = Register(database, today=lambda: TODAY)
+    people = {register.load(i).name: register.load(i) for i in (1, 2)}
+    assert people["张桂兰"].status == "exited"
+    assert people["张桂兰"].exit_reason == "moved"
+    assert people["单雄信"].supporters[0]["name"] == "张强"
+    assert [g.name for g in register.groups.list()] == ["一组"]
+    database.close()
+
+
+def test_database_location_comes_from_argument_then_environment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CARECENTER_DB", str(tmp_path / "env.db"))
+    assert resolve(tmp_path / "arg.db") == str(tmp_path / "arg.db")
+    assert resolve(None) == str(tmp_path / "env.db")
+    monkeypatch.delenv("CARECENTER_DB")
+    assert resolve(None).endswith("carecenter.db")

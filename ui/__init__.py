@@ -1,0 +1,1 @@
+"""The Qt desktop windows on top of the ``carecenter`` core."""

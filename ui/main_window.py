@@ -1,0 +1,297 @@
+"""The main window: the register table with one search box and two filters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter.db import Database
+from carecenter.errors import KnownError
+from carecenter.listing import COLUMNS, Listing, RegisterQuery
+from carecenter.models import ACTIVE, EXITED
+from carecenter.register import Register
+from ui.exit_dialog import ExitDialog
+from ui.groups_dialog import GroupsDialog
+from ui.person_editor import PersonEditor
+from ui.register_model import RegisterModel
+
+STATUS_FILTERS = (("在册", ACTIVE), ("已退出", EXITED), ("全部", None))
+
+
+class RegisterTable(QTableView):
+    """The table; Enter opens the file under the cursor."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            window = self.window()
+            if isinstance(window, MainWindow):
+                window.open_current()
+                return
+        super().keyPressEvent(event)
+
+
+class SearchBox(QLineEdit):
+    """Down arrow moves from the search box into the table."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        window = self.window()
+        if isinstance(window, MainWindow):
+            if event.key() == Qt.Key.Key_Down:
+                window.table.setFocus()
+                if window.model.rowCount() and not window.table.currentIndex().isValid():
+                    window.table.selectRow(0)
+                return
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and window.model.rowCount():
+                window.search_now()
+                window.table.setFocus()
+                window.table.selectRow(0)
+                return
+            if event.key() == Qt.Key.Key_Escape and self.text():
+                self.clear()
+                return
+        super().keyPressEvent(event)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, database: Database) -> None:
+        super().__init__()
+        self.database = database
+        self.register = Register(database)
+        self.listing = Listing(database)
+        self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{database.location}]")
+
+        self.search = SearchBox()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("搜索:姓名 / 拼音首字母(如 zgl)/ 全拼 / 身份证号 / 电话")
+        self.search.setClearButtonEnabled(True)
+        self.group_filter = QComboBox()
+        self.group_filter.setObjectName("group_filter")
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("status_filter")
+        for label, code in STATUS_FILTERS:
+            self.status_filter.addItem(label, code)
+        self._fill_groups()
+
+        self.model = RegisterModel(self.listing, RegisterQuery())
+        self.table = RegisterTable()
+        self.table.setObjectName("register")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for index, column in enumerate(COLUMNS):
+            self.table.setColumnWidth(index, column.width)
+        self.table.doubleClicked.connect(lambda _index: self.open_current())
+
+        self.count_label = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(QLabel("村民小组"))
+        filters.addWidget(self.group_filter, 1)
+        filters.addWidget(QLabel("状态"))
+        filters.addWidget(self.status_filter)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        self.setCentralWidget(central)
+        self.statusBar().addWidget(self.count_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(60)  # folds a burst of typing into one query
+        self._search_timer.timeout.connect(self.search_now)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.group_filter.currentIndexChanged.connect(lambda _i: self.search_now())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.search_now())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+
+        self._build_actions()
+        self._update_counts()
+        self._update_actions()
+        self._restore_geometry()
+        self.search.setFocus()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("操作")
+        toolbar.setObjectName("toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        menu = self.menuBar().addMenu("登记册(&R)")
+
+        def action(text: str, slot: object,
+                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                   name: str = "") -> QAction:
+            act = QAction(text, self)
+            act.setObjectName(name)
+            if shortcut is not None:
+                act.setShortcut(shortcut)
+                act.setToolTip(f"{text}({QKeySequence(shortcut).toString()})")
+            act.triggered.connect(slot)
+            toolbar.addAction(act)
+            menu.addAction(act)
+            return act
+
+        self.new_action = action("新增(Ctrl+N)", self.new_person, QKeySequence.StandardKey.New,
+                                 "new_person")
+        self.open_action = action("打开档案(Enter)", self.open_current, None, "open_person")
+        self.exit_action = action("退出登记…", self.exit_current, "Ctrl+D", "exit_person")
+        self.reinstate_action = action("恢复在册", self.reinstate_current, None, "reinstate")
+        toolbar.addSeparator()
+        action("村民小组…", self.edit_groups, "Ctrl+G", "groups")
+        action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
+        find = QAction("搜索", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        self.addAction(find)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _update_actions(self) -> None:
+        row = self.table.currentIndex().row()
+        has = self.model.person_id(row) is not None
+        status = self.status_filter.currentData()
+        self.open_action.setEnabled(has)
+        self.exit_action.setEnabled(has and status != EXITED)
+        self.reinstate_action.setEnabled(has and status != ACTIVE)
+
+    # -- querying ---------------------------------------------------------------------
+
+    def _fill_groups(self) -> None:
+        current = self.group_filter.currentData()
+        self.group_filter.blockSignals(True)
+        self.group_filter.clear()
+        self.group_filter.addItem("全部", None)
+        for group in self.register.groups.list():
+            self.group_filter.addItem(group.name, group.id)
+        self.group_filter.addItem("(未分组)", 0)
+        index = self.group_filter.findData(current)
+        self.group_filter.setCurrentIndex(max(index, 0))
+        self.group_filter.blockSignals(False)
+
+    def query(self) -> RegisterQuery:
+        return replace(
+            self.model.query,
+            text=self.search.text(),
+            group_id=self.group_filter.currentData(),
+            status=self.status_filter.currentData(),
+        )
+
+    def search_now(self) -> None:
+        self._search_timer.stop()
+        self.model.set_query(self.query())
+        self._update_counts()
+        self._update_actions()
+
+    def refresh(self, select: int | None = None) -> None:
+        self._fill_groups()
+        self.model.reload()
+        self._update_counts()
+        if select is not None:
+            self.select_person(select)
+        self._update_actions()
+
+    def select_person(self, person_id: int) -> None:
+        row = self.model.row_of(person_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _update_counts(self) -> None:
+        shown = self.model.rowCount()
+        active = self.register.count(ACTIVE)
+        exited = self.register.count(EXITED)
+        self.count_label.setText(f"显示 {shown} 人    在册 {active} 人    已退出 {exited} 人")
+
+    def current_person(self) -> int | None:
+        return self.model.person_id(self.table.currentIndex().row())
+
+    # -- commands ---------------------------------------------------------------------
+
+    def new_person(self) -> None:
+        editor = PersonEditor(self.register, None, self)
+        saved = editor.exec() and editor.saved_id is not None
+        editor.deleteLater()
+        if saved and editor.saved_id is not None:
+            self.refresh(editor.saved_id)
+
+    def open_current(self) -> None:
+        person_id = self.current_person()
+        if person_id is None:
+            return
+        editor = PersonEditor(self.register, person_id, self)
+        saved = editor.exec()
+        editor.deleteLater()
+        if saved:
+            self.refresh(person_id)
+
+    def exit_current(self) -> None:
+        person_id = self.current_person()
+        if person_id is None:
+            return
+        file = self.register.load(person_id)
+        dialog = ExitDialog(self.register, person_id, file.name, self)
+        done = dialog.exec()
+        dialog.deleteLater()
+        if done:
+            self.refresh()
+            self.statusBar().showMessage(f"{file.name} 已退出登记,档案保留在“已退出”中", 8000)
+
+    def reinstate_current(self) -> None:
+        person_id = self.current_person()
+        if person_id is None:
+            return
+        file = self.register.load(person_id)
+        answer = QMessageBox.question(self, "恢复在册", f"把 {file.name} 恢复为在册?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.register.reinstate(person_id)
+        except KnownError as e:
+            QMessageBox.warning(self, "恢复在册", e.message)
+            return
+        self.refresh(person_id)
+
+    def edit_groups(self) -> None:
+        dialog = GroupsDialog(self.register.groups, self)
+        dialog.exec()
+        dialog.deleteLater()
+        self.refresh()
+
+    # -- window state -----------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 700)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main/geometry", self.saveGeometry())
+        super().closeEvent(event)

@@ -1,0 +1,221 @@
+"""The person editor: one tab per section of the basic-information form (一人一档).
+
+The tabs are built from the core's field declarations; messages from the core show
+beside the field they name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter.errors import KnownError, ValidationFailed
+from carecenter.fields import SECTIONS, SUPPORTERS, in_section
+from carecenter.kinds import DEFAULT_KIND, kind
+from carecenter.leftbehind import Verdict
+from carecenter.models import EXIT_REASONS, EXITED
+from carecenter.register import EVENT_LABELS, LikelyDuplicate, PersonDraft, PersonFile, Register
+from ui.field_widgets import FieldForm
+from ui.supporters_panel import SupportersPanel
+
+
+class PersonEditor(QDialog):
+    def __init__(self, register: Register, person_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.person_id = person_id
+        self.file: PersonFile | None = register.load(person_id) if person_id else None
+        self.kind = kind(self.file.kind) if self.file else DEFAULT_KIND
+        self.saved_id: int | None = None
+        self.setWindowTitle(f"编辑档案:{self.file.name}" if self.file else "新建档案")
+        self.resize(760, 640)
+
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("verdict")
+        self.verdict_label.setWordWrap(True)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+
+        self.tabs = QTabWidget()
+        self.forms: list[FieldForm] = []
+        self.supporters = SupportersPanel()
+        for section in SECTIONS:
+            if section == SUPPORTERS:
+                self.tabs.addTab(self.supporters, section.label)
+                continue
+            form = FieldForm(in_section(self.kind.fields, section),
+                             groups=register.groups.list)
+            self.forms.append(form)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(form)
+            scroll.setObjectName(f"tab_{section.code}")
+            self.tabs.addTab(scroll, section.label)
+        if self.file:
+            self.tabs.addTab(self._history(self.file), "变更记录")
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(Ctrl+S)")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.verdict_label)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.update_verdict)
+        self._load()
+        self.dirty = False
+        for form in self.forms:
+            form.changed.connect(self._changed)
+        self.supporters.changed.connect(self._changed)
+        self.update_verdict()
+
+    # -- contents -------------------------------------------------------------------
+
+    def input(self, name: str) -> Any:
+        for form in self.forms:
+            if name in form.inputs:
+                return form.inputs[name]
+        raise KeyError(name)
+
+    def _load(self) -> None:
+        values: dict[str, Any] = dict(self.file.values) if self.file else {}
+        for form in self.forms:
+            form.set_values(values)
+        self.supporters.set_supporters(self.file.supporters if self.file else [])
+        if self.file and self.file.status == EXITED:
+            reason = EXIT_REASONS.get(self.file.exit_reason or "", "")
+            note = f"({self.file.exit_note})" if self.file.exit_note else ""
+            when = f"{self.file.exit_date:%Y-%m-%d}" if self.file.exit_date else ""
+            self.status_label.setText(f"已于 {when} 退出:{reason}{note}")
+            self.status_label.setStyleSheet("color: #808080; font-weight: bold;")
+        else:
+            self.status_label.hide()
+
+    def _history(self, file: PersonFile) -> QWidget:
+        history = QListWidget()
+        for at, event, effective, detail in reversed(file.events):
+            day = f"(生效 {effective:%Y-%m-%d})" if effective else ""
+            history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}  {detail}")
+        return history
+
+    def draft(self) -> PersonDraft:
+        values: dict[str, Any] = {}
+        for form in self.forms:
+            values.update(form.values())
+        return PersonDraft(values, self.supporters.supporters(), self.kind.code)
+
+    def _changed(self) -> None:
+        self.dirty = True
+        self._timer.start()
+
+    def update_verdict(self) -> Verdict | None:
+        """Recompute the 留守 verdict from what is typed now, without saving."""
+        draft = self.draft()
+        try:
+            values, supporters, _ = self.register.clean(draft)
+        except ValidationFailed:
+            self.verdict_label.setText("留守认定:资料有误或不全,改正后显示")
+            self.verdict_label.setStyleSheet("color: #808080;")
+            return None
+        preview = PersonFile(0, draft.kind, "active", values, supporters)
+        verdict = self.register.verdict(preview)
+        self.verdict_label.setText(("✔ " if verdict.left_behind else "✘ ") + verdict.text)
+        colour = "#1e7e34" if verdict.left_behind else "#8a6d3b"
+        self.verdict_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        return verdict
+
+    # -- saving -----------------------------------------------------------------------
+
+    def save(self) -> None:
+        draft = self.draft()
+        for form in self.forms:
+            form.clear_errors()
+        try:
+            try:
+                result = self.register.save(draft, self.person_id)
+            except LikelyDuplicate as e:
+                answer = QMessageBox.question(
+                    self, "可能重复登记",
+                    e.message + "\n\n确定这是另一个人,仍然保存吗?",
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                result = self.register.save(draft, self.person_id, allow_duplicate=True)
+        except ValidationFailed as e:
+            self._show_errors(e)
+            return
+        except KnownError as e:
+            QMessageBox.warning(self, "无法保存", e.message)
+            return
+        self.saved_id = result.person_id
+        self.dirty = False
+        if result.warnings:
+            QMessageBox.information(self, "已保存,请留意", "\n".join(result.warnings))
+        self.accept()
+
+    def _show_errors(self, failure: ValidationFailed) -> None:
+        person_errors: dict[str, str] = {}
+        supporter_errors: dict[int, dict[str, str]] = {}
+        for e in failure.errors:
+            if e.row is None:
+                person_errors.setdefault(e.field, e.message)
+            else:
+                supporter_errors.setdefault(e.row, {}).setdefault(e.field, e.message)
+        first_tab = None
+        first_input = None
+        for form in self.forms:
+            first = form.show_errors(person_errors)
+            if first is not None and first_tab is None:
+                first_tab, first_input = form, first
+        if first_tab is not None and first_input is not None:
+            for index in range(self.tabs.count()):
+                page = self.tabs.widget(index)
+                if isinstance(page, QScrollArea) and page.widget() is first_tab:
+                    self.tabs.setCurrentIndex(index)
+                    break
+            first_input.focus()
+            self.supporters.show_errors(supporter_errors)
+        elif self.supporters.show_errors(supporter_errors):
+            self.tabs.setCurrentWidget(self.supporters)
+
+    def reject(self) -> None:
+        if self.dirty:
+            answer = QMessageBox.question(
+                self, "放弃修改", "档案有未保存的修改,确定不保存就关闭吗?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
+    def keyPressEvent(self, event: Any) -> None:
+        # Enter in a one-line field moves on rather than closing the dialog half-filled.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,109 @@
+"""The register as a Qt table model: row ids from SQL, values fetched a page at a time.
+
+Filtering and sorting are done by the core in SQL (``carecenter.listing``), never by a
+proxy over 100,000 items (STYLE.md, point 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from carecenter.listing import COLUMNS, Listing, RegisterQuery, Row
+
+PAGE = 200
+MAX_CACHED = 5000
+INCOMPLETE = QColor("#b03a2e")
+EXITED = QColor("#808080")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RegisterModel(QAbstractTableModel):
+    def __init__(self, listing: Listing, query: RegisterQuery | None = None) -> None:
+        super().__init__()
+        self.listing = listing
+        self.query = query or RegisterQuery()
+        self.ids: list[int] = []
+        self._cache: dict[int, Row] = {}
+        self.reload()
+
+    # -- the query ----------------------------------------------------------------
+
+    def set_query(self, query: RegisterQuery) -> None:
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.ids = self.listing.ids(self.query)
+        self._cache.clear()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:
+            return
+        self.set_query(replace(self.query, sort_key=COLUMNS[column].key,
+                               descending=order == Qt.SortOrder.DescendingOrder))
+
+    def person_id(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, person_id: int) -> int | None:
+        try:
+            return self.ids.index(person_id)
+        except ValueError:
+            return None
+
+    def _row(self, row: int) -> Row | None:
+        person_id = self.ids[row]
+        cached = self._cache.get(person_id)
+        if cached is None:
+            if len(self._cache) > MAX_CACHED:
+                self._cache.clear()
+            start = row - row % PAGE
+            self._cache.update(self.listing.rows(self.ids[start:start + PAGE]))
+            cached = self._cache.get(person_id)
+        return cached
+
+    # -- Qt's model interface --------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.ids):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        key = COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = row.value(key)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "id_number" and row.incomplete:
+                return QBrush(INCOMPLETE)
+            if row.status != "在册":
+                return QBrush(EXITED)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("age", "sex"):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section].label
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
