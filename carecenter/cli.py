@@ -11,11 +11,14 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
 from carecenter.errors import KnownError
 
 _ARGPARSE_MESSAGES = (
+    (r"argument 命令: invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+     "没有“{0}”这个命令,可用:{1}"),
     (r"the following arguments are required: (.*)", "缺少参数:{0}"),
     (r"unrecognized arguments: (.*)", "无法识别的参数:{0}"),
     (r"argument (\S+): invalid int value: '(.*)'", "参数 {0} 需要整数,“{1}”不是整数"),
@@ -104,9 +107,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from carecenter import check
-    from carecenter.db import Database
+    from carecenter.db import Database, resolve
 
-    database = Database(args.db, migrate=False)
+    location = resolve(args.db)
+    if "://" not in location and not Path(location).exists():
+        raise KnownError(f"数据库文件 {location} 不存在")
+    database = Database(location, migrate=False)
     try:
         report = check.run(database)
     finally:

@@ -20,6 +20,20 @@ from ui.person_editor import PersonEditor
 from ui.register_model import RegisterModel
 
 
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A message box would wait forever offscreen: record it and answer 'no' instead."""
+    shown: list[str] = []
+
+    def record(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        shown.append(str(args[2]) if len(args) > 2 else "")
+        return QMessageBox.StandardButton.Cancel
+
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, record)
+    return shown
+
+
 @pytest.fixture
 def window(qtbot: QtBot, database: Database) -> Iterator[MainWindow]:
     register = Register(database)
@@ -128,14 +142,7 @@ def test_keyboard_ctrl_f_focuses_search_and_enter_opens_the_file(
 
 
 def test_closing_an_edited_file_asks_before_discarding(qtbot: QtBot, window: MainWindow,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[str] = []
-
-    def answer(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
-        asked.append(str(args[2]))
-        return QMessageBox.StandardButton.Cancel
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+                                                       no_modal_boxes: list[str]) -> None:
     window.table.selectRow(0)
     person_id = window.current_person()
     editor = PersonEditor(window.register, person_id)
@@ -143,5 +150,15 @@ def test_closing_an_edited_file_asks_before_discarding(qtbot: QtBot, window: Mai
     editor.show()
     ime_type(line(editor, "address"), "青山村")
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
-    assert asked and "未保存" in asked[0]
+    assert no_modal_boxes and "未保存" in no_modal_boxes[0]
     assert editor.isVisible()
+    editor.dirty = False
+
+
+def test_editor_offers_every_declared_field_of_the_kind(qtbot: QtBot, register: Register) -> None:
+    editor = PersonEditor(register, None)
+    qtbot.addWidget(editor)
+    shown = {name for form in editor.forms for name in form.inputs}
+    assert shown == set(editor.kind.field_names)
+    assert [editor.tabs.tabText(i) for i in range(4)] == ["基本信息", "赡养人", "健康与照料",
+                                                          "困难与需求"]

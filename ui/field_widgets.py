@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,8 @@ class FieldInput(QObject):
         layout.setSpacing(2)
         layout.addWidget(self.widget)
         layout.addWidget(self.error)
+        # Rows keep their natural height; spare room goes below the form, not into rows.
+        self.container.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     # -- building ---------------------------------------------------------------------
 

@@ -111,10 +111,15 @@ class PersonEditor(QDialog):
             reason = EXIT_REASONS.get(self.file.exit_reason or "", "")
             note = f"({self.file.exit_note})" if self.file.exit_note else ""
             when = f"{self.file.exit_date:%Y-%m-%d}" if self.file.exit_date else ""
-            self.status_label.setText(f"已于 {when} 退出:{reason}{note}")
+            self.status_label.setText(
+                f"档案号 {self.file.id} · {self.file.name} · 已于 {when} 退出:{reason}{note}"
+            )
             self.status_label.setStyleSheet("color: #808080; font-weight: bold;")
+        elif self.file:
+            self.status_label.setText(f"档案号 {self.file.id} · {self.file.name} · 在册")
+            self.status_label.setStyleSheet("font-weight: bold;")
         else:
-            self.status_label.hide()
+            self.status_label.setText(f"新建档案 · {self.kind.label}")
 
     def _history(self, file: PersonFile) -> QWidget:
         history = QListWidget()

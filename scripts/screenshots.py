@@ -1,0 +1,67 @@
+"""Screenshots of the main window and each editor tab, offscreen, for looking at.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py --db demo.db --out screenshots/
+
+Needs a CJK font on the machine (fonts-wqy-microhei on Debian); without one every
+Chinese character is a box.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from carecenter.db import Database  # noqa: E402
+from ui.app import choose_font  # noqa: E402
+
+
+def grab(widget: QWidget, path: Path) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--out", default="screenshots")
+    parser.add_argument("--search", default="")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    choose_font(app)
+    from ui.main_window import MainWindow
+    from ui.person_editor import PersonEditor
+
+    database = Database(args.db)
+    window = MainWindow(database)
+    window.resize(1200, 720)
+    window.show()
+    if args.search:
+        window.search.setText(args.search)
+        window.search_now()
+    window.table.selectRow(0)
+    grab(window, out / "main_window.png")
+    person_id = window.current_person()
+    editor = PersonEditor(window.register, person_id)
+    editor.resize(820, 720)
+    editor.show()
+    for index in range(editor.tabs.count()):
+        editor.tabs.setCurrentIndex(index)
+        grab(editor, out / f"editor_{index}_{editor.tabs.tabText(index)}.png")
+    editor.dirty = False
+    editor.close()
+    database.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,233 @@
+"""The demo register and the database check, on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from carecenter import check, demo, idnumber, pinyin
+from carecenter.db import Database
+from carecenter.errors import KnownError
+from carecenter.models import person, person_event, supporter
+from carecenter.register import Register, search_key
+from tests.conftest import TODAY
+
+PEOPLE = 300
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Iterator[Path]:
+    """A file holding a 300-person demo register (seed 7), closed again."""
+    path = tmp_path / "demo.db"
+    database = Database(path)
+    demo.generate(database, PEOPLE, seed=7, today=TODAY)
+    database.close()
+    yield path
+
+
+def run_check(path: Path) -> check.CheckReport:
+    database = Database(path, migrate=False)
+    try:
+        return check.run(database, today=TODAY)
+    finally:
+        database.close()
+
+
+def dump(path: Path) -> list[list[tuple[Any, ...]]]:
+    with sqlite3.connect(path) as raw:
+        return [raw.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+                for t in ("village_group", "person", "supporter", "person_event")]
+
+
+def test_demo_register_has_valid_ids_that_agree_with_sex_and_birth(tmp_path: Path) -> None:
+    database = Database(tmp_path / "demo.db")
+    seen: list[tuple[int, int]] = []
+    summary = demo.generate(database, PEOPLE, seed=1, today=TODAY,
+                            progress=lambda done, total: seen.append((done, total)))
+    assert (summary.persons, summary.groups) == (PEOPLE, 12)
+    assert PEOPLE <= summary.supporters <= 4 * PEOPLE
+    assert seen[-1] == (PEOPLE, PEOPLE)
+    with database.engine.connect() as connection:
+        rows = connection.execute(select(person)).all()
+    database.close()
+    numbers = [r.id_number for r in rows if r.id_number]
+    assert len(set(numbers)) == len(numbers)
+    assert 0 < PEOPLE - len(numbers) < PEOPLE // 10  # a few files wait for their number
+    for r in rows:
+        assert r.birth_date and r.sex  # needed without a number, implied by one
+        if r.id_number:
+            info = idnumber.parse(r.id_number, today=TODAY)
+            assert (info.birth_date, info.sex) == (r.birth_date, r.sex)
+    over_60 = sum(idnumber.age_on(r.birth_date, TODAY) >= 60 for r in rows)
+    assert over_60 > PEOPLE * 0.8
+    report = run_check(tmp_path / "demo.db")
+    assert report.clean, report.problems
+    assert report.active + report.exited == PEOPLE
+    assert report.events >= PEOPLE
+
+
+def test_every_demo_file_passes_the_register_own_validation_unchanged(demo_path: Path) -> None:
+    database = Database(demo_path)
+    register = Register(database, today=lambda: TODAY)
+    for person_id in range(1, PEOPLE + 1):
+        file = register.load(person_id)
+        values, supporters, _ = register.clean(file.draft())
+        assert values == file.values
+        assert supporters == file.supporters
+    database.close()
+
+
+def test_demo_search_key_and_sort_key_are_what_the_register_would_store(
+        demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as raw:
+        rows = raw.execute(
+            "SELECT name, id_number, phone, name_pinyin, search_key FROM person").fetchall()
+    for name, number, phone, sort_key, key in rows:
+        assert sort_key == pinyin.sort_key(name)
+        assert key == search_key(name, number, phone)
+
+
+def test_demo_supporters_away_out_of_county_have_a_place_and_a_date(demo_path: Path) -> None:
+    database = Database(demo_path)
+    with database.engine.connect() as connection:
+        rows = connection.execute(select(supporter)).all()
+    database.close()
+    for r in rows:
+        assert r.whereabouts and r.relation
+        if r.location_scope in ("out_county", "out_province", "abroad"):
+            assert r.away_since is not None and r.away_since <= TODAY
+        if r.returned_on is not None:
+            assert r.return_kind in ("temporary", "permanent")
+            assert r.away_since is not None and r.away_since < r.returned_on <= TODAY
+
+
+def test_same_seed_gives_the_same_register(tmp_path: Path, demo_path: Path) -> None:
+    again = tmp_path / "again.db"
+    database = Database(again)
+    demo.generate(database, PEOPLE, seed=7, today=TODAY)
+    database.close()
+    assert dump(again) == dump(demo_path)
+
+    other = tmp_path / "other.db"
+    database = Database(other)
+    demo.generate(database, PEOPLE, seed=8, today=TODAY)
+    database.close()
+    assert dump(other)[1] != dump(demo_path)[1]
+
+
+def test_demo_refuses_a_database_that_has_people_unless_forced(demo_path: Path) -> None:
+    database = Database(demo_path)
+    with pytest.raises(KnownError, match=f"已有 {PEOPLE} 人.*--force"):
+        demo.generate(database, 10, seed=7, today=TODAY)
+    assert Register(database).count(status=None) == PEOPLE
+
+    summary = demo.generate(database, 50, seed=7, force=True, today=TODAY)
+    assert summary.persons == 50
+    assert Register(database).count(status=None) == PEOPLE + 50
+    database.close()
+    report = run_check(demo_path)
+    assert report.clean, report.problems
+    assert report.groups == 12  # the groups already there are reused, not doubled
+
+
+def test_check_names_the_person_whose_stored_id_has_a_wrong_check_digit(
+        demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as raw:
+        pid, name, number = raw.execute(
+            "SELECT id, name, id_number FROM person WHERE id_number IS NOT NULL LIMIT 1"
+        ).fetchone()
+        wrong = number[:17] + ("1" if number[17] == "0" else "0")
+        raw.execute("UPDATE person SET id_number = ? WHERE id = ?", (wrong, pid))
+    report = run_check(demo_path)
+    assert not report.clean
+    assert len(report.problems) == 1
+    assert f"档案号 {pid}({name})" in report.problems[0]
+    assert "校验位" in report.problems[0]
+
+
+def test_check_reports_birth_date_and_sex_that_disagree_with_the_id(demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as raw:
+        pid, sex = raw.execute(
+            "SELECT id, sex FROM person WHERE id_number IS NOT NULL LIMIT 1").fetchone()
+        other = "female" if sex == "male" else "male"
+        raw.execute("UPDATE person SET sex = ?, birth_date = '1901-01-01' WHERE id = ?",
+                    (other, pid))
+    problems = run_check(demo_path).problems
+    assert len(problems) == 2
+    assert all(p.startswith(f"档案号 {pid}") for p in problems)
+    assert "出生日期 1901-01-01 与身份证号不符" in problems[0]
+    assert "性别" in problems[1] and "与身份证号不符" in problems[1]
+
+
+def test_check_finds_supporters_and_history_left_without_their_person(demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as raw:
+        raw.execute("PRAGMA foreign_keys=OFF")  # as another tool might have left it
+        pid = raw.execute("SELECT min(person_id) FROM supporter").fetchone()[0]
+        supporters = raw.execute(
+            "SELECT count(*) FROM supporter WHERE person_id = ?", (pid,)).fetchone()[0]
+        raw.execute("DELETE FROM person WHERE id = ?", (pid,))
+    report = run_check(demo_path)
+    orphans = [p for p in report.problems if f"所属的档案号 {pid} 不存在" in p]
+    assert len(orphans) == supporters + 1  # each supporter and the 'created' event
+    assert sum(p.startswith("档案记录") for p in orphans) == 1
+
+
+def test_check_finds_a_person_whose_village_group_is_gone(demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as raw:
+        raw.execute("PRAGMA foreign_keys=OFF")
+        raw.execute("UPDATE person SET group_id = 99 WHERE id = 5")
+    problems = run_check(demo_path).problems
+    assert len(problems) == 1
+    assert problems[0].startswith("档案号 5") and "村民小组(编号 99)不存在" in problems[0]
+
+
+def test_check_reports_a_schema_from_a_newer_program_without_upgrading_it(
+        demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    report = run_check(demo_path)
+    assert report.revision == "9999"
+    assert any("数据库结构不是最新版本" in p and "9999" in p for p in report.problems)
+    assert report.active + report.exited == PEOPLE  # the data is still checked
+
+
+def test_check_reports_an_older_schema_and_leaves_it_as_it_is(
+        demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only one migration exists yet: pretend the program has moved on to a second.
+    monkeypatch.setattr(check.db, "head_revision", lambda: "0002")
+    report = run_check(demo_path)
+    assert any("数据库结构不是最新版本" in p and "自动升级" in p for p in report.problems)
+    with sqlite3.connect(demo_path) as raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_check_of_an_empty_file_says_it_holds_no_register(tmp_path: Path) -> None:
+    report = run_check(tmp_path / "empty.db")
+    assert not report.clean
+    assert "没有登记册数据表" in report.problems[0]
+
+
+def test_check_report_reads_as_chinese_lines(demo_path: Path) -> None:
+    database = Database(demo_path)
+    with database.engine.begin() as connection:
+        events = connection.execute(select(person_event.c.id)).all()
+        connection.execute(text("UPDATE person SET id_number = NULL WHERE id = 3"))
+    database.close()
+    report = run_check(demo_path)
+    lines = report.lines()
+    assert lines[1] == "数据库结构版本:0001(最新)"
+    assert f"档案记录:{len(events)} 条" in lines
+    assert f"待补充身份证号:{report.without_id} 人(在册)" in lines
+    assert lines[-1] == "检查结果:未发现问题。"
+
+
+def test_check_stops_with_a_message_when_a_table_is_missing(demo_path: Path) -> None:
+    with sqlite3.connect(demo_path) as raw:
+        raw.execute("DROP TABLE person_event")
+    problems = run_check(demo_path).problems
+    assert problems == ["读取数据库时出错,检查未能完成:no such table: person_event"]
