@@ -63,8 +63,17 @@ class GroupBook:
         assert isinstance(database, Database)
         self.database = database
 
-    def list(self, include_inactive: bool = True) -> list[GroupInfo]:
-        counts = (
+    def list(self, include_inactive: bool = True, counts: bool = False) -> list[GroupInfo]:
+        """The groups in the village's order; ``counts`` adds people on the register
+        (a scan of the register: for the groups dialog, not for every form)."""
+        if not counts:
+            query = select(village_group.c.id, village_group.c.name, village_group.c.active,
+                           0).order_by(village_group.c.position, village_group.c.id)
+            if not include_inactive:
+                query = query.where(village_group.c.active.is_(True))
+            with self.database.session() as session:
+                return [GroupInfo(r[0], r[1], bool(r[2]), 0) for r in session.execute(query)]
+        per_group = (
             select(person.c.group_id, func.count().label("n"))
             .where(person.c.status == "active")
             .group_by(person.c.group_id)
@@ -72,8 +81,8 @@ class GroupBook:
         )
         query = (
             select(village_group.c.id, village_group.c.name, village_group.c.active,
-                   func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.group_id == village_group.c.id)
+                   func.coalesce(per_group.c.n, 0))
+            .outerjoin(per_group, per_group.c.group_id == village_group.c.id)
             .order_by(village_group.c.position, village_group.c.id)
         )
         if not include_inactive:

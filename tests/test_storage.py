@@ -73,3 +73,9 @@ def test_database_location_comes_from_argument_then_environment(
     assert resolve(None) == str(tmp_path / "env.db")
     monkeypatch.delenv("CARECENTER_DB")
     assert resolve(None).endswith("carecenter.db")
+
+
+def test_the_schema_head_the_program_knows_is_alembics_head() -> None:
+    from carecenter.db import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()

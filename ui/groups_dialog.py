@@ -53,7 +53,7 @@ class GroupsDialog(QDialog):
 
     def refresh(self, select: int | None = None) -> None:
         self.list.clear()
-        for group in self.groups.list():
+        for group in self.groups.list(counts=True):
             state = "" if group.active else "(已停用)"
             item = QListWidgetItem(f"{group.name}{state}  —  在册 {group.people} 人")
             item.setData(Qt.ItemDataRole.UserRole, group.id)

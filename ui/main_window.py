@@ -95,8 +95,8 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _index: self.open_current())
 
         self.count_label = QLabel()
+        self._totals = ""
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(QLabel("村民小组"))
@@ -205,7 +206,7 @@ class MainWindow(QMainWindow):
     def search_now(self) -> None:
         self._search_timer.stop()
         self.model.set_query(self.query())
-        self._update_counts()
+        self._update_counts(totals=False)
         self._update_actions()
 
     def refresh(self, select: int | None = None) -> None:
@@ -222,11 +223,11 @@ class MainWindow(QMainWindow):
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
 
-    def _update_counts(self) -> None:
-        shown = self.model.rowCount()
-        active = self.register.count(ACTIVE)
-        exited = self.register.count(EXITED)
-        self.count_label.setText(f"显示 {shown} 人    在册 {active} 人    已退出 {exited} 人")
+    def _update_counts(self, totals: bool = True) -> None:
+        """The status line; totals change only on a write, not on a keystroke."""
+        if totals or not self._totals:
+            self._totals = f"在册 {self.register.count(ACTIVE)} 人    已退出 {self.register.count(EXITED)} 人"
+        self.count_label.setText(f"显示 {self.model.rowCount()} 人    {self._totals}")
 
     def current_person(self) -> int | None:
         return self.model.person_id(self.table.currentIndex().row())

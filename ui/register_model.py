@@ -29,18 +29,34 @@ class RegisterModel(QAbstractTableModel):
         self.query = query or RegisterQuery()
         self.ids: list[int] = []
         self._cache: dict[int, Row] = {}
+        self._unfiltered: dict[RegisterQuery, list[int]] = {}
         self.reload()
 
     # -- the query ----------------------------------------------------------------
 
     def set_query(self, query: RegisterQuery) -> None:
+        if query == self.query:
+            return
         self.query = query
-        self.reload()
+        self._load(fresh=False)
 
     def reload(self) -> None:
+        """Read again after a write: nothing remembered is trusted."""
+        self._unfiltered.clear()
+        self._load(fresh=True)
+
+    def _load(self, fresh: bool) -> None:
         self.beginResetModel()
-        self.ids = self.listing.ids(self.query)
-        self._cache.clear()
+        if self.query.text:
+            self.ids = self.listing.ids(self.query)
+        else:
+            # Clearing the search box brings back the whole list: keep it at hand.
+            key = replace(self.query, text="")
+            if fresh or key not in self._unfiltered:
+                self._unfiltered[key] = self.listing.ids(self.query)
+            self.ids = self._unfiltered[key]
+        if fresh:
+            self._cache.clear()
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

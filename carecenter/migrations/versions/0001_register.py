@@ -73,7 +73,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_group_id'), ['group_id'], unique=False)
-        batch_op.create_index('ix_person_status_kind_pinyin', ['status', 'kind', 'name_pinyin'], unique=False)
+        batch_op.create_index('ix_person_search', ['status', 'name_pinyin', 'kind', 'search_key'], unique=False)
         batch_op.create_index('uq_person_id_number', ['id_number'], unique=True)
 
     op.create_table('person_event',
@@ -120,7 +120,7 @@ def downgrade() -> None:
     op.drop_table('person_event')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index('uq_person_id_number')
-        batch_op.drop_index('ix_person_status_kind_pinyin')
+        batch_op.drop_index('ix_person_search')
         batch_op.drop_index(batch_op.f('ix_person_group_id'))
 
     op.drop_table('person')
