@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
 from carecenter.errors import FieldError, KnownError, ValidationFailed
@@ -68,7 +68,7 @@ class GroupBook:
         (a scan of the register: for the groups dialog, not for every form)."""
         if not counts:
             query = select(village_group.c.id, village_group.c.name, village_group.c.active,
-                           0).order_by(village_group.c.position, village_group.c.id)
+                           literal(0)).order_by(village_group.c.position, village_group.c.id)
             if not include_inactive:
                 query = query.where(village_group.c.active.is_(True))
             with self.database.session() as session:

@@ -78,4 +78,4 @@ def test_database_location_comes_from_argument_then_environment(
 def test_the_schema_head_the_program_knows_is_alembics_head() -> None:
     from carecenter.db import SCHEMA_HEAD
 
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD

@@ -226,7 +226,8 @@ class MainWindow(QMainWindow):
     def _update_counts(self, totals: bool = True) -> None:
         """The status line; totals change only on a write, not on a keystroke."""
         if totals or not self._totals:
-            self._totals = f"在册 {self.register.count(ACTIVE)} 人    已退出 {self.register.count(EXITED)} 人"
+            active, exited = self.register.count(ACTIVE), self.register.count(EXITED)
+            self._totals = f"在册 {active} 人    已退出 {exited} 人"
         self.count_label.setText(f"显示 {self.model.rowCount()} 人    {self._totals}")
 
     def current_person(self) -> int | None:
