@@ -8,11 +8,14 @@ created and upgraded only by the Alembic migrations in ``carecenter/migrations``
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecenter.errors import DatabaseError
@@ -112,6 +115,18 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _explain(error: OperationalError) -> str:
+    """What the clerk can do about a write the database refused."""
+    text_ = str(error.orig).lower()
+    if "locked" in text_ or "busy" in text_:
+        return "数据库正被另一个窗口或程序使用,请关闭其他“留守关爱”窗口后重试。本次修改未保存。"
+    if "readonly" in text_ or "read-only" in text_:
+        return "数据库文件是只读的,无法保存。请检查文件权限或换一个位置。本次修改未保存。"
+    if "disk" in text_ or "full" in text_:
+        return "磁盘空间不足,无法保存。请清理磁盘后重试。本次修改未保存。"
+    return f"保存失败:{error.orig}。本次修改未保存。"
+
+
 class Database:
     """An open database: the engine and a session factory, schema up to date."""
 
@@ -133,6 +148,15 @@ class Database:
 
     def session(self) -> Session:
         return self.sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write: all of it is saved, or none of it (the one way the core writes)."""
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except OperationalError as e:
+            raise DatabaseError(_explain(e)) from e
 
     def close(self) -> None:
         self.engine.dispose()

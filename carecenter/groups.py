@@ -110,7 +110,7 @@ class GroupBook:
 
     def add(self, name: str) -> int:
         name = self._clean_name(name)
-        with self.database.session() as session, session.begin():
+        with self.database.transaction() as session:
             return self.add_in(session, name)
 
     def add_in(self, session: Session, name: str) -> int:
@@ -133,7 +133,7 @@ class GroupBook:
 
     def rename(self, group_id: int, name: str) -> None:
         name = self._clean_name(name)
-        with self.database.session() as session, session.begin():
+        with self.database.transaction() as session:
             group = self._get(session, group_id)
             other = self.find(session, name)
             if other is not None and other != group_id:
@@ -142,7 +142,7 @@ class GroupBook:
 
     def move(self, group_id: int, step: int) -> None:
         """Move a group up (-1) or down (+1) in the list."""
-        with self.database.session() as session, session.begin():
+        with self.database.transaction() as session:
             ids = [g for (g,) in session.execute(
                 select(village_group.c.id).order_by(village_group.c.position, village_group.c.id)
             )]
@@ -157,7 +157,7 @@ class GroupBook:
 
     def set_active(self, group_id: int, active: bool) -> None:
         """A group no longer used is hidden from choices; people keep their group."""
-        with self.database.session() as session, session.begin():
+        with self.database.transaction() as session:
             self._get(session, group_id).active = active
 
     def _get(self, session: Session, group_id: int) -> VillageGroup:

@@ -264,7 +264,7 @@ class Register:
         self, draft: PersonDraft, person_id: int | None = None, allow_duplicate: bool = False
     ) -> SaveResult:
         """Create (person_id None) or update a file in one transaction."""
-        with self.database.session() as session, session.begin():
+        with self.database.transaction() as session:
             values, supporters, warnings = self.clean(draft, person_id, session)
             if not allow_duplicate:
                 candidates = self.likely_duplicates(session, values, person_id)
@@ -343,7 +343,7 @@ class Register:
             raise ValidationFailed([FieldError("exit_date", "退出日期不能在今天之后")])
         if reason == "other" and not note.strip():
             raise ValidationFailed([FieldError("exit_note", "退出原因选“其他”时请写明原因")])
-        with self.database.session() as session, session.begin():
+        with self.database.transaction() as session:
             record = self._get(session, person_id)
             if record.status == EXITED:
                 raise KnownError(
@@ -358,7 +358,7 @@ class Register:
 
     def reinstate(self, person_id: int, note: str = "") -> None:
         """Bring an exited person back onto the register (a mistaken exit, or a return)."""
-        with self.database.session() as session, session.begin():
+        with self.database.transaction() as session:
             record = self._get(session, person_id)
             if record.status != EXITED:
                 raise KnownError(f"{record.name} 在册,无需恢复")

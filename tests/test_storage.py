@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event
 
 from carecenter.db import Database, head_revision, resolve
 from carecenter.errors import DatabaseError
@@ -79,3 +80,24 @@ def test_the_schema_head_the_program_knows_is_alembics_head() -> None:
     from carecenter.db import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
+
+
+def test_a_locked_database_refuses_the_save_in_chinese_and_keeps_nothing(
+        db_path: Path, database: Database) -> None:
+    from carecenter.register import Register
+    from tests.conftest import elder
+
+    register = Register(database, today=lambda: TODAY)
+    other = sqlite3.connect(db_path, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        # Fresh connections that wait 50 ms instead of the clerk's five seconds.
+        database.engine.dispose()
+        event.listen(database.engine, "connect",
+                     lambda conn, _rec: conn.execute("PRAGMA busy_timeout=50"))
+        with pytest.raises(DatabaseError, match="另一个窗口"):
+            register.save(elder())
+    finally:
+        other.rollback()
+        other.close()
+    assert register.count() == 0
