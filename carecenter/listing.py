@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Connection, Select, select
 
 from carecenter.db import Database
 from carecenter.fields import PERSON, normalise_phone
 from carecenter.idnumber import age_on
-from carecenter.models import STATUS_LABELS, person, village_group
+from carecenter.kinds import KINDS
+from carecenter.leftbehind import PersonFacts, SupporterFacts
+from carecenter.models import STATUS_LABELS, person, supporter, village_group
 
 ALL = None
 
@@ -56,6 +58,8 @@ class Row:
     id_number: str
     status: str
     incomplete: bool
+    verdict: str = ""
+    verdict_reason: str = ""
 
     def value(self, key: str) -> Any:
         return getattr(self, key)
@@ -69,6 +73,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("group", PERSON["group_id"].label, lambda: village_group.c.position, 90),
     Column("colour", "风险等级", None, 70),
     Column("helper", "帮扶人", None, 80),
+    Column("verdict", "留守认定", None, 70),
     Column("phone", PERSON["phone"].label, lambda: person.c.phone, 110),
     Column("id_number", PERSON["id_number"].label, lambda: person.c.id_number, 170),
     Column("status", "状态", lambda: person.c.status, 60),
@@ -132,14 +137,19 @@ class Listing:
         with self.database.engine.connect() as connection:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start:start + 500])
+                facts = self._supporter_facts(connection, chunk)
                 statement = (
-                    select(person.c.id, person.c.name, person.c.sex, person.c.birth_date,
+                    select(person.c.id, person.c.kind, person.c.name, person.c.sex,
+                           person.c.birth_date, person.c.left_behind_last_year,
                            village_group.c.name.label("group"), person.c.phone,
                            person.c.id_number, person.c.status)
                     .outerjoin(village_group, village_group.c.id == person.c.group_id)
                     .where(person.c.id.in_(chunk))
                 )
                 for r in connection.execute(statement):
+                    verdict = KINDS[r.kind].assess(
+                        PersonFacts(r.birth_date, facts.get(r.id, []),
+                                    bool(r.left_behind_last_year)), today)
                     result[r.id] = Row(
                         id=r.id,
                         name=r.name or "",
@@ -152,8 +162,26 @@ class Listing:
                         id_number=r.id_number or "待补充身份证号",
                         status=STATUS_LABELS.get(r.status, r.status),
                         incomplete=r.id_number is None,
+                        verdict="留守" if verdict.left_behind else "不符合",
+                        verdict_reason=verdict.text,
                     )
         return result
+
+    @staticmethod
+    def _supporter_facts(connection: Connection,
+                         ids: Sequence[int]) -> dict[int, list[SupporterFacts]]:
+        """The supporters of a page of people, for the 留守 verdict column."""
+        facts: dict[int, list[SupporterFacts]] = {}
+        statement = (
+            select(supporter.c.person_id, supporter.c.name, supporter.c.location_scope,
+                   supporter.c.away_since, supporter.c.returned_on, supporter.c.return_kind)
+            .where(supporter.c.person_id.in_(ids))
+            .order_by(supporter.c.person_id, supporter.c.position)
+        )
+        for s in connection.execute(statement):
+            facts.setdefault(s.person_id, []).append(SupporterFacts(
+                s.name or "", s.location_scope, s.away_since, s.returned_on, s.return_kind))
+        return facts
 
     def count(self, query: RegisterQuery) -> int:
         return len(self.ids(query))

@@ -11,7 +11,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from carecenter.db import Database
-from carecenter.listing import Listing, RegisterQuery
+from carecenter.listing import COLUMN_KEYS, Listing, RegisterQuery
 from carecenter.register import Register
 from tests.conftest import elder, ime_type, make_id
 from ui.exit_dialog import ExitDialog
@@ -121,7 +121,7 @@ def test_clerk_exits_a_person_who_leaves_active_and_appears_in_exited(
     assert window.model.rowCount() == 0  # 在册 is the default filter
     window.status_filter.setCurrentIndex(window.status_filter.findText("已退出"))
     assert window.model.rowCount() == 1
-    assert window.model.index(0, 8).data() == "已退出"
+    assert window.model.index(0, COLUMN_KEYS.index("status")).data() == "已退出"
 
 
 def test_keyboard_ctrl_f_focuses_search_and_enter_opens_the_file(

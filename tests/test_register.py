@@ -166,3 +166,14 @@ def test_village_groups_written_differently_are_one_group(register: Register) ->
             register.groups.add(name)
     register.groups.add("十二组")
     assert [g.name for g in register.groups.list()] == ["三组", "十二组"]
+
+
+def test_register_rows_show_the_left_behind_verdict_with_its_reason(register: Register) -> None:
+    away = register.save(elder("张桂兰")).person_id
+    home = register.save(elder("李秀英", birth="19440505", sequence="004", supporters=[
+        {"name": "李军", "relation": "儿子", "location_scope": "本县内", "away_since": "2020-01-01"},
+    ])).person_id
+    rows = Listing(register.database, lambda: TODAY).rows([away, home])
+    assert rows[away].verdict == "留守"
+    assert rows[home].verdict == "不符合"
+    assert "李军在本县内" in rows[home].verdict_reason

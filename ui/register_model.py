@@ -18,6 +18,7 @@ PAGE = 200
 MAX_CACHED = 5000
 INCOMPLETE = QColor("#b03a2e")
 EXITED = QColor("#808080")
+NOT_LEFT_BEHIND = QColor("#8a6d3b")
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -103,12 +104,16 @@ class RegisterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = row.value(key)
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "verdict":
+            return row.verdict_reason
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "id_number" and row.incomplete:
                 return QBrush(INCOMPLETE)
+            if key == "verdict" and row.verdict != "留守":
+                return QBrush(NOT_LEFT_BEHIND)
             if row.status != "在册":
                 return QBrush(EXITED)
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("age", "sex"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("age", "sex", "verdict"):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
