@@ -171,7 +171,8 @@ def test_village_groups_written_differently_are_one_group(register: Register) ->
 def test_register_rows_show_the_left_behind_verdict_with_its_reason(register: Register) -> None:
     away = register.save(elder("张桂兰")).person_id
     home = register.save(elder("李秀英", birth="19440505", sequence="004", supporters=[
-        {"name": "李军", "relation": "儿子", "location_scope": "本县内", "away_since": "2020-01-01"},
+        {"name": "李军", "relation": "儿子", "location_scope": "本县内",
+         "away_since": "2020-01-01"},
     ])).person_id
     rows = Listing(register.database, lambda: TODAY).rows([away, home])
     assert rows[away].verdict == "留守"
