@@ -162,3 +162,21 @@ def test_editor_offers_every_declared_field_of_the_kind(qtbot: QtBot, register: 
     assert shown == set(editor.kind.field_names)
     assert [editor.tabs.tabText(i) for i in range(4)] == ["基本信息", "赡养人", "健康与照料",
                                                           "困难与需求"]
+
+
+def test_a_whole_id_number_fills_birth_date_and_sex_at_once(qtbot: QtBot,
+                                                            register: Register) -> None:
+    editor = PersonEditor(register, None)
+    qtbot.addWidget(editor)
+    qtbot.keyClicks(line(editor, "id_number"), make_id("19500312", "002"))
+    assert line(editor, "birth_date").text() == "1950-03-12"
+    assert editor.input("sex").value() == "female"
+    assert not editor.input("id_number").error.text()
+
+
+def test_a_number_already_on_the_register_is_named_while_typing(qtbot: QtBot,
+                                                                window: MainWindow) -> None:
+    editor = PersonEditor(window.register, None)
+    qtbot.addWidget(editor)
+    qtbot.keyClicks(line(editor, "id_number"), make_id("19440505", "004"))
+    assert "已登记在 李秀英" in editor.input("id_number").error.text()

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.errors import KnownError, ValidationFailed
+from carecenter import idnumber
+from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import SECTIONS, SUPPORTERS, in_section
 from carecenter.kinds import DEFAULT_KIND, kind
 from carecenter.leftbehind import Verdict
@@ -92,6 +93,7 @@ class PersonEditor(QDialog):
         for form in self.forms:
             form.changed.connect(self._changed)
         self.supporters.changed.connect(self._changed)
+        self.input("id_number").changed.connect(self._id_typed)
         self.update_verdict()
 
     # -- contents -------------------------------------------------------------------
@@ -133,6 +135,29 @@ class PersonEditor(QDialog):
         for form in self.forms:
             values.update(form.values())
         return PersonDraft(values, self.supporters.supporters(), self.kind.code)
+
+    def _id_typed(self) -> None:
+        """Check the number as soon as it is whole; fill birth date and sex from it."""
+        field_input = self.input("id_number")
+        text = idnumber.normalise(field_input.value())
+        if len(text) < 15 or len(text) in (16, 17):
+            field_input.show_error(None)
+            return
+        try:
+            info = idnumber.parse(text, today=self.register.today())
+        except FieldError as e:
+            field_input.show_error(e.message)
+            return
+        holder = self.register.find_by_id_number(info.number)
+        if holder is not None and holder != self.person_id:
+            name = self.register.load(holder).name
+            field_input.show_error(f"身份证号 {info.number} 已登记在 {name}(档案号 {holder})名下")
+            return
+        field_input.show_error(None)
+        for name, value in (("birth_date", info.birth_date), ("sex", info.sex)):
+            target = self.input(name)
+            if target.value() in (None, ""):
+                target.set_value(value)
 
     def _changed(self) -> None:
         self.dirty = True
