@@ -59,6 +59,17 @@ def main() -> int:
         grab(editor, out / f"editor_{index}_{editor.tabs.tabText(index)}.png")
     editor.dirty = False
     editor.close()
+
+    from ui.exit_dialog import ExitDialog
+    from ui.groups_dialog import GroupsDialog
+
+    assert person_id is not None
+    exit_dialog = ExitDialog(window.register, person_id, window.register.load(person_id).name)
+    exit_dialog.show()
+    grab(exit_dialog, out / "exit_dialog.png")
+    groups = GroupsDialog(window.register.groups)
+    groups.show()
+    grab(groups, out / "groups_dialog.png")
     database.close()
     return 0
 
