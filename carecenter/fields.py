@@ -66,6 +66,8 @@ class Field:
     hint: str = ""
     exclusive: tuple[str, ...] = ()  # multi-choice codes that stand alone
     default: Any = None
+    check: Callable[[Any], str | None] | None = None  # a rule of this field's own
+
 
     def choice_label(self, code: str | None) -> str:
         for c in self.choices:
@@ -100,6 +102,10 @@ class Field:
         result = cleaner(self, value, row)
         if self.required and result in (None, "", []):
             raise FieldError(self.name, f"{self.label}不能为空", row)
+        if self.check is not None and result not in (None, "", []):
+            message = self.check(result)
+            if message:
+                raise FieldError(self.name, message, row)
         return result
 
 
@@ -259,6 +265,18 @@ _CLEANERS: dict[FieldType, Callable[[Field, Any, int | None], Any]] = {
 }
 
 
+def person_name(value: str) -> str | None:
+    """Names are written in characters; a digit or a stray symbol is a typing slip.
+
+    The middle dot of minority names (阿依古丽·买买提) is allowed, so are Latin letters.
+    """
+    if re.search(r"[0-9０-９]", value):
+        return f"姓名“{value}”里有数字,请核对"
+    if re.search(r"[^\w·•・.\s]", value):
+        return f"姓名“{value}”里有标点或符号,请核对"
+    return None
+
+
 def choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:
     return tuple(Choice(code, label) for code, label in pairs)
 
@@ -268,7 +286,7 @@ SEX = choices(("male", "男"), ("female", "女"))
 # --- the person's file: 基本情况登记表 (DOMAIN.md "One person, one file") ---
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", FieldType.TEXT, BASIC, required=True, max_length=30,
-          synonyms=("老人姓名", "户主姓名", "留守老人姓名")),
+          synonyms=("老人姓名", "户主姓名", "留守老人姓名"), check=person_name),
     Field("id_number", "身份证号", FieldType.ID_NUMBER, BASIC, max_length=18,
           synonyms=("身份证号码", "公民身份号码", "身份证", "证件号码"),
           hint="18 位;15 位旧号会自动升位;没有可先空着,标记为待补充"),
@@ -355,7 +373,7 @@ RETURN_KINDS = choices(("temporary", "临时返乡"), ("permanent", "长期返�
 
 SUPPORTER_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", FieldType.TEXT, SUPPORTERS, required=True, max_length=30,
-          synonyms=("子女姓名", "赡养人姓名")),
+          synonyms=("子女姓名", "赡养人姓名"), check=person_name),
     Field("relation", "关系", FieldType.CHOICE, SUPPORTERS, choices(
         ("son", "儿子"), ("daughter", "女儿"), ("daughter_in_law", "儿媳"),
         ("son_in_law", "女婿"), ("grandchild", "孙子女"), ("spouse", "配偶"),

@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from carecenter import idnumber, pinyin
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
-from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER_FIELDS, FieldType
+from carecenter.fields import (
+    OUTSIDE_COUNTY,
+    PERSON,
+    PERSON_FIELDS,
+    SUPPORTER_FIELDS,
+    FieldType,
+)
 from carecenter.groups import GroupBook
 from carecenter.kinds import KINDS, PersonKind
 from carecenter.leftbehind import PersonFacts, SupporterFacts, Verdict
@@ -126,6 +132,10 @@ class Register:
         warnings: list[str] = []
         self._check_id(draft, values, errors, warnings)
         supporters = self._clean_supporters(draft.supporters, errors)
+        for s in supporters:
+            # DOMAIN.md: supporters away must report where they are and a phone number.
+            if s.get("location_scope") in OUTSIDE_COUNTY and not s.get("phone"):
+                warnings.append(f"外出赡养人{s.get('name')}没有登记电话,紧急时联系不上")
         if not errors and session is not None:
             self._check_unique_id(session, values, person_id, errors)
             if values.get("group_id") is not None and not self.groups.exists(

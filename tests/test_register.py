@@ -178,3 +178,21 @@ def test_register_rows_show_the_left_behind_verdict_with_its_reason(register: Re
     assert rows[away].verdict == "留守"
     assert rows[home].verdict == "不符合"
     assert "李军在本县内" in rows[home].verdict_reason
+
+
+@pytest.mark.parametrize("name", ["张三1", "李四?", "王 #五"])
+def test_a_name_with_digits_or_symbols_is_refused(register: Register, name: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        register.save(elder(name))
+    assert "请核对" in caught.value.for_field("name")[0]
+
+
+def test_minority_names_with_a_middle_dot_are_accepted(register: Register) -> None:
+    assert register.save(elder("阿依古丽·买买提")).person_id
+
+
+def test_a_supporter_away_without_a_phone_is_saved_with_a_warning(register: Register) -> None:
+    result = register.save(elder(supporters=[
+        {"name": "张强", "relation": "儿子", "location_scope": "省外", "away_since": "2023-3-1"},
+    ]))
+    assert any("张强没有登记电话" in w for w in result.warnings)
