@@ -180,3 +180,24 @@ def test_a_number_already_on_the_register_is_named_while_typing(qtbot: QtBot,
     qtbot.addWidget(editor)
     qtbot.keyClicks(line(editor, "id_number"), make_id("19440505", "004"))
     assert "已登记在 李秀英" in editor.input("id_number").error.text()
+
+
+def test_clerk_adds_and_renames_a_village_group_and_a_duplicate_is_refused(
+        qtbot: QtBot, register: Register, monkeypatch: pytest.MonkeyPatch,
+        no_modal_boxes: list[str]) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.groups_dialog import GroupsDialog
+
+    dialog = GroupsDialog(register.groups)
+    qtbot.addWidget(dialog)
+    answers = iter([("三组", True), ("第3村民小组", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    dialog.add()
+    assert [g.name for g in register.groups.list()] == ["三组"]
+    dialog.add()
+    assert no_modal_boxes and "同一个组" in no_modal_boxes[0]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("三组(河边)", True))
+    dialog.list.setCurrentRow(0)
+    dialog.rename()
+    assert [g.name for g in register.groups.list()] == ["三组(河边)"]
