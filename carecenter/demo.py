@@ -298,7 +298,8 @@ class _Maker:
             "education": (EDUCATION_OLD if old or not male and age >= 70 else EDUCATION)(rng),
             "marital_status": marital,
             "medical_insurance": INSURANCE(rng),
-            "left_behind_last_year": rng.random() < 0.5,
+            # Half were confirmed in last year's census (the carry-over rule reads this).
+            "left_behind_year": self.today.year - 1 if rng.random() < 0.5 else None,
             "registered_on": registered,
             "filled_by": rng.choice(CLERKS), "reviewed_by": rng.choice(REVIEWERS),
             "health_status": health,

@@ -309,8 +309,10 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("medical_insurance", "医疗保险", FieldType.CHOICE, BASIC, choices(
         ("resident", "城乡居民医保"), ("employee", "职工医保"), ("none", "未参保")),
         synonyms=("医保",)),
-    Field("left_behind_last_year", "上年度已认定为留守", FieldType.BOOL, BASIC,
-          hint="上年度已是留守老人的,春节后子女暂未外出也继续认定(见认定规则)"),
+    Field("left_behind_year", "最近认定为留守的年度", FieldType.INT, BASIC,
+          check=lambda year: None if 1990 <= year <= date.today().year
+          else f"年度 {year} 不对,请填写如 2025 的年份",
+          hint="保存时按规定自动记录;上年度已是留守老人的,春节后子女暂未外出也继续认定"),
     Field("registered_on", "填报日期", FieldType.DATE, BASIC),
     Field("filled_by", "填表人", FieldType.TEXT, BASIC, max_length=20),
     Field("reviewed_by", "复核人", FieldType.TEXT, BASIC, max_length=20),

@@ -67,7 +67,8 @@ class Verdict:
 class PersonFacts:
     birth_date: date | None
     supporters: Sequence[SupporterFacts] = field(default_factory=tuple)
-    left_behind_last_year: bool = False
+    # The last festival year the person was found left-behind (not by carry-over).
+    left_behind_year: int | None = None
 
 
 def _qualifying_span(supporters: Sequence[SupporterFacts]) -> tuple[date, date | None] | None:
@@ -114,8 +115,10 @@ def assess(facts: PersonFacts, on: date) -> Verdict:
     at_home = [s for s in supporters if not s.away_on(on)]
     # Carry-over: left-behind in the previous festival year (or earlier in this one), and
     # those now at home are only home for a while (临时返乡), e.g. over the Spring Festival.
-    window_start = spring_festival(festival_year_start(on).year - 1)
-    was_left_behind = facts.left_behind_last_year or (
+    this_year = festival_year_start(on).year
+    window_start = spring_festival(this_year - 1)
+    recorded = facts.left_behind_year is not None and facts.left_behind_year >= this_year - 1
+    was_left_behind = recorded or (
         span is not None and span[0] <= on and (span[1] is None or span[1] > window_start)
     )
     temporary = all(s.return_kind == "temporary" and s.home_on(on) for s in at_home)

@@ -140,7 +140,7 @@ class Listing:
                 facts = self._supporter_facts(connection, chunk)
                 statement = (
                     select(person.c.id, person.c.kind, person.c.name, person.c.sex,
-                           person.c.birth_date, person.c.left_behind_last_year,
+                           person.c.birth_date, person.c.left_behind_year,
                            village_group.c.name.label("group"), person.c.phone,
                            person.c.id_number, person.c.status)
                     .outerjoin(village_group, village_group.c.id == person.c.group_id)
@@ -149,7 +149,7 @@ class Listing:
                 for r in connection.execute(statement):
                     verdict = KINDS[r.kind].assess(
                         PersonFacts(r.birth_date, facts.get(r.id, []),
-                                    bool(r.left_behind_last_year)), today)
+                                    r.left_behind_year), today)
                     result[r.id] = Row(
                         id=r.id,
                         name=r.name or "",

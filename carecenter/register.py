@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carecenter import idnumber, pinyin
+from carecenter.calendar import festival_year_start
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.fields import (
@@ -80,7 +81,7 @@ class PersonFile:
                 )
                 for s in self.supporters
             ],
-            left_behind_last_year=bool(self.values.get("left_behind_last_year")),
+            left_behind_year=self.values.get("left_behind_year"),
         )
 
     def draft(self) -> PersonDraft:
@@ -276,6 +277,7 @@ class Register:
         """Create (person_id None) or update a file in one transaction."""
         with self.database.transaction() as session:
             values, supporters, warnings = self.clean(draft, person_id, session)
+            self._record_left_behind_year(draft.kind, values, supporters)
             if not allow_duplicate:
                 candidates = self.likely_duplicates(session, values, person_id)
                 if candidates:
@@ -303,6 +305,18 @@ class Register:
                 session.add(self._event(record.id, "created" if person_id is None else "updated",
                                         None, "、".join(changed), now))
             return SaveResult(record.id, warnings)
+
+    def _record_left_behind_year(self, kind_code: str, values: dict[str, Any],
+                                 supporters: list[dict[str, Any]]) -> None:
+        """Remember the festival year the person is found left-behind in, so that the
+        carry-over rule (seed 002) still knows it once the children are home for the
+        Spring Festival. A carried-over verdict does not renew it."""
+        today = self.today()
+        preview = PersonFile(0, kind_code, ACTIVE, values, supporters)
+        verdict = self._kind(kind_code).assess(preview.facts(), today)
+        if verdict.left_behind and not verdict.carried_over:
+            year = festival_year_start(today).year
+            values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
 
     @staticmethod
     def _supporter(position: int, values: dict[str, Any]) -> Supporter:

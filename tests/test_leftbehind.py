@@ -72,10 +72,10 @@ def test_not_left_behind_last_year_must_wait_six_months_after_children_leave() -
 
 def test_clerk_noted_last_year_carries_over_when_children_went_out_again() -> None:
     # The clerk records the new departure date; last year's verdict is kept as a flag.
-    facts = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_last_year=True)
+    facts = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_year=2025)
     verdict = assess(facts, date(2026, 5, 1))
     assert verdict.left_behind and verdict.carried_over
-    fresh = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_last_year=False)
+    fresh = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_year=None)
     assert not assess(fresh, date(2026, 5, 1)).left_behind
 
 
@@ -91,3 +91,8 @@ def test_missing_whereabouts_scope_is_named_in_the_reason() -> None:
     verdict = assess(facts, date(2025, 6, 1))
     assert not verdict.left_behind
     assert "所在范围未填写" in verdict.text
+
+
+def test_a_confirmation_two_years_old_does_not_carry_over() -> None:
+    facts = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_year=2024)
+    assert not assess(facts, date(2026, 5, 1)).left_behind

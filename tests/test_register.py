@@ -196,3 +196,11 @@ def test_a_supporter_away_without_a_phone_is_saved_with_a_warning(register: Regi
         {"name": "张强", "relation": "儿子", "location_scope": "省外", "away_since": "2023-3-1"},
     ]))
     assert any("张强没有登记电话" in w for w in result.warnings)
+
+
+def test_saving_a_left_behind_elder_records_the_year_for_the_carry_over(
+        register: Register) -> None:
+    person_id = register.save(elder()).person_id
+    assert register.load(person_id).values["left_behind_year"] == 2026
+    with pytest.raises(ValidationFailed, match="年度"):
+        register.save(elder("李秀英", birth="19440505", sequence="004", left_behind_year=1850))

@@ -47,7 +47,7 @@ def upgrade() -> None:
     sa.Column('education', sa.String(length=24), nullable=True),
     sa.Column('marital_status', sa.String(length=24), nullable=True),
     sa.Column('medical_insurance', sa.String(length=24), nullable=True),
-    sa.Column('left_behind_last_year', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('left_behind_year', sa.Integer(), nullable=True),
     sa.Column('registered_on', sa.Date(), nullable=True),
     sa.Column('filled_by', sa.String(length=20), nullable=True),
     sa.Column('reviewed_by', sa.String(length=20), nullable=True),
