@@ -50,6 +50,8 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
     if value < 0:
         raise argparse.ArgumentTypeError("不能是负数")
+    if value > 1_000_000:
+        raise argparse.ArgumentTypeError("最多 1000000 人(一个县约 10 万人)")
     return value
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecenter.errors import DatabaseError
@@ -49,6 +49,10 @@ def url_for(db: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite commits before every CREATE or ALTER on its own, so a migration cut off
+    # halfway would stay half-done. Take over: no implicit transactions, and an explicit
+    # BEGIN when SQLAlchemy starts one (_sqlite_begin), so DDL rolls back like any write.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -58,13 +62,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(db: str) -> Engine:
     url = url_for(db)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise DatabaseError(
+                f"无法在 {path.parent} 建立数据库文件:该位置不是文件夹或没有写入权限"
+                f"({e.strerror})"
+            ) from e
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -157,6 +172,9 @@ class Database:
                 yield session
         except OperationalError as e:
             raise DatabaseError(_explain(e)) from e
+        except IntegrityError as e:
+            # Another window saved the same ID number a moment before this one.
+            raise DatabaseError(f"保存与已有数据冲突:{e.orig}。本次修改未保存,请刷新后重试。") from e
 
     def close(self) -> None:
         self.engine.dispose()

@@ -161,10 +161,9 @@ def _clean_int(f: Field, value: Any, row: int | None) -> int | None:
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip().replace(",", "").replace(",", "").removesuffix("元")
-    try:
-        number = int(float(text))
-    except ValueError:
-        raise _fail(f, row, f"{f.label}应填数字,现在是“{value}”") from None
+    if not re.fullmatch(r"-?[0-9]{1,12}(\.[0-9]*)?", text):
+        raise _fail(f, row, f"{f.label}应填不超过 12 位的数字,现在是“{value}”")
+    number = int(float(text))
     if number < 0:
         raise _fail(f, row, f"{f.label}不能是负数")
     return number

@@ -33,6 +33,9 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 WARN_AGE = 110
 
 _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＸｘＥｅ＋．"}
+# Only ASCII digits: str.isdigit() also accepts ², ① and Arabic-Indic digits.
+_DIGITS15 = re.compile(r"[0-9]{15}")
+_DIGITS18 = re.compile(r"[0-9]{17}[0-9X]")
 _EXCEL_FLOAT = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 
@@ -95,17 +98,20 @@ def parse(raw: object, today: date | None = None, field: str = "id_number") -> I
         )
     upgraded_from = None
     if len(text) == 15:
-        if not text.isdigit():
+        if not _DIGITS15.fullmatch(text):
             raise FieldError(field, "15 位身份证号只能由数字组成")
         upgraded_from = text
         text = upgrade15(text)
     if len(text) != 18:
         raise FieldError(field, f"身份证号应为 18 位(或旧的 15 位),现在是 {len(text)} 位")
-    if not (text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")):
+    if not _DIGITS18.fullmatch(text):
         raise FieldError(field, "身份证号前 17 位必须是数字,最后一位是数字或 X")
     province = text[:2]
     if province not in PROVINCES:
         raise FieldError(field, f"身份证号开头“{province}”不是任何省份的代码")
+    if text[2:4] == "00":
+        # 110000 names a province and 1100xx no city: nobody's registered address.
+        raise FieldError(field, f"身份证号前 6 位“{text[:6]}”不是县级地址码")
     try:
         birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:

@@ -97,3 +97,21 @@ def test_age_counts_completed_years_on_the_reference_date(birth: date, day: date
 def test_malformed_numbers_are_refused(raw: str) -> None:
     with pytest.raises(FieldError):
         idnumber.parse(raw, today=TODAY)
+
+
+@pytest.mark.parametrize("raw", ["110105194912310²2X", "11010519491231①02X",
+                                 "11010519491231\u0660\u0660\u06611", "11010549123100²"])
+def test_digits_that_are_not_ascii_are_refused_not_crashed_on(raw: str) -> None:
+    with pytest.raises(FieldError):
+        idnumber.parse(raw, today=TODAY)
+
+
+@pytest.mark.parametrize("area", ["110000", "430000", "430012", "520099"])
+def test_province_level_address_codes_are_not_a_registered_address(area: str) -> None:
+    with pytest.raises(FieldError, match="县级地址码"):
+        idnumber.parse(make_id("19500312", area=area), today=TODAY)
+
+
+def test_city_without_districts_keeps_its_code() -> None:
+    # 东莞 441900 and 中山 442000 have no counties: their code ends in 00 and is valid.
+    assert idnumber.parse(make_id("19500312", area="441900"), today=TODAY).province == "广东省"

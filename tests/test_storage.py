@@ -101,3 +101,13 @@ def test_a_locked_database_refuses_the_save_in_chinese_and_keeps_nothing(
         other.rollback()
         other.close()
     assert register.count() == 0
+
+
+def test_a_failed_write_rolls_back_schema_changes_too(database: Database) -> None:
+    from sqlalchemy import inspect, text
+
+    with pytest.raises(RuntimeError), database.transaction() as session:
+        session.execute(text("CREATE TABLE half_done (id INTEGER)"))
+        raise RuntimeError("power cut")
+    with database.engine.connect() as connection:
+        assert not inspect(connection).has_table("half_done")

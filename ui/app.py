@@ -24,7 +24,9 @@ UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "Not
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="留守关爱", add_help=True)
+    from carecenter.cli import ChineseArgumentParser
+
+    parser = ChineseArgumentParser(prog="留守关爱", add_help=True)
     parser.add_argument("--db", help="数据库文件(默认在用户数据目录,或由 CARECENTER_DB 指定)")
     args, _qt_args = parser.parse_known_args(list(argv))
     return args
