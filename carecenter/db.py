@@ -174,7 +174,9 @@ class Database:
             raise DatabaseError(_explain(e)) from e
         except IntegrityError as e:
             # Another window saved the same ID number a moment before this one.
-            raise DatabaseError(f"保存与已有数据冲突:{e.orig}。本次修改未保存,请刷新后重试。") from e
+            raise DatabaseError(
+                f"保存与已有数据冲突:{e.orig}。本次修改未保存,请刷新后重试。"
+            ) from e
 
     def close(self) -> None:
         self.engine.dispose()
