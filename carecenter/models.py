@@ -165,7 +165,7 @@ mapper_registry.map_imperatively(
         "supporters": relationship(
             Supporter, order_by=supporter.c.position, cascade="all, delete-orphan"
         ),
-        "events": relationship(PersonEvent, order_by=person_event.c.at),
+        "events": relationship(PersonEvent, order_by=person_event.c.id),
     },
 )
 

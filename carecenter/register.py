@@ -48,6 +48,9 @@ class PersonDraft:
     values: dict[str, Any] = field(default_factory=dict)
     supporters: list[dict[str, Any]] = field(default_factory=list)
     kind: str = "elder"
+    # When the file was last saved as the editor read it: a save over a newer one
+    # (another window on the shared PC) is refused rather than silently undone.
+    version: datetime | None = None
 
 
 @dataclass
@@ -63,6 +66,7 @@ class PersonFile:
     exit_reason: str | None = None
     exit_note: str | None = None
     events: list[tuple[datetime, str, date | None, str]] = field(default_factory=list)
+    updated_at: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -85,7 +89,8 @@ class PersonFile:
         )
 
     def draft(self) -> PersonDraft:
-        return PersonDraft(dict(self.values), [dict(s) for s in self.supporters], self.kind)
+        return PersonDraft(dict(self.values), [dict(s) for s in self.supporters], self.kind,
+                           self.updated_at)
 
 
 @dataclass
@@ -282,7 +287,7 @@ class Register:
                 candidates = self.likely_duplicates(session, values, person_id)
                 if candidates:
                     raise LikelyDuplicate(candidates)
-            now = datetime.now().replace(microsecond=0)
+            now = datetime.now()
             if person_id is None:
                 record = Person()
                 record.kind = draft.kind
@@ -292,6 +297,12 @@ class Register:
                 changed = ["新建档案"]
             else:
                 record = self._get(session, person_id)
+                stored = record.updated_at  # type: ignore[attr-defined]
+                if draft.version is not None and stored != draft.version:
+                    raise KnownError(
+                        f"{record.name}的档案在您打开之后已被修改并保存过({stored:%H:%M:%S})。"
+                        "为免覆盖别人的修改,本次未保存;请关闭后重新打开档案再改。"
+                    )
                 changed = self._changes(record, values, supporters)
             for name, value in values.items():
                 setattr(record, name, value)
@@ -353,7 +364,7 @@ class Register:
                at: datetime | None = None) -> PersonEvent:
         event = PersonEvent()
         event.person_id = person_id
-        event.at = at or datetime.now().replace(microsecond=0)
+        event.at = at or datetime.now()
         event.event = kind
         event.effective = effective
         event.detail = detail
@@ -417,6 +428,7 @@ class Register:
                 exit_reason=record.exit_reason,
                 exit_note=record.exit_note,
                 events=[(e.at, e.event, e.effective, e.detail) for e in record.events],
+                updated_at=record.updated_at,  # type: ignore[attr-defined]
             )
 
     def find_by_id_number(self, number: str) -> int | None:

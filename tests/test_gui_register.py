@@ -201,3 +201,32 @@ def test_clerk_adds_and_renames_a_village_group_and_a_duplicate_is_refused(
     dialog.list.setCurrentRow(0)
     dialog.rename()
     assert [g.name for g in register.groups.list()] == ["三组(河边)"]
+
+
+def test_removing_a_supporter_keeps_the_form_on_the_highlighted_one(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.supporters_panel import SupportersPanel
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel = SupportersPanel()
+    qtbot.addWidget(panel)
+    panel.set_supporters([{"name": n, "relation": "son"} for n in ("甲", "乙", "丙")])
+    panel.table.setCurrentCell(0, 0)
+    panel.remove()
+    assert panel.table.currentRow() == 0
+    assert panel.form.inputs["name"].value() == "乙"
+    panel.remove()
+    assert [r["name"] for r in panel.supporters()] == ["丙"]
+
+
+def test_correcting_a_mistyped_id_number_updates_what_it_filled(qtbot: QtBot,
+                                                                register: Register) -> None:
+    editor = PersonEditor(register, None)
+    qtbot.addWidget(editor)
+    id_box = line(editor, "id_number")
+    qtbot.keyClicks(id_box, make_id("19500312", "002"))
+    id_box.clear()
+    qtbot.keyClicks(id_box, make_id("19510312", "001"))
+    assert line(editor, "birth_date").text() == "1951-03-12"
+    assert editor.input("sex").value() == "male"

@@ -204,3 +204,16 @@ def test_saving_a_left_behind_elder_records_the_year_for_the_carry_over(
     assert register.load(person_id).values["left_behind_year"] == 2026
     with pytest.raises(ValidationFailed, match="年度"):
         register.save(elder("李秀英", birth="19440505", sequence="004", left_behind_year=1850))
+
+
+def test_saving_a_stale_copy_is_refused_instead_of_undoing_another_save(
+        register: Register) -> None:
+    person_id = register.save(elder()).person_id
+    first = register.load(person_id).draft()
+    second = register.load(person_id).draft()
+    second.values["note"] = "另一窗口写的备注"
+    register.save(second, person_id)
+    first.values["phone"] = "13700002222"
+    with pytest.raises(KnownError, match="已被修改"):
+        register.save(first, person_id)
+    assert register.load(person_id).values["note"] == "另一窗口写的备注"

@@ -42,6 +42,7 @@ class PersonEditor(QDialog):
         self.file: PersonFile | None = register.load(person_id) if person_id else None
         self.kind = kind(self.file.kind) if self.file else DEFAULT_KIND
         self.saved_id: int | None = None
+        self._filled: dict[str, Any] = {}  # values the ID number filled in
         self.setWindowTitle(f"编辑档案:{self.file.name}" if self.file else "新建档案")
         self.resize(760, 640)
 
@@ -134,13 +135,15 @@ class PersonEditor(QDialog):
         values: dict[str, Any] = {}
         for form in self.forms:
             values.update(form.values())
-        return PersonDraft(values, self.supporters.supporters(), self.kind.code)
+        return PersonDraft(values, self.supporters.supporters(), self.kind.code,
+                           self.file.updated_at if self.file else None)
 
     def _id_typed(self) -> None:
         """Check the number as soon as it is whole; fill birth date and sex from it."""
         field_input = self.input("id_number")
         text = idnumber.normalise(field_input.value())
-        if len(text) < 15 or len(text) in (16, 17):
+        if len(text) < 18:
+            # Not yet whole (an old 15-digit number is checked on saving): no red while typing.
             field_input.show_error(None)
             return
         try:
@@ -156,8 +159,10 @@ class PersonEditor(QDialog):
         field_input.show_error(None)
         for name, value in (("birth_date", info.birth_date), ("sex", info.sex)):
             target = self.input(name)
-            if target.value() in (None, ""):
+            # Fill what is empty or was filled from an earlier (mistyped) number.
+            if target.value() in (None, "") or self._filled.get(name) == target.value():
                 target.set_value(value)
+                self._filled[name] = target.value()
 
     def _changed(self) -> None:
         self.dirty = True

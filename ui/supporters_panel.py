@@ -107,10 +107,15 @@ class SupportersPanel(QWidget):
         index = self.current
         self.current = -1
         del self.rows[index]
+        # removeRow reports the old row numbers while self.rows is already shorter.
+        self.table.blockSignals(True)
         self.table.removeRow(index)
-        self._update_visibility()
+        self.table.blockSignals(False)
         if self.rows:
-            self.table.setCurrentCell(min(index, len(self.rows) - 1), 0)
+            following = min(index, len(self.rows) - 1)
+            self.table.setCurrentCell(following, 0)
+            self._select(following)
+        self._update_visibility()
         self.changed.emit()
 
     def show_errors(self, errors: dict[int, dict[str, str]]) -> bool:
