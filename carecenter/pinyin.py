@@ -30,14 +30,20 @@ def readings(name: str) -> list[list[str]]:
     """Each plausible reading of ``name`` as a list of syllables, everyday reading first."""
     if not name:
         return []
+    from pypinyin import lazy_pinyin
+
     everyday = [s for ch in name for s in _syllables(ch)]
+    # Read as a phrase, 长 in 李长春 is chang, not zhang: keep both readings.
+    in_context = lazy_pinyin(name)
     variants = [everyday]
+    if in_context != everyday and len(in_context) == len(everyday):
+        variants.append(in_context)
     for surname, reading in SURNAME_READINGS.items():
         if name.startswith(surname):
-            rest = [s for ch in name[len(surname):] for s in _syllables(ch)]
-            alt = [reading, *rest]
-            if alt != everyday:
-                variants.append(alt)
+            for base in list(variants):
+                alt = [reading, *base[len(surname):]]
+                if alt not in variants:
+                    variants.append(alt)
             break
     return variants
 

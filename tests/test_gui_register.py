@@ -230,3 +230,12 @@ def test_correcting_a_mistyped_id_number_updates_what_it_filled(qtbot: QtBot,
     qtbot.keyClicks(id_box, make_id("19510312", "001"))
     assert line(editor, "birth_date").text() == "1951-03-12"
     assert editor.input("sex").value() == "male"
+
+
+def test_clicking_a_column_that_cannot_be_sorted_leaves_the_order_and_arrow(
+        window: MainWindow) -> None:
+    header = window.table.horizontalHeader()
+    header.setSortIndicator(COLUMN_KEYS.index("age"), Qt.SortOrder.AscendingOrder)
+    header.setSortIndicator(COLUMN_KEYS.index("verdict"), Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == COLUMN_KEYS.index("age")
+    assert window.model.query.sort_key == "age"

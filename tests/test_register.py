@@ -153,6 +153,8 @@ def test_search_finds_by_pinyin_initials_full_pinyin_id_digits_and_phone(
     assert find("zgl") == [zhang]
     assert find("ZhangGuiLan") == [zhang]
     assert find("sxx") == [shan]  # the surname reading, not 单 as "dan"
+    li = register.save(elder("李长春", birth="19470707", sequence="003")).person_id
+    assert find("lcc") == [li]  # 长 read in context, as chang
     assert find(make_id("19500312", "002")[6:14]) == [zhang]
     assert find("1360000") == [shan]
     assert find("桂兰") == [zhang]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from carecenter.db import Database
 from carecenter.errors import KnownError
-from carecenter.listing import COLUMNS, Listing, RegisterQuery
+from carecenter.listing import COLUMN_KEYS, COLUMNS, Listing, RegisterQuery
 from carecenter.models import ACTIVE, EXITED
 from carecenter.register import Register
 from ui.exit_dialog import ExitDialog
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         for index, column in enumerate(COLUMNS):
             self.table.setColumnWidth(index, column.width)
         self.table.doubleClicked.connect(lambda _index: self.open_current())
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sort_indicator)
 
         self.count_label = QLabel()
         self._totals = ""
@@ -168,6 +169,18 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         self.addAction(find)
+
+    def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
+        """A column that cannot be sorted must not show the arrow: put it back."""
+        if COLUMNS[column].sort is not None:
+            return
+        current = COLUMN_KEYS.index(self.model.query.sort_key)
+        order = (Qt.SortOrder.DescendingOrder if self.model.query.descending
+                 else Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(current, order)
+        header.blockSignals(False)
 
     def focus_search(self) -> None:
         self.search.setFocus()
