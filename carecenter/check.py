@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from carecenter import db, idnumber
 from carecenter.errors import FieldError
-from carecenter.models import ACTIVE, EXITED, person, person_event, supporter, village_group
+from carecenter.models import ACTIVE, EXITED, metadata, person, person_event, supporter, village_group
 
 SEX_LABELS = {"male": "男", "female": "女"}
 # Beyond this many rows of one kind of problem the report gives the count, not each row:
@@ -102,7 +102,7 @@ def _schema(connection: Connection, report: CheckReport) -> bool:
     """Report a schema that is not this program's latest; False when there is none."""
     report.revision = db.current_revision(connection.engine)
     if report.revision == report.head:
-        return True
+        return _columns(connection, report)
     if report.revision is None:
         if not inspect(connection).has_table(person.name):
             report.problems.append("数据库里没有登记册数据表:这不是本程序的数据文件,或从未用本程序打开过")
@@ -123,6 +123,25 @@ def _schema(connection: Connection, report: CheckReport) -> bool:
             f"(本程序为 {report.head} 版),请先把程序升级到最新版本"
         )
     return True
+
+
+def _columns(connection: Connection, report: CheckReport) -> bool:
+    """The version number is only a label: check the tables really have every column."""
+    inspector = inspect(connection)
+    sound = True
+    for table in metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            report.problems.append(f"数据库结构与程序不符:缺少数据表 {table.name}")
+            sound = False
+            continue
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        missing = [c.name for c in table.columns if c.name not in present]
+        if missing:
+            report.problems.append(
+                f"数据库结构与程序不符:数据表 {table.name} 缺少列 {'、'.join(missing)}"
+            )
+            sound = False
+    return sound
 
 
 def _count(connection: Connection, query: Select[Any]) -> int:

@@ -230,4 +230,16 @@ def test_check_stops_with_a_message_when_a_table_is_missing(demo_path: Path) -> 
     with sqlite3.connect(demo_path) as raw:
         raw.execute("DROP TABLE person_event")
     problems = run_check(demo_path).problems
-    assert problems == ["读取数据库时出错,检查未能完成:no such table: person_event"]
+    assert problems == ["数据库结构与程序不符:缺少数据表 person_event"]
+
+
+def test_check_finds_a_column_missing_under_the_latest_version_label(tmp_path: Path) -> None:
+    path = tmp_path / "odd.db"
+    Database(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("ALTER TABLE supporter DROP COLUMN return_kind")
+    database = Database(path, migrate=False)
+    report = check.run(database)
+    database.close()
+    assert not report.clean
+    assert any("缺少列 return_kind" in p for p in report.problems)
