@@ -19,7 +19,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from carecenter import db, idnumber
 from carecenter.errors import FieldError
-from carecenter.models import ACTIVE, EXITED, metadata, person, person_event, supporter, village_group
+from carecenter.models import (
+    ACTIVE,
+    EXITED,
+    metadata,
+    person,
+    person_event,
+    supporter,
+    village_group,
+)
 
 SEX_LABELS = {"male": "男", "female": "女"}
 # Beyond this many rows of one kind of problem the report gives the count, not each row:
