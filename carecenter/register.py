@@ -199,7 +199,7 @@ class Register:
     ) -> list[dict[str, Any]]:
         cleaned: list[dict[str, Any]] = []
         for index, row in enumerate(rows, start=1):
-            if all(v in (None, "", []) for v in row.values()):
+            if all(row.get(f.name) in (None, "", []) for f in SUPPORTER_FIELDS):
                 continue  # a blank line left in the table is not a supporter
             values: dict[str, Any] = {}
             for f in SUPPORTER_FIELDS:
@@ -220,6 +220,8 @@ class Register:
                 ))
             if values.get("return_kind") and not back:
                 values["return_kind"] = None
+            if row.get("id") is not None:
+                values["id"] = row["id"]  # the stored supporter this row edits
             cleaned.append(values)
         return cleaned
 
@@ -308,8 +310,12 @@ class Register:
                 setattr(record, name, value)
             record.updated_at = now  # type: ignore[attr-defined]
             self._index(record, values)
+            # Edit stored supporters in place, so that what refers to one (an agreement's
+            # 委托人, a call log) keeps referring to the same person; add the new ones.
+            stored = {s.id: s for s in record.supporters}
             record.supporters = [
-                self._supporter(position, s) for position, s in enumerate(supporters)
+                self._supporter(position, s, stored.get(s.get("id", -1)))
+                for position, s in enumerate(supporters)
             ]
             session.flush()
             if person_id is None or changed:
@@ -330,11 +336,12 @@ class Register:
             values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
 
     @staticmethod
-    def _supporter(position: int, values: dict[str, Any]) -> Supporter:
-        s = Supporter()
+    def _supporter(position: int, values: dict[str, Any],
+                   stored: Supporter | None) -> Supporter:
+        s = stored or Supporter()
         s.position = position
-        for name, value in values.items():
-            setattr(s, name, value)
+        for f in SUPPORTER_FIELDS:
+            setattr(s, f.name, values.get(f.name))
         return s
 
     @staticmethod
@@ -355,7 +362,8 @@ class Register:
         old = [
             {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS} for s in record.supporters
         ]
-        if old != supporters:
+        new = [{f.name: s.get(f.name) for f in SUPPORTER_FIELDS} for s in supporters]
+        if old != new:
             changed.append("赡养人")
         return changed
 
@@ -421,7 +429,7 @@ class Register:
                 status=record.status,
                 values={f.name: getattr(record, f.name) for f in kind.fields},
                 supporters=[
-                    {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS}
+                    {"id": s.id, **{f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS}}
                     for s in record.supporters
                 ],
                 exit_date=record.exit_date,

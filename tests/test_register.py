@@ -219,3 +219,17 @@ def test_saving_a_stale_copy_is_refused_instead_of_undoing_another_save(
     with pytest.raises(KnownError, match="已被修改"):
         register.save(first, person_id)
     assert register.load(person_id).values["note"] == "另一窗口写的备注"
+
+
+def test_editing_a_file_keeps_each_stored_supporter_under_the_same_id(
+        register: Register) -> None:
+    person_id = register.save(elder()).person_id
+    before = register.load(person_id).supporters[0]["id"]
+    draft = register.load(person_id).draft()
+    draft.supporters[0]["phone"] = "13911112222"
+    draft.supporters.append({"name": "张丽", "relation": "女儿", "location_scope": "本县内"})
+    register.save(draft, person_id)
+    after = register.load(person_id).supporters
+    assert after[0]["id"] == before and after[0]["phone"] == "13911112222"
+    assert after[1]["name"] == "张丽" and after[1]["id"] != before
+    assert register.load(person_id).events[-1][3] == "赡养人"

@@ -141,7 +141,8 @@ class SupportersPanel(QWidget):
 
     def _store(self) -> None:
         if 0 <= self.current < len(self.rows):
-            self.rows[self.current] = self.form.values()
+            stored_id = self.rows[self.current].get("id")
+            self.rows[self.current] = {**self.form.values(), "id": stored_id}
 
     def _edited(self) -> None:
         if self._loading or self.current < 0:
