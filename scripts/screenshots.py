@@ -16,6 +16,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from carecenter.db import Database  # noqa: E402
@@ -51,6 +52,9 @@ def main() -> int:
     window.table.selectRow(0)
     grab(window, out / "main_window.png")
     person_id = window.current_person()
+    if person_id is None:
+        print("没有人可显示:换一个搜索词,或先用 demo 生成数据", file=sys.stderr)
+        return 1
     editor = PersonEditor(window.register, person_id)
     editor.resize(820, 720)
     editor.show()
@@ -63,13 +67,17 @@ def main() -> int:
     from ui.exit_dialog import ExitDialog
     from ui.groups_dialog import GroupsDialog
 
-    assert person_id is not None
     exit_dialog = ExitDialog(window.register, person_id, window.register.load(person_id).name)
     exit_dialog.show()
     grab(exit_dialog, out / "exit_dialog.png")
     groups = GroupsDialog(window.register.groups)
     groups.show()
     grab(groups, out / "groups_dialog.png")
+    # Delete every window while Qt is still whole, not in the interpreter's exit order.
+    for widget in (groups, exit_dialog, editor, window):
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     database.close()
     return 0
 

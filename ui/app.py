@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -94,5 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(database)
     window.show()
     code = app.exec()
+    # Delete the window while Qt is still whole, not in the interpreter's exit order.
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     database.close()
     return int(code)
