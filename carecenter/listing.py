@@ -182,6 +182,3 @@ class Listing:
             facts.setdefault(s.person_id, []).append(SupporterFacts(
                 s.name or "", s.location_scope, s.away_since, s.returned_on, s.return_kind))
         return facts
-
-    def count(self, query: RegisterQuery) -> int:
-        return len(self.ids(query))

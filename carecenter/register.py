@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from carecenter import idnumber, pinyin
@@ -23,9 +23,7 @@ from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.fields import (
     OUTSIDE_COUNTY,
     PERSON,
-    PERSON_FIELDS,
     SUPPORTER_FIELDS,
-    FieldType,
 )
 from carecenter.groups import GroupBook
 from carecenter.kinds import KINDS, PersonKind
@@ -261,8 +259,6 @@ class Register:
             conditions.append(person.c.phone == values["phone"])
         if not conditions:
             return []
-        from sqlalchemy import or_
-
         query = select(person.c.id, person.c.name, person.c.id_number, person.c.birth_date,
                        person.c.phone).where(person.c.name == name, or_(*conditions))
         if person_id is not None:
@@ -461,6 +457,3 @@ def search_key(name: str, id_number: str | None, phone: str | None) -> str:
     parts = [name, *pinyin.search_terms(name), id_number or "", phone or ""]
     return "|".join(p.lower() for p in parts if p)
 
-
-def multi_fields() -> list[str]:
-    return [f.name for f in PERSON_FIELDS if f.type is FieldType.MULTI]
