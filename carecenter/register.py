@@ -162,10 +162,9 @@ class Register:
         errors: list[FieldError],
         warnings: list[str],
     ) -> None:
-        raw = draft.values.get("id_number")
         number = values.get("id_number")
         if not number:
-            if any(e.field == "id_number" for e in errors) or raw not in (None, ""):
+            if any(e.field == "id_number" for e in errors):
                 return
             # Without a number the form must say birth date and sex itself.
             for name in ("birth_date", "sex"):
@@ -295,10 +294,10 @@ class Register:
                 changed = ["新建档案"]
             else:
                 record = self._get(session, person_id)
-                stored = record.updated_at  # type: ignore[attr-defined]
-                if draft.version is not None and stored != draft.version:
+                saved_at = record.updated_at  # type: ignore[attr-defined]
+                if draft.version is not None and saved_at != draft.version:
                     raise KnownError(
-                        f"{record.name}的档案在您打开之后已被修改并保存过({stored:%H:%M:%S})。"
+                        f"{record.name}的档案在您打开之后已被修改并保存过({saved_at:%H:%M:%S})。"
                         "为免覆盖别人的修改,本次未保存;请关闭后重新打开档案再改。"
                     )
                 changed = self._changes(record, values, supporters)
@@ -308,9 +307,9 @@ class Register:
             self._index(record, values)
             # Edit stored supporters in place, so that what refers to one (an agreement's
             # 委托人, a call log) keeps referring to the same person; add the new ones.
-            stored = {s.id: s for s in record.supporters}
+            by_id = {s.id: s for s in record.supporters}
             record.supporters = [
-                self._supporter(position, s, stored.get(s.get("id", -1)))
+                self._supporter(position, s, by_id.get(s.get("id", -1)))
                 for position, s in enumerate(supporters)
             ]
             session.flush()

@@ -66,9 +66,10 @@ def test_wrong_check_digit_refuses_the_whole_save(register: Register) -> None:
 
 def test_person_without_id_needs_birth_date_and_sex_and_shows_as_incomplete(
         register: Register) -> None:
-    with pytest.raises(ValidationFailed) as caught:
-        register.save(PersonDraft({"name": "王秀英"}))
-    assert caught.value.for_field("birth_date") and caught.value.for_field("sex")
+    for blank in (None, "   ", "\u3000"):
+        with pytest.raises(ValidationFailed) as caught:
+            register.save(PersonDraft({"name": "王秀英", "id_number": blank}))
+        assert caught.value.for_field("birth_date") and caught.value.for_field("sex")
     person_id = register.save(
         PersonDraft({"name": "王秀英", "birth_date": "1948年5月", "sex": "女"})).person_id
     row = Listing(register.database, lambda: TODAY).rows([person_id])[person_id]

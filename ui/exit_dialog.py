@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from carecenter.errors import KnownError, ValidationFailed
 from carecenter.models import EXIT_REASONS
 from carecenter.register import Register
-from ui.field_widgets import ERROR_STYLE
+from ui.field_widgets import ERROR_STYLE, confirm_buttons
 
 
 class ExitDialog(QDialog):
@@ -49,13 +48,7 @@ class ExitDialog(QDialog):
         explain = QLabel(f"“{name}”将不再出现在在册名单中,档案和记录全部保留,"
                          "可在“已退出”中查看,需要时可恢复在册。")
         explain.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确认退出")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.confirm)
-        buttons.rejected.connect(self.reject)
+        buttons = confirm_buttons(self, "确认退出", self.confirm)
         layout = QFormLayout(self)
         layout.addRow(explain)
         layout.addRow("退出日期", self.date)

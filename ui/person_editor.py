@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QListWidget,
     QMessageBox,
@@ -29,7 +28,7 @@ from carecenter.kinds import DEFAULT_KIND, kind
 from carecenter.leftbehind import Verdict
 from carecenter.models import EXIT_REASONS, EXITED
 from carecenter.register import EVENT_LABELS, LikelyDuplicate, PersonDraft, PersonFile, Register
-from ui.field_widgets import FieldForm
+from ui.field_widgets import FieldForm, confirm_buttons
 from ui.supporters_panel import SupportersPanel
 
 
@@ -70,13 +69,7 @@ class PersonEditor(QDialog):
         if self.file:
             self.tabs.addTab(self._history(self.file), "变更记录")
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(Ctrl+S)")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = confirm_buttons(self, "保存(Ctrl+S)", self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
 
         layout = QVBoxLayout(self)
