@@ -338,6 +338,8 @@ PERSON_FIELDS: tuple[Field, ...] = (
         ("home_service", "居家养老服务"), ("self", "自己"), ("neighbours", "邻里"),
         ("nobody", "无人照顾")), exclusive=("nobody",)),
     Field("care_situation", "照料情况", FieldType.LONGTEXT, HEALTH, max_length=300),
+    Field("refuses_institution", "不愿入住养老机构", FieldType.BOOL, HEALTH,
+          hint="独居、空巢、高龄、重病、重残、失能而不愿入住养老机构的,每周巡访一次"),
     Field("housing_risks", "住房安全隐患", FieldType.MULTI, HEALTH, choices(
         ("dilapidated", "危房"), ("geohazard", "地质灾害隐患点"),
         ("flood_zone", "洪涝易发区")),

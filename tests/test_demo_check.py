@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from carecenter import check, demo, idnumber, pinyin
-from carecenter.db import Database
+from carecenter.db import SCHEMA_HEAD, Database
 from carecenter.errors import KnownError
 from carecenter.models import person, person_event, supporter
 from carecenter.register import Register, search_key
@@ -196,13 +197,12 @@ def test_check_reports_a_schema_from_a_newer_program_without_upgrading_it(
     assert report.active + report.exited == PEOPLE  # the data is still checked
 
 
-def test_check_reports_an_older_schema_and_leaves_it_as_it_is(
-        demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Only one migration exists yet: pretend the program has moved on to a second.
-    monkeypatch.setattr(check.db, "head_revision", lambda: "0002")
-    report = run_check(demo_path)
+def test_check_reports_an_older_schema_and_leaves_it_as_it_is(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "data" / "register-0.1.0.db", old)
+    report = run_check(old)
     assert any("数据库结构不是最新版本" in p and "自动升级" in p for p in report.problems)
-    with sqlite3.connect(demo_path) as raw:
+    with sqlite3.connect(old) as raw:
         assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
 
 
@@ -220,7 +220,7 @@ def test_check_report_reads_as_chinese_lines(demo_path: Path) -> None:
     database.close()
     report = run_check(demo_path)
     lines = report.lines()
-    assert lines[1] == "数据库结构版本:0001(最新)"
+    assert lines[1] == f"数据库结构版本:{SCHEMA_HEAD}(最新)"
     assert f"档案记录:{len(events)} 条" in lines
     assert f"待补充身份证号:{report.without_id} 人(在册)" in lines
     assert lines[-1] == "检查结果:未发现问题。"

@@ -111,3 +111,19 @@ def test_a_failed_write_rolls_back_schema_changes_too(database: Database) -> Non
         raise RuntimeError("power cut")
     with database.engine.connect() as connection:
         assert not inspect(connection).has_table("half_done")
+
+
+def test_a_setting_is_kept_as_written_and_a_missing_one_gives_the_default(
+        tmp_path: Path) -> None:
+    from carecenter.settings import Settings
+
+    database = Database(tmp_path / "s.db")
+    settings = Settings(database)
+    assert settings.get("mapping", {"x": 1}) == {"x": 1}
+    settings.set("village", {"name": "高良村", "phone": "0771-1234567"})
+    settings.set("village", {"name": "高良村村民委员会"})
+    database.close()
+    again = Settings(Database(tmp_path / "s.db"))
+    assert again.village()["name"] == "高良村村民委员会"
+    assert again.village()["phone"] == ""  # the second write replaced the first whole
+    again.database.close()
