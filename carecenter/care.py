@@ -13,7 +13,7 @@ from carecenter.fields import PERSON
 VISIT_KINDS: dict[str, str] = {
     "home": "入户走访",
     "phone": "电话问候",
-    "video": "视频连线子女",
+    "video": "联系子女(视频或电话)",
     "health": "健康随访",
     "checkup": "健康体检",
 }
