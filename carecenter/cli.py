@@ -12,9 +12,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from carecenter.errors import KnownError
+
+if TYPE_CHECKING:
+    from carecenter.db import Database
 
 _ARGPARSE_MESSAGES = (
     (r"argument 命令: invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
@@ -83,7 +86,41 @@ def build_parser() -> ChineseArgumentParser:
     id_cmd = commands.add_parser("id", help="核对一个身份证号")
     id_cmd.add_argument("number", help="身份证号(18 位或 15 位)")
     id_cmd.add_argument("--date", type=_day, help="计算年龄的日期(默认今天)")
+    worklist = commands.add_parser("worklist", help="列出逾期和到期的走访、评估与待办需求")
+    worklist.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    worklist.add_argument("--date", type=_day, help="按哪一天计算(默认今天)")
+    worklist.add_argument("--group", help="只看一个村民小组")
     return parser
+
+
+def _open_existing(db: str | None) -> Database:
+    from carecenter.db import Database, resolve
+
+    location = resolve(db)
+    if "://" not in location and not Path(location).exists():
+        raise KnownError(f"数据库文件 {location} 不存在")
+    return Database(location)
+
+
+def cmd_worklist(args: argparse.Namespace) -> int:
+    from carecenter import worklist
+
+    database = _open_existing(args.db)
+    try:
+        group_id = None
+        if args.group:
+            from carecenter.groups import GroupBook
+
+            with database.session() as session:
+                found = GroupBook(database).find(session, args.group)
+            if found is None:
+                raise KnownError(f"没有“{args.group}”这个村民小组")
+            group_id = found
+        result = worklist.build(database, args.date or date.today(), group_id=group_id)
+    finally:
+        database.close()
+    print("\n".join(result.lines()))
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -140,7 +177,7 @@ def cmd_id(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id}
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

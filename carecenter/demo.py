@@ -22,8 +22,9 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, func, insert, select
 
-from carecenter import pinyin
+from carecenter import duestore, pinyin
 from carecenter.db import Database
+from carecenter.demo_care import CareMaker
 from carecenter.errors import KnownError
 from carecenter.fields import OUTSIDE_COUNTY, PERSON, SUPPORTER
 from carecenter.groups import group_key
@@ -32,10 +33,13 @@ from carecenter.models import (
     ACTIVE,
     EXIT_REASONS,
     EXITED,
+    assessment,
+    need,
     person,
     person_event,
     supporter,
     village_group,
+    visit,
 )
 from carecenter.register import search_key
 
@@ -57,6 +61,7 @@ class DemoSummary:
     supporters: int
     groups: int
     seconds: float
+    visits: int = 0
 
 
 class Weighted(Generic[T]):
@@ -525,22 +530,31 @@ def generate(
             select(person.c.id_number).where(person.c.id_number.is_not(None)))}
         groups = _ensure_groups(connection)
         maker = _Maker(random.Random(seed), today, taken)
+        # A stream of its own, so a seed gives the same register with or without care.
+        care = CareMaker(random.Random(seed + 1_000_003), today)
         houses = max(20, persons // len(groups) * 2 // 3)  # about 1.5 elders per house
         supporters_total = 0
+        visits_total = 0
         done = 0
         while done < persons:
             size = min(BATCH, persons - done)
             people = [maker.person(groups[maker.rng.randrange(len(groups))], houses)
                       for _ in range(size)]
             rows = [p[0] for p in people]
+            for row in rows:
+                care.colour(row)
             # RETURNING in parameter order gives each row its id on SQLite and PostgreSQL
             # alike, without guessing ids that a server's sequence would not know about.
             ids = connection.execute(
                 insert(person).returning(person.c.id, sort_by_parameter_order=True), rows
             ).scalars().all()
-            supporter_rows = []
-            event_rows = []
-            for person_id, (_, supporters, events) in zip(ids, people, strict=True):
+            supporter_rows: list[dict[str, Any]] = []
+            event_rows: list[dict[str, Any]] = []
+            visits: list[dict[str, Any]] = []
+            needs: list[dict[str, Any]] = []
+            assessments: list[dict[str, Any]] = []
+            for person_id, (row, supporters, events) in zip(ids, people, strict=True):
+                care.records(person_id, row, visits, needs, assessments)
                 for s in supporters:
                     s["person_id"] = person_id
                     supporter_rows.append(s)
@@ -549,8 +563,16 @@ def generate(
                     event_rows.append(e)
             connection.execute(insert(supporter), supporter_rows)
             connection.execute(insert(person_event), event_rows)
+            for table, care_rows in ((assessment, assessments), (visit, visits), (need, needs)):
+                if care_rows:
+                    connection.execute(insert(table), care_rows)
+            visits_total += len(visits)
             supporters_total += len(supporter_rows)
             done += size
             if progress is not None:
                 progress(done, persons)
-    return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started)
+        if persons:
+            care.rounds(connection, groups)
+        duestore.rebuild(connection, today)
+    return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,
+                       visits_total)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from carecenter import leftbehind
+from carecenter.cadences import ELDER_CADENCES, CadenceBook
 from carecenter.fields import PERSON_FIELDS, Field
 
 
@@ -18,6 +19,7 @@ class PersonKind:
     label: str  # as the clerk reads it in a list: 留守老年人
     field_names: tuple[str, ...]
     assess: Callable[[leftbehind.PersonFacts, date], leftbehind.Verdict]
+    cadences: CadenceBook  # how often each duty falls due (carecenter.cadences)
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -29,6 +31,7 @@ ELDER = PersonKind(
     label="农村留守老年人",
     field_names=tuple(f.name for f in PERSON_FIELDS),
     assess=leftbehind.assess,
+    cadences=ELDER_CADENCES,
 )
 
 KINDS: dict[str, PersonKind] = {k.code: k for k in (ELDER,)}

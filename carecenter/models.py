@@ -211,6 +211,19 @@ visit = Table(
     Index("ix_visit_helper", "helper_id", "visited_on"),
 )
 
+# The next due date of each duty of each person (carecenter.duestore): worked out from
+# the cadences and the records on every write, so the work list is one indexed read.
+care_due = Table(
+    "care_due",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
+    Column("duty", String(16), primary_key=True),
+    Column("cadence", String(24), nullable=False),
+    Column("last_on", Date),
+    Column("due_on", Date, nullable=False, index=True),
+    Column("stale_on", Date, index=True),  # recompute from this day on (80th birthday)
+)
+
 # 需求台账: each need raised, its handling and resolution.
 need = Table(
     "need",
@@ -318,6 +331,10 @@ class Person:
     name: str
     id_number: str | None
     birth_date: date | None
+    group_id: int | None
+    colour: str | None
+    colour_on: date | None
+    factors: list[str]
     supporters: list[Supporter]
     events: list[PersonEvent]
 

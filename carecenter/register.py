@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from carecenter import idnumber, pinyin
+from carecenter import duestore, idnumber, pinyin
 from carecenter.calendar import festival_year_start
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
@@ -316,6 +316,8 @@ class Register:
             if person_id is None or changed:
                 session.add(self._event(record.id, "created" if person_id is None else "updated",
                                         None, "、".join(changed), now))
+            session.flush()
+            duestore.refresh(session.connection(), [record.id], self.today())
             return SaveResult(record.id, warnings)
 
     def _record_left_behind_year(self, kind_code: str, values: dict[str, Any],
@@ -393,6 +395,8 @@ class Register:
             record.exit_note = note.strip() or None
             detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
             session.add(self._event(person_id, "exited", on, detail))
+            session.flush()
+            duestore.refresh(session.connection(), [person_id], self.today())
 
     def reinstate(self, person_id: int, note: str = "") -> None:
         """Bring an exited person back onto the register (a mistaken exit, or a return)."""
@@ -405,6 +409,8 @@ class Register:
             record.exit_reason = None
             record.exit_note = None
             session.add(self._event(person_id, "reinstated", self.today(), note.strip()))
+            session.flush()
+            duestore.refresh(session.connection(), [person_id], self.today())
 
     # -- reading ---------------------------------------------------------------------
 

@@ -1,0 +1,134 @@
+"""The kept due dates (table ``care_due``): one row per person and duty.
+
+Every write that can move a date (a visit, an assessment, a saved file, an exit) calls
+``refresh`` for its people inside its own transaction, so the work list of a county is
+one indexed read instead of a pass over a million visits. When the cadence rules of the
+program change (``RULES_VERSION``), or a database comes from an older version, the
+whole table is worked out again once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, text
+
+from carecenter.cadences import ASSESSMENT, CareFacts, dues
+from carecenter.kinds import KINDS
+from carecenter.models import ACTIVE, care_due, person, setting
+from carecenter.risk import ADVANCED_AGE
+
+# Bump when a cadence changes: every database then works its dates out again.
+RULES_VERSION = "1"
+SETTING_KEY = "care_due_rules"
+BATCH = 5000
+
+_PEOPLE = select(
+    person.c.id, person.c.kind, person.c.status, person.c.colour, person.c.colour_on,
+    person.c.factors, person.c.illnesses, person.c.living_with, person.c.health_status,
+    person.c.disability_grade, person.c.refuses_institution, person.c.birth_date,
+    person.c.registered_on, person.c.created_at,
+).where(person.c.id.in_(bindparam("ids", expanding=True)))
+
+_LAST = text(
+    "SELECT person_id, kind, max(visited_on) FROM visit "
+    "WHERE person_id IN :ids GROUP BY person_id, kind"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _birthday(birth: date, age: int) -> date:
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # 29 February
+        return date(birth.year + age, 3, 1)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def refresh(connection: Connection, person_ids: Iterable[int], today: date) -> None:
+    """Work out again the due dates of these people (inside the caller's transaction)."""
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), BATCH):
+        _refresh_batch(connection, ids[start:start + BATCH], today)
+
+
+def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> None:
+    last: dict[int, dict[str, date]] = {}
+    for pid, kind, day in connection.execute(_LAST, {"ids": ids}):
+        found = _as_date(day)
+        if found is not None:
+            last.setdefault(pid, {})[kind] = found
+    rows = []
+    for r in connection.execute(_PEOPLE, {"ids": ids}):
+        if r.status != ACTIVE:
+            continue
+        birth = r.birth_date
+        facts = CareFacts(
+            person_id=r.id,
+            created_on=r.registered_on or r.created_at.date(),
+            birth_date=birth,
+            colour=r.colour,
+            colour_on=r.colour_on,
+            factors=frozenset(r.factors or ()),
+            illnesses=frozenset(r.illnesses or ()),
+            living_with=frozenset(r.living_with or ()),
+            health_status=r.health_status,
+            disability_grade=r.disability_grade,
+            refuses_institution=bool(r.refuses_institution),
+        )
+        age = facts.age(today)
+        stale_on = _birthday(birth, ADVANCED_AGE) if birth and age is not None and \
+            age < ADVANCED_AGE else None
+        done = last.get(r.id, {})
+        if r.colour_on is not None:
+            done = {**done, ASSESSMENT: r.colour_on}
+        for d in dues(KINDS[r.kind].cadences, facts, done, today):
+            rows.append({"person_id": r.id, "duty": d.cadence.duty, "cadence": d.cadence.code,
+                         "last_on": d.last, "due_on": d.due, "stale_on": stale_on})
+    connection.execute(delete(care_due).where(care_due.c.person_id.in_(ids)))
+    if rows:
+        connection.execute(insert(care_due), rows)
+
+
+def rebuild(connection: Connection, today: date,
+            progress: Callable[[int, int], None] | None = None) -> None:
+    """Work out every active person's dates again, and note the rules they follow."""
+    version = connection.execute(
+        select(setting.c.value).where(setting.c.key == SETTING_KEY)).scalar()
+    ids = connection.execute(
+        select(person.c.id).where(person.c.status == ACTIVE)).scalars().all()
+    connection.execute(delete(care_due))
+    for start in range(0, len(ids), BATCH):
+        _refresh_batch(connection, ids[start:start + BATCH], today)
+        if progress is not None:
+            progress(min(start + BATCH, len(ids)), len(ids))
+    values = {"value": f'"{RULES_VERSION}"', "updated_at": datetime.now()}
+    if version is None:
+        connection.execute(insert(setting).values(key=SETTING_KEY, **values))
+    else:
+        connection.execute(setting.update().where(setting.c.key == SETTING_KEY).values(**values))
+
+
+def ensure_current(connection: Connection, today: date,
+                   progress: Callable[[int, int], None] | None = None) -> None:
+    """Rebuild if the rules changed; refresh anyone whose dates went stale by ``today``."""
+    version = connection.execute(
+        select(setting.c.value).where(setting.c.key == SETTING_KEY)).scalar()
+    if version != f'"{RULES_VERSION}"':
+        rebuild(connection, today, progress)
+        return
+    stale = connection.execute(
+        select(care_due.c.person_id).distinct().where(care_due.c.stale_on <= today)
+    ).scalars().all()
+    if stale:
+        refresh(connection, stale, today)

@@ -1,0 +1,188 @@
+"""工作台: what is overdue and due for whom on a given day, and which needs are open.
+
+Built from the cadences of each person's kind (``carecenter.cadences``), the latest
+record of each kind per person, open special rounds and the open needs. The register
+is read in a few set-wise queries (no query per person), so a county of 100,000 people
+comes back in well under a second (bench/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import text
+
+from carecenter import duestore
+from carecenter.cadences import DUTIES, Cadence
+from carecenter.care import IN_PERSON, NEED_KINDS
+from carecenter.db import Database
+from carecenter.kinds import KINDS
+from carecenter.risk import COLOUR_LABELS, RANK
+
+# The sections of the work list, in the order the clerk reads them.
+SECTIONS: dict[str, str] = {
+    "overdue": "逾期",
+    "week": "本周到期",
+    "month": "本月到期",
+    "assess": "待评估/复评",
+    "key_check": "重点对象核实",
+    "round": "专项走访",
+    "need": "待办需求",
+}
+_OWN_SECTION = {"assess": "assess", "key_check": "key_check"}  # duties with a section
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    section: str
+    person_id: int
+    name: str
+    group: str
+    group_position: int
+    colour: str | None
+    what: str  # the duty, round or need kind
+    rule: str  # the cadence as the clerk reads it, or the need's description
+    last: date | None = None
+    due: date | None = None
+    overdue: bool = False
+    ref: int | None = None  # the round's or the need's id
+    cadence: Cadence | None = field(default=None, compare=False)
+
+    @property
+    def colour_label(self) -> str:
+        return COLOUR_LABELS.get(self.colour or "", "未评估")
+
+    def days_late(self, on: date) -> int:
+        return (on - self.due).days if self.due and self.due < on else 0
+
+    def line(self, on: date) -> str:
+        who = f"{self.name}(档案号 {self.person_id})"
+        head = f"[{SECTIONS[self.section]}] {self.colour_label} {self.group or '未分组'} {who}"
+        body = f"{self.what}:{self.rule}"
+        when = []
+        if self.section == "need":
+            when.append(f"{self.last:%Y-%m-%d} 提出" if self.last else "")
+        else:
+            when.append(f"上次 {self.last:%Y-%m-%d}" if self.last else "尚无记录")
+            if self.due:
+                late = self.days_late(on)
+                when.append(f"应于 {self.due:%Y-%m-%d} 前" + (f"(逾期 {late} 天)" if late else ""))
+        return f"{head}:{body};" + ",".join(w for w in when if w)
+
+
+@dataclass
+class WorkList:
+    on: date
+    items: list[WorkItem]
+    persons: int  # active people looked at
+
+    def section(self, code: str) -> list[WorkItem]:
+        return [i for i in self.items if i.section == code]
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(SECTIONS, 0)
+        for i in self.items:
+            out[i.section] += 1
+        return out
+
+    def lines(self) -> list[str]:
+        out = [i.line(self.on) for i in self.items]
+        counts = self.counts()
+        out.append(
+            f"合计({self.on:%Y-%m-%d},在册 {self.persons} 人):"
+            + ",".join(f"{SECTIONS[k]} {n} 项" for k, n in counts.items())
+        )
+        return out
+
+
+def _date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def build(database: Database, on: date, group_id: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> WorkList:
+    """The work list for ``on``: every duty due by the end of that month, the special
+    rounds not yet visited, and the open needs."""
+    month_end = date(on.year + on.month // 12, on.month % 12 + 1, 1) - timedelta(days=1)
+    where = "p.status = 'active'" + (" AND p.group_id = :group" if group_id else "")
+    params: dict[str, object] = {"on": on.isoformat(), "end": month_end.isoformat(),
+                                 "group": group_id}
+    with database.transaction() as session:
+        connection = session.connection()
+        duestore.ensure_current(connection, on, progress)
+        groups = {
+            r[0]: (r[1], r[2])
+            for r in connection.execute(text("SELECT id, name, position FROM village_group"))
+        }
+        persons = connection.execute(text(
+            f"SELECT count(*) FROM person p WHERE {where}"), params).scalar_one()
+        due_rows = connection.execute(text(
+            "SELECT d.person_id, d.cadence, d.last_on, d.due_on, p.kind, p.name, p.group_id, "
+            "p.colour FROM care_due d JOIN person p ON p.id = d.person_id "
+            f"WHERE d.due_on <= :end AND {where}"
+        ), params).all()
+        rounds = connection.execute(text(
+            "SELECT r.id, r.name, r.starts_on, r.ends_on, m.person_id, p.name, p.group_id, "
+            "p.colour FROM care_round r "
+            "JOIN round_member m ON m.round_id = r.id "
+            "JOIN person p ON p.id = m.person_id "
+            f"WHERE r.starts_on <= :on AND {where} AND NOT EXISTS ("
+            "  SELECT 1 FROM visit v WHERE v.person_id = m.person_id"
+            "  AND v.visited_on >= r.starts_on AND v.visited_on <= :on"
+            f"  AND v.kind IN ({','.join(repr(k) for k in sorted(IN_PERSON))}))"
+        ), params).all()
+        needs = connection.execute(text(
+            "SELECT n.id, n.person_id, n.kind, n.raised_on, n.description, p.name, p.group_id, "
+            "p.colour FROM need n "
+            f"JOIN person p ON p.id = n.person_id WHERE n.resolved_on IS NULL AND {where}"
+        ), params).all()
+
+    items: list[WorkItem] = []
+    nowhere = ("", 1 << 30)
+    week_end = on + timedelta(days=6)
+    cadences = {code: book.by_code for code, book in
+                ((k, kind.cadences) for k, kind in KINDS.items())}
+    for pid, code, last, due, kind, name, gid, colour in due_rows:
+        cadence = cadences[kind].get(code)
+        if cadence is None:
+            continue  # a rule this program no longer has; the next refresh drops it
+        due_day = _date(due)
+        assert due_day is not None
+        group_name, position = groups.get(gid, nowhere)
+        overdue = due_day < on
+        state = "overdue" if overdue else "week" if due_day <= week_end else "month"
+        items.append(WorkItem(
+            _OWN_SECTION.get(cadence.duty, state), pid, name or "", group_name, position,
+            colour, DUTIES[cadence.duty], cadence.label, _date(last), due_day, overdue,
+            cadence=cadence,
+        ))
+    for round_id, round_name, starts, ends, pid, name, gid, colour in rounds:
+        group_name, position = groups.get(gid, nowhere)
+        end = _date(ends)
+        start = _date(starts)
+        assert end is not None and start is not None
+        items.append(WorkItem(
+            "round", pid, name or "", group_name, position, colour, "专项走访",
+            f"{round_name}({start:%m月%d日}至{end:%m月%d日})", None, end, end < on,
+            ref=round_id,
+        ))
+    for need_id, pid, kind, raised, description, name, gid, colour in needs:
+        group_name, position = groups.get(gid, nowhere)
+        items.append(WorkItem(
+            "need", pid, name or "", group_name, position, colour,
+            "需求:" + NEED_KINDS.get(kind, kind), description, _date(raised), ref=need_id,
+        ))
+    order = {code: i for i, code in enumerate(SECTIONS)}
+    items.sort(key=lambda i: (
+        order[i.section], RANK.get(i.colour or "", 3), i.group_position, i.group,
+        i.due or i.last or on, i.person_id,
+    ))
+    return WorkList(on, items, persons)
