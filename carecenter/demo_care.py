@@ -103,7 +103,7 @@ class CareMaker:
                 on = min(end, day + timedelta(days=rng.randrange(0, 28)))
                 visits.append(self._visit(person_id, on, "health", "村医周医生"))
             day = add_months(day, 1)
-        if rng.random() < 0.5:
+        if rng.random() < 0.85:  # the yearly health check at the township hospital
             on = start + timedelta(days=rng.randrange(0, max(1, (end - start).days + 1)))
             visits.append(self._visit(person_id, on, "checkup", "镇卫生院"))
 

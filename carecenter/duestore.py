@@ -26,8 +26,9 @@ SETTING_KEY = "care_due_rules"
 BATCH = 5000
 
 _PEOPLE = select(
-    person.c.id, person.c.kind, person.c.status, person.c.colour, person.c.colour_on,
-    person.c.factors, person.c.illnesses, person.c.living_with, person.c.health_status,
+    person.c.id, person.c.kind, person.c.name, person.c.group_id, person.c.status,
+    person.c.colour, person.c.colour_on, person.c.factors, person.c.illnesses,
+    person.c.living_with, person.c.health_status,
     person.c.disability_grade, person.c.refuses_institution, person.c.birth_date,
     person.c.registered_on, person.c.created_at,
 ).where(person.c.id.in_(bindparam("ids", expanding=True)))
@@ -94,7 +95,9 @@ def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> N
             done = {**done, ASSESSMENT: r.colour_on}
         for d in dues(KINDS[r.kind].cadences, facts, done, today):
             rows.append({"person_id": r.id, "duty": d.cadence.duty, "cadence": d.cadence.code,
-                         "last_on": d.last, "due_on": d.due, "stale_on": stale_on})
+                         "last_on": d.last, "due_on": d.due, "stale_on": stale_on,
+                         "kind": r.kind, "name": r.name or "", "group_id": r.group_id,
+                         "colour": r.colour})
     connection.execute(delete(care_due).where(care_due.c.person_id.in_(ids)))
     if rows:
         connection.execute(insert(care_due), rows)
@@ -127,8 +130,8 @@ def ensure_current(connection: Connection, today: date,
     if version != f'"{RULES_VERSION}"':
         rebuild(connection, today, progress)
         return
-    stale = connection.execute(
-        select(care_due.c.person_id).distinct().where(care_due.c.stale_on <= today)
+    stale = connection.execute(  # no DISTINCT: it would scan the table, not the index
+        select(care_due.c.person_id).where(care_due.c.stale_on <= today)
     ).scalars().all()
     if stale:
         refresh(connection, stale, today)

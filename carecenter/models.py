@@ -220,8 +220,16 @@ care_due = Table(
     Column("duty", String(16), primary_key=True),
     Column("cadence", String(24), nullable=False),
     Column("last_on", Date),
-    Column("due_on", Date, nullable=False, index=True),
+    Column("due_on", Date, nullable=False),
     Column("stale_on", Date, index=True),  # recompute from this day on (80th birthday)
+    # What a work list row shows of the person, kept with the date (no join at read).
+    Column("kind", String(16), nullable=False),
+    Column("name", String(30), nullable=False),
+    Column("group_id", Integer),
+    Column("colour", String(8)),
+    # Covers the work list's read: every row due by a date, without touching the table.
+    Index("ix_care_due_worklist", "due_on", "person_id", "cadence", "last_on", "kind", "name",
+          "group_id", "colour"),
 )
 
 # 需求台账: each need raised, its handling and resolution.

@@ -34,7 +34,7 @@ SECTIONS: dict[str, str] = {
 _OWN_SECTION = {"assess": "assess", "key_check": "key_check"}  # duties with a section
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WorkItem:
     section: str
     person_id: int
@@ -124,10 +124,11 @@ def build(database: Database, on: date, group_id: int | None = None,
         }
         persons = connection.execute(text(
             f"SELECT count(*) FROM person p WHERE {where}"), params).scalar_one()
+        # care_due holds only active people, with what a row shows of them: no join.
         due_rows = connection.execute(text(
-            "SELECT d.person_id, d.cadence, d.last_on, d.due_on, p.kind, p.name, p.group_id, "
-            "p.colour FROM care_due d JOIN person p ON p.id = d.person_id "
-            f"WHERE d.due_on <= :end AND {where}"
+            "SELECT person_id, cadence, last_on, due_on, kind, name, group_id, colour "
+            "FROM care_due WHERE due_on <= :end"
+            + (" AND group_id = :group" if group_id else "")
         ), params).all()
         rounds = connection.execute(text(
             "SELECT r.id, r.name, r.starts_on, r.ends_on, m.person_id, p.name, p.group_id, "
@@ -150,19 +151,19 @@ def build(database: Database, on: date, group_id: int | None = None,
     week_end = on + timedelta(days=6)
     cadences = {code: book.by_code for code, book in
                 ((k, kind.cadences) for k, kind in KINDS.items())}
+    day = date.fromisoformat
     for pid, code, last, due, kind, name, gid, colour in due_rows:
         cadence = cadences[kind].get(code)
         if cadence is None:
             continue  # a rule this program no longer has; the next refresh drops it
-        due_day = _date(due)
-        assert due_day is not None
+        due_day = day(due)
         group_name, position = groups.get(gid, nowhere)
         overdue = due_day < on
         state = "overdue" if overdue else "week" if due_day <= week_end else "month"
         items.append(WorkItem(
-            _OWN_SECTION.get(cadence.duty, state), pid, name or "", group_name, position,
-            colour, DUTIES[cadence.duty], cadence.label, _date(last), due_day, overdue,
-            cadence=cadence,
+            _OWN_SECTION.get(cadence.duty, state), pid, name, group_name, position,
+            colour, DUTIES[cadence.duty], cadence.label, day(last) if last else None, due_day,
+            overdue, None, cadence,
         ))
     for round_id, round_name, starts, ends, pid, name, gid, colour in rounds:
         group_name, position = groups.get(gid, nowhere)
