@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, select
+from sqlalchemy import ColumnElement, Connection, Select, case, select
 
 from carecenter.db import Database
 from carecenter.fields import PERSON, normalise_phone
@@ -21,8 +21,10 @@ from carecenter.idnumber import age_on
 from carecenter.kinds import KINDS
 from carecenter.leftbehind import PersonFacts, SupporterFacts
 from carecenter.models import STATUS_LABELS, person, supporter, village_group
+from carecenter.risk import RANK
 
 ALL = None
+NO_COLOUR = "none"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class RegisterQuery:
     kind: str | None = ALL
     sort_key: str = "name"
     descending: bool = False
+    colour: str | None = ALL  # red / yellow / green, or NO_COLOUR: not yet assessed
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,18 @@ class Row:
         return getattr(self, key)
 
 
-# Risk colour and helper are shown empty until the assessment and pairing issues fill them.
+def _colour_order() -> Any:
+    """Red first (分色存档): red, yellow, green, then people not yet assessed."""
+    return case({code: rank for code, rank in RANK.items()}, value=person.c.colour, else_=3)
+
+
+# The helper is shown empty until the pairing issue fills it.
 COLUMNS: tuple[Column, ...] = (
     Column("name", PERSON["name"].label, lambda: person.c.name_pinyin, 90),
     Column("sex", PERSON["sex"].label, lambda: person.c.sex, 44),
     Column("age", "年龄", lambda: person.c.birth_date, 44),
     Column("group", PERSON["group_id"].label, lambda: village_group.c.position, 90),
-    Column("colour", "风险等级", None, 70),
+    Column("colour", "风险等级", _colour_order, 80),
     Column("helper", "帮扶人", None, 80),
     Column("verdict", "留守认定", None, 70),
     Column("phone", PERSON["phone"].label, lambda: person.c.phone, 110),
@@ -107,6 +115,10 @@ class Listing:
             conditions.append(person.c.group_id.is_(None))
         elif query.group_id is not None:
             conditions.append(person.c.group_id == query.group_id)
+        if query.colour == NO_COLOUR:
+            conditions.append(person.c.colour.is_(None))
+        elif query.colour is not None:
+            conditions.append(person.c.colour == query.colour)
         text = normalise_search(query.text)
         if text:
             pattern = "%" + text.translate(_LIKE_ESCAPE) + "%"
@@ -142,7 +154,7 @@ class Listing:
                     select(person.c.id, person.c.kind, person.c.name, person.c.sex,
                            person.c.birth_date, person.c.left_behind_year,
                            village_group.c.name.label("group"), person.c.phone,
-                           person.c.id_number, person.c.status)
+                           person.c.id_number, person.c.status, person.c.colour)
                     .outerjoin(village_group, village_group.c.id == person.c.group_id)
                     .where(person.c.id.in_(chunk))
                 )
@@ -156,7 +168,7 @@ class Listing:
                         sex=sex.choice_label(r.sex),
                         age=age_on(r.birth_date, today) if r.birth_date else None,
                         group=r.group or "",
-                        colour="",
+                        colour=r.colour or "",
                         helper="",
                         phone=r.phone or "",
                         id_number=r.id_number or "待补充身份证号",

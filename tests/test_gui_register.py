@@ -40,6 +40,7 @@ def window(qtbot: QtBot, database: Database) -> Iterator[MainWindow]:
     register.groups.add("一组")
     register.save(elder("李秀英", birth="19440505", sequence="004"))
     win = MainWindow(database)
+    win.tabs.setCurrentIndex(1)  # these tests work in the register
     qtbot.addWidget(win)
     win.show()
     yield win

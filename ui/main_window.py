@@ -1,4 +1,5 @@
-"""The main window: the register table with one search box and two filters."""
+"""The main window: the work list (工作台) first, and the register with its search box
+and filters."""
 
 from __future__ import annotations
 
@@ -15,20 +16,27 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from carecenter.care import CareBook
 from carecenter.db import Database
 from carecenter.errors import KnownError
-from carecenter.listing import COLUMN_KEYS, COLUMNS, Listing, RegisterQuery
+from carecenter.listing import COLUMN_KEYS, COLUMNS, NO_COLOUR, Listing, RegisterQuery
 from carecenter.models import ACTIVE, EXITED
 from carecenter.register import Register
+from carecenter.risk import COLOURS
+from ui.assessment_dialog import AssessmentDialog
+from ui.colours import colour_icon, colour_text
 from ui.exit_dialog import ExitDialog
 from ui.groups_dialog import GroupsDialog
 from ui.person_editor import PersonEditor
 from ui.register_model import RegisterModel
+from ui.visit_dialog import VisitDialog
+from ui.worklist_view import WorkListView
 
 STATUS_FILTERS = (("在册", ACTIVE), ("已退出", EXITED), ("全部", None))
 
@@ -81,10 +89,16 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.group_filter = QComboBox()
         self.group_filter.setObjectName("group_filter")
+        self.colour_filter = QComboBox()
+        self.colour_filter.setObjectName("colour_filter")
+        self.colour_filter.addItem("全部", None)
+        for code in COLOURS:
+            self.colour_filter.addItem(colour_icon(code), colour_text(code), code)
+        self.colour_filter.addItem(colour_icon(""), colour_text(None), NO_COLOUR)
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("status_filter")
-        for label, code in STATUS_FILTERS:
-            self.status_filter.addItem(label, code)
+        for label, status in STATUS_FILTERS:
+            self.status_filter.addItem(label, status)
         self._fill_groups()
 
         self.model = RegisterModel(self.listing, RegisterQuery())
@@ -111,13 +125,22 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.search, 3)
         filters.addWidget(QLabel("村民小组"))
         filters.addWidget(self.group_filter, 1)
+        filters.addWidget(QLabel("风险等级"))
+        filters.addWidget(self.colour_filter)
         filters.addWidget(QLabel("状态"))
         filters.addWidget(self.status_filter)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        register_page = QWidget()
+        layout = QVBoxLayout(register_page)
         layout.addLayout(filters)
         layout.addWidget(self.table)
-        self.setCentralWidget(central)
+        self.care = CareBook(database)
+        self.worklist = WorkListView(self.care, self.register)
+        self.worklist.on_changed.append(lambda: self.refresh(self.current_person()))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.addTab(self.worklist, "工作台")
+        self.tabs.addTab(register_page, "登记册")
+        self.setCentralWidget(self.tabs)
         self.statusBar().addWidget(self.count_label)
 
         self._search_timer = QTimer(self)
@@ -127,6 +150,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.group_filter.currentIndexChanged.connect(lambda _i: self.search_now())
         self.status_filter.currentIndexChanged.connect(lambda _i: self.search_now())
+        self.colour_filter.currentIndexChanged.connect(lambda _i: self.search_now())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
         self._build_actions()
@@ -134,6 +158,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._restore_geometry()
         self.search.setFocus()
+        # The work list is read once the window is up, so it never holds the window back.
+        QTimer.singleShot(0, self.worklist.reload)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -162,6 +188,9 @@ class MainWindow(QMainWindow):
         self.open_action = action("打开档案(Enter)", self.open_current, None, "open_person")
         self.exit_action = action("退出登记…", self.exit_current, "Ctrl+D", "exit_person")
         self.reinstate_action = action("恢复在册", self.reinstate_current, None, "reinstate")
+        toolbar.addSeparator()
+        self.visit_action = action("记录走访(Ctrl+R)", self.visit_current, "Ctrl+R", "visit")
+        self.assess_action = action("风险评估(Ctrl+E)", self.assess_current, "Ctrl+E", "assess")
         toolbar.addSeparator()
         action("村民小组…", self.edit_groups, "Ctrl+G", "groups")
         action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
@@ -193,6 +222,8 @@ class MainWindow(QMainWindow):
         self.open_action.setEnabled(has)
         self.exit_action.setEnabled(has and status != EXITED)
         self.reinstate_action.setEnabled(has and status != ACTIVE)
+        self.visit_action.setEnabled(has and status == ACTIVE)
+        self.assess_action.setEnabled(has and status == ACTIVE)
 
     # -- querying ---------------------------------------------------------------------
 
@@ -214,6 +245,7 @@ class MainWindow(QMainWindow):
             text=self.search.text(),
             group_id=self.group_filter.currentData(),
             status=self.status_filter.currentData(),
+            colour=self.colour_filter.currentData(),
         )
 
     def search_now(self) -> None:
@@ -244,6 +276,10 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"显示 {self.model.rowCount()} 人    {self._totals}")
 
     def current_person(self) -> int | None:
+        """The person under the cursor: of the work list when it is in front."""
+        if self.tabs.currentWidget() is self.worklist:
+            item = self.worklist.current()
+            return item.person_id if item else None
         return self.model.person_id(self.table.currentIndex().row())
 
     # -- commands ---------------------------------------------------------------------
@@ -291,6 +327,32 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "恢复在册", e.message)
             return
         self.refresh(person_id)
+
+    def visit_current(self) -> None:
+        person_id = self.current_person()
+        if person_id is None:
+            return
+        file = self.register.load(person_id)
+        dialog = VisitDialog(self.care, person_id, file.name, self)
+        done = dialog.exec()
+        dialog.deleteLater()
+        if done:
+            self.after_care_change(f"已记录 {file.name} 的走访")
+
+    def assess_current(self) -> None:
+        person_id = self.current_person()
+        if person_id is None:
+            return
+        dialog = AssessmentDialog(self.care, self.register, person_id, self)
+        done = dialog.exec()
+        dialog.deleteLater()
+        if done:
+            self.after_care_change("评估已保存")
+
+    def after_care_change(self, message: str) -> None:
+        self.worklist.reload()
+        self.refresh(self.current_person())
+        self.statusBar().showMessage(message, 6000)
 
     def edit_groups(self) -> None:
         dialog = GroupsDialog(self.register.groups, self)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from carecenter.listing import COLUMNS, Listing, RegisterQuery, Row
+from ui.colours import colour_icon, colour_text
 
 PAGE = 200
 MAX_CACHED = 5000
@@ -101,6 +102,11 @@ class RegisterModel(QAbstractTableModel):
         if row is None:
             return None
         key = COLUMNS[index.column()].key
+        if key == "colour":
+            if role == Qt.ItemDataRole.DisplayRole:
+                return colour_text(row.colour)
+            if role == Qt.ItemDataRole.DecorationRole:
+                return colour_icon(row.colour)
         if role == Qt.ItemDataRole.DisplayRole:
             value = row.value(key)
             return "" if value is None else str(value)

@@ -1,0 +1,150 @@
+"""The work list, the visit and assessment dialogs, and colours in the register, as the
+clerk uses them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from carecenter.care import AssessmentInput, CareBook, VisitInput
+from carecenter.db import Database
+from carecenter.register import Register
+from tests.conftest import elder, ime_type
+from ui.assessment_dialog import AssessmentDialog
+from ui.main_window import MainWindow
+from ui.visit_dialog import VisitDialog
+from ui.worklist_view import WorkListView
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Ok)
+
+
+@pytest.fixture
+def people(database: Database) -> tuple[Register, CareBook, int, int]:
+    register = Register(database)
+    register.groups.add("一组")
+    red = register.save(elder("红老人", birth="19400505", sequence="004",
+                              registered_on="2026-01-05")).person_id
+    green = register.save(elder("绿老人", birth="19550505", sequence="006",
+                                registered_on="2026-01-05")).person_id
+    care = CareBook(database)
+    on = date.today()
+    care.assess(red, AssessmentInput(on, "刘主任", ["incapacitated"]))
+    care.assess(green, AssessmentInput(on, "刘主任", []))
+    for pid in (red, green):
+        care.record_visit(VisitInput(pid, date(2026, 1, 10), "home", "王网格员"))
+    return register, care, red, green
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, people: Any) -> Iterator[MainWindow]:
+    win = MainWindow(database)
+    qtbot.addWidget(win)
+    win.show()
+    win.worklist.reload()
+    yield win
+
+
+def test_the_work_list_opens_first_with_red_on_top(window: MainWindow) -> None:
+    assert window.tabs.currentWidget() is window.worklist
+    items = window.worklist.model.items
+    assert items, "the work list is empty"
+    overdue = [i for i in items if i.section == "overdue"]
+    assert overdue[0].name == "红老人"  # red sorts first within a section
+    model = window.worklist.model
+    assert model.data(model.index(0, 1)) == "红色"
+    assert "逾期" in window.worklist.section.itemText(1)
+
+
+def test_enter_on_a_row_records_the_visit_and_the_row_goes(
+        qtbot: QtBot, window: MainWindow, people: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    register, care, red, _green = people
+    view: WorkListView = window.worklist
+    view.section.setCurrentIndex(view.section.findData("overdue"))
+    row = next(n for n, i in enumerate(view.model.items)
+               if i.person_id == red and i.what == "风险随访")
+    view.table.selectRow(row)
+
+    def fill_and_save(dialog: VisitDialog) -> int:
+        assert dialog.kind.currentData() == "home"
+        labels = " ".join(w.text() for w in dialog.findChildren(type(dialog.errors)))
+        assert "红色每月至少随访2次" in labels  # the rule that made the row due
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(VisitDialog, "exec", fill_and_save)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert care.visits(red)[0].visited_on == date.today()
+    assert not any(i.person_id == red and i.what == "风险随访" for i in view.model.items)
+
+
+def test_visit_dialog_saves_with_its_defaults_and_names_what_is_missing(
+        qtbot: QtBot, people: Any) -> None:
+    _register, care, red, _green = people
+    dialog = VisitDialog(care, red, "红老人")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.visitor.text() == "王网格员"  # the last visitor is the default
+    dialog.visitor.clear()
+    dialog.save()
+    assert "请填写走访人" in dialog.errors.text()
+    assert len(care.visits(red)) == 1  # nothing saved
+    ime_type(dialog.visitor, "李协理员")
+    dialog.need_kind.setCurrentIndex(dialog.need_kind.findData("daily_care"))
+    ime_type(dialog.need_text, "需要人帮忙挑水")
+    qtbot.keyClick(dialog.visitor, Qt.Key.Key_Return)  # Enter saves
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert care.visits(red)[0].visitor == "李协理员"
+    assert care.needs()[0].description == "需要人帮忙挑水"
+
+
+def test_assessment_dialog_ticks_what_the_file_shows_and_asks_a_reason_to_differ(
+        qtbot: QtBot, people: Any) -> None:
+    register, care, _red, green = people
+    dialog = AssessmentDialog(care, register, green)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "建议绿色" in dialog.proposal.text()
+    box = dialog.findChild(QCheckBox, "factor_poor")
+    assert box is not None
+    box.setChecked(True)
+    assert "建议黄色" in dialog.proposal.text() and "家庭经济困难" in dialog.proposal.text()
+    dialog.colour.setCurrentIndex(dialog.colour.findData("red"))
+    ime_type(dialog.assessor, "刘主任")
+    dialog.save()
+    assert "须写明理由" in dialog.errors.text() and not dialog.saved
+    dialog.reason.setPlainText("独居山上,冬季道路不通")
+    dialog.save()
+    assert dialog.saved
+    latest = care.assessments(green)[0]
+    assert (latest.colour, latest.proposed, latest.factors) == ("red", "yellow", ("poor",))
+
+
+def test_old_age_in_the_file_is_ticked_for_the_assessor(qtbot: QtBot, people: Any) -> None:
+    register, care, red, _green = people
+    dialog = AssessmentDialog(care, register, red)  # born 1940: 高龄
+    qtbot.addWidget(dialog)
+    box = dialog.findChild(QCheckBox, "factor_advanced_age")
+    assert box is not None and box.isChecked() and "档案提示" in box.text()
+
+
+def test_register_filters_and_shows_by_colour(window: MainWindow) -> None:
+    window.tabs.setCurrentIndex(1)
+    window.colour_filter.setCurrentIndex(window.colour_filter.findData("red"))
+    assert window.model.rowCount() == 1
+    colour_column = [c.key for c in __import__("carecenter.listing").listing.COLUMNS].index(
+        "colour")
+    assert window.model.data(window.model.index(0, colour_column)) == "红色"
+    assert window.model.data(window.model.index(0, 0)) == "红老人"
+    window.colour_filter.setCurrentIndex(window.colour_filter.findData("none"))
+    assert window.model.rowCount() == 0
