@@ -49,6 +49,9 @@ def main() -> int:
     if args.search:
         window.search.setText(args.search)
         window.search_now()
+    window.worklist.reload()
+    grab(window, out / "worklist.png")
+    window.tabs.setCurrentIndex(1)
     window.table.selectRow(0)
     grab(window, out / "main_window.png")
     person_id = window.current_person()
@@ -73,8 +76,19 @@ def main() -> int:
     groups = GroupsDialog(window.register.groups)
     groups.show()
     grab(groups, out / "groups_dialog.png")
+
+    from ui.assessment_dialog import AssessmentDialog
+    from ui.visit_dialog import VisitDialog
+
+    name = window.register.load(person_id).name
+    visit = VisitDialog(window.care, person_id, name, note="风险随访:红色每月至少随访2次")
+    visit.show()
+    grab(visit, out / "visit_dialog.png")
+    assessment = AssessmentDialog(window.care, window.register, person_id)
+    assessment.show()
+    grab(assessment, out / "assessment_dialog.png")
     # Delete every window while Qt is still whole, not in the interpreter's exit order.
-    for widget in (groups, exit_dialog, editor, window):
+    for widget in (assessment, visit, groups, exit_dialog, editor, window):
         widget.close()
         widget.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox
+from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from carecenter.care import AssessmentInput, CareBook, VisitInput
@@ -148,3 +148,32 @@ def test_register_filters_and_shows_by_colour(window: MainWindow) -> None:
     assert window.model.data(window.model.index(0, 0)) == "红老人"
     window.colour_filter.setCurrentIndex(window.colour_filter.findData("none"))
     assert window.model.rowCount() == 0
+
+
+def test_the_file_shows_the_colour_and_records_a_visit(
+        qtbot: QtBot, people: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.person_editor import PersonEditor
+
+    register, care, red, _green = people
+    editor = PersonEditor(register, red)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert "红色" in editor.colour_label.text()
+    panel = editor.care_panel
+    assert panel is not None and panel.visits.count() == 1
+    monkeypatch.setattr(VisitDialog, "exec", lambda d: (d.save(), d.result())[1])
+    editor.tabs.setCurrentWidget(panel)
+    button = panel.findChild(QPushButton, "record_visit")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert panel.visits.count() == 2 and panel.touched
+    assert len(care.visits(red)) == 2
+
+
+def test_a_reassessment_starts_from_the_last_assessments_factors(
+        qtbot: QtBot, people: Any) -> None:
+    register, care, red, _green = people
+    dialog = AssessmentDialog(care, register, red)
+    qtbot.addWidget(dialog)
+    box = dialog.findChild(QCheckBox, "factor_incapacitated")
+    assert box is not None and box.isChecked() and "上次评估" in box.text()
+    assert "建议红色" in dialog.proposal.text()

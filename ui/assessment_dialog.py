@@ -65,6 +65,7 @@ class AssessmentDialog(QDialog):
         head.setWordWrap(True)
 
         hints = suggested_factors(file.values, today)
+        previous = set(history[0].factors) if history else set()
         self.boxes: dict[str, QCheckBox] = {}
         self.notes: dict[str, QLineEdit] = {}
         aspects = QGridLayout()
@@ -75,7 +76,11 @@ class AssessmentDialog(QDialog):
                 box = QCheckBox(f"{factor.label}({COLOUR_SHORT[factor.colour]})")
                 box.setObjectName(f"factor_{factor.code}")
                 box.setIcon(colour_icon(factor.colour))
-                if factor.code in hints:
+                if factor.code in previous:
+                    box.setChecked(True)
+                    box.setText(box.text() + " · 上次评估")
+                    box.setToolTip("上次评估时存在;请核实现在是否仍然存在")
+                elif factor.code in hints:
                     box.setChecked(True)
                     box.setText(box.text() + " · 档案提示")
                     box.setToolTip(f"根据档案:{hints[factor.code]};请核实后保留或取消")

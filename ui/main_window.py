@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._restore_geometry()
         self.search.setFocus()
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.worklist.table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._update_actions())
         # The work list is read once the window is up, so it never holds the window back.
         QTimer.singleShot(0, self.worklist.reload)
 
@@ -216,9 +219,9 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _update_actions(self) -> None:
-        row = self.table.currentIndex().row()
-        has = self.model.person_id(row) is not None
-        status = self.status_filter.currentData()
+        has = self.current_person() is not None
+        on_worklist = self.tabs.currentWidget() is self.worklist
+        status = ACTIVE if on_worklist else self.status_filter.currentData()
         self.open_action.setEnabled(has)
         self.exit_action.setEnabled(has and status != EXITED)
         self.reinstate_action.setEnabled(has and status != ACTIVE)
@@ -297,8 +300,10 @@ class MainWindow(QMainWindow):
             return
         editor = PersonEditor(self.register, person_id, self)
         saved = editor.exec()
+        recorded = editor.care_panel is not None and editor.care_panel.touched
         editor.deleteLater()
-        if saved:
+        if saved or recorded:
+            self.worklist.reload()
             self.refresh(person_id)
 
     def exit_current(self) -> None:

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter import idnumber
+from carecenter.care import CareBook
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import SECTIONS, SUPPORTERS, in_section
 from carecenter.kinds import DEFAULT_KIND, kind
 from carecenter.leftbehind import Verdict
-from carecenter.models import EXIT_REASONS, EXITED
+from carecenter.models import ACTIVE, EXIT_REASONS, EXITED
 from carecenter.register import EVENT_LABELS, LikelyDuplicate, PersonDraft, PersonFile, Register
+from ui.care_panel import CarePanel
 from ui.field_widgets import FieldForm, confirm_buttons
 from ui.supporters_panel import SupportersPanel
 
@@ -66,14 +68,25 @@ class PersonEditor(QDialog):
             scroll.setWidget(form)
             scroll.setObjectName(f"tab_{section.code}")
             self.tabs.addTab(scroll, section.label)
+        self.care_panel: CarePanel | None = None
         if self.file:
+            if self.file.status == ACTIVE:
+                self.care_panel = CarePanel(CareBook(register.database, register.today),
+                                            register, self.file.id, self.file.name)
+                self.tabs.addTab(self.care_panel, "走访与评估")
             self.tabs.addTab(self._history(self.file), "变更记录")
+        self.colour_label = QLabel(self.care_panel.headline() if self.care_panel else "")
+        self.colour_label.setObjectName("colour")
 
         buttons = confirm_buttons(self, "保存(Ctrl+S)", self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
+        if self.care_panel:
+            layout.addWidget(self.colour_label)
+            panel = self.care_panel
+            panel.on_change.append(lambda: self.colour_label.setText(panel.headline()))
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)

@@ -122,6 +122,7 @@ class WorkListView(QWidget):
         self.day.setObjectName("worklist_day")
         self.section = QComboBox()
         self.section.setObjectName("worklist_section")
+        self.section.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.group = QComboBox()
         self.group.setObjectName("worklist_group")
         self.colour = QComboBox()
@@ -146,7 +147,7 @@ class WorkListView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((84, 80, 70, 70, 86, 330, 90, 90, 64)):
+        for column, width in enumerate((76, 80, 70, 70, 86, 380, 90, 90, 64)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _i: self.act_on_current())
 
