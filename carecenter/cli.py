@@ -79,6 +79,8 @@ def build_parser() -> ChineseArgumentParser:
     demo.add_argument("--db", required=True, help="数据库文件")
     demo.add_argument("--seed", type=int, default=0, help="随机种子(相同种子得到相同数据)")
     demo.add_argument("--force", action="store_true", help="数据库里已有人时仍然追加")
+    demo.add_argument("--today", type=_day,
+                      help="把哪一天当作今天(评估、走访、需求落在此前一年;默认今天)")
 
     check = commands.add_parser("check", help="检查数据库完整性与数据有效性")
     check.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
@@ -133,12 +135,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"\r已生成 {done}/{total} 人", end="", file=sys.stderr, flush=True)
 
         summary = demo.generate(database, args.persons, seed=args.seed, force=args.force,
-                                progress=progress)
+                                progress=progress, today=args.today)
     finally:
         database.close()
     print(file=sys.stderr)
     print(
-        f"已生成 {summary.persons} 人、{summary.supporters} 名赡养人、{summary.groups} 个村民小组,"
+        f"已生成 {summary.persons} 人、{summary.supporters} 名赡养人、{summary.groups} 个村民小组、"
+        f"{summary.visits} 条走访记录,"
         f"用时 {summary.seconds:.1f} 秒:{args.db}"
     )
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import text
 
@@ -97,6 +98,10 @@ class WorkList:
         return out
 
 
+def _same(value: date) -> date:
+    return value
+
+
 def _date(value: object) -> date | None:
     if value is None or value == "":
         return None
@@ -151,7 +156,10 @@ def build(database: Database, on: date, group_id: int | None = None,
     week_end = on + timedelta(days=6)
     cadences = {code: book.by_code for code, book in
                 ((k, kind.cadences) for k, kind in KINDS.items())}
-    day = date.fromisoformat
+    # SQLite hands dates back as text here (raw SQL), PostgreSQL as dates.
+    day: Callable[[Any], date] = date.fromisoformat
+    if due_rows and isinstance(due_rows[0][3], date):
+        day = _same
     for pid, code, last, due, kind, name, gid, colour in due_rows:
         cadence = cadences[kind].get(code)
         if cadence is None:

@@ -68,3 +68,34 @@ def test_demo_then_check_is_clean_from_the_command_line(
     assert main(["check", "--db", db]) == 0
     assert main(["demo", "--persons", "10", "--db", db]) == 1
     assert "--force" in capsys.readouterr().err
+
+
+def test_worklist_prints_due_items_one_per_line_with_counts_last(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "w.db")
+    assert main(["demo", "--persons", "150", "--db", db, "--today", "2026-06-15"]) == 0
+    capsys.readouterr()
+    assert main(["worklist", "--db", db, "--date", "2026-06-15"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("合计(2026-06-15,在册 ")
+    assert "逾期" in lines[-1] and "待办需求" in lines[-1]
+    items = lines[:-1]
+    assert items and all(line.startswith("[") and "档案号" in line for line in items)
+    overdue = [line for line in items if line.startswith("[逾期]")]
+    assert overdue and all("逾期" in line.split(";")[-1] for line in overdue)
+    # The same demo, the same day: the same list (repeatable for tests).
+    db2 = str(tmp_path / "w2.db")
+    main(["demo", "--persons", "150", "--db", db2, "--today", "2026-06-15"])
+    capsys.readouterr()
+    main(["worklist", "--db", db2, "--date", "2026-06-15"])
+    assert capsys.readouterr().out.splitlines()[:-1] == items
+
+
+def test_worklist_of_a_missing_file_or_group_is_a_chinese_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["worklist", "--db", str(tmp_path / "none.db")]) == 1
+    assert "不存在" in capsys.readouterr().err
+    db = str(tmp_path / "w.db")
+    main(["demo", "--persons", "20", "--db", db])
+    assert main(["worklist", "--db", db, "--group", "九十九组"]) == 1
+    assert "没有“九十九组”这个村民小组" in capsys.readouterr().err
