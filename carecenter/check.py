@@ -22,6 +22,7 @@ from carecenter.errors import FieldError
 from carecenter.models import (
     ACTIVE,
     EXITED,
+    care_due,
     metadata,
     person,
     person_event,
@@ -90,6 +91,7 @@ def run(database: db.Database, today: date | None = None) -> CheckReport:
             _counts(connection, report)
             _id_numbers(connection, report, today)
             _orphans(connection, report)
+            _due_dates(connection, report, today)
     except (SQLAlchemyError, ValueError) as e:
         # A damaged file, a schema this program does not know, or a value SQLAlchemy
         # cannot read back (a date written by another tool): say so and stop, rather
@@ -230,3 +232,28 @@ def _orphans(connection: Connection, report: CheckReport) -> None:
     found.extend(f"档案号 {pid}({name})所属的村民小组(编号 {gid})不存在"
                  for pid, name, gid in ungrouped)
     _listed(report, found, "无所属记录的问题")
+
+
+def _due_dates(connection: Connection, report: CheckReport, today: date) -> None:
+    """The kept due dates (care_due) must be what the records say now."""
+    from carecenter import duestore
+
+    ids = connection.execute(
+        select(person.c.id).where(person.c.status == ACTIVE).order_by(person.c.id)
+    ).scalars().all()
+    fields = ("duty", "cadence", "last_on", "due_on")
+    wrong: list[str] = []
+    for start in range(0, len(ids), duestore.BATCH):
+        chunk = ids[start:start + duestore.BATCH]
+        expected: dict[int, set[tuple[Any, ...]]] = {}
+        for row in duestore.compute(connection, chunk, today):
+            expected.setdefault(row["person_id"], set()).add(tuple(row[f] for f in fields))
+        stored: dict[int, set[tuple[Any, ...]]] = {}
+        for r in connection.execute(
+            select(care_due.c.person_id, *(care_due.c[f] for f in fields))
+            .where(care_due.c.person_id.in_(chunk))
+        ):
+            stored.setdefault(r[0], set()).add(tuple(r[1:]))
+        wrong.extend(f"档案号 {pid} 的到期日期与走访、评估记录不符"
+                     for pid in chunk if expected.get(pid) != stored.get(pid))
+    _listed(report, wrong, "到期日期不符")

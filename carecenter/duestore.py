@@ -64,6 +64,14 @@ def refresh(connection: Connection, person_ids: Iterable[int], today: date) -> N
 
 
 def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> None:
+    rows = compute(connection, ids, today)
+    connection.execute(delete(care_due).where(care_due.c.person_id.in_(ids)))
+    if rows:
+        connection.execute(insert(care_due), rows)
+
+
+def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dict[str, Any]]:
+    """The ``care_due`` rows these people should have now (nothing is written)."""
     last: dict[int, dict[str, date]] = {}
     for pid, kind, day in connection.execute(_LAST, {"ids": ids}):
         found = _as_date(day)
@@ -98,9 +106,7 @@ def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> N
                          "last_on": d.last, "due_on": d.due, "stale_on": stale_on,
                          "kind": r.kind, "name": r.name or "", "group_id": r.group_id,
                          "colour": r.colour})
-    connection.execute(delete(care_due).where(care_due.c.person_id.in_(ids)))
-    if rows:
-        connection.execute(insert(care_due), rows)
+    return rows
 
 
 def rebuild(connection: Connection, today: date,

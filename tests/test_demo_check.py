@@ -243,3 +243,12 @@ def test_check_finds_a_column_missing_under_the_latest_version_label(tmp_path: P
     database.close()
     assert not report.clean
     assert any("缺少列 return_kind" in p for p in report.problems)
+
+
+def test_check_finds_kept_due_dates_that_disagree_with_the_records(demo_path: Path) -> None:
+    assert run_check(demo_path).clean
+    with sqlite3.connect(demo_path) as raw:
+        pid = raw.execute("SELECT person_id FROM care_due ORDER BY person_id LIMIT 1").fetchone()[0]
+        raw.execute("UPDATE care_due SET due_on = '2099-01-01' WHERE person_id = ?", (pid,))
+    report = run_check(demo_path)
+    assert f"档案号 {pid} 的到期日期与走访、评估记录不符" in report.problems
