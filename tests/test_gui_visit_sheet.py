@@ -1,0 +1,219 @@
+"""The visit sheet grid, typed into with the keyboard as a clerk enters a paper sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from carecenter import sheet
+from carecenter.care import CareBook
+from carecenter.db import Database
+from carecenter.register import Register
+from tests.conftest import TODAY, elder, ime_type
+from ui.visit_sheet import DATE, KIND, PERSON, VisitSheet
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A message box would wait forever offscreen: record it and answer 'no' instead."""
+    shown: list[str] = []
+
+    def record(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        shown.append(str(args[2]) if len(args) > 2 else "")
+        return QMessageBox.StandardButton.Cancel
+
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, record)
+    return shown
+
+
+@pytest.fixture
+def people(database: Database) -> list[int]:
+    register = Register(database, today=lambda: TODAY)
+    group = register.groups.add("一组")
+    return [
+        register.save(elder("张桂兰", birth="19500312", sequence="002", group_id=group)).person_id,
+        register.save(elder("李秀英", birth="19440505", sequence="004", group_id=group)).person_id,
+        register.save(elder("王德明", birth="19380101", sequence="013")).person_id,
+    ]
+
+
+@pytest.fixture
+def care(database: Database) -> CareBook:
+    return CareBook(database, today=lambda: TODAY)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, care: CareBook, people: list[int]) -> Iterator[VisitSheet]:
+    win = VisitSheet(care, rows=3)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitExposed(win)
+    win.visitor.setText("王网格员")
+    win.grid.setFocus()
+    win.grid.setCurrentCell(0, PERSON)
+    yield win
+
+
+def focused() -> QWidget:
+    """Where a key goes: an open completer popup first, as on a real screen."""
+    popup = QApplication.activePopupWidget()
+    if popup is None and not isinstance(QApplication.activeWindow(), VisitSheet):
+        # Offscreen, a closed popup leaves no window active; a real screen gives the
+        # focus back to the window the popup belonged to.
+        for top in QApplication.topLevelWidgets():
+            if isinstance(top, VisitSheet) and top.isVisible():
+                top.activateWindow()
+                QApplication.processEvents()
+    widget = popup or QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def keys(text: str) -> None:
+    """Type ASCII into whatever has the focus, one key at a time, as the clerk does."""
+    for char in text:
+        QTest.keyClick(focused(), char)
+        QApplication.processEvents()  # as between a clerk's key presses
+
+
+def cell(text: str) -> None:
+    """Type into the current cell and press Enter."""
+    keys(text)
+    enter()
+
+
+def enter() -> None:
+    QTest.keyClick(focused(), Qt.Key.Key_Return)
+    QApplication.processEvents()
+
+
+def test_clerk_types_three_rows_and_saves_them_in_one_go(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    first, second, third = people
+    # Row 1: 档案号, Enter; date 11-3, Enter; 1 (入户走访); found "ok", Enter.
+    cell(str(first))
+    cell("11-3")
+    keys("1")
+    cell("ok")
+    # Row 2: the date defaults to the row above: Enter keeps it; 2 is 电话问候.
+    cell(str(second))
+    enter()
+    cell("2")
+    # Row 3: a Chinese name typed through the IME, a compact date, a health follow-up.
+    ime_type(focused(), "王德明")
+    enter()
+    cell("1120")
+    cell("4")
+    grid = window.grid
+    assert grid.text(0, PERSON).startswith("张桂兰")
+    assert grid.value(1, DATE) == date(2026, 11, 3)
+    assert grid.value(2, DATE) == date(2026, 11, 20)
+    assert grid.value(2, KIND) == "health"
+    assert grid.rowCount() >= 4  # Enter past the last row started a new one
+    QTest.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "已保存 3 条" in window.summary.text()
+    visits = {p: care.visits(p) for p in people}
+    assert [(v.visited_on, v.kind, v.found, v.visitor) for v in visits[first]] == [
+        (date(2026, 11, 3), "home", "ok", "王网格员")]
+    assert visits[second][0].kind == "phone"
+    assert visits[third][0].visited_on == date(2026, 11, 20)
+    assert window.unsaved() == 0
+
+
+def test_one_bad_row_blocks_the_whole_sheet_and_is_marked(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    cell("1")
+    cell(str(people[1]))
+    cell("12-25")  # after today: last year's 25 Dec is fine …
+    keys("9")  # … but 9 is no kind: nothing chosen, still on the kind cell
+    grid = window.grid
+    assert grid.value(1, DATE) == date(2025, 12, 25)
+    grid.setCurrentCell(1, DATE)
+    cell("2026-12-25")  # a date after today is refused by the core
+    assert window.save() is False
+    assert care.visits(people[0]) == []  # nothing saved, not even the good row
+    assert "第 2 行" in window.summary.text()
+    assert "今天之后" in grid.cell(1, DATE).toolTip()
+    assert "数字键" in grid.cell(1, KIND).toolTip()
+    assert not grid.cell(0, DATE).toolTip()
+
+
+def test_unknown_person_is_marked_at_once_and_blocks_saving(
+        window: VisitSheet, care: CareBook) -> None:
+    cell("999")
+    grid = window.grid
+    assert "不在册" in grid.cell(0, PERSON).toolTip()
+    cell("11-3")
+    keys("1")
+    assert window.save() is False
+    assert "第 1 行" in window.summary.text()
+
+
+def test_delete_clears_a_row_and_blank_rows_are_ignored(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    keys("1")
+    cell("x")
+    cell(str(people[1]))
+    QTest.keyClick(focused(), Qt.Key.Key_Escape)  # leave the date editor
+    QTest.keyClick(focused(), Qt.Key.Key_Delete)
+    assert window.grid.blank(1)
+    assert window.save() is True
+    assert len(care.visits(people[0])) == 1 and care.visits(people[1]) == []
+
+
+def test_closing_with_unsaved_rows_asks_first(
+        window: VisitSheet, no_modal_boxes: list[str], people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    keys("1")
+    window.close()
+    assert window.isVisible()  # the clerk answered 取消
+    assert "没有保存" in no_modal_boxes[0]
+
+
+def test_group_prefills_its_people_and_untouched_rows_are_skipped(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    window.group.setCurrentIndex(window.group.findText("一组"))
+    window.fill_from_group()
+    grid = window.grid
+    assert [grid.value(r, PERSON) for r in range(2)] == [people[1], people[0]]  # by pinyin
+    assert window.unsaved() == 0  # listed people alone are not visits
+    grid.setCurrentCell(0, DATE)
+    cell("11-3")
+    cell("1")
+    assert window.save() is True, window.summary.text()
+    assert len(care.visits(people[1])) == 1
+    assert care.visits(people[0]) == []
+
+
+def test_person_finder_reads_ids_names_and_initials(database: Database,
+                                                    people: list[int]) -> None:
+    finder = sheet.PersonFinder(sheet.active_people(database))
+    assert finder.find(str(people[0])).name == "张桂兰"
+    assert finder.find("李秀英").id == people[1]
+    assert finder.find("wdm").id == people[2]
+    assert finder.search("zgl")[0].id == people[0]
+    with pytest.raises(ValueError, match="不在册"):
+        finder.find("赵六")
+
+
+def test_sheet_dates_without_a_year_are_never_after_today() -> None:
+    assert sheet.parse_sheet_date("11-3", TODAY) == date(2026, 11, 3)
+    assert sheet.parse_sheet_date("1103", TODAY) == date(2026, 11, 3)
+    assert sheet.parse_sheet_date("2026-11-03", TODAY) == date(2026, 11, 3)
+    assert sheet.parse_sheet_date("12.30", TODAY) == date(2025, 12, 30)
+    assert sheet.parse_sheet_date("5", TODAY, previous=date(2026, 10, 20)) == date(2026, 10, 5)
+    with pytest.raises(ValueError, match="看不懂"):
+        sheet.parse_sheet_date("13-45", TODAY)
