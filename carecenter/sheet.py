@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from carecenter.db import Database
 from carecenter.models import ACTIVE, helper, pairing, person, village_group, visit
@@ -62,12 +62,22 @@ def helper_people(database: Database, helper_id: int) -> list[Pick]:
     return _picks(database, person.c.id.in_(current))
 
 
-def people_by_colour(database: Database, colours: Sequence[str],
-                     group_id: int | None = None) -> list[int]:
-    conditions: list[object] = [person.c.colour.in_(list(colours))]
+def people_for(database: Database, group_id: int | None = None,
+               colours: Sequence[str] | None = None) -> list[int]:
+    """Active people of a village group (None: all) with one of these colours (None:
+    any; "" stands for not yet assessed): the members of a special round."""
+    conditions: list[object] = []
     if group_id is not None:
         conditions.append(person.c.group_id == group_id)
-    return [p.id for p in _picks(database, *conditions)]
+    if colours is not None:
+        chosen = [c for c in colours if c]
+        either = [person.c.colour.in_(chosen)]
+        if "" in colours:
+            either.append(person.c.colour.is_(None))
+        conditions.append(or_(*either))
+    statement = select(person.c.id).where(person.c.status == ACTIVE, *conditions)  # type: ignore[arg-type]
+    with database.engine.connect() as connection:
+        return [r[0] for r in connection.execute(statement)]
 
 
 def helpers(database: Database) -> list[tuple[int, str]]:
