@@ -45,7 +45,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("提出日期", "姓名", "村民小组", "类别", "需求", "提出人", "办理情况", "解决日期",
            "解决情况", "历时(天)")
-WIDTHS = (92, 70, 80, 76, 220, 70, 180, 92, 180, 64)
+WIDTHS = (92, 70, 80, 76, 220, 90, 170, 92, 180, 64)
 FILTERS = (("未解决", True), ("已解决", False), ("全部", None))
 SORT = Qt.ItemDataRole.UserRole
 LONG_OPEN = 30  # days: an open need older than this is shown in red

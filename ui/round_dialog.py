@@ -168,7 +168,7 @@ class RoundDialog(QDialog):
         self.by_condition.toggled.connect(lambda _on: self.update_count())
         self.group.currentIndexChanged.connect(lambda _i: self.update_count())
 
-        people = QGroupBox("走访哪些人")
+        people = QGroupBox()
         people_layout = QVBoxLayout(people)
         people_layout.addWidget(self.by_condition)
         condition = QHBoxLayout()

@@ -61,6 +61,7 @@ PREFILLED = Qt.ItemDataRole.UserRole + 1  # filled by the program, not typed: bl
 ERROR = Qt.ItemDataRole.UserRole + 2  # what is wrong with what was typed
 REFUSED = Qt.ItemDataRole.UserRole + 3  # why the last save refused this cell
 RED = QColor("#f8d0cc")
+GREY = QColor("#888888")
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -68,7 +69,8 @@ Index = QModelIndex | QPersistentModelIndex
 def _legend() -> str:
     kinds = "  ".join(f"{key} {VISIT_KINDS[code]}" for key, code in KIND_KEYS.items())
     needs = "  ".join(f"{key} {NEED_KINDS[code]}" for key, code in NEED_KEYS.items())
-    return f"方式:{kinds}\n需求:{needs}"
+    return (f"方式:{kinds}\n需求:{needs}\n"
+            "Enter 下一格(走访情况之后换行)· Tab 进入需求列 · Delete 清空一行 · Ctrl+S 保存全部")
 
 
 class SheetDelegate(QStyledItemDelegate):
@@ -244,6 +246,13 @@ class SheetGrid(QTableWidget):
             self.put(row, column, text, text)
         self.mark(row, column, None, REFUSED)
         self.mark(row, column, message)
+        self.shade(row)
+
+    def shade(self, row: int) -> None:
+        """A listed person whose row is still empty shows grey: not a visit yet."""
+        item = self.item(row, PERSON)
+        if item is not None and item.data(PREFILLED):
+            item.setForeground(QBrush(GREY) if self.blank(row) else QBrush())
 
     def default_date(self, row: int) -> None:
         """A row without a date takes the row above's, as a sheet's ditto mark does."""
@@ -431,7 +440,9 @@ class VisitSheet(QDialog):
                     grid.setItem(row, column, item)
         for pick in picks:
             if pick.id not in present:
-                grid.put(grid.add_row(), PERSON, pick.label, pick.id, prefilled=True)
+                row = grid.add_row()
+                grid.put(row, PERSON, pick.label, pick.id, prefilled=True)
+                grid.shade(row)
         grid.add_row()
         grid.setCurrentCell(len(rows), DATE if picks else PERSON)
         grid.setFocus()

@@ -1,0 +1,98 @@
+"""Screenshots of the visit sheet, the special rounds dialog and the needs ledger.
+
+    QT_QPA_PLATFORM=offscreen python scripts/care_screenshots.py --db demo.db --out shots/
+
+Run on a demo database (``python -m carecenter demo``); nothing is written to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from carecenter.care import CareBook  # noqa: E402
+from carecenter.db import Database  # noqa: E402
+from carecenter.listing import Listing, RegisterQuery  # noqa: E402
+from ui.app import choose_font  # noqa: E402
+
+
+def grab(widget: QWidget, path: Path) -> None:
+    widget.show()
+    QApplication.processEvents()
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--out", default="screenshots")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    choose_font(app)
+    from ui.needs_window import NeedsWindow, ResolveNeedDialog
+    from ui.round_dialog import RoundDialog
+    from ui.visit_sheet import DATE, FOUND, KIND, NEED, NEED_KIND, PERSON, VisitSheet
+
+    database = Database(args.db)
+    care = CareBook(database)
+    windows: list[QWidget] = []
+
+    sheet = VisitSheet(care)
+    windows.append(sheet)
+    sheet.group.setCurrentIndex(1)
+    sheet.fill_from_group()
+    grid = sheet.grid
+    typed = [("11-3", "1", "身体还好,家里整洁", "", ""),
+             ("", "2", "电话问候,儿子下月回来", "", ""),
+             ("1105", "1", "屋顶漏雨", "1", "屋顶漏雨需修缮"),
+             ("", "4", "血压偏高,叮嘱按时服药", "", "")]
+    for row, (on, kind, found, need_kind, need) in enumerate(typed):
+        for column, text in ((DATE, on), (KIND, kind), (FOUND, found), (NEED_KIND, need_kind),
+                             (NEED, need)):
+            if text:
+                grid.set_typed(row, column, text)
+    grid.set_typed(4, DATE, "11-31")  # a bad date, marked red as the clerk leaves it
+    grid.set_typed(4, KIND, "1")
+    grid.setCurrentCell(5, PERSON)
+    grab(sheet, out / "visit_sheet.png")
+    sheet.save()
+    grab(sheet, out / "visit_sheet_refused.png")
+    grid.setRowCount(0)
+
+    ids = Listing(database).ids(RegisterQuery(text="王"))
+    rounds = RoundDialog(care, filtered_ids=ids)
+    windows.append(rounds)
+    rounds.name.setCurrentIndex(rounds.name.findText("寒潮走访"))
+    rounds.group.setCurrentIndex(2)
+    grab(rounds, out / "round_dialog.png")
+
+    needs = NeedsWindow(care)
+    windows.append(needs)
+    grab(needs, out / "needs_window.png")
+    need = needs.current()
+    if need is not None:
+        resolve = ResolveNeedDialog(care, need)
+        windows.append(resolve)
+        resolve.save()  # empty: shows the refusal beside the field
+        grab(resolve, out / "needs_resolve.png")
+    for widget in windows:
+        widget.hide()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    database.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
