@@ -10,10 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from carecenter import sheet
 from carecenter.care import CareBook
 from carecenter.db import Database
+from carecenter.models import visit
 from carecenter.register import Register
 from tests.conftest import TODAY, elder, ime_type
 from ui.visit_sheet import DATE, KIND, PERSON, VisitSheet
@@ -217,3 +219,43 @@ def test_sheet_dates_without_a_year_are_never_after_today() -> None:
     assert sheet.parse_sheet_date("5", TODAY, previous=date(2026, 10, 20)) == date(2026, 10, 5)
     with pytest.raises(ValueError, match="看不懂"):
         sheet.parse_sheet_date("13-45", TODAY)
+
+
+def test_helper_prefills_only_their_current_pairings(
+        qtbot: QtBot, database: Database, care: CareBook, people: list[int]) -> None:
+    # Pairings are made by the helpers issue; here they are written as its tables hold them.
+    from datetime import datetime
+
+    from carecenter.models import helper, pairing
+
+    now = datetime.now()
+    with database.transaction() as session:
+        result = session.execute(helper.insert().values(
+            name="赵帮扶", role="volunteer", created_at=now, updated_at=now))
+        helper_id = result.inserted_primary_key[0]
+        session.execute(pairing.insert(), [
+            {"person_id": people[0], "helper_id": helper_id, "rank": 1,
+             "started_on": date(2026, 1, 1), "ended_on": None, "created_at": now},
+            {"person_id": people[2], "helper_id": helper_id, "rank": 1,
+             "started_on": date(2025, 1, 1), "ended_on": date(2026, 1, 1), "created_at": now},
+        ])
+    window = VisitSheet(care, rows=2)
+    qtbot.addWidget(window)
+    assert window.helper.isEnabled()
+    window.helper.setCurrentIndex(window.helper.findData(helper_id))
+    window.fill_from_helper()
+    grid = window.grid
+    assert grid.value(0, PERSON) == people[0]
+    assert grid.value(1, PERSON) is None  # the ended pairing is not listed
+    assert window.visitor.text() == "赵帮扶"
+    grid.set_typed(0, DATE, "11-20")
+    grid.set_typed(0, KIND, "1")
+    assert window.save() is True
+    with database.session() as session:
+        stored = session.execute(select(visit.c.helper_id, visit.c.visitor)).all()
+    assert [tuple(r) for r in stored] == [(helper_id, "赵帮扶")]
+
+
+def test_without_pairings_the_helper_choice_is_off(window: VisitSheet) -> None:
+    assert not window.helper.isEnabled()
+    assert window.helper.count() == 1
