@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 
 from carecenter.care import CareBook  # noqa: E402
 from carecenter.db import Database  # noqa: E402
@@ -68,6 +68,21 @@ def main() -> int:
     grab(sheet, out / "visit_sheet.png")
     sheet.save()
     grab(sheet, out / "visit_sheet_refused.png")
+    # The person completer: type into the first empty row's person cell.
+    empty = grid.rowCount() - 1
+    grid.setCurrentCell(empty, PERSON)
+    grid.scrollToBottom()
+    grid.edit(grid.currentIndex())
+    editor = QApplication.focusWidget()
+    if isinstance(editor, QLineEdit):
+        editor.setText("zh")
+        editor.textEdited.emit("zh")
+        QApplication.processEvents()
+        popup = QApplication.activePopupWidget()
+        grab(sheet, out / "visit_sheet_typing.png")
+        if popup is not None:
+            grab(popup, out / "visit_sheet_completer.png")
+            popup.hide()
     grid.setRowCount(0)
 
     ids = Listing(database).ids(RegisterQuery(text="王"))
@@ -80,6 +95,9 @@ def main() -> int:
     needs = NeedsWindow(care)
     windows.append(needs)
     grab(needs, out / "needs_window.png")
+    needs.filter.setCurrentIndex(2)
+    grab(needs, out / "needs_window_all.png")
+    needs.filter.setCurrentIndex(0)
     need = needs.current()
     if need is not None:
         resolve = ResolveNeedDialog(care, need)

@@ -259,3 +259,26 @@ def test_helper_prefills_only_their_current_pairings(
 def test_without_pairings_the_helper_choice_is_off(window: VisitSheet) -> None:
     assert not window.helper.isEnabled()
     assert window.helper.count() == 1
+
+
+def tab() -> None:
+    QTest.keyClick(focused(), Qt.Key.Key_Tab)
+    QApplication.processEvents()
+
+
+def test_tab_reaches_the_need_columns_and_the_need_is_raised(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    keys("1")
+    keys("roof")
+    tab()  # past 情况 into 需求类别; Enter would have started the next row
+    keys("6")
+    tab()
+    keys("gas leak")
+    enter()
+    assert window.grid.currentRow() == 1
+    assert window.save() is True
+    [need] = care.needs(person_id=people[0])
+    assert (need.kind, need.description, need.raised_on, need.raised_by) == (
+        "safety", "gas leak", date(2026, 11, 3), "王网格员")
