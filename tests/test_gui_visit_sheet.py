@@ -282,3 +282,19 @@ def test_tab_reaches_the_need_columns_and_the_need_is_raised(
     [need] = care.needs(person_id=people[0])
     assert (need.kind, need.description, need.raised_on, need.raised_by) == (
         "safety", "gas leak", date(2026, 11, 3), "王网格员")
+
+
+def test_a_sheet_without_visitor_is_refused_once_at_the_visitor_box(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    window.visitor.clear()
+    cell(str(people[0]))
+    cell("11-3")
+    keys("1")
+    enter()  # nothing to say in 走访情况
+    cell(str(people[1]))
+    assert window.save() is False
+    assert window.summary.text().count("走访人") == 1, window.summary.text()
+    assert "第 2 行:请选择走访方式" in window.summary.text()
+    assert "请填写走访人" in window.visitor.toolTip()
+    assert not window.grid.cell(0, PERSON).toolTip()
+    assert care.visits(people[0]) == []

@@ -508,19 +508,21 @@ class VisitSheet(QDialog):
         except ValidationFailed as e:
             messages = list(problems)
             for error in e.errors:
+                if error.field == "visitor":  # one box for the whole sheet
+                    reason = error.message.split(":", 1)[-1]
+                    self.visitor.setStyleSheet("background: #f8d0cc")
+                    self.visitor.setToolTip(reason)
+                    messages.append(reason)
+                    continue
                 if not error.row or error.row > len(rows):
                     continue
                 grid_row = rows[error.row - 1]
-                target = FIELD_COLUMN.get(error.field)
-                if target is not None and (grid.cell(grid_row, target).data(ERROR)
-                                           or grid.cell(grid_row, target).data(REFUSED)):
+                target = FIELD_COLUMN.get(error.field, PERSON)
+                if grid.cell(grid_row, target).data(ERROR) or \
+                        grid.cell(grid_row, target).data(REFUSED):
                     continue  # the cell already says what is wrong with it
                 message = error.message.replace(f"第 {error.row} 行:",
                                                 f"第 {grid_row + 1} 行:", 1)
-                if target is None:  # the visitor is one box for the whole sheet
-                    self.visitor.setStyleSheet("background: #f8d0cc")
-                    self.visitor.setToolTip(error.message.split(":", 1)[-1])
-                    target = PERSON
                 grid.mark(grid_row, target, message, REFUSED)
                 messages.append(message)
             return self.refused(list(dict.fromkeys(messages)))
