@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from carecenter import sheet
 from carecenter.care import CareBook
 from carecenter.db import Database
 from carecenter.models import visit
@@ -198,27 +197,6 @@ def test_group_prefills_its_people_and_untouched_rows_are_skipped(
     assert window.save() is True, window.summary.text()
     assert len(care.visits(people[1])) == 1
     assert care.visits(people[0]) == []
-
-
-def test_person_finder_reads_ids_names_and_initials(database: Database,
-                                                    people: list[int]) -> None:
-    finder = sheet.PersonFinder(sheet.active_people(database))
-    assert finder.find(str(people[0])).name == "张桂兰"
-    assert finder.find("李秀英").id == people[1]
-    assert finder.find("wdm").id == people[2]
-    assert finder.search("zgl")[0].id == people[0]
-    with pytest.raises(ValueError, match="不在册"):
-        finder.find("赵六")
-
-
-def test_sheet_dates_without_a_year_are_never_after_today() -> None:
-    assert sheet.parse_sheet_date("11-3", TODAY) == date(2026, 11, 3)
-    assert sheet.parse_sheet_date("1103", TODAY) == date(2026, 11, 3)
-    assert sheet.parse_sheet_date("2026-11-03", TODAY) == date(2026, 11, 3)
-    assert sheet.parse_sheet_date("12.30", TODAY) == date(2025, 12, 30)
-    assert sheet.parse_sheet_date("5", TODAY, previous=date(2026, 10, 20)) == date(2026, 10, 5)
-    with pytest.raises(ValueError, match="看不懂"):
-        sheet.parse_sheet_date("13-45", TODAY)
 
 
 def test_helper_prefills_only_their_current_pairings(
