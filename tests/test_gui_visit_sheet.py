@@ -276,3 +276,33 @@ def test_a_sheet_without_visitor_is_refused_once_at_the_visitor_box(
     assert "请填写走访人" in window.visitor.toolTip()
     assert not window.grid.cell(0, PERSON).toolTip()
     assert care.visits(people[0]) == []
+
+
+def test_a_twenty_row_sheet_takes_about_six_keys_a_row(
+        qtbot: QtBot, care: CareBook, database: Database) -> None:
+    register = Register(database, today=lambda: TODAY)
+    given = "一二三四五六七八九十"
+    ids = [register.save(elder(f"王{given[i % 10]}{given[i // 10]}",
+                               birth=f"1940{1 + i % 12:02d}{1 + i:02d}",
+                               sequence=f"{2 * i + 101:03d}")).person_id for i in range(20)]
+    window = VisitSheet(care, rows=1)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    window.visitor.setText("王网格员")
+    window.grid.setFocus()
+    window.grid.setCurrentCell(0, PERSON)
+    pressed = 0
+    for number, person_id in enumerate(ids):
+        date_text = "11-3" if number == 0 else ("1110" if number == 10 else "")
+        for text in (str(person_id), date_text):
+            keys(text)
+            enter()
+            pressed += len(text) + 1
+        keys("1" if number % 3 else "2")  # 方式: one key, straight on to 走访情况
+        enter()  # nothing noted: the next row
+        pressed += 2
+    assert window.save() is True, window.summary.text()
+    assert pressed <= 20 * 6 + 8  # 档案号 (1-2 digits) ⏎, ⏎ (date as above), 1, ⏎
+    visits = [care.visits(p)[0] for p in ids]
+    assert [v.visited_on for v in visits] == [date(2026, 11, 3)] * 10 + [date(2026, 11, 10)] * 10
