@@ -50,9 +50,11 @@ def care(database: Database) -> CareBook:
     return CareBook(database, today=lambda: TODAY)
 
 
-@pytest.fixture
-def window(qtbot: QtBot, care: CareBook, people: list[int]) -> Iterator[VisitSheet]:
-    win = VisitSheet(care, rows=3)
+SHOWN: list[VisitSheet] = []  # the sheet the keys of the running test go to
+
+
+def open_sheet(qtbot: QtBot, care: CareBook, rows: int) -> VisitSheet:
+    win = VisitSheet(care, rows=rows)
     qtbot.addWidget(win)
     win.show()
     win.activateWindow()
@@ -60,7 +62,22 @@ def window(qtbot: QtBot, care: CareBook, people: list[int]) -> Iterator[VisitShe
     win.visitor.setText("王网格员")
     win.grid.setFocus()
     win.grid.setCurrentCell(0, PERSON)
-    yield win
+    SHOWN.append(win)
+    return win
+
+
+@pytest.fixture(autouse=True)
+def close_sheets() -> Iterator[None]:
+    yield
+    for win in SHOWN:
+        win.grid.setRowCount(0)  # nothing left to ask about: it closes
+        win.close()
+    SHOWN.clear()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, care: CareBook, people: list[int]) -> Iterator[VisitSheet]:
+    yield open_sheet(qtbot, care, 3)
 
 
 def focused() -> QWidget:
@@ -69,10 +86,9 @@ def focused() -> QWidget:
     if popup is None and not isinstance(QApplication.activeWindow(), VisitSheet):
         # Offscreen, a closed popup leaves no window active; a real screen gives the
         # focus back to the window the popup belonged to.
-        for top in QApplication.topLevelWidgets():
-            if isinstance(top, VisitSheet) and top.isVisible():
-                top.activateWindow()
-                QApplication.processEvents()
+        for top in SHOWN[-1:]:
+            top.activateWindow()
+            QApplication.processEvents()
     widget = popup or QApplication.focusWidget()
     assert widget is not None
     return widget
@@ -285,13 +301,7 @@ def test_a_twenty_row_sheet_takes_about_six_keys_a_row(
     ids = [register.save(elder(f"王{given[i % 10]}{given[i // 10]}",
                                birth=f"1940{1 + i % 12:02d}{1 + i:02d}",
                                sequence=f"{2 * i + 101:03d}")).person_id for i in range(20)]
-    window = VisitSheet(care, rows=1)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    window.visitor.setText("王网格员")
-    window.grid.setFocus()
-    window.grid.setCurrentCell(0, PERSON)
+    window = open_sheet(qtbot, care, 1)
     pressed = 0
     for number, person_id in enumerate(ids):
         date_text = "11-3" if number == 0 else ("1110" if number == 10 else "")
