@@ -26,6 +26,7 @@ from ui.worklist_view import WorkListView
 def no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
 
 
 @pytest.fixture
@@ -177,3 +178,18 @@ def test_a_reassessment_starts_from_the_last_assessments_factors(
     box = dialog.findChild(QCheckBox, "factor_incapacitated")
     assert box is not None and box.isChecked() and "上次评估" in box.text()
     assert "建议红色" in dialog.proposal.text()
+
+
+
+def test_needs_ledger_is_a_tab_and_the_sheet_and_rounds_are_in_the_menu(
+        window: MainWindow) -> None:
+    from PySide6.QtGui import QAction
+
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == \
+        ["工作台", "登记册", "需求台账"]
+    actions = {a.objectName(): a for a in window.findChildren(QAction)}
+    assert {"sheet", "rounds", "needs"} <= set(actions)
+    actions["needs"].trigger()
+    assert window.tabs.currentWidget() is window.needs
+    window.tabs.setCurrentWidget(window.worklist)  # coming back reloads the list
+    assert window.worklist.model.items

@@ -33,9 +33,12 @@ from ui.assessment_dialog import AssessmentDialog
 from ui.colours import colour_icon, colour_text
 from ui.exit_dialog import ExitDialog
 from ui.groups_dialog import GroupsDialog
+from ui.needs_window import NeedsWindow
 from ui.person_editor import PersonEditor
 from ui.register_model import RegisterModel
+from ui.round_dialog import RoundDialog
 from ui.visit_dialog import VisitDialog
+from ui.visit_sheet import VisitSheet
 from ui.worklist_view import WorkListView
 
 STATUS_FILTERS = (("在册", ACTIVE), ("已退出", EXITED), ("全部", None))
@@ -140,6 +143,9 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         self.tabs.addTab(self.worklist, "工作台")
         self.tabs.addTab(register_page, "登记册")
+        self.needs = NeedsWindow(self.care)
+        self.tabs.addTab(self.needs, "需求台账")
+        self._worklist_stale = False
         self.setCentralWidget(self.tabs)
         self.statusBar().addWidget(self.count_label)
 
@@ -158,7 +164,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._restore_geometry()
         self.search.setFocus()
-        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.worklist.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_actions())
         # The work list is read once the window is up, so it never holds the window back.
@@ -194,6 +200,18 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         self.visit_action = action("记录走访(Ctrl+R)", self.visit_current, "Ctrl+R", "visit")
         self.assess_action = action("风险评估(Ctrl+E)", self.assess_current, "Ctrl+E", "assess")
+        care_menu = self.menuBar().addMenu("走访与需求(&V)")
+        for text, slot, keys, name in (
+                ("录入走访记录表…", self.enter_sheet, "Ctrl+Shift+R", "sheet"),
+                ("专项走访…", self.declare_round, None, "rounds"),
+                ("需求台账", self.open_needs, "Ctrl+Shift+N", "needs")):
+            act = QAction(text, self)
+            act.setObjectName(name)
+            if keys:
+                act.setShortcut(keys)
+            act.triggered.connect(slot)
+            care_menu.addAction(act)
+            toolbar.addAction(act)
         toolbar.addSeparator()
         action("村民小组…", self.edit_groups, "Ctrl+G", "groups")
         action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
@@ -353,6 +371,35 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
         if done:
             self.after_care_change("评估已保存")
+
+    def enter_sheet(self) -> None:
+        dialog = VisitSheet(self.care, self)
+        dialog.exec()
+        saved = dialog.saved
+        dialog.deleteLater()
+        if saved:
+            self.after_care_change(f"已保存 {saved} 条走访记录")
+
+    def declare_round(self) -> None:
+        q = self.query()
+        narrowed = q.text.strip() or q.group_id is not None or q.colour is not None
+        filtered = list(self.model.ids) if narrowed and q.status == ACTIVE else None
+        dialog = RoundDialog(self.care, filtered, self)
+        done = dialog.exec()
+        dialog.deleteLater()
+        if done:
+            self.after_care_change("专项走访已建立,名单已列入工作台")
+
+    def open_needs(self) -> None:
+        self.needs.reload()
+        self.tabs.setCurrentWidget(self.needs)
+
+    def _tab_shown(self, _index: int) -> None:
+        """Coming back to the work list shows what changed in the other tabs."""
+        if self.tabs.currentWidget() is self.worklist and self._worklist_stale:
+            self.worklist.reload()
+        self._worklist_stale = self.tabs.currentWidget() is not self.worklist
+        self._update_actions()
 
     def after_care_change(self, message: str) -> None:
         self.worklist.reload()
