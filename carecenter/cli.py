@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -92,6 +92,10 @@ def build_parser() -> ChineseArgumentParser:
     worklist.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     worklist.add_argument("--date", type=_day, help="按哪一天计算(默认今天)")
     worklist.add_argument("--group", help="只看一个村民小组")
+
+    from carecenter.ledger import commands as ledger_commands
+
+    ledger_commands.add_parsers(commands)
     return parser
 
 
@@ -180,7 +184,17 @@ def cmd_id(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist}
+def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from carecenter.ledger import commands as ledger_commands
+
+        return ledger_commands.COMMANDS[name](args)
+
+    return run
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
+            **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -278,47 +278,61 @@ class Register:
     ) -> SaveResult:
         """Create (person_id None) or update a file in one transaction."""
         with self.database.transaction() as session:
-            values, supporters, warnings = self.clean(draft, person_id, session)
-            self._record_left_behind_year(draft.kind, values, supporters)
-            if not allow_duplicate:
-                candidates = self.likely_duplicates(session, values, person_id)
-                if candidates:
-                    raise LikelyDuplicate(candidates)
-            now = datetime.now()
-            if person_id is None:
-                record = Person()
-                record.kind = draft.kind
-                record.status = ACTIVE
-                record.created_at = now  # type: ignore[attr-defined]
-                session.add(record)
-                changed = ["新建档案"]
-            else:
-                record = self._get(session, person_id)
-                saved_at = record.updated_at  # type: ignore[attr-defined]
-                if draft.version is not None and saved_at != draft.version:
-                    raise KnownError(
-                        f"{record.name}的档案在您打开之后已被修改并保存过({saved_at:%H:%M:%S})。"
-                        "为免覆盖别人的修改,本次未保存;请关闭后重新打开档案再改。"
-                    )
-                changed = self._changes(record, values, supporters)
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.updated_at = now  # type: ignore[attr-defined]
-            self._index(record, values)
-            # Edit stored supporters in place, so that what refers to one (an agreement's
-            # 委托人, a call log) keeps referring to the same person; add the new ones.
-            by_id = {s.id: s for s in record.supporters}
-            record.supporters = [
-                self._supporter(position, s, by_id.get(s.get("id", -1)))
-                for position, s in enumerate(supporters)
-            ]
-            session.flush()
-            if person_id is None or changed:
-                session.add(self._event(record.id, "created" if person_id is None else "updated",
-                                        None, "、".join(changed), now))
+            return self.save_in(session, draft, person_id, allow_duplicate)
+
+    def save_in(
+        self,
+        session: Session,
+        draft: PersonDraft,
+        person_id: int | None = None,
+        allow_duplicate: bool = False,
+        refresh_due: bool = True,
+    ) -> SaveResult:
+        """``save`` inside a transaction the caller holds: a ledger import writes all its
+        rows in one transaction, each by the same rules as the editor's save, and then
+        refreshes everyone's due dates at once (``refresh_due=False`` per row)."""
+        values, supporters, warnings = self.clean(draft, person_id, session)
+        self._record_left_behind_year(draft.kind, values, supporters)
+        if not allow_duplicate:
+            candidates = self.likely_duplicates(session, values, person_id)
+            if candidates:
+                raise LikelyDuplicate(candidates)
+        now = datetime.now()
+        if person_id is None:
+            record = Person()
+            record.kind = draft.kind
+            record.status = ACTIVE
+            record.created_at = now  # type: ignore[attr-defined]
+            session.add(record)
+            changed = ["新建档案"]
+        else:
+            record = self._get(session, person_id)
+            saved_at = record.updated_at  # type: ignore[attr-defined]
+            if draft.version is not None and saved_at != draft.version:
+                raise KnownError(
+                    f"{record.name}的档案在您打开之后已被修改并保存过({saved_at:%H:%M:%S})。"
+                    "为免覆盖别人的修改,本次未保存;请关闭后重新打开档案再改。"
+                )
+            changed = self._changes(record, values, supporters)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.updated_at = now  # type: ignore[attr-defined]
+        self._index(record, values)
+        # Edit stored supporters in place, so that what refers to one (an agreement's
+        # 委托人, a call log) keeps referring to the same person; add the new ones.
+        by_id = {s.id: s for s in record.supporters}
+        record.supporters = [
+            self._supporter(position, s, by_id.get(s.get("id", -1)))
+            for position, s in enumerate(supporters)
+        ]
+        session.flush()
+        if person_id is None or changed:
+            session.add(self._event(record.id, "created" if person_id is None else "updated",
+                                    None, "、".join(changed), now))
+        if refresh_due:
             session.flush()
             duestore.refresh(session.connection(), [record.id], self.today())
-            return SaveResult(record.id, warnings)
+        return SaveResult(record.id, warnings)
 
     def _record_left_behind_year(self, kind_code: str, values: dict[str, Any],
                                  supporters: list[dict[str, Any]]) -> None:

@@ -1,0 +1,359 @@
+"""Finding a ledger's header and mapping its columns to the fields of a person's file.
+
+Village ledgers put title rows above the header, merge a heading such as 子女情况 over
+姓名 / 电话 / 务工地 (a two-row header), number their rows (序号), and name a column in
+many ways. The header is the row (or pair of rows) whose cells best match the labels and
+synonyms declared in ``carecenter.fields``; a heading over several columns is carried
+across them (calamine gives a merged cell's value in its first column only). Supporter
+columns may repeat (子女1姓名 … 子女2姓名 …): a field seen again starts the next
+supporter. The clerk can change any column; the mapping is saved per layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from carecenter.fields import PERSON_FIELDS, SUPPORTER_FIELDS, Field
+
+IGNORE = ""
+# Columns a ledger has that are not a field of the file; recognised so they are not
+# reported as unknown. colour and status are read by the comparison with the township.
+EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "seq": ("序号", ("序号", "编号", "序", "No", "NO", "no")),
+    "age": ("年龄", ("年龄", "周岁", "实际年龄")),
+    "kind": ("身份类别", ("身份类别", "人员类别", "类别", "对象类别")),
+    "colour": ("风险等级", ("风险等级", "风险等级颜色", "颜色", "分级", "三色分级", "预警等级",
+                         "关爱等级")),
+    "status": ("状态", ("状态", "人员状态", "是否在册", "在册状态")),
+}
+MAX_SUPPORTERS = 6
+HEADER_SCAN_ROWS = 40
+_SUPPORTER_PREFIX = re.compile(
+    r"^(?:第)?(?:外出)?(?:子女|赡养人|赡养义务人|儿女|家属|外出人员)"
+    r"([0-9一二三四五六]?)(?:个子女)?(?:的)?"
+)
+_GROUP_HEADING = re.compile(r"子女|赡养|外出|家属|儿女")
+_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+
+
+_BRACKETS = str.maketrans("\uff08\uff09\u3010\u3011[]\uff1a", "()()():")
+
+
+def normalise_label(text: Any) -> str:
+    """Spaces, line breaks, stars and colons out; full-width brackets made half-width."""
+    label = "" if text is None else str(text)
+    label = label.translate(_BRACKETS)
+    return re.sub(r"[\s\u3000*\u203b:]", "", label)
+
+
+def _without_brackets(label: str) -> str:
+    return re.sub(r"\([^)]*\)?", "", label)
+
+
+def _names(f: Field) -> tuple[str, ...]:
+    return (f.label, *f.synonyms)
+
+
+_PERSON_EXACT = {normalise_label(n): f.name for f in PERSON_FIELDS for n in _names(f)}
+_SUPPORTER_EXACT = {normalise_label(n): f.name for f in SUPPORTER_FIELDS for n in _names(f)}
+_SUPPORTER_EXACT.update({"联系电话": "phone", "手机": "phone", "手机号码": "phone",
+                         "联系方式": "phone"})
+_EXTRA_EXACT = {normalise_label(n): code for code, (_, names) in EXTRAS.items() for n in names}
+
+
+def person_target(name: str) -> str:
+    return f"person:{name}"
+
+
+def supporter_target(index: int, name: str) -> str:
+    return f"supporter:{index}:{name}"
+
+
+def target_label(target: str) -> str:
+    """What the clerk reads for a target in the mapping's combobox."""
+    if not target:
+        return "(不导入)"
+    kind, _, rest = target.partition(":")
+    if kind == "person":
+        return next(f.label for f in PERSON_FIELDS if f.name == rest)
+    if kind == "supporter":
+        index, _, name = rest.partition(":")
+        label = next(f.label for f in SUPPORTER_FIELDS if f.name == name)
+        return f"赡养人{index}·{label}"
+    return EXTRAS[rest][0] + ("(仅用于比对)" if rest in ("colour", "status") else "(不导入)")
+
+
+def all_targets(supporters: int = 3) -> list[str]:
+    """Every target the clerk may choose, in the order the combobox lists them."""
+    targets = [IGNORE]
+    targets += [person_target(f.name) for f in PERSON_FIELDS if f.name != "left_behind_year"]
+    for index in range(1, supporters + 1):
+        targets += [supporter_target(index, f.name) for f in SUPPORTER_FIELDS]
+    targets += [f"extra:{code}" for code in EXTRAS]
+    return targets
+
+
+def _contains(label: str, table: dict[str, str]) -> str | None:
+    best = None
+    for name, target in table.items():
+        if len(name) >= 2 and name in label and (best is None or len(name) > len(best[0])):
+            best = (name, target)
+    return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What one header cell says: a person field, a supporter field, or an extra."""
+
+    kind: str  # "person" | "supporter" | "extra" | ""
+    name: str = ""
+    index: int | None = None  # a supporter number written in the label (子女2姓名)
+
+
+def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
+    label = normalise_label(label)
+    heading = normalise_label(heading)
+    if not label:
+        return Guess("")
+    bare = _without_brackets(label) or label
+    under_supporters = bool(heading and _GROUP_HEADING.search(heading))
+    index = _heading_index(heading) if under_supporters else None
+    for candidate in (label, bare):
+        if candidate in _EXTRA_EXACT:
+            return Guess("extra", _EXTRA_EXACT[candidate])
+        if (under_supporters or in_supporters) and candidate in _SUPPORTER_EXACT:
+            return Guess("supporter", _SUPPORTER_EXACT[candidate], index)
+        if candidate in _PERSON_EXACT and not (
+            candidate in ("姓名", "电话", "联系电话", "手机") and under_supporters
+        ):
+            return Guess("person", _PERSON_EXACT[candidate])
+        if candidate in _SUPPORTER_EXACT:
+            return Guess("supporter", _SUPPORTER_EXACT[candidate], index)
+    m = _SUPPORTER_PREFIX.match(bare)
+    if m and m.end() < len(bare):
+        rest = bare[m.end():]
+        number = _number(m.group(1))
+        name = _SUPPORTER_EXACT.get(rest) or _contains(rest, _SUPPORTER_EXACT)
+        if name is None and rest in _PERSON_EXACT:
+            name = {"name": "name", "phone": "phone"}.get(_PERSON_EXACT[rest])
+        if name:
+            return Guess("supporter", name, number or index)
+    if under_supporters:
+        name = _contains(bare, _SUPPORTER_EXACT)
+        if name:
+            return Guess("supporter", name, index)
+    for table, kind in ((_EXTRA_EXACT, "extra"), (_PERSON_EXACT, "person"),
+                        (_SUPPORTER_EXACT, "supporter")):
+        found = _contains(bare, table)
+        if found:
+            return Guess(kind, found)
+    return Guess("")
+
+
+def _number(text: str) -> int | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else _NUMBERS.get(text)
+
+
+def _heading_index(heading: str) -> int | None:
+    m = re.search(r"([0-9]|[一二三四五六])(?:个)?(?:子女|赡养人)?$", heading)
+    if m and _GROUP_HEADING.search(heading):
+        return _number(m.group(1))
+    return None
+
+
+@dataclass
+class Column:
+    index: int  # 0-based column in the sheet
+    label: str  # as shown: 子女情况/姓名 for a two-row header
+    target: str = IGNORE
+
+
+@dataclass
+class Layout:
+    """Where the table is on the sheet and what each column holds."""
+
+    header_rows: tuple[int, ...]  # 0-based sheet rows of the header (one or two)
+    columns: list[Column] = field(default_factory=list)
+    reused: bool = False  # the mapping came from a saved one
+
+    @property
+    def first_row(self) -> int:
+        return self.header_rows[-1] + 1
+
+    @property
+    def key(self) -> str:
+        """The same for every workbook with these headers, whatever their data."""
+        text = "|".join(normalise_label(c.label) for c in self.columns)
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+    def targets(self) -> dict[int, str]:
+        return {c.index: c.target for c in self.columns if c.target}
+
+    def column_for(self, target: str) -> int | None:
+        for c in self.columns:
+            if c.target == target:
+                return c.index
+        return None
+
+    def supporter_count(self) -> int:
+        found = [int(c.target.split(":")[1]) for c in self.columns
+                 if c.target.startswith("supporter:")]
+        return max(found, default=0)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _score(labels: list[tuple[str, str]]) -> int:
+    return sum(1 for label, heading in labels if guess(label, heading).kind)
+
+
+def _is_label_row(row: list[Any]) -> bool:
+    """A header row has words, not numbers: no numeric cell, no long digit run."""
+    for value in row:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return False
+        if re.search(r"\d{6,}", _text(value)):
+            return False
+    return any(_text(v) for v in row)
+
+
+def _combine(upper: list[Any], lower: list[Any], width: int) -> list[tuple[str, str]]:
+    """(label, heading) per column of a two-row header; a heading spans to the right."""
+    labels: list[tuple[str, str]] = []
+    heading = ""
+    for j in range(width):
+        top = _text(upper[j]) if j < len(upper) else ""
+        bottom = _text(lower[j]) if j < len(lower) else ""
+        if top:
+            heading = top if bottom else ""
+        if bottom:
+            labels.append((bottom, top or heading))
+        else:
+            labels.append((top, ""))
+            heading = "" if top else heading
+    return labels
+
+
+def _single(row: list[Any], width: int) -> list[tuple[str, str]]:
+    return [(_text(row[j]) if j < len(row) else "", "") for j in range(width)]
+
+
+def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str, str]]] | None:
+    """The header row(s) and their (label, heading) per column; None when there is none."""
+    width = max((len(r) for r in rows[:HEADER_SCAN_ROWS + 1]), default=0)
+    best: tuple[int, tuple[int, ...], list[tuple[str, str]]] | None = None
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if not _is_label_row(row):
+            continue
+        candidates: list[tuple[tuple[int, ...], list[tuple[str, str]]]] = [
+            ((i,), _single(row, width))]
+        if i + 1 < len(rows) and _is_label_row(rows[i + 1]):
+            candidates.append(((i, i + 1), _combine(row, rows[i + 1], width)))
+        for header_rows, labels in candidates:
+            score = _score(labels)
+            if not any(guess(lb, hd).kind == "person" and guess(lb, hd).name == "name"
+                       for lb, hd in labels):
+                continue
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, header_rows, labels)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def propose(labels: list[tuple[str, str]]) -> list[Column]:
+    """A target for each column, from its label and the columns before it."""
+    columns: list[Column] = []
+    taken: set[str] = set()
+    current = 0  # the supporter being filled; 0 = none yet
+    filled: set[str] = set()
+    in_supporters = False
+    last_heading = ""
+    for j, (label, heading) in enumerate(labels):
+        shown = f"{heading}/{label}" if heading else label
+        g = guess(label, heading, in_supporters)
+        target = IGNORE
+        if g.kind == "supporter":
+            if g.index is not None and g.index != current:
+                current, filled = g.index, set()
+            elif (current == 0 or g.name in filled
+                  or (heading and heading != last_heading and filled)):
+                current, filled = current + 1, set()
+            if current <= MAX_SUPPORTERS:
+                filled.add(g.name)
+                target = supporter_target(current, g.name)
+            in_supporters = True
+        elif g.kind == "person":
+            target = person_target(g.name)
+            in_supporters = False
+        elif g.kind == "extra":
+            target = f"extra:{g.name}"
+        if target in taken:
+            target = IGNORE
+        if target:
+            taken.add(target)
+        last_heading = heading
+        if label or heading:
+            columns.append(Column(j, shown, target))
+    return columns
+
+
+def detect(rows: list[list[Any]]) -> Layout | None:
+    found = find_header(rows)
+    if found is None:
+        return None
+    header_rows, labels = found
+    return Layout(header_rows, propose(labels))
+
+
+SETTING_PREFIX = "ledger_mapping:"
+
+
+def saved_targets(settings: Any, layout: Layout) -> dict[int, str] | None:
+    stored = settings.get(SETTING_PREFIX + layout.key)
+    if not stored:
+        return None
+    return {int(k): str(v) for k, v in stored.get("targets", {}).items()}
+
+
+def apply_saved(settings: Any, layout: Layout) -> Layout:
+    """Use the mapping the clerk saved for this layout, if any."""
+    saved = saved_targets(settings, layout)
+    if saved is not None:
+        valid = set(all_targets(MAX_SUPPORTERS))
+        for c in layout.columns:
+            target = saved.get(c.index, IGNORE)
+            c.target = target if target in valid else IGNORE
+        layout.reused = True
+    return layout
+
+
+def save(settings: Any, layout: Layout) -> None:
+    settings.set(SETTING_PREFIX + layout.key, {
+        "labels": [c.label for c in layout.columns],
+        "targets": {str(c.index): c.target for c in layout.columns},
+    })
+
+
+def resolve_target(text: str) -> str | None:
+    """A target from a mapping file: a code (person:name) or what the combobox shows."""
+    text = text.strip()
+    valid = all_targets(MAX_SUPPORTERS)
+    if text in valid:
+        return text
+    if text in ("", "不导入", "(不导入)"):
+        return IGNORE
+    for target in valid:
+        if target_label(target) == text:
+            return target
+    for f in PERSON_FIELDS:
+        if text == f.name:
+            return person_target(f.name)
+    return None
