@@ -233,18 +233,16 @@ class LedgerImport:
         targets = layout.targets()
         row = RowPreview(number, NEW, cells=list(raw))
         texts = [text_of(v) for v in raw]
-        meaningful = [j for j, t in enumerate(texts)
-                      if t and targets.get(j) not in ("extra:seq",)]
-        if not meaningful:
-            row.action = IGNORED
-            row.errors.append(Problem("", "空行"))
-            return row, {}, [], False
         name_col = layout.column_for(mapping.person_target("name"))
         name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
         footer = next((t for t in texts if t and cells.is_footer(t)), None)
         if footer and (not name_text or cells.is_footer(name_text) or name_text == footer):
             row.action = IGNORED
             row.errors.append(Problem("", f"合计、签名或说明行:“{footer[:20]}”"))
+            return row, {}, [], False
+        if not any(t for j, t in enumerate(texts) if targets.get(j) != "extra:seq"):
+            row.action = IGNORED
+            row.errors.append(Problem("", "空行"))
             return row, {}, [], False
         if mapping.normalise_label(name_text) in ("姓名", "老人姓名", "人员姓名"):
             row.action = IGNORED

@@ -261,7 +261,9 @@ def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str,
             if not any(guess(lb, hd).kind == "person" and guess(lb, hd).name == "name"
                        for lb, hd in labels):
                 continue
-            if score >= 2 and (best is None or score > best[0]):
+            filled = sum(1 for label, heading in labels if label or heading)
+            # 姓名 and one more known column, or 姓名 beside columns the clerk can map.
+            if (score >= 2 or filled >= 2) and (best is None or score > best[0]):
                 best = (score, header_rows, labels)
     if best is None:
         return None
