@@ -13,7 +13,15 @@ from carecenter.cli import main
 from carecenter.db import Database
 from carecenter.errors import KnownError
 from carecenter.ledger import mapping
-from carecenter.ledger.importer import IGNORED, NEW, REFUSED, UPDATE, LedgerImport, Preview
+from carecenter.ledger.importer import (
+    IGNORED,
+    NEW,
+    REFUSED,
+    UPDATE,
+    LedgerImport,
+    Preview,
+    RowPreview,
+)
 from carecenter.ledger.report import save_report
 from carecenter.models import person, supporter, village_group
 from carecenter.register import Register
@@ -31,7 +39,7 @@ def preview_of(database: Database, path: Path, sheet: str | None = None) -> Prev
     return imp.preview(path, data, layout)
 
 
-def by_row(preview: Preview) -> dict[int, object]:
+def by_row(preview: Preview) -> dict[int, RowPreview]:
     return {r.row: r for r in preview.rows}
 
 
@@ -320,7 +328,8 @@ def test_report_lists_skipped_rows_with_field_and_reason(
     out = save_report(preview, tmp_path / "报告.xlsx")
     sheet = openpyxl.load_workbook(out)["未导入的行"]
     values = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert values == [(3, "拒绝", "乙", ZHANG, "身份证号", "与第 2 行身份证号相同;同一文件中只保留第一行")]
+    assert values == [
+        (3, "拒绝", "乙", ZHANG, "身份证号", "与第 2 行身份证号相同;同一文件中只保留第一行")]
     assert sheet.freeze_panes == "A3"
 
 
