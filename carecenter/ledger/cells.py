@@ -34,6 +34,14 @@ def is_footer(text: str) -> bool:
     return bool(_FOOTER.match(text))
 
 
+_PLACEHOLDERS = frozenset({"待补充", "无", "暂无", "/", "-", "--", "—", "未登记", "不详"})
+
+
+def is_placeholder(value: Any) -> bool:
+    """待补充, 无, / … written where the ID number is not known yet."""
+    return text_of(value).replace(" ", "") in _PLACEHOLDERS
+
+
 def id_text(value: Any) -> str:
     """An ID cell as text; a number Excel has rounded is refused, saying why.
 

@@ -261,6 +261,8 @@ class LedgerImport:
                 if PERSON[rest].type is FieldType.DATE:
                     month_only = self._date(row, j, rest, value, values, notes) or month_only
                 elif rest == "id_number":
+                    if cells.is_placeholder(value):
+                        continue
                     try:
                         values[rest] = cells.id_text(value)
                     except FieldError as e:
@@ -498,7 +500,8 @@ class LedgerImport:
                 filled["relation"] = "其他赡养义务人"
                 row.warnings.append(Problem(f"赡养人{index}",
                                             f"{filled['name']}未填关系,暂记为“其他赡养义务人”"))
-            if "location_scope" not in filled:
+            match = next((s for s in existing if s.get("name") == filled["name"]), None)
+            if "location_scope" not in filled and not (match and match.get("location_scope")):
                 scope = cells.scope_from_whereabouts(str(filled.get("whereabouts") or ""), home)
                 if scope:
                     filled["location_scope"] = scope
@@ -513,7 +516,6 @@ class LedgerImport:
                         f"赡养人{index}", f"{e.message};未导入该项,原值记入备注",
                         columns.get(name)))
                     notes.append(f"赡养人{index}{f.label}:{text_of(filled.pop(name))}")
-            match = next((s for s in existing if s.get("name") == filled["name"]), None)
             if match is None:
                 existing.append(filled)
             else:

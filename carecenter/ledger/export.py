@@ -1,0 +1,158 @@
+"""季度报送: the quarter's workbook for the township, and the frozen snapshot of it.
+
+One workbook: the ledger sheet (one row per person on the register in the quarter) and
+the summary sheet (the figures, beside those of the last export sent). Each export is
+kept in ``export_snapshot`` with its figures and the workbook's bytes, so what was sent
+can be shown and compared later even after the register has changed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from carecenter.db import Database
+from carecenter.errors import KnownError, NotFound
+from carecenter.ledger import style
+from carecenter.ledger.figures import (
+    QuarterData,
+    collect,
+    figure_lines,
+    ledger_headers,
+    ledger_widths,
+    text_columns,
+)
+from carecenter.ledger.quarter import Quarter
+from carecenter.models import export_snapshot
+from carecenter.settings import Settings
+
+
+@dataclass
+class Snapshot:
+    id: int
+    period: str
+    made_at: datetime
+    made_on: date
+    file_name: str
+    figures: dict[str, Any]
+
+
+@dataclass
+class ExportResult:
+    persons: int
+    figures: dict[str, Any]
+    snapshot_id: int
+    previous: Snapshot | None
+
+    def summary_lines(self) -> list[str]:
+        f = self.figures
+        lines = []
+        if f.get("partial"):
+            lines.append(f"本季度尚未结束,数据截至 {f['as_of']}")
+        colours = "、".join(f"{k} {v}" for k, v in f["by_colour"].items())
+        lines.append(f"在册 {f['active']} 人({colours})")
+        lines.append(f"结对 {f['paired']} 人,协议 {f['agreements']} 人,"
+                     f"走访 {f['visits_done']}/{f['visits_due']} 次,"
+                     f"需求提出 {f['needs_raised']} 件、解决 {f['needs_resolved']} 件,"
+                     f"新纳入 {f['entries']} 人、退出 {f['exits']} 人")
+        if self.previous:
+            lines.append(f"上次报送:{self.previous.period}(导出于 "
+                         f"{self.previous.made_at:%Y-%m-%d %H:%M}),对比见“汇总”表")
+        return lines
+
+
+def _title(database: Database, quarter: Quarter) -> tuple[str, str]:
+    village = Settings(database).village()
+    place = "".join(village[k] for k in ("county", "township", "name"))
+    return f"{place}农村留守老年人关爱服务台账", village.get("committee") or village["name"]
+
+
+def write_workbook(data: QuarterData, title: str, unit: str,
+                   previous: Snapshot | None, made_at: datetime) -> bytes:
+    book = style.new_workbook()
+    ledger = book.create_sheet("台账")
+    when = f"截至 {data.as_of:%Y年%m月%d日}" if data.figures["partial"] else (
+        f"{data.quarter.start:%Y年%m月%d日}至{data.quarter.end:%Y年%m月%d日}")
+    subtitle = f"填报单位:{unit or '(未设置)'}    {data.quarter.label}({when})    " \
+               f"导出时间:{made_at:%Y-%m-%d %H:%M}"
+    count = data.supporter_columns
+    style.write_table(ledger, ledger_headers(count), data.rows, ledger_widths(count),
+                      text_columns=text_columns(count),
+                      title=f"{title}({data.quarter.label})", subtitle=subtitle)
+    summary = book.create_sheet("汇总")
+    old = {(s, i): v for s, i, v in figure_lines(previous.figures)} if previous else {}
+    rows = []
+    for section, item, value in figure_lines(data.figures):
+        before = old.get((section, item))
+        change = value - before if isinstance(value, int) and isinstance(before, int) else None
+        rows.append([section, item, value, before, change])
+    previous_label = f"上次报送({previous.period})" if previous else "上次报送(无)"
+    style.write_table(summary, ["类别", "项目", "本次", previous_label, "变化"], rows,
+                      [16, 30, 12, 18, 10], title=f"{title}汇总({data.quarter.label})",
+                      subtitle=subtitle)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_quarter(database: Database, quarter: Quarter, out: str | Path,
+                   today: date | None = None) -> ExportResult:
+    """Write the quarter's workbook to ``out`` and keep it as a snapshot."""
+    today = today or date.today()
+    if quarter.start > today:
+        raise KnownError(f"{quarter.label}还没有开始,无法导出")
+    target = Path(out)
+    if target.suffix.lower() != ".xlsx":
+        raise KnownError(f"导出文件应以 .xlsx 结尾:{target.name}")
+    data = collect(database, quarter, today)
+    previous = previous_snapshot(database, quarter)
+    made_at = datetime.now()
+    title, unit = _title(database, quarter)
+    content = write_workbook(data, title, unit, previous, made_at)
+    try:
+        target.write_bytes(content)
+    except OSError as e:
+        raise KnownError(f"无法保存 {target}:文件可能正在 Excel 中打开,或没有写入权限") from e
+    with database.transaction() as session:
+        inserted = session.execute(export_snapshot.insert().values(
+            period=quarter.code, made_at=made_at, made_on=data.as_of,
+            figures=json.dumps(data.figures, ensure_ascii=False), file_name=target.name,
+            workbook=content,
+        ))
+        snapshot_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
+    return ExportResult(len(data.rows), data.figures, int(snapshot_id), previous)
+
+
+def snapshots(database: Database) -> list[Snapshot]:
+    """Every export made, newest first (without the workbooks' bytes)."""
+    with database.session() as session:
+        rows = session.execute(
+            select(export_snapshot.c.id, export_snapshot.c.period, export_snapshot.c.made_at,
+                   export_snapshot.c.made_on, export_snapshot.c.file_name,
+                   export_snapshot.c.figures)
+            .order_by(export_snapshot.c.made_at.desc(), export_snapshot.c.id.desc())).all()
+    return [Snapshot(r.id, r.period, r.made_at, r.made_on, r.file_name, json.loads(r.figures))
+            for r in rows]
+
+
+def previous_snapshot(database: Database, quarter: Quarter) -> Snapshot | None:
+    """The last export of an earlier quarter: what was sent before this one."""
+    for snapshot in snapshots(database):
+        if snapshot.period < quarter.code:
+            return snapshot
+    return None
+
+
+def snapshot_workbook(database: Database, snapshot_id: int) -> bytes:
+    with database.session() as session:
+        content = session.execute(select(export_snapshot.c.workbook).where(
+            export_snapshot.c.id == snapshot_id)).scalar()
+    if content is None:
+        raise NotFound(f"没有编号为 {snapshot_id} 的报送记录")
+    return bytes(content)

@@ -1,0 +1,293 @@
+"""The quarter's ledger rows and the figures the township asks for (季度报送).
+
+Read straight from the tables with SQL, a few queries for the whole register, so that a
+county's 100,000 people export in seconds. The figures are plain JSON-able data: they
+are stored with each export (a frozen snapshot) and set beside the next quarter's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from carecenter.care import IN_PERSON
+from carecenter.db import Database
+from carecenter.fields import PERSON, SUPPORTER
+from carecenter.kinds import KINDS
+from carecenter.ledger.quarter import Quarter
+from carecenter.models import (
+    ACTIVE,
+    STATUS_LABELS,
+    agreement,
+    assessment,
+    helper,
+    need,
+    pairing,
+    person,
+    supporter,
+    village_group,
+    visit,
+)
+from carecenter.risk import COLOUR_LABELS, COLOURS, FACTOR, GREEN, KEY_CATEGORIES, RED, YELLOW
+
+UNASSESSED = "未评估"
+NO_GROUP = "未分组"
+AGREEMENT_STATES = {"drawn": "已起草", "printed": "已打印", "signed": "已签订", "filed": "已备案"}
+COVERED_STATES = frozenset({"signed", "filed"})
+
+
+def visits_due(colour: str | None, months: int) -> int:
+    """Home visits due in a quarter of which ``months`` months have begun.
+
+    Seed 002: red at least twice a month, yellow once a month, green once a quarter.
+    Someone not yet assessed is treated like the monthly visit every left-behind elder
+    gets (DOMAIN.md). One function, so the cadence engine can take its place.
+    """
+    if months <= 0:
+        return 0
+    if colour == RED:
+        return 2 * months
+    if colour == GREEN:
+        return 1
+    if colour == YELLOW:
+        return months
+    return months
+
+
+@dataclass
+class QuarterData:
+    quarter: Quarter
+    as_of: date
+    rows: list[list[Any]] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    supporter_columns: int = 0
+
+
+LEDGER_HEADERS = (
+    "序号", "姓名", "性别", "身份证号", "出生日期", "年龄", "村民小组", "联系电话", "家庭住址",
+    "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", "本季走访", "状态",
+)
+LEDGER_WIDTHS = (6, 10, 5, 21, 11, 5, 10, 13, 24, 10, 8, 10, 13, 12, 11, 8, 16)
+SUPPORTER_HEADERS = ("姓名", "关系", "电话", "去向")
+SUPPORTER_WIDTHS = (10, 8, 13, 20)
+MAX_SUPPORTER_COLUMNS = 6
+ID_COLUMN = 4  # 1-based: written as text
+PHONE_COLUMNS = (8, 13)
+
+
+def ledger_headers(supporters: int) -> list[str]:
+    """The fixed columns, then 赡养人1姓名 … for as many supporters as anyone has, so
+    that the workbook comes back in through the import unchanged."""
+    return [*LEDGER_HEADERS, *(f"赡养人{i}{h}" for i in range(1, supporters + 1)
+                               for h in SUPPORTER_HEADERS)]
+
+
+def ledger_widths(supporters: int) -> list[float]:
+    return [*LEDGER_WIDTHS, *(SUPPORTER_WIDTHS * supporters)]
+
+
+def text_columns(supporters: int) -> set[int]:
+    first = len(LEDGER_HEADERS)
+    return {ID_COLUMN, *PHONE_COLUMNS,
+            *(first + 4 * i + 3 for i in range(supporters))}
+
+
+def _on_register(quarter: Quarter, as_of: date) -> Any:
+    """People on the register at some time in the quarter up to ``as_of``."""
+    return and_(
+        person.c.created_at < datetime.combine(as_of, time.max),
+        or_(person.c.status == ACTIVE, person.c.exit_date >= quarter.start),
+    )
+
+
+def _age(birth: date | None, on: date) -> int | None:
+    if birth is None:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
+    """Ledger rows and figures of the quarter, as of its end or today if earlier."""
+    as_of = min(quarter.end, today)
+    data = QuarterData(quarter, as_of)
+    start = quarter.start
+    with database.session() as session:
+        groups = {gid: (name, position) for gid, name, position in session.execute(
+            select(village_group.c.id, village_group.c.name, village_group.c.position))}
+        helpers = {pid: (name, phone) for pid, name, phone in session.execute(
+            select(pairing.c.person_id, helper.c.name, helper.c.phone)
+            .join(helper, helper.c.id == pairing.c.helper_id)
+            .where(pairing.c.rank == 1, pairing.c.started_on <= as_of,
+                   or_(pairing.c.ended_on.is_(None), pairing.c.ended_on > as_of))
+            .order_by(pairing.c.started_on))}
+        agreements: dict[int, tuple[str, date | None]] = {}
+        for pid, state, ends in session.execute(
+                select(agreement.c.person_id, agreement.c.state, agreement.c.ends_on)
+                .where(agreement.c.starts_on <= as_of,
+                       or_(agreement.c.ended_on.is_(None), agreement.c.ended_on > as_of))
+                .order_by(agreement.c.id)):
+            agreements[pid] = (state, ends)
+        last_visit = dict(session.execute(
+            select(visit.c.person_id, func.max(visit.c.visited_on))
+            .where(visit.c.kind.in_(IN_PERSON), visit.c.visited_on <= as_of)
+            .group_by(visit.c.person_id)).all())
+        done = dict(session.execute(
+            select(visit.c.person_id, func.count())
+            .where(visit.c.kind.in_(IN_PERSON), visit.c.visited_on >= start,
+                   visit.c.visited_on <= as_of)
+            .group_by(visit.c.person_id)).all())
+        colours = _colours(session, as_of, today)
+        supporters: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in session.execute(
+                select(supporter.c.person_id, supporter.c.name, supporter.c.relation,
+                       supporter.c.phone, supporter.c.whereabouts, supporter.c.returned_on,
+                       supporter.c.return_kind)
+                .join(person, person.c.id == supporter.c.person_id)
+                .where(_on_register(quarter, as_of))
+                .order_by(supporter.c.person_id, supporter.c.position)):
+            supporters[row[0]].append(row[1:])
+        people = list(session.execute(
+            select(person.c.id, person.c.kind, person.c.name, person.c.sex,
+                   person.c.id_number, person.c.birth_date, person.c.group_id, person.c.phone,
+                   person.c.address, person.c.health_status, person.c.status,
+                   person.c.exit_date, person.c.created_at, person.c.colour, person.c.factors)
+            .where(_on_register(quarter, as_of))
+            .order_by(person.c.name_pinyin, person.c.id)).all())
+        needs_raised = session.execute(
+            select(func.count()).select_from(need)
+            .where(need.c.raised_on >= start, need.c.raised_on <= as_of)).scalar_one()
+        needs_resolved = session.execute(
+            select(func.count()).select_from(need)
+            .where(need.c.resolved_on >= start, need.c.resolved_on <= as_of)).scalar_one()
+    people.sort(key=lambda r: groups.get(r.group_id, ("", 10**9))[1])  # stable: name order kept
+    months = quarter.months_until(as_of)
+    relation = SUPPORTER["relation"]
+    sex = PERSON["sex"]
+    health = PERSON["health_status"]
+    counts: dict[str, Counter[str]] = {k: Counter() for k in ("kind", "group", "colour", "key")}
+    totals: Counter[str] = Counter()
+    for number, p in enumerate(people, start=1):
+        active = p.exit_date is None or p.exit_date > as_of
+        colour, factors = colours.get(p.id, (None, []))
+        group = groups.get(p.group_id, (NO_GROUP, 0))[0]
+        state, ends = agreements.get(p.id, (None, None))
+        covered = state in COVERED_STATES and (ends is None or ends >= as_of)
+        paired = p.id in helpers
+        due = visits_due(colour, months) if active else 0
+        made = done.get(p.id, 0)
+        sup = supporters.get(p.id, [])
+        helper_name, helper_phone = helpers.get(p.id, (None, None))
+        if p.exit_date is not None and p.exit_date <= as_of:
+            status = f"{STATUS_LABELS[p.status]}({p.exit_date:%Y-%m-%d})"
+        else:
+            status = STATUS_LABELS[ACTIVE]
+        data.rows.append([
+            number, p.name, sex.display(p.sex), p.id_number or "待补充", _day(p.birth_date),
+            _age(p.birth_date, as_of), group, p.phone, p.address, health.display(p.health_status),
+            COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
+            AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(p.id)),
+            f"{made}/{due}" if active else None, status,
+            *(value for s in sup[:MAX_SUPPORTER_COLUMNS]
+              for value in (s[0], relation.display(s[1]) or None, s[2], s[3])),
+        ])
+        data.supporter_columns = max(data.supporter_columns,
+                                     min(len(sup), MAX_SUPPORTER_COLUMNS))
+        created = p.created_at.date()
+        totals["entries"] += start <= created <= as_of
+        totals["exits"] += p.exit_date is not None and start <= p.exit_date <= as_of
+        if not active:
+            continue
+        totals["active"] += 1
+        counts["kind"][KINDS[p.kind].label if p.kind in KINDS else p.kind] += 1
+        counts["group"][group] += 1
+        counts["colour"][COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
+        for code in factors:
+            if code in FACTOR and FACTOR[code].key:
+                counts["key"][FACTOR[code].label] += 1
+        totals["paired"] += paired
+        totals["agreements"] += covered
+        totals["visits_due"] += due
+        totals["visits_done"] += made
+        totals["visited_enough"] += made >= due
+    group_order = [name for name, _ in sorted(groups.values(), key=lambda g: g[1])]
+    data.figures = {
+        "period": quarter.code,
+        "label": quarter.label,
+        "as_of": as_of.isoformat(),
+        "partial": as_of < quarter.end,
+        "persons": len(people),
+        "active": totals["active"],
+        "by_kind": dict(counts["kind"]),
+        "by_group": {g: counts["group"][g] for g in [*group_order, NO_GROUP]
+                     if counts["group"][g]},
+        "by_colour": {label: counts["colour"][label]
+                      for label in [*(COLOUR_LABELS[c] for c in COLOURS), UNASSESSED]},
+        "key_categories": {f.label: counts["key"][f.label] for f in KEY_CATEGORIES},
+        "paired": totals["paired"],
+        "agreements": totals["agreements"],
+        "visits_due": totals["visits_due"],
+        "visits_done": totals["visits_done"],
+        "visited_enough": totals["visited_enough"],
+        "needs_raised": int(needs_raised),
+        "needs_resolved": int(needs_resolved),
+        "entries": totals["entries"],
+        "exits": totals["exits"],
+    }
+    return data
+
+
+def _day(value: date | None) -> str | None:
+    return value.strftime("%Y-%m-%d") if value else None
+
+
+def _colours(session: Any, as_of: date, today: date) -> dict[int, tuple[str | None, list[str]]]:
+    """Each person's colour and factors as of the date: the stored latest assessment for
+    today, else the latest assessment made by then."""
+    if as_of >= today:
+        return {pid: (colour, factors or []) for pid, colour, factors in session.execute(
+            select(person.c.id, person.c.colour, person.c.factors)
+            .where(person.c.colour.is_not(None)))}
+    latest = (select(func.max(assessment.c.id).label("id"))
+              .where(assessment.c.assessed_on <= as_of)
+              .group_by(assessment.c.person_id).subquery())
+    return {pid: (colour, factors or []) for pid, colour, factors in session.execute(
+        select(assessment.c.person_id, assessment.c.colour, assessment.c.factors)
+        .join(latest, latest.c.id == assessment.c.id))}
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "—"
+
+
+def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(section, item, value) for the summary sheet and for comparing two snapshots."""
+    active = int(figures.get("active", 0))
+    yield "总体", "本季度在册过的人数", figures.get("persons", 0)
+    yield "总体", "期末(或截至导出日)在册人数", active
+    for label, n in figures.get("by_kind", {}).items():
+        yield "按类别", label, n
+    for label, n in figures.get("by_group", {}).items():
+        yield "按村民小组", label, n
+    for label, n in figures.get("by_colour", {}).items():
+        yield "按风险等级", label, n
+    for label, n in figures.get("key_categories", {}).items():
+        yield "八类重点对象", label, n
+    paired, agreements = figures.get("paired", 0), figures.get("agreements", 0)
+    yield "结对帮扶", "已结对人数", paired
+    yield "结对帮扶", "结对覆盖率", percent(paired, active)
+    yield "委托照顾协议", "已签订或备案且在有效期内", agreements
+    yield "委托照顾协议", "协议覆盖率", percent(agreements, active)
+    due, made = figures.get("visits_due", 0), figures.get("visits_done", 0)
+    yield "走访", "应走访次数", due
+    yield "走访", "已走访次数", made
+    yield "走访", "走访次数达标的人数", figures.get("visited_enough", 0)
+    yield "走访", "走访完成率", percent(min(made, due), due)
+    yield "需求", "本季度提出", figures.get("needs_raised", 0)
+    yield "需求", "本季度解决", figures.get("needs_resolved", 0)
+    yield "进出", "本季度新纳入", figures.get("entries", 0)
+    yield "进出", "本季度退出", figures.get("exits", 0)
