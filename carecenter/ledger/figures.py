@@ -132,11 +132,11 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                        or_(agreement.c.ended_on.is_(None), agreement.c.ended_on > as_of))
                 .order_by(agreement.c.id)):
             agreements[pid] = (state, ends)
-        last_visit = dict(session.execute(
+        last_visit: dict[int, date] = dict(session.execute(
             select(visit.c.person_id, func.max(visit.c.visited_on))
             .where(visit.c.kind.in_(IN_PERSON), visit.c.visited_on <= as_of)
             .group_by(visit.c.person_id)).all())
-        done = dict(session.execute(
+        done: dict[int, int] = dict(session.execute(
             select(visit.c.person_id, func.count())
             .where(visit.c.kind.in_(IN_PERSON), visit.c.visited_on >= start,
                    visit.c.visited_on <= as_of)
