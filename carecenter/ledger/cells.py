@@ -34,7 +34,7 @@ def is_footer(text: str) -> bool:
     return bool(_FOOTER.match(text))
 
 
-_PLACEHOLDERS = frozenset({"待补充", "无", "暂无", "/", "-", "--", "—", "未登记", "不详"})
+_PLACEHOLDERS = frozenset({"待补充", "无", "暂无", "/", "-", "--", "—", "未登记", "不详", "未分组"})
 
 
 def is_placeholder(value: Any) -> bool:

@@ -268,6 +268,8 @@ class LedgerImport:
                     except FieldError as e:
                         row.errors.append(Problem(PERSON[rest].label, e.message, j))
                 elif rest == "group_id":
+                    if cells.is_placeholder(value):
+                        continue
                     values[rest] = self._group(row, j, value, stored, new_groups)
                 elif rest == "name":
                     values[rest] = cells.cjk_squeeze(text_of(value))
