@@ -62,8 +62,8 @@ def small_register(register: Register, database: Database) -> dict[str, int]:
         "钱多": register.save(elder("钱多", "19480808", "017", group_id=two)).person_id,
     }
     register.exit(ids["钱多"], date(2026, 10, 20), "died")
-    colours = {"张桂兰": ("red", "incapacitated,advanced_age"), "李秀英": ("yellow", "advanced_age"),
-               "王建国": ("green", None)}
+    colours = {"张桂兰": ("red", "incapacitated,advanced_age"),
+               "李秀英": ("yellow", "advanced_age"), "王建国": ("green", None)}
     with database.transaction() as session:
         old = datetime(2026, 5, 1)
         session.execute(update(person).values(created_at=old))

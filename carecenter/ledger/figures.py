@@ -188,7 +188,8 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             status = STATUS_LABELS[ACTIVE]
         data.rows.append([
             number, p.name, sex.display(p.sex), p.id_number or "待补充", _day(p.birth_date),
-            _age(p.birth_date, as_of), group if p.group_id else None, p.phone, p.address, health.display(p.health_status),
+            _age(p.birth_date, as_of), group if p.group_id else None, p.phone, p.address,
+            health.display(p.health_status),
             COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
             AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(p.id)),
             f"{made}/{due}" if active else None, status,
