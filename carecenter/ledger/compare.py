@@ -1,0 +1,236 @@
+"""比对: the township's list beside the register, by ID number (自上而下比对核实).
+
+The township's workbook is read like a village ledger (same header detection and
+mapping). Differences: on their list and not ours, on ours and not theirs, and fields
+that differ (name, village group, status, colour). Rows of theirs whose ID cannot be
+read are listed too, so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from carecenter import idnumber
+from carecenter.db import Database
+from carecenter.errors import FieldError, KnownError
+from carecenter.groups import group_key
+from carecenter.ledger import cells, mapping, style
+from carecenter.ledger.mapping import Layout
+from carecenter.ledger.sheet import read_sheet, text_of
+from carecenter.models import ACTIVE, EXITED, STATUS_LABELS, person, village_group
+from carecenter.risk import COLOUR_LABELS, colour_code
+from carecenter.settings import Settings
+
+_EXITED_WORDS = ("退出", "死亡", "去世", "迁出", "注销", "入住", "否", "不在册", "已故")
+_ACTIVE_WORDS = ("在册", "正常", "是", "在库", "有效")
+
+
+def status_code(text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    if any(w in text for w in _EXITED_WORDS):
+        return EXITED
+    if any(w in text for w in _ACTIVE_WORDS):
+        return ACTIVE
+    return None
+
+
+@dataclass
+class Ours:
+    person_id: int
+    name: str
+    group: str
+    status: str
+    colour: str | None
+
+
+@dataclass
+class Theirs:
+    row: int
+    name: str
+    id_number: str
+    group: str
+    status: str
+    colour: str
+
+
+@dataclass
+class Difference:
+    id_number: str
+    name: str
+    field: str
+    theirs: str
+    ours: str
+
+
+@dataclass
+class Comparison:
+    path: Path
+    sheet: str
+    theirs_only: list[Theirs] = field(default_factory=list)
+    ours_only: list[tuple[str, Ours]] = field(default_factory=list)  # (id or "", person)
+    differences: list[Difference] = field(default_factory=list)
+    unreadable: list[tuple[int, str, str]] = field(default_factory=list)  # row, name, why
+    matched: int = 0
+
+    def summary_lines(self) -> list[str]:
+        return [
+            f"乡镇名单与登记册按身份证号比对:一致或已对上 {self.matched} 人",
+            f"乡镇名单有、本村登记册没有:{len(self.theirs_only)} 人",
+            f"本村登记册在册、乡镇名单没有:{len(self.ours_only)} 人",
+            f"信息不一致:{len(self.differences)} 项",
+            *([f"乡镇名单中无法识别身份证号的行:{len(self.unreadable)} 行"]
+              if self.unreadable else []),
+        ]
+
+
+def _ours(database: Database) -> tuple[dict[str, Ours], list[Ours]]:
+    with database.session() as session:
+        groups = dict(session.execute(select(village_group.c.id, village_group.c.name)).all())
+        rows = session.execute(select(person.c.id, person.c.name, person.c.id_number,
+                                      person.c.group_id, person.c.status, person.c.colour)
+                               .order_by(person.c.name_pinyin)).all()
+    by_id: dict[str, Ours] = {}
+    without: list[Ours] = []
+    for r in rows:
+        entry = Ours(r.id, r.name, groups.get(r.group_id, ""), r.status, r.colour)
+        if r.id_number:
+            by_id[r.id_number] = entry
+        elif r.status == ACTIVE:
+            without.append(entry)
+    return by_id, without
+
+
+def read_theirs(path: str | Path, sheet: str | None, layout: Layout,
+                rows: list[list[Any]]) -> tuple[list[Theirs], list[tuple[int, str, str]]]:
+    columns = {t: j for j, t in layout.targets().items()}
+    id_col = columns.get(mapping.person_target("id_number"))
+    if id_col is None:
+        raise KnownError("乡镇名单中找不到身份证号一列,无法按身份证号比对;请指定哪一列是身份证号")
+
+    def cell(row: list[Any], target: str) -> Any:
+        j = columns.get(target)
+        return row[j] if j is not None and j < len(row) else None
+
+    found: list[Theirs] = []
+    unreadable: list[tuple[int, str, str]] = []
+    for offset, row in enumerate(rows[layout.first_row:]):
+        number = layout.first_row + offset + 1
+        texts = [text_of(v) for v in row]
+        name = cells.cjk_squeeze(text_of(cell(row, mapping.person_target("name"))))
+        if not any(texts) or (any(cells.is_footer(t) for t in texts if t) and not name):
+            continue
+        raw = cell(row, mapping.person_target("id_number"))
+        if raw is None or cells.is_placeholder(raw):
+            unreadable.append((number, name, "没有身份证号"))
+            continue
+        try:
+            info = idnumber.parse(cells.id_text(raw))
+        except FieldError as e:
+            unreadable.append((number, name, e.message))
+            continue
+        found.append(Theirs(number, name, info.number,
+                            text_of(cell(row, mapping.person_target("group_id"))),
+                            text_of(cell(row, "extra:status")),
+                            text_of(cell(row, "extra:colour"))))
+    return found, unreadable
+
+
+def compare_file(database: Database, path: str | Path, sheet: str | None = None,
+                 adjust: Callable[[Layout], None] | None = None) -> Comparison:
+    data = read_sheet(path, sheet)
+    layout = mapping.detect(data.rows)
+    if layout is None:
+        raise KnownError(f"在工作表“{data.name}”里找不到表头(需要有姓名和身份证号两列)")
+    mapping.apply_saved(Settings(database), layout)
+    if adjust:
+        adjust(layout)
+    theirs, unreadable = read_theirs(path, sheet, layout, data.rows)
+    return compare(database, Path(path), data.name, theirs, unreadable)
+
+
+def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
+            unreadable: list[tuple[int, str, str]]) -> Comparison:
+    result = Comparison(path, sheet, unreadable=unreadable)
+    ours, without_id = _ours(database)
+    seen: set[str] = set()
+    for t in theirs:
+        if t.id_number in seen:
+            result.unreadable.append((t.row, t.name, f"身份证号 {t.id_number} 在名单中重复"))
+            continue
+        seen.add(t.id_number)
+        mine = ours.get(t.id_number)
+        if mine is None:
+            result.theirs_only.append(t)
+            continue
+        result.matched += 1
+        for label, theirs_value, ours_value, same in _fields(t, mine):
+            if not same:
+                result.differences.append(
+                    Difference(t.id_number, mine.name, label, theirs_value, ours_value))
+    for number, mine in ours.items():
+        if number not in seen and mine.status == ACTIVE:
+            result.ours_only.append((number, mine))
+    result.ours_only += [("", mine) for mine in without_id]
+    return result
+
+
+def _fields(t: Theirs, mine: Ours) -> list[tuple[str, str, str, bool]]:
+    found = []
+    if t.name:
+        found.append(("姓名", t.name, mine.name, t.name == mine.name))
+    if t.group:
+        same = group_key(t.group if not t.group.isdigit() else t.group + "组") == group_key(
+            mine.group or "")
+        found.append(("村民小组", t.group, mine.group, same))
+    if t.status:
+        code = status_code(t.status)
+        found.append(("状态", t.status, STATUS_LABELS.get(mine.status, mine.status),
+                      code == mine.status))
+    if t.colour:
+        ours_label = COLOUR_LABELS.get(mine.colour or "", "未评估")
+        found.append(("风险等级", t.colour, ours_label, colour_code(t.colour) == mine.colour))
+    return found
+
+
+def save_differences(result: Comparison, path: str | Path) -> Path:
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise KnownError(f"差异清单应以 .xlsx 结尾:{target.name}")
+    book = style.new_workbook()
+    source = f"比对对象:{result.path.name}(工作表“{result.sheet}”)"
+    sheet = book.create_sheet("比对汇总")
+    style.write_table(sheet, ["项目"], [[line] for line in result.summary_lines()], [70],
+                      title="与乡镇名单比对结果", subtitle=source)
+    sheet = book.create_sheet("乡镇有本村无")
+    style.write_table(sheet, ["乡镇名单行号", "姓名", "身份证号", "村民小组", "状态", "风险等级"],
+                      [[t.row, t.name, t.id_number, t.group, t.status, t.colour]
+                       for t in result.theirs_only],
+                      [12, 10, 21, 10, 10, 10], text_columns={3},
+                      title="乡镇名单有、本村登记册没有", subtitle=source)
+    sheet = book.create_sheet("本村有乡镇无")
+    style.write_table(sheet, ["档案号", "姓名", "身份证号", "村民小组", "风险等级"],
+                      [[m.person_id, m.name, number or "待补充", m.group,
+                        COLOUR_LABELS.get(m.colour or "", "未评估")]
+                       for number, m in result.ours_only],
+                      [8, 10, 21, 10, 10], text_columns={3},
+                      title="本村登记册在册、乡镇名单没有", subtitle=source)
+    sheet = book.create_sheet("信息不一致")
+    style.write_table(sheet, ["身份证号", "姓名", "项目", "乡镇名单", "本村登记册"],
+                      [[d.id_number, d.name, d.field, d.theirs, d.ours]
+                       for d in result.differences],
+                      [21, 10, 10, 16, 16], text_columns={1},
+                      title="信息不一致", subtitle=source)
+    if result.unreadable:
+        sheet = book.create_sheet("无法比对的行")
+        style.write_table(sheet, ["乡镇名单行号", "姓名", "原因"],
+                          [list(u) for u in result.unreadable], [12, 10, 70],
+                          title="乡镇名单中无法比对的行", subtitle=source)
+    style.save(book, target)
+    return target
