@@ -70,7 +70,8 @@ def test_differences_workbook_and_cli(database: Database, township_list: Path, d
     printed = capsys.readouterr().out
     assert "乡镇名单有、本村登记册没有:1 人" in printed
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["比对汇总", "乡镇有本村无", "本村有乡镇无", "信息不一致", "无法比对的行"]
+    assert book.sheetnames == [
+        "比对汇总", "乡镇有本村无", "本村有乡镇无", "信息不一致", "无法比对的行"]
     theirs = book["乡镇有本村无"]
     assert theirs["C4"].value == OUTSIDER and theirs.freeze_panes == "A4"
     assert book["信息不一致"].max_row == 3 + 4
