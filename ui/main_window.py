@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(act)
         toolbar.addSeparator()
         action("村民小组…", self.edit_groups, "Ctrl+G", "groups")
+        action("导入台账…", self.import_ledger, None, "import_ledger")
         action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -405,6 +406,14 @@ class MainWindow(QMainWindow):
         self.worklist.reload()
         self.refresh(self.current_person())
         self.statusBar().showMessage(message, 6000)
+
+    def import_ledger(self) -> None:
+        from ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.database, self)
+        wizard.exec()
+        wizard.deleteLater()
+        self.refresh()
 
     def edit_groups(self) -> None:
         dialog = GroupsDialog(self.register.groups, self)

@@ -329,7 +329,7 @@ class LedgerImport:
         if key not in new_groups:
             new_groups[key] = text.replace(" ", "")[:30]
         row.new_group = key
-        row.warnings.append(Problem("村民小组", f"村民小组“{new_groups[key]}”还没有,导入时将新建",
+        row.warnings.append(Problem("村民小组", f"“{new_groups[key]}”还没有,导入时将新建",
                                     column))
         # A placeholder until the group exists; negative never clashes with a real id.
         return -1 - list(new_groups).index(key)

@@ -1,0 +1,114 @@
+"""The import wizard, driven as the clerk drives it: file, mapping, preview, confirm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWizard
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from carecenter.db import Database
+from carecenter.ledger.importer import LedgerImport
+from carecenter.models import person
+from tests.ledger_books import messy_ledger
+from ui.import_wizard import ImportWizard, PreviewModel
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes would wait forever offscreen: record them; questions answer Yes."""
+    shown: list[str] = []
+
+    def question(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        shown.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    def record(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        shown.append(str(args[2]))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    for name in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, record)
+    return shown
+
+
+def count(database: Database) -> int:
+    with database.session() as session:
+        return int(session.execute(select(func.count()).select_from(person)).scalar_one())
+
+
+def test_wizard_imports_after_confirmation(qtbot: QtBot, database: Database, tmp_path: Path,
+                                           answers: list[str]) -> None:
+    path = messy_ledger(tmp_path / "台账.xlsx")
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    assert wizard.file_page.sheets.currentText() == "花名册"
+    wizard.next()
+    assert wizard.currentPage() is wizard.mapping_page
+    box = wizard.mapping_page.findChild(QComboBox, "map_3")
+    assert box is not None and box.currentText() == "身份证号"
+    wizard.next()
+    assert wizard.currentPage() is wizard.preview_page
+    assert "新增 5 人" in wizard.preview_page.summary.text()
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入"
+    assert count(database) == 0  # nothing written before the clerk confirms
+    model = wizard.preview_page.model
+    assert model is not None
+    assert model.data(model.index(0, 1)) == "新增"
+    tip = model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    assert "三组" in tip
+    wizard.next()
+    assert "将新增 5 人" in answers[-1]
+    assert wizard.currentPage() is wizard.result_page
+    assert count(database) == 5
+    assert "新增 5 人" in wizard.result_page.text.text()
+
+
+def test_wizard_refuses_a_file_that_is_not_a_workbook(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("hello")
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(bad))
+    wizard.next()
+    assert wizard.currentPage() is wizard.file_page
+    assert any("不是 Excel 工作簿" in a for a in answers)
+
+
+def test_mapping_changed_in_the_wizard_is_saved(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    path = messy_ledger(tmp_path / "台账.xlsx")
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    box = wizard.mapping_page.findChild(QComboBox, "map_13")  # 备注
+    assert box is not None
+    box.setCurrentIndex(box.findText("(不导入)"))
+    wizard.next()
+    _, layout = LedgerImport(database).open(path)
+    assert layout.reused
+    assert next(c for c in layout.columns if c.index == 13).target == ""
+
+
+def test_preview_model_passes_qt_model_tests(qtmodeltester: ModelTester, database: Database,
+                                             tmp_path: Path) -> None:
+    path = messy_ledger(tmp_path / "台账.xlsx")
+    importer = LedgerImport(database)
+    data, layout = importer.open(path)
+    model = PreviewModel(importer.preview(path, data, layout))
+    qtmodeltester.check(model)
+    model.set_filter("ignored")
+    assert model.rowCount() == 3
