@@ -413,6 +413,7 @@ class MainWindow(QMainWindow):
         wizard = ImportWizard(self.database, self)
         wizard.exec()
         wizard.deleteLater()
+        self.worklist.reload()
         self.refresh()
 
     def edit_groups(self) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from carecenter import idnumber
+from carecenter import duestore, idnumber
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
@@ -531,6 +531,7 @@ class LedgerImport:
         """Write every accepted row, and create the new groups, in one transaction."""
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
         created = updated = 0
+        written: list[int] = []
         with self.database.transaction() as session:
             group_ids: dict[str, int] = {}
             for key, name in preview.new_groups.items():
@@ -547,14 +548,19 @@ class LedgerImport:
                     values["group_id"] = group_ids[row.new_group]
                 draft = PersonDraft(values, row.draft.supporters)
                 try:
-                    self.register.save_in(session, draft, row.person_id, allow_duplicate=True)
+                    saved = self.register.save_in(session, draft, row.person_id,
+                                                  allow_duplicate=True, refresh_due=False)
                 except ValidationFailed as e:
                     raise KnownError(
                         f"第 {row.row} 行:{e.message}。导入已撤销,登记册没有改动") from e
+                written.append(saved.person_id)
                 if row.person_id is None:
                     created += 1
                 else:
                     updated += 1
+            # The visit cadences' due dates, for everyone written, in a few batches.
+            session.flush()
+            duestore.refresh(session.connection(), written, self.today())
             if progress:
                 progress(len(accepted), len(accepted))
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
