@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from carecenter.cli import main
 from carecenter.db import Database
-from carecenter.errors import KnownError
+from carecenter.errors import KnownError, ValidationFailed
 from carecenter.ledger import mapping
 from carecenter.ledger.importer import (
     IGNORED,
@@ -287,6 +287,30 @@ def test_apply_is_one_transaction(database: Database, tmp_path: Path,
     data, layout = imp.open(path)
     preview = imp.preview(path, data, layout)
     before = dump(db_path)
+    real = imp.register.create_many
+
+    def failing(*args: object, **kwargs: object) -> object:
+        real(*args, **kwargs)  # type: ignore[arg-type]  # the rows are written, then…
+        raise KnownError("磁盘已满")
+
+    monkeypatch.setattr(imp.register, "create_many", failing)
+    with pytest.raises(KnownError, match="磁盘已满"):
+        imp.apply(preview)
+    assert dump(db_path) == before  # neither people nor the new groups
+
+
+def test_reimport_is_one_transaction(database: Database, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
+    path = messy_ledger(tmp_path / "台账.xlsx")
+    imp = importer(database)
+    data, layout = imp.open(path)
+    imp.apply(imp.preview(path, data, layout))
+    edited = save([["姓名", "身份证号", "联系电话"], ["张桂兰", ZHANG, "13811112222"],
+                   ["李四", LI, "13811113333"], ["王五", WANG, "13811114444"]],
+                  tmp_path / "edited.xlsx")
+    data, layout = imp.open(edited)
+    preview = imp.preview(edited, data, layout)
+    before = dump(db_path)
     real = imp.register.save_in
     calls = []
 
@@ -300,7 +324,23 @@ def test_apply_is_one_transaction(database: Database, tmp_path: Path,
     with pytest.raises(KnownError, match="磁盘已满"):
         imp.apply(preview)
     assert len(calls) == 3
-    assert dump(db_path) == before  # neither people nor the new groups
+    assert dump(db_path) == before
+
+
+def test_create_many_refuses_an_id_already_on_the_register(
+        register: Register, database: Database) -> None:
+    register.save(elder("张桂兰", "19500312", "002"))
+    with database.transaction() as session, pytest.raises(ValidationFailed, match="已登记在"):
+        register.create_many(session, [elder("别人", "19500312", "002")])
+    with database.transaction() as session, pytest.raises(ValidationFailed, match="出现了 2 次"):
+        register.create_many(session, [elder("甲", "19480101", "011"),
+                                       elder("乙", "19480101", "011")])
+    with database.transaction() as session:
+        saved = register.create_many(session, [elder("丙", "19480101", "011")])
+    file = register.load(saved[0].person_id)
+    assert file.values["birth_date"] == date(1948, 1, 1)
+    assert file.supporters[0]["name"] == "张强"
+    assert file.events[0][1] == "created"
 
 
 def test_mapping_is_saved_per_layout_and_reused(database: Database, tmp_path: Path) -> None:

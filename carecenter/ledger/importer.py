@@ -526,12 +526,21 @@ class LedgerImport:
 
     # -- apply -------------------------------------------------------------------------
 
+    def _create(self, session: Any, batch: list[tuple[RowPreview, PersonDraft]]) -> list[int]:
+        """New people in bulk; a refusal names the first row it concerns."""
+        try:
+            return [r.person_id for r in self.register.create_many(
+                session, [draft for _, draft in batch])]
+        except ValidationFailed as e:
+            raise KnownError(f"第 {batch[0][0].row} 行起的一批:{e.message}。"
+                             "导入已撤销,登记册没有改动") from e
+
     def apply(self, preview: Preview, progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportResult:
         """Write every accepted row, and create the new groups, in one transaction."""
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
-        created = updated = 0
         written: list[int] = []
+        batch: list[tuple[RowPreview, PersonDraft]] = []
         with self.database.transaction() as session:
             group_ids: dict[str, int] = {}
             for key, name in preview.new_groups.items():
@@ -547,6 +556,12 @@ class LedgerImport:
                 if row.new_group is not None:
                     values["group_id"] = group_ids[row.new_group]
                 draft = PersonDraft(values, row.draft.supporters)
+                if row.person_id is None:
+                    batch.append((row, draft))
+                    if len(batch) >= 1000:
+                        written += self._create(session, batch)
+                        batch = []
+                    continue
                 try:
                     saved = self.register.save_in(session, draft, row.person_id,
                                                   allow_duplicate=True, refresh_due=False)
@@ -554,10 +569,9 @@ class LedgerImport:
                     raise KnownError(
                         f"第 {row.row} 行:{e.message}。导入已撤销,登记册没有改动") from e
                 written.append(saved.person_id)
-                if row.person_id is None:
-                    created += 1
-                else:
-                    updated += 1
+            written += self._create(session, batch)
+            created = sum(1 for r in accepted if r.person_id is None)
+            updated = len(accepted) - created
             # The visit cadences' due dates, for everyone written, in a few batches.
             session.flush()
             duestore.refresh(session.connection(), written, self.today())
