@@ -426,3 +426,18 @@ def test_cli_mapping_file(db_path: Path, tmp_path: Path) -> None:
         assert people(database)["张桂兰"]["id_number"] == ZHANG
     finally:
         database.close()
+
+
+def test_namesakes_in_a_group_are_told_apart_by_birth_date(
+        register: Register, database: Database, tmp_path: Path) -> None:
+    group = register.groups.add("二组")
+    first = register.save(elder("陈大", id_number=None, birth_date="1950-01-01", sex="男",
+                                group_id=group)).person_id
+    second = register.save(elder("陈大", id_number=None, birth_date="1948-06-06", sex="男",
+                                 group_id=group), allow_duplicate=True).person_id
+    rows = [["姓名", "性别", "出生日期", "组别", "联系电话"],
+            ["陈大", "男", "1948-06-06", "二组", "13912345678"],
+            ["陈大", "男", "1950-01-01", "二组", "13912345679"]]
+    preview = preview_of(database, save(rows, tmp_path / "m.xlsx"))
+    assert [(r.action, r.person_id) for r in preview.rows] == [
+        (UPDATE, second), (UPDATE, first)]

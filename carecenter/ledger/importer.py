@@ -124,6 +124,7 @@ class _Stored:
     by_id: dict[str, int] = field(default_factory=dict)
     by_name_group: dict[tuple[str, int | None], list[int]] = field(default_factory=dict)
     without_id: set[int] = field(default_factory=set)
+    births: dict[int, date | None] = field(default_factory=dict)
     exited: set[int] = field(default_factory=set)
     groups: dict[str, int] = field(default_factory=dict)  # group_key → id
 
@@ -213,8 +214,9 @@ class LedgerImport:
         stored = _Stored()
         with self.database.session() as session:
             query = select(person.c.id, person.c.id_number, person.c.name,
-                           person.c.group_id, person.c.status)
-            for pid, number, name, group_id, status in session.execute(query):
+                           person.c.group_id, person.c.status, person.c.birth_date)
+            for pid, number, name, group_id, status, birth in session.execute(query):
+                stored.births[pid] = birth
                 if number:
                     stored.by_id[number] = pid
                 else:
@@ -365,6 +367,8 @@ class LedgerImport:
             candidates = stored.by_name_group.get((name, group), [])
             if number:
                 candidates = [c for c in candidates if c in stored.without_id]
+            elif len(candidates) > 1:
+                candidates = self._narrow(candidates, values, stored)
             if len(candidates) == 1:
                 row.action, row.person_id = UPDATE, candidates[0]
                 if number:
@@ -377,7 +381,8 @@ class LedgerImport:
                     "没有身份证号无法分辨是哪一位,请补充身份证号"))
                 return
         if not number:
-            key = (name, str(group))
+            birth = values.get("birth_date")
+            key = (name, f"{group}|{birth or ''}")
             if key in seen_names:
                 row.action = REFUSED
                 row.errors.append(Problem(
@@ -387,6 +392,23 @@ class LedgerImport:
             seen_names[key] = row.row
         if row.person_id in stored.exited:
             row.warnings.append(Problem("", "此人已退出登记册,只更新档案内容"))
+
+    @staticmethod
+    def _narrow(candidates: list[int], values: dict[str, Any], stored: _Stored) -> list[int]:
+        """Several people of that name in the group: the one with the row's birth date,
+        else the one still without an ID number (whom an ID-less ledger row describes)."""
+        birth = values.get("birth_date")
+        if isinstance(birth, date):
+            same = [c for c in candidates if (b := stored.births.get(c)) is not None
+                    and (b == birth or (b.year, b.month) == (birth.year, birth.month)
+                         and birth.day == 1)]
+            if same:
+                candidates = same
+        if len(candidates) > 1:
+            without = [c for c in candidates if c in stored.without_id]
+            if len(without) == 1:
+                return without
+        return candidates
 
     def _load_files(self, ids: set[int]) -> dict[int, tuple[dict[str, Any], list[dict[str, Any]]]]:
         """Stored values and supporters of the people the file updates, read in batches."""
