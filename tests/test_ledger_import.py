@@ -126,6 +126,8 @@ def test_reimport_updates_and_never_duplicates(database: Database, tmp_path: Pat
     again = imp.preview(path, data, layout)
     assert [r.action for r in again.rows if r.action != IGNORED] == [UPDATE] * 5
     assert again.new_groups == {}
+    assert all(r.unchanged for r in again.rows if r.action == UPDATE)
+    assert "其中 5 人与登记册相同" in again.summary()
     result = imp.apply(again)
     assert (result.created, result.updated) == (0, 5)
     after = people(database)

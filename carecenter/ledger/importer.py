@@ -67,6 +67,7 @@ class RowPreview:
     warnings: list[Problem] = field(default_factory=list)
     draft: PersonDraft | None = None
     new_group: str | None = None  # key of a group this row needs created
+    unchanged: bool = False  # an update that changes nothing: not written again
     cells: list[Any] = field(default_factory=list)
 
     @property
@@ -99,8 +100,10 @@ class Preview:
         return [r for r in self.rows if r.action == REFUSED]
 
     def summary(self) -> str:
-        text = (f"共 {len(self.rows)} 行:新增 {self.count(NEW)} 人,更新 {self.count(UPDATE)} 人,"
-                f"拒绝 {self.count(REFUSED)} 行,忽略 {self.count(IGNORED)} 行")
+        same = sum(1 for r in self.rows if r.unchanged)
+        unchanged = f"(其中 {same} 人与登记册相同,无需改动)" if same else ""
+        text = (f"共 {len(self.rows)} 行:新增 {self.count(NEW)} 人,更新 {self.count(UPDATE)} 人"
+                f"{unchanged},拒绝 {self.count(REFUSED)} 行,忽略 {self.count(IGNORED)} 行")
         incomplete = sum(1 for r in self.rows if r.accepted and not r.id_number)
         if incomplete:
             text += f";其中 {incomplete} 人待补充身份证号"
@@ -475,7 +478,7 @@ class LedgerImport:
                 values["note"] = (old + ";" if old else "") + extra
         draft = PersonDraft(values, merged_supporters)
         try:
-            _, _, warnings = self.register.clean(draft, row.person_id)
+            clean_values, clean_supporters, warnings = self.register.clean(draft, row.person_id)
         except ValidationFailed as e:
             row.action = REFUSED
             for error in e.errors:
@@ -483,6 +486,11 @@ class LedgerImport:
                 row.errors.append(Problem(label, error.message, self._column(row, error.field)))
             return
         row.draft = draft
+        if stored is not None:
+            fields = [f.name for f in SUPPORTER.values()]
+            row.unchanged = all(stored[0].get(k) == v for k, v in clean_values.items()) and [
+                {k: s.get(k) for k in fields} for s in stored[1]] == [
+                {k: s.get(k) for k in fields} for s in clean_supporters]
         row.warnings.extend(Problem("", w) for w in warnings if "15 位旧身份证号" not in w)
         if not values.get("id_number"):
             row.warnings.append(Problem("身份证号", "待补充身份证号"))
@@ -548,6 +556,21 @@ class LedgerImport:
 
     # -- apply -------------------------------------------------------------------------
 
+    @staticmethod
+    def _preload(session: Any, ids: list[int]) -> list[Any]:
+        """The files to update, with their supporters, read in a few queries: each
+        row's save then finds them in the session instead of querying twice."""
+        from sqlalchemy.orm import selectinload
+
+        from carecenter.models import Person
+
+        loaded: list[Any] = []
+        for start in range(0, len(ids), 500):
+            loaded += session.execute(
+                select(Person).options(selectinload(Person.supporters))  # type: ignore[arg-type]
+                .where(person.c.id.in_(ids[start:start + 500]))).scalars().all()
+        return loaded
+
     def _create(self, session: Any, batch: list[tuple[RowPreview, PersonDraft]]) -> list[int]:
         """New people in bulk; a refusal names the first row it concerns."""
         try:
@@ -568,6 +591,9 @@ class LedgerImport:
             for key, name in preview.new_groups.items():
                 existing = self.register.groups.find(session, name)
                 group_ids[key] = existing or self.register.groups.add_in(session, name)
+            # Held here: the session's identity map keeps objects only while referenced.
+            loaded = self._preload(session,
+                                   [r.person_id for r in accepted if r.person_id is not None])
             for done, row in enumerate(accepted):
                 if cancelled and cancelled():
                     raise ImportCancelled()
@@ -578,6 +604,8 @@ class LedgerImport:
                 if row.new_group is not None:
                     values["group_id"] = group_ids[row.new_group]
                 draft = PersonDraft(values, row.draft.supporters)
+                if row.unchanged:
+                    continue
                 if row.person_id is None:
                     batch.append((row, draft))
                     if len(batch) >= 1000:
@@ -592,6 +620,7 @@ class LedgerImport:
                         f"第 {row.row} 行:{e.message}。导入已撤销,登记册没有改动") from e
                 written.append(saved.person_id)
             written += self._create(session, batch)
+            del loaded
             created = sum(1 for r in accepted if r.person_id is None)
             updated = len(accepted) - created
             # The visit cadences' due dates, for everyone written, in a few batches.
