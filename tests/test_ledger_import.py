@@ -443,3 +443,21 @@ def test_namesakes_in_a_group_are_told_apart_by_birth_date(
     preview = preview_of(database, save(rows, tmp_path / "m.xlsx"))
     assert [(r.action, r.person_id) for r in preview.rows] == [
         (UPDATE, second), (UPDATE, first)]
+
+
+def test_cancel_leaves_the_register_unchanged(database: Database, tmp_path: Path,
+                                              db_path: Path) -> None:
+    from carecenter.ledger.importer import ImportCancelled
+
+    path = messy_ledger(tmp_path / "台账.xlsx")
+    imp = importer(database)
+    data, layout = imp.open(path)
+    with pytest.raises(ImportCancelled):
+        imp.preview(path, data, layout, cancelled=lambda: True)
+    preview = imp.preview(path, data, layout)
+    before = dump(db_path)
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(ImportCancelled, match="没有任何改动"):
+        imp.apply(preview, progress=lambda d, t: seen.append((d, t)),
+                  cancelled=lambda: len(seen) > 0)
+    assert dump(db_path) == before
