@@ -95,6 +95,10 @@ class PersonFile:
                            self.updated_at)
 
 
+# What ``Register.clean`` returns: typed values, supporters, warnings.
+Cleaned = tuple[dict[str, Any], list[dict[str, Any]], list[str]]
+
+
 @dataclass
 class SaveResult:
     person_id: int
@@ -338,15 +342,25 @@ class Register:
             duestore.refresh(session.connection(), [record.id], self.today())
         return SaveResult(record.id, warnings)
 
-    def create_many(self, session: Session, drafts: Sequence[PersonDraft]) -> list[SaveResult]:
+    def create_many(
+        self,
+        session: Session,
+        drafts: Sequence[PersonDraft],
+        cleaned_already: Sequence[Cleaned] | None = None,
+    ) -> list[SaveResult]:
         """New files in the caller's transaction with a few bulk statements (a ledger
-        import of thousands of rows): each draft cleaned by the same rules as ``save``;
-        ID numbers already on the register or twice in the batch are refused whole."""
+        import of thousands of rows): each draft cleaned by the same rules as ``save``
+        (or passed as ``clean`` returned it moments before, when the caller has just
+        shown the clerk that very result); ID numbers already on the register or twice
+        in the batch, and unknown groups, are refused whole."""
         if not drafts:
             return []
         cleaned = []
-        for draft in drafts:
-            values, supporters, warnings = self.clean(draft)
+        for index, draft in enumerate(drafts):
+            if cleaned_already is not None:
+                values, supporters, warnings = cleaned_already[index]
+            else:
+                values, supporters, warnings = self.clean(draft)
             self._record_left_behind_year(draft.kind, values, supporters)
             cleaned.append((draft.kind, values, supporters, warnings))
         numbers = [c[1]["id_number"] for c in cleaned if c[1].get("id_number")]

@@ -33,7 +33,7 @@ from carecenter.ledger import cells, mapping
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.sheet import Sheet, read_sheet, text_of
 from carecenter.models import EXITED, person, supporter, village_group
-from carecenter.register import PersonDraft, Register
+from carecenter.register import Cleaned, PersonDraft, Register
 from carecenter.settings import Settings
 
 NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
@@ -68,6 +68,7 @@ class RowPreview:
     draft: PersonDraft | None = None
     new_group: str | None = None  # key of a group this row needs created
     unchanged: bool = False  # an update that changes nothing: not written again
+    cleaned: Cleaned | None = None  # what Register.clean made of the draft
     cells: list[Any] = field(default_factory=list)
 
     @property
@@ -486,6 +487,7 @@ class LedgerImport:
                 row.errors.append(Problem(label, error.message, self._column(row, error.field)))
             return
         row.draft = draft
+        row.cleaned = (clean_values, clean_supporters, warnings)
         if stored is not None:
             fields = [f.name for f in SUPPORTER.values()]
             row.unchanged = all(stored[0].get(k) == v for k, v in clean_values.items()) and [
@@ -574,8 +576,10 @@ class LedgerImport:
     def _create(self, session: Any, batch: list[tuple[RowPreview, PersonDraft]]) -> list[int]:
         """New people in bulk; a refusal names the first row it concerns."""
         try:
+            cleaned = [row.cleaned for row, _ in batch]
             return [r.person_id for r in self.register.create_many(
-                session, [draft for _, draft in batch])]
+                session, [draft for _, draft in batch],
+                None if any(c is None for c in cleaned) else cleaned)]  # type: ignore[arg-type]
         except ValidationFailed as e:
             raise KnownError(f"第 {batch[0][0].row} 行起的一批:{e.message}。"
                              "导入已撤销,登记册没有改动") from e
@@ -606,7 +610,9 @@ class LedgerImport:
                 draft = PersonDraft(values, row.draft.supporters)
                 if row.unchanged:
                     continue
-                if row.person_id is None:
+                if row.person_id is None and row.cleaned is not None:
+                    group = values.get("group_id")
+                    row.cleaned[0]["group_id"] = group
                     batch.append((row, draft))
                     if len(batch) >= 1000:
                         written += self._create(session, batch)
