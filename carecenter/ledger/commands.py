@@ -22,8 +22,8 @@ from carecenter.errors import KnownError
 
 def add_parsers(commands: Any) -> None:
     imp = commands.add_parser("import", help="导入村里的 Excel 台账(花名册)")
-    imp.add_argument("what", nargs="+", metavar="[ledger] 文件",
-                     help="Excel 台账文件(可在前面写 ledger)")
+    imp.add_argument("what", nargs="+", metavar="文件",
+                     help="Excel 台账文件(也可写成 ledger 文件)")
     imp.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     imp.add_argument("--sheet", help="工作表名称(默认第一个)")
     imp.add_argument("--mapping", help="列对应关系 JSON 文件:{\"列标题\": \"字段\"}")
@@ -32,14 +32,14 @@ def add_parsers(commands: Any) -> None:
     imp.add_argument("--report", help="把未导入的行及原因另存为 Excel 工作簿")
 
     exp = commands.add_parser("export", help="导出季度报送台账(Excel)")
-    exp.add_argument("what", nargs="*", metavar="[quarter] [季度]",
+    exp.add_argument("what", nargs="*", metavar="季度",
                      help="季度,如 2026Q3(默认本季度)")
     exp.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     exp.add_argument("--out", required=True, help="导出的 Excel 文件")
     exp.add_argument("--quarter", help="季度,如 2026Q4")
 
     cmp_ = commands.add_parser("compare", help="与乡镇名单比对,导出差异")
-    cmp_.add_argument("file", help="乡镇发来的名单(Excel)")
+    cmp_.add_argument("file", metavar="文件", help="乡镇发来的名单(Excel)")
     cmp_.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     cmp_.add_argument("--out", required=True, help="差异清单 Excel 文件")
     cmp_.add_argument("--sheet", help="工作表名称(默认第一个)")
