@@ -376,8 +376,10 @@ def propose(database: Database, leaving: int | None = None, rules: LoadRules | N
             for h in by_phone.get(phone, ()) if phone else ():
                 named[h] = RELATIVE
             for h in by_name.get(name, ()):
-                # A name alone repeats across a county: only within the person's group.
-                if choices[h].group_id == p.group_id and p.group_id is not None:
+                # Names repeat: the same name is the same person only within the
+                # person's group, and not when both have phones that differ.
+                if (choices[h].group_id == p.group_id and p.group_id is not None
+                        and not (phone and choices[h].phone)):
                     named.setdefault(h, RELATIVE)
         text = "".join(getattr(p, f) or "" for f in TEXT_FIELDS)
         for h in _names_in(text, by_name) if text else ():
