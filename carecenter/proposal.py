@@ -123,9 +123,13 @@ def plan(targets: Sequence[Target], helpers: dict[int, tuple[int | None, int]],
             if choice is not None:
                 take(i, *choice)
                 continue
-            found = least(by_group.get(t.group) if t.group is not None else None, w)
-            if found is not None:
-                take(i, found, GROUP)
+            # A helper with no group serves the whole village: a candidate for every group.
+            own = least(by_group.get(t.group) if t.group is not None else None, w)
+            wide = least(by_group.get(None), w)
+            if own is not None and (wide is None or load[own] <= load[wide]):
+                take(i, own, GROUP)
+            elif wide is not None:
+                take(i, wide, BALANCE)
             else:
                 spill.append(i)
         stuck: list[int] = []
