@@ -81,7 +81,7 @@ def build_parser() -> ChineseArgumentParser:
     demo.add_argument("--force", action="store_true", help="数据库里已有人时仍然追加")
     demo.add_argument("--today", type=_day,
                       help="把哪一天当作今天(评估、走访、需求落在此前一年;默认今天)")
-    demo.add_argument("--helpers", type=_positive, help="帮扶人数(默认:人数 ÷ 20)")
+    demo.add_argument("--helpers", type=_positive, help="帮扶人数(默认:人数 ÷ 15)")
 
     check = commands.add_parser("check", help="检查数据库完整性与数据有效性")
     check.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")

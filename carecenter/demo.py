@@ -579,7 +579,7 @@ def generate(
         from carecenter.demo_pairing import make_helpers
 
         helpers_made, paired = make_helpers(
-            connection, persons // 20 if helpers is None else helpers, seed, today)
+            connection, persons // 15 if helpers is None else helpers, seed, today)
         duestore.rebuild(connection, today)
     return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,
                        visits_total, helpers_made, paired)

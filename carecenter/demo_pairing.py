@@ -1,7 +1,8 @@
 """Demo helpers and pairings (``demo --helpers N``), inside the demo's one transaction.
 
-About one helper per twenty people, spread over the village groups and the roles the
-seeds name; relatives are real in-county supporters of someone in their group (so the
+About one helper per fifteen people (with the demo's colours, an average load near 25
+under the default limit of 30), spread over the village groups and the roles the seeds
+name; relatives are real in-county supporters of someone in their group (so the
 proposal finds them named in the file), neighbours are named in one elder's care notes.
 Most people are paired with a helper of their own group; a few are left unpaired and a
 few helpers have stopped (their pairings ended), so coverage is below 100% as in a real
@@ -18,7 +19,8 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from carecenter.demo import SURNAMES, YOUNG_FEMALE, YOUNG_MALE, Weighted
 from carecenter.models import ACTIVE, helper, pairing, person, supporter
-from carecenter.pairing import current_primary
+from carecenter.pairing import DEFAULT_LIMIT, DEFAULT_WEIGHTS, UNASSESSED, current_primary
+from carecenter.proposal import RELATIVE, Target, plan
 
 ROLE_WEIGHTS = Weighted([
     ("grid", 8), ("resident_team", 4), ("civil_assistant", 3), ("elders_head", 1),
@@ -38,14 +40,16 @@ def make_helpers(connection: Connection, count: int, seed: int, today: date) -> 
         return 0, 0
     rng = random.Random(seed * 7919 + 5)
     people = connection.execute(
-        select(person.c.id, person.c.group_id)
+        select(person.c.id, person.c.group_id, person.c.colour)
         .where(person.c.status == ACTIVE, ~current_primary())  # --force: keep old pairs
         .order_by(person.c.id)).all()
     if not people:
         return 0, 0
     by_group: dict[int | None, list[int]] = {}
-    for pid, gid in people:
+    weight: dict[int, int] = {}
+    for pid, gid, colour in people:
         by_group.setdefault(gid, []).append(pid)
+        weight[pid] = DEFAULT_WEIGHTS.get(colour or UNASSESSED, 1)
     # In-county supporters can be named as relatives helping their elder.
     local: dict[int, tuple[str, str]] = {}
     for pid, name, phone in connection.execute(
@@ -106,29 +110,28 @@ def make_helpers(connection: Connection, count: int, seed: int, today: date) -> 
     stopped = set(rng.sample(list(ids), max(0, round(len(ids) * STOPPED_SHARE))))
     tied_to = {pid: hid for pid, hid in zip(first_person, ids, strict=True) if pid is not None}
 
+    # The same planner as the clerk's proposal: group first, relatives, under the limit.
+    chosen = [(pid, group) for group, members in by_group.items() for pid in members
+              if rng.random() >= UNPAIRED_SHARE]
+    targets = [Target(group, weight[pid], ((tied_to[pid], RELATIVE),) if pid in tied_to
+                      else (), pid) for pid, group in chosen]
+    placed = plan(targets, {h: (row["group_id"], 0) for h, row in zip(ids, rows, strict=True)},
+                  DEFAULT_LIMIT)
     pairings: list[dict[str, Any]] = []
-    people_of = dict.fromkeys(ids, 0)
-    cap = max(1, len(people) * 5 // (4 * len(ids)) + 1)  # a quarter above the average
-    for group, members in by_group.items():
-        own = helpers_of.get(group, []) or village_wide or list(ids)
-        start = rng.randrange(len(own))
-        for n, pid in enumerate(members):
-            if rng.random() < UNPAIRED_SHARE:
-                continue
-            hid = tied_to.get(pid) or own[(start + n) % len(own)]
-            if people_of[hid] >= cap:  # a full helper: someone serving the whole village
-                hid = min(village_wide or own, key=people_of.__getitem__)
-            people_of[hid] += 1
-            started = today - timedelta(days=rng.randint(0, 700))
-            pairings.append({"person_id": pid, "helper_id": hid, "rank": 1,
-                             "started_on": started, "ended_on": None, "end_reason": None,
-                             "created_at": now})
-            if rng.random() < SECOND_SHARE and len(own) > 1:
-                second = own[(start + n + 1) % len(own)]
-                if second != hid:
-                    pairings.append({"person_id": pid, "helper_id": second, "rank": 2,
-                                     "started_on": started, "ended_on": None,
-                                     "end_reason": None, "created_at": now})
+    for (pid, group), (hid, _) in zip(chosen, placed, strict=True):
+        if hid is None:
+            continue
+        started = today - timedelta(days=rng.randint(0, 700))
+        pairings.append({"person_id": pid, "helper_id": hid, "rank": 1,
+                         "started_on": started, "ended_on": None, "end_reason": None,
+                         "created_at": now})
+        own = helpers_of.get(group) or village_wide
+        if rng.random() < SECOND_SHARE and len(own) > 1:
+            second = rng.choice(own)
+            if second != hid:
+                pairings.append({"person_id": pid, "helper_id": second, "rank": 2,
+                                 "started_on": started, "ended_on": None,
+                                 "end_reason": None, "created_at": now})
     current = 0
     stop_day: dict[int, date] = {h: today - timedelta(days=rng.randint(1, 60)) for h in stopped}
     for row in pairings:
