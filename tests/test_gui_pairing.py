@@ -15,7 +15,7 @@ from carecenter.proposal import propose
 from carecenter.register import Register
 from tests.conftest import TODAY, ime_type
 from tests.test_pairing import add_people
-from ui.helpers_window import HelperEditor, HelperModel, HelpersWindow
+from ui.helpers_window import HelperEditor, HelpersWindow
 from ui.pairing_dialog import HELPER_COLUMN, PairingDialog, ProposalModel
 
 
