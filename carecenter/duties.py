@@ -97,23 +97,28 @@ class HelperDuties:
 def person_duties(database: Database, on: date, helper_id: int | None = None
                   ) -> list[PersonDuties]:
     """Per current primary pairing: the count of each duty in its period around ``on``."""
-    columns = []
-    for duty in DUTIES:
-        first, after = period_bounds(on, duty.period)
-        columns.append(func.count(case((and_(
-            visit.c.kind == duty.kind, visit.c.visited_on >= first,
-            visit.c.visited_on < after), 1))))
+    # One pass over the year's visits, counted per person, recorder and kind-in-period;
+    # then matched to the pairings (a join on the raw visits is minutes at county size).
     year_first, year_after = period_bounds(on, "year")
-    by_helper = or_(visit.c.helper_id == pairing.c.helper_id,
-                    and_(visit.c.helper_id.is_(None), visit.c.visitor == helper.c.name))
+    counts = []
+    for n, duty in enumerate(DUTIES):
+        first, after = period_bounds(on, duty.period)
+        counts.append(func.count(case((and_(
+            visit.c.kind == duty.kind, visit.c.visited_on >= first,
+            visit.c.visited_on < after), 1))).label(f"n{n}"))
+    tally = (select(visit.c.person_id, visit.c.helper_id, visit.c.visitor, *counts)
+             .where(visit.c.visited_on >= year_first, visit.c.visited_on < year_after,
+                    visit.c.kind.in_([d.kind for d in DUTIES]))
+             .group_by(visit.c.person_id, visit.c.helper_id, visit.c.visitor)
+             .subquery())
+    by_helper = or_(tally.c.helper_id == pairing.c.helper_id,
+                    and_(tally.c.helper_id.is_(None), tally.c.visitor == helper.c.name))
     query = (
         select(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name,
-               *columns)
+               *(func.coalesce(func.sum(tally.c[f"n{n}"]), 0) for n in range(len(DUTIES))))
         .join(person, person.c.id == pairing.c.person_id)
         .join(helper, helper.c.id == pairing.c.helper_id)
-        .outerjoin(visit, and_(visit.c.person_id == pairing.c.person_id, by_helper,
-                               visit.c.visited_on >= year_first,
-                               visit.c.visited_on < year_after))
+        .outerjoin(tally, and_(tally.c.person_id == pairing.c.person_id, by_helper))
         .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
                person.c.status == ACTIVE)
         .group_by(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name)
