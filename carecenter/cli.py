@@ -81,6 +81,7 @@ def build_parser() -> ChineseArgumentParser:
     demo.add_argument("--force", action="store_true", help="数据库里已有人时仍然追加")
     demo.add_argument("--today", type=_day,
                       help="把哪一天当作今天(评估、走访、需求落在此前一年;默认今天)")
+    demo.add_argument("--helpers", type=_positive, help="帮扶人数(默认:人数 ÷ 15)")
 
     check = commands.add_parser("check", help="检查数据库完整性与数据有效性")
     check.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
@@ -96,6 +97,11 @@ def build_parser() -> ChineseArgumentParser:
     from carecenter.ledger import commands as ledger_commands
 
     ledger_commands.add_parsers(commands)
+
+    pair = commands.add_parser("pair", help="为未结对的人建议(并保存)帮扶人")
+    pair.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    pair.add_argument("--dry-run", action="store_true", help="只显示建议,不保存")
+    pair.add_argument("--date", type=_day, help="结对开始日期(默认今天)")
     return parser
 
 
@@ -139,13 +145,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"\r已生成 {done}/{total} 人", end="", file=sys.stderr, flush=True)
 
         summary = demo.generate(database, args.persons, seed=args.seed, force=args.force,
-                                progress=progress, today=args.today)
+                                progress=progress, today=args.today, helpers=args.helpers)
     finally:
         database.close()
     print(file=sys.stderr)
     print(
         f"已生成 {summary.persons} 人、{summary.supporters} 名赡养人、{summary.groups} 个村民小组、"
-        f"{summary.visits} 条走访记录,"
+        f"{summary.visits} 条走访记录、"
+        f"{summary.helpers} 名帮扶人({summary.pairings} 人已结对),"
         f"用时 {summary.seconds:.1f} 秒:{args.db}"
     )
     return 0
@@ -184,6 +191,12 @@ def cmd_id(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pair(args: argparse.Namespace) -> int:
+    from carecenter.pairing_cli import run
+
+    return run(args.db, dry_run=args.dry_run, on=args.date)
+
+
 def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from carecenter.ledger import commands as ledger_commands
@@ -194,6 +207,7 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
+            "pair": cmd_pair,
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 
 

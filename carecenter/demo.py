@@ -62,6 +62,8 @@ class DemoSummary:
     groups: int
     seconds: float
     visits: int = 0
+    helpers: int = 0
+    pairings: int = 0
 
 
 class Weighted(Generic[T]):
@@ -514,6 +516,7 @@ def generate(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    helpers: int | None = None,
 ) -> DemoSummary:
     """Add ``persons`` synthetic elders, refusing a database that already has people."""
     started = time.perf_counter()
@@ -573,6 +576,10 @@ def generate(
                 progress(done, persons)
         if persons:
             care.rounds(connection, groups)
+        from carecenter.demo_pairing import make_helpers
+
+        helpers_made, paired = make_helpers(
+            connection, persons // 15 if helpers is None else helpers, seed, today)
         duestore.rebuild(connection, today)
     return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,
-                       visits_total)
+                       visits_total, helpers_made, paired)

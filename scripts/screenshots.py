@@ -87,8 +87,20 @@ def main() -> int:
     assessment = AssessmentDialog(window.care, window.register, person_id)
     assessment.show()
     grab(assessment, out / "assessment_dialog.png")
+    from carecenter.proposal import propose
+    from ui.helpers_window import HelpersWindow
+    from ui.pairing_dialog import PairingDialog
+
+    helpers = HelpersWindow(database)
+    helpers.show()
+    for index in range(2):  # 履职情况 reads a year of visits: slow at county size
+        helpers.tabs.setCurrentIndex(index)
+        grab(helpers, out / f"helpers_{index}_{helpers.tabs.tabText(index)}.png")
+    pairing = PairingDialog(database, propose(database))
+    pairing.show()
+    grab(pairing, out / "pairing_dialog.png")
     # Delete every window while Qt is still whole, not in the interpreter's exit order.
-    for widget in (assessment, visit, groups, exit_dialog, editor, window):
+    for widget in (pairing, helpers, assessment, visit, groups, exit_dialog, editor, window):
         widget.close()
         widget.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -215,6 +215,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         action("村民小组…", self.edit_groups, "Ctrl+G", "groups")
         action("导入台账…", self.import_ledger, None, "import_ledger")
+        action("帮扶人…", self.edit_helpers, "Ctrl+H", "helpers")
+        action("结对建议…", self.suggest_pairing, None, "suggest_pairing")
         action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -421,6 +423,20 @@ class MainWindow(QMainWindow):
         dialog.exec()
         dialog.deleteLater()
         self.refresh()
+
+    def edit_helpers(self) -> None:
+        from ui.helpers_window import HelpersWindow
+
+        dialog = HelpersWindow(self.database, self)
+        dialog.exec()
+        dialog.deleteLater()
+        self.refresh()
+
+    def suggest_pairing(self) -> None:
+        from ui.pairing_dialog import suggest
+
+        if suggest(self.database, self):
+            self.refresh()
 
     # -- window state -----------------------------------------------------------------
 
