@@ -92,6 +92,10 @@ def build_parser() -> ChineseArgumentParser:
     worklist.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     worklist.add_argument("--date", type=_day, help="按哪一天计算(默认今天)")
     worklist.add_argument("--group", help="只看一个村民小组")
+
+    from carecenter.documents import command as print_command
+
+    print_command.add_parser(commands)
     return parser
 
 
@@ -180,7 +184,14 @@ def cmd_id(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist}
+def cmd_print(args: argparse.Namespace) -> int:
+    from carecenter.documents import command
+
+    return command.run(args)
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
+            "print": cmd_print}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

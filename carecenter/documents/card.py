@@ -96,8 +96,8 @@ def draw_card(canvas: Canvas, data: Printable, bottom: float) -> None:
         grid_row(c, right_x, y, vw, row_h, ["", "", "", ""])
         y -= row_h
     text_box(c, (right_x, bottom + 5 * mm, right_w, 8 * mm),
-             "方式:入户走访、电话问候、健康随访、健康体检。遇紧急情况请拨打 120、110,并告知帮扶人。",
-             8)
+             "方式:入户走访、电话问候、健康随访、健康体检。"
+             "遇紧急情况请拨打 120、110,并告知帮扶人。", 8)
 
 
 def draw_sheet(canvas: Canvas, cards: list[Printable]) -> None:
@@ -126,10 +126,8 @@ def care_cards(items: Iterable[Printable], total: int,
     buffer = BytesIO()
     canvas, _ = new_canvas(buffer, title="关爱服务卡")
     page: list[Printable] = []
-    done = 0
-    for data in items:
+    for done, data in enumerate(items, 1):
         page.append(data)
-        done += 1
         if len(page) == 2:
             draw_sheet(canvas, page)
             canvas.showPage()

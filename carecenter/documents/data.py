@@ -4,6 +4,7 @@ file, their village group, their current helpers, the village's contacts.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -119,10 +120,8 @@ def find_person(database: Database, text: str) -> int:
     number = idnumber.normalise(text)
     with database.session() as session:
         if len(number) in (15, 18):
-            try:
+            with contextlib.suppress(KnownError):
                 number = idnumber.parse(number).number
-            except KnownError:
-                pass
             found = session.execute(
                 select(person.c.id).where(person.c.id_number == number)).scalar()
             if found is not None:

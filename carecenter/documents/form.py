@@ -4,6 +4,7 @@ the field declarations in ``carecenter.fields`` (a new field appears here by its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import IO
 
@@ -13,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from carecenter.documents.data import Printable
 from carecenter.documents.layout import Cell, grid_row, new_canvas, text_box
+from carecenter.fields import BASIC as BASIC_SECTION
 from carecenter.fields import (
     HEALTH,
     NEEDS,
@@ -22,7 +24,6 @@ from carecenter.fields import (
     FieldType,
     in_section,
 )
-from carecenter.fields import BASIC as BASIC_SECTION
 from carecenter.models import STATUS_LABELS
 
 PAGE_W, PAGE_H = A4
@@ -57,7 +58,7 @@ class Flow:
         text_box(c, (LEFT, 8 * mm, WIDTH, 6 * mm), f"第 {self.page} 页", 8, align="center")
         self.y = PAGE_H - 34 * mm
 
-    def row(self, widths: list[float], cells: list[Cell | str], height: float = ROW,
+    def row(self, widths: list[float], cells: Sequence[Cell | str], height: float = ROW,
             keep: float = 0.0) -> None:
         if self.y - height - keep < BOTTOM:
             self.new_page()
