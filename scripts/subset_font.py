@@ -14,6 +14,7 @@ distributed under the same licence with a notice of the change (see fonts/README
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ SOURCE = "/usr/share/fonts/truetype/arphic/uming.ttc"
 TARGET = ROOT / "resources" / "fonts" / "ARPLUMingCN-GB.ttf"
 
 RANGES = [
+    (0x2200, 0x22FF),
     (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2100, 0x214F), (0x2190, 0x21FF),
     (0x2460, 0x24FF), (0x2500, 0x25FF), (0x2600, 0x26FF), (0x3000, 0x303F),
     (0xFF00, 0xFFEF),
@@ -42,12 +44,10 @@ def codepoints(cmap: dict[int, str]) -> set[int]:
     cps: set[int] = set()
     for a, b in RANGES:
         cps.update(range(a, b + 1))
-    for hi in range(0xB0, 0xF8):
+    for hi in range(0xA1, 0xF8):  # symbols (rows 1-9: √ □ ① …) and hanzi
         for lo in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 cps.add(ord(bytes([hi, lo]).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
     cps.update(ord(c) for c in EXTRA)
     return cps & set(cmap)
 

@@ -175,7 +175,7 @@ def test_long_name_and_address_on_the_card_stay_in_their_cells(
 
 def test_the_font_has_digits_latin_and_common_names() -> None:
     fonts.register()
-    assert fonts.missing("0123456789X张桂兰ABCxyz-:()") == []
+    assert fonts.missing("0123456789X张桂兰ABCxyz-:()√□①") == []
 
 
 def test_batch_by_colour_and_group_with_progress_and_cancel(

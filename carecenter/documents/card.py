@@ -52,23 +52,23 @@ def draw_card(canvas: Canvas, data: Printable, bottom: float) -> None:
     right_w = width * 0.5 - 2 * mm
 
     # left: the person, then whom to call
-    colour = COLOUR_LABELS.get(str(data.value("colour") or ""), "")
+    colour = COLOUR_LABELS.get(data.colour, "")
     lw = [16 * mm, left_w / 2 - 16 * mm, 16 * mm, left_w / 2 - 16 * mm]
     y = top
     row_h = 7 * mm
-    grid_row(c, x0, y, lw, row_h, [Cell("姓名", label=True), Cell(data.name, size=11),
-                                    Cell("村民小组", label=True), Cell(data.group)], 9.5)
-    y -= row_h
-    grid_row(c, x0, y, lw, row_h, [Cell("身份证号", label=True), Cell(data.id_number, span=3)],
-             9.5)
-    y -= row_h
-    phone = str(data.value("phone") or "")
-    grid_row(c, x0, y, lw, row_h, [Cell("本人电话", label=True), Cell(phone),
-                                    Cell("关爱等级", label=True), Cell(colour)], 9.5)
-    y -= row_h
-    grid_row(c, x0, y, lw, row_h, [Cell("家庭住址", label=True),
-                                    Cell(str(data.value("address") or ""), span=3)], 9.5)
-    y -= row_h + 2 * mm
+    rows: list[tuple[float, list[Cell | str]]] = [
+        (row_h, [Cell("姓名", label=True), Cell(data.name, span=3, size=12)]),
+        (row_h, [Cell("村民小组", label=True), Cell(data.group),
+                 Cell("关爱等级", label=True), Cell(colour)]),
+        (row_h, [Cell("身份证号", label=True), Cell(data.id_number, span=3)]),
+        (row_h, [Cell("本人电话", label=True), Cell(str(data.value("phone") or ""), span=3)]),
+        (10 * mm, [Cell("家庭住址", label=True),
+                   Cell(str(data.value("address") or ""), span=3)]),
+    ]
+    for height, cells in rows:
+        grid_row(c, x0, y, lw, height, cells, 9.5)
+        y -= height
+    y -= 2 * mm
     cw = [left_w * 0.34, left_w * 0.28, left_w * 0.38]
     grid_row(c, x0, y, cw, 6.5 * mm, [Cell("联系人", label=True), Cell("姓名", label=True),
                                        Cell("电话", label=True)], 9.5)
@@ -109,7 +109,7 @@ def draw_sheet(canvas: Canvas, cards: list[Printable]) -> None:
     canvas.setLineWidth(0.4)
     canvas.line(5 * mm, CARD_H, PAGE_W - 5 * mm, CARD_H)
     canvas.restoreState()
-    text_box(canvas, (PAGE_W - 30 * mm, CARD_H - 1.5 * mm, 25 * mm, 3 * mm), "沿虚线剪开", 6,
+    text_box(canvas, (PAGE_W - 40 * mm, CARD_H + 0.5 * mm, 35 * mm, 4 * mm), "沿虚线剪开", 7,
              align="right", padding=0)
 
 

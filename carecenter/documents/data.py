@@ -42,6 +42,7 @@ class Printable:
     cadres: list[Contact]
     doctor: Contact | None
     supporters: list[Contact] = field(default_factory=list)
+    colour: str = ""  # the latest assessment's risk colour (red/yellow/green)
 
     @property
     def name(self) -> str:
@@ -93,6 +94,8 @@ def printable(database: Database, person_id: int, today: date | None = None,
     """The person's file and contacts. ``groups`` and ``settings_cache`` let a batch read
     the shared parts once."""
     file = Register(database).load(person_id)
+    with database.session() as session:
+        colour = session.execute(select(person.c.colour).where(person.c.id == person_id)).scalar()
     groups = group_names(database) if groups is None else groups
     if settings_cache is None:
         settings = Settings(database)
@@ -110,6 +113,7 @@ def printable(database: Database, person_id: int, today: date | None = None,
         doctor=settings_cache["doctor"],
         supporters=[Contact(relation.display(s.get("relation")), s.get("name") or "",
                             s.get("phone") or "") for s in file.supporters],
+        colour=colour or "",
     )
 
 

@@ -30,8 +30,8 @@ PAGE_W, PAGE_H = A4
 LEFT = 18 * mm
 WIDTH = PAGE_W - 2 * LEFT
 BOTTOM = 18 * mm
-ROW = 9 * mm
-TALL = 16 * mm
+ROW = 8.5 * mm
+TALL = 14 * mm
 # The group is printed by name; the ledger's own fields the clerk fills on screen.
 _SKIP = {"group_id"}
 
@@ -76,11 +76,12 @@ def _pairs(flow: Flow, data: Printable, fields: list[Field]) -> None:
         if f.name in _SKIP:
             continue
         text = f.display(data.value(f.name))
-        if f.type is FieldType.LONGTEXT:
+        if f.type is FieldType.LONGTEXT or f.max_length >= 100:
             if pending:
                 flow.row(widths, [*pending, Cell(span=2)])
                 pending = []
-            flow.row(widths, [Cell(f.label, label=True), Cell(text, span=3)], TALL)
+            tall = TALL if f.type is FieldType.LONGTEXT else ROW
+            flow.row(widths, [Cell(f.label, label=True), Cell(text, span=3)], tall)
             continue
         pending += [Cell(f.label, label=True), Cell(text)]
         if len(pending) == 4:

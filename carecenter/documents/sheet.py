@@ -25,7 +25,7 @@ from carecenter.settings import Settings
 PAGE_W, PAGE_H = landscape(A4)
 LEFT = 12 * mm
 WIDTH = PAGE_W - 2 * LEFT
-ROW = 11 * mm
+ROW = 10 * mm
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def visit_sheet(database: Database, helper_id: int, month: date,
     widths = [*fixed, *[kind_w] * len(kinds), date_w, found_w]
     header = [Cell(t, label=True, size=9) for t in
               ("序号", "姓名", "村民小组", "等级", "电话", *kinds, "走访日期", "发现的情况和需求")]
-    per_page = int((PAGE_H - 52 * mm) // ROW)
+    per_page = int((PAGE_H - 62 * mm) // ROW)
     pages = [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [[]]
     number = 0
     for p, chunk in enumerate(pages, 1):
@@ -93,7 +93,7 @@ def visit_sheet(database: Database, helper_id: int, month: date,
                  f"{village['name']}留守老年人走访记录表({month:%Y年%m月})", 16, align="center")
         text_box(canvas, (LEFT, top - 17 * mm, WIDTH, 6 * mm),
                  f"帮扶人:{who.name}({who.role})  电话:{who.phone or ''}    "
-                 f"共 {len(rows)} 人    每次走访在对应方式下打“√”,写明日期和情况", 9.5)
+                 f"共 {len(rows)} 人    每次走访在对应方式下打“√”，写明日期和情况", 9.5)
         y = top - 19 * mm
         grid_row(canvas, LEFT, y, widths, 10 * mm, header)
         y -= 10 * mm
