@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(act)
         toolbar.addSeparator()
         action("村民小组…", self.edit_groups, "Ctrl+G", "groups")
+        action("打印…", self.print_documents, QKeySequence.StandardKey.Print, "print")
         action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -413,6 +414,11 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     # -- window state -----------------------------------------------------------------
+
+    def print_documents(self) -> None:
+        from ui.print_dialog import PrintDialog
+
+        PrintDialog(self.database, self.current_person(), self.model.ids, self).exec()
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main/geometry")
