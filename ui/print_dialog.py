@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -97,10 +98,11 @@ class PrintDialog(QDialog):
 
         self.pages = QWidget()
         self.pages_layout = QVBoxLayout(self.pages)
-        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # the page column is as big as its pages; the scroll area scrolls over it
+        self.pages_layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         scroll = QScrollArea()
         scroll.setWidget(self.pages)
-        scroll.setWidgetResizable(True)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         scroll.setMinimumSize(640, 560)
 
         self.save_button = QPushButton("另存为 PDF…")
@@ -235,6 +237,7 @@ class PrintDialog(QDialog):
             label = QLabel()
             label.setObjectName(f"page{number}")
             label.setPixmap(QPixmap.fromImage(image))
+            label.setFixedSize(image.size())  # whole pages, the scroll area scrolls
             label.setStyleSheet("border: 1px solid #999; background: white;")
             self.pages_layout.addWidget(label)
         if total > PREVIEW_PAGES:
