@@ -102,6 +102,10 @@ def build_parser() -> ChineseArgumentParser:
     pair.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     pair.add_argument("--dry-run", action="store_true", help="只显示建议,不保存")
     pair.add_argument("--date", type=_day, help="结对开始日期(默认今天)")
+
+    from carecenter.documents import command as print_command
+
+    print_command.add_parser(commands)
     return parser
 
 
@@ -191,6 +195,12 @@ def cmd_id(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from carecenter.documents import command
+
+    return command.run(args)
+
+
 def cmd_pair(args: argparse.Namespace) -> int:
     from carecenter.pairing_cli import run
 
@@ -207,7 +217,7 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
-            "pair": cmd_pair,
+            "pair": cmd_pair, "print": cmd_print,
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 
 

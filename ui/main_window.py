@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         action("导入台账…", self.import_ledger, None, "import_ledger")
         action("帮扶人…", self.edit_helpers, "Ctrl+H", "helpers")
         action("结对建议…", self.suggest_pairing, None, "suggest_pairing")
+        action("打印…", self.print_documents, QKeySequence.StandardKey.Print, "print")
         action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -439,6 +440,11 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     # -- window state -----------------------------------------------------------------
+
+    def print_documents(self) -> None:
+        from ui.print_dialog import PrintDialog
+
+        PrintDialog(self.database, self.current_person(), self.model.ids, self).exec()
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("main/geometry")
