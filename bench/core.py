@@ -4,8 +4,6 @@ gets, and the machine description that goes with every result."""
 from __future__ import annotations
 
 import os
-import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -69,6 +67,8 @@ class Row:
 
     def settle(self) -> Row:
         """Fill value, baseline and status from the runs (call once the runs are in)."""
+        import statistics
+
         if self.runs:
             self.value = statistics.median(self.runs)
         if self.baseline_runs:
@@ -124,6 +124,7 @@ class Context:
 
 def machine() -> dict[str, Any]:
     """CPU, memory, OS and the versions of everything the measurements touch."""
+    import platform
     from importlib import metadata
 
     info: dict[str, Any] = {
@@ -146,6 +147,8 @@ def machine() -> dict[str, Any]:
 
 
 def _cpu_model() -> str:
+    import platform
+
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):

@@ -139,7 +139,13 @@ class Listing:
     def ids(self, query: RegisterQuery) -> list[int]:
         statement = self._ordered(select(person.c.id).where(*self._where(query)), query)
         with self.database.engine.connect() as connection:
-            return [r[0] for r in connection.execute(statement)]
+            # Tens of thousands of ids per keystroke: the driver's own fetchall is twice
+            # as fast as SQLAlchemy's row-by-row result (bench/: search, start-up).
+            result = connection.execute(statement)
+            try:
+                return [r[0] for r in result.cursor.fetchall()]
+            finally:
+                result.close()
 
     def rows(self, ids: Sequence[int]) -> dict[int, Row]:
         """The table values of these people, by id (order is the caller's)."""
