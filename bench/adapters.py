@@ -43,7 +43,7 @@ def product(module: str, name: str) -> Callable[..., Any]:
 
 def work_list(database: Any, day: date) -> Any:
     """The clerk's work list for a day (lead: carecenter/worklist.py)."""
-    return product("carecenter.worklist", "work_list")(database, day)
+    return product("carecenter.worklist", "build")(database, day)
 
 
 def pairing_proposal(database: Any) -> Any:
@@ -91,6 +91,16 @@ def gui_search_box(window: Any) -> Any:
 
 def gui_table(window: Any) -> Any:
     return window.table
+
+
+def gui_show_register(window: Any) -> None:
+    """Bring the register table's tab to the front (the work list may be in front)."""
+    tabs, table = getattr(window, "tabs", None), gui_table(window)
+    if tabs is not None:
+        for index in range(tabs.count()):
+            if tabs.widget(index).isAncestorOf(table):
+                tabs.setCurrentIndex(index)
+    window.repaint()
 
 
 def gui_flush_search(window: Any) -> None:

@@ -86,14 +86,21 @@ def app(db: str, session_runs: int | None) -> int:
     qapp = QApplication(sys.argv[:1])
 
     def done() -> None:
-        from bench import adapters
+        try:
+            from bench import adapters
 
-        window = adapters.gui_main_window()
-        window.repaint()  # paint now: the table fetches and draws its first rows
-        shown(adapters.gui_model(window).rowCount())
-        if session_runs is not None:
-            result = session(window, session_runs)
-            print("RESULT " + json.dumps(result), flush=True)
+            window = adapters.gui_main_window()
+            window.repaint()  # paint now: the table fetches and draws its first rows
+            shown(adapters.gui_model(window).rowCount())
+            if session_runs is not None:
+                result = session(window, session_runs)
+                print("RESULT " + json.dumps(result), flush=True)
+        except BaseException:  # the app's excepthook would open a modal box and wait
+            import traceback
+
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(3)
         qapp.quit()
 
     QTimer.singleShot(0, done)
@@ -104,6 +111,7 @@ def session(window: object, runs: int) -> dict[str, object]:
     """Keystrokes in the search box and opening a file, through the real widgets."""
     from bench import adapters
 
+    adapters.gui_show_register(window)
     result: dict[str, object] = {"search": {}}
     searches = result["search"]
     assert isinstance(searches, dict)

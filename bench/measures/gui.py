@@ -13,7 +13,7 @@ from bench.core import ROOT, Context
 PROBE = ROOT / "bench" / "gui_probe.py"
 
 
-def run_probe(ctx: Context, mode: str, *args: str, timeout: float = 600
+def run_probe(ctx: Context, mode: str, *args: str, timeout: float = 300
               ) -> tuple[float, int, dict[str, Any] | None]:
     """Start the probe; seconds from start to SHOWN, the rows then, and its RESULT."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
@@ -24,6 +24,10 @@ def run_probe(ctx: Context, mode: str, *args: str, timeout: float = 600
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                encoding="utf-8")
     assert process.stdout is not None
+    import threading
+
+    watchdog = threading.Timer(timeout, process.kill)  # a hung app must not hang the bench
+    watchdog.start()
     shown_after: float | None = None
     rows = 0
     result = None
@@ -33,7 +37,8 @@ def run_probe(ctx: Context, mode: str, *args: str, timeout: float = 600
             rows = int(line.split()[1])
         elif line.startswith("RESULT "):
             result = json.loads(line[len("RESULT "):])
-    _out, err = process.communicate(timeout=timeout)
+    _out, err = process.communicate()
+    watchdog.cancel()
     if process.returncode != 0 or shown_after is None:
         raise RuntimeError(f"gui_probe {mode} exited {process.returncode}: {err[-2000:]}")
     return shown_after, rows, result

@@ -25,6 +25,9 @@ def measure(ctx: Context, rows: list[Row]) -> None:
 
 
 def _size(result: object) -> str:
+    counts = getattr(result, "counts", None)
+    if callable(counts):
+        return "、".join(f"{k} {n}" for k, n in counts().items())
     try:
         return f"{len(result)} 项"  # type: ignore[arg-type]
     except TypeError:
