@@ -40,8 +40,9 @@ def register(cache: Path, persons: int, python: str = sys.executable,
     target = cache / f"register-{persons}-{key}.db"
     if target.exists():
         return target
-    for old in cache.glob(f"register-{persons}-*.db*"):
-        old.unlink()  # an older demo's register: no longer what the code would build
+    for pattern in (f"register-{persons}-*.db*", f"ledger-*-register-{persons}-*.xlsx"):
+        for old in cache.glob(pattern):
+            old.unlink()  # made from an older demo: no longer what the code would build
     partial = cache / f"building-{persons}-{key}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
