@@ -2,6 +2,7 @@
 
     python3 dev.py app  [ARGS...]         准备环境并启动程序 (set up, then start the app)
     python3 dev.py test [PYTEST ARGS...]  准备环境并运行检查 (set up, then ruff, mypy, pytest)
+    python3 dev.py bench [ARGS...]        性能基准 (the benchmark: python -m bench ARGS)
 
 Setup creates ``.venv`` in the repository and runs ``pip install -e .[test]`` only when
 pyproject.toml changed since the last install (a hash is stamped inside ``.venv``).
@@ -151,6 +152,17 @@ def cmd_test(args: list[str]) -> int:
     return 0
 
 
+def cmd_bench(args: list[str]) -> int:
+    code = setup()
+    if code == 0:
+        code = ensure_system_packages()
+    if code != 0:
+        return code
+    say("性能基准 (benchmark): python -m bench " + " ".join(args))
+    return run([venv_exe("python"), "-m", "bench", *args],
+               env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
 def main(argv: list[str]) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):  # a Windows code page must not crash on 中文
@@ -158,7 +170,7 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - Debian 11 ships 3.9
         say("需要 Python 3.11 或更高版本 (Python 3.11+ required)")
         return 1
-    commands = {"app": cmd_app, "test": cmd_test}
+    commands = {"app": cmd_app, "test": cmd_test, "bench": cmd_bench}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, select
+from sqlalchemy import ColumnElement, Connection, Select, case, func, select
 
 from carecenter.db import Database
 from carecenter.fields import PERSON, normalise_phone
@@ -136,10 +136,25 @@ class Listing:
         ordered = expression.desc() if descending else expression.asc()
         return base.order_by(ordered, person.c.name_pinyin, person.c.id)
 
-    def ids(self, query: RegisterQuery) -> list[int]:
+    def ids(self, query: RegisterQuery, offset: int = 0, limit: int | None = None) -> list[int]:
+        """The ids that match, in order; ``limit`` of them from ``offset`` if given."""
         statement = self._ordered(select(person.c.id).where(*self._where(query)), query)
+        if limit is not None:
+            statement = statement.limit(limit).offset(offset)
         with self.database.engine.connect() as connection:
-            return [r[0] for r in connection.execute(statement)]
+            # Tens of thousands of ids per keystroke: the driver's own fetchall is twice
+            # as fast as SQLAlchemy's row-by-row result (bench/: search, start-up).
+            result = connection.execute(statement)
+            try:
+                return [r[0] for r in result.cursor.fetchall()]
+            finally:
+                result.close()
+
+    def count(self, query: RegisterQuery) -> int:
+        """How many people match."""
+        statement = select(func.count()).select_from(person).where(*self._where(query))
+        with self.database.engine.connect() as connection:
+            return int(connection.execute(statement).scalar_one())
 
     def rows(self, ids: Sequence[int]) -> dict[int, Row]:
         """The table values of these people, by id (order is the caller's)."""

@@ -31,10 +31,7 @@ from carecenter.register import Register
 from carecenter.risk import COLOURS
 from ui.assessment_dialog import AssessmentDialog
 from ui.colours import colour_icon, colour_text
-from ui.exit_dialog import ExitDialog
-from ui.groups_dialog import GroupsDialog
 from ui.needs_window import NeedsWindow
-from ui.person_editor import PersonEditor
 from ui.register_model import RegisterModel
 from ui.round_dialog import RoundDialog
 from ui.visit_dialog import VisitDialog
@@ -310,6 +307,8 @@ class MainWindow(QMainWindow):
     # -- commands ---------------------------------------------------------------------
 
     def new_person(self) -> None:
+        from ui.person_editor import PersonEditor  # dialogs load when first opened (start-up)
+
         editor = PersonEditor(self.register, None, self)
         saved = editor.exec() and editor.saved_id is not None
         editor.deleteLater()
@@ -320,6 +319,8 @@ class MainWindow(QMainWindow):
         person_id = self.current_person()
         if person_id is None:
             return
+        from ui.person_editor import PersonEditor
+
         editor = PersonEditor(self.register, person_id, self)
         saved = editor.exec()
         recorded = editor.care_panel is not None and editor.care_panel.touched
@@ -333,6 +334,8 @@ class MainWindow(QMainWindow):
         if person_id is None:
             return
         file = self.register.load(person_id)
+        from ui.exit_dialog import ExitDialog
+
         dialog = ExitDialog(self.register, person_id, file.name, self)
         done = dialog.exec()
         dialog.deleteLater()
@@ -420,6 +423,8 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def edit_groups(self) -> None:
+        from ui.groups_dialog import GroupsDialog
+
         dialog = GroupsDialog(self.register.groups, self)
         dialog.exec()
         dialog.deleteLater()

@@ -1,7 +1,9 @@
 """The register as a Qt table model: row ids from SQL, values fetched a page at a time.
 
 Filtering and sorting are done by the core in SQL (``carecenter.listing``), never by a
-proxy over 100,000 items (STYLE.md, point 5).
+proxy over 100,000 items (STYLE.md, point 5). Ids, too, come a chunk at a time: a
+keystroke that matches 60,000 people fetches the first chunk and a count, not 60,000
+ids, and the rest follow as the table scrolls to them (bench/: search, start-up).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from carecenter.listing import COLUMNS, Listing, RegisterQuery, Row
 from ui.colours import colour_icon, colour_text
 
 PAGE = 200
+CHUNK = 2000  # ids per query; a multiple of PAGE, so a page never straddles two chunks
 MAX_CACHED = 5000
 INCOMPLETE = QColor("#b03a2e")
 EXITED = QColor("#808080")
@@ -29,9 +32,11 @@ class RegisterModel(QAbstractTableModel):
         super().__init__()
         self.listing = listing
         self.query = query or RegisterQuery()
-        self.ids: list[int] = []
+        self._count = 0
+        self._chunks: dict[int, list[int]] = {}  # chunk number -> its ids, in order
         self._cache: dict[int, Row] = {}
-        self._unfiltered: dict[RegisterQuery, list[int]] = {}
+        # Clearing the search box brings back the whole list: keep it at hand.
+        self._unfiltered: dict[RegisterQuery, tuple[int, dict[int, list[int]]]] = {}
         self.reload()
 
     # -- the query ----------------------------------------------------------------
@@ -49,17 +54,30 @@ class RegisterModel(QAbstractTableModel):
 
     def _load(self, fresh: bool) -> None:
         self.beginResetModel()
-        if self.query.text:
-            self.ids = self.listing.ids(self.query)
+        key = replace(self.query, text="")
+        if not self.query.text and key in self._unfiltered:
+            self._count, self._chunks = self._unfiltered[key]
         else:
-            # Clearing the search box brings back the whole list: keep it at hand.
-            key = replace(self.query, text="")
-            if fresh or key not in self._unfiltered:
-                self._unfiltered[key] = self.listing.ids(self.query)
-            self.ids = self._unfiltered[key]
+            first = self.listing.ids(self.query, 0, CHUNK)
+            # A short first chunk is the whole answer; only a long one needs a count.
+            count = len(first) if len(first) < CHUNK else self.listing.count(self.query)
+            self._count, self._chunks = count, {0: first}
+            if not self.query.text:
+                self._unfiltered[key] = (self._count, self._chunks)
         if fresh:
             self._cache.clear()
         self.endResetModel()
+
+    def _chunk(self, number: int) -> list[int]:
+        chunk = self._chunks.get(number)
+        if chunk is None:
+            chunk = self._chunks[number] = self.listing.ids(self.query, number * CHUNK, CHUNK)
+        return chunk
+
+    @property
+    def ids(self) -> list[int]:
+        """Every id shown, in order (fetches whatever is not loaded yet)."""
+        return [i for n in range((self._count + CHUNK - 1) // CHUNK) for i in self._chunk(n)]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:
@@ -68,35 +86,43 @@ class RegisterModel(QAbstractTableModel):
                                descending=order == Qt.SortOrder.DescendingOrder))
 
     def person_id(self, row: int) -> int | None:
-        return self.ids[row] if 0 <= row < len(self.ids) else None
+        if not 0 <= row < self._count:
+            return None
+        chunk = self._chunk(row // CHUNK)
+        return chunk[row % CHUNK] if row % CHUNK < len(chunk) else None
 
     def row_of(self, person_id: int) -> int | None:
+        for number, chunk in self._chunks.items():
+            if person_id in chunk:
+                return number * CHUNK + chunk.index(person_id)
         try:
             return self.ids.index(person_id)
         except ValueError:
             return None
 
     def _row(self, row: int) -> Row | None:
-        person_id = self.ids[row]
+        person_id = self.person_id(row)
+        if person_id is None:
+            return None
         cached = self._cache.get(person_id)
         if cached is None:
             if len(self._cache) > MAX_CACHED:
                 self._cache.clear()
-            start = row - row % PAGE
-            self._cache.update(self.listing.rows(self.ids[start:start + PAGE]))
+            start = row % CHUNK - row % PAGE
+            self._cache.update(self.listing.rows(self._chunk(row // CHUNK)[start:start + PAGE]))
             cached = self._cache.get(person_id)
         return cached
 
     # -- Qt's model interface --------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.ids):
+        if not index.isValid() or not 0 <= index.row() < self._count:
             return None
         row = self._row(index.row())
         if row is None:

@@ -1,0 +1,173 @@
+"""Every place where the benchmark touches the product's API, in one file.
+
+When a module lands under a different name, or a function takes other arguments, fix
+the adapter here and nothing else. An adapter raises ``NotBuilt`` when the product code
+is not there yet; its measurement then shows a "尚未实现 / not built yet" row.
+
+Only the standard library is imported at the top: the GUI probe imports this module
+while the start-up clock is running.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.core import NotBuilt
+
+# The day the demo register is drawn back from (demo.REFERENCE_DAY), and its quarter.
+DAY = date(2026, 11, 23)
+QUARTER = "2026Q3"
+
+
+def product(module: str, name: str) -> Callable[..., Any]:
+    """``module.name`` from the product, or NotBuilt naming what is missing."""
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name is not None and module.startswith(e.name):
+            raise NotBuilt(f"{module} 尚未实现 (module not built yet)") from e
+        raise
+    function = getattr(loaded, name, None)
+    if function is None:
+        raise NotBuilt(f"{module} 没有 {name}() (the benchmark's adapter assumed it; "
+                       "fix bench/adapters.py)")
+    return function
+
+
+# -- product calls (issues 4-7): ONE assumed signature each ------------------------------
+
+def work_list(database: Any, day: date) -> Any:
+    """The clerk's work list for a day (lead: carecenter/worklist.py)."""
+    return product("carecenter.worklist", "build")(database, day)
+
+
+def pairing_proposal(database: Any) -> Any:
+    """The proposed pairing for everyone unpaired, not applied (issue 5)."""
+    return product("carecenter.pairing", "propose")(database)
+
+
+def quarterly_export(database: Any, out: Path) -> Any:
+    """The quarterly workbook for the township, written to ``out`` (issue 7)."""
+    return product("carecenter.ledger", "export_quarter")(database, QUARTER, out)
+
+
+def ledger_import(database: Any, workbook: Path) -> Any:
+    """Import the clerk's Excel ledger, all rows in one transaction (issue 7)."""
+    return product("carecenter.ledger", "import_ledger")(database, workbook)
+
+
+def care_cards(database: Any, person_ids: Sequence[int], out: Path) -> Any:
+    """One care card per person, all in one PDF at ``out`` (issue 6)."""
+    return product("carecenter.printing", "care_cards")(database, list(person_ids), out)
+
+
+# -- the GUI: how the probe finds and drives the main window ------------------------------
+
+# (row key, text typed one keystroke at a time): name, pinyin initials, ID digits.
+SEARCHES = (("name", "王秀英"), ("initials", "wxy"), ("id_digits", "43052419"))
+
+
+def gui_main_window() -> Any:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMainWindow) and widget.isVisible():
+            return widget
+    raise RuntimeError("no main window shown")
+
+
+def gui_model(window: Any) -> Any:
+    return window.model
+
+
+def gui_search_box(window: Any) -> Any:
+    return window.search
+
+
+def gui_table(window: Any) -> Any:
+    return window.table
+
+
+def gui_show_register(window: Any) -> None:
+    """Bring the register table's tab to the front (the work list may be in front)."""
+    tabs, table = getattr(window, "tabs", None), gui_table(window)
+    if tabs is not None:
+        for index in range(tabs.count()):
+            if tabs.widget(index).isAncestorOf(table):
+                tabs.setCurrentIndex(index)
+    window.repaint()
+
+
+def gui_flush_search(window: Any) -> None:
+    """What the typing timer triggers when it runs out (the timer's wait is not timed)."""
+    window.search_now()
+
+
+def gui_clear_search(window: Any) -> None:
+    gui_search_box(window).clear()
+    gui_flush_search(window)
+    gui_table(window).viewport().repaint()
+
+
+def gui_type(window: Any, char: str) -> int:
+    """One keystroke in the search box, up to the table repainted; returns rows shown."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    box = gui_search_box(window)
+    if char.isascii():
+        QTest.keyClick(box, char, Qt.KeyboardModifier.NoModifier)
+    else:  # a pinyin IME commits each character with an input method event
+        event = QInputMethodEvent()
+        event.setCommitString(char)
+        QApplication.sendEvent(box, event)
+    gui_flush_search(window)
+    gui_table(window).viewport().repaint()
+    return int(gui_model(window).rowCount())
+
+
+def open_rows(window: Any, runs: int) -> list[int]:
+    """Rows spread over the register, one per run."""
+    rows = gui_model(window).rowCount()
+    return [min(rows - 1, (i + 1) * rows // (runs + 1)) for i in range(runs)]
+
+
+def gui_open_file(window: Any, row: int) -> float:
+    """Seconds from Enter on a row to the person's file dialog shown and painted."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    table = gui_table(window)
+    table.selectRow(row)
+    table.scrollTo(gui_model(window).index(row, 0))
+    elapsed: list[float] = []
+
+    def shown() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:  # not up yet: look again on the next turn of the loop
+            QTimer.singleShot(0, shown)
+            return
+        dialog.repaint()
+        elapsed.append(time.perf_counter() - start)
+        dialog.reject()
+
+    QTimer.singleShot(0, shown)
+    start = time.perf_counter()
+    window.open_current()
+    if not elapsed:
+        raise RuntimeError("the file dialog did not open")
+    return elapsed[0]
+
+
+def gui_scroll_through(window: Any) -> None:
+    """Page through the whole table once, as a clerk scrolling to the end would."""
+    table = gui_table(window)
+    table.scrollToBottom()
+    table.viewport().repaint()

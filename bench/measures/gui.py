@@ -1,0 +1,56 @@
+"""Running the GUI probe (bench/gui_probe.py) in a child process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from typing import Any
+
+from bench.core import ROOT, Context
+
+PROBE = ROOT / "bench" / "gui_probe.py"
+
+
+def run_probe(ctx: Context, mode: str, *args: str, timeout: float = 300
+              ) -> tuple[float, int, dict[str, Any] | None]:
+    """Start the probe; seconds from start to SHOWN, the rows then, and its RESULT."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                       os.environ.get("PYTHONPATH")]))}
+    start = time.perf_counter()
+    process = subprocess.Popen([ctx.python, str(PROBE), mode, *args], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8")
+    assert process.stdout is not None
+    import threading
+
+    watchdog = threading.Timer(timeout, process.kill)  # a hung app must not hang the bench
+    watchdog.start()
+    shown_after: float | None = None
+    rows = 0
+    result = None
+    for line in process.stdout:
+        if line.startswith("SHOWN ") and shown_after is None:
+            shown_after = time.perf_counter() - start
+            rows = int(line.split()[1])
+        elif line.startswith("RESULT "):
+            result = json.loads(line[len("RESULT "):])
+    _out, err = process.communicate()
+    watchdog.cancel()
+    if process.returncode != 0 or shown_after is None:
+        raise RuntimeError(f"gui_probe {mode} exited {process.returncode}: {err[-2000:]}")
+    return shown_after, rows, result
+
+
+def session(ctx: Context) -> dict[str, Any]:
+    """One app session driving search and file opening; shared by several measurements."""
+    if "gui_session" not in ctx.memo:
+        _shown, rows, result = run_probe(ctx, "session", "--db", str(ctx.db),
+                                         "--runs", str(ctx.runs))
+        assert result is not None
+        result["rows"] = rows
+        ctx.memo["gui_session"] = result
+    session_result: dict[str, Any] = ctx.memo["gui_session"]
+    return session_result

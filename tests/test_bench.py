@@ -1,0 +1,57 @@
+"""A smoke run of the benchmark (1,000 people, one run each), so that it never rots.
+
+No timing is asserted here: the targets are checked by the full run (python3 dev.py bench).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = ["startup", "search_name", "search_initials", "search_id_digits", "open_file",
+        "worklist", "pairing", "export", "import", "cards", "memory"]
+MEASURED = {"startup", "search_name", "search_initials", "search_id_digits", "open_file",
+            "memory"}
+BASELINES = {"startup", "export", "import", "cards"}
+
+
+def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--persons", "1000", "--runs", "1",
+         "--out", str(out), "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+    result = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    rows = {row["key"]: row for row in result["rows"]}
+    assert list(rows) == ROWS
+    assert result["persons"] == 1000
+    assert result["register"]["person"] == 1000
+    for name in ("cpus", "cpu_model", "ram_gb", "os", "python", "PySide6", "SQLAlchemy",
+                 "SQLite", "openpyxl", "reportlab"):
+        assert result["machine"][name], name
+    for key, row in rows.items():
+        assert row["status"] in ("pass", "fail", "not built", "info"), (key, row["note"])
+        if row["status"] == "not built":
+            assert row["value"] is None
+            assert "尚未实现" in row["note"] or "adapter" in row["note"]
+        else:
+            assert row["value"] is not None and row["value"] > 0, key
+    for key in MEASURED:
+        assert rows[key]["status"] in ("pass", "fail"), key
+    for key in BASELINES:
+        assert rows[key]["baseline"] is not None and rows[key]["baseline"] > 0, key
+    assert rows["startup"]["ratio"] == rows["startup"]["value"] / rows["startup"]["baseline"]
+    assert 50 < rows["memory"]["value"] < 4000  # MB: a sane RSS, not bytes or KB
+    assert rows["startup"]["note"].startswith("显示 ")
+
+    table = (out / "latest.md").read_text(encoding="utf-8")
+    assert table.count("\n| ") == len(ROWS) + 1  # the header and one line per row
+    assert "≤ 2× 基线" in table and "< 50 ms" in table
