@@ -48,22 +48,27 @@ def work_list(database: Any, day: date) -> Any:
 
 def pairing_proposal(database: Any) -> Any:
     """The proposed pairing for everyone unpaired, not applied (issue 5)."""
-    return product("carecenter.pairing", "propose")(database)
+    return product("carecenter.proposal", "propose")(database)
 
 
 def quarterly_export(database: Any, out: Path) -> Any:
     """The quarterly workbook for the township, written to ``out`` (issue 7)."""
-    return product("carecenter.ledger", "export_quarter")(database, QUARTER, out)
+    quarter = product("carecenter.ledger.quarter", "Quarter").parse(QUARTER)
+    return product("carecenter.ledger.export", "export_quarter")(
+        database, quarter, out, today=date(2026, 11, 23))
 
 
 def ledger_import(database: Any, workbook: Path) -> Any:
     """Import the clerk's Excel ledger, all rows in one transaction (issue 7)."""
-    return product("carecenter.ledger", "import_ledger")(database, workbook)
+    importer = product("carecenter.ledger.importer", "LedgerImport")(database)
+    data, layout = importer.open(workbook, None)
+    return importer.apply(importer.preview(workbook, data, layout))
 
 
 def care_cards(database: Any, person_ids: Sequence[int], out: Path) -> Any:
     """One care card per person, all in one PDF at ``out`` (issue 6)."""
-    return product("carecenter.printing", "care_cards")(database, list(person_ids), out)
+    return product("carecenter.documents.batch", "print_cards")(
+        database, list(person_ids), str(out))
 
 
 # -- the GUI: how the probe finds and drives the main window ------------------------------

@@ -24,7 +24,7 @@ def measure(ctx: Context, rows: list[Row]) -> None:
     built: NotBuilt | None = None
     output = ctx.work / "export-product.xlsx"
     try:
-        adapters.product("carecenter.ledger", "export_quarter")
+        adapters.product("carecenter.ledger.export", "export_quarter")
     except NotBuilt as e:
         built = e
     if built is None:

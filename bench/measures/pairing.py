@@ -15,15 +15,20 @@ def rows() -> list[Row]:
 def measure(ctx: Context, rows: list[Row]) -> None:
     from carecenter.db import Database
 
-    adapters.product("carecenter.pairing", "propose")  # NotBuilt before copying anything
-    database = Database(ctx.scratch_copy("pairing.db"))  # a proposal must not write, but…
+    adapters.product("carecenter.proposal", "propose")  # NotBuilt before copying anything
+    copy = ctx.scratch_copy("pairing.db")  # a proposal must not write, but…
+    import sqlite3
+
+    with sqlite3.connect(copy) as raw:  # everyone unpaired: the county's first proposal
+        raw.execute("UPDATE pairing SET ended_on = '2026-11-01' WHERE ended_on IS NULL")
+    database = Database(copy)
     try:
         found: list[object] = []
         for _ in range(min(ctx.runs, 3)):
             rows[0].runs.append(timed(lambda: found.append(
                 adapters.pairing_proposal(database))))
         try:
-            rows[0].note = f"{len(found[-1])} 条建议"  # type: ignore[arg-type]
+            rows[0].note = f"{len(found[-1].rows)} 人待结对"  # type: ignore[attr-defined]
         except TypeError:
             rows[0].note = type(found[-1]).__name__
     finally:
