@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, text
 
 from carecenter import duestore, pinyin
 from carecenter.db import Database
@@ -580,6 +580,13 @@ def generate(
 
         helpers_made, paired = make_helpers(
             connection, persons // 15 if helpers is None else helpers, seed, today)
+        # Home visits were made by the paired helper, so duties count (seed 001).
+        connection.execute(text(
+            "UPDATE visit SET helper_id = (SELECT p.helper_id FROM pairing p "
+            "  WHERE p.person_id = visit.person_id AND p.ended_on IS NULL AND p.rank = 1), "
+            "visitor = coalesce((SELECT h.name FROM pairing p JOIN helper h ON h.id = p.helper_id"
+            "  WHERE p.person_id = visit.person_id AND p.ended_on IS NULL AND p.rank = 1), "
+            "  visitor) WHERE kind = 'home' AND round_id IS NULL"))
         duestore.rebuild(connection, today)
     return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,
                        visits_total, helpers_made, paired)

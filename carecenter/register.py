@@ -36,6 +36,7 @@ from carecenter.models import (
     Person,
     PersonEvent,
     Supporter,
+    pairing,
     person,
     person_event,
     supporter,
@@ -477,6 +478,11 @@ class Register:
             record.exit_note = note.strip() or None
             detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
             session.add(self._event(person_id, "exited", on, detail))
+            # A helper's load is for people on the register: the pairing ends with the exit.
+            session.execute(
+                pairing.update()
+                .where(pairing.c.person_id == person_id, pairing.c.ended_on.is_(None))
+                .values(ended_on=on, end_reason=f"对象退出:{EXIT_REASONS[reason]}"[:60]))
             session.flush()
             duestore.refresh(session.connection(), [person_id], self.today())
 

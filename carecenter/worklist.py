@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from carecenter import duestore
 from carecenter.cadences import DUTIES, Cadence
@@ -31,6 +31,7 @@ SECTIONS: dict[str, str] = {
     "key_check": "重点对象核实",
     "round": "专项走访",
     "need": "待办需求",
+    "agreement": "委托协议",
 }
 _OWN_SECTION = {"assess": "assess", "key_check": "key_check"}  # duties with a section
 
@@ -189,9 +190,38 @@ def build(database: Database, on: date, group_id: int | None = None,
             "need", pid, name or "", group_name, position, colour,
             "需求:" + NEED_KINDS.get(kind, kind), description, _date(raised), ref=need_id,
         ))
+    items.extend(_agreement_items(database, on, group_id, groups))
     order = {code: i for i, code in enumerate(SECTIONS)}
     items.sort(key=lambda i: (
         order[i.section], RANK.get(i.colour or "", 3), i.group_position, i.group,
         i.due or i.last or on, i.person_id,
     ))
     return WorkList(on, items, persons)
+
+
+def _agreement_items(database: Database, on: date, group_id: int | None,
+                     groups: dict[int, tuple[str, int]]) -> list[WorkItem]:
+    """委托照顾协议 about to run out, run out, or no longer naming the supporters."""
+    from carecenter.agreements import Agreements
+
+    warnings = Agreements(database, today=lambda: on).warnings()
+    if not warnings:
+        return []
+    ids = sorted({w.person_id for w in warnings})
+    with database.engine.connect() as connection:
+        people = {
+            r[0]: r[1:] for r in connection.execute(
+                text("SELECT id, name, group_id, colour FROM person WHERE id IN :ids")
+                .bindparams(bindparam("ids", expanding=True)), {"ids": ids})
+        }
+    items = []
+    for w in warnings:
+        name, gid, colour = people.get(w.person_id, ("", None, None))
+        if group_id and gid != group_id:
+            continue
+        group_name, position = groups.get(gid, ("", 1 << 30))
+        items.append(WorkItem(
+            "agreement", w.person_id, name or "", group_name, position, colour,
+            "委托照顾协议", w.message, None, None, w.kind == "ended", ref=w.agreement_id,
+        ))
+    return items

@@ -276,3 +276,26 @@ def test_kept_due_dates_follow_an_80th_birthday_and_a_rules_change(
         c.exec_driver_sql("DELETE FROM care_due")
         c.exec_driver_sql("UPDATE setting SET value='\"0\"' WHERE key='care_due_rules'")
     assert follow_up_rule(date(2026, 12, 11)) == "weekly"  # rebuilt whole
+
+
+def test_agreements_running_out_or_with_changed_supporters_are_on_the_work_list(
+        register: Register, care: CareBook) -> None:
+    from carecenter.agreements import Agreements, Terms
+
+    pid = add(register, "张桂兰", "002")
+    other = add(register, "李秀英", "004")
+    book = Agreements(care.database, today=lambda: TODAY)
+    book.draw_up(pid, Terms("王大嫂", "邻居", "13700001111", starts_on=date(2026, 1, 1),
+                            ends_on=date(2026, 12, 10)))
+    book.draw_up(other, Terms("李二叔", "亲属", "13700002222", starts_on=date(2026, 1, 1)))
+    file = register.load(other)
+    draft = file.draft()
+    draft.supporters.append({"name": "李新", "relation": "女儿", "phone": "13900002222",
+                             "whereabouts": "浙江省杭州市", "location_scope": "省外",
+                             "away_since": "2025-03-01"})
+    register.save(draft, person_id=other)
+    items = worklist.build(care.database, TODAY).section("agreement")
+    by_person = {i.person_id: i.rule for i in items}
+    assert "17 天后(2026-12-10)到期" in by_person[pid]
+    assert "新增:李新" in by_person[other]
+    assert "委托协议" in worklist.build(care.database, TODAY).lines()[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -312,3 +313,24 @@ def test_plan_balances_loads_within_a_group() -> None:
     assert {reason for _, reason in placed} == {GROUP}
     spill = plan([Target(1, 2, (), 0)], {10: (1, 29), 13: (2, 5)}, 30)
     assert spill == [(13, BALANCE)]
+
+
+def test_exiting_a_person_ends_their_pairing(tmp_path: Path) -> None:
+    from datetime import date as day
+
+    from carecenter.models import pairing
+    from carecenter.pairing import PairingBook
+    from carecenter.register import Register
+    from tests.conftest import TODAY, elder
+
+    database = Database(tmp_path / "x.db")
+    register = Register(database, today=lambda: TODAY)
+    pid = register.save(elder("张桂兰")).person_id
+    hid = HelperBook(database, lambda: TODAY).add(HelperDraft("王网格员", "网格员"))
+    PairingBook(database, lambda: TODAY).pair(pid, hid, on=day(2026, 1, 1))
+    register.exit(pid, day(2026, 11, 20), "moved")
+    with database.engine.connect() as c:
+        ended, reason = c.execute(pairing.select().with_only_columns(
+            pairing.c.ended_on, pairing.c.end_reason)).one()
+    assert ended == day(2026, 11, 20) and reason == "对象退出:迁出本村"
+    database.close()

@@ -236,6 +236,10 @@ class WorkListView(QWidget):
                     done = True
                 except KnownError as e:
                     QMessageBox.warning(self, "办结需求", e.message)
+        elif item.section == "agreement":
+            QMessageBox.information(
+                self, "委托照顾协议",
+                f"{item.rule}\n\n在登记册选中此人,用“打印…”重新起草并打印协议。")
         elif item.section in ("assess", "key_check"):
             dialog = AssessmentDialog(self.care, self.register, item.person_id, self)
             done = bool(dialog.exec())
