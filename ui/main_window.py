@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         self.tabs.addTab(self.worklist, "工作台")
         self.tabs.addTab(register_page, "登记册")
-        self.needs = NeedsWindow(self.care)
+        self.needs = NeedsWindow(self.care, load=False)
         self.tabs.addTab(self.needs, "需求台账")
         self._worklist_stale = False
         self.setCentralWidget(self.tabs)
@@ -164,8 +164,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.worklist.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_actions())
-        # The work list is read once the window is up, so it never holds the window back.
-        QTimer.singleShot(0, self.worklist.reload)
+        # The work list is read after its first paint, so it never holds the window back.
+        self.worklist.load_after_first_paint()
 
     # -- actions ----------------------------------------------------------------------
 
@@ -405,6 +405,8 @@ class MainWindow(QMainWindow):
         """Coming back to the work list shows what changed in the other tabs."""
         if self.tabs.currentWidget() is self.worklist and self._worklist_stale:
             self.worklist.reload()
+        if self.tabs.currentWidget() is self.needs and not self.needs.loaded:
+            self.needs.reload()
         self._worklist_stale = self.tabs.currentWidget() is not self.worklist
         self._update_actions()
 

@@ -123,7 +123,7 @@ class NeedsTable(QTableView):
 
 class NeedsWindow(QWidget):
     def __init__(self, care: CareBook, person_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, load: bool = True) -> None:
         super().__init__(parent)
         self.care = care
         self.person_id = person_id
@@ -167,9 +167,10 @@ class NeedsWindow(QWidget):
         top.addWidget(QLabel("显示"))
         top.addWidget(self.filter)
         top.addWidget(self.count, 1)
-        top.addWidget(button("登记需求", "raise", self.raise_need, "Ctrl+N"))
-        top.addWidget(button("办理", "handle", self.handle_current, "Ctrl+H"))
-        top.addWidget(button("解决", "resolve", self.resolve_current, "Ctrl+D"))
+        # Alt, not Ctrl: as a tab of the main window, Ctrl+N/H/D are its own actions.
+        top.addWidget(button("登记需求", "raise", self.raise_need, "Alt+N"))
+        top.addWidget(button("办理", "handle", self.handle_current, "Alt+H"))
+        top.addWidget(button("解决", "resolve", self.resolve_current, "Alt+D"))
         hint = QLabel("在一行上按 Enter 登记解决;红色天数:超过 30 天未解决。")
         hint.setStyleSheet("color: #666")
         layout = QVBoxLayout(self)
@@ -177,10 +178,13 @@ class NeedsWindow(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
         self.resize(1180, 640)
-        self.reload()
+        self.loaded = False  # a tab of the main window reads the ledger when first shown
+        if load:
+            self.reload()
         self.table.setFocus()
 
     def reload(self, select: int | None = None) -> None:
+        self.loaded = True
         open_only = self.filter.currentData()
         needs = self.care.needs(open_only=open_only)
         groups = sheet.group_names(self.care.database, [n.person_id for n in needs])

@@ -10,7 +10,15 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -171,6 +179,18 @@ class WorkListView(QWidget):
         self.group.currentIndexChanged.connect(lambda _i: self.reload())
         self.section.currentIndexChanged.connect(lambda _i: self.show_items())
         self.colour.currentIndexChanged.connect(lambda _i: self.show_items())
+
+    def load_after_first_paint(self) -> None:
+        """Read the list once the empty table has been painted (start-up stays quick)."""
+        self.summary.setText("正在读取工作台……")
+        self.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
+            watched.removeEventFilter(self)
+            if self.result is None:
+                QTimer.singleShot(0, self.reload)
+        return super().eventFilter(watched, event)
 
     def _fill_groups(self) -> None:
         current = self.group.currentData()

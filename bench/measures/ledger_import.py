@@ -52,7 +52,7 @@ def measure(ctx: Context, rows: list[Row]) -> None:
         finally:
             database.close()
     row.note = f"{count} 行，导入空库"
-    adapters.product("carecenter.ledger.importer", "LedgerImport")  # NotBuilt: the runner shows 尚未实现
+    adapters.product("carecenter.ledger.importer", "LedgerImport")  # NotBuilt: 尚未实现
     for n in range(runs):
         database = fresh(f"import-product-{n}.db")
         try:
