@@ -29,6 +29,7 @@ from carecenter.kinds import DEFAULT_KIND, kind
 from carecenter.leftbehind import Verdict
 from carecenter.models import ACTIVE, EXIT_REASONS, EXITED
 from carecenter.register import EVENT_LABELS, LikelyDuplicate, PersonDraft, PersonFile, Register
+from ui.agreement_panel import AgreementPanel
 from ui.care_panel import CarePanel
 from ui.field_widgets import FieldForm, confirm_buttons
 from ui.supporters_panel import SupportersPanel
@@ -69,11 +70,15 @@ class PersonEditor(QDialog):
             scroll.setObjectName(f"tab_{section.code}")
             self.tabs.addTab(scroll, section.label)
         self.care_panel: CarePanel | None = None
+        self.agreement_panel: AgreementPanel | None = None
         if self.file:
             if self.file.status == ACTIVE:
                 self.care_panel = CarePanel(CareBook(register.database, register.today),
                                             register, self.file.id, self.file.name)
                 self.tabs.addTab(self.care_panel, "走访与评估")
+                self.agreement_panel = AgreementPanel(register.database, self.file,
+                                                      register.today, self._trustees)
+                self.tabs.addTab(self.agreement_panel, "委托协议")
             self.tabs.addTab(self._history(self.file), "变更记录")
         self.colour_label = QLabel(self.care_panel.headline() if self.care_panel else "")
         self.colour_label.setObjectName("colour")
@@ -104,6 +109,22 @@ class PersonEditor(QDialog):
         self.update_verdict()
 
     # -- contents -------------------------------------------------------------------
+
+    def _trustees(self) -> list[tuple[str, str, str]]:
+        """Who could be trusted with day-to-day care: the helpers paired with the
+        person, then supporters who are not away from the county (name, relation, phone)."""
+        from carecenter.documents.data import current_helpers
+        from carecenter.fields import OUTSIDE_COUNTY, SUPPORTER_FIELDS
+
+        assert self.file is not None
+        found = [(c.name, c.role, c.phone)
+                 for c in current_helpers(self.register.database, self.file.id)]
+        relation = next(f for f in SUPPORTER_FIELDS if f.name == "relation")
+        for s in self.file.supporters:
+            if s.get("location_scope") not in OUTSIDE_COUNTY and s.get("name"):
+                found.append((str(s["name"]), relation.choice_label(s.get("relation")),
+                              str(s.get("phone") or "")))
+        return found
 
     def input(self, name: str) -> Any:
         for form in self.forms:

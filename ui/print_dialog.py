@@ -131,6 +131,14 @@ class PrintDialog(QDialog):
         self.document.currentIndexChanged.connect(lambda _i: self._update())
         self._update()
 
+    def choose(self, code: str) -> None:
+        """Open on one document (card, form, agreement, cards) and make it at once."""
+        index = self.document.findData(code)
+        if index >= 0:
+            self.document.setCurrentIndex(index)
+            if code == "cards" or self.person_id is not None:
+                self.make()
+
     # -- state -----------------------------------------------------------------------
 
     def _update(self) -> None:
