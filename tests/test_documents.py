@@ -206,3 +206,16 @@ def test_find_person_by_id_number_or_register_number(register: Register,
     assert find_person(database, str(without)) == without
     with pytest.raises(KnownError, match="档案号 999 不在登记册上"):
         find_person(database, "999")
+
+
+def test_a_helper_is_named_on_paper_by_the_role_in_words(
+        database: Database, register: Register, village: Settings) -> None:
+    person_id = register.save(elder("王秀英", sequence="004")).person_id
+    helper_id = add_helper(database, person_id, name="赵立新")
+    with database.transaction() as session:
+        session.execute(helper.update().where(helper.c.id == helper_id)
+                        .values(role="volunteer"))
+    text = text_of(print_cards(database, [person_id]) or b"")
+    assert "帮扶人(志愿者)" in text and "volunteer" not in text
+    sheet = text_of(visit_sheet(database, helper_id, date(2026, 11, 1)) or b"")
+    assert "赵立新(志愿者)" in sheet and "volunteer" not in sheet

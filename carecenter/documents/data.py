@@ -71,8 +71,15 @@ def current_helpers(database: Database, person_id: int) -> list[Contact]:
             .where(pairing.c.person_id == person_id, pairing.c.ended_on.is_(None))
             .order_by(pairing.c.rank, pairing.c.started_on)
         ).all()
-    return [Contact(r.role or ("帮扶人" if r.rank == 1 else "第二帮扶人"), r.name, r.phone or "")
-            for r in rows]
+    return [Contact(helper_title(r.role, r.rank), r.name, r.phone or "") for r in rows]
+
+
+def helper_title(role: str | None, rank: int = 1) -> str:
+    """How a helper is named on paper: 帮扶人(网格员), 第二帮扶人(邻居)."""
+    from carecenter.helpers import ROLES
+
+    title = "帮扶人" if rank == 1 else "第二帮扶人"
+    return f"{title}({ROLES.get(role, role)})" if role else title
 
 
 def village_cadres(settings: Settings) -> list[Contact]:

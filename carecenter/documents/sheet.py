@@ -18,6 +18,7 @@ from carecenter.db import Database
 from carecenter.documents.data import group_names
 from carecenter.documents.layout import Cell, grid_row, new_canvas, text_box
 from carecenter.errors import KnownError
+from carecenter.helpers import ROLES
 from carecenter.models import ACTIVE, helper, pairing, person
 from carecenter.risk import COLOUR_LABELS
 from carecenter.settings import Settings
@@ -92,7 +93,7 @@ def visit_sheet(database: Database, helper_id: int, month: date,
         text_box(canvas, (LEFT, top - 10 * mm, WIDTH, 10 * mm),
                  f"{village['name']}留守老年人走访记录表({month:%Y年%m月})", 16, align="center")
         text_box(canvas, (LEFT, top - 17 * mm, WIDTH, 6 * mm),
-                 f"帮扶人:{who.name}({who.role})  电话:{who.phone or ''}    "
+                 f"帮扶人:{who.name}({ROLES.get(who.role, who.role)})  电话:{who.phone or ''}    "
                  f"共 {len(rows)} 人    每次走访在对应方式下打“√”，写明日期和情况", 9.5)
         y = top - 19 * mm
         grid_row(canvas, LEFT, y, widths, 10 * mm, header)
