@@ -106,6 +106,14 @@ def build_parser() -> ChineseArgumentParser:
     from carecenter.documents import command as print_command
 
     print_command.add_parser(commands)
+
+    settings = commands.add_parser(
+        "settings", help="查看或修改本村设置(村名、村干部、村医、协议、结对负荷)")
+    settings.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    settings.add_argument("--set", action="append", default=[], metavar="项=值",
+                          help="修改一项,如 --set village.name=白竹村(可重复)")
+    settings.add_argument("--cadre", action="append", metavar="职务,姓名,电话",
+                          help="印在联系卡上的村干部,每人一个 --cadre(给出时替换原名单)")
     return parser
 
 
@@ -207,6 +215,36 @@ def cmd_pair(args: argparse.Namespace) -> int:
     return run(args.db, dry_run=args.dry_run, on=args.date)
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from carecenter.preferences import Cadre, Preferences, describe
+
+    database = _open_existing(args.db)
+    try:
+        preferences = Preferences(database)
+        values: dict[str, str] = {}
+        for item in args.set:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise KnownError(f"“{item}”应写成 项=值,如 village.name=白竹村")
+            values[name.strip()] = value
+        cadres = None
+        if args.cadre is not None:
+            cadres = []
+            for item in args.cadre:
+                parts = [p.strip() for p in item.replace(",", ",").split(",")]
+                if len(parts) != 3:
+                    raise KnownError(f"村干部“{item}”应写成 职务,姓名,电话")
+                cadres.append(Cadre(*parts))
+        if values or cadres is not None:
+            preferences.save(values, cadres)
+            print("已保存。")
+        for line in describe(preferences.read(), preferences.cadres()):
+            print(line)
+    finally:
+        database.close()
+    return 0
+
+
 def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from carecenter.ledger import commands as ledger_commands
@@ -217,7 +255,7 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
-            "pair": cmd_pair, "print": cmd_print,
+            "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 
 

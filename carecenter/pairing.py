@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from carecenter.db import Database
 from carecenter.errors import KnownError, NotFound
 from carecenter.models import ACTIVE, helper, pairing, person, village_group
+from carecenter.preferences import PAIRING
 from carecenter.risk import COLOUR_LABELS, GREEN, RED, YELLOW
 from carecenter.settings import Settings
 
@@ -30,7 +31,7 @@ UNASSESSED = "unassessed"
 COLOUR_KEYS = (RED, YELLOW, GREEN, UNASSESSED)
 LOAD_COLOUR_LABELS = {**COLOUR_LABELS, UNASSESSED: "未评估"}
 
-SETTING_KEY = "pairing"  # {"weights": {"red": 3, ...}, "limit": 30}
+SETTING_KEY = PAIRING  # {"weights": {"red": 3, ...}, "limit": 30}
 # A red person is visited twice a month, yellow monthly, green quarterly (seed 002): the
 # default weights follow that, and a person not yet assessed counts as green.
 DEFAULT_WEIGHTS = {RED: 3, YELLOW: 2, GREEN: 1, UNASSESSED: 1}

@@ -38,18 +38,21 @@ class Settings:
         return json.loads(raw)
 
     def set(self, key: str, value: Any) -> None:
-        raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self.set_many({key: value})
+
+    def set_many(self, items: dict[str, Any]) -> None:
+        """Several keys in one transaction: all are written or none."""
         now = datetime.now()
         with self.database.transaction() as session:
-            exists = session.execute(
-                select(setting.c.key).where(setting.c.key == key)
-            ).scalar()
-            if exists is None:
-                session.execute(setting.insert().values(key=key, value=raw, updated_at=now))
-            else:
-                session.execute(
-                    setting.update().where(setting.c.key == key).values(value=raw, updated_at=now)
-                )
+            for key, value in items.items():
+                raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
+                exists = session.execute(
+                    select(setting.c.key).where(setting.c.key == key)).scalar()
+                if exists is None:
+                    session.execute(setting.insert().values(key=key, value=raw, updated_at=now))
+                else:
+                    session.execute(setting.update().where(setting.c.key == key)
+                                    .values(value=raw, updated_at=now))
 
     def village(self) -> dict[str, str]:
         stored = self.get(VILLAGE, {})

@@ -216,6 +216,11 @@ class MainWindow(QMainWindow):
         action("结对建议…", self.suggest_pairing, None, "suggest_pairing")
         action("打印…", self.print_documents, QKeySequence.StandardKey.Print, "print")
         action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
+        menu.addSeparator()
+        settings = QAction("本村设置…", self)
+        settings.setObjectName("settings")
+        settings.triggered.connect(self.edit_settings)
+        menu.addAction(settings)
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
@@ -431,6 +436,13 @@ class MainWindow(QMainWindow):
         dialog.exec()
         dialog.deleteLater()
         self.refresh()
+
+    def edit_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.database, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def edit_helpers(self) -> None:
         from ui.helpers_window import HelpersWindow

@@ -222,7 +222,7 @@ class PrintDialog(QDialog):
 
     def _agreement(self, data: Printable) -> bytes | None:
         from carecenter.agreements import Agreements
-        from carecenter.documents.agreement import agreement_pdf, compose, load_template
+        from carecenter.documents.agreement import agreement_pdf, blank_content
 
         assert self.person_id is not None
         book = Agreements(self.database, today=self.today)
@@ -232,7 +232,7 @@ class PrintDialog(QDialog):
         if current is None:
             self.info.setText(f"{name}还没有起草协议记录:这是受托人一栏空白的协议,"
                               "可打印后手填。")
-            content = compose(data, {}, None, None, load_template())
+            content = blank_content(self.database, data)
             return agreement_pdf(content)
         self.info.setText(f"{name}的委托照顾协议(受托人 {current.trustee_name},"
                           f"{current.state_label}),与起草时的内容相同。")

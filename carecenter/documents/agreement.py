@@ -29,9 +29,9 @@ from carecenter.documents.layout import (
     wrap,
 )
 from carecenter.errors import KnownError
+from carecenter.preferences import TEMPLATE_SETTING  # noqa: F401 (re-exported)
 
 TEMPLATE = RESOURCES / "templates" / "agreement.toml"
-TEMPLATE_SETTING = "agreement_template"  # a path to a village's own copy, if any
 ROLES = {"filing": "备案", "witness": "见证", "third_party": "三方签署"}
 NUMERALS = "一二三四五六七八九十"
 
@@ -55,6 +55,17 @@ def load_template(path: Path | str | None = None) -> dict[str, Any]:
         if key not in template:
             raise KnownError(f"协议模板 {path} 缺少“{key}”一项")
     return template
+
+
+def blank_content(database: Any, data: Printable) -> dict[str, Any]:
+    """An agreement with the 受托人 left blank, to fill in by hand, in the village's
+    wording and committee role (settings)."""
+    from carecenter.preferences import COMMITTEE_ROLE
+    from carecenter.settings import Settings
+
+    settings = Settings(database)
+    return compose(data, {}, None, None, load_template(settings.get(TEMPLATE_SETTING)),
+                   settings.get(COMMITTEE_ROLE) or None)
 
 
 class _Blanks(dict[str, str]):

@@ -122,7 +122,7 @@ def _run(database: Any, args: argparse.Namespace) -> int:
 
 def _agreement(database: Any, person_id: int, info: Any, args: argparse.Namespace) -> bytes:
     from carecenter.agreements import Agreements, Terms
-    from carecenter.documents.agreement import agreement_pdf, compose, load_template
+    from carecenter.documents.agreement import agreement_pdf, blank_content
 
     book = Agreements(database)
     if args.trustee:
@@ -132,7 +132,7 @@ def _agreement(database: Any, person_id: int, info: Any, args: argparse.Namespac
     if current is None:
         print("注意:此人还没有起草协议记录,打印的是受托人一栏空白的协议,"
               "用 --trustee 起草后可统计签订情况", file=sys.stderr)
-        content = compose(info, {}, None, None, load_template())
+        content = blank_content(database, info)
     else:
         content = current.content
     pdf = agreement_pdf(content)

@@ -15,13 +15,11 @@ from carecenter import idnumber
 from carecenter.db import Database
 from carecenter.errors import KnownError
 from carecenter.models import helper, pairing, person, village_group
+from carecenter.preferences import COMMITTEE_ROLE, CONTACTS, DOCTOR  # noqa: F401 (re-exported)
 from carecenter.register import PersonFile, Register
 from carecenter.settings import Settings
 
 # Settings read by the documents (JSON values, see carecenter.settings).
-CONTACTS = "village_contacts"  # [{"role": "村党支部书记", "name": ..., "phone": ...}, ...]
-DOCTOR = "village_doctor"  # {"name": ..., "phone": ...}
-COMMITTEE_ROLE = "agreement_committee_role"  # "filing" | "witness" | "third_party"
 
 
 @dataclass(frozen=True)
