@@ -33,7 +33,7 @@ from carecenter.ledger import cells, mapping
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.sheet import Sheet, read_sheet, text_of
 from carecenter.models import EXITED, person, supporter, village_group
-from carecenter.register import Cleaned, PersonDraft, Register
+from carecenter.register import Cleaned, PersonDraft, Register, missing_facts
 from carecenter.settings import Settings
 
 NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
@@ -108,6 +108,10 @@ class Preview:
         incomplete = sum(1 for r in self.rows if r.accepted and not r.id_number)
         if incomplete:
             text += f";其中 {incomplete} 人待补充身份证号"
+            facts = sum(1 for r in self.rows if r.accepted and r.cleaned is not None
+                        and missing_facts(r.cleaned[0]))
+            if facts:
+                text += f"({facts} 人还缺出生日期或性别)"
         if self.new_groups:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
         return text
@@ -493,9 +497,9 @@ class LedgerImport:
             row.unchanged = all(stored[0].get(k) == v for k, v in clean_values.items()) and [
                 {k: s.get(k) for k in fields} for s in stored[1]] == [
                 {k: s.get(k) for k in fields} for s in clean_supporters]
-        row.warnings.extend(Problem("", w) for w in warnings if "15 位旧身份证号" not in w)
-        if not values.get("id_number"):
+        if not clean_values.get("id_number"):
             row.warnings.append(Problem("身份证号", "待补充身份证号"))
+        row.warnings.extend(Problem("", w) for w in warnings if "15 位旧身份证号" not in w)
 
     def _birth_from_age(self, row: RowPreview, values: dict[str, Any],
                         age: tuple[str, int]) -> None:
