@@ -168,7 +168,8 @@ class FilePage(QWizardPage):
 
     def browse(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, "选择台账文件", str(Path.home()), "Excel 工作簿 (*.xlsx *.xlsm *.xls *.ods)")
+            self, "选择台账文件", str(Path.home()),
+            "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.csv);;所有文件 (*)")
         if chosen:
             self.path.setText(chosen)
             self.load_sheets()

@@ -53,7 +53,7 @@ def id_text(value: Any) -> str:
         if number >= 1e15:
             raise FieldError(
                 "id_number",
-                f"身份证号 {number:.0f} 被 Excel 存成了数字,后几位已丢失;"
+                f"身份证号被 Excel 存成了数字(显示为 {number:.5E}),后几位已丢失;"
                 "请在 Excel 中把该列设为“文本”格式后重新录入该列",
             )
         if number.is_integer():

@@ -16,6 +16,7 @@ each through ``Register.save_in`` so the rules are the editor's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +32,7 @@ from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.groups import group_key
 from carecenter.ledger import cells, mapping
 from carecenter.ledger.mapping import Layout
-from carecenter.ledger.sheet import Sheet, read_sheet, text_of
+from carecenter.ledger.sheet import Sheet, read_sheet, read_sheets, text_of
 from carecenter.models import EXITED, person, supporter, village_group
 from carecenter.register import Cleaned, PersonDraft, Register, missing_facts
 from carecenter.settings import Settings
@@ -40,6 +41,7 @@ NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
 ACTION_LABELS = {NEW: "新增", UPDATE: "更新", REFUSED: "拒绝", IGNORED: "忽略"}
 # Wrong here refuses the row; elsewhere the value is left out and kept in 备注.
 KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
+_HEADER_NEEDED = "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -92,6 +94,8 @@ class Preview:
     layout: Layout
     rows: list[RowPreview]
     new_groups: dict[str, str]  # key → name as first written
+    # (Excel row, its text) where a second table or notes start: nothing below is read.
+    ended: tuple[int, str] | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -114,6 +118,8 @@ class Preview:
                 text += f"({facts} 人还缺出生日期或性别)"
         if self.new_groups:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
+        if self.ended:
+            text += f";第 {self.ended[0]} 行“{self.ended[1][:20]}”起是另一张表或说明,未导入"
         return text
 
 
@@ -148,17 +154,25 @@ class LedgerImport:
         self._columns: dict[str, int] = {}  # field → sheet column, for the preview's cells
 
     def open(self, path: str | Path, sheet: str | None = None) -> tuple[Sheet, Layout]:
-        data = read_sheet(path, sheet)
+        """The sheet and its layout; without a sheet named, the first sheet that holds a
+        table (a workbook often starts with a 填表说明 sheet)."""
+        sheets = iter([read_sheet(path, sheet)]) if sheet is not None else read_sheets(path)
+        seen: list[Sheet] = []
+        for data in sheets:
+            layout = mapping.detect(data.rows)
+            if layout is not None:
+                return data, mapping.apply_saved(self.settings, layout)
+            seen.append(data)
+        if len(seen) > 1:
+            raise KnownError(f"在工作簿的 {len(seen)} 张工作表({'、'.join(d.name for d in seen)})"
+                             f"里都找不到表头:{_HEADER_NEEDED}")
+        data = seen[0]
         if not any(any(v is not None for v in row) for row in data.rows):
             raise KnownError(f"工作表“{data.name}”是空的,没有可导入的内容")
-        layout = mapping.detect(data.rows)
-        if layout is None:
-            raise KnownError(
-                f"在工作表“{data.name}”的前 {mapping.HEADER_SCAN_ROWS} 行里找不到表头:"
-                "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
-                "请检查是否选对了工作表"
-            )
-        return data, mapping.apply_saved(self.settings, layout)
+        raise KnownError(
+            f"在工作表“{data.name}”的前 {mapping.HEADER_SCAN_ROWS} 行里找不到表头:"
+            f"{_HEADER_NEEDED}请检查是否选对了工作表"
+        )
 
     def save_mapping(self, layout: Layout) -> None:
         mapping.save(self.settings, layout)
@@ -179,17 +193,22 @@ class LedgerImport:
         rows: list[RowPreview] = []
         body = data.rows[layout.first_row:]
         pending: list[tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool]] = []
+        shape = _Shape(layout, [data.rows[i] for i in layout.header_rows])
         for offset, raw in enumerate(body):
             if cancelled and cancelled():
                 raise ImportCancelled()
             if progress and offset % 200 == 0:
                 progress(offset, len(body) * 2)
             number = layout.first_row + offset + 1
-            result = self._read_row(number, raw, layout, stored, new_groups)
+            if shape.skip(number, raw, rows):
+                continue
+            result = self._read_row(number, raw, layout, stored, new_groups, shape.group)
             if result is None:
                 continue
             row, values, supporters, month_only = result
             rows.append(row)
+            if shape.continues(row, values, supporters):
+                continue
             if row.action != NEW:  # ignored or refused while reading
                 continue
             self._match(row, values, stored, seen_ids, seen_names)
@@ -210,7 +229,7 @@ class LedgerImport:
         if progress:
             progress(len(body) * 2, len(body) * 2)
         return Preview(Path(path), data.name, layout, rows,
-                       {k: v for k, v in new_groups.items() if k in used})
+                       {k: v for k, v in new_groups.items() if k in used}, shape.ended)
 
     @staticmethod
     def _trim_trailing_ignored(rows: list[RowPreview]) -> None:
@@ -238,7 +257,7 @@ class LedgerImport:
 
     def _read_row(
         self, number: int, raw: list[Any], layout: Layout, stored: _Stored,
-        new_groups: dict[str, str],
+        new_groups: dict[str, str], heading_group: str | None = None,
     ) -> tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool] | None:
         targets = layout.targets()
         row = RowPreview(number, NEW, cells=list(raw))
@@ -246,7 +265,10 @@ class LedgerImport:
         name_col = layout.column_for(mapping.person_target("name"))
         name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
         footer = next((t for t in texts if t and cells.is_footer(t)), None)
-        if footer and (not name_text or cells.is_footer(name_text) or name_text == footer):
+        first = next((t for t in texts if t), "")
+        # 合计 | 3人 (the count in the name column) is a total row, not a person.
+        if footer and (not name_text or cells.is_footer(name_text) or name_text == footer
+                       or first == footer):
             row.action = IGNORED
             row.errors.append(Problem("", f"合计、签名或说明行:“{footer[:20]}”"))
             return row, {}, [], False
@@ -302,6 +324,9 @@ class LedgerImport:
                     entry[name] = text_of(value)
             elif rest == "age":
                 values["_age"] = (text_of(value), j)
+        if heading_group and "group_id" not in values and values.get("name"):
+            # The group is a heading row above (一组 … 二组 …), not a column.
+            values["group_id"] = self._group(row, None, heading_group, stored, new_groups)
         if row.errors:
             row.action = REFUSED
         row.name = str(values.get("name") or "")
@@ -328,7 +353,7 @@ class LedgerImport:
         return month_only and name == "birth_date"
 
     @staticmethod
-    def _group(row: RowPreview, column: int, value: Any, stored: _Stored,
+    def _group(row: RowPreview, column: int | None, value: Any, stored: _Stored,
                new_groups: dict[str, str]) -> int:
         text = text_of(value)
         if text.isdigit():
@@ -640,6 +665,91 @@ class LedgerImport:
                 progress(len(accepted), len(accepted))
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
                             list(preview.new_groups.values()))
+
+
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十0-9]+\s*[)）]|"
+    r"[0-9]+\s*[、．]|附\s*[表件录:：]|附\s*$)")
+
+
+class _Shape:
+    """How a ledger's rows are laid out beyond the header: group headings (一组 …)
+    between the people, a supporter on a row of its own under the elder (the elder's
+    cells merged down), and where the table ends (a second table or notes below)."""
+
+    def __init__(self, layout: Layout, header: list[list[Any]]) -> None:
+        self.layout = layout
+        self.header = [_labels(r) for r in header]
+        self.seq_col = layout.column_for("extra:seq")
+        self.supporter_cols = {j for j, t in layout.targets().items()
+                               if t.startswith("supporter:")}
+        self.group: str | None = None  # from the last group heading row
+        self.ended: tuple[int, str] | None = None
+        self.last: tuple[RowPreview, list[dict[str, Any]]] | None = None
+
+    def skip(self, number: int, raw: list[Any], rows: list[RowPreview]) -> bool:
+        """Rows that are not a person's, noted in ``rows``; True when the row is done."""
+        if self.ended:
+            rows.append(RowPreview(number, IGNORED, cells=list(raw), errors=[Problem(
+                "", f"第 {self.ended[0]} 行起是另一张表或说明,不导入")]))
+            return True
+        filled = [(j, text_of(v)) for j, v in enumerate(raw) if text_of(v)]
+        # A title merged across from column A sits in the 序号 column: only a number
+        # there is a row number.
+        texts = [t for j, t in filled if j != self.seq_col or not t.isdigit()]
+        if len(texts) == 1 and _SECTION.match(texts[0]):
+            self.ended = (number, texts[0])
+        elif self._another_header(raw):
+            self.ended = (number, "、".join(t for _, t in filled)[:20])
+        elif len(texts) == 1 and _is_group(texts[0]):
+            self.group = texts[0]
+            self.last = None
+            rows.append(RowPreview(number, IGNORED, cells=list(raw), errors=[Problem(
+                "", f"村民小组标题行:“{texts[0]}”,其下各行记入该组")]))
+            return True
+        else:
+            return False
+        rows.append(RowPreview(number, IGNORED, cells=list(raw), errors=[Problem(
+            "", f"另一张表或说明从这里开始:“{self.ended[1][:20]}”,以下不导入")]))
+        return True
+
+    def _another_header(self, raw: list[Any]) -> bool:
+        """A header row below the data that is not this table's own, repeated."""
+        labels = _labels(raw)
+        return labels not in self.header and mapping.find_header([raw]) is not None
+
+    def continues(self, row: RowPreview, values: dict[str, Any],
+                  supporters: list[dict[str, Any]]) -> bool:
+        """A row with only a supporter's cells belongs to the person above it."""
+        if row.action == IGNORED:
+            self.last = None
+            return False
+        if values.get("name"):
+            self.last = (row, supporters)
+            return False
+        own = [k for k in values if not k.startswith("_") and k != "group_id"]
+        if row.action != NEW or own or not supporters or self.last is None:
+            return False
+        above, theirs = self.last
+        theirs.extend(supporters)
+        row.action = IGNORED
+        row.errors = [Problem("", f"赡养人并入第 {above.row} 行{above.name or ''}")]
+        row.warnings = []
+        if row.new_group:
+            row.new_group = None
+        return True
+
+
+def _labels(row: list[Any]) -> list[str]:
+    labels = [mapping.normalise_label(text_of(v)) for v in row]
+    while labels and not labels[-1]:
+        labels.pop()
+    return labels
+
+
+def _is_group(text: str) -> bool:
+    """一组, 第三村民小组, 3组, 五队 as a heading of its own."""
+    return group_key(text).startswith("#") and not text.strip().isdigit()
 
 
 def _label(name: str) -> str:
