@@ -681,8 +681,6 @@ class _Shape:
         self.layout = layout
         self.header = [_labels(r) for r in header]
         self.seq_col = layout.column_for("extra:seq")
-        self.supporter_cols = {j for j, t in layout.targets().items()
-                               if t.startswith("supporter:")}
         self.group: str | None = None  # from the last group heading row
         self.ended: tuple[int, str] | None = None
         self.last: tuple[RowPreview, list[dict[str, Any]]] | None = None
@@ -693,14 +691,17 @@ class _Shape:
             rows.append(RowPreview(number, IGNORED, cells=list(raw), errors=[Problem(
                 "", f"第 {self.ended[0]} 行起是另一张表或说明,不导入")]))
             return True
-        filled = [(j, text_of(v)) for j, v in enumerate(raw) if text_of(v)]
-        # A title merged across from column A sits in the 序号 column: only a number
-        # there is a row number.
-        texts = [t for j, t in filled if j != self.seq_col or not t.isdigit()]
+        # Cheap tests first: this runs for every row of a ledger of tens of thousands.
+        texts: list[str] = []
+        if sum(v is not None for v in raw) <= 2:  # a title or heading: one cell (+ 序号)
+            # A title merged across from column A sits in the 序号 column: only a
+            # number there is a row number.
+            texts = [t for j, v in enumerate(raw) if (t := text_of(v))
+                     and (j != self.seq_col or not t.isdigit())]
         if len(texts) == 1 and _SECTION.match(texts[0]):
             self.ended = (number, texts[0])
         elif self._another_header(raw):
-            self.ended = (number, "、".join(t for _, t in filled)[:20])
+            self.ended = (number, "、".join(t for v in raw if (t := text_of(v)))[:20])
         elif len(texts) == 1 and _is_group(texts[0]):
             self.group = texts[0]
             self.last = None
@@ -715,8 +716,11 @@ class _Shape:
 
     def _another_header(self, raw: list[Any]) -> bool:
         """A header row below the data that is not this table's own, repeated."""
-        labels = _labels(raw)
-        return labels not in self.header and mapping.find_header([raw]) is not None
+        if any(cells.is_number(v) for v in raw):
+            return False
+        if not any(isinstance(v, str) and mapping.is_name_label(v) for v in raw):
+            return False
+        return _labels(raw) not in self.header and mapping.find_header([raw]) is not None
 
     def continues(self, row: RowPreview, values: dict[str, Any],
                   supporters: list[dict[str, Any]]) -> bool:

@@ -69,6 +69,15 @@ _SUPPORTER_EXACT.update({"联系电话": "phone", "手机": "phone", "手机号�
 _EXTRA_EXACT = {normalise_label(n): code for code, (_, names) in EXTRAS.items() for n in names}
 
 
+def is_name_label(text: str) -> bool:
+    """姓名, 老人姓名, 姓  名 …: a header cell naming the person (cheap: a row test)."""
+    if len(text) > 16:
+        return False
+    label = normalise_label(text)
+    return _PERSON_EXACT.get(label) == "name" or _PERSON_EXACT.get(
+        _without_brackets(label)) == "name"
+
+
 def person_target(name: str) -> str:
     return f"person:{name}"
 
