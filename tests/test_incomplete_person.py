@@ -213,7 +213,8 @@ def test_export_reimport_and_compare_keep_the_incomplete_person(
     finally:
         fresh.close()
     result = compare_file(database, out)
-    assert result.matched == 1 and len(result.ours_only) == 1
+    # The person without an ID number is found by name and group, not listed twice.
+    assert (result.matched, result.ours_only, result.unreadable) == (2, [], [])
 
 
 def test_check_counts_files_waiting_for_birth_date_or_sex_without_calling_them_faults(
@@ -222,3 +223,14 @@ def test_check_counts_files_waiting_for_birth_date_or_sex_without_calling_them_f
     assert report.clean, report.problems
     assert (report.without_id, report.without_birth) == (1, 1)
     assert "  其中出生日期或性别也待补充:1 人" in report.lines()
+
+
+def test_township_rows_without_id_are_matched_by_name_and_group(
+        register: Register, database: Database, li: int, tmp_path: Path) -> None:
+    theirs = save([["姓名", "身份证号", "组别", "风险等级"],
+                   ["李四", "", "2组", "黄"],
+                   ["查无此人", "", "二组", ""]], tmp_path / "乡镇.xlsx")
+    result = compare_file(database, theirs)
+    assert result.matched == 1 and result.ours_only == []
+    assert [(d.name, d.field) for d in result.differences] == [("李四", "风险等级")]
+    assert result.unreadable == [(3, "查无此人", "没有身份证号,按姓名和村民小组在登记册上也未找到")]
