@@ -422,3 +422,28 @@ def test_unreadable_files_say_what_they_are_and_change_nothing(
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert dump(db_path) == before
+
+
+def test_cells_as_clerks_fill_them(database: Database, tmp_path: Path) -> None:
+    from carecenter.register import Register
+
+    register = Register(database, today=lambda: TODAY)
+    three = register.groups.add("三组")
+    path = save([
+        ["姓名", "身份证号", "年龄", "组别", "子女姓名", "关系", "务工地"],
+        ["刘桂英(户主)", LIU, None, "白竹村三组", "刘军", "侄子", "深圳"],
+        ["孙玉梅", "暂未办理", "78岁", "白竹村第三村民小组", "孙强", "长子", "外省务工"],
+    ], tmp_path / "cells.xlsx")
+    preview = imported(database, path)
+    assert preview.new_groups == {}  # 白竹村三组 is the register's 三组
+    assert "姓名后的“户主”记入备注" in preview.rows[0].problems_text()
+    with database.session() as session:
+        stored = {r.name: r for r in session.execute(select(person))}
+        scopes = dict(session.execute(select(supporter.c.name, supporter.c.location_scope)).all())
+        relations = dict(session.execute(select(supporter.c.name, supporter.c.relation)).all())
+    assert stored["刘桂英"].group_id == stored["孙玉梅"].group_id == three
+    assert "户主" in stored["刘桂英"].note
+    assert stored["孙玉梅"].id_number is None and "暂未办理" in stored["孙玉梅"].note
+    assert stored["孙玉梅"].birth_date.year == TODAY.year - 78  # from 78岁
+    assert relations == {"刘军": "other", "孙强": "son"}  # a nephew is not a son
+    assert scopes == {"刘军": "out_province", "孙强": "out_province"}  # 深圳 from 湖南

@@ -129,7 +129,7 @@ def read_theirs(path: str | Path, sheet: str | None, layout: Layout,
         if not any(texts) or (any(cells.is_footer(t) for t in texts if t) and not name):
             continue
         raw = cell(row, mapping.person_target("id_number"))
-        if raw is None or cells.is_placeholder(raw):
+        if raw is None or cells.is_placeholder(raw) or cells.is_remark(raw):
             found.append(Theirs(number, name, "",  # matched by name and group
                                 text_of(cell(row, mapping.person_target("group_id"))),
                                 text_of(cell(row, "extra:status")),

@@ -295,6 +295,9 @@ class LedgerImport:
                 elif rest == "id_number":
                     if cells.is_placeholder(value):
                         continue
+                    if cells.is_remark(value):
+                        notes.append(f"身份证号栏:{text_of(value)}")
+                        continue
                     try:
                         values[rest] = cells.id_text(value)
                     except FieldError as e:
@@ -304,7 +307,11 @@ class LedgerImport:
                         continue
                     values[rest] = self._group(row, j, value, stored, new_groups)
                 elif rest == "name":
-                    values[rest] = cells.cjk_squeeze(text_of(value))
+                    name, remark = cells.name_and_remark(cells.cjk_squeeze(text_of(value)))
+                    values[rest] = name
+                    if remark:
+                        notes.append(f"姓名后注:{remark}")
+                        row.warnings.append(Problem("姓名", f"姓名后的“{remark}”记入备注", j))
                 else:
                     values[rest] = text_of(value)
             elif kind == "supporter":
@@ -529,10 +536,10 @@ class LedgerImport:
     def _birth_from_age(self, row: RowPreview, values: dict[str, Any],
                         age: tuple[str, int]) -> None:
         text, column = age
-        try:
-            years = int(float(text))
-        except ValueError:
+        m = re.match(r"\s*([0-9]+(?:\.[0-9]*)?)\s*(?:岁|周岁)?\s*$", text)  # 78, 78岁
+        if not m:
             return
+        years = int(float(m.group(1)))
         if 0 < years < 120:
             values["birth_date"] = date(self.today().year - years, 1, 1)
             row.warnings.append(Problem(
