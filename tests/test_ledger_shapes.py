@@ -447,3 +447,17 @@ def test_cells_as_clerks_fill_them(database: Database, tmp_path: Path) -> None:
     assert stored["孙玉梅"].birth_date.year == TODAY.year - 78  # from 78岁
     assert relations == {"刘军": "other", "孙强": "son"}  # a nephew is not a son
     assert scopes == {"刘军": "out_province", "孙强": "out_province"}  # 深圳 from 湖南
+
+
+def test_a_person_the_ledger_says_has_left_is_not_added_and_is_only_flagged(
+        database: Database, tmp_path: Path) -> None:
+    rows = [["姓名", "身份证号", "组别", "状态"], ["刘桂英", LIU, "一组", "在册"],
+            ["赵秀兰", ZHAO, "二组", "已退出(死亡)"]]
+    preview = imported(database, save(rows, tmp_path / "s1.xlsx"))
+    assert [r.action for r in preview.rows] == [NEW, IGNORED]
+    assert "不新建档案" in preview.rows[1].problems_text()
+    assert preview.new_groups == {"#1": "一组"}  # 二组 was only 赵秀兰's
+    rows[1][3] = "死亡"
+    _, again = opened(database, save(rows, tmp_path / "s2.xlsx"))
+    assert again.rows[0].action == "update"
+    assert "登记册上仍在册" in again.rows[0].problems_text()

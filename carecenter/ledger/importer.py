@@ -31,6 +31,7 @@ from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.groups import group_key
 from carecenter.ledger import cells, mapping
+from carecenter.ledger.compare import status_code
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.sheet import Sheet, read_sheet, read_sheets, text_of
 from carecenter.models import EXITED, person, supporter, village_group
@@ -212,7 +213,8 @@ class LedgerImport:
             if row.action != NEW:  # ignored or refused while reading
                 continue
             self._match(row, values, stored, seen_ids, seen_names)
-            if row.action != REFUSED:
+            self._exited_in_ledger(row, values.pop("_status", ""), stored)
+            if row.accepted:
                 pending.append((row, values, supporters, month_only))
         self._trim_trailing_ignored(rows)
         files = self._load_files({r.person_id for r, *_ in pending if r.person_id})
@@ -331,6 +333,8 @@ class LedgerImport:
                     entry[name] = text_of(value)
             elif rest == "age":
                 values["_age"] = (text_of(value), j)
+            elif rest == "status":
+                values["_status"] = text_of(value)
         if heading_group and "group_id" not in values and values.get("name"):
             # The group is a heading row above (一组 … 二组 …), not a column.
             values["group_id"] = self._group(row, None, heading_group, stored, new_groups)
@@ -432,6 +436,22 @@ class LedgerImport:
             seen_names[key] = row.row
         if row.person_id in stored.exited:
             row.warnings.append(Problem("", "此人已退出登记册,只更新档案内容"))
+
+    @staticmethod
+    def _exited_in_ledger(row: RowPreview, status: str, stored: _Stored) -> None:
+        """A ledger (our own export, the township's list) may say someone has left: no
+        new file for them, and a person still on the register is only flagged; an exit
+        needs its date and reason, given in the person's file."""
+        if not status or status_code(status) != EXITED or not row.accepted:
+            return
+        if row.action == NEW:
+            row.action = IGNORED
+            row.errors.append(Problem("", f"台账中此人状态为“{status}”,不新建档案"))
+            row.warnings = []
+            row.new_group = None
+        elif row.person_id not in stored.exited:
+            row.warnings.append(Problem("状态", f"台账中为“{status}”,登记册上仍在册;"
+                                              "如属实,请在档案中办理退出"))
 
     @staticmethod
     def _narrow(candidates: list[int], values: dict[str, Any], stored: _Stored) -> list[int]:
