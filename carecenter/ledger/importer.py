@@ -33,6 +33,7 @@ from carecenter.groups import group_key
 from carecenter.ledger import cells, mapping
 from carecenter.ledger.compare import status_code
 from carecenter.ledger.mapping import Layout
+from carecenter.ledger.rows import TableShape
 from carecenter.ledger.sheet import Sheet, read_sheet, read_sheets, text_of
 from carecenter.models import EXITED, person, supporter, village_group
 from carecenter.register import Cleaned, PersonDraft, Register, missing_facts
@@ -194,21 +195,24 @@ class LedgerImport:
         rows: list[RowPreview] = []
         body = data.rows[layout.first_row:]
         pending: list[tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool]] = []
-        shape = _Shape(layout, [data.rows[i] for i in layout.header_rows])
+        shape = TableShape(layout, [data.rows[i] for i in layout.header_rows])
         for offset, raw in enumerate(body):
             if cancelled and cancelled():
                 raise ImportCancelled()
             if progress and offset % 200 == 0:
                 progress(offset, len(body) * 2)
             number = layout.first_row + offset + 1
-            if shape.skip(number, raw, rows):
+            reason = shape.skip(number, raw)
+            if reason:
+                rows.append(RowPreview(number, IGNORED, cells=list(raw),
+                                       errors=[Problem("", reason)]))
                 continue
             result = self._read_row(number, raw, layout, stored, new_groups, shape.group)
             if result is None:
                 continue
             row, values, supporters, month_only = result
             rows.append(row)
-            if shape.continues(row, values, supporters):
+            if self._continues(shape, row, values, supporters):
                 continue
             if row.action != NEW:  # ignored or refused while reading
                 continue
@@ -232,6 +236,21 @@ class LedgerImport:
             progress(len(body) * 2, len(body) * 2)
         return Preview(Path(path), data.name, layout, rows,
                        {k: v for k, v in new_groups.items() if k in used}, shape.ended)
+
+    @staticmethod
+    def _continues(shape: TableShape, row: RowPreview, values: dict[str, Any],
+                   supporters: list[dict[str, Any]]) -> bool:
+        """A row holding only a supporter joins the person above (cells merged down)."""
+        above = shape.above(row.row, row.action == IGNORED, row.name, supporters,
+                            [k for k in values if not k.startswith("_") and k != "group_id"],
+                            row.action == NEW)
+        if above is None:
+            return False
+        row.action = IGNORED
+        row.errors = [Problem("", f"赡养人并入第 {above[0]} 行{above[1]}")]
+        row.warnings = []
+        row.new_group = None
+        return True
 
     @staticmethod
     def _trim_trailing_ignored(rows: list[RowPreview]) -> None:
@@ -692,95 +711,6 @@ class LedgerImport:
                 progress(len(accepted), len(accepted))
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
                             list(preview.new_groups.values()))
-
-
-_SECTION = re.compile(
-    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十0-9]+\s*[)）]|"
-    r"[0-9]+\s*[、．]|附\s*[表件录:：]|附\s*$)")
-
-
-class _Shape:
-    """How a ledger's rows are laid out beyond the header: group headings (一组 …)
-    between the people, a supporter on a row of its own under the elder (the elder's
-    cells merged down), and where the table ends (a second table or notes below)."""
-
-    def __init__(self, layout: Layout, header: list[list[Any]]) -> None:
-        self.layout = layout
-        self.header = [_labels(r) for r in header]
-        self.seq_col = layout.column_for("extra:seq")
-        self.group: str | None = None  # from the last group heading row
-        self.ended: tuple[int, str] | None = None
-        self.last: tuple[RowPreview, list[dict[str, Any]]] | None = None
-
-    def skip(self, number: int, raw: list[Any], rows: list[RowPreview]) -> bool:
-        """Rows that are not a person's, noted in ``rows``; True when the row is done."""
-        if self.ended:
-            rows.append(RowPreview(number, IGNORED, cells=list(raw), errors=[Problem(
-                "", f"第 {self.ended[0]} 行起是另一张表或说明,不导入")]))
-            return True
-        # Cheap tests first: this runs for every row of a ledger of tens of thousands.
-        texts: list[str] = []
-        if sum(v is not None for v in raw) <= 2:  # a title or heading: one cell (+ 序号)
-            # A title merged across from column A sits in the 序号 column: only a
-            # number there is a row number.
-            texts = [t for j, v in enumerate(raw) if (t := text_of(v))
-                     and (j != self.seq_col or not t.isdigit())]
-        if len(texts) == 1 and _SECTION.match(texts[0]):
-            self.ended = (number, texts[0])
-        elif self._another_header(raw):
-            self.ended = (number, "、".join(t for v in raw if (t := text_of(v)))[:20])
-        elif len(texts) == 1 and _is_group(texts[0]):
-            self.group = texts[0]
-            self.last = None
-            rows.append(RowPreview(number, IGNORED, cells=list(raw), errors=[Problem(
-                "", f"村民小组标题行:“{texts[0]}”,其下各行记入该组")]))
-            return True
-        else:
-            return False
-        rows.append(RowPreview(number, IGNORED, cells=list(raw), errors=[Problem(
-            "", f"另一张表或说明从这里开始:“{self.ended[1][:20]}”,以下不导入")]))
-        return True
-
-    def _another_header(self, raw: list[Any]) -> bool:
-        """A header row below the data that is not this table's own, repeated."""
-        if any(cells.is_number(v) for v in raw):
-            return False
-        if not any(isinstance(v, str) and mapping.is_name_label(v) for v in raw):
-            return False
-        return _labels(raw) not in self.header and mapping.find_header([raw]) is not None
-
-    def continues(self, row: RowPreview, values: dict[str, Any],
-                  supporters: list[dict[str, Any]]) -> bool:
-        """A row with only a supporter's cells belongs to the person above it."""
-        if row.action == IGNORED:
-            self.last = None
-            return False
-        if values.get("name"):
-            self.last = (row, supporters)
-            return False
-        own = [k for k in values if not k.startswith("_") and k != "group_id"]
-        if row.action != NEW or own or not supporters or self.last is None:
-            return False
-        above, theirs = self.last
-        theirs.extend(supporters)
-        row.action = IGNORED
-        row.errors = [Problem("", f"赡养人并入第 {above.row} 行{above.name or ''}")]
-        row.warnings = []
-        if row.new_group:
-            row.new_group = None
-        return True
-
-
-def _labels(row: list[Any]) -> list[str]:
-    labels = [mapping.normalise_label(text_of(v)) for v in row]
-    while labels and not labels[-1]:
-        labels.pop()
-    return labels
-
-
-def _is_group(text: str) -> bool:
-    """一组, 第三村民小组, 3组, 五队 as a heading of its own."""
-    return group_key(text).startswith("#") and not text.strip().isdigit()
 
 
 def _label(name: str) -> str:
