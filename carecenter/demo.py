@@ -211,6 +211,7 @@ class _Maker:
         self.name_index: dict[str, tuple[str, str]] = {}
         self.today_ordinal = today.toordinal()
         self.first_away = min(FIRST_AWAY, today).toordinal()
+        self.without_id = 0  # files waiting for their number, so far
 
     # -- small draws -------------------------------------------------------------------
 
@@ -298,6 +299,7 @@ class _Maker:
             "created_at": created, "updated_at": updated,
             "name": name, "id_number": number, "sex": "male" if male else "female",
             "birth_date": birth,
+            **self.thin_ledger_gaps(number),
             "ethnicity": (MINORITY_AREA_ETHNICITY if area.startswith(("52", "4331"))
                           else HAN_AREA_ETHNICITY)(rng),
             "phone": phone, "group_id": group[0],
@@ -324,6 +326,15 @@ class _Maker:
             **self.needs(age, health, disability),
         }
         return row, supporters, events
+
+    def thin_ledger_gaps(self, number: str | None) -> dict[str, Any]:
+        """Every third file without a number came from a thin ledger (issue 7) that gave
+        no birth date or sex either. Counted, not drawn, so a seed's register is the
+        same as before apart from these blanks."""
+        if number is not None:
+            return {}
+        self.without_id += 1
+        return {"birth_date": None, "sex": None} if self.without_id % 3 == 1 else {}
 
     def living_with(self, married: bool) -> list[str]:
         r = self.rng.random()

@@ -285,8 +285,9 @@ SEX = choices(("male", "男"), ("female", "女"))
 # --- the person's file: 基本情况登记表 (DOMAIN.md "One person, one file") ---
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", FieldType.TEXT, BASIC, required=True, max_length=30,
-          synonyms=("老人姓名", "户主姓名", "留守老人姓名", "留守老年人姓名", "人员姓名",
-                    "对象姓名", "老年人姓名"), check=person_name),
+          # 户主姓名 last: where a ledger has both, the householder is often the son.
+          synonyms=("老人姓名", "留守老人姓名", "留守老年人姓名", "人员姓名", "对象姓名",
+                    "老年人姓名", "户主姓名"), check=person_name),
     Field("id_number", "身份证号", FieldType.ID_NUMBER, BASIC, max_length=18,
           synonyms=("身份证号码", "公民身份号码", "身份证", "证件号码", "身份证件号码",
                     "证件号"),
@@ -390,7 +391,8 @@ SUPPORTER_FIELDS: tuple[Field, ...] = (
                     "外出子女电话")),
     Field("whereabouts", "去向(务工地)", FieldType.TEXT, SUPPORTERS, max_length=60,
           synonyms=("外出务工地点", "务工地点", "去向", "务工地", "外出地点",
-                    "务工地址", "子女务工地", "外出去向")),
+                    "务工地址", "子女务工地", "外出去向", "工作地点", "工作单位", "务工单位",
+                    "现居住地", "现住地", "所在地", "外出务工地", "务工去向")),
     Field("location_scope", "所在范围", FieldType.CHOICE, SUPPORTERS, LOCATION_SCOPES,
           hint="离开县域才算外出"),
     Field("away_since", "外出时间", FieldType.DATE, SUPPORTERS, synonyms=("外出时间",)),

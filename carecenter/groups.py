@@ -35,14 +35,21 @@ def chinese_number(text: str) -> int | None:
     return value
 
 
+_NUMBERED = re.compile(r"第?([0-9零〇一二两三四五六七八九十]+)(?:村民小组|村民组|小组|组|队)?")
+# 白竹村三组, 白竹村第三村民小组: the village's name before a numbered group.
+_VILLAGE_PREFIX = re.compile(r"\S{1,8}?(?:村|社区)(?=第?[0-9零〇一二两三四五六七八九十]+"
+                             r"(?:村民小组|村民组|小组|组|队))")
+
+
 def group_key(name: str) -> str:
-    """The same key for 三组, 3组, 第3组, 第三村民小组, 三 组."""
+    """The same key for 三组, 3组, 第3组, 第三村民小组, 三 组, 白竹村三组."""
     text = re.sub(r"\s+", "", name).translate(_FULL_WIDTH_DIGITS)
-    m = re.fullmatch(r"第?([0-9零〇一二两三四五六七八九十]+)(?:村民小组|村民组|小组|组|队)?", text)
-    if m:
-        number = chinese_number(m.group(1))
-        if number is not None:
-            return f"#{number}"
+    for candidate in (text, _VILLAGE_PREFIX.sub("", text, count=1)):
+        m = _NUMBERED.fullmatch(candidate)
+        if m:
+            number = chinese_number(m.group(1))
+            if number is not None:
+                return f"#{number}"
     return text
 
 

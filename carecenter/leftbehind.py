@@ -53,13 +53,20 @@ class Verdict:
     reasons: tuple[str, ...]
     carried_over: bool = False
     qualifies_from: date | None = None
+    # The file lacks a fact the rule needs (an imported person without ID number or
+    # birth date): neither 留守 nor not, until the clerk fills it in.
+    undecided: bool = False
 
     @property
     def label(self) -> str:
+        if self.undecided:
+            return "无法判断"
         return "留守" if self.left_behind else "非留守"
 
     @property
     def text(self) -> str:
+        if self.undecided:
+            return "暂无法认定是否留守:" + ";".join(self.reasons)
         return f"{'符合' if self.left_behind else '不符合'}留守认定:" + ";".join(self.reasons)
 
 
@@ -88,7 +95,8 @@ def _qualifying_span(supporters: Sequence[SupporterFacts]) -> tuple[date, date |
 def assess(facts: PersonFacts, on: date) -> Verdict:
     """Is this person left-behind on ``on``, and why (or why not)."""
     if facts.birth_date is None:
-        return Verdict(False, ("缺少出生日期,无法判断是否年满 60 周岁",))
+        return Verdict(False, ("缺少出生日期(待补充身份证号或出生日期),无法判断是否年满 60 周岁",),
+                       undecided=True)
     age = age_on(facts.birth_date, on)
     if age < MIN_AGE:
         turns = add_months(facts.birth_date, 12 * MIN_AGE)

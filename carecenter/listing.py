@@ -189,7 +189,8 @@ class Listing:
                         id_number=r.id_number or "待补充身份证号",
                         status=STATUS_LABELS.get(r.status, r.status),
                         incomplete=r.id_number is None,
-                        verdict="留守" if verdict.left_behind else "不符合",
+                        verdict=("留守" if verdict.left_behind else
+                                 "无法判断" if verdict.undecided else "不符合"),
                         verdict_reason=verdict.text,
                     )
         return result

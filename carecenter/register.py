@@ -117,6 +117,38 @@ class LikelyDuplicate(KnownError):
         super().__init__("登记册上可能已有此人:" + ";".join(candidates))
 
 
+class IncompleteFile(KnownError):
+    """Saving would leave a file without birth date or sex, and no ID number to give
+    them: a question, not a refusal. Save again with ``allow_incomplete=True`` to keep
+    it flagged 待补充 (a thin ledger's people arrive like that; the clerk is never stuck).
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        labels = "、".join(PERSON[name].label for name in fields)
+        super().__init__(
+            f"没有身份证号,{labels}也没有填写:保存后标记为“待补充{labels}”,"
+            "在补上之前无法判断是否年满 60 周岁" if "birth_date" in fields else
+            f"没有身份证号,{labels}也没有填写:保存后标记为“待补充{labels}”"
+        )
+
+    def field_errors(self) -> list[FieldError]:
+        """Beside each field the editor should ask for."""
+        return [FieldError(name, f"没有身份证号时请填写{PERSON[name].label}"
+                                 "(也可先保存,标记为待补充)") for name in self.fields]
+
+
+# What an ID number gives a file, and a file without one must be told (or flagged).
+FACTS_FROM_ID = ("birth_date", "sex")
+
+
+def missing_facts(values: dict[str, Any]) -> list[str]:
+    """Birth date and sex a file lacks with no ID number to give them."""
+    if values.get("id_number"):
+        return []
+    return [name for name in FACTS_FROM_ID if values.get(name) is None]
+
+
 EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "reinstated": "恢复在册"}
 
 
@@ -175,10 +207,10 @@ class Register:
         if not number:
             if any(e.field == "id_number" for e in errors):
                 return
-            # Without a number the form must say birth date and sex itself.
-            for name in ("birth_date", "sex"):
-                if values.get(name) is None and not any(e.field == name for e in errors):
-                    errors.append(FieldError(name, f"没有身份证号时,{PERSON[name].label}必须填写"))
+            # Issue 7: a ledger row without a number still comes in, flagged; what the
+            # number would have given is flagged too, and ``save`` asks before a file
+            # is left without it (``IncompleteFile``).
+            warnings.extend(f"待补充{PERSON[name].label}" for name in missing_facts(values))
             return
         info = idnumber.parse(number, today=self.today())
         typed_birth = values.get("birth_date")
@@ -283,11 +315,13 @@ class Register:
     # -- writing ---------------------------------------------------------------------
 
     def save(
-        self, draft: PersonDraft, person_id: int | None = None, allow_duplicate: bool = False
+        self, draft: PersonDraft, person_id: int | None = None, allow_duplicate: bool = False,
+        allow_incomplete: bool = False,
     ) -> SaveResult:
         """Create (person_id None) or update a file in one transaction."""
         with self.database.transaction() as session:
-            return self.save_in(session, draft, person_id, allow_duplicate)
+            return self.save_in(session, draft, person_id, allow_duplicate,
+                                allow_incomplete=allow_incomplete)
 
     def save_in(
         self,
@@ -296,11 +330,24 @@ class Register:
         person_id: int | None = None,
         allow_duplicate: bool = False,
         refresh_due: bool = True,
+        allow_incomplete: bool = False,
     ) -> SaveResult:
         """``save`` inside a transaction the caller holds: a ledger import writes all its
         rows in one transaction, each by the same rules as the editor's save, and then
-        refreshes everyone's due dates at once (``refresh_due=False`` per row)."""
+        refreshes everyone's due dates at once (``refresh_due=False`` per row).
+
+        A new file without ID number, birth date or sex, or an edit that empties what
+        the file knew, raises ``IncompleteFile`` unless ``allow_incomplete``; a file
+        that was already incomplete saves, with 待补充 warnings, so an imported
+        person's phone can be corrected before anyone knows the birth date."""
         values, supporters, warnings = self.clean(draft, person_id, session)
+        missing = missing_facts(values)
+        if missing and not allow_incomplete:
+            if person_id is not None:
+                stored = self._get(session, person_id)
+                missing = [name for name in missing if getattr(stored, name) is not None]
+            if missing:
+                raise IncompleteFile(missing)
         self._record_left_behind_year(draft.kind, values, supporters)
         if not allow_duplicate:
             candidates = self.likely_duplicates(session, values, person_id)

@@ -60,11 +60,13 @@ def test_demo_register_has_valid_ids_that_agree_with_sex_and_birth(tmp_path: Pat
     assert len(set(numbers)) == len(numbers)
     assert 0 < PEOPLE - len(numbers) < PEOPLE // 10  # a few files wait for their number
     for r in rows:
-        assert r.birth_date and r.sex  # needed without a number, implied by one
         if r.id_number:
             info = idnumber.parse(r.id_number, today=TODAY)
             assert (info.birth_date, info.sex) == (r.birth_date, r.sex)
-    over_60 = sum(idnumber.age_on(r.birth_date, TODAY) >= 60 for r in rows)
+    # A few files from a thin ledger wait for birth date and sex as well (issue 7).
+    thin = [r for r in rows if r.birth_date is None]
+    assert thin and all(r.id_number is None and r.sex is None for r in thin)
+    over_60 = sum(idnumber.age_on(r.birth_date, TODAY) >= 60 for r in rows if r.birth_date)
     assert over_60 > PEOPLE * 0.8
     report = run_check(tmp_path / "demo.db")
     assert report.clean, report.problems

@@ -112,3 +112,21 @@ def test_preview_model_passes_qt_model_tests(qtmodeltester: ModelTester, databas
     qtmodeltester.check(model)
     model.set_filter("ignored")
     assert model.rowCount() == 3
+
+
+def test_wizard_finds_the_sheet_with_the_table_behind_a_notes_sheet(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(messy_ledger(tmp_path / "台账.xlsx"))
+    book.create_sheet("填表说明", 0).append(["填表说明:请如实填写"])
+    book.save(tmp_path / "两张表.xlsx")
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(tmp_path / "两张表.xlsx"))
+    wizard.file_page.load_sheets()
+    assert wizard.file_page.sheets.currentText().startswith("(自动")
+    wizard.next()
+    assert wizard.currentPage() is wizard.mapping_page
+    assert "工作表“花名册”" in wizard.mapping_page.subTitle()

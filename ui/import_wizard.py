@@ -168,7 +168,8 @@ class FilePage(QWizardPage):
 
     def browse(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, "选择台账文件", str(Path.home()), "Excel 工作簿 (*.xlsx *.xlsm *.xls *.ods)")
+            self, "选择台账文件", str(Path.home()),
+            "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.csv);;所有文件 (*)")
         if chosen:
             self.path.setText(chosen)
             self.load_sheets()
@@ -179,16 +180,21 @@ class FilePage(QWizardPage):
         if not text:
             return
         try:
-            self.sheets.addItems(sheet.sheet_names(text))
+            names = sheet.sheet_names(text)
         except KnownError as e:
             QMessageBox.warning(self, "导入台账", e.message)
+            return
+        if len(names) > 1:  # a 填表说明 sheet often comes first: let the core find the table
+            self.sheets.addItem("(自动:第一张有表头的工作表)", None)
+        for name in names:
+            self.sheets.addItem(name, name)
 
     def validatePage(self) -> bool:
         path = self.path.text().strip()
         if not path:
             QMessageBox.warning(self, "导入台账", "请先选择台账文件")
             return False
-        name = self.sheets.currentText() or None
+        name = self.sheets.currentData()
         try:
             self.owner.data, self.owner.sheet_layout = run_in_background(
                 self, "导入台账", lambda _p, _c: self.owner.importer.open(path, name),

@@ -24,11 +24,19 @@ from PySide6.QtWidgets import (
 from carecenter import idnumber
 from carecenter.care import CareBook
 from carecenter.errors import FieldError, KnownError, ValidationFailed
-from carecenter.fields import SECTIONS, SUPPORTERS, in_section
+from carecenter.fields import PERSON, SECTIONS, SUPPORTERS, in_section
 from carecenter.kinds import DEFAULT_KIND, kind
 from carecenter.leftbehind import Verdict
 from carecenter.models import ACTIVE, EXIT_REASONS, EXITED
-from carecenter.register import EVENT_LABELS, LikelyDuplicate, PersonDraft, PersonFile, Register
+from carecenter.register import (
+    EVENT_LABELS,
+    IncompleteFile,
+    LikelyDuplicate,
+    PersonDraft,
+    PersonFile,
+    Register,
+    missing_facts,
+)
 from ui.agreement_panel import AgreementPanel
 from ui.care_panel import CarePanel
 from ui.field_widgets import FieldForm, confirm_buttons
@@ -146,10 +154,19 @@ class PersonEditor(QDialog):
             )
             self.status_label.setStyleSheet("color: #808080; font-weight: bold;")
         elif self.file:
-            self.status_label.setText(f"档案号 {self.file.id} · {self.file.name} · 在册")
+            self.status_label.setText(f"档案号 {self.file.id} · {self.file.name} · 在册"
+                                      + self._to_fill(self.file.values))
             self.status_label.setStyleSheet("font-weight: bold;")
         else:
             self.status_label.setText(f"新建档案 · {self.kind.label}")
+
+    @staticmethod
+    def _to_fill(values: dict[str, Any]) -> str:
+        """· 待补充身份证号、出生日期、性别: what a thin ledger left out of the file."""
+        if values.get("id_number"):
+            return ""
+        labels = [PERSON[name].label for name in ("id_number", *missing_facts(values))]
+        return " · 待补充" + "、".join(labels)
 
     def _history(self, file: PersonFile) -> QWidget:
         history = QListWidget()
@@ -206,8 +223,10 @@ class PersonEditor(QDialog):
             return None
         preview = PersonFile(0, draft.kind, "active", values, supporters)
         verdict = self.register.verdict(preview)
-        self.verdict_label.setText(("✔ " if verdict.left_behind else "✘ ") + verdict.text)
-        colour = "#1e7e34" if verdict.left_behind else "#8a6d3b"
+        mark = "✔ " if verdict.left_behind else "? " if verdict.undecided else "✘ "
+        self.verdict_label.setText(mark + verdict.text)
+        colour = ("#1e7e34" if verdict.left_behind else
+                  "#808080" if verdict.undecided else "#8a6d3b")
         self.verdict_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
         return verdict
 
@@ -217,9 +236,11 @@ class PersonEditor(QDialog):
         draft = self.draft()
         for form in self.forms:
             form.clear_errors()
-        try:
+        allowed = {"allow_duplicate": False, "allow_incomplete": False}
+        while True:  # each question answered Yes lets the next save past it
             try:
-                result = self.register.save(draft, self.person_id)
+                result = self.register.save(draft, self.person_id, **allowed)
+                break
             except LikelyDuplicate as e:
                 answer = QMessageBox.question(
                     self, "可能重复登记",
@@ -227,17 +248,30 @@ class PersonEditor(QDialog):
                 )
                 if answer != QMessageBox.StandardButton.Yes:
                     return
-                result = self.register.save(draft, self.person_id, allow_duplicate=True)
-        except ValidationFailed as e:
-            self._show_errors(e)
-            return
-        except KnownError as e:
-            QMessageBox.warning(self, "无法保存", e.message)
-            return
+                allowed["allow_duplicate"] = True
+            except IncompleteFile as e:
+                # Ask beside the fields, but never leave the clerk unable to save.
+                self._show_errors(ValidationFailed(e.field_errors()))
+                answer = QMessageBox.question(
+                    self, "资料不全", e.message + "\n\n现在先保存,以后再补充吗?",
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                allowed["allow_incomplete"] = True
+            except ValidationFailed as e:
+                self._show_errors(e)
+                return
+            except KnownError as e:
+                QMessageBox.warning(self, "无法保存", e.message)
+                return
         self.saved_id = result.person_id
         self.dirty = False
-        if result.warnings:
-            QMessageBox.information(self, "已保存,请留意", "\n".join(result.warnings))
+        # A file that was already incomplete says so in its status line; its 待补充
+        # reminders need no box after every save, only other warnings do.
+        warnings = [w for w in result.warnings
+                    if not (self.file is not None and w.startswith("待补充"))]
+        if warnings:
+            QMessageBox.information(self, "已保存,请留意", "\n".join(warnings))
         self.accept()
 
     def _show_errors(self, failure: ValidationFailed) -> None:

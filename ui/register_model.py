@@ -133,13 +133,17 @@ class RegisterModel(QAbstractTableModel):
                 return colour_text(row.colour)
             if role == Qt.ItemDataRole.DecorationRole:
                 return colour_icon(row.colour)
+        # Without an ID number, a blank sex or age is a fact still to be filled in.
+        to_fill = key in ("sex", "age") and row.incomplete and row.value(key) in (None, "")
         if role == Qt.ItemDataRole.DisplayRole:
             value = row.value(key)
-            return "" if value is None else str(value)
+            return "待补充" if to_fill else "" if value is None else str(value)
         if role == Qt.ItemDataRole.ToolTipRole and key == "verdict":
             return row.verdict_reason
+        if role == Qt.ItemDataRole.ToolTipRole and to_fill:
+            return "没有身份证号," + ("性别" if key == "sex" else "出生日期") + "待补充"
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "id_number" and row.incomplete:
+            if (key == "id_number" and row.incomplete) or to_fill:
                 return QBrush(INCOMPLETE)
             if key == "verdict" and row.verdict != "留守":
                 return QBrush(NOT_LEFT_BEHIND)

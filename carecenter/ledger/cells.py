@@ -38,8 +38,15 @@ _PLACEHOLDERS = frozenset({"待补充", "无", "暂无", "/", "-", "--", "—", 
 
 
 def is_placeholder(value: Any) -> bool:
-    """待补充, 无, / … written where the ID number is not known yet."""
+    """待补充, 无, / … written where the ID number (or group) is not known yet."""
     return text_of(value).replace(" ", "") in _PLACEHOLDERS
+
+
+def is_remark(value: Any) -> bool:
+    """Words without a digit where an ID number belongs (暂未办理, 身份证丢失): no number,
+    but worth keeping in 备注."""
+    text = text_of(value).replace(" ", "")
+    return bool(text) and not is_placeholder(value) and not re.search(r"[0-9\uff10-\uff19]", text)
 
 
 def id_text(value: Any) -> str:
@@ -53,7 +60,7 @@ def id_text(value: Any) -> str:
         if number >= 1e15:
             raise FieldError(
                 "id_number",
-                f"身份证号 {number:.0f} 被 Excel 存成了数字,后几位已丢失;"
+                f"身份证号被 Excel 存成了数字(显示为 {number:.5E}),后几位已丢失;"
                 "请在 Excel 中把该列设为“文本”格式后重新录入该列",
             )
         if number.is_integer():
@@ -98,6 +105,9 @@ def same_birth(typed: date, month_only: bool, real: date) -> bool:
 
 
 _RELATIONS = (
+    # Nephews, siblings and in-laws first: 侄子 is not a son (子).
+    ("侄", "other"), ("甥", "other"), ("兄", "other"), ("弟", "other"), ("姐", "other"),
+    ("妹", "other"), ("叔", "other"), ("伯", "other"), ("舅", "other"), ("姑", "other"),
     ("儿媳", "daughter_in_law"), ("媳", "daughter_in_law"), ("女婿", "son_in_law"),
     ("孙", "grandchild"), ("外孙", "grandchild"), ("配偶", "spouse"), ("老伴", "spouse"),
     ("丈夫", "spouse"), ("妻", "spouse"), ("儿子", "son"), ("女儿", "daughter"),
@@ -127,6 +137,19 @@ _PROVINCE_SHORT = {
 }
 
 
+# Where most of the county's people go to work, by province code: a ledger writes
+# 深圳 or 东莞, seldom 广东省深圳市.
+_CITIES = {
+    "44": "深圳|广州|东莞|佛山|中山|惠州|珠海|江门|汕头",
+    "32": "苏州|南京|无锡|常州|昆山|南通",
+    "33": "杭州|宁波|温州|义乌|金华|绍兴|嘉兴|台州",
+    "35": "厦门|福州|泉州|晋江", "37": "青岛|济南|烟台", "42": "武汉|宜昌|襄阳",
+    "43": "长沙|株洲|湘潭|衡阳|邵阳|岳阳", "51": "成都|绵阳", "61": "西安",
+    "41": "郑州|洛阳", "36": "南昌|赣州", "34": "合肥|芜湖", "13": "石家庄|保定",
+    "21": "沈阳|大连", "45": "南宁|柳州", "52": "贵阳|遵义", "53": "昆明", "46": "海口|三亚",
+}
+
+
 def scope_from_whereabouts(whereabouts: str, home_province: str | None) -> str | None:
     """省外 when the place names another province than the person's own; else unknown."""
     if not whereabouts:
@@ -135,11 +158,27 @@ def scope_from_whereabouts(whereabouts: str, home_province: str | None) -> str |
         return "本县内"
     if re.search(r"国外|境外|日本|韩国|新加坡|美国|欧洲", whereabouts):
         return "境外"
+    if re.search(r"省外|外省", whereabouts):
+        return "省外"
     if home_province:
         for code, short in _PROVINCE_SHORT.items():
             if short and short in whereabouts and code != home_province:
                 return "省外"
+        for code, cities in _CITIES.items():
+            if code != home_province and re.search(cities, whereabouts):
+                return "省外"
+    if re.search(r"县外|外县", whereabouts):
+        return "县外省内"
     return None
+
+
+_ANNOTATED = re.compile(r"(.+?)\s*[((\[【]([^))\]】]*)[))\]】]\s*")
+
+
+def name_and_remark(text: str) -> tuple[str, str]:
+    """刘桂英(户主) → (刘桂英, 户主): a remark written after the name."""
+    m = _ANNOTATED.fullmatch(text)
+    return (m.group(1), m.group(2).strip()) if m else (text, "")
 
 
 def cjk_squeeze(text: str) -> str:

@@ -2,8 +2,10 @@
 
 The township's workbook is read like a village ledger (same header detection and
 mapping). Differences: on their list and not ours, on ours and not theirs, and fields
-that differ (name, village group, status, colour). Rows of theirs whose ID cannot be
-read are listed too, so nothing is silently dropped.
+that differ (name, village group, status, colour). A row of theirs without an ID
+number is matched, as the import does, by name and village group to one of ours still
+without a number. Rows of theirs that cannot be matched or read are listed too, so
+nothing is silently dropped.
 """
 
 from __future__ import annotations
@@ -127,8 +129,11 @@ def read_theirs(path: str | Path, sheet: str | None, layout: Layout,
         if not any(texts) or (any(cells.is_footer(t) for t in texts if t) and not name):
             continue
         raw = cell(row, mapping.person_target("id_number"))
-        if raw is None or cells.is_placeholder(raw):
-            unreadable.append((number, name, "没有身份证号"))
+        if raw is None or cells.is_placeholder(raw) or cells.is_remark(raw):
+            found.append(Theirs(number, name, "",  # matched by name and group
+                                text_of(cell(row, mapping.person_target("group_id"))),
+                                text_of(cell(row, "extra:status")),
+                                text_of(cell(row, "extra:colour"))))
             continue
         try:
             info = idnumber.parse(cells.id_text(raw))
@@ -159,8 +164,29 @@ def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
             unreadable: list[tuple[int, str, str]]) -> Comparison:
     result = Comparison(path, sheet, unreadable=unreadable)
     ours, without_id = _ours(database)
+    by_name: dict[tuple[str, str], list[Ours]] = {}
+    for entry in without_id:
+        by_name.setdefault((entry.name, _group(entry.group)), []).append(entry)
+        by_name.setdefault((entry.name, ""), []).append(entry)
+    found_without: set[int] = set()
     seen: set[str] = set()
     for t in theirs:
+        if not t.id_number:
+            candidates = [m for m in by_name.get((t.name, _group(t.group)), [])
+                          if m.person_id not in found_without]
+            if len(candidates) != 1:
+                why = ("没有身份证号,登记册上同名同组的无身份证号人员不止一位" if candidates
+                       else "没有身份证号,按姓名和村民小组在登记册上也未找到")
+                result.unreadable.append((t.row, t.name, why))
+                continue
+            namesake = candidates[0]
+            found_without.add(namesake.person_id)
+            result.matched += 1
+            result.differences += [Difference("", namesake.name, label, theirs_value,
+                                              ours_value)
+                                   for label, theirs_value, ours_value, same
+                                   in _fields(t, namesake) if not same]
+            continue
         if t.id_number in seen:
             result.unreadable.append((t.row, t.name, f"身份证号 {t.id_number} 在名单中重复"))
             continue
@@ -177,8 +203,16 @@ def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
     for number, mine in ours.items():
         if number not in seen and mine.status == ACTIVE:
             result.ours_only.append((number, mine))
-    result.ours_only += [("", mine) for mine in without_id]
+    result.ours_only += [("", entry) for entry in without_id
+                         if entry.person_id not in found_without]
     return result
+
+
+def _group(text: str) -> str:
+    """A group's key however it is written (1组, 一组, 第一村民小组); "" for none."""
+    if not text:
+        return ""
+    return group_key(text + "组" if text.isdigit() else text)
 
 
 def _fields(t: Theirs, mine: Ours) -> list[tuple[str, str, str, bool]]:
@@ -186,9 +220,7 @@ def _fields(t: Theirs, mine: Ours) -> list[tuple[str, str, str, bool]]:
     if t.name:
         found.append(("姓名", t.name, mine.name, t.name == mine.name))
     if t.group:
-        same = group_key(t.group if not t.group.isdigit() else t.group + "组") == group_key(
-            mine.group or "")
-        found.append(("村民小组", t.group, mine.group, same))
+        found.append(("村民小组", t.group, mine.group, _group(t.group) == _group(mine.group)))
     if t.status:
         code = status_code(t.status)
         found.append(("状态", t.status, STATUS_LABELS.get(mine.status, mine.status),

@@ -16,6 +16,7 @@ each through ``Register.save_in`` so the rules are the editor's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,16 +31,19 @@ from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.groups import group_key
 from carecenter.ledger import cells, mapping
+from carecenter.ledger.compare import status_code
 from carecenter.ledger.mapping import Layout
-from carecenter.ledger.sheet import Sheet, read_sheet, text_of
+from carecenter.ledger.rows import TableShape
+from carecenter.ledger.sheet import Sheet, read_sheet, read_sheets, text_of
 from carecenter.models import EXITED, person, supporter, village_group
-from carecenter.register import Cleaned, PersonDraft, Register
+from carecenter.register import Cleaned, PersonDraft, Register, missing_facts
 from carecenter.settings import Settings
 
 NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
 ACTION_LABELS = {NEW: "新增", UPDATE: "更新", REFUSED: "拒绝", IGNORED: "忽略"}
 # Wrong here refuses the row; elsewhere the value is left out and kept in 备注.
 KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
+_HEADER_NEEDED = "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -92,6 +96,8 @@ class Preview:
     layout: Layout
     rows: list[RowPreview]
     new_groups: dict[str, str]  # key → name as first written
+    # (Excel row, its text) where a second table or notes start: nothing below is read.
+    ended: tuple[int, str] | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -108,8 +114,14 @@ class Preview:
         incomplete = sum(1 for r in self.rows if r.accepted and not r.id_number)
         if incomplete:
             text += f";其中 {incomplete} 人待补充身份证号"
+            facts = sum(1 for r in self.rows if r.accepted and r.cleaned is not None
+                        and missing_facts(r.cleaned[0]))
+            if facts:
+                text += f"({facts} 人还缺出生日期或性别)"
         if self.new_groups:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
+        if self.ended:
+            text += f";第 {self.ended[0]} 行“{self.ended[1][:20]}”起是另一张表或说明,未导入"
         return text
 
 
@@ -144,17 +156,25 @@ class LedgerImport:
         self._columns: dict[str, int] = {}  # field → sheet column, for the preview's cells
 
     def open(self, path: str | Path, sheet: str | None = None) -> tuple[Sheet, Layout]:
-        data = read_sheet(path, sheet)
+        """The sheet and its layout; without a sheet named, the first sheet that holds a
+        table (a workbook often starts with a 填表说明 sheet)."""
+        sheets = iter([read_sheet(path, sheet)]) if sheet is not None else read_sheets(path)
+        seen: list[Sheet] = []
+        for data in sheets:
+            layout = mapping.detect(data.rows)
+            if layout is not None:
+                return data, mapping.apply_saved(self.settings, layout)
+            seen.append(data)
+        if len(seen) > 1:
+            raise KnownError(f"在工作簿的 {len(seen)} 张工作表({'、'.join(d.name for d in seen)})"
+                             f"里都找不到表头:{_HEADER_NEEDED}")
+        data = seen[0]
         if not any(any(v is not None for v in row) for row in data.rows):
             raise KnownError(f"工作表“{data.name}”是空的,没有可导入的内容")
-        layout = mapping.detect(data.rows)
-        if layout is None:
-            raise KnownError(
-                f"在工作表“{data.name}”的前 {mapping.HEADER_SCAN_ROWS} 行里找不到表头:"
-                "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
-                "请检查是否选对了工作表"
-            )
-        return data, mapping.apply_saved(self.settings, layout)
+        raise KnownError(
+            f"在工作表“{data.name}”的前 {mapping.HEADER_SCAN_ROWS} 行里找不到表头:"
+            f"{_HEADER_NEEDED}请检查是否选对了工作表"
+        )
 
     def save_mapping(self, layout: Layout) -> None:
         mapping.save(self.settings, layout)
@@ -175,21 +195,30 @@ class LedgerImport:
         rows: list[RowPreview] = []
         body = data.rows[layout.first_row:]
         pending: list[tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool]] = []
+        shape = TableShape(layout, [data.rows[i] for i in layout.header_rows])
         for offset, raw in enumerate(body):
             if cancelled and cancelled():
                 raise ImportCancelled()
             if progress and offset % 200 == 0:
                 progress(offset, len(body) * 2)
             number = layout.first_row + offset + 1
-            result = self._read_row(number, raw, layout, stored, new_groups)
+            reason = shape.skip(number, raw)
+            if reason:
+                rows.append(RowPreview(number, IGNORED, cells=list(raw),
+                                       errors=[Problem("", reason)]))
+                continue
+            result = self._read_row(number, raw, layout, stored, new_groups, shape.group)
             if result is None:
                 continue
             row, values, supporters, month_only = result
             rows.append(row)
+            if self._continues(shape, row, values, supporters):
+                continue
             if row.action != NEW:  # ignored or refused while reading
                 continue
             self._match(row, values, stored, seen_ids, seen_names)
-            if row.action != REFUSED:
+            self._exited_in_ledger(row, values.pop("_status", ""), stored)
+            if row.accepted:
                 pending.append((row, values, supporters, month_only))
         self._trim_trailing_ignored(rows)
         files = self._load_files({r.person_id for r, *_ in pending if r.person_id})
@@ -206,7 +235,22 @@ class LedgerImport:
         if progress:
             progress(len(body) * 2, len(body) * 2)
         return Preview(Path(path), data.name, layout, rows,
-                       {k: v for k, v in new_groups.items() if k in used})
+                       {k: v for k, v in new_groups.items() if k in used}, shape.ended)
+
+    @staticmethod
+    def _continues(shape: TableShape, row: RowPreview, values: dict[str, Any],
+                   supporters: list[dict[str, Any]]) -> bool:
+        """A row holding only a supporter joins the person above (cells merged down)."""
+        above = shape.above(row.row, row.action == IGNORED, row.name, supporters,
+                            [k for k in values if not k.startswith("_") and k != "group_id"],
+                            row.action == NEW)
+        if above is None:
+            return False
+        row.action = IGNORED
+        row.errors = [Problem("", f"赡养人并入第 {above[0]} 行{above[1]}")]
+        row.warnings = []
+        row.new_group = None
+        return True
 
     @staticmethod
     def _trim_trailing_ignored(rows: list[RowPreview]) -> None:
@@ -234,7 +278,7 @@ class LedgerImport:
 
     def _read_row(
         self, number: int, raw: list[Any], layout: Layout, stored: _Stored,
-        new_groups: dict[str, str],
+        new_groups: dict[str, str], heading_group: str | None = None,
     ) -> tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool] | None:
         targets = layout.targets()
         row = RowPreview(number, NEW, cells=list(raw))
@@ -242,7 +286,10 @@ class LedgerImport:
         name_col = layout.column_for(mapping.person_target("name"))
         name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
         footer = next((t for t in texts if t and cells.is_footer(t)), None)
-        if footer and (not name_text or cells.is_footer(name_text) or name_text == footer):
+        first = next((t for t in texts if t), "")
+        # 合计 | 3人 (the count in the name column) is a total row, not a person.
+        if footer and (not name_text or cells.is_footer(name_text) or name_text == footer
+                       or first == footer):
             row.action = IGNORED
             row.errors.append(Problem("", f"合计、签名或说明行:“{footer[:20]}”"))
             return row, {}, [], False
@@ -269,6 +316,9 @@ class LedgerImport:
                 elif rest == "id_number":
                     if cells.is_placeholder(value):
                         continue
+                    if cells.is_remark(value):
+                        notes.append(f"身份证号栏:{text_of(value)}")
+                        continue
                     try:
                         values[rest] = cells.id_text(value)
                     except FieldError as e:
@@ -278,7 +328,11 @@ class LedgerImport:
                         continue
                     values[rest] = self._group(row, j, value, stored, new_groups)
                 elif rest == "name":
-                    values[rest] = cells.cjk_squeeze(text_of(value))
+                    name, remark = cells.name_and_remark(cells.cjk_squeeze(text_of(value)))
+                    values[rest] = name
+                    if remark:
+                        notes.append(f"姓名后注:{remark}")
+                        row.warnings.append(Problem("姓名", f"姓名后的“{remark}”记入备注", j))
                 else:
                     values[rest] = text_of(value)
             elif kind == "supporter":
@@ -298,6 +352,11 @@ class LedgerImport:
                     entry[name] = text_of(value)
             elif rest == "age":
                 values["_age"] = (text_of(value), j)
+            elif rest == "status":
+                values["_status"] = text_of(value)
+        if heading_group and "group_id" not in values and values.get("name"):
+            # The group is a heading row above (一组 … 二组 …), not a column.
+            values["group_id"] = self._group(row, None, heading_group, stored, new_groups)
         if row.errors:
             row.action = REFUSED
         row.name = str(values.get("name") or "")
@@ -324,7 +383,7 @@ class LedgerImport:
         return month_only and name == "birth_date"
 
     @staticmethod
-    def _group(row: RowPreview, column: int, value: Any, stored: _Stored,
+    def _group(row: RowPreview, column: int | None, value: Any, stored: _Stored,
                new_groups: dict[str, str]) -> int:
         text = text_of(value)
         if text.isdigit():
@@ -396,6 +455,22 @@ class LedgerImport:
             seen_names[key] = row.row
         if row.person_id in stored.exited:
             row.warnings.append(Problem("", "此人已退出登记册,只更新档案内容"))
+
+    @staticmethod
+    def _exited_in_ledger(row: RowPreview, status: str, stored: _Stored) -> None:
+        """A ledger (our own export, the township's list) may say someone has left: no
+        new file for them, and a person still on the register is only flagged; an exit
+        needs its date and reason, given in the person's file."""
+        if not status or status_code(status) != EXITED or not row.accepted:
+            return
+        if row.action == NEW:
+            row.action = IGNORED
+            row.errors.append(Problem("", f"台账中此人状态为“{status}”,不新建档案"))
+            row.warnings = []
+            row.new_group = None
+        elif row.person_id not in stored.exited:
+            row.warnings.append(Problem("状态", f"台账中为“{status}”,登记册上仍在册;"
+                                              "如属实,请在档案中办理退出"))
 
     @staticmethod
     def _narrow(candidates: list[int], values: dict[str, Any], stored: _Stored) -> list[int]:
@@ -493,17 +568,17 @@ class LedgerImport:
             row.unchanged = all(stored[0].get(k) == v for k, v in clean_values.items()) and [
                 {k: s.get(k) for k in fields} for s in stored[1]] == [
                 {k: s.get(k) for k in fields} for s in clean_supporters]
-        row.warnings.extend(Problem("", w) for w in warnings if "15 位旧身份证号" not in w)
-        if not values.get("id_number"):
+        if not clean_values.get("id_number"):
             row.warnings.append(Problem("身份证号", "待补充身份证号"))
+        row.warnings.extend(Problem("", w) for w in warnings if "15 位旧身份证号" not in w)
 
     def _birth_from_age(self, row: RowPreview, values: dict[str, Any],
                         age: tuple[str, int]) -> None:
         text, column = age
-        try:
-            years = int(float(text))
-        except ValueError:
+        m = re.match(r"\s*([0-9]+(?:\.[0-9]*)?)\s*(?:岁|周岁)?\s*$", text)  # 78, 78岁
+        if not m:
             return
+        years = int(float(m.group(1)))
         if 0 < years < 120:
             values["birth_date"] = date(self.today().year - years, 1, 1)
             row.warnings.append(Problem(

@@ -36,6 +36,8 @@ _SUPPORTER_PREFIX = re.compile(
     r"([0-9一二三四五六]?)(?:个子女)?(?:的)?"
 )
 _GROUP_HEADING = re.compile(r"子女|赡养|外出|家属|儿女")
+# Columns about other people than the elder and their supporters (帮扶责任人电话).
+_SOMEONE_ELSE = re.compile(r"帮扶|结对|包保|网格员|责任人|受托人|村干部|驻村|填表人|审核人|复核人")
 _NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
 
@@ -58,10 +60,22 @@ def _names(f: Field) -> tuple[str, ...]:
 
 
 _PERSON_EXACT = {normalise_label(n): f.name for f in PERSON_FIELDS for n in _names(f)}
+# How plainly a header names its field: the label first, then synonyms in declared order.
+_PERSON_RANK = {normalise_label(n): rank for f in PERSON_FIELDS
+                for rank, n in enumerate(_names(f))}
 _SUPPORTER_EXACT = {normalise_label(n): f.name for f in SUPPORTER_FIELDS for n in _names(f)}
 _SUPPORTER_EXACT.update({"联系电话": "phone", "手机": "phone", "手机号码": "phone",
                          "联系方式": "phone"})
 _EXTRA_EXACT = {normalise_label(n): code for code, (_, names) in EXTRAS.items() for n in names}
+
+
+def is_name_label(text: str) -> bool:
+    """姓名, 老人姓名, 姓  名 …: a header cell naming the person (cheap: a row test)."""
+    if len(text) > 16:
+        return False
+    label = normalise_label(text)
+    return _PERSON_EXACT.get(label) == "name" or _PERSON_EXACT.get(
+        _without_brackets(label)) == "name"
 
 
 def person_target(name: str) -> str:
@@ -132,6 +146,8 @@ def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
             return Guess("person", _PERSON_EXACT[candidate])
         if candidate in _SUPPORTER_EXACT:
             return Guess("supporter", _SUPPORTER_EXACT[candidate], index)
+    if _SOMEONE_ELSE.search(bare):
+        return Guess("")  # the helper's or a cadre's column, not the elder's
     m = _SUPPORTER_PREFIX.match(bare)
     if m and m.end() < len(bare):
         rest = bare[m.end():]
@@ -139,8 +155,8 @@ def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
         name = _SUPPORTER_EXACT.get(rest) or _contains(rest, _SUPPORTER_EXACT)
         if name is None and rest in _PERSON_EXACT:
             name = {"name": "name", "phone": "phone"}.get(_PERSON_EXACT[rest])
-        if name:
-            return Guess("supporter", name, number or index)
+        # 子女身份证号, 子女年龄: a supporter's, which the file does not keep.
+        return Guess("supporter", name, number or index) if name else Guess("")
     if under_supporters:
         name = _contains(bare, _SUPPORTER_EXACT)
         if name:
@@ -245,6 +261,24 @@ def _single(row: list[Any], width: int) -> list[tuple[str, str]]:
     return [(_text(row[j]) if j < len(row) else "", "") for j in range(width)]
 
 
+_FILLED_IN = re.compile(r"[:\uff1a]\s*\S")  # 填报单位:某某村, 填报日期:2026年9月
+
+
+def _may_head(row: list[Any]) -> bool:
+    """Can this row be the upper row of a two-row header? Not a title (one cell, in the
+    first column, where a title merged across the sheet keeps its text), and not a
+    line of the form's particulars (填报单位:某某村  填报日期:…), which changes every
+    quarter and would make each quarter's ledger a new layout."""
+    filled = [(j, _text(v)) for j, v in enumerate(row) if _text(v)]
+    if len(filled) == 1 and filled[0][0] == 0:
+        return False
+    return not any(_FILLED_IN.search(text) for _, text in filled)
+
+
+def _targets(labels: list[tuple[str, str]]) -> dict[int, str]:
+    return {c.index: c.target for c in propose(labels) if c.target}
+
+
 def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str, str]]] | None:
     """The header row(s) and their (label, heading) per column; None when there is none."""
     width = max((len(r) for r in rows[:HEADER_SCAN_ROWS + 1]), default=0)
@@ -254,8 +288,11 @@ def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str,
             continue
         candidates: list[tuple[tuple[int, ...], list[tuple[str, str]]]] = [
             ((i,), _single(row, width))]
-        if i + 1 < len(rows) and _is_label_row(rows[i + 1]):
-            candidates.append(((i, i + 1), _combine(row, rows[i + 1], width)))
+        if i + 1 < len(rows) and _is_label_row(rows[i + 1]) and _may_head(row):
+            pair = _combine(row, rows[i + 1], width)
+            # An upper row that changes no column's meaning is not part of the header.
+            if _targets(pair) != _targets(_single(rows[i + 1], width)):
+                candidates.append(((i, i + 1), pair))
         for header_rows, labels in candidates:
             score = _score(labels)
             if not any(guess(lb, hd).kind == "person" and guess(lb, hd).name == "name"
@@ -297,14 +334,39 @@ def propose(labels: list[tuple[str, str]]) -> list[Column]:
             in_supporters = False
         elif g.kind == "extra":
             target = f"extra:{g.name}"
-        if target in taken:
+        if target in taken and not target.startswith("person:"):
             target = IGNORE
         if target:
             taken.add(target)
         last_heading = heading
         if label or heading:
             columns.append(Column(j, shown, target))
+    _one_column_each(columns, labels)
     return columns
+
+
+def _plainness(label: str) -> tuple[int, int]:
+    """(0, rank) for a header that is a field's label or synonym, (1, 0) for one that
+    only contains it: 身份证号 beats 旧身份证号, 老人姓名 beats 户主姓名."""
+    label = normalise_label(label)
+    for candidate in (label, _without_brackets(label)):
+        if candidate in _PERSON_RANK:
+            return 0, _PERSON_RANK[candidate]
+    return 1, 0
+
+
+def _one_column_each(columns: list[Column], labels: list[tuple[str, str]]) -> None:
+    """Where several columns name one field of the person, the plainest header keeps it
+    (the first of equals); the others are not imported, and the clerk can change that."""
+    claims: dict[str, list[Column]] = {}
+    for c in columns:
+        if c.target.startswith("person:"):
+            claims.setdefault(c.target, []).append(c)
+    for claimants in claims.values():
+        best = min(claimants, key=lambda c: (_plainness(labels[c.index][0]), c.index))
+        for c in claimants:
+            if c is not best:
+                c.target = IGNORE
 
 
 def detect(rows: list[list[Any]]) -> Layout | None:

@@ -1,13 +1,17 @@
 """Reading one sheet of a workbook as rows of plain values.
 
 python-calamine reads a sheet about ten times faster than openpyxl (PLATFORM.md) and
-also reads .xls and .ods; openpyxl is the fallback when calamine is missing or cannot
-open the file. Row ``i`` of the result is Excel's row ``i + 1``, column ``j`` is
-column ``j + 1``, so problems can name the row the clerk sees in Excel.
+also reads .xls, WPS's .et and .ods; openpyxl is the fallback when calamine is missing.
+A workbook whose name does not match its content (an .xlsx renamed .xls) is read by its
+content; a .csv is read as text (UTF-8 or GBK, as Excel and WPS save it). Anything
+else gets a message saying what the file is and what to do. Row ``i`` of the result
+is Excel's row ``i + 1``, column ``j`` is column ``j + 1``, so problems can name the
+row the clerk sees in Excel.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +19,8 @@ from typing import Any
 
 from carecenter.errors import KnownError
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
+CSV_SHEET = "CSV"  # the one "sheet" of a .csv file
 
 
 @dataclass
@@ -42,15 +47,31 @@ def _check_path(path: Path) -> None:
 def sheet_names(path: str | Path) -> list[str]:
     path = Path(path)
     _check_path(path)
+    if _is_csv(path):
+        return [CSV_SHEET]
     try:
-        from python_calamine import CalamineWorkbook
-
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+        from python_calamine import CalamineWorkbook  # noqa: F401
     except ImportError:
-        pass
-    except Exception as e:
-        raise _unreadable(path, e) from e
-    return _openpyxl_names(path)
+        return _openpyxl_names(path)
+    return list(_calamine(path).sheet_names)
+
+
+def _is_csv(path: Path) -> bool:
+    return path.suffix.lower() in (".csv", ".txt")
+
+
+def _calamine(path: Path) -> Any:
+    """The workbook by its name's suffix, else by its content (a renamed file)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as first:
+        try:
+            with path.open("rb") as handle:
+                return CalamineWorkbook.from_filelike(handle)
+        except Exception:
+            raise _unreadable(path, first) from first
 
 
 def _openpyxl_names(path: Path) -> list[str]:
@@ -66,27 +87,70 @@ def _openpyxl_names(path: Path) -> list[str]:
         book.close()
 
 
+_SAVE_AS = "请在 Excel 或 WPS 中打开它,“另存为”Excel 工作簿(.xlsx)后再导入。"
+
+
 def _unreadable(path: Path, error: Exception) -> KnownError:
-    return KnownError(
-        f"无法读取 {path.name}:它不是 Excel 工作簿(.xlsx/.xls)或文件已损坏。"
-        "请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿再试。"
-    )
+    """What the file is, as far as its first bytes tell, and what to do about it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        head = b""
+    suffix = path.suffix.lower()
+    if not head.strip():
+        what = "文件是空的(0 字节或只有空白)"
+    elif head.lstrip().lower().startswith((b"<!doctype", b"<html", b"<table", b"<?xml")) or (
+            b"<html" in head.lower()):
+        what = "它其实是网页(HTML)格式,只是扩展名是表格(网上系统导出的“xls”常是这样)"
+    elif head.startswith(b"%PDF"):
+        what = "它是 PDF 文件,不是表格"
+    elif suffix in (".doc", ".docx", ".wps", ".txt", ".pdf"):
+        what = "它不是表格文件"
+    elif suffix in (".et", ".ett"):
+        what = "这个 WPS 表格文件无法直接读取"
+    elif head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "工作簿已损坏或被加密(设了打开密码)"
+    else:
+        what = "它不是 Excel 工作簿(.xlsx/.xls),或文件已损坏"
+    return KnownError(f"无法读取 {path.name}:{what}。{_SAVE_AS}")
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     """The named sheet (default the first) as rows of values, Excel's row numbers kept."""
     path = Path(path)
     _check_path(path)
+    if _is_csv(path):
+        return _read_csv(path)
     try:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook  # noqa: F401
     except ImportError:
         return _read_openpyxl(path, sheet)
+    book = _calamine(path)
+    return _calamine_sheet(book, _pick(list(book.sheet_names), sheet, path), path)
+
+
+def read_sheets(path: str | Path) -> Iterator[Sheet]:
+    """Every sheet in order, each read only when asked for (the workbook opened once)."""
+    path = Path(path)
+    _check_path(path)
+    if _is_csv(path):
+        yield _read_csv(path)
+        return
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as e:
-        raise _unreadable(path, e) from e
+        from python_calamine import CalamineWorkbook  # noqa: F401
+    except ImportError:
+        for name in _openpyxl_names(path):
+            yield _read_openpyxl(path, name)
+        return
+    book = _calamine(path)
     names = list(book.sheet_names)
-    name = _pick(names, sheet, path)
+    _pick(names, None, path)
+    for name in names:
+        yield _calamine_sheet(book, name, path)
+
+
+def _calamine_sheet(book: Any, name: str, path: Path) -> Sheet:
     try:
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
@@ -117,6 +181,30 @@ def _read_openpyxl(path: Path, sheet: str | None) -> Sheet:
     finally:
         book.close()
     return Sheet(name, rows)
+
+
+def _read_csv(path: Path) -> Sheet:
+    """A .csv as Excel or WPS saves it: UTF-8 (with or without BOM) or GBK; every
+    cell text, so an ID number keeps all its digits."""
+    import csv
+
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise _unreadable(path, ValueError("encoding"))
+    if "\0" in text:
+        raise _unreadable(path, ValueError("binary"))
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[_plain(v.strip()) for v in row] for row in csv.reader(text.splitlines(), dialect)]
+    return Sheet(CSV_SHEET, rows)
 
 
 def text_of(value: Any) -> str:
