@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         action("村民小组…", self.edit_groups, "Ctrl+G", "groups")
         action("导入台账…", self.import_ledger, None, "import_ledger")
+        action("季度报送…", self.open_reports, None, "reports")
         action("帮扶人…", self.edit_helpers, "Ctrl+H", "helpers")
         action("结对建议…", self.suggest_pairing, None, "suggest_pairing")
         action("打印…", self.print_documents, QKeySequence.StandardKey.Print, "print")
@@ -436,6 +437,13 @@ class MainWindow(QMainWindow):
         dialog.exec()
         dialog.deleteLater()
         self.refresh()
+
+    def open_reports(self) -> None:
+        from ui.report_window import ReportWindow
+
+        dialog = ReportWindow(self.database, self, today=self.register.today)
+        dialog.exec()
+        dialog.deleteLater()
 
     def edit_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
