@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter.care import CareBook
+from carecenter.columns import COLUMN_KEYS, COLUMNS, NO_COLOUR, RegisterQuery
 from carecenter.db import Database
 from carecenter.errors import KnownError
-from carecenter.listing import COLUMN_KEYS, COLUMNS, NO_COLOUR, Listing, RegisterQuery
+from carecenter.listing import Listing
 from carecenter.models import ACTIVE, EXITED
 from carecenter.register import Register
 from carecenter.risk import COLOURS
@@ -223,7 +224,7 @@ class MainWindow(QMainWindow):
 
     def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
         """A column that cannot be sorted must not show the arrow: put it back."""
-        if COLUMNS[column].sort is not None:
+        if COLUMNS[column].sortable:
             return
         current = COLUMN_KEYS.index(self.model.query.sort_key)
         order = (Qt.SortOrder.DescendingOrder if self.model.query.descending

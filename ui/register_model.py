@@ -14,7 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from carecenter.listing import COLUMNS, Listing, RegisterQuery, Row
+from carecenter.columns import COLUMNS, RegisterQuery, Row
+from carecenter.listing import Listing
 from ui.colours import colour_icon, colour_text
 
 PAGE = 200
@@ -80,7 +81,7 @@ class RegisterModel(QAbstractTableModel):
         return [i for n in range((self._count + CHUNK - 1) // CHUNK) for i in self._chunk(n)]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:
+        if not 0 <= column < len(COLUMNS) or not COLUMNS[column].sortable:
             return
         self.set_query(replace(self.query, sort_key=COLUMNS[column].key,
                                descending=order == Qt.SortOrder.DescendingOrder))
