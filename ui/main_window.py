@@ -189,7 +189,9 @@ class MainWindow(QMainWindow):
             self._attach(database)
         else:
             assert first is not None
-            self._fill_groups(first.groups())
+            groups = first.groups()
+            self._fill_groups(groups)
+            self.worklist.set_groups(groups)  # a combo box takes its width when first shown
             self._update_counts()
         self._update_actions()
         self._restore_geometry()
