@@ -1,8 +1,9 @@
-"""Opening the database: where it lives, the SQLite pragmas, and schema migrations.
+"""Opening the database: the SQLite pragmas, schema migrations, one way to write.
 
 SQLite in the user's data folder by default; ``--db PATH`` or ``CARECENTER_DB`` picks
-another file, and a ``postgresql+psycopg://`` URL a township server. The schema is
-created and upgraded only by the Alembic migrations in ``carecenter/migrations``.
+another file, and a ``postgresql+psycopg://`` URL a township server (where:
+``carecenter.location``). The schema is created and upgraded only by the Alembic
+migrations in ``carecenter/migrations``.
 """
 
 from __future__ import annotations
@@ -19,33 +20,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecenter.errors import DatabaseError
+from carecenter.location import (
+    SCHEMA_HEAD,
+    resolve,  # noqa: F401 (callers open what they resolve)
+    url_for,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# The newest migration this program ships; a test keeps it equal to Alembic's head.
-# Knowing it here lets an up-to-date database open without loading Alembic at all.
-SCHEMA_HEAD = "0003"
 MIGRATIONS = Path(__file__).with_name("migrations")
-ENV_VAR = "CARECENTER_DB"
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("carecenter", appauthor=False)) / "carecenter.db"
-
-
-def resolve(db: str | os.PathLike[str] | None = None) -> str:
-    """The database to open: the argument, else $CARECENTER_DB, else the data folder."""
-    chosen = str(db) if db else os.environ.get(ENV_VAR) or str(default_path())
-    return chosen
-
-
-def url_for(db: str) -> str:
-    if "://" in db:
-        return db
-    return "sqlite:///" + str(Path(db).expanduser().resolve())
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -282,6 +282,11 @@ def choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:
 
 SEX = choices(("male", "男"), ("female", "女"))
 
+# Where a person stands on the register: on it, or exited (with the file kept).
+ACTIVE = "active"
+EXITED = "exited"
+STATUS_LABELS = {ACTIVE: "在册", EXITED: "已退出"}
+
 # --- the person's file: 基本情况登记表 (DOMAIN.md "One person, one file") ---
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", FieldType.TEXT, BASIC, required=True, max_length=30,

@@ -9,63 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, case, func, select
 
+from carecenter.columns import COLUMNS, NO_COLOUR, RegisterQuery, Row, make_row
 from carecenter.db import Database
-from carecenter.fields import PERSON, normalise_phone
-from carecenter.idnumber import age_on
-from carecenter.kinds import KINDS
-from carecenter.leftbehind import PersonFacts, SupporterFacts
-from carecenter.models import STATUS_LABELS, person, supporter, village_group
+from carecenter.fields import normalise_phone
+from carecenter.leftbehind import SupporterFacts
+from carecenter.models import person, supporter, village_group
 from carecenter.risk import RANK
-
-ALL = None
-NO_COLOUR = "none"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the register table."""
-
-    key: str
-    label: str
-    sort: Callable[[], Any] | None  # SQL expression to order by, or None: not sortable
-    width: int = 80
-
-
-@dataclass(frozen=True)
-class RegisterQuery:
-    text: str = ""
-    group_id: int | None = ALL  # 0: people with no group
-    status: str | None = "active"
-    kind: str | None = ALL
-    sort_key: str = "name"
-    descending: bool = False
-    colour: str | None = ALL  # red / yellow / green, or NO_COLOUR: not yet assessed
-
-
-@dataclass(frozen=True)
-class Row:
-    id: int
-    name: str
-    sex: str
-    age: int | None
-    group: str
-    colour: str
-    helper: str
-    phone: str
-    id_number: str
-    status: str
-    incomplete: bool
-    verdict: str = ""
-    verdict_reason: str = ""
-
-    def value(self, key: str) -> Any:
-        return getattr(self, key)
 
 
 def _colour_order() -> Any:
@@ -73,20 +27,17 @@ def _colour_order() -> Any:
     return case({code: rank for code, rank in RANK.items()}, value=person.c.colour, else_=3)
 
 
-# The helper is shown empty until the pairing issue fills it.
-COLUMNS: tuple[Column, ...] = (
-    Column("name", PERSON["name"].label, lambda: person.c.name_pinyin, 90),
-    Column("sex", PERSON["sex"].label, lambda: person.c.sex, 44),
-    Column("age", "年龄", lambda: person.c.birth_date, 44),
-    Column("group", PERSON["group_id"].label, lambda: village_group.c.position, 90),
-    Column("colour", "风险等级", _colour_order, 80),
-    Column("helper", "帮扶人", None, 80),
-    Column("verdict", "留守认定", None, 70),
-    Column("phone", PERSON["phone"].label, lambda: person.c.phone, 110),
-    Column("id_number", PERSON["id_number"].label, lambda: person.c.id_number, 170),
-    Column("status", "状态", lambda: person.c.status, 60),
-)
-COLUMN_KEYS = [c.key for c in COLUMNS]
+# What each sortable column (carecenter.columns) orders by; a test keeps them matched.
+SORTS: dict[str, Callable[[], Any]] = {
+    "name": lambda: person.c.name_pinyin,
+    "sex": lambda: person.c.sex,
+    "age": lambda: person.c.birth_date,
+    "group": lambda: village_group.c.position,
+    "colour": _colour_order,
+    "phone": lambda: person.c.phone,
+    "id_number": lambda: person.c.id_number,
+    "status": lambda: person.c.status,
+}
 
 _LIKE_ESCAPE = str.maketrans({"%": "\\%", "_": "\\_", "\\": "\\\\"})
 
@@ -126,9 +77,9 @@ class Listing:
         return conditions
 
     def _ordered(self, base: Select[Any], query: RegisterQuery) -> Select[Any]:
-        column = next((c for c in COLUMNS if c.key == query.sort_key and c.sort), COLUMNS[0])
-        assert column.sort is not None
-        expression = column.sort()
+        column = next((c for c in COLUMNS if c.key == query.sort_key and c.sortable),
+                      COLUMNS[0])
+        expression = SORTS[column.key]()
         # Age ascending means birth date descending.
         descending = query.descending != (column.key == "age")
         if column.key == "group":
@@ -160,7 +111,6 @@ class Listing:
         """The table values of these people, by id (order is the caller's)."""
         today = self.today()
         result: dict[int, Row] = {}
-        sex = PERSON["sex"]
         with self.database.engine.connect() as connection:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start:start + 500])
@@ -173,26 +123,8 @@ class Listing:
                     .outerjoin(village_group, village_group.c.id == person.c.group_id)
                     .where(person.c.id.in_(chunk))
                 )
-                for r in connection.execute(statement):
-                    verdict = KINDS[r.kind].assess(
-                        PersonFacts(r.birth_date, facts.get(r.id, []),
-                                    r.left_behind_year), today)
-                    result[r.id] = Row(
-                        id=r.id,
-                        name=r.name or "",
-                        sex=sex.choice_label(r.sex),
-                        age=age_on(r.birth_date, today) if r.birth_date else None,
-                        group=r.group or "",
-                        colour=r.colour or "",
-                        helper="",
-                        phone=r.phone or "",
-                        id_number=r.id_number or "待补充身份证号",
-                        status=STATUS_LABELS.get(r.status, r.status),
-                        incomplete=r.id_number is None,
-                        verdict=("留守" if verdict.left_behind else
-                                 "无法判断" if verdict.undecided else "不符合"),
-                        verdict_reason=verdict.text,
-                    )
+                for r in connection.execute(statement):  # in columns.ROW_SOURCE's order
+                    result[r.id] = make_row(r, facts.get(r.id, []), today)
         return result
 
     @staticmethod

@@ -25,7 +25,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry, relationship
 
-from carecenter.fields import PERSON_FIELDS, SUPPORTER_FIELDS, Field, FieldType
+from carecenter.fields import (  # noqa: F401 (the statuses are read from here too)
+    ACTIVE,
+    EXITED,
+    PERSON_FIELDS,
+    STATUS_LABELS,
+    SUPPORTER_FIELDS,
+    Field,
+    FieldType,
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -361,9 +369,6 @@ mapper_registry.map_imperatively(
     },
 )
 
-ACTIVE = "active"
-EXITED = "exited"
-STATUS_LABELS = {ACTIVE: "在册", EXITED: "已退出"}
 
 EXIT_REASONS: dict[str, str] = {
     "supporter_returned": "赡养人返乡",

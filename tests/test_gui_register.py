@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from carecenter.columns import COLUMN_KEYS
 from carecenter.db import Database
-from carecenter.listing import COLUMN_KEYS, Listing, RegisterQuery
+from carecenter.listing import Listing, RegisterQuery
 from carecenter.register import Register
 from tests.conftest import elder, ime_type, make_id
 from ui.exit_dialog import ExitDialog

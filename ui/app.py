@@ -1,21 +1,32 @@
-"""Starting the desktop app: arguments, fonts, the database, the main window."""
+"""Starting the desktop app: arguments, fonts, the database, the main window.
+
+An up-to-date SQLite database shows its first screen before the database layer is
+loaded (``carecenter.firstscreen``), which then opens the normal way right after the
+first paint; any other database opens the normal way first (bench/: start-up).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from carecenter.db import Database, resolve
 from carecenter.errors import KnownError
+from carecenter.firstscreen import open_first_screen
+from carecenter.location import resolve
+from ui.first_paint import after_first_paint
+from ui.logfile import open_log_file, setup_logging
+from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from carecenter.db import Database
 
 log = logging.getLogger("carecenter")
 
@@ -47,6 +58,10 @@ def _excepthook(kind: type[BaseException], value: BaseException,
                 tb: TracebackType | None) -> None:
     """A bug: log the traceback, tell the clerk plainly, keep the program running."""
     log.error("未处理的错误", exc_info=(kind, value, tb))
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
     text = "".join(traceback.format_exception(kind, value, tb))
     if QApplication.instance() is not None:
         box = QMessageBox(QMessageBox.Icon.Critical, "程序出错",
@@ -56,24 +71,6 @@ def _excepthook(kind: type[BaseException], value: BaseException,
         box.exec()
     else:
         sys.__excepthook__(kind, value, tb)
-
-
-def setup_logging() -> None:
-    """Warnings and bugs go to a log file in the user's data folder for the maintainer."""
-    from logging.handlers import RotatingFileHandler
-
-    from platformdirs import user_log_dir
-
-    folder = Path(user_log_dir("carecenter", appauthor=False))
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handlers.append(RotatingFileHandler(folder / "carecenter.log", maxBytes=1_000_000,
-                                            backupCount=3, encoding="utf-8"))
-    except OSError:
-        pass  # a read-only profile must not stop the program
-    logging.basicConfig(level=logging.WARNING, handlers=handlers,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,17 +83,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     choose_font(app)
     sys.excepthook = _excepthook
     try:
-        database = Database(resolve(args.db))
-    except KnownError as e:
-        QMessageBox.critical(None, "无法打开数据库", e.message)
-        return 1
-    from ui.main_window import MainWindow
+        return run(app, resolve(args.db))
+    finally:
+        open_log_file()  # in case the window was never painted
 
-    window = MainWindow(database)
+
+def run(app: QApplication, location: str) -> int:
+    """Show the main window on this database until the clerk closes it."""
+    first = open_first_screen(location)
+    if first is None:
+        database = open_database(location)
+        if database is None:
+            return 1
+        window = MainWindow(database)
+    else:
+        # The database layer loads after the first paint (MainWindow.finish_start).
+        window = MainWindow(first=first, open_database=lambda: open_database(location))
+    after_first_paint(window.tabs, open_log_file)
     window.show()
     code = app.exec()
     # Delete the window while Qt is still whole, not in the interpreter's exit order.
+    opened = window.database
     window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    database.close()
+    if opened is not None:
+        opened.close()
+    if first is not None:
+        first.close()
     return int(code)
+
+
+def open_database(location: str) -> Database | None:
+    """The database, opened and migrated; None if it cannot be (the clerk is told why)."""
+    from carecenter.db import Database
+
+    try:
+        return Database(location)
+    except KnownError as e:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "无法打开数据库", e.message)
+        return None

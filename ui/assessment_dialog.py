@@ -37,8 +37,8 @@ from carecenter.risk import (
     suggested_factors,
 )
 from ui.colours import colour_icon, colour_text
+from ui.dates import date_edit, to_date
 from ui.field_widgets import confirm_buttons
-from ui.visit_dialog import date_edit, to_date
 
 
 class AssessmentDialog(QDialog):

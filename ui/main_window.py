@@ -1,20 +1,28 @@
 """The main window: the work list (工作台) first, and the register with its search box
-and filters."""
+and filters.
+
+At start-up (``ui.app``) the window is built from the first screen
+(``carecenter.firstscreen``) and shown before the database layer is loaded;
+``finish_start`` opens the database the normal way right after the first paint, or as
+soon as the clerk asks for anything beyond that first screen.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -22,21 +30,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.care import CareBook
-from carecenter.db import Database
+from carecenter.columns import COLUMN_KEYS, COLUMNS, NO_COLOUR, RegisterQuery
 from carecenter.errors import KnownError
-from carecenter.listing import COLUMN_KEYS, COLUMNS, NO_COLOUR, Listing, RegisterQuery
-from carecenter.models import ACTIVE, EXITED
-from carecenter.register import Register
+from carecenter.fields import ACTIVE, EXITED
 from carecenter.risk import COLOURS
-from ui.assessment_dialog import AssessmentDialog
 from ui.colours import colour_icon, colour_text
-from ui.needs_window import NeedsWindow
+from ui.first_paint import after_first_paint
 from ui.register_model import RegisterModel
-from ui.round_dialog import RoundDialog
-from ui.visit_dialog import VisitDialog
-from ui.visit_sheet import VisitSheet
 from ui.worklist_view import WorkListView
+
+# The database layer, the rules and the dialogs load after the first paint (start-up).
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QKeyEvent
+
+    from carecenter.care import CareBook
+    from carecenter.db import Database
+    from carecenter.firstscreen import FirstScreen
+    from carecenter.listing import Listing
+    from carecenter.register import Register
+    from ui.needs_window import NeedsWindow
 
 STATUS_FILTERS = (("在册", ACTIVE), ("已退出", EXITED), ("全部", None))
 
@@ -76,12 +88,22 @@ class SearchBox(QLineEdit):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database) -> None:
+    """``MainWindow(database)``; or, at start-up, ``MainWindow(first=..., open_database=...)``
+    and ``finish_start()`` after the first paint."""
+
+    def __init__(self, database: Database | None = None, *, first: FirstScreen | None = None,
+                 open_database: Callable[[], Database | None] | None = None) -> None:
         super().__init__()
-        self.database = database
-        self.register = Register(database)
-        self.listing = Listing(database)
-        self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{database.location}]")
+        self.database: Database | None = None
+        self._first = first
+        self._open_database = open_database
+        self._starting = False
+        if database is not None:
+            location = database.location
+        else:
+            assert first is not None and open_database is not None
+            location = first.location
+        self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{location}]")
 
         self.search = SearchBox()
         self.search.setObjectName("search")
@@ -99,9 +121,16 @@ class MainWindow(QMainWindow):
         self.status_filter.setObjectName("status_filter")
         for label, status in STATUS_FILTERS:
             self.status_filter.addItem(label, status)
-        self._fill_groups()
 
-        self.model = RegisterModel(self.listing, RegisterQuery())
+        if database is not None:
+            from carecenter.listing import Listing
+
+            self.listing: Listing = Listing(database)
+            self.model = RegisterModel(self.listing, RegisterQuery())
+        else:
+            assert first is not None
+            self.model = RegisterModel(first, RegisterQuery())
+            self.model.before_change = self.finish_start
         self.table = RegisterTable()
         self.table.setObjectName("register")
         self.table.setModel(self.model)
@@ -133,15 +162,14 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(register_page)
         layout.addLayout(filters)
         layout.addWidget(self.table)
-        self.care = CareBook(database)
-        self.worklist = WorkListView(self.care, self.register)
-        self.worklist.on_changed.append(lambda: self.refresh(self.current_person()))
+        self.worklist = WorkListView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.addTab(self.worklist, "工作台")
         self.tabs.addTab(register_page, "登记册")
-        self.needs = NeedsWindow(self.care, load=False)
-        self.tabs.addTab(self.needs, "需求台账")
+        # The needs ledger takes this page's place when the database is open.
+        self._needs_page = QWidget()
+        self.tabs.addTab(self._needs_page, "需求台账")
         self._worklist_stale = False
         self.setCentralWidget(self.tabs)
         self.statusBar().addWidget(self.count_label)
@@ -157,7 +185,14 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
         self._build_actions()
-        self._update_counts()
+        if database is not None:
+            self._attach(database)
+        else:
+            assert first is not None
+            groups = first.groups()
+            self._fill_groups(groups)
+            self.worklist.set_groups(groups)  # a combo box takes its width when first shown
+            self._update_counts()
         self._update_actions()
         self._restore_geometry()
         self.search.setFocus()
@@ -166,6 +201,59 @@ class MainWindow(QMainWindow):
             lambda *_: self._update_actions())
         # The work list is read after its first paint, so it never holds the window back.
         self.worklist.load_after_first_paint()
+        if self.database is None:
+            after_first_paint(self.tabs, self.finish_start)
+
+    def finish_start(self) -> bool:
+        """Open the database the normal way and take over from the first screen; False
+        if it would not open (the clerk has been told why, and the program ends)."""
+        if self.database is not None:
+            return True
+        if self._starting or self._open_database is None:
+            return False
+        self._starting = True
+        try:
+            database = self._open_database()
+        finally:
+            self._starting = False
+        if database is None:
+            self.close()
+            QApplication.exit(1)
+            return False
+        self._attach(database)
+        return True
+
+    def _attach(self, database: Database) -> None:
+        """Everything that reads or writes through the database layer."""
+        from carecenter.care import CareBook
+        from carecenter.listing import Listing
+        from carecenter.register import Register
+        from ui.needs_window import NeedsWindow
+
+        self.database = database
+        self.register: Register = Register(database)
+        if self.model.before_change is not None:
+            # The first screen's rows and ids are the listing's own (tests compare them).
+            self.listing = Listing(database)
+            self.model.listing = self.listing
+            self.model.before_change = None
+        if self._first is not None:
+            self._first.close()
+            self._first = None
+        self.care: CareBook = CareBook(database)
+        self.worklist.on_changed.append(lambda: self.refresh(self.current_person()))
+        self.needs: NeedsWindow = NeedsWindow(self.care, load=False)
+        index = self.tabs.indexOf(self._needs_page)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, self.needs, "需求台账")
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        self._needs_page.deleteLater()
+        self._fill_groups()
+        self._update_counts()
+        self.worklist.attach(self.care, self.register)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -176,7 +264,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         menu = self.menuBar().addMenu("登记册(&R)")
 
-        def action(text: str, slot: object,
+        def action(text: str, slot: Callable[[], object],
                    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                    name: str = "") -> QAction:
             act = QAction(text, self)
@@ -184,7 +272,7 @@ class MainWindow(QMainWindow):
             if shortcut is not None:
                 act.setShortcut(shortcut)
                 act.setToolTip(f"{text}({QKeySequence(shortcut).toString()})")
-            act.triggered.connect(slot)
+            act.triggered.connect(self._when_open(slot))
             toolbar.addAction(act)
             menu.addAction(act)
             return act
@@ -206,7 +294,7 @@ class MainWindow(QMainWindow):
             act.setObjectName(name)
             if keys:
                 act.setShortcut(keys)
-            act.triggered.connect(slot)
+            act.triggered.connect(self._when_open(slot))
             care_menu.addAction(act)
             toolbar.addAction(act)
         toolbar.addSeparator()
@@ -220,16 +308,25 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         settings = QAction("本村设置…", self)
         settings.setObjectName("settings")
-        settings.triggered.connect(self.edit_settings)
+        settings.triggered.connect(self._when_open(self.edit_settings))
         menu.addAction(settings)
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         self.addAction(find)
 
+    def _when_open(self, slot: Callable[[], object]) -> Callable[[], None]:
+        """An action: if start-up has not finished, the database opens first."""
+
+        def run() -> None:
+            if self.finish_start():
+                slot()
+
+        return run
+
     def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
         """A column that cannot be sorted must not show the arrow: put it back."""
-        if COLUMNS[column].sort is not None:
+        if COLUMNS[column].sortable:
             return
         current = COLUMN_KEYS.index(self.model.query.sort_key)
         order = (Qt.SortOrder.DescendingOrder if self.model.query.descending
@@ -255,13 +352,16 @@ class MainWindow(QMainWindow):
 
     # -- querying ---------------------------------------------------------------------
 
-    def _fill_groups(self) -> None:
+    def _fill_groups(self, groups: list[tuple[int, str]] | None = None) -> None:
+        """The group filter: these groups (id, name), else the register's."""
+        if groups is None:
+            groups = [(g.id, g.name) for g in self.register.groups.list()]
         current = self.group_filter.currentData()
         self.group_filter.blockSignals(True)
         self.group_filter.clear()
         self.group_filter.addItem("全部", None)
-        for group in self.register.groups.list():
-            self.group_filter.addItem(group.name, group.id)
+        for group_id, name in groups:
+            self.group_filter.addItem(name, group_id)
         self.group_filter.addItem("(未分组)", 0)
         index = self.group_filter.findData(current)
         self.group_filter.setCurrentIndex(max(index, 0))
@@ -278,11 +378,15 @@ class MainWindow(QMainWindow):
 
     def search_now(self) -> None:
         self._search_timer.stop()
+        if not self.finish_start():
+            return
         self.model.set_query(self.query())
         self._update_counts(totals=False)
         self._update_actions()
 
     def refresh(self, select: int | None = None) -> None:
+        if not self.finish_start():
+            return
         self._fill_groups()
         self.model.reload()
         self._update_counts()
@@ -299,7 +403,8 @@ class MainWindow(QMainWindow):
     def _update_counts(self, totals: bool = True) -> None:
         """The status line; totals change only on a write, not on a keystroke."""
         if totals or not self._totals:
-            active, exited = self.register.count(ACTIVE), self.register.count(EXITED)
+            count = self.register.count if self._first is None else self._first.count_status
+            active, exited = count(ACTIVE), count(EXITED)
             self._totals = f"在册 {active} 人    已退出 {exited} 人"
         self.count_label.setText(f"显示 {self.model.rowCount()} 人    {self._totals}")
 
@@ -323,7 +428,7 @@ class MainWindow(QMainWindow):
 
     def open_current(self) -> None:
         person_id = self.current_person()
-        if person_id is None:
+        if person_id is None or not self.finish_start():
             return
         from ui.person_editor import PersonEditor
 
@@ -354,6 +459,8 @@ class MainWindow(QMainWindow):
         if person_id is None:
             return
         file = self.register.load(person_id)
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(self, "恢复在册", f"把 {file.name} 恢复为在册?")
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -369,6 +476,8 @@ class MainWindow(QMainWindow):
         if person_id is None:
             return
         file = self.register.load(person_id)
+        from ui.visit_dialog import VisitDialog
+
         dialog = VisitDialog(self.care, person_id, file.name, self)
         done = dialog.exec()
         dialog.deleteLater()
@@ -379,6 +488,8 @@ class MainWindow(QMainWindow):
         person_id = self.current_person()
         if person_id is None:
             return
+        from ui.assessment_dialog import AssessmentDialog
+
         dialog = AssessmentDialog(self.care, self.register, person_id, self)
         done = dialog.exec()
         dialog.deleteLater()
@@ -386,6 +497,8 @@ class MainWindow(QMainWindow):
             self.after_care_change("评估已保存")
 
     def enter_sheet(self) -> None:
+        from ui.visit_sheet import VisitSheet
+
         dialog = VisitSheet(self.care, self)
         dialog.exec()
         saved = dialog.saved
@@ -397,6 +510,8 @@ class MainWindow(QMainWindow):
         q = self.query()
         narrowed = q.text.strip() or q.group_id is not None or q.colour is not None
         filtered = list(self.model.ids) if narrowed and q.status == ACTIVE else None
+        from ui.round_dialog import RoundDialog
+
         dialog = RoundDialog(self.care, filtered, self)
         done = dialog.exec()
         dialog.deleteLater()
@@ -409,6 +524,8 @@ class MainWindow(QMainWindow):
 
     def _tab_shown(self, _index: int) -> None:
         """Coming back to the work list shows what changed in the other tabs."""
+        if not self.finish_start():
+            return
         if self.tabs.currentWidget() is self.worklist and self._worklist_stale:
             self.worklist.reload()
         if self.tabs.currentWidget() is self.needs and not self.needs.loaded:
@@ -424,6 +541,7 @@ class MainWindow(QMainWindow):
     def import_ledger(self) -> None:
         from ui.import_wizard import ImportWizard
 
+        assert self.database is not None  # commands run once the database is open
         wizard = ImportWizard(self.database, self)
         wizard.exec()
         wizard.deleteLater()
@@ -441,6 +559,7 @@ class MainWindow(QMainWindow):
     def open_reports(self) -> None:
         from ui.report_window import ReportWindow
 
+        assert self.database is not None  # commands run once the database is open
         dialog = ReportWindow(self.database, self, today=self.register.today)
         dialog.exec()
         dialog.deleteLater()
@@ -448,6 +567,7 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
+        assert self.database is not None  # commands run once the database is open
         dialog = SettingsDialog(self.database, self)
         dialog.exec()
         dialog.deleteLater()
@@ -455,6 +575,7 @@ class MainWindow(QMainWindow):
     def edit_helpers(self) -> None:
         from ui.helpers_window import HelpersWindow
 
+        assert self.database is not None  # commands run once the database is open
         dialog = HelpersWindow(self.database, self)
         dialog.exec()
         dialog.deleteLater()
@@ -463,6 +584,7 @@ class MainWindow(QMainWindow):
     def suggest_pairing(self) -> None:
         from ui.pairing_dialog import suggest
 
+        assert self.database is not None  # commands run once the database is open
         if suggest(self.database, self):
             self.refresh()
 
@@ -471,6 +593,7 @@ class MainWindow(QMainWindow):
     def print_documents(self) -> None:
         from ui.print_dialog import PrintDialog
 
+        assert self.database is not None  # commands run once the database is open
         PrintDialog(self.database, self.current_person(), self.model.ids, self).exec()
 
     def _restore_geometry(self) -> None:

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 from carecenter import sheet
 from carecenter.care import NEED_KINDS, CareBook, NeedInput, NeedRecord
 from carecenter.errors import FieldError, KnownError, ValidationFailed
+from ui.dates import date_edit, to_date
 from ui.error_form import ErrorForm
 from ui.field_widgets import confirm_buttons
-from ui.visit_dialog import date_edit, to_date
 
 Index = QModelIndex | QPersistentModelIndex
 

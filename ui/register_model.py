@@ -8,13 +8,14 @@ ids, and the rest follow as the table scrolls to them (bench/: search, start-up)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from carecenter.listing import COLUMNS, Listing, RegisterQuery, Row
+from carecenter.columns import COLUMNS, RegisterQuery, Row, RowSource
 from ui.colours import colour_icon, colour_text
 
 PAGE = 200
@@ -28,9 +29,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class RegisterModel(QAbstractTableModel):
-    def __init__(self, listing: Listing, query: RegisterQuery | None = None) -> None:
+    def __init__(self, listing: RowSource, query: RegisterQuery | None = None) -> None:
         super().__init__()
         self.listing = listing
+        # Called before the query changes; at start-up it opens the database, so that
+        # only the first screen is ever asked of carecenter.firstscreen. False: it could
+        # not, and the query stays as it is.
+        self.before_change: Callable[[], bool] | None = None
         self.query = query or RegisterQuery()
         self._count = 0
         self._chunks: dict[int, list[int]] = {}  # chunk number -> its ids, in order
@@ -44,11 +49,15 @@ class RegisterModel(QAbstractTableModel):
     def set_query(self, query: RegisterQuery) -> None:
         if query == self.query:
             return
+        if self.before_change is not None and not self.before_change():
+            return
         self.query = query
         self._load(fresh=False)
 
     def reload(self) -> None:
         """Read again after a write: nothing remembered is trusted."""
+        if self.before_change is not None and not self.before_change():
+            return
         self._unfiltered.clear()
         self._load(fresh=True)
 
@@ -80,7 +89,7 @@ class RegisterModel(QAbstractTableModel):
         return [i for n in range((self._count + CHUNK - 1) // CHUNK) for i in self._chunk(n)]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:
+        if not 0 <= column < len(COLUMNS) or not COLUMNS[column].sortable:
             return
         self.set_query(replace(self.query, sort_key=COLUMNS[column].key,
                                descending=order == Qt.SortOrder.DescendingOrder))

@@ -309,7 +309,8 @@ class ReportWindow(QDialog):
 
     def _choose_theirs(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择乡镇名单", str(_documents()),
-                                              "Excel 工作簿 (*.xlsx *.xlsm *.xls *.et);;所有文件 (*)")
+                                              "Excel 工作簿 (*.xlsx *.xlsm *.xls *.et);;"
+                                              "所有文件 (*)")
         if path:
             self.theirs.setText(path)
             self.compare()

@@ -39,8 +39,8 @@ from carecenter.care import CareBook, RoundRecord
 from carecenter.errors import KnownError
 from carecenter.groups import GroupBook
 from carecenter.risk import COLOUR_HEX, COLOUR_LABELS, COLOURS
+from ui.dates import date_edit, to_date
 from ui.error_form import ErrorForm
-from ui.visit_dialog import date_edit, to_date
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -6,13 +6,9 @@ default — today, 入户走访, the last visitor — so a routine visit is Ente
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,20 +21,8 @@ from PySide6.QtWidgets import (
 
 from carecenter.care import NEED_KINDS, VISIT_KINDS, CareBook, NeedInput, VisitInput
 from carecenter.errors import KnownError, ValidationFailed
+from ui.dates import date_edit, to_date
 from ui.field_widgets import confirm_buttons
-
-
-def to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def date_edit(initial: date, latest: date | None = None) -> QDateEdit:
-    edit = QDateEdit(QDate(initial.year, initial.month, initial.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    if latest is not None:
-        edit.setMaximumDate(QDate(latest.year, latest.month, latest.day))
-    return edit
 
 
 class VisitDialog(QDialog):

@@ -7,42 +7,42 @@ row records the visit (or the assessment, or the need's resolution) for that per
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
+    QDate,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from carecenter import worklist
-from carecenter.care import CareBook
 from carecenter.errors import KnownError
-from carecenter.groups import GroupBook
-from carecenter.register import Register
 from carecenter.risk import COLOURS
-from carecenter.worklist import SECTIONS, WorkItem, WorkList
-from ui.assessment_dialog import AssessmentDialog
 from ui.colours import colour_icon, colour_text
-from ui.visit_dialog import VisitDialog, date_edit, to_date
+from ui.dates import date_edit, to_date
+from ui.first_paint import after_first_paint
+
+# The list, its rules and its dialogs load with the database, after the first paint.
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+
+    from carecenter.care import CareBook
+    from carecenter.register import Register
+    from carecenter.worklist import WorkItem, WorkList
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("类别", "风险等级", "村民小组", "姓名", "事项", "要求 / 说明", "上次", "应完成",
@@ -77,6 +77,8 @@ class WorkListModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            from carecenter.worklist import SECTIONS  # loaded: there are items
+
             late = item.days_late(self.on)
             values = (
                 SECTIONS[item.section], colour_text(item.colour), item.group or "未分组",
@@ -115,18 +117,22 @@ class WorkTable(QTableView):
 
 
 class WorkListView(QWidget):
-    """The work list with its filters; ``changed`` is called after anything is recorded."""
+    """The work list with its filters; ``changed`` is called after anything is recorded.
 
-    def __init__(self, care: CareBook, register: Register, parent: QWidget | None = None
-                 ) -> None:
+    At start-up it is built empty, before the database is open, and ``attach`` gives it
+    the database after the first paint.
+    """
+
+    def __init__(self, care: CareBook | None = None, register: Register | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.care = care
-        self.register = register
+        self.care: CareBook | None = None
+        self.register: Register | None = None
         self.result: WorkList | None = None
         self.on_changed: list[Any] = []
-        today = care.today()
+        self._wanted = False  # the list was asked for before the database was open
 
-        self.day = date_edit(today)
+        self.day = date_edit(date.today())
         self.day.setObjectName("worklist_day")
         self.section = QComboBox()
         self.section.setObjectName("worklist_section")
@@ -174,39 +180,64 @@ class WorkListView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
 
-        self._fill_groups()
+        self.set_groups([])
         self.day.dateChanged.connect(lambda _d: self.reload())
         self.group.currentIndexChanged.connect(lambda _i: self.reload())
         self.section.currentIndexChanged.connect(lambda _i: self.show_items())
         self.colour.currentIndexChanged.connect(lambda _i: self.show_items())
+        if care is not None and register is not None:
+            self.attach(care, register)
+
+    def attach(self, care: CareBook, register: Register) -> None:
+        """The database is open: read the groups, and the list if it was asked for."""
+        self.care, self.register = care, register
+        self.day.blockSignals(True)
+        today = care.today()
+        self.day.setDate(QDate(today.year, today.month, today.day))
+        self.day.blockSignals(False)
+        self._fill_groups()
+        if self._wanted:
+            self.reload()
 
     def load_after_first_paint(self) -> None:
         """Read the list once the empty table has been painted (start-up stays quick)."""
         self.summary.setText("正在读取工作台……")
-        self.table.viewport().installEventFilter(self)
+        after_first_paint(self.table, self._first_load)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
-            watched.removeEventFilter(self)
-            if self.result is None:
-                QTimer.singleShot(0, self.reload)
-        return super().eventFilter(watched, event)
+    def _first_load(self) -> None:
+        if self.result is None:
+            self.reload()
 
     def _fill_groups(self) -> None:
+        from carecenter.groups import GroupBook
+
+        assert self.care is not None
+        self.set_groups([(g.id, g.name) for g in GroupBook(self.care.database).list()])
+
+    def set_groups(self, groups: Sequence[tuple[int, str]]) -> None:
+        """The village groups of the filter: id and name, in the village's order."""
         current = self.group.currentData()
         self.group.blockSignals(True)
         self.group.clear()
         self.group.addItem("全部", None)
-        for g in GroupBook(self.care.database).list():
-            self.group.addItem(g.name, g.id)
+        for group_id, name in groups:
+            self.group.addItem(name, group_id)
         self.group.setCurrentIndex(max(0, self.group.findData(current)))
         self.group.blockSignals(False)
 
     def reload(self) -> None:
+        if self.care is None:  # read once the database is open (attach)
+            self._wanted = True
+            return
+        from carecenter import worklist
+        from carecenter.worklist import SECTIONS
+
         try:
             self.result = worklist.build(self.care.database, to_date(self.day.date()),
                                          group_id=self.group.currentData())
         except KnownError as e:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "工作台", e.message)
             return
         counts = self.result.counts()
@@ -243,8 +274,13 @@ class WorkListView(QWidget):
 
     def act_on_current(self) -> None:
         item = self.current()
-        if item is None:
+        if item is None or self.care is None or self.register is None:
             return
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+        from ui.assessment_dialog import AssessmentDialog
+        from ui.visit_dialog import VisitDialog
+
         row = self.table.currentIndex().row()
         done = False
         if item.section == "need" and item.ref is not None:

@@ -13,7 +13,8 @@ def rows() -> list[Row]:
 
 def measure(ctx: Context, rows: list[Row]) -> None:
     row = rows[0]
-    # One untimed start of each first, so that both find the files in the OS cache.
+    # One untimed start of each first, so that both find the files in the OS cache and
+    # their bytecode written (run_probe).
     run_probe(ctx, "bare")
     run_probe(ctx, "app", "--db", str(ctx.db))
     shown_rows = 0
