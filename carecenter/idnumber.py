@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from carecenter.errors import FieldError
 
@@ -87,6 +88,19 @@ def upgrade15(number15: str) -> str:
 def parse(raw: object, today: date | None = None, field: str = "id_number") -> IdInfo:
     """Return what the number says, or raise FieldError with the reason in Chinese."""
     today = today or date.today()
+    if isinstance(raw, str):
+        return _parse_text(raw, today, field)
+    return _parse(raw, today, field)
+
+
+# Saving a file reads its number two or three times (the field, the ID rules, the
+# import's matching); the last few answers are kept. A refusal is not: it is raised anew.
+@lru_cache(maxsize=64)
+def _parse_text(raw: str, today: date, field: str) -> IdInfo:
+    return _parse(raw, today, field)
+
+
+def _parse(raw: object, today: date, field: str) -> IdInfo:
     text = normalise(raw)
     if not text:
         raise FieldError(field, "身份证号为空")
