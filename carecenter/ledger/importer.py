@@ -131,6 +131,7 @@ class _Stored:
     births: dict[int, date | None] = field(default_factory=dict)
     exited: set[int] = field(default_factory=set)
     groups: dict[str, int] = field(default_factory=dict)  # group_key → id
+    keys: dict[str, str] = field(default_factory=dict)  # a group as written → group_key
 
 
 class LedgerImport:
@@ -260,7 +261,7 @@ class LedgerImport:
         month_only = False
         for j, target in targets.items():
             value = raw[j] if j < len(raw) else None
-            if value is None or text_of(value) == "":
+            if value is None or texts[j] == "":
                 continue
             kind, _, rest = target.partition(":")
             if kind == "person":
@@ -278,9 +279,9 @@ class LedgerImport:
                         continue
                     values[rest] = self._group(row, j, value, stored, new_groups)
                 elif rest == "name":
-                    values[rest] = cells.cjk_squeeze(text_of(value))
+                    values[rest] = cells.cjk_squeeze(texts[j])
                 else:
-                    values[rest] = text_of(value)
+                    values[rest] = texts[j]
             elif kind == "supporter":
                 index, _, name = rest.partition(":")
                 entry = supporters.setdefault(int(index), {"_columns": {}})
@@ -289,15 +290,15 @@ class LedgerImport:
                     try:
                         entry[name] = cells.date_cell(value)[0]
                     except ValueError:
-                        entry[name] = text_of(value)
+                        entry[name] = texts[j]
                 elif name == "relation":
                     entry[name] = cells.relation_text(value)
                 elif name == "name":
-                    entry[name] = cells.cjk_squeeze(text_of(value))
+                    entry[name] = cells.cjk_squeeze(texts[j])
                 else:
-                    entry[name] = text_of(value)
+                    entry[name] = texts[j]
             elif rest == "age":
-                values["_age"] = (text_of(value), j)
+                values["_age"] = (texts[j], j)
         if row.errors:
             row.action = REFUSED
         row.name = str(values.get("name") or "")
@@ -329,7 +330,9 @@ class LedgerImport:
         text = text_of(value)
         if text.isdigit():
             text += "组"
-        key = group_key(text)
+        key = stored.keys.get(text)
+        if key is None:  # a ledger writes its few groups over and over
+            key = stored.keys[text] = group_key(text)
         if key in stored.groups:
             return stored.groups[key]
         if key not in new_groups:
