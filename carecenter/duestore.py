@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
+from carecenter.bulk import insert_rows
 from carecenter.cadences import ASSESSMENT, CareFacts, dues
 from carecenter.kinds import KINDS
 from carecenter.models import ACTIVE, care_due, person, setting
@@ -66,8 +67,7 @@ def refresh(connection: Connection, person_ids: Iterable[int], today: date) -> N
 def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> None:
     rows = compute(connection, ids, today)
     connection.execute(delete(care_due).where(care_due.c.person_id.in_(ids)))
-    if rows:
-        connection.execute(insert(care_due), rows)
+    insert_rows(connection, care_due, rows)
 
 
 def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dict[str, Any]]:

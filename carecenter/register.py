@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from carecenter import duestore, idnumber, pinyin
+from carecenter.bulk import insert_rows
 from carecenter.calendar import festival_year_start
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
@@ -400,9 +401,8 @@ class Register:
             for pid, (_, _, supporters, _) in zip(ids, cleaned, strict=True)
             for position, s in enumerate(supporters)
         ]
-        if supporter_rows:
-            session.execute(insert(supporter), supporter_rows)
-        session.execute(insert(person_event), [
+        insert_rows(session.connection(), supporter, supporter_rows)
+        insert_rows(session.connection(), person_event, [
             {"person_id": pid, "at": now, "event": "created", "effective": None,
              "detail": "新建档案"} for pid in ids])
         return [SaveResult(pid, c[3]) for pid, c in zip(ids, cleaned, strict=True)]
@@ -564,7 +564,8 @@ def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         ).scalars())
     last = session.execute(select(func.max(person.c.id))).scalar_one()
     ids = list(range((last or 0) + 1, (last or 0) + 1 + len(rows)))
-    session.execute(insert(person), [{**r, "id": pid} for r, pid in zip(rows, ids, strict=True)])
+    insert_rows(session.connection(), person,
+                [{**r, "id": pid} for r, pid in zip(rows, ids, strict=True)])
     return ids
 
 
