@@ -242,8 +242,10 @@ class LedgerImport:
         texts = [text_of(v) for v in raw]
         name_col = layout.column_for(mapping.person_target("name"))
         name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
-        footer = next((t for t in texts if t and cells.is_footer(t)), None)
-        if footer and (not name_text or cells.is_footer(name_text) or name_text == footer):
+        footer = None
+        if not name_text or cells.is_footer(name_text):  # else a person's row: no scan
+            footer = next((t for t in texts if t and cells.is_footer(t)), None)
+        if footer:
             row.action = IGNORED
             row.errors.append(Problem("", f"合计、签名或说明行:“{footer[:20]}”"))
             return row, {}, [], False
