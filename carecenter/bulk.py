@@ -1,4 +1,4 @@
-"""Inserting many rows of one table with one statement, as fast as the driver allows.
+"""Work on thousands of rows at once: inserting them, and sparing the garbage collector.
 
 A ledger import writes 10,000 people, their supporters and events, and 50,000 due
 dates. SQLAlchemy's executemany builds every row's parameters through its general
@@ -11,7 +11,9 @@ SQLAlchemy's usual path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
@@ -49,3 +51,21 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
                 row[i] = process(row[i])
             params[index] = tuple(row)
     connection.exec_driver_sql(str(compiled), params)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: it resumes, and catches up, on leaving.
+
+    A 10,000-row import keeps half a million objects alive (the preview of every row)
+    until it ends; the collector walked all of them three or four times, 0.5 s of a 3 s
+    import (measured). Reference counting still frees everything else as it goes.
+    """
+    if not gc.isenabled():  # paused already (a nested call, or the caller's choice)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from carecenter import duestore, idnumber
+from carecenter.bulk import collector_paused
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
@@ -165,6 +166,11 @@ class LedgerImport:
     def preview(self, path: str | Path, data: Sheet, layout: Layout,
                 progress: Progress | None = None,
                 cancelled: Cancelled | None = None) -> Preview:
+        with collector_paused():
+            return self._preview(path, data, layout, progress, cancelled)
+
+    def _preview(self, path: str | Path, data: Sheet, layout: Layout,
+                 progress: Progress | None, cancelled: Cancelled | None) -> Preview:
         if layout.column_for(mapping.person_target("name")) is None:
             raise KnownError("请把“姓名”对应到台账中的一列,否则无法导入")
         stored = self._stored()
@@ -595,7 +601,7 @@ class LedgerImport:
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
         written: list[int] = []
         batch: list[tuple[RowPreview, PersonDraft]] = []
-        with self.database.transaction() as session:
+        with collector_paused(), self.database.transaction() as session:
             group_ids: dict[str, int] = {}
             for key, name in preview.new_groups.items():
                 existing = self.register.groups.find(session, name)
