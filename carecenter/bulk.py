@@ -37,7 +37,8 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         connection.execute(insert(table), list(rows))
         return
     processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order]
-    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+    # A conversion that keeps None as None is not asked about the many blanks.
+    converted = [(i, p, p(None) is None) for i, p in enumerate(processors) if p is not None]
     if len(order) == 1:
         only = order[0]
         params: list[Sequence[Any]] = [(r[only],) for r in rows]
@@ -47,8 +48,9 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     if converted:
         for index, values in enumerate(params):
             row = list(values)
-            for i, process in converted:
-                row[i] = process(row[i])
+            for i, process, keeps_none in converted:
+                if row[i] is not None or not keeps_none:
+                    row[i] = process(row[i])
             params[index] = tuple(row)
     connection.exec_driver_sql(str(compiled), params)
 
