@@ -12,33 +12,28 @@ SQLAlchemy's usual path.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Dialect, Table, insert
+
+# How one value is stored: its place in the row, SQLAlchemy's conversion, and whether
+# that conversion keeps None as None (then the many blanks are not run through it).
+_Conversion = tuple[int, Callable[[Any], Any], bool]
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """``connection.execute(insert(table), rows)``: every row with the first row's keys."""
     if not rows:
         return
-    names = list(rows[0])
-    dialect = connection.dialect
-    if dialect.name != "sqlite" or any(
-        c.default is not None for c in table.c if c.name not in names
-    ):
+    plan = _plan(table, tuple(rows[0]), connection.dialect)
+    if plan is None:
         connection.execute(insert(table), list(rows))
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
-    order = list(compiled.positiontup or ())
-    if sorted(order) != sorted(names):  # not a plain one-parameter-per-column insert
-        connection.execute(insert(table), list(rows))
-        return
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order]
-    # A conversion that keeps None as None is not asked about the many blanks.
-    converted = [(i, p, p(None) is None) for i, p in enumerate(processors) if p is not None]
+    sql, order, converted = plan
     if len(order) == 1:
         only = order[0]
         params: list[Sequence[Any]] = [(r[only],) for r in rows]
@@ -52,7 +47,28 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
                 if row[i] is not None or not keeps_none:
                     row[i] = process(row[i])
             params[index] = tuple(row)
-    connection.exec_driver_sql(str(compiled), params)
+    connection.exec_driver_sql(sql, params)
+
+
+@lru_cache(maxsize=64)  # an import inserts into the same few tables batch after batch
+def _plan(table: Table, names: tuple[str, ...], dialect: Dialect,
+          ) -> tuple[str, list[str], list[_Conversion]] | None:
+    """The statement, its parameters' order and their conversions; None where only
+    SQLAlchemy's own insert is right (another database, a left-out default)."""
+    if dialect.name != "sqlite" or any(
+        c.default is not None for c in table.c if c.name not in names
+    ):
+        return None
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    order = list(compiled.positiontup or ())
+    if sorted(order) != sorted(names):  # not a plain one-parameter-per-column insert
+        return None
+    converted: list[_Conversion] = []
+    for i, name in enumerate(order):
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            converted.append((i, process, process(None) is None))
+    return str(compiled), order, converted
 
 
 @contextmanager
