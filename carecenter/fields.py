@@ -124,6 +124,11 @@ _UNKNOWN = object()
 _BLANKS: dict[FieldType, Any] = {}
 _FULL_WIDTH_DIGITS = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"}
 _FULL_WIDTH_PHONE = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９－"}
+# Compiled once: an import cleans ~100,000 values through these.
+_SPACES = re.compile(r"\s+")
+_PHONE_NOISE = re.compile(r"[\s()()]")
+_NAME_DIGIT = re.compile(r"[0-9０-９]")
+_NAME_SYMBOL = re.compile(r"[^\w·•・.\s]")
 
 
 def _fail(f: Field, row: int | None, message: str) -> FieldError:
@@ -133,7 +138,7 @@ def _fail(f: Field, row: int | None, message: str) -> FieldError:
 def _clean_text(f: Field, value: Any, row: int | None) -> str | None:
     text = "" if value is None else str(value).replace("\u3000", " ").strip()
     if f.type is not FieldType.LONGTEXT:
-        text = re.sub(r"\s+", " ", text)
+        text = _SPACES.sub(" ", text)
     if len(text) > f.max_length:
         raise _fail(f, row, f"{f.label}太长:最多 {f.max_length} 个字,现在 {len(text)} 个字")
     return text or None
@@ -232,7 +237,7 @@ _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}")
 def normalise_phone(value: Any) -> str:
     text = "" if value is None else str(value)
     text = text.translate(_FULL_WIDTH_PHONE)
-    text = re.sub(r"[\s()()]", "", text)
+    text = _PHONE_NOISE.sub("", text)
     return text.removeprefix("+86").removeprefix("0086")
 
 
@@ -286,9 +291,9 @@ def person_name(value: str) -> str | None:
 
     The middle dot of minority names (阿依古丽·买买提) is allowed, so are Latin letters.
     """
-    if re.search(r"[0-9０-９]", value):
+    if _NAME_DIGIT.search(value):
         return f"姓名“{value}”里有数字,请核对"
-    if re.search(r"[^\w·•・.\s]", value):
+    if _NAME_SYMBOL.search(value):
         return f"姓名“{value}”里有标点或符号,请核对"
     return None
 

@@ -38,6 +38,7 @@ _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９�
 # Only ASCII digits: str.isdigit() also accepts ², ① and Arabic-Indic digits.
 _DIGITS15 = re.compile(r"[0-9]{15}")
 _DIGITS18 = re.compile(r"[0-9]{17}[0-9X]")
+_NOISE = re.compile(r"[\s\u3000'’‘\"-]")
 _EXCEL_FLOAT = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 
@@ -71,7 +72,7 @@ def normalise(raw: object) -> str:
     """Full-width digits, spaces and a lower-case x are typing noise, not errors."""
     text = "" if raw is None else str(raw)
     text = text.translate(_FULL_WIDTH)
-    text = re.sub(r"[\s\u3000'’‘\"-]", "", text)
+    text = _NOISE.sub("", text)
     return text.upper()
 
 
