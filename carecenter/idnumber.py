@@ -97,11 +97,18 @@ def parse(raw: object, today: date | None = None, field: str = "id_number") -> I
     return _parse(raw, today, field)
 
 
-# Saving a file reads its number two or three times (the field, the ID rules, the
-# import's matching); the last few answers are kept. A refusal is not: it is raised anew.
-@lru_cache(maxsize=64)
+# Saving a file reads its number two or three times (the field, the ID rules), and an
+# import matches each row by it first, a whole ledger earlier: answers are kept for as
+# many numbers as a large ledger has. A refusal is not kept: it is raised anew.
+@lru_cache(maxsize=20_000)
 def _parse_text(raw: str, today: date, field: str) -> IdInfo:
     return _parse(raw, today, field)
+
+
+def forget() -> None:
+    """Drop the answers kept: an import starts from none, so what it keeps is its own
+    ledger's numbers, and a second import of a file costs what the first did."""
+    _parse_text.cache_clear()
 
 
 def _parse(raw: object, today: date, field: str) -> IdInfo:

@@ -173,6 +173,7 @@ class LedgerImport:
                  progress: Progress | None, cancelled: Cancelled | None) -> Preview:
         if layout.column_for(mapping.person_target("name")) is None:
             raise KnownError("请把“姓名”对应到台账中的一列,否则无法导入")
+        idnumber.forget()
         stored = self._stored()
         self._columns = {t.partition(":")[2]: j for j, t in layout.targets().items()
                          if t.startswith("person:")}
