@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
+from carecenter.bulk import insert_rows
 from carecenter.cadences import ASSESSMENT, CareFacts, dues
 from carecenter.kinds import KINDS
 from carecenter.models import ACTIVE, care_due, person, setting
@@ -25,7 +26,7 @@ RULES_VERSION = "1"
 SETTING_KEY = "care_due_rules"
 BATCH = 5000
 
-_PEOPLE = select(
+_PEOPLE = select(  # compute() unpacks these columns in this order
     person.c.id, person.c.kind, person.c.name, person.c.group_id, person.c.status,
     person.c.colour, person.c.colour_on, person.c.factors, person.c.illnesses,
     person.c.living_with, person.c.health_status,
@@ -66,8 +67,7 @@ def refresh(connection: Connection, person_ids: Iterable[int], today: date) -> N
 def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> None:
     rows = compute(connection, ids, today)
     connection.execute(delete(care_due).where(care_due.c.person_id.in_(ids)))
-    if rows:
-        connection.execute(insert(care_due), rows)
+    insert_rows(connection, care_due, rows)
 
 
 def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dict[str, Any]]:
@@ -78,34 +78,37 @@ def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dic
         if found is not None:
             last.setdefault(pid, {})[kind] = found
     rows = []
-    for r in connection.execute(_PEOPLE, {"ids": ids}):
-        if r.status != ACTIVE:
+    # Each row unpacked once: a Row's attribute costs ten times its index (0.5 µs), and
+    # refreshing 10,000 people read 350,000 of them.
+    for (pid, kind, name, group_id, status, colour, colour_on, factors, illnesses,
+         living_with, health_status, disability_grade, refuses_institution, birth,
+         registered_on, created_at) in connection.execute(_PEOPLE, {"ids": ids}):
+        if status != ACTIVE:
             continue
-        birth = r.birth_date
         facts = CareFacts(
-            person_id=r.id,
-            created_on=r.registered_on or r.created_at.date(),
+            person_id=pid,
+            created_on=registered_on or created_at.date(),
             birth_date=birth,
-            colour=r.colour,
-            colour_on=r.colour_on,
-            factors=frozenset(r.factors or ()),
-            illnesses=frozenset(r.illnesses or ()),
-            living_with=frozenset(r.living_with or ()),
-            health_status=r.health_status,
-            disability_grade=r.disability_grade,
-            refuses_institution=bool(r.refuses_institution),
+            colour=colour,
+            colour_on=colour_on,
+            factors=frozenset(factors or ()),
+            illnesses=frozenset(illnesses or ()),
+            living_with=frozenset(living_with or ()),
+            health_status=health_status,
+            disability_grade=disability_grade,
+            refuses_institution=bool(refuses_institution),
         )
         age = facts.age(today)
         stale_on = _birthday(birth, ADVANCED_AGE) if birth and age is not None and \
             age < ADVANCED_AGE else None
-        done = last.get(r.id, {})
-        if r.colour_on is not None:
-            done = {**done, ASSESSMENT: r.colour_on}
-        for d in dues(KINDS[r.kind].cadences, facts, done, today):
-            rows.append({"person_id": r.id, "duty": d.cadence.duty, "cadence": d.cadence.code,
+        done = last.get(pid, {})
+        if colour_on is not None:
+            done = {**done, ASSESSMENT: colour_on}
+        for d in dues(KINDS[kind].cadences, facts, done, today):
+            rows.append({"person_id": pid, "duty": d.cadence.duty, "cadence": d.cadence.code,
                          "last_on": d.last, "due_on": d.due, "stale_on": stale_on,
-                         "kind": r.kind, "name": r.name or "", "group_id": r.group_id,
-                         "colour": r.colour})
+                         "kind": kind, "name": name or "", "group_id": group_id,
+                         "colour": colour})
     return rows
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import mul
 
 from carecenter.errors import FieldError
 
@@ -36,6 +38,7 @@ _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９�
 # Only ASCII digits: str.isdigit() also accepts ², ① and Arabic-Indic digits.
 _DIGITS15 = re.compile(r"[0-9]{15}")
 _DIGITS18 = re.compile(r"[0-9]{17}[0-9X]")
+_NOISE = re.compile(r"[\s\u3000'’‘\"-]")
 _EXCEL_FLOAT = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 
@@ -69,12 +72,14 @@ def normalise(raw: object) -> str:
     """Full-width digits, spaces and a lower-case x are typing noise, not errors."""
     text = "" if raw is None else str(raw)
     text = text.translate(_FULL_WIDTH)
-    text = re.sub(r"[\s\u3000'’‘\"-]", "", text)
+    text = _NOISE.sub("", text)
     return text.upper()
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(f"check_char needs 17 digits, got {first17!r}")
+    total = sum(map(mul, map(int, first17), WEIGHTS))  # in C: an import checks 20,000
     return CHECK_CHARS[total % 11]
 
 
@@ -87,6 +92,26 @@ def upgrade15(number15: str) -> str:
 def parse(raw: object, today: date | None = None, field: str = "id_number") -> IdInfo:
     """Return what the number says, or raise FieldError with the reason in Chinese."""
     today = today or date.today()
+    if isinstance(raw, str):
+        return _parse_text(raw, today, field)
+    return _parse(raw, today, field)
+
+
+# Saving a file reads its number two or three times (the field, the ID rules), and an
+# import matches each row by it first, a whole ledger earlier: answers are kept for as
+# many numbers as a large ledger has. A refusal is not kept: it is raised anew.
+@lru_cache(maxsize=20_000)
+def _parse_text(raw: str, today: date, field: str) -> IdInfo:
+    return _parse(raw, today, field)
+
+
+def forget() -> None:
+    """Drop the answers kept: an import starts from none, so what it keeps is its own
+    ledger's numbers, and a second import of a file costs what the first did."""
+    _parse_text.cache_clear()
+
+
+def _parse(raw: object, today: date, field: str) -> IdInfo:
     text = normalise(raw)
     if not text:
         raise FieldError(field, "身份证号为空")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from carecenter import leftbehind
 from carecenter.cadences import ELDER_CADENCES, CadenceBook
@@ -21,7 +22,7 @@ class PersonKind:
     assess: Callable[[leftbehind.PersonFacts, date], leftbehind.Verdict]
     cadences: CadenceBook  # how often each duty falls due (carecenter.cadences)
 
-    @property
+    @cached_property  # asked for on every clean: once per kind, not per row
     def fields(self) -> tuple[Field, ...]:
         return tuple(f for f in PERSON_FIELDS if f.name in self.field_names)
 

@@ -50,14 +50,27 @@ def readings(name: str) -> list[list[str]]:
 
 def sort_key(name: str) -> str:
     """Pinyin to sort by, surname reading first where it differs."""
-    variants = readings(name)
+    return _sort_key(readings(name))
+
+
+def _sort_key(variants: list[list[str]]) -> str:
     return " ".join(variants[-1]) if variants else ""
 
 
 def search_terms(name: str) -> list[str]:
     """Full pinyin and initials of every reading, lower case, without spaces."""
+    return _search_terms(readings(name))
+
+
+def keys(name: str) -> tuple[str, list[str]]:
+    """``sort_key`` and ``search_terms`` from one reading of the name (half the work)."""
+    variants = readings(name)
+    return _sort_key(variants), _search_terms(variants)
+
+
+def _search_terms(variants: list[list[str]]) -> list[str]:
     terms: list[str] = []
-    for syllables in readings(name):
+    for syllables in variants:
         for term in ("".join(syllables), "".join(s[:1] for s in syllables)):
             if term and term not in terms:
                 terms.append(term.lower())

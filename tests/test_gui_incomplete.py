@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from carecenter.listing import COLUMN_KEYS, Listing, RegisterQuery
+from carecenter.columns import COLUMN_KEYS
+from carecenter.listing import Listing, RegisterQuery
 from carecenter.register import PersonDraft, Register
 from tests.conftest import ime_type
 from ui.person_editor import PersonEditor

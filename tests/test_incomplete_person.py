@@ -18,6 +18,7 @@ import pytest
 from carecenter import check, worklist
 from carecenter.care import AssessmentInput, CareBook, VisitInput
 from carecenter.cli import main
+from carecenter.columns import COLUMN_KEYS
 from carecenter.db import Database
 from carecenter.documents.agreement import agreement_pdf, compose, load_template
 from carecenter.documents.batch import print_cards
@@ -29,7 +30,7 @@ from carecenter.ledger.export import export_quarter
 from carecenter.ledger.importer import NEW, UPDATE, LedgerImport
 from carecenter.ledger.quarter import Quarter
 from carecenter.leftbehind import PersonFacts, assess
-from carecenter.listing import COLUMN_KEYS, Listing, RegisterQuery
+from carecenter.listing import Listing, RegisterQuery
 from carecenter.register import IncompleteFile, PersonDraft, Register
 from carecenter.risk import suggested_factors
 from tests.conftest import TODAY, elder

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from carecenter import duestore, idnumber
+from carecenter.bulk import collector_paused
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
@@ -143,6 +144,7 @@ class _Stored:
     births: dict[int, date | None] = field(default_factory=dict)
     exited: set[int] = field(default_factory=set)
     groups: dict[str, int] = field(default_factory=dict)  # group_key → id
+    keys: dict[str, str] = field(default_factory=dict)  # a group as written → group_key
 
 
 class LedgerImport:
@@ -184,8 +186,14 @@ class LedgerImport:
     def preview(self, path: str | Path, data: Sheet, layout: Layout,
                 progress: Progress | None = None,
                 cancelled: Cancelled | None = None) -> Preview:
+        with collector_paused():
+            return self._preview(path, data, layout, progress, cancelled)
+
+    def _preview(self, path: str | Path, data: Sheet, layout: Layout,
+                 progress: Progress | None, cancelled: Cancelled | None) -> Preview:
         if layout.column_for(mapping.person_target("name")) is None:
             raise KnownError("请把“姓名”对应到台账中的一列,否则无法导入")
+        idnumber.forget()
         stored = self._stored()
         self._columns = {t.partition(":")[2]: j for j, t in layout.targets().items()
                          if t.startswith("person:")}
@@ -307,7 +315,7 @@ class LedgerImport:
         month_only = False
         for j, target in targets.items():
             value = raw[j] if j < len(raw) else None
-            if value is None or text_of(value) == "":
+            if value is None or texts[j] == "":
                 continue
             kind, _, rest = target.partition(":")
             if kind == "person":
@@ -328,13 +336,13 @@ class LedgerImport:
                         continue
                     values[rest] = self._group(row, j, value, stored, new_groups)
                 elif rest == "name":
-                    name, remark = cells.name_and_remark(cells.cjk_squeeze(text_of(value)))
+                    name, remark = cells.name_and_remark(cells.cjk_squeeze(texts[j]))
                     values[rest] = name
                     if remark:
                         notes.append(f"姓名后注:{remark}")
                         row.warnings.append(Problem("姓名", f"姓名后的“{remark}”记入备注", j))
                 else:
-                    values[rest] = text_of(value)
+                    values[rest] = texts[j]
             elif kind == "supporter":
                 index, _, name = rest.partition(":")
                 entry = supporters.setdefault(int(index), {"_columns": {}})
@@ -343,17 +351,17 @@ class LedgerImport:
                     try:
                         entry[name] = cells.date_cell(value)[0]
                     except ValueError:
-                        entry[name] = text_of(value)
+                        entry[name] = texts[j]
                 elif name == "relation":
                     entry[name] = cells.relation_text(value)
                 elif name == "name":
-                    entry[name] = cells.cjk_squeeze(text_of(value))
+                    entry[name] = cells.cjk_squeeze(texts[j])
                 else:
-                    entry[name] = text_of(value)
+                    entry[name] = texts[j]
             elif rest == "age":
-                values["_age"] = (text_of(value), j)
+                values["_age"] = (texts[j], j)
             elif rest == "status":
-                values["_status"] = text_of(value)
+                values["_status"] = texts[j]
         if heading_group and "group_id" not in values and values.get("name"):
             # The group is a heading row above (一组 … 二组 …), not a column.
             values["group_id"] = self._group(row, None, heading_group, stored, new_groups)
@@ -388,7 +396,9 @@ class LedgerImport:
         text = text_of(value)
         if text.isdigit():
             text += "组"
-        key = group_key(text)
+        key = stored.keys.get(text)
+        if key is None:  # a ledger writes its few groups over and over
+            key = stored.keys[text] = group_key(text)
         if key in stored.groups:
             return stored.groups[key]
         if key not in new_groups:
@@ -665,7 +675,7 @@ class LedgerImport:
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
         written: list[int] = []
         batch: list[tuple[RowPreview, PersonDraft]] = []
-        with self.database.transaction() as session:
+        with collector_paused(), self.database.transaction() as session:
             group_ids: dict[str, int] = {}
             for key, name in preview.new_groups.items():
                 existing = self.register.groups.find(session, name)

@@ -1,0 +1,67 @@
+"""Bulk inserts store exactly what SQLAlchemy's own insert would."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from carecenter.bulk import insert_rows
+from carecenter.db import Database
+from carecenter.models import person, person_event
+
+
+def _people() -> list[dict[str, object]]:
+    now = datetime(2026, 11, 23, 9, 30, 15, 123456)
+    return [
+        {"kind": "elder", "status": "active", "created_at": now, "updated_at": now,
+         "name_pinyin": "zhang gui lan", "search_key": "张桂兰|zgl", "name": "张桂兰",
+         "birth_date": date(1950, 3, 12), "living_with": ["alone", "empty_nest"],
+         "refuses_institution": True, "annual_income": 12000, "phone": None},
+        {"kind": "elder", "status": "active", "created_at": now, "updated_at": now,
+         "name_pinyin": "li si", "search_key": "李四|ls", "name": "李四",
+         "birth_date": None, "living_with": [], "refuses_institution": False,
+         "annual_income": None, "phone": "13812345678"},
+    ]
+
+
+def _stored(database: Database, table: object) -> list[tuple[object, ...]]:
+    with database.session() as session:
+        return [tuple(r) for r in session.execute(select(table).order_by("id"))]  # type: ignore[arg-type]
+
+
+def test_bulk_rows_read_back_the_same_as_sqlalchemys_insert(tmp_path: Path) -> None:
+    ours, theirs = Database(tmp_path / "ours.db"), Database(tmp_path / "theirs.db")
+    try:
+        with ours.transaction() as session:
+            insert_rows(session.connection(), person, _people())
+        with theirs.transaction() as session:
+            session.execute(insert(person), _people())
+        assert _stored(ours, person) == _stored(theirs, person)
+        raw = "SELECT birth_date, created_at, living_with, refuses_institution FROM person"
+        with ours.session() as a, theirs.session() as b:
+            assert a.execute(select(person.c.id)).scalars().all() == [1, 2]
+            assert list(a.connection().exec_driver_sql(raw)) == list(
+                b.connection().exec_driver_sql(raw))
+    finally:
+        ours.close()
+        theirs.close()
+
+
+def test_a_column_left_out_keeps_its_default(tmp_path: Path) -> None:
+    database = Database(tmp_path / "r.db")
+    try:
+        with database.transaction() as session:
+            insert_rows(session.connection(), person, [
+                {k: v for k, v in row.items() if k != "kind"} for row in _people()])
+            ids = session.execute(select(person.c.id)).scalars().all()
+            insert_rows(session.connection(), person_event, [
+                {"person_id": pid, "at": datetime(2026, 11, 23), "event": "created",
+                 "effective": None, "detail": "新建档案"} for pid in ids])
+            insert_rows(session.connection(), person_event, [])
+        with database.session() as session:
+            assert session.execute(select(person.c.kind)).scalars().all() == ["elder"] * 2
+            assert len(session.execute(select(person_event)).all()) == 2
+    finally:
+        database.close()
