@@ -61,7 +61,7 @@ class Row:
         return getattr(self, key)
 
 
-# The helper is shown empty until the pairing issue fills it.
+# 帮扶人: the current primary helper's name (a subquery per page of rows).
 COLUMNS: tuple[Column, ...] = (
     Column("name", PERSON["name"].label, True, 90),
     Column("sex", PERSON["sex"].label, True, 44),
@@ -89,7 +89,7 @@ def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: dat
     from carecenter.leftbehind import PersonFacts
 
     (id_, kind, name, sex, birth_date, left_behind_year, group, phone, id_number, status,
-     colour) = values
+     colour, helper) = values
     verdict = KINDS[kind].assess(PersonFacts(birth_date, supporters, left_behind_year), today)
     return Row(
         id=id_,
@@ -98,7 +98,7 @@ def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: dat
         age=age_on(birth_date, today) if birth_date else None,
         group=group or "",
         colour=colour or "",
-        helper="",
+        helper=helper or "",
         phone=phone or "",
         id_number=id_number or "待补充身份证号",
         status=STATUS_LABELS.get(status, status),

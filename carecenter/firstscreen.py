@@ -29,7 +29,10 @@ DEFAULT = RegisterQuery()
 _IDS = ("SELECT id FROM person WHERE status = ? "
         "ORDER BY name_pinyin ASC, name_pinyin, id LIMIT ? OFFSET ?")
 _ROWS = ("SELECT p.id, p.kind, p.name, p.sex, p.birth_date, p.left_behind_year, g.name, "
-         "p.phone, p.id_number, p.status, p.colour FROM person AS p "
+         "p.phone, p.id_number, p.status, p.colour, "
+         "(SELECT h.name FROM pairing AS pa JOIN helper AS h ON h.id = pa.helper_id "
+         "WHERE pa.person_id = p.id AND pa.ended_on IS NULL AND pa.rank = 1 "
+         "ORDER BY pa.started_on DESC, pa.id DESC LIMIT 1) FROM person AS p "
          "LEFT OUTER JOIN village_group AS g ON g.id = p.group_id WHERE p.id IN ({})")
 _SUPPORTERS = ("SELECT person_id, name, location_scope, away_since, returned_on, return_kind "
                "FROM supporter WHERE person_id IN ({}) ORDER BY person_id, position")

@@ -18,7 +18,7 @@ from carecenter.columns import COLUMNS, NO_COLOUR, RegisterQuery, Row, make_row
 from carecenter.db import Database
 from carecenter.fields import normalise_phone
 from carecenter.leftbehind import SupporterFacts
-from carecenter.models import person, supporter, village_group
+from carecenter.models import helper, pairing, person, supporter, village_group
 from carecenter.risk import RANK
 
 
@@ -47,6 +47,16 @@ def normalise_search(text: str) -> str:
     if re.fullmatch(r"[\d\s\-+()]+", text):
         return normalise_phone(text).lower()
     return re.sub(r"\s+", "", text).lower()
+
+
+def _primary_helper() -> Any:
+    """The current primary helper's name, as firstscreen's _ROWS reads it."""
+    return (select(helper.c.name)
+            .join(pairing, pairing.c.helper_id == helper.c.id)
+            .where(pairing.c.person_id == person.c.id, pairing.c.ended_on.is_(None),
+                   pairing.c.rank == 1)
+            .order_by(pairing.c.started_on.desc(), pairing.c.id.desc())
+            .limit(1).correlate(person).scalar_subquery().label("helper"))
 
 
 class Listing:
@@ -119,7 +129,8 @@ class Listing:
                     select(person.c.id, person.c.kind, person.c.name, person.c.sex,
                            person.c.birth_date, person.c.left_behind_year,
                            village_group.c.name.label("group"), person.c.phone,
-                           person.c.id_number, person.c.status, person.c.colour)
+                           person.c.id_number, person.c.status, person.c.colour,
+                           _primary_helper())
                     .outerjoin(village_group, village_group.c.id == person.c.group_id)
                     .where(person.c.id.in_(chunk))
                 )

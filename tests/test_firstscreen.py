@@ -124,3 +124,22 @@ def test_today_defaults_to_the_calendar(filled: Register) -> None:
     assert screen is not None
     assert screen.today() == date.today()
     screen.close()
+
+
+def test_the_helper_column_shows_the_current_primary_helper(filled: Register) -> None:
+    from carecenter.helpers import HelperBook, HelperDraft
+    from carecenter.pairing import PairingBook
+
+    database = filled.database
+    helpers = HelperBook(database)
+    old = helpers.add(HelperDraft("刘网格", "网格员"))
+    new = helpers.add(HelperDraft("陈志愿", "志愿者"))
+    listing = Listing(database, today=lambda: TODAY)
+    ids = listing.ids(RegisterQuery())
+    book = PairingBook(database, lambda: TODAY)
+    book.assign([(ids[0], old)], on=date(2026, 1, 1))
+    book.assign([(ids[0], new)], on=date(2026, 6, 1))  # re-paired: the old one ended
+    rows = listing.rows(ids)
+    assert rows[ids[0]].helper == "陈志愿"
+    assert rows[ids[1]].helper == ""
+    assert open_screen(filled).rows(ids) == rows
