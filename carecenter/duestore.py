@@ -25,18 +25,44 @@ RULES_VERSION = "1"
 SETTING_KEY = "care_due_rules"
 BATCH = 5000
 
+# The person's columns ``care_facts`` reads.
+FACT_COLUMNS = (
+    person.c.id, person.c.colour, person.c.colour_on, person.c.factors, person.c.illnesses,
+    person.c.living_with, person.c.health_status, person.c.disability_grade,
+    person.c.refuses_institution, person.c.birth_date, person.c.registered_on,
+    person.c.created_at,
+)
 _PEOPLE = select(
-    person.c.id, person.c.kind, person.c.name, person.c.group_id, person.c.status,
-    person.c.colour, person.c.colour_on, person.c.factors, person.c.illnesses,
-    person.c.living_with, person.c.health_status,
-    person.c.disability_grade, person.c.refuses_institution, person.c.birth_date,
-    person.c.registered_on, person.c.created_at,
+    *FACT_COLUMNS, person.c.kind, person.c.name, person.c.group_id, person.c.status,
 ).where(person.c.id.in_(bindparam("ids", expanding=True)))
 
 _LAST = text(
     "SELECT person_id, kind, max(visited_on) FROM visit "
     "WHERE person_id IN :ids GROUP BY person_id, kind"
 ).bindparams(bindparam("ids", expanding=True))
+
+
+def entered_on(row: Any) -> date:
+    """The day the person came onto the register: the form's 填报日期, else the day
+    the record was made."""
+    return row.registered_on or row.created_at.date()
+
+
+def care_facts(row: Any) -> CareFacts:
+    """What the cadences need of a person, from a row with the person's columns."""
+    return CareFacts(
+        person_id=row.id,
+        created_on=entered_on(row),
+        birth_date=row.birth_date,
+        colour=row.colour,
+        colour_on=row.colour_on,
+        factors=frozenset(row.factors or ()),
+        illnesses=frozenset(row.illnesses or ()),
+        living_with=frozenset(row.living_with or ()),
+        health_status=row.health_status,
+        disability_grade=row.disability_grade,
+        refuses_institution=bool(row.refuses_institution),
+    )
 
 
 def _birthday(birth: date, age: int) -> date:
@@ -82,19 +108,7 @@ def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dic
         if r.status != ACTIVE:
             continue
         birth = r.birth_date
-        facts = CareFacts(
-            person_id=r.id,
-            created_on=r.registered_on or r.created_at.date(),
-            birth_date=birth,
-            colour=r.colour,
-            colour_on=r.colour_on,
-            factors=frozenset(r.factors or ()),
-            illnesses=frozenset(r.illnesses or ()),
-            living_with=frozenset(r.living_with or ()),
-            health_status=r.health_status,
-            disability_grade=r.disability_grade,
-            refuses_institution=bool(r.refuses_institution),
-        )
+        facts = care_facts(r)
         age = facts.age(today)
         stale_on = _birthday(birth, ADVANCED_AGE) if birth and age is not None and \
             age < ADVANCED_AGE else None

@@ -14,7 +14,6 @@ from carecenter.cli import main
 from carecenter.db import Database
 from carecenter.errors import KnownError
 from carecenter.ledger.export import export_quarter, snapshot_workbook, snapshots
-from carecenter.ledger.figures import visits_due
 from carecenter.ledger.importer import IGNORED, UPDATE, LedgerImport
 from carecenter.ledger.quarter import Quarter
 from carecenter.models import (
@@ -42,13 +41,6 @@ def test_quarters() -> None:
     assert Q4.months_until(TODAY) == 2
     with pytest.raises(KnownError, match="不是季度"):
         Quarter.parse("2026Q5")
-
-
-def test_visits_due_follow_the_colours() -> None:
-    # seed 002: red twice a month, yellow monthly, green once a quarter.
-    assert [visits_due(c, 3) for c in ("red", "yellow", "green", None)] == [6, 3, 1, 3]
-    assert [visits_due(c, 2) for c in ("red", "yellow", "green", None)] == [4, 2, 1, 2]
-    assert visits_due("red", 0) == 0
 
 
 def small_register(register: Register, database: Database) -> dict[str, int]:
@@ -129,7 +121,7 @@ def test_export_workbook_reopens_with_text_ids_and_print_setup(
     assert zhang["帮扶人"] == "刘帮扶"
     assert zhang["委托照顾协议"] == "已签订"
     assert zhang["最近走访"] == "2026-11-02"
-    assert zhang["本季走访"] == "3/4"
+    assert zhang["本季走访"] == "3/3"
     assert zhang["赡养人1姓名"] == "张强" and zhang["赡养人1电话"] == "13900001111"
     assert rows["钱多"][header.index("状态")] == "已退出(2026-10-20)"
     assert "截至 2026年11月23日" in ledger["A2"].value
@@ -152,10 +144,14 @@ def test_summary_figures_match_the_database(
     assert f["key_categories"]["失能(失智)"] == 1
     assert f["paired"] == 2
     assert f["agreements"] == 1  # signed and current; drawn and expired do not count
-    # Two months of Q4 have begun: red 4, yellow 2, green 1, unassessed 2.
-    assert f["visits_due"] == 9
-    assert f["visits_done"] == 4
-    assert f["visited_enough"] == 1  # only 王建国, green, visited once
+    # As of 23 November (carecenter.visit_periods): red 张桂兰 both halves of October and
+    # 1-15 November, all met (a health follow-up counts for red); yellow 李秀英 October,
+    # missed; green 王建国 the monthly home visit: October missed, November met early;
+    # 赵明 (came 5 October) and 钱多 (left 20 October), not assessed: October, missed.
+    assert f["visits_due"] == 3 + 1 + 2 + 1 + 1
+    assert f["visits_done"] == 3 + 0 + 1
+    assert f["visit_persons"] == 5
+    assert f["visited_enough"] == 1  # only 张桂兰
     assert (f["needs_raised"], f["needs_resolved"]) == (2, 2)
     assert (f["entries"], f["exits"]) == (1, 1)
     summary = openpyxl.load_workbook(tmp_path / "q.xlsx")["汇总"]
