@@ -7,7 +7,9 @@ their own:
 * **Which visits.** For each day, the person's visit duties (``VISIT_DUTIES``: the
   follow-up by risk colour and the monthly home visit) are looked up in their kind's
   ``CadenceBook``, and the strictest of them governs (a red person's twice-monthly
-  follow-up, which a home visit also satisfies, rather than the monthly visit).
+  follow-up, which a home visit also satisfies, rather than the monthly visit); of two
+  as strict, the one asking for the more particular visit (a yellow person's monthly
+  home visit rather than the follow-up, which a health follow-up would also meet).
 * **Periods.** A cadence asks for one visit in each of its periods of the quarter:
   a visit every N days (N under 14) → N-day blocks from the quarter's first day, a
   left-over shorter than half a block going to the last one (13 weekly blocks in every
@@ -46,9 +48,12 @@ Period = tuple[date, date]  # first and last day, both included
 
 
 def visit_cadence(book: CadenceBook, facts: CareFacts, on: date) -> Cadence | None:
-    """The strictest visit cadence that applies to the person on that day."""
+    """The strictest visit cadence that applies to the person on that day; of two as
+    strict, the one that accepts fewer kinds of visit (yellow's monthly follow-up may be a
+    health follow-up, the monthly visit must be a home visit, and one home visit meets
+    both)."""
     chosen = [c for c in book.governing(facts, on) if c.duty in VISIT_DUTIES]
-    return min(chosen, key=lambda c: c.strictness, default=None)
+    return min(chosen, key=lambda c: (c.strictness, len(c.evidence)), default=None)
 
 
 def visit_kinds(books: Iterable[CadenceBook]) -> frozenset[str]:

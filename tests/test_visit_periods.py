@@ -80,6 +80,7 @@ def test_health_follow_up_counts_for_the_colour_follow_up_not_for_the_home_visit
     health = [(date(2026, 10, 5), "health"), (date(2026, 10, 20), "health")]
     assert count("red", health) == VisitTally(6, 2)
     assert count("green", health) == VisitTally(3, 0)  # 走访打卡 is a home visit
+    assert count("yellow", health) == VisitTally(3, 0)  # as strict: the home visit governs
     assert count("yellow", [(date(2026, 10, 5), "checkup"), (date(2026, 11, 5), "phone")]) \
         == VisitTally(3, 0)
 
