@@ -22,7 +22,7 @@ from sqlalchemy import update
 from carecenter import demo
 from carecenter.db import Database
 from carecenter.ledger.export import ExportResult, export_quarter
-from carecenter.ledger.figures import figure_lines
+from carecenter.ledger.figures import VISITS_HEADER, figure_lines
 from carecenter.ledger.quarter import Quarter
 from carecenter.models import agreement, person
 from carecenter.register import Register
@@ -230,7 +230,7 @@ def test_visits_of_people_on_the_register_all_q3_match_sql(exported: Exported) -
     assert len(rows) > 100
     ledger = openpyxl.load_workbook(exported.files[q.code])["台账"]
     header = [c.value for c in ledger[3]]
-    column = header.index("本季走访")
+    column = header.index(VISITS_HEADER)
     shown = {r[3]: r[column] for r in ledger.iter_rows(min_row=4, values_only=True)}
     reds = 0
     for number, colour, halves, months in rows:

@@ -8,14 +8,17 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select, update
 
 from carecenter.cli import main
 from carecenter.db import Database
 from carecenter.errors import KnownError
 from carecenter.ledger.export import export_quarter, snapshot_workbook, snapshots
+from carecenter.ledger.figures import LEDGER_HEADERS, VISITS_HEADER
 from carecenter.ledger.importer import IGNORED, UPDATE, LedgerImport
 from carecenter.ledger.quarter import Quarter
+from carecenter.ledger.style import text_width
 from carecenter.models import (
     agreement,
     helper,
@@ -108,11 +111,6 @@ def test_export_workbook_reopens_with_text_ids_and_print_setup(
     ledger = book["台账"]
     header = [c.value for c in ledger[3]]
     assert header[:4] == ["序号", "姓名", "性别", "身份证号"]
-    assert ledger.freeze_panes == "A4"
-    assert ledger.print_title_rows == "$3:$3"
-    assert ledger.page_setup.orientation == "landscape"
-    assert ledger.page_setup.paperSize == 9
-    assert ledger["B4"].font.name == "宋体" and ledger["B3"].font.b
     rows = {r[1]: r for r in ledger.iter_rows(min_row=4, values_only=True)}
     assert set(rows) == set(ids)  # 钱多 left in the quarter: still on this quarter's ledger
     zhang = dict(zip(header, rows["张桂兰"], strict=False))
@@ -121,11 +119,66 @@ def test_export_workbook_reopens_with_text_ids_and_print_setup(
     assert zhang["帮扶人"] == "刘帮扶"
     assert zhang["委托照顾协议"] == "已签订"
     assert zhang["最近走访"] == "2026-11-02"
-    assert zhang["本季走访"] == "3/3"
+    assert zhang[VISITS_HEADER] == "3/3"
     assert zhang["赡养人1姓名"] == "张强" and zhang["赡养人1电话"] == "13900001111"
     assert rows["钱多"][header.index("状态")] == "已退出(2026-10-20)"
-    assert "截至 2026年11月23日" in ledger["A2"].value
     assert result.persons == 5
+    # ID numbers and phones are text cells in the 文本 format: Excel keeps every digit.
+    last = ledger.max_row
+    for column in ("身份证号", "联系电话", "帮扶人电话", "赡养人1电话"):
+        for row in range(4, last + 1):
+            cell = ledger.cell(row, header.index(column) + 1)
+            if cell.value is not None:
+                assert (cell.data_type, cell.number_format) == ("s", "@"), (column, row)
+    assert ledger.cell(4, 1).number_format == "General"  # 序号 stays a number
+    # Frozen under the header; every column has a width that fits its longest value.
+    assert ledger.freeze_panes == "A4"
+    for index, name in enumerate(header, start=1):
+        width = ledger.column_dimensions[get_column_letter(index)].width
+        longest = max((text_width(r[index - 1]) for r in rows.values() if r[index - 1]),
+                      default=0)
+        assert width >= min(longest, 38) + 1, name
+    # Fonts: 宋体 everywhere, a bigger bold title, a bold header.
+    assert ledger["A1"].font.name == "宋体" and ledger["A1"].font.b and ledger["A1"].font.sz == 14
+    assert ledger["B3"].font.name == "宋体" and ledger["B3"].font.b
+    assert ledger["B4"].font.name == "宋体" and not ledger["B4"].font.b
+    # A4 landscape, one page wide, the header on every page, the grid printed; the
+    # printed part is the township's columns, the title centred over them.
+    for sheet, printed in ((ledger, len(LEDGER_HEADERS)), (book["汇总"], 5)):
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # A4
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$3:$3"
+        assert sheet.print_options.gridLines
+        column = get_column_letter(printed)
+        assert sheet.print_area == f"'{sheet.title}'!$A$1:${column}${sheet.max_row}"
+        assert f"A1:{column}1" in {str(r) for r in sheet.merged_cells.ranges}
+        assert sheet["A1"].alignment.horizontal == "center"
+        assert "&P" in sheet.oddFooter.center.text
+    # Printed, the township's columns come out at about 8 pt: no smaller than 65%.
+    widths = sum(ledger.column_dimensions[get_column_letter(i)].width
+                 for i in range(1, len(LEDGER_HEADERS) + 1))
+    page = (297 - 2 * 0.4 * 25.4) / 25.4 * 96  # A4 landscape inside the margins, in px
+    assert page / (widths * 7 + 5 * len(LEDGER_HEADERS)) > 0.65
+    # The quarter is not over: the sheets say up to which day.
+    assert "截至 2026年11月23日" in ledger["A2"].value
+    assert "截至 2026年11月23日" in book["汇总"]["A2"].value
+    # A second reader (as WPS would) sees the same text.
+    from python_calamine import CalamineWorkbook
+
+    other = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("台账").to_python()
+    assert other[2][:4] == ["序号", "姓名", "性别", "身份证号"]
+    assert {r[3] for r in other[3:]} == {r[3] for r in rows.values()}
+
+
+def test_a_past_quarter_gives_its_dates_not_a_cut_off(
+        register: Register, database: Database, tmp_path: Path) -> None:
+    small_register(register, database)
+    out = tmp_path / "2026Q3.xlsx"
+    export_quarter(database, Quarter(2026, 3), out, today=TODAY)
+    subtitle = openpyxl.load_workbook(out)["台账"]["A2"].value
+    assert "2026年07月01日至2026年09月30日" in subtitle and "截至" not in subtitle
 
 
 def test_summary_figures_match_the_database(

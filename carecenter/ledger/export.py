@@ -21,6 +21,7 @@ from carecenter.db import Database
 from carecenter.errors import KnownError, NotFound
 from carecenter.ledger import style
 from carecenter.ledger.figures import (
+    LEDGER_HEADERS,
     QuarterData,
     collect,
     figure_lines,
@@ -82,9 +83,15 @@ def write_workbook(data: QuarterData, title: str, unit: str,
     subtitle = f"填报单位:{unit or '(未设置)'}    {data.quarter.label}({when})    " \
                f"导出时间:{made_at:%Y-%m-%d %H:%M}"
     count = data.supporter_columns
-    style.write_table(ledger, ledger_headers(count), data.rows, ledger_widths(count),
+    headers = ledger_headers(count)
+    # Printed: the township's columns, one A4 landscape page wide (about 8 pt); the
+    # supporters' columns stay on screen and for the re-import (all of them on one
+    # page would print at 4 pt).
+    style.write_table(ledger, headers, data.rows,
+                      style.fitted_widths(headers, data.rows, ledger_widths(count)),
                       text_columns=text_columns(count),
-                      title=f"{title}({data.quarter.label})", subtitle=subtitle)
+                      title=f"{title}({data.quarter.label})", subtitle=subtitle,
+                      print_columns=len(LEDGER_HEADERS))
     summary = book.create_sheet("汇总")
     old = {(s, i): v for s, i, v in figure_lines(previous.figures)} if previous else {}
     rows = []
