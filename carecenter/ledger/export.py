@@ -24,7 +24,7 @@ from carecenter.ledger.figures import (
     LEDGER_HEADERS,
     QuarterData,
     collect,
-    figure_lines,
+    compare_figures,
     ledger_headers,
     ledger_widths,
     text_columns,
@@ -93,12 +93,7 @@ def write_workbook(data: QuarterData, title: str, unit: str,
                       title=f"{title}({data.quarter.label})", subtitle=subtitle,
                       print_columns=len(LEDGER_HEADERS))
     summary = book.create_sheet("汇总")
-    old = {(s, i): v for s, i, v in figure_lines(previous.figures)} if previous else {}
-    rows = []
-    for section, item, value in figure_lines(data.figures):
-        before = old.get((section, item))
-        change = value - before if isinstance(value, int) and isinstance(before, int) else None
-        rows.append([section, item, value, before, change])
+    rows = compare_figures(data.figures, previous.figures if previous else None)
     previous_label = f"上次报送({previous.period})" if previous else "上次报送(无)"
     style.write_table(summary, ["类别", "项目", "本次", previous_label, "变化"], rows,
                       [16, 30, 12, 18, 10], title=f"{title}汇总({data.quarter.label})",
@@ -154,6 +149,22 @@ def previous_snapshot(database: Database, quarter: Quarter) -> Snapshot | None:
         if snapshot.period < quarter.code:
             return snapshot
     return None
+
+
+def snapshot(database: Database, snapshot_id: int) -> Snapshot:
+    """One export kept, by its number."""
+    for kept in snapshots(database):
+        if kept.id == snapshot_id:
+            return kept
+    raise NotFound(f"没有编号为 {snapshot_id} 的报送记录")
+
+
+def compare_with_now(database: Database, kept: Snapshot, quarter: Quarter, today: date
+                     ) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The figures of ``quarter`` as the register stands today, beside a kept export:
+    what was sent, and what would be sent now. Nothing is written."""
+    figures = collect(database, quarter, today).figures
+    return figures, compare_figures(figures, kept.figures)
 
 
 def snapshot_workbook(database: Database, snapshot_id: int) -> bytes:

@@ -304,3 +304,16 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     yield "需求", "本季度解决", figures.get("needs_resolved", 0)
     yield "进出", "本季度新纳入", figures.get("entries", 0)
     yield "进出", "本季度退出", figures.get("exits", 0)
+
+
+def compare_figures(figures: dict[str, Any], before: dict[str, Any] | None
+                    ) -> list[list[Any]]:
+    """[section, item, now, before, change] for each line of ``figures``: the summary
+    sheet beside the last export sent, or a snapshot beside the register now."""
+    old = {(s, i): v for s, i, v in figure_lines(before)} if before else {}
+    rows = []
+    for section, item, value in figure_lines(figures):
+        was = old.get((section, item))
+        change = value - was if isinstance(value, int) and isinstance(was, int) else None
+        rows.append([section, item, value, was, change])
+    return rows
