@@ -37,8 +37,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from carecenter.cadences import VISIT_DUTIES, Cadence, CadenceBook, CareFacts
 from carecenter.calendar import add_months
@@ -47,12 +48,27 @@ from carecenter.risk import ADVANCED_AGE
 Period = tuple[date, date]  # first and last day, both included
 
 
+# Small caches keyed by the object's id: the books and cadences are module constants, and
+# hashing a frozen dataclass field by field on every person costs seconds on a county.
+_VISIT_BOOKS: dict[int, tuple[CadenceBook, CadenceBook]] = {}
+_PERIODS: dict[tuple[int, date, date], tuple[Cadence, tuple[Period, ...]]] = {}
+
+
+def _visits_only(book: CadenceBook) -> CadenceBook:
+    """The book's visit duties alone (fewer rules to try for each person)."""
+    kept = _VISIT_BOOKS.get(id(book))
+    if kept is None or kept[0] is not book:
+        kept = (book, CadenceBook(tuple(c for c in book.cadences if c.duty in VISIT_DUTIES)))
+        _VISIT_BOOKS[id(book)] = kept
+    return kept[1]
+
+
 def visit_cadence(book: CadenceBook, facts: CareFacts, on: date) -> Cadence | None:
     """The strictest visit cadence that applies to the person on that day; of two as
     strict, the one that accepts fewer kinds of visit (yellow's monthly follow-up may be a
     health follow-up, the monthly visit must be a home visit, and one home visit meets
     both)."""
-    chosen = [c for c in book.governing(facts, on) if c.duty in VISIT_DUTIES]
+    chosen = _visits_only(book).governing(facts, on)
     return min(chosen, key=lambda c: (c.strictness, len(c.evidence)), default=None)
 
 
@@ -62,8 +78,17 @@ def visit_kinds(books: Iterable[CadenceBook]) -> frozenset[str]:
                      if c.duty in VISIT_DUTIES for kind in c.evidence)
 
 
-def periods(cadence: Cadence, first: date, last: date) -> list[Period]:
+def periods(cadence: Cadence, first: date, last: date) -> tuple[Period, ...]:
     """The periods of ``first``..``last`` (a quarter) that each ask for one visit."""
+    key = (id(cadence), first, last)
+    kept = _PERIODS.get(key)
+    if kept is None or kept[0] is not cadence:
+        kept = (cadence, tuple(_periods(cadence, first, last)))
+        _PERIODS[key] = kept
+    return kept[1]
+
+
+def _periods(cadence: Cadence, first: date, last: date) -> list[Period]:
     if cadence.days >= 14:  # "n times a month"
         parts = max(1, round(30 / cadence.days))
         out = []
@@ -95,8 +120,7 @@ def periods(cadence: Cadence, first: date, last: date) -> list[Period]:
     return out
 
 
-@dataclass(frozen=True)
-class Assessed:
+class Assessed(NamedTuple):
     """From ``on``, the person's colour and factors (an assessment)."""
 
     on: date
@@ -104,13 +128,9 @@ class Assessed:
     factors: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class VisitTally:
+class VisitTally(NamedTuple):
     due: int = 0
     done: int = 0
-
-    def __add__(self, other: VisitTally) -> VisitTally:
-        return VisitTally(self.due + other.due, self.done + other.done)
 
 
 def _birthday(birth: date, age: int) -> date:
@@ -120,6 +140,15 @@ def _birthday(birth: date, age: int) -> date:
         return date(birth.year + age, 3, 1)
 
 
+def _as_assessed(facts: CareFacts, assessed: Assessed | None) -> CareFacts:
+    """The person's facts with the colour and factors of that assessment (or none)."""
+    colour, factors = (assessed.colour, assessed.factors) if assessed else (None, frozenset())
+    if (colour, factors) == (facts.colour, facts.factors):
+        return facts
+    return replace(facts, colour=colour, colour_on=assessed.on if assessed else None,
+                   factors=factors)
+
+
 def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
               history: Sequence[Assessed]) -> list[tuple[date, date, Cadence | None]]:
     """The days ``first``..``last`` cut where the governing visit cadence changes.
@@ -127,13 +156,24 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
     ``history`` is the person's assessments in date order; before the first one the
     person is unassessed. ``facts`` gives everything else (living alone, illnesses...).
     """
-    cuts = {first}
-    cuts.update(a.on for a in history if first < a.on <= last)
+    cuts = [first]
+    before: Assessed | None = None  # the assessment in force on the first day
+    previous: Assessed | None = None
+    for a in history:
+        if a.on > last:
+            break
+        if a.on <= first:
+            before = a
+        elif previous is None or (a.colour, a.factors) != (previous.colour, previous.factors):
+            cuts.append(a.on)  # a re-assessment that changes nothing changes no cadence
+        previous = a
     if facts.birth_date is not None:  # the weekly round starts at 80 (高龄)
         eighty = _birthday(facts.birth_date, ADVANCED_AGE)
         if first < eighty <= last:
-            cuts.add(eighty)
-    days = sorted(cuts)
+            cuts.append(eighty)
+    if len(cuts) == 1:  # nothing changes in the stretch: the usual case
+        return [(first, last, visit_cadence(book, _as_assessed(facts, before), first))]
+    days = sorted(set(cuts))
     out: list[tuple[date, date, Cadence | None]] = []
     for i, start in enumerate(days):
         end = days[i + 1] - timedelta(days=1) if i + 1 < len(days) else last
@@ -141,15 +181,38 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
         for a in history:
             if a.on <= start:
                 current = a
-        on_day = replace(facts, colour=current.colour if current else None,
-                         colour_on=current.on if current else None,
-                         factors=current.factors if current else frozenset())
-        cadence = visit_cadence(book, on_day, start)
+        cadence = visit_cadence(book, _as_assessed(facts, current), start)
         if out and out[-1][2] == cadence:
             out[-1] = (out[-1][0], end, cadence)
         else:
             out.append((start, end, cadence))
     return out
+
+
+Window = tuple[date, date, bool]  # look for a visit from .. to; owed even if none found
+_WINDOWS: dict[tuple[int, date, date, date, date, date], tuple[Cadence, tuple[Window, ...]]] = {}
+
+
+def windows(cadence: Cadence, quarter: Period, stretch: Period, as_of: date
+            ) -> tuple[Window, ...]:
+    """The owed periods of a stretch under one cadence, each as the days a visit must
+    fall on, and whether it is owed when none did (a period still running is not).
+    Worked out once for everyone on the register all quarter long."""
+    key = (id(cadence), *quarter, *stretch, as_of)
+    kept = _WINDOWS.get(key)
+    if kept is not None and kept[0] is cadence:
+        return kept[1]
+    if len(_WINDOWS) > 20_000:  # one export needs a few hundred; keep a long session small
+        _WINDOWS.clear()
+    a, b = stretch
+    out = []
+    for p0, p1 in periods(cadence, *quarter):
+        inside = (min(p1, b) - max(p0, a)).days + 1
+        if 2 * inside <= (p1 - p0).days + 1:
+            continue  # on the register under this cadence for half the period or less
+        out.append((max(p0, a), min(p1, b, as_of), p1 <= as_of))
+    _WINDOWS[key] = (cadence, tuple(out))
+    return _WINDOWS[key][1]
 
 
 def tally(book: CadenceBook, facts: CareFacts, stay: Period, quarter: Period, as_of: date,
@@ -166,16 +229,13 @@ def tally(book: CadenceBook, facts: CareFacts, stay: Period, quarter: Period, as
     for a, b, cadence in stretches(book, facts, first, last, history):
         if cadence is None:
             continue
-        days = sorted(d for d, kind in visits if kind in cadence.evidence)
-        for p0, p1 in periods(cadence, *quarter):
-            inside = (min(p1, b) - max(p0, a)).days + 1
-            if 2 * inside <= (p1 - p0).days + 1:
-                continue  # on the register under this cadence for half the period or less
-            lo, hi = max(p0, a), min(p1, b, as_of)
+        evidence = cadence.evidence
+        days = sorted(d for d, kind in visits if kind in evidence)
+        for lo, hi, owed in windows(cadence, quarter, (a, b), as_of):
             i = bisect_left(days, lo)
-            met = i < len(days) and days[i] <= hi
-            if p1 > as_of and not met:
-                continue  # still running, not yet late
-            due += 1
-            done += met
+            if i < len(days) and days[i] <= hi:
+                due += 1
+                done += 1
+            elif owed:
+                due += 1
     return VisitTally(due, done)

@@ -104,27 +104,54 @@ def _age(birth: date | None, on: date) -> int | None:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def _assessed(session: Any, people: Sequence[Any], as_of: date) -> dict[int, list[Assessed]]:
-    """Each listed person's assessments up to ``as_of``, in date order. The colour kept on
-    the person (their latest assessment) is added, so a colour set without an assessment
-    row (an older database) still counts."""
-    wanted = {p.id for p in people}
-    history: dict[int, list[Assessed]] = defaultdict(list)
-    for pid, on, colour, factors in session.execute(
-            select(assessment.c.person_id, assessment.c.assessed_on, assessment.c.colour,
-                   assessment.c.factors)
-            .where(assessment.c.assessed_on <= as_of)
-            .order_by(assessment.c.person_id, assessment.c.assessed_on, assessment.c.id)):
-        if pid in wanted:
-            history[pid].append(Assessed(on, colour, frozenset(factors or ())))
+def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
+              ) -> dict[int, list[Assessed]]:
+    """For each listed person, the assessments that matter in the quarter, in date order:
+    the one in force when it began, then each that changed the colour or the factors up
+    to ``as_of``. Read from the colour kept on the person (their latest assessment; also
+    a colour set without an assessment row, from an older database), so that only the
+    rare changes in the quarter, and the past quarters, need the assessment table.
+    Without a change in the quarter, the colour held all through it (``date.min``)."""
+    history: dict[int, list[Assessed]] = {}
     for p in people:
-        if p.colour is None:
+        if p.colour is not None and (p.colour_on is None or p.colour_on <= as_of):
+            history[p.id] = [Assessed(date.min, p.colour, frozenset(p.factors))]
+    by_then = [p.id for p in people if p.colour_on is not None and p.colour_on > as_of]
+    for chunk in range(0, len(by_then), 5000):  # a past quarter: reassessed since
+        ids = by_then[chunk:chunk + 5000]
+        history.update((pid, []) for pid in ids)
+        for pid, colour, factors in session.execute(
+                select(assessment.c.person_id, assessment.c.colour, assessment.c.factors)
+                .where(assessment.c.person_id.in_(ids), assessment.c.assessed_on <= as_of)
+                .order_by(assessment.c.person_id, assessment.c.assessed_on, assessment.c.id)
+                ).all():
+            history[pid] = [Assessed(date.min, colour, frozenset(factors))]  # the latest stays
+    each = assessment.c.person_id
+    order = (assessment.c.assessed_on, assessment.c.id)
+    ordered = select(
+        assessment.c.person_id, assessment.c.assessed_on, assessment.c.colour,
+        assessment.c.factors,
+        func.lag(assessment.c.colour).over(partition_by=each, order_by=order)
+        .label("was_colour"),
+        func.lag(assessment.c.factors).over(partition_by=each, order_by=order)
+        .label("was_factors"),
+    ).where(assessment.c.assessed_on <= as_of).subquery()
+    wanted = {p.id for p in people}
+    changes: dict[int, list[Assessed]] = {}
+    for pid, on, colour, factors, was_colour, was_factors in session.execute(
+            select(ordered).where(
+                ordered.c.assessed_on > start,
+                or_(ordered.c.colour.is_distinct_from(ordered.c.was_colour),
+                    ordered.c.factors.is_distinct_from(ordered.c.was_factors)))
+            .order_by(ordered.c.person_id, ordered.c.assessed_on)).all():
+        if pid not in wanted:
             continue
-        on = p.colour_on or date.min
-        if on <= as_of:
-            mine = history[p.id]
-            mine.append(Assessed(on, p.colour, frozenset(p.factors or ())))
-            mine.sort(key=lambda a: a.on)  # stable: the person's own colour last on its day
+        mine = changes.get(pid)
+        if mine is None:  # what was in force before the first change (none: unassessed)
+            mine = changes[pid] = [] if was_colour is None else [
+                Assessed(date.min, was_colour, frozenset(was_factors))]
+        mine.append(Assessed(on, colour, frozenset(factors)))
+    history.update(changes)
     return history
 
 
@@ -132,7 +159,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
     """Ledger rows and figures of the quarter, as of its end or today if earlier."""
     as_of = min(quarter.end, today)
     data = QuarterData(quarter, as_of)
-    start = quarter.start
+    start, end = quarter.start, quarter.end
     kinds = sorted(visit_kinds(k.cadences for k in KINDS.values()))
     with database.session() as session:
         groups = {gid: (name, position) for gid, name, position in session.execute(
@@ -158,7 +185,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         for pid, on, kind in session.execute(
                 select(visit.c.person_id, visit.c.visited_on, visit.c.kind)
                 .where(visit.c.kind.in_(kinds), visit.c.visited_on >= start,
-                       visit.c.visited_on <= as_of)):
+                       visit.c.visited_on <= as_of)).all():
             visits[pid].append((on, kind))
         supporters: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for row in session.execute(
@@ -167,7 +194,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                        supporter.c.return_kind)
                 .join(person, person.c.id == supporter.c.person_id)
                 .where(_on_register(quarter, as_of))
-                .order_by(supporter.c.person_id, supporter.c.position)):
+                .order_by(supporter.c.person_id, supporter.c.position)).all():
             supporters[row[0]].append(row[1:])
         people = list(session.execute(
             select(*FACT_COLUMNS, person.c.kind, person.c.name, person.c.sex,
@@ -176,7 +203,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                    person.c.exit_date)
             .where(_on_register(quarter, as_of))
             .order_by(person.c.name_pinyin, person.c.id)).all())
-        history = _assessed(session, people, as_of)
+        history = _assessed(session, people, start, as_of)
         needs_raised = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.raised_on >= start, need.c.raised_on <= as_of)).scalar_one()
@@ -184,9 +211,10 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             select(func.count()).select_from(need)
             .where(need.c.resolved_on >= start, need.c.resolved_on <= as_of)).scalar_one()
     people.sort(key=lambda r: groups.get(r.group_id, ("", 10**9))[1])  # stable: name order kept
-    relation = SUPPORTER["relation"]
-    sex = PERSON["sex"]
-    health = PERSON["health_status"]
+    # The labels of the choices, looked up once (a county has 100,000 rows of them).
+    sexes, healths, relations = ({c.code: c.label for c in f.choices} | {None: None}
+                                 for f in (PERSON["sex"], PERSON["health_status"],
+                                           SUPPORTER["relation"]))
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("kind", "group", "colour", "key")}
     totals: Counter[str] = Counter()
     for number, p in enumerate(people, start=1):
@@ -199,10 +227,10 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         paired = p.id in helpers
         entered = entered_on(p)
         stay = (max(entered, start),
-                min(p.exit_date - timedelta(days=1), quarter.end) if p.exit_date else quarter.end)
+                min(p.exit_date - timedelta(days=1), end) if p.exit_date else end)
         book = KINDS[p.kind].cadences if p.kind in KINDS else DEFAULT_KIND.cadences
-        tally = visit_periods.tally(book, care_facts(p), stay, (start, quarter.end), as_of,
-                                    mine, visits.get(p.id, []))
+        tally = visit_periods.tally(book, care_facts(p), stay, (start, end), as_of,
+                                    mine, visits.get(p.id, ()))
         sup = supporters.get(p.id, [])
         helper_name, helper_phone = helpers.get(p.id, (None, None))
         if p.exit_date is not None and p.exit_date <= as_of:
@@ -210,14 +238,14 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         else:
             status = STATUS_LABELS[ACTIVE]
         data.rows.append([
-            number, p.name, sex.display(p.sex), p.id_number or "待补充", _day(p.birth_date),
+            number, p.name, sexes.get(p.sex, p.sex), p.id_number or "待补充", _day(p.birth_date),
             _age(p.birth_date, as_of), group if p.group_id else None, p.phone, p.address,
-            health.display(p.health_status),
+            healths.get(p.health_status, p.health_status),
             COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
             AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(p.id)),
             f"{tally.done}/{tally.due}" if tally.due else None, status,
             *(value for s in sup[:MAX_SUPPORTER_COLUMNS]
-              for value in (s[0], relation.display(s[1]) or None, s[2], s[3])),
+              for value in (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])),
         ])
         data.supporter_columns = max(data.supporter_columns,
                                      min(len(sup), MAX_SUPPORTER_COLUMNS))
@@ -268,7 +296,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
 
 
 def _day(value: date | None) -> str | None:
-    return value.strftime("%Y-%m-%d") if value else None
+    return value.isoformat() if value else None
 
 
 def percent(part: int, whole: int) -> str:

@@ -11,6 +11,7 @@ default font, which is set to 宋体 so that Excel and WPS show every cell in it
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import zip_longest
 from typing import Any
 
 from openpyxl import Workbook
@@ -50,9 +51,12 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]],
     """Each column as wide as its longest value (up to ``cap``), and no narrower than
     ``minimum`` or half its header (which wraps onto two lines)."""
     widest = [0] * len(headers)
-    for index in range(len(headers)):
-        values = {row[index] for row in rows if index < len(row) and row[index] is not None}
-        widest[index] = max(map(text_width, values), default=0)
+    # Column by column, each distinct value once (zip transposes in C: fast on a county).
+    for index, column in enumerate(zip_longest(*rows)):
+        if index < len(widest):
+            values = set(column)
+            values.discard(None)
+            widest[index] = max(map(text_width, values), default=0)
     return [max(low, min(cap, w + 2), (text_width(h) + 1) // 2 + 2)
             for low, w, h in zip(minimum, widest, headers, strict=True)]
 
