@@ -21,13 +21,13 @@ from carecenter.db import Database
 from carecenter.errors import KnownError, NotFound
 from carecenter.ledger import style
 from carecenter.ledger.figures import (
+    ID_COLUMN,
     LEDGER_HEADERS,
     QuarterData,
     collect,
     compare_figures,
     ledger_headers,
     ledger_widths,
-    text_columns,
 )
 from carecenter.ledger.quarter import Quarter
 from carecenter.models import export_snapshot
@@ -89,7 +89,7 @@ def write_workbook(data: QuarterData, title: str, unit: str,
     # page would print at 4 pt).
     style.write_table(ledger, headers, data.rows,
                       style.fitted_widths(headers, data.rows, ledger_widths(count)),
-                      text_columns=text_columns(count),
+                      text_columns={ID_COLUMN},
                       title=f"{title}({data.quarter.label})", subtitle=subtitle,
                       print_columns=len(LEDGER_HEADERS))
     summary = book.create_sheet("汇总")

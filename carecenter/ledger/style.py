@@ -1,7 +1,6 @@
 """How every workbook the program writes looks: 宋体, a centred title, a bold frozen
-header, set column widths, text cells (format "@") for numbers that are not quantities
-(ID, phone), and A4 landscape printing, one page wide, with the header repeated on every
-page and the grid printed.
+header, set column widths, text cells (format "@") for ID numbers, and A4 landscape
+printing, one page wide, with the header repeated on every page and the grid printed.
 
 Sheets are written in openpyxl's write-only mode (fast and small in memory: PLATFORM.md);
 only the title and header cells carry their own style, data cells use the workbook's
