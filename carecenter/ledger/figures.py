@@ -108,10 +108,12 @@ def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
     rare changes in the quarter, and the past quarters, need the assessment table.
     Without a change in the quarter, the colour held all through it (``date.min``)."""
     history: dict[int, list[Assessed]] = {}
-    for p in people:
-        if p.colour is not None and (p.colour_on is None or p.colour_on <= as_of):
-            history[p.id] = [Assessed(date.min, p.colour, frozenset(p.factors))]
-    by_then = [p.id for p in people if p.colour_on is not None and p.colour_on > as_of]
+    by_then = []
+    for pid, colour, colour_on, factors, *_ in people:  # rows begin with FACT_COLUMNS
+        if colour_on is not None and colour_on > as_of:
+            by_then.append(pid)
+        elif colour is not None:
+            history[pid] = [Assessed(date.min, colour, frozenset(factors))]
     for chunk in range(0, len(by_then), 5000):  # a past quarter: reassessed since
         ids = by_then[chunk:chunk + 5000]
         history.update((pid, []) for pid in ids)
@@ -131,7 +133,7 @@ def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
         func.lag(assessment.c.factors).over(partition_by=each, order_by=order)
         .label("was_factors"),
     ).where(assessment.c.assessed_on <= as_of).subquery()
-    wanted = {p.id for p in people}
+    wanted = {p[0] for p in people}
     changes: dict[int, list[Assessed]] = {}
     for pid, on, colour, factors, was_colour, was_factors in session.execute(
             select(ordered).where(
@@ -194,8 +196,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         people = list(session.execute(
             select(*FACT_COLUMNS, person.c.kind, person.c.name, person.c.sex,
                    person.c.id_number, person.c.group_id, person.c.phone,
-                   person.c.address, person.c.health_status, person.c.status,
-                   person.c.exit_date)
+                   person.c.address, person.c.status, person.c.exit_date)
             .where(_on_register(quarter, as_of))
             .order_by(person.c.name_pinyin, person.c.id)).all())
         history = _assessed(session, people, start, as_of)
@@ -205,47 +206,53 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         needs_resolved = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.resolved_on >= start, need.c.resolved_on <= as_of)).scalar_one()
-    people.sort(key=lambda r: groups.get(r.group_id, ("", 10**9))[1])  # stable: name order kept
+    group_at = len(FACT_COLUMNS) + 4
+    people.sort(key=lambda r: groups.get(r[group_at], ("", 10**9))[1])  # stable: by name
     # The labels of the choices, looked up once (a county has 100,000 rows of them).
     sexes, healths, relations = ({c.code: c.label for c in f.choices} | {None: None}
                                  for f in (PERSON["sex"], PERSON["health_status"],
                                            SUPPORTER["relation"]))
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("kind", "group", "colour", "key")}
     totals: Counter[str] = Counter()
+    quarter_days = (start, end)
     for number, p in enumerate(people, start=1):
-        active = p.exit_date is None or p.exit_date > as_of
-        mine = history.get(p.id, [])
+        # By position, once (a row's names cost seconds on a county): the select above.
+        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, kind, name, sex,
+         id_number, group_id, phone, address, status_code, exit_date) = p
+        active = exit_date is None or exit_date > as_of
+        mine = history.get(pid, [])
         colour, factors = (mine[-1].colour, mine[-1].factors) if mine else (None, frozenset())
-        group = groups.get(p.group_id, (NO_GROUP, 0))[0]
-        state, ends = agreements.get(p.id, (None, None))
+        group = groups.get(group_id, (NO_GROUP, 0))[0]
+        state, ends = agreements.get(pid, (None, None))
         covered = state in COVERED_STATES and (ends is None or ends >= as_of)
-        paired = p.id in helpers
-        entered = entered_on(p)
+        paired = pid in helpers
+        entered = entered_on(registered, created)
         stay = (max(entered, start),
-                min(p.exit_date - timedelta(days=1), end) if p.exit_date else end)
-        book = KINDS[p.kind].cadences if p.kind in KINDS else DEFAULT_KIND.cadences
-        tally = visit_periods.tally(book, care_facts(p), stay, (start, end), as_of,
-                                    mine, visits.get(p.id, ()))
-        sup = supporters.get(p.id, [])
-        helper_name, helper_phone = helpers.get(p.id, (None, None))
-        if p.exit_date is not None and p.exit_date <= as_of:
-            status = f"{STATUS_LABELS[p.status]}({p.exit_date:%Y-%m-%d})"
+                min(exit_date - timedelta(days=1), end) if exit_date else end)
+        book = KINDS[kind].cadences if kind in KINDS else DEFAULT_KIND.cadences
+        tally = visit_periods.tally(book, care_facts(p), stay, quarter_days, as_of,
+                                    mine, visits.get(pid, ()))
+        sup = supporters.get(pid, ())
+        helper_name, helper_phone = helpers.get(pid, (None, None))
+        if exit_date is not None and exit_date <= as_of:
+            status = f"{STATUS_LABELS[status_code]}({exit_date:%Y-%m-%d})"
         else:
             status = STATUS_LABELS[ACTIVE]
-        data.rows.append([
-            number, p.name, sexes.get(p.sex, p.sex), p.id_number or "待补充", _day(p.birth_date),
-            _age(p.birth_date, as_of), group if p.group_id else None, p.phone, p.address,
-            healths.get(p.health_status, p.health_status),
+        line = [
+            number, name, sexes.get(sex, sex), id_number or "待补充", _day(birth),
+            _age(birth, as_of), group if group_id else None, phone, address,
+            healths.get(health_status, health_status),
             COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
-            AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(p.id)),
+            AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(pid)),
             f"{tally.done}/{tally.due}" if tally.due else None, status,
-            *(value for s in sup[:MAX_SUPPORTER_COLUMNS]
-              for value in (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])),
-        ])
-        data.supporter_columns = max(data.supporter_columns,
-                                     min(len(sup), MAX_SUPPORTER_COLUMNS))
+        ]
+        for s in sup[:MAX_SUPPORTER_COLUMNS]:
+            line += (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])
+        data.rows.append(line)
+        if len(sup) > data.supporter_columns:
+            data.supporter_columns = min(len(sup), MAX_SUPPORTER_COLUMNS)
         totals["entries"] += start <= entered <= as_of
-        totals["exits"] += p.exit_date is not None and start <= p.exit_date <= as_of
+        totals["exits"] += exit_date is not None and start <= exit_date <= as_of
         # Visits are owed for the days on the register, by those who left too.
         totals["visits_due"] += tally.due
         totals["visits_done"] += tally.done
@@ -254,7 +261,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         if not active:
             continue
         totals["active"] += 1
-        counts["kind"][KINDS[p.kind].label if p.kind in KINDS else p.kind] += 1
+        counts["kind"][KINDS[kind].label if kind in KINDS else kind] += 1
         counts["group"][group] += 1
         counts["colour"][COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
         for code in factors:
