@@ -42,6 +42,11 @@ DUTIES: dict[str, str] = {
     "census": "季度排查",
 }
 
+# The duties met by a visit at the door (随访, 走访打卡). The township's "visits done
+# against visits due" counts the strictest of them for each person
+# (``carecenter.visit_periods``); health follow-ups and checks are reported apart.
+VISIT_DUTIES = frozenset({"follow_up", "visit"})
+
 
 @dataclass(frozen=True)
 class CareFacts:

@@ -8,15 +8,17 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select, update
 
 from carecenter.cli import main
 from carecenter.db import Database
 from carecenter.errors import KnownError
 from carecenter.ledger.export import export_quarter, snapshot_workbook, snapshots
-from carecenter.ledger.figures import visits_due
+from carecenter.ledger.figures import LEDGER_HEADERS, VISITS_HEADER
 from carecenter.ledger.importer import IGNORED, UPDATE, LedgerImport
 from carecenter.ledger.quarter import Quarter
+from carecenter.ledger.style import text_width
 from carecenter.models import (
     agreement,
     helper,
@@ -42,13 +44,6 @@ def test_quarters() -> None:
     assert Q4.months_until(TODAY) == 2
     with pytest.raises(KnownError, match="不是季度"):
         Quarter.parse("2026Q5")
-
-
-def test_visits_due_follow_the_colours() -> None:
-    # seed 002: red twice a month, yellow monthly, green once a quarter.
-    assert [visits_due(c, 3) for c in ("red", "yellow", "green", None)] == [6, 3, 1, 3]
-    assert [visits_due(c, 2) for c in ("red", "yellow", "green", None)] == [4, 2, 1, 2]
-    assert visits_due("red", 0) == 0
 
 
 def small_register(register: Register, database: Database) -> dict[str, int]:
@@ -116,11 +111,6 @@ def test_export_workbook_reopens_with_text_ids_and_print_setup(
     ledger = book["台账"]
     header = [c.value for c in ledger[3]]
     assert header[:4] == ["序号", "姓名", "性别", "身份证号"]
-    assert ledger.freeze_panes == "A4"
-    assert ledger.print_title_rows == "$3:$3"
-    assert ledger.page_setup.orientation == "landscape"
-    assert ledger.page_setup.paperSize == 9
-    assert ledger["B4"].font.name == "宋体" and ledger["B3"].font.b
     rows = {r[1]: r for r in ledger.iter_rows(min_row=4, values_only=True)}
     assert set(rows) == set(ids)  # 钱多 left in the quarter: still on this quarter's ledger
     zhang = dict(zip(header, rows["张桂兰"], strict=False))
@@ -129,11 +119,69 @@ def test_export_workbook_reopens_with_text_ids_and_print_setup(
     assert zhang["帮扶人"] == "刘帮扶"
     assert zhang["委托照顾协议"] == "已签订"
     assert zhang["最近走访"] == "2026-11-02"
-    assert zhang["本季走访"] == "3/4"
+    assert zhang[VISITS_HEADER] == "3/3"
     assert zhang["赡养人1姓名"] == "张强" and zhang["赡养人1电话"] == "13900001111"
     assert rows["钱多"][header.index("状态")] == "已退出(2026-10-20)"
-    assert "截至 2026年11月23日" in ledger["A2"].value
     assert result.persons == 5
+    # ID numbers are text cells in the 文本 format: Excel keeps every digit, even when
+    # one is typed again; phone numbers are text cells.
+    last = ledger.max_row
+    for column in ("身份证号", "联系电话", "帮扶人电话", "赡养人1电话"):
+        for row in range(4, last + 1):
+            cell = ledger.cell(row, header.index(column) + 1)
+            if cell.value is not None:
+                assert cell.data_type == "s", (column, row)
+                if column == "身份证号":
+                    assert cell.number_format == "@", row
+    assert ledger.cell(4, 1).number_format == "General"  # 序号 stays a number
+    # Frozen under the header; every column has a width that fits its longest value.
+    assert ledger.freeze_panes == "A4"
+    for index, name in enumerate(header, start=1):
+        width = ledger.column_dimensions[get_column_letter(index)].width
+        longest = max((text_width(r[index - 1]) for r in rows.values() if r[index - 1]),
+                      default=0)
+        assert width >= min(longest, 38) + 1, name
+    # Fonts: 宋体 everywhere, a bigger bold title, a bold header.
+    assert ledger["A1"].font.name == "宋体" and ledger["A1"].font.b and ledger["A1"].font.sz == 14
+    assert ledger["B3"].font.name == "宋体" and ledger["B3"].font.b
+    assert ledger["B4"].font.name == "宋体" and not ledger["B4"].font.b
+    # A4 landscape, one page wide, the header on every page, the grid printed; the
+    # printed part is the township's columns, the title centred over them.
+    for sheet, printed in ((ledger, len(LEDGER_HEADERS)), (book["汇总"], 5)):
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # A4
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$3:$3"
+        assert sheet.print_options.gridLines
+        column = get_column_letter(printed)
+        assert sheet.print_area == f"'{sheet.title}'!$A$1:${column}${sheet.max_row}"
+        assert f"A1:{column}1" in {str(r) for r in sheet.merged_cells.ranges}
+        assert sheet["A1"].alignment.horizontal == "center"
+        assert "&P" in sheet.oddFooter.center.text
+    # Printed, the township's columns come out at about 8 pt: no smaller than 65%.
+    widths = sum(ledger.column_dimensions[get_column_letter(i)].width
+                 for i in range(1, len(LEDGER_HEADERS) + 1))
+    page = (297 - 2 * 0.4 * 25.4) / 25.4 * 96  # A4 landscape inside the margins, in px
+    assert page / (widths * 7 + 5 * len(LEDGER_HEADERS)) > 0.65
+    # The quarter is not over: the sheets say up to which day.
+    assert "截至 2026年11月23日" in ledger["A2"].value
+    assert "截至 2026年11月23日" in book["汇总"]["A2"].value
+    # A second reader (as WPS would) sees the same text.
+    from python_calamine import CalamineWorkbook
+
+    other = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("台账").to_python()
+    assert other[2][:4] == ["序号", "姓名", "性别", "身份证号"]
+    assert {r[3] for r in other[3:]} == {r[3] for r in rows.values()}
+
+
+def test_a_past_quarter_gives_its_dates_not_a_cut_off(
+        register: Register, database: Database, tmp_path: Path) -> None:
+    small_register(register, database)
+    out = tmp_path / "2026Q3.xlsx"
+    export_quarter(database, Quarter(2026, 3), out, today=TODAY)
+    subtitle = openpyxl.load_workbook(out)["台账"]["A2"].value
+    assert "2026年07月01日至2026年09月30日" in subtitle and "截至" not in subtitle
 
 
 def test_summary_figures_match_the_database(
@@ -152,10 +200,14 @@ def test_summary_figures_match_the_database(
     assert f["key_categories"]["失能(失智)"] == 1
     assert f["paired"] == 2
     assert f["agreements"] == 1  # signed and current; drawn and expired do not count
-    # Two months of Q4 have begun: red 4, yellow 2, green 1, unassessed 2.
-    assert f["visits_due"] == 9
-    assert f["visits_done"] == 4
-    assert f["visited_enough"] == 1  # only 王建国, green, visited once
+    # As of 23 November (carecenter.visit_periods): red 张桂兰 both halves of October and
+    # 1-15 November, all met (a health follow-up counts for red); yellow 李秀英 October,
+    # missed; green 王建国 the monthly home visit: October missed, November met early;
+    # 赵明 (came 5 October) and 钱多 (left 20 October), not assessed: October, missed.
+    assert f["visits_due"] == 3 + 1 + 2 + 1 + 1
+    assert f["visits_done"] == 3 + 0 + 1
+    assert f["visit_persons"] == 5
+    assert f["visited_enough"] == 1  # only 张桂兰
     assert (f["needs_raised"], f["needs_resolved"]) == (2, 2)
     assert (f["entries"], f["exits"]) == (1, 1)
     summary = openpyxl.load_workbook(tmp_path / "q.xlsx")["汇总"]

@@ -1,8 +1,12 @@
-"""The ledger's command-line commands: import, export, compare.
+"""The ledger's command-line commands: import, export (and the exports kept), compare.
 
     python -m carecenter import [ledger] FILE.xlsx --db PATH [--sheet S] [--mapping M.json]
                                 [--dry-run] [--skip-bad] [--report R.xlsx]
-    python -m carecenter export [quarter] [2026Q3] --db PATH --out FILE.xlsx [--quarter Q]
+    python -m carecenter export [quarter] [2026Q3] --db PATH --out FILE.xlsx [--date D]
+    python -m carecenter export snapshots --db PATH          (what was sent, when)
+    python -m carecenter export show N --db PATH [--out F]  (its figures; its file again)
+    python -m carecenter export compare [N] --db PATH [--quarter Q] [--date D]
+                                                            (a kept export beside now)
     python -m carecenter compare THEIRS.xlsx --db PATH --out DIFF.xlsx [--sheet S]
 
 When any row of an import is refused, nothing is written and the exit code is 1, unless
@@ -31,12 +35,18 @@ def add_parsers(commands: Any) -> None:
     imp.add_argument("--skip-bad", action="store_true", help="跳过被拒绝的行,导入其余行")
     imp.add_argument("--report", help="把未导入的行及原因另存为 Excel 工作簿")
 
-    exp = commands.add_parser("export", help="导出季度报送台账(Excel)")
+    exp = commands.add_parser(
+        "export", help="导出季度报送台账(Excel);查看、对比历次报送",
+        description="export [quarter] 2026Q3 --out 文件:导出季度台账并留存;"
+                    "export snapshots:列出历次报送;export show 编号 [--out 文件]:"
+                    "查看一次报送的数字(并取回当时的文件);export compare [编号]:"
+                    "把一次报送(默认最近一次)与登记册现在的数字对比")
     exp.add_argument("what", nargs="*", metavar="季度",
-                     help="季度,如 2026Q3(默认本季度)")
+                     help="季度,如 2026Q3(默认本季度);或 snapshots / show 编号 / compare [编号]")
     exp.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
-    exp.add_argument("--out", required=True, help="导出的 Excel 文件")
-    exp.add_argument("--quarter", help="季度,如 2026Q4")
+    exp.add_argument("--out", help="导出的 Excel 文件")
+    exp.add_argument("--quarter", help="季度,如 2026Q4(compare:现在按哪个季度统计,默认本季度)")
+    exp.add_argument("--date", help="按哪一天统计(默认今天),如 2026-11-23")
 
     cmp_ = commands.add_parser("compare", help="与乡镇名单比对,导出差异")
     cmp_.add_argument("file", metavar="文件", help="乡镇发来的名单(Excel)")
@@ -143,24 +153,97 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+SNAPSHOT_ACTIONS = ("snapshots", "show", "compare")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from carecenter.ledger.export import export_quarter
     from carecenter.ledger.quarter import Quarter
 
     words = [w for w in args.what if w != "quarter"]
+    today = _day(args.date) if args.date else _today()
+    if words and words[0] in SNAPSHOT_ACTIONS:
+        return _snapshot_command(args, words, today)
     if len(words) > 1 or (words and args.quarter):
         raise KnownError("用法:python -m carecenter export [quarter] 2026Q3 --db 数据库 --out 文件")
+    if not args.out:
+        raise KnownError("请用 --out 指定导出的 Excel 文件,如 --out 2026Q3.xlsx")
     text = args.quarter or (words[0] if words else None)
-    quarter = Quarter.parse(text) if text else Quarter.containing(_today())
+    quarter = Quarter.parse(text) if text else Quarter.containing(today)
     database = _open_db(args.db)
     try:
-        result = export_quarter(database, quarter, args.out, today=_today())
+        result = export_quarter(database, quarter, args.out, today=today)
     finally:
         database.close()
     print(f"已导出 {quarter.label} 台账:{result.persons} 人 → {args.out}")
     for line in result.summary_lines():
         print(line)
     return 0
+
+
+def _snapshot_command(args: argparse.Namespace, words: list[str], today: Any) -> int:
+    """export snapshots | show 编号 [--out 文件] | compare [编号] [--quarter Q]."""
+    from carecenter.ledger import export
+    from carecenter.ledger.figures import figure_lines
+    from carecenter.ledger.quarter import Quarter
+
+    action, rest = words[0], words[1:]
+    if len(rest) > 1 or (rest and not rest[0].isdigit()) or (action == "show" and not rest) \
+            or (action == "snapshots" and rest):
+        raise KnownError("用法:export snapshots | export show 编号 [--out 文件] | "
+                         "export compare [编号] [--quarter 2026Q4]")
+    database = _open_db(args.db)
+    try:
+        kept = export.snapshots(database)
+        if action == "snapshots":
+            if not kept:
+                print("还没有导出过季度报送台账")
+            for k in kept:
+                print(_snapshot_line(k))
+            return 0
+        if not kept:
+            raise KnownError("还没有导出过季度报送台账,无可对比")
+        chosen = export.snapshot(database, int(rest[0])) if rest else kept[0]
+        print(_snapshot_line(chosen))
+        if action == "show":
+            if args.out:
+                content = export.snapshot_workbook(database, chosen.id)
+                try:
+                    Path(args.out).write_bytes(content)
+                except OSError as e:
+                    raise KnownError(f"无法保存 {args.out}:{e.strerror}") from e
+                print(f"当时报送的文件已另存为 {args.out}")
+            for section, item, value in figure_lines(chosen.figures):
+                print(f"{section}\t{item}\t{value}")
+            return 0
+        quarter = Quarter.parse(args.quarter) if args.quarter else Quarter.containing(today)
+        figures, rows = export.compare_with_now(database, chosen, quarter, today)
+    finally:
+        database.close()
+    print(f"对比:{chosen.period} 报送时(数据截至 {chosen.figures.get('as_of')})"
+          f" → 现在 {quarter.code}(数据截至 {figures['as_of']})")
+    print("类别\t项目\t报送时\t现在\t变化")
+    for section, item, now, was, change in rows:
+        shown = ["" if was is None else str(was), "" if now is None else str(now),
+                 "" if change is None else f"{change:+d}" if change else "0"]
+        print(f"{section}\t{item}\t" + "\t".join(shown))
+    return 0
+
+
+def _snapshot_line(kept: Any) -> str:
+    f = kept.figures
+    return (f"编号 {kept.id}  {f.get('label', kept.period)}  导出于 {kept.made_at:%Y-%m-%d %H:%M}"
+            f"  数据截至 {kept.made_on:%Y-%m-%d}{'(季度未结束)' if f.get('partial') else ''}"
+            f"  在册 {f.get('active', 0)} 人  文件 {kept.file_name}")
+
+
+def _day(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise KnownError(f"“{text}”不是日期,请写成 2026-11-23") from None
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -21,12 +21,13 @@ from carecenter.db import Database
 from carecenter.errors import KnownError, NotFound
 from carecenter.ledger import style
 from carecenter.ledger.figures import (
+    ID_COLUMN,
+    LEDGER_HEADERS,
     QuarterData,
     collect,
-    figure_lines,
+    compare_figures,
     ledger_headers,
     ledger_widths,
-    text_columns,
 )
 from carecenter.ledger.quarter import Quarter
 from carecenter.models import export_snapshot
@@ -82,16 +83,17 @@ def write_workbook(data: QuarterData, title: str, unit: str,
     subtitle = f"填报单位:{unit or '(未设置)'}    {data.quarter.label}({when})    " \
                f"导出时间:{made_at:%Y-%m-%d %H:%M}"
     count = data.supporter_columns
-    style.write_table(ledger, ledger_headers(count), data.rows, ledger_widths(count),
-                      text_columns=text_columns(count),
-                      title=f"{title}({data.quarter.label})", subtitle=subtitle)
+    headers = ledger_headers(count)
+    # Printed: the township's columns, one A4 landscape page wide (about 8 pt); the
+    # supporters' columns stay on screen and for the re-import (all of them on one
+    # page would print at 4 pt).
+    style.write_table(ledger, headers, data.rows,
+                      style.fitted_widths(headers, data.rows, ledger_widths(count)),
+                      text_columns={ID_COLUMN},
+                      title=f"{title}({data.quarter.label})", subtitle=subtitle,
+                      print_columns=len(LEDGER_HEADERS))
     summary = book.create_sheet("汇总")
-    old = {(s, i): v for s, i, v in figure_lines(previous.figures)} if previous else {}
-    rows = []
-    for section, item, value in figure_lines(data.figures):
-        before = old.get((section, item))
-        change = value - before if isinstance(value, int) and isinstance(before, int) else None
-        rows.append([section, item, value, before, change])
+    rows = compare_figures(data.figures, previous.figures if previous else None)
     previous_label = f"上次报送({previous.period})" if previous else "上次报送(无)"
     style.write_table(summary, ["类别", "项目", "本次", previous_label, "变化"], rows,
                       [16, 30, 12, 18, 10], title=f"{title}汇总({data.quarter.label})",
@@ -147,6 +149,22 @@ def previous_snapshot(database: Database, quarter: Quarter) -> Snapshot | None:
         if snapshot.period < quarter.code:
             return snapshot
     return None
+
+
+def snapshot(database: Database, snapshot_id: int) -> Snapshot:
+    """One export kept, by its number."""
+    for kept in snapshots(database):
+        if kept.id == snapshot_id:
+            return kept
+    raise NotFound(f"没有编号为 {snapshot_id} 的报送记录")
+
+
+def compare_with_now(database: Database, kept: Snapshot, quarter: Quarter, today: date
+                     ) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The figures of ``quarter`` as the register stands today, beside a kept export:
+    what was sent, and what would be sent now. Nothing is written."""
+    figures = collect(database, quarter, today).figures
+    return figures, compare_figures(figures, kept.figures)
 
 
 def snapshot_workbook(database: Database, snapshot_id: int) -> bytes:

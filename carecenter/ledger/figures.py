@@ -1,24 +1,28 @@
 """The quarter's ledger rows and the figures the township asks for (季度报送).
 
 Read straight from the tables with SQL, a few queries for the whole register, so that a
-county's 100,000 people export in seconds. The figures are plain JSON-able data: they
-are stored with each export (a frozen snapshot) and set beside the next quarter's.
+county's 100,000 people export in seconds. The people listed are those on the register at
+any time in the quarter (up to the export date); visits due and done follow the cadence
+engine over each person's days on the register (``carecenter.visit_periods``). The
+figures are plain JSON-able data: they are stored with each export (a frozen snapshot)
+and set beside the next quarter's.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from carecenter.care import IN_PERSON
+from carecenter import visit_periods
 from carecenter.db import Database
+from carecenter.duestore import FACT_COLUMNS, care_facts, entered_on
 from carecenter.fields import PERSON, SUPPORTER
-from carecenter.kinds import KINDS
+from carecenter.kinds import DEFAULT_KIND, KINDS
 from carecenter.ledger.quarter import Quarter
 from carecenter.models import (
     ACTIVE,
@@ -33,30 +37,13 @@ from carecenter.models import (
     village_group,
     visit,
 )
-from carecenter.risk import COLOUR_LABELS, COLOURS, FACTOR, GREEN, KEY_CATEGORIES, RED, YELLOW
+from carecenter.risk import COLOUR_LABELS, COLOURS, FACTOR, KEY_CATEGORIES
+from carecenter.visit_periods import Assessed, visit_kinds
 
 UNASSESSED = "未评估"
 NO_GROUP = "未分组"
 AGREEMENT_STATES = {"drawn": "已起草", "printed": "已打印", "signed": "已签订", "filed": "已备案"}
 COVERED_STATES = frozenset({"signed", "filed"})
-
-
-def visits_due(colour: str | None, months: int) -> int:
-    """Home visits due in a quarter of which ``months`` months have begun.
-
-    Seed 002: red at least twice a month, yellow once a month, green once a quarter.
-    Someone not yet assessed is treated like the monthly visit every left-behind elder
-    gets (DOMAIN.md). One function, so the cadence engine can take its place.
-    """
-    if months <= 0:
-        return 0
-    if colour == RED:
-        return 2 * months
-    if colour == GREEN:
-        return 1
-    if colour == YELLOW:
-        return months
-    return months
 
 
 @dataclass
@@ -68,16 +55,19 @@ class QuarterData:
     supporter_columns: int = 0
 
 
+VISITS_HEADER = "本季走访(已访/应访)"
 LEDGER_HEADERS = (
     "序号", "姓名", "性别", "身份证号", "出生日期", "年龄", "村民小组", "联系电话", "家庭住址",
-    "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", "本季走访", "状态",
+    "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", VISITS_HEADER,
+    "状态",
 )
 LEDGER_WIDTHS = (6, 10, 5, 21, 11, 5, 10, 13, 24, 10, 8, 10, 13, 12, 11, 8, 16)
 SUPPORTER_HEADERS = ("姓名", "关系", "电话", "去向")
 SUPPORTER_WIDTHS = (10, 8, 13, 20)
 MAX_SUPPORTER_COLUMNS = 6
-ID_COLUMN = 4  # 1-based: written as text
-PHONE_COLUMNS = (8, 13)
+# 1-based: written in the 文本 format. Phone numbers are stored as text and so written as
+# text cells too; the format on each of them would cost ~5 s on a county's export.
+ID_COLUMN = 4
 
 
 def ledger_headers(supporters: int) -> list[str]:
@@ -91,18 +81,16 @@ def ledger_widths(supporters: int) -> list[float]:
     return [*LEDGER_WIDTHS, *(SUPPORTER_WIDTHS * supporters)]
 
 
-def text_columns(supporters: int) -> set[int]:
-    first = len(LEDGER_HEADERS)
-    return {ID_COLUMN, *PHONE_COLUMNS,
-            *(first + 4 * i + 3 for i in range(supporters))}
-
-
 def _on_register(quarter: Quarter, as_of: date) -> Any:
-    """People on the register at some time in the quarter up to ``as_of``."""
-    return and_(
-        person.c.created_at < datetime.combine(as_of, time.max),
-        or_(person.c.status == ACTIVE, person.c.exit_date >= quarter.start),
+    """People on the register at some time in the quarter up to ``as_of``: entered by
+    then (the form's 填报日期, else the day the record was made), and not exited before
+    the quarter began. Someone who exited on its first day is listed, as an exit."""
+    entered = or_(
+        person.c.registered_on <= as_of,
+        and_(person.c.registered_on.is_(None),
+             person.c.created_at < datetime.combine(as_of + timedelta(days=1), time.min)),
     )
+    return and_(entered, or_(person.c.status == ACTIVE, person.c.exit_date >= quarter.start))
 
 
 def _age(birth: date | None, on: date) -> int | None:
@@ -111,11 +99,65 @@ def _age(birth: date | None, on: date) -> int | None:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
+              ) -> dict[int, list[Assessed]]:
+    """For each listed person, the assessments that matter in the quarter, in date order:
+    the one in force when it began, then each that changed the colour or the factors up
+    to ``as_of``. Read from the colour kept on the person (their latest assessment; also
+    a colour set without an assessment row, from an older database), so that only the
+    rare changes in the quarter, and the past quarters, need the assessment table.
+    Without a change in the quarter, the colour held all through it (``date.min``)."""
+    history: dict[int, list[Assessed]] = {}
+    by_then = []
+    for pid, colour, colour_on, factors, *_ in people:  # rows begin with FACT_COLUMNS
+        if colour_on is not None and colour_on > as_of:
+            by_then.append(pid)
+        elif colour is not None:
+            history[pid] = [Assessed(date.min, colour, frozenset(factors))]
+    for chunk in range(0, len(by_then), 5000):  # a past quarter: reassessed since
+        ids = by_then[chunk:chunk + 5000]
+        history.update((pid, []) for pid in ids)
+        for pid, colour, factors in session.execute(
+                select(assessment.c.person_id, assessment.c.colour, assessment.c.factors)
+                .where(assessment.c.person_id.in_(ids), assessment.c.assessed_on <= as_of)
+                .order_by(assessment.c.person_id, assessment.c.assessed_on, assessment.c.id)
+                ).all():
+            history[pid] = [Assessed(date.min, colour, frozenset(factors))]  # the latest stays
+    each = assessment.c.person_id
+    order = (assessment.c.assessed_on, assessment.c.id)
+    ordered = select(
+        assessment.c.person_id, assessment.c.assessed_on, assessment.c.colour,
+        assessment.c.factors,
+        func.lag(assessment.c.colour).over(partition_by=each, order_by=order)
+        .label("was_colour"),
+        func.lag(assessment.c.factors).over(partition_by=each, order_by=order)
+        .label("was_factors"),
+    ).where(assessment.c.assessed_on <= as_of).subquery()
+    wanted = {p[0] for p in people}
+    changes: dict[int, list[Assessed]] = {}
+    for pid, on, colour, factors, was_colour, was_factors in session.execute(
+            select(ordered).where(
+                ordered.c.assessed_on > start,
+                or_(ordered.c.colour.is_distinct_from(ordered.c.was_colour),
+                    ordered.c.factors.is_distinct_from(ordered.c.was_factors)))
+            .order_by(ordered.c.person_id, ordered.c.assessed_on)).all():
+        if pid not in wanted:
+            continue
+        mine = changes.get(pid)
+        if mine is None:  # what was in force before the first change (none: unassessed)
+            mine = changes[pid] = [] if was_colour is None else [
+                Assessed(date.min, was_colour, frozenset(was_factors))]
+        mine.append(Assessed(on, colour, frozenset(factors)))
+    history.update(changes)
+    return history
+
+
 def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
     """Ledger rows and figures of the quarter, as of its end or today if earlier."""
     as_of = min(quarter.end, today)
     data = QuarterData(quarter, as_of)
-    start = quarter.start
+    start, end = quarter.start, quarter.end
+    kinds = sorted(visit_kinds(k.cadences for k in KINDS.values()))
     with database.session() as session:
         groups = {gid: (name, position) for gid, name, position in session.execute(
             select(village_group.c.id, village_group.c.name, village_group.c.position))}
@@ -134,14 +176,14 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             agreements[pid] = (state, ends)
         last_visit: dict[int, date] = dict(session.execute(
             select(visit.c.person_id, func.max(visit.c.visited_on))
-            .where(visit.c.kind.in_(IN_PERSON), visit.c.visited_on <= as_of)
+            .where(visit.c.kind.in_(kinds), visit.c.visited_on <= as_of)
             .group_by(visit.c.person_id)).all())
-        done: dict[int, int] = dict(session.execute(
-            select(visit.c.person_id, func.count())
-            .where(visit.c.kind.in_(IN_PERSON), visit.c.visited_on >= start,
-                   visit.c.visited_on <= as_of)
-            .group_by(visit.c.person_id)).all())
-        colours = _colours(session, as_of, today)
+        visits: dict[int, list[tuple[date, str]]] = defaultdict(list)
+        for pid, on, kind in session.execute(
+                select(visit.c.person_id, visit.c.visited_on, visit.c.kind)
+                .where(visit.c.kind.in_(kinds), visit.c.visited_on >= start,
+                       visit.c.visited_on <= as_of)).all():
+            visits[pid].append((on, kind))
         supporters: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for row in session.execute(
                 select(supporter.c.person_id, supporter.c.name, supporter.c.relation,
@@ -149,62 +191,77 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                        supporter.c.return_kind)
                 .join(person, person.c.id == supporter.c.person_id)
                 .where(_on_register(quarter, as_of))
-                .order_by(supporter.c.person_id, supporter.c.position)):
+                .order_by(supporter.c.person_id, supporter.c.position)).all():
             supporters[row[0]].append(row[1:])
         people = list(session.execute(
-            select(person.c.id, person.c.kind, person.c.name, person.c.sex,
-                   person.c.id_number, person.c.birth_date, person.c.group_id, person.c.phone,
-                   person.c.address, person.c.health_status, person.c.status,
-                   person.c.exit_date, person.c.created_at, person.c.colour, person.c.factors)
+            select(*FACT_COLUMNS, person.c.kind, person.c.name, person.c.sex,
+                   person.c.id_number, person.c.group_id, person.c.phone,
+                   person.c.address, person.c.status, person.c.exit_date)
             .where(_on_register(quarter, as_of))
             .order_by(person.c.name_pinyin, person.c.id)).all())
+        history = _assessed(session, people, start, as_of)
         needs_raised = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.raised_on >= start, need.c.raised_on <= as_of)).scalar_one()
         needs_resolved = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.resolved_on >= start, need.c.resolved_on <= as_of)).scalar_one()
-    people.sort(key=lambda r: groups.get(r.group_id, ("", 10**9))[1])  # stable: name order kept
-    months = quarter.months_until(as_of)
-    relation = SUPPORTER["relation"]
-    sex = PERSON["sex"]
-    health = PERSON["health_status"]
+    group_at = len(FACT_COLUMNS) + 4
+    people.sort(key=lambda r: groups.get(r[group_at], ("", 10**9))[1])  # stable: by name
+    # The labels of the choices, looked up once (a county has 100,000 rows of them).
+    sexes, healths, relations = ({c.code: c.label for c in f.choices} | {None: None}
+                                 for f in (PERSON["sex"], PERSON["health_status"],
+                                           SUPPORTER["relation"]))
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("kind", "group", "colour", "key")}
     totals: Counter[str] = Counter()
+    quarter_days = (start, end)
     for number, p in enumerate(people, start=1):
-        active = p.exit_date is None or p.exit_date > as_of
-        colour, factors = colours.get(p.id, (None, []))
-        group = groups.get(p.group_id, (NO_GROUP, 0))[0]
-        state, ends = agreements.get(p.id, (None, None))
+        # By position, once (a row's names cost seconds on a county): the select above.
+        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, kind, name, sex,
+         id_number, group_id, phone, address, status_code, exit_date) = p
+        active = exit_date is None or exit_date > as_of
+        mine = history.get(pid, [])
+        colour, factors = (mine[-1].colour, mine[-1].factors) if mine else (None, frozenset())
+        group = groups.get(group_id, (NO_GROUP, 0))[0]
+        state, ends = agreements.get(pid, (None, None))
         covered = state in COVERED_STATES and (ends is None or ends >= as_of)
-        paired = p.id in helpers
-        due = visits_due(colour, months) if active else 0
-        made = done.get(p.id, 0)
-        sup = supporters.get(p.id, [])
-        helper_name, helper_phone = helpers.get(p.id, (None, None))
-        if p.exit_date is not None and p.exit_date <= as_of:
-            status = f"{STATUS_LABELS[p.status]}({p.exit_date:%Y-%m-%d})"
+        paired = pid in helpers
+        entered = entered_on(registered, created)
+        stay = (max(entered, start),
+                min(exit_date - timedelta(days=1), end) if exit_date else end)
+        book = KINDS[kind].cadences if kind in KINDS else DEFAULT_KIND.cadences
+        tally = visit_periods.tally(book, care_facts(p), stay, quarter_days, as_of,
+                                    mine, visits.get(pid, ()))
+        sup = supporters.get(pid, ())
+        helper_name, helper_phone = helpers.get(pid, (None, None))
+        if exit_date is not None and exit_date <= as_of:
+            status = f"{STATUS_LABELS[status_code]}({exit_date:%Y-%m-%d})"
         else:
             status = STATUS_LABELS[ACTIVE]
-        data.rows.append([
-            number, p.name, sex.display(p.sex), p.id_number or "待补充", _day(p.birth_date),
-            _age(p.birth_date, as_of), group if p.group_id else None, p.phone, p.address,
-            health.display(p.health_status),
+        line = [
+            number, name, sexes.get(sex, sex), id_number or "待补充", _day(birth),
+            _age(birth, as_of), group if group_id else None, phone, address,
+            healths.get(health_status, health_status),
             COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
-            AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(p.id)),
-            f"{made}/{due}" if active else None, status,
-            *(value for s in sup[:MAX_SUPPORTER_COLUMNS]
-              for value in (s[0], relation.display(s[1]) or None, s[2], s[3])),
-        ])
-        data.supporter_columns = max(data.supporter_columns,
-                                     min(len(sup), MAX_SUPPORTER_COLUMNS))
-        created = p.created_at.date()
-        totals["entries"] += start <= created <= as_of
-        totals["exits"] += p.exit_date is not None and start <= p.exit_date <= as_of
+            AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(pid)),
+            f"{tally.done}/{tally.due}" if tally.due else None, status,
+        ]
+        for s in sup[:MAX_SUPPORTER_COLUMNS]:
+            line += (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])
+        data.rows.append(line)
+        if len(sup) > data.supporter_columns:
+            data.supporter_columns = min(len(sup), MAX_SUPPORTER_COLUMNS)
+        totals["entries"] += start <= entered <= as_of
+        totals["exits"] += exit_date is not None and start <= exit_date <= as_of
+        # Visits are owed for the days on the register, by those who left too.
+        totals["visits_due"] += tally.due
+        totals["visits_done"] += tally.done
+        totals["visit_persons"] += tally.due > 0
+        totals["visited_enough"] += tally.due > 0 and tally.done >= tally.due
         if not active:
             continue
         totals["active"] += 1
-        counts["kind"][KINDS[p.kind].label if p.kind in KINDS else p.kind] += 1
+        counts["kind"][KINDS[kind].label if kind in KINDS else kind] += 1
         counts["group"][group] += 1
         counts["colour"][COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
         for code in factors:
@@ -212,9 +269,6 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                 counts["key"][FACTOR[code].label] += 1
         totals["paired"] += paired
         totals["agreements"] += covered
-        totals["visits_due"] += due
-        totals["visits_done"] += made
-        totals["visited_enough"] += made >= due
     group_order = [name for name, _ in sorted(groups.values(), key=lambda g: g[1])]
     data.figures = {
         "period": quarter.code,
@@ -233,6 +287,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "agreements": totals["agreements"],
         "visits_due": totals["visits_due"],
         "visits_done": totals["visits_done"],
+        "visit_persons": totals["visit_persons"],
         "visited_enough": totals["visited_enough"],
         "needs_raised": int(needs_raised),
         "needs_resolved": int(needs_resolved),
@@ -243,22 +298,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
 
 
 def _day(value: date | None) -> str | None:
-    return value.strftime("%Y-%m-%d") if value else None
-
-
-def _colours(session: Any, as_of: date, today: date) -> dict[int, tuple[str | None, list[str]]]:
-    """Each person's colour and factors as of the date: the stored latest assessment for
-    today, else the latest assessment made by then."""
-    if as_of >= today:
-        return {pid: (colour, factors or []) for pid, colour, factors in session.execute(
-            select(person.c.id, person.c.colour, person.c.factors)
-            .where(person.c.colour.is_not(None)))}
-    latest = (select(func.max(assessment.c.id).label("id"))
-              .where(assessment.c.assessed_on <= as_of)
-              .group_by(assessment.c.person_id).subquery())
-    return {pid: (colour, factors or []) for pid, colour, factors in session.execute(
-        select(assessment.c.person_id, assessment.c.colour, assessment.c.factors)
-        .join(latest, latest.c.id == assessment.c.id))}
+    return value.isoformat() if value else None
 
 
 def percent(part: int, whole: int) -> str:
@@ -286,9 +326,24 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     due, made = figures.get("visits_due", 0), figures.get("visits_done", 0)
     yield "走访", "应走访次数", due
     yield "走访", "已走访次数", made
+    if "visit_persons" in figures:  # snapshots from before the cadence rule lack it
+        yield "走访", "有走访任务的人数", figures["visit_persons"]
     yield "走访", "走访次数达标的人数", figures.get("visited_enough", 0)
     yield "走访", "走访完成率", percent(min(made, due), due)
     yield "需求", "本季度提出", figures.get("needs_raised", 0)
     yield "需求", "本季度解决", figures.get("needs_resolved", 0)
     yield "进出", "本季度新纳入", figures.get("entries", 0)
     yield "进出", "本季度退出", figures.get("exits", 0)
+
+
+def compare_figures(figures: dict[str, Any], before: dict[str, Any] | None
+                    ) -> list[list[Any]]:
+    """[section, item, now, before, change] for each line of ``figures``: the summary
+    sheet beside the last export sent, or a snapshot beside the register now."""
+    old = {(s, i): v for s, i, v in figure_lines(before)} if before else {}
+    rows = []
+    for section, item, value in figure_lines(figures):
+        was = old.get((section, item))
+        change = value - was if isinstance(value, int) and isinstance(was, int) else None
+        rows.append([section, item, value, was, change])
+    return rows
