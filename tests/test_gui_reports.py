@@ -97,3 +97,21 @@ def test_not_an_excel_file_is_said_in_chinese(window: ReportWindow, tmp_path: Pa
     window.compare()
     assert window.comparison is None
     assert no_modal_boxes and any("\u4e00" <= ch <= "\u9fff" for ch in no_modal_boxes[-1])
+
+
+def test_a_cancelled_export_writes_nothing(database: Database, register: Register,
+                                           tmp_path: Path) -> None:
+    from carecenter.ledger.export import ExportCancelled, export_quarter, snapshots
+    from carecenter.ledger.quarter import Quarter
+
+    register.save(elder("张桂兰", registered_on="2026-01-05"))
+    out = tmp_path / "台账.xlsx"
+    stages: list[int] = []
+    with pytest.raises(ExportCancelled):
+        export_quarter(database, Quarter(2026, 3), out, today=TODAY,
+                       progress=lambda done, total: stages.append(done),
+                       cancelled=lambda: len(stages) >= 2)
+    assert stages == [0, 1] and not out.exists() and snapshots(database) == []
+    export_quarter(database, Quarter(2026, 3), out, today=TODAY,
+                   progress=lambda done, total: stages.append(done))
+    assert stages[2:] == [0, 1, 2, 3] and out.exists() and len(snapshots(database)) == 1

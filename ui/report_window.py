@@ -166,8 +166,9 @@ class ReportWindow(QDialog):
             result = run_in_background(
                 self, "导出季度台账",
                 lambda progress, cancelled: exports.export_quarter(
-                    self.database, quarter, target, today=today),
-                label=f"正在导出{quarter.label}台账…", cancellable=False)
+                    self.database, quarter, target, today=today, progress=progress,
+                    cancelled=cancelled),
+                label=f"正在导出{quarter.label}台账(统计、生成工作簿、保存)…")
         except KnownError as e:
             QMessageBox.warning(self, "无法导出", e.message)
             return

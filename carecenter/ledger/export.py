@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -103,20 +104,40 @@ def write_workbook(data: QuarterData, title: str, unit: str,
     return buffer.getvalue()
 
 
+class ExportCancelled(KnownError):
+    def __init__(self) -> None:
+        super().__init__("已取消导出,没有写入文件,也没有留存")
+
+
 def export_quarter(database: Database, quarter: Quarter, out: str | Path,
-                   today: date | None = None) -> ExportResult:
-    """Write the quarter's workbook to ``out`` and keep it as a snapshot."""
+                   today: date | None = None,
+                   progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> ExportResult:
+    """Write the quarter's workbook to ``out`` and keep it as a snapshot.
+
+    ``progress(step, 3)`` is told as each stage (figures, workbook, saving) begins; when
+    ``cancelled()`` turns true between stages nothing is written (``ExportCancelled``)."""
+
+    def stage(number: int) -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        if progress is not None:
+            progress(number, 3)
+
     today = today or date.today()
     if quarter.start > today:
         raise KnownError(f"{quarter.label}还没有开始,无法导出")
     target = Path(out)
     if target.suffix.lower() != ".xlsx":
         raise KnownError(f"导出文件应以 .xlsx 结尾:{target.name}")
+    stage(0)
     data = collect(database, quarter, today)
+    stage(1)
     previous = previous_snapshot(database, quarter)
     made_at = datetime.now()
     title, unit = _title(database, quarter)
     content = write_workbook(data, title, unit, previous, made_at)
+    stage(2)
     try:
         target.write_bytes(content)
     except OSError as e:
@@ -128,6 +149,8 @@ def export_quarter(database: Database, quarter: Quarter, out: str | Path,
             workbook=content,
         ))
         snapshot_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
+    if progress is not None:
+        progress(3, 3)
     return ExportResult(len(data.rows), data.figures, int(snapshot_id), previous)
 
 
