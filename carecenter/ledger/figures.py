@@ -24,6 +24,7 @@ from carecenter.duestore import FACT_COLUMNS, care_facts, entered_on
 from carecenter.fields import PERSON, SUPPORTER
 from carecenter.kinds import DEFAULT_KIND, KINDS
 from carecenter.ledger.quarter import Quarter
+from carecenter.ledger.style import text_width
 from carecenter.models import (
     ACTIVE,
     STATUS_LABELS,
@@ -61,9 +62,18 @@ LEDGER_HEADERS = (
     "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", VISITS_HEADER,
     "状态",
 )
-LEDGER_WIDTHS = (6, 10, 5, 21, 11, 5, 10, 13, 24, 10, 8, 10, 13, 12, 11, 8, 16)
+def _choices_width(field: Any) -> int:
+    return max(text_width(c.label) for c in field.choices) + 2
+
+
+# The narrowest each column may be: wide enough for what it holds when that is known
+# (dates, ID numbers, choice labels, "已退出(2026-10-20)"); the free text is measured.
+LEDGER_WIDTHS = (6, 10, 5, 21, 12, 5, 10, 15, 24, _choices_width(PERSON["health_status"]),
+                 8, 10, 15, 12, 12, 8, 22)
+FREE_TEXT = (1, 6, 8, 11)  # 0-based: name, village group, address, helper
 SUPPORTER_HEADERS = ("姓名", "关系", "电话", "去向")
-SUPPORTER_WIDTHS = (10, 8, 13, 20)
+SUPPORTER_WIDTHS = (10, _choices_width(SUPPORTER["relation"]), 15, 20)
+SUPPORTER_FREE_TEXT = (0, 3)  # name, whereabouts
 MAX_SUPPORTER_COLUMNS = 6
 # 1-based: written in the 文本 format. Phone numbers are stored as text and so written as
 # text cells too; the format on each of them would cost ~5 s on a county's export.
@@ -79,6 +89,13 @@ def ledger_headers(supporters: int) -> list[str]:
 
 def ledger_widths(supporters: int) -> list[float]:
     return [*LEDGER_WIDTHS, *(SUPPORTER_WIDTHS * supporters)]
+
+
+def free_text_columns(supporters: int) -> list[int]:
+    """The 0-based columns whose width is measured on the values."""
+    first = len(LEDGER_HEADERS)
+    return [*FREE_TEXT, *(first + 4 * i + j for i in range(supporters)
+                          for j in SUPPORTER_FREE_TEXT)]
 
 
 def _on_register(quarter: Quarter, as_of: date) -> Any:
