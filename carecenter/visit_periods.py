@@ -150,12 +150,23 @@ def _as_assessed(facts: CareFacts, assessed: Assessed | None) -> CareFacts:
 
 
 def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
-              history: Sequence[Assessed]) -> list[tuple[date, date, Cadence | None]]:
+              history: Sequence[Assessed] | None = None
+              ) -> list[tuple[date, date, Cadence | None]]:
     """The days ``first``..``last`` cut where the governing visit cadence changes.
 
     ``history`` is the person's assessments in date order; before the first one the
-    person is unassessed. ``facts`` gives everything else (living alone, illnesses...).
+    person is unassessed. ``None``: the colour and factors in ``facts`` held all along.
+    ``facts`` gives everything else (living alone, illnesses...).
     """
+    eighty = None
+    if facts.birth_date is not None:  # the weekly round starts at 80 (高龄)
+        eighty = _birthday(facts.birth_date, ADVANCED_AGE)
+        if not first < eighty <= last:
+            eighty = None
+    if history is None:
+        if eighty is None:  # nothing changes: the usual case
+            return [(first, last, visit_cadence(book, facts, first))]
+        history = (Assessed(date.min, facts.colour, facts.factors),) if facts.colour else ()
     cuts = [first]
     before: Assessed | None = None  # the assessment in force on the first day
     previous: Assessed | None = None
@@ -167,10 +178,8 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
         elif previous is None or (a.colour, a.factors) != (previous.colour, previous.factors):
             cuts.append(a.on)  # a re-assessment that changes nothing changes no cadence
         previous = a
-    if facts.birth_date is not None:  # the weekly round starts at 80 (高龄)
-        eighty = _birthday(facts.birth_date, ADVANCED_AGE)
-        if first < eighty <= last:
-            cuts.append(eighty)
+    if eighty is not None:
+        cuts.append(eighty)
     if len(cuts) == 1:  # nothing changes in the stretch: the usual case
         return [(first, last, visit_cadence(book, _as_assessed(facts, before), first))]
     days = sorted(set(cuts))
@@ -216,11 +225,13 @@ def windows(cadence: Cadence, quarter: Period, stretch: Period, as_of: date
 
 
 def tally(book: CadenceBook, facts: CareFacts, stay: Period, quarter: Period, as_of: date,
-          history: Sequence[Assessed], visits: Sequence[tuple[date, str]]) -> VisitTally:
+          history: Sequence[Assessed] | None, visits: Sequence[tuple[date, str]]
+          ) -> VisitTally:
     """Visits due and done for one person in the quarter, up to ``as_of``.
 
     ``stay`` is the person's days on the register within the quarter (first > last when
-    none); ``visits`` their records (day, kind) in the quarter, in any order.
+    none); ``history`` as for ``stretches``; ``visits`` their records (day, kind) in the
+    quarter, in any order.
     """
     first, last = stay
     if first > last:

@@ -27,6 +27,7 @@ from carecenter.ledger.figures import (
     QuarterData,
     collect,
     compare_figures,
+    free_text_columns,
     ledger_headers,
     ledger_widths,
 )
@@ -89,7 +90,8 @@ def write_workbook(data: QuarterData, title: str, unit: str,
     # supporters' columns stay on screen and for the re-import (all of them on one
     # page would print at 4 pt).
     style.write_table(ledger, headers, data.rows,
-                      style.fitted_widths(headers, data.rows, ledger_widths(count)),
+                      style.fitted_widths(headers, data.rows, ledger_widths(count),
+                                          free_text_columns(count)),
                       text_columns={ID_COLUMN},
                       title=f"{title}({data.quarter.label})", subtitle=subtitle,
                       print_columns=len(LEDGER_HEADERS))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 
 from carecenter import visit_periods
 from carecenter.db import Database
@@ -24,6 +24,7 @@ from carecenter.duestore import FACT_COLUMNS, care_facts, entered_on
 from carecenter.fields import PERSON, SUPPORTER
 from carecenter.kinds import DEFAULT_KIND, KINDS
 from carecenter.ledger.quarter import Quarter
+from carecenter.ledger.style import text_width
 from carecenter.models import (
     ACTIVE,
     STATUS_LABELS,
@@ -37,7 +38,7 @@ from carecenter.models import (
     village_group,
     visit,
 )
-from carecenter.risk import COLOUR_LABELS, COLOURS, FACTOR, KEY_CATEGORIES
+from carecenter.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
 from carecenter.visit_periods import Assessed, visit_kinds
 
 UNASSESSED = "未评估"
@@ -61,9 +62,18 @@ LEDGER_HEADERS = (
     "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", VISITS_HEADER,
     "状态",
 )
-LEDGER_WIDTHS = (6, 10, 5, 21, 11, 5, 10, 13, 24, 10, 8, 10, 13, 12, 11, 8, 16)
+def _choices_width(field: Any) -> int:
+    return max(text_width(c.label) for c in field.choices) + 2
+
+
+# The narrowest each column may be: wide enough for what it holds when that is known
+# (dates, ID numbers, choice labels, "已退出(2026-10-20)"); the free text is measured.
+LEDGER_WIDTHS = (6, 10, 5, 21, 12, 5, 10, 15, 24, _choices_width(PERSON["health_status"]),
+                 8, 10, 15, 12, 12, 8, 22)
+FREE_TEXT = (1, 6, 8, 11)  # 0-based: name, village group, address, helper
 SUPPORTER_HEADERS = ("姓名", "关系", "电话", "去向")
-SUPPORTER_WIDTHS = (10, 8, 13, 20)
+SUPPORTER_WIDTHS = (10, _choices_width(SUPPORTER["relation"]), 15, 20)
+SUPPORTER_FREE_TEXT = (0, 3)  # name, whereabouts
 MAX_SUPPORTER_COLUMNS = 6
 # 1-based: written in the 文本 format. Phone numbers are stored as text and so written as
 # text cells too; the format on each of them would cost ~5 s on a county's export.
@@ -79,6 +89,13 @@ def ledger_headers(supporters: int) -> list[str]:
 
 def ledger_widths(supporters: int) -> list[float]:
     return [*LEDGER_WIDTHS, *(SUPPORTER_WIDTHS * supporters)]
+
+
+def free_text_columns(supporters: int) -> list[int]:
+    """The 0-based columns whose width is measured on the values."""
+    first = len(LEDGER_HEADERS)
+    return [*FREE_TEXT, *(first + 4 * i + j for i in range(supporters)
+                          for j in SUPPORTER_FREE_TEXT)]
 
 
 def _on_register(quarter: Quarter, as_of: date) -> Any:
@@ -101,28 +118,16 @@ def _age(birth: date | None, on: date) -> int | None:
 
 def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
               ) -> dict[int, list[Assessed]]:
-    """For each listed person, the assessments that matter in the quarter, in date order:
-    the one in force when it began, then each that changed the colour or the factors up
-    to ``as_of``. Read from the colour kept on the person (their latest assessment; also
-    a colour set without an assessment row, from an older database), so that only the
-    rare changes in the quarter, and the past quarters, need the assessment table.
-    Without a change in the quarter, the colour held all through it (``date.min``)."""
+    """The assessments that matter in the quarter, in date order, for the listed people
+    whose colour kept on the person (their latest assessment; also a colour set without
+    an assessment row, from an older database) did not hold all through it: the one in
+    force when it began, then each that changed the colour or the factors up to
+    ``as_of``; for a past quarter, of those reassessed since, the latest by then. Only
+    these rare cases are read from the assessment table; the others are not in the
+    result."""
     history: dict[int, list[Assessed]] = {}
-    by_then = []
-    for pid, colour, colour_on, factors, *_ in people:  # rows begin with FACT_COLUMNS
-        if colour_on is not None and colour_on > as_of:
-            by_then.append(pid)
-        elif colour is not None:
-            history[pid] = [Assessed(date.min, colour, frozenset(factors))]
-    for chunk in range(0, len(by_then), 5000):  # a past quarter: reassessed since
-        ids = by_then[chunk:chunk + 5000]
-        history.update((pid, []) for pid in ids)
-        for pid, colour, factors in session.execute(
-                select(assessment.c.person_id, assessment.c.colour, assessment.c.factors)
-                .where(assessment.c.person_id.in_(ids), assessment.c.assessed_on <= as_of)
-                .order_by(assessment.c.person_id, assessment.c.assessed_on, assessment.c.id)
-                ).all():
-            history[pid] = [Assessed(date.min, colour, frozenset(factors))]  # the latest stays
+    # One pass over the assessments: each one that changed something in the quarter, with
+    # what it replaced, and the latest by then of those reassessed since.
     each = assessment.c.person_id
     order = (assessment.c.assessed_on, assessment.c.id)
     ordered = select(
@@ -132,23 +137,35 @@ def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
         .label("was_colour"),
         func.lag(assessment.c.factors).over(partition_by=each, order_by=order)
         .label("was_factors"),
+        func.lead(assessment.c.id).over(partition_by=each, order_by=order).label("next"),
     ).where(assessment.c.assessed_on <= as_of).subquery()
+    changed = and_(ordered.c.assessed_on > start,
+                   or_(ordered.c.colour.is_distinct_from(ordered.c.was_colour),
+                       ordered.c.factors.is_distinct_from(ordered.c.was_factors)))
     wanted = {p[0] for p in people}
     changes: dict[int, list[Assessed]] = {}
-    for pid, on, colour, factors, was_colour, was_factors in session.execute(
-            select(ordered).where(
-                ordered.c.assessed_on > start,
-                or_(ordered.c.colour.is_distinct_from(ordered.c.was_colour),
-                    ordered.c.factors.is_distinct_from(ordered.c.was_factors)))
-            .order_by(ordered.c.person_id, ordered.c.assessed_on)).all():
+    for pid, on, colour, factors, was_colour, was_factors, following, latest_since in \
+            session.execute(
+                select(ordered, person.c.colour_on > as_of)
+                .join(person, person.c.id == ordered.c.person_id)
+                .where(or_(changed, and_(ordered.c.next.is_(None),
+                                         person.c.colour_on > as_of)))
+                .order_by(ordered.c.person_id, ordered.c.assessed_on)).all():
         if pid not in wanted:
             continue
+        if following is None and latest_since:  # a past quarter, reassessed since
+            history[pid] = [Assessed(date.min, colour, frozenset(factors))]
+        if on <= start or not (colour != was_colour or factors != was_factors):
+            continue  # only the latest by then, not a change in the quarter
         mine = changes.get(pid)
         if mine is None:  # what was in force before the first change (none: unassessed)
             mine = changes[pid] = [] if was_colour is None else [
                 Assessed(date.min, was_colour, frozenset(was_factors))]
         mine.append(Assessed(on, colour, frozenset(factors)))
     history.update(changes)
+    for p in people:  # reassessed since, but not assessed by then
+        if p[2] is not None and p[2] > as_of and p[0] not in history:
+            history[p[0]] = []
     return history
 
 
@@ -179,16 +196,19 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             .where(visit.c.kind.in_(kinds), visit.c.visited_on <= as_of)
             .group_by(visit.c.person_id)).all())
         visits: dict[int, list[tuple[date, str]]] = defaultdict(list)
+        # The day as the database gives it (text in SQLite, a date in PostgreSQL), read
+        # here: the column's own conversion costs a second on a county's 300,000 visits.
         for pid, on, kind in session.execute(
-                select(visit.c.person_id, visit.c.visited_on, visit.c.kind)
+                select(visit.c.person_id, type_coerce(visit.c.visited_on, String),
+                       visit.c.kind)
                 .where(visit.c.kind.in_(kinds), visit.c.visited_on >= start,
                        visit.c.visited_on <= as_of)).all():
-            visits[pid].append((on, kind))
+            visits[pid].append((on if isinstance(on, date) else date.fromisoformat(on[:10]),
+                                kind))
         supporters: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for row in session.execute(
                 select(supporter.c.person_id, supporter.c.name, supporter.c.relation,
-                       supporter.c.phone, supporter.c.whereabouts, supporter.c.returned_on,
-                       supporter.c.return_kind)
+                       supporter.c.phone, supporter.c.whereabouts)
                 .join(person, person.c.id == supporter.c.person_id)
                 .where(_on_register(quarter, as_of))
                 .order_by(supporter.c.person_id, supporter.c.position)).all():
@@ -213,15 +233,22 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                                  for f in (PERSON["sex"], PERSON["health_status"],
                                            SUPPORTER["relation"]))
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("kind", "group", "colour", "key")}
-    totals: Counter[str] = Counter()
+    by_kind, by_group, by_colour, by_key = (counts[k] for k in ("kind", "group", "colour", "key"))
+    key_labels = {f.code: f.label for f in KEY_CATEGORIES}
+    entries = exits = active_count = paired_count = covered_count = 0
+    due_total = done_total = visit_persons = visited_enough = 0
     quarter_days = (start, end)
     for number, p in enumerate(people, start=1):
         # By position, once (a row's names cost seconds on a county): the select above.
         (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, kind, name, sex,
          id_number, group_id, phone, address, status_code, exit_date) = p
         active = exit_date is None or exit_date > as_of
-        mine = history.get(pid, [])
-        colour, factors = (mine[-1].colour, mine[-1].factors) if mine else (None, frozenset())
+        facts = care_facts(p)
+        mine = history.get(pid)
+        if mine is None:  # the colour on the person held all through the quarter
+            colour, factors = facts.colour, facts.factors
+        else:
+            colour, factors = (mine[-1].colour, mine[-1].factors) if mine else (None, frozenset())
         group = groups.get(group_id, (NO_GROUP, 0))[0]
         state, ends = agreements.get(pid, (None, None))
         covered = state in COVERED_STATES and (ends is None or ends >= as_of)
@@ -230,8 +257,8 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         stay = (max(entered, start),
                 min(exit_date - timedelta(days=1), end) if exit_date else end)
         book = KINDS[kind].cadences if kind in KINDS else DEFAULT_KIND.cadences
-        tally = visit_periods.tally(book, care_facts(p), stay, quarter_days, as_of,
-                                    mine, visits.get(pid, ()))
+        due, done = visit_periods.tally(book, facts, stay, quarter_days, as_of,
+                                        mine, visits.get(pid, ()))
         sup = supporters.get(pid, ())
         helper_name, helper_phone = helpers.get(pid, (None, None))
         if exit_date is not None and exit_date <= as_of:
@@ -244,31 +271,34 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             healths.get(health_status, health_status),
             COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
             AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(pid)),
-            f"{tally.done}/{tally.due}" if tally.due else None, status,
+            f"{done}/{due}" if due else None, status,
         ]
         for s in sup[:MAX_SUPPORTER_COLUMNS]:
             line += (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])
         data.rows.append(line)
         if len(sup) > data.supporter_columns:
             data.supporter_columns = min(len(sup), MAX_SUPPORTER_COLUMNS)
-        totals["entries"] += start <= entered <= as_of
-        totals["exits"] += exit_date is not None and start <= exit_date <= as_of
+        if start <= entered <= as_of:
+            entries += 1
+        if exit_date is not None and start <= exit_date <= as_of:
+            exits += 1
         # Visits are owed for the days on the register, by those who left too.
-        totals["visits_due"] += tally.due
-        totals["visits_done"] += tally.done
-        totals["visit_persons"] += tally.due > 0
-        totals["visited_enough"] += tally.due > 0 and tally.done >= tally.due
+        if due:
+            due_total += due
+            done_total += done
+            visit_persons += 1
+            visited_enough += done >= due
         if not active:
             continue
-        totals["active"] += 1
-        counts["kind"][KINDS[kind].label if kind in KINDS else kind] += 1
-        counts["group"][group] += 1
-        counts["colour"][COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
+        active_count += 1
+        by_kind[KINDS[kind].label if kind in KINDS else kind] += 1
+        by_group[group] += 1
+        by_colour[COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
         for code in factors:
-            if code in FACTOR and FACTOR[code].key:
-                counts["key"][FACTOR[code].label] += 1
-        totals["paired"] += paired
-        totals["agreements"] += covered
+            if code in key_labels:
+                by_key[key_labels[code]] += 1
+        paired_count += paired
+        covered_count += covered
     group_order = [name for name, _ in sorted(groups.values(), key=lambda g: g[1])]
     data.figures = {
         "period": quarter.code,
@@ -276,23 +306,23 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "as_of": as_of.isoformat(),
         "partial": as_of < quarter.end,
         "persons": len(people),
-        "active": totals["active"],
+        "active": active_count,
         "by_kind": dict(counts["kind"]),
         "by_group": {g: counts["group"][g] for g in [*group_order, NO_GROUP]
                      if counts["group"][g]},
         "by_colour": {label: counts["colour"][label]
                       for label in [*(COLOUR_LABELS[c] for c in COLOURS), UNASSESSED]},
         "key_categories": {f.label: counts["key"][f.label] for f in KEY_CATEGORIES},
-        "paired": totals["paired"],
-        "agreements": totals["agreements"],
-        "visits_due": totals["visits_due"],
-        "visits_done": totals["visits_done"],
-        "visit_persons": totals["visit_persons"],
-        "visited_enough": totals["visited_enough"],
+        "paired": paired_count,
+        "agreements": covered_count,
+        "visits_due": due_total,
+        "visits_done": done_total,
+        "visit_persons": visit_persons,
+        "visited_enough": visited_enough,
         "needs_raised": int(needs_raised),
         "needs_resolved": int(needs_resolved),
-        "entries": totals["entries"],
-        "exits": totals["exits"],
+        "entries": entries,
+        "exits": exits,
     }
     return data
 
