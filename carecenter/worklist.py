@@ -131,11 +131,12 @@ def build(database: Database, on: date, group_id: int | None = None,
         persons = connection.execute(text(
             f"SELECT count(*) FROM person p WHERE {where}"), params).scalar_one()
         # care_due holds only active people, with what a row shows of them: no join.
+        # The driver's own tuples: 60,000 rows as SQLAlchemy Rows cost ~60 ms more.
         due_rows = connection.execute(text(
             "SELECT person_id, cadence, last_on, due_on, kind, name, group_id, colour "
             "FROM care_due WHERE due_on <= :end"
             + (" AND group_id = :group" if group_id else "")
-        ), params).all()
+        ), params).cursor.fetchall()
         rounds = connection.execute(text(
             "SELECT r.id, r.name, r.starts_on, r.ends_on, m.person_id, p.name, p.group_id, "
             "p.colour FROM care_round r "
@@ -153,6 +154,8 @@ def build(database: Database, on: date, group_id: int | None = None,
         ), params).all()
 
     items: list[WorkItem] = []
+    keys: list[tuple[Any, ...]] = []  # each item's place, worked out as it is made
+    order = {code: i for i, code in enumerate(SECTIONS)}
     nowhere = ("", 1 << 30)
     week_end = on + timedelta(days=6)
     cadences = {code: book.by_code for code, book in
@@ -169,8 +172,11 @@ def build(database: Database, on: date, group_id: int | None = None,
         group_name, position = groups.get(gid, nowhere)
         overdue = due_day < on
         state = "overdue" if overdue else "week" if due_day <= week_end else "month"
+        section = _OWN_SECTION.get(cadence.duty, state)
+        keys.append((order[section], RANK.get(colour or "", 3), position, group_name, due_day,
+                     pid, len(keys)))
         items.append(WorkItem(
-            _OWN_SECTION.get(cadence.duty, state), pid, name, group_name, position,
+            section, pid, name, group_name, position,
             colour, DUTIES[cadence.duty], cadence.label, day(last) if last else None, due_day,
             overdue, None, cadence,
         ))
@@ -191,12 +197,12 @@ def build(database: Database, on: date, group_id: int | None = None,
             "需求:" + NEED_KINDS.get(kind, kind), description, _date(raised), ref=need_id,
         ))
     items.extend(_agreement_items(database, on, group_id, groups))
-    order = {code: i for i, code in enumerate(SECTIONS)}
-    items.sort(key=lambda i: (
-        order[i.section], RANK.get(i.colour or "", 3), i.group_position, i.group,
-        i.due or i.last or on, i.person_id,
-    ))
-    return WorkList(on, items, persons)
+    for item in items[len(keys):]:  # rounds, needs, agreements: few
+        keys.append((order[item.section], RANK.get(item.colour or "", 3), item.group_position,
+                     item.group, item.due or item.last or on, item.person_id, len(keys)))
+    # Sorted by the keys (the last part is unique, so items are never compared).
+    ranked = sorted(range(len(items)), key=keys.__getitem__)
+    return WorkList(on, [items[i] for i in ranked], persons)
 
 
 def _agreement_items(database: Database, on: date, group_id: int | None,
