@@ -21,6 +21,7 @@ from carecenter.ledger.quarter import Quarter
 from carecenter.ledger.style import text_width
 from carecenter.models import (
     agreement,
+    assessment,
     helper,
     need,
     pairing,
@@ -296,3 +297,34 @@ def test_export_then_reimport_gives_the_same_register(
     finally:
         fresh.close()
     assert IGNORED not in {r.action for r in preview.rows}
+
+
+def test_a_colour_changed_in_the_quarter_changes_the_visits_owed_from_that_day(
+        register: Register, database: Database, tmp_path: Path) -> None:
+    pid = register.save(elder("周红梅", "19480404", "024")).person_id
+    with database.transaction() as session:
+        session.execute(update(person).where(person.c.id == pid).values(
+            created_at=datetime(2026, 1, 5), colour="red", colour_on=date(2026, 11, 16),
+            factors=["incapacitated"]))
+        for on, colour, factors in ((date(2026, 6, 1), "yellow", ["advanced_age"]),
+                                    (date(2026, 9, 1), "yellow", ["advanced_age"]),
+                                    (date(2026, 11, 16), "red", ["incapacitated"])):
+            session.execute(assessment.insert().values(
+                person_id=pid, assessed_on=on, assessor="刘主任", factors=factors,
+                proposed=colour, colour=colour, created_at=NOW))
+        for day in (date(2026, 10, 9), date(2026, 11, 20), date(2026, 12, 3)):
+            session.execute(visit.insert().values(
+                person_id=pid, visited_on=day, kind="home", visitor="刘帮扶", created_at=NOW))
+    later = date(2027, 1, 5)
+    q4 = export_quarter(database, Q4, tmp_path / "q4.xlsx", today=later).figures
+    # Yellow: October (November was yellow for only half of it); red from 16 November:
+    # its second half and both halves of December; met: October, 16-30 Nov, 1-15 Dec.
+    assert (q4["visits_due"], q4["visits_done"]) == (4, 3)
+    assert q4["by_colour"]["红色"] == 1 and q4["key_categories"]["失能(失智)"] == 1
+    # The third quarter, exported now: yellow all through it, as it was then.
+    q3 = export_quarter(database, Quarter(2026, 3), tmp_path / "q3.xlsx", today=later)
+    assert q3.figures["by_colour"]["黄色"] == 1 and q3.figures["key_categories"]["高龄"] == 1
+    assert q3.figures["visits_due"] == 3
+    ledger = openpyxl.load_workbook(tmp_path / "q3.xlsx")["台账"]
+    header = [c.value for c in ledger[3]]
+    assert ledger.cell(4, header.index("风险等级") + 1).value == "黄色"

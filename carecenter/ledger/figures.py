@@ -68,12 +68,12 @@ def _choices_width(field: Any) -> int:
 
 # The narrowest each column may be: wide enough for what it holds when that is known
 # (dates, ID numbers, choice labels, "已退出(2026-10-20)"); the free text is measured.
-LEDGER_WIDTHS = (6, 10, 5, 21, 12, 5, 10, 15, 24, _choices_width(PERSON["health_status"]),
-                 8, 10, 15, 12, 12, 8, 22)
-FREE_TEXT = (1, 6, 8, 11)  # 0-based: name, village group, address, helper
+LEDGER_WIDTHS = (6, 10, 5, 21, 12, 5, 10, 13, 24, _choices_width(PERSON["health_status"]),
+                 8, 10, 13, 12, 12, 8, 22)
+FREE_TEXT = (1, 6, 7, 8, 11, 12)  # 0-based: name, group, phone, address, helper, phone
 SUPPORTER_HEADERS = ("姓名", "关系", "电话", "去向")
-SUPPORTER_WIDTHS = (10, _choices_width(SUPPORTER["relation"]), 15, 20)
-SUPPORTER_FREE_TEXT = (0, 3)  # name, whereabouts
+SUPPORTER_WIDTHS = (10, _choices_width(SUPPORTER["relation"]), 13, 20)
+SUPPORTER_FREE_TEXT = (0, 2, 3)  # name, phone, whereabouts
 MAX_SUPPORTER_COLUMNS = 6
 # 1-based: written in the 文本 format. Phone numbers are stored as text and so written as
 # text cells too; the format on each of them would cost ~5 s on a county's export.
