@@ -100,7 +100,7 @@ def read_mapping_file(path: str, layout: Any) -> None:
 
 
 def print_preview(preview: Any, limit: int = 200) -> None:
-    from carecenter.ledger.importer import IGNORED, REFUSED
+    from carecenter.ledger.preview import IGNORED, REFUSED
 
     print(preview.summary())
     shown = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carecenter.ledger.importer import IGNORED, REFUSED, Preview
+from carecenter.ledger.preview import IGNORED, REFUSED, Preview
 from carecenter.ledger.style import new_workbook, save, write_table
 
 
