@@ -54,8 +54,8 @@ def _date_edit(day: date, name: str, latest: date | None = None) -> QDateEdit:
     return edit
 
 
-def describe(a: Agreement) -> str:
-    """The agreement in one paragraph, as the clerk reads it."""
+def describe(a: Agreement, rich: bool = True) -> str:
+    """The agreement as the clerk reads it: lines of rich text, or one plain line."""
     relation = f"({a.trustee_relation})" if a.trustee_relation else ""
     phone = f",电话 {a.trustee_phone}" if a.trustee_phone else ""
     term = (f"{a.starts_on:%Y-%m-%d} 至 {a.ends_on:%Y-%m-%d}" if a.ends_on
@@ -66,8 +66,11 @@ def describe(a: Agreement) -> str:
         if day is not None:
             dates.append(f"{label} {day:%Y-%m-%d}")
     supporters = "、".join(a.supporter_names) or "(未登记)"
-    return (f"<b>{a.state_label}</b>  受托人:{a.trustee_name}{relation}{phone}<br>"
-            f"委托人:{supporters}<br>期限:{term}<br>{';'.join(dates)}")
+    parts = [f"受托人:{a.trustee_name}{relation}{phone}", f"委托人:{supporters}",
+             f"期限:{term}", ";".join(dates)]
+    if rich:
+        return f"<b>{a.state_label}</b>  " + "<br>".join(parts)
+    return f"{a.state_label}  " + ";".join(parts)
 
 
 class DrawUpDialog(QDialog):
@@ -250,14 +253,12 @@ class AgreementPanel(QWidget):
             self.warnings.setText("\n".join(
                 w.message for w in self.book.warnings(self.file.id)))
         self.draw.setText("重新起草…" if a is not None else "起草协议…")
-        for button in (self.sign, self.file_it, self.end_it):
-            button.setEnabled(a is not None)
+        self.end_it.setEnabled(a is not None)
         self.sign.setEnabled(a is not None and a.signed_on is None)
         self.file_it.setEnabled(a is not None and a.filed_on is None)
         self.history.clear()
         for old in reversed(self.book.history(self.file.id)):
-            self.history.addItem(describe(old).replace("<b>", "").replace("</b>", "")
-                                 .replace("<br>", ";"))
+            self.history.addItem(describe(old, rich=False))
 
     def _changed(self) -> None:
         self.reload()

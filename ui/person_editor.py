@@ -122,12 +122,12 @@ class PersonEditor(QDialog):
         """Who could be trusted with day-to-day care: the helpers paired with the
         person, then supporters who are not away from the county (name, relation, phone)."""
         from carecenter.documents.data import current_helpers
-        from carecenter.fields import OUTSIDE_COUNTY, SUPPORTER_FIELDS
+        from carecenter.fields import OUTSIDE_COUNTY, SUPPORTER
 
         assert self.file is not None
         found = [(c.name, c.role, c.phone)
                  for c in current_helpers(self.register.database, self.file.id)]
-        relation = next(f for f in SUPPORTER_FIELDS if f.name == "relation")
+        relation = SUPPORTER["relation"]
         for s in self.file.supporters:
             if s.get("location_scope") not in OUTSIDE_COUNTY and s.get("name"):
                 found.append((str(s["name"]), relation.choice_label(s.get("relation")),

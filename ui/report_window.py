@@ -181,6 +181,7 @@ class ReportWindow(QDialog):
 
     def _kept_tab(self) -> QWidget:
         self._kept_loaded = False
+        self.snapshots: list[exports.Snapshot] = []
         self.kept = _table("kept")
         self.kept.itemSelectionChanged.connect(self._kept_selected)
         self.save_kept = QPushButton("另存当时的工作簿…")
@@ -223,8 +224,9 @@ class ReportWindow(QDialog):
         self._kept_selected()
 
     def _selected_snapshot(self) -> exports.Snapshot | None:
-        rows = self.kept.selectionModel().selectedRows() if self.kept.selectionModel() else []
-        if not rows or not getattr(self, "snapshots", None):
+        model = self.kept.selectionModel()
+        rows = model.selectedRows() if model is not None else []
+        if not rows or not self.snapshots:
             return None
         return self.snapshots[rows[0].row()]
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from carecenter import idnumber
 from carecenter.db import Database
 from carecenter.errors import KnownError
+from carecenter.helpers import ROLES
 from carecenter.models import helper, pairing, person, village_group
 from carecenter.preferences import COMMITTEE_ROLE, CONTACTS, DOCTOR  # noqa: F401 (re-exported)
 from carecenter.register import PersonFile, Register
@@ -74,8 +75,6 @@ def current_helpers(database: Database, person_id: int) -> list[Contact]:
 
 def helper_title(role: str | None, rank: int = 1) -> str:
     """How a helper is named on paper: 帮扶人(网格员), 第二帮扶人(邻居)."""
-    from carecenter.helpers import ROLES
-
     title = "帮扶人" if rank == 1 else "第二帮扶人"
     return f"{title}({ROLES.get(role, role)})" if role else title
 
