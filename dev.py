@@ -1,7 +1,9 @@
 """开发助手：两条命令 (developer helper: the README's two commands).
 
     python3 dev.py app  [ARGS...]         准备环境并启动程序 (set up, then start the app)
-    python3 dev.py test [PYTEST ARGS...]  准备环境并运行检查 (set up, then ruff, mypy, pytest)
+    python3 dev.py test [PYTEST ARGS...]  准备环境并运行检查 (set up, then ruff, mypy, pytest;
+                                          with no arguments, pytest again under faketime on
+                                          a year's last minute and a leap day)
     python3 dev.py bench [ARGS...]        性能基准 (the benchmark: python -m bench ARGS)
 
 Setup creates ``.venv`` in the repository and runs ``pip install -e .[test]`` only when
@@ -26,7 +28,11 @@ WINDOWS = os.name == "nt"
 DEBIAN_PACKAGES = [
     "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libfreetype6",
     "libglib2.0-0", "libdbus-1-3", "libx11-6", "fonts-wqy-microhei", "poppler-utils",
+    "faketime",
 ]
+# The whole suite runs again with the machine's clock moved to these moments (just before
+# a year ends, a leap day), so that nothing in it depends on the day it runs (issue 13).
+FAR_DAYS = ("2031-12-31 23:59:30", "2028-02-29 12:00:00")
 
 
 def say(message: str) -> None:
@@ -140,7 +146,7 @@ def cmd_test(args: list[str]) -> int:
          {**os.environ, "QT_QPA_PLATFORM": "offscreen"}),
     ]
     for number, (title, cmd, env) in enumerate(steps, start=1):
-        print(f"\n===== [{number}/{len(steps)}] {title} =====", flush=True)
+        print(f"\n===== [{number}/{len(steps) + 1}] {title} =====", flush=True)
         code = run(cmd, env=env)
         if title.startswith("pytest") and code == 5:
             say("没有收集到任何测试，视为失败 (no tests collected: counted as a failure)")
@@ -148,8 +154,39 @@ def cmd_test(args: list[str]) -> int:
         if code != 0:
             say(f"失败，退出码 {code} (step failed with exit code {code}): {title}")
             return code
+    if not args:
+        code = run_on_far_days()
+        if code != 0:
+            return code
     say("全部通过 (all checks passed)")
     return 0
+
+
+def run_on_far_days() -> int:
+    """The suite again under faketime on FAR_DAYS, side by side; skipped without faketime."""
+    faketime = shutil.which("faketime")
+    print(f"\n===== [4/4] pytest under faketime {' / '.join(FAR_DAYS)} =====", flush=True)
+    if not faketime:
+        say("没有 faketime，跳过换日期运行 (faketime missing: the far-day runs are skipped)")
+        return 0
+    # Not FAKETIME_DONT_FAKE_MONOTONIC: with it, libfaketime 0.9.10 makes every
+    # time.sleep() fail with EINVAL (Python sleeps on an absolute monotonic deadline).
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("FAKETIME_DONT_FAKE_MONOTONIC", None)
+    runs = [(day, subprocess.Popen(
+        [faketime, day, str(venv_exe("python")), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        encoding="utf-8", errors="replace")) for day in FAR_DAYS]
+    worst = 0
+    for day, process in runs:
+        output, _ = process.communicate()
+        lines = output.rstrip().splitlines()
+        print(f"--- {day}: {lines[-1] if lines else ''}", flush=True)
+        if process.returncode != 0:
+            print(output, flush=True)
+            say(f"在 {day} 运行失败 (the suite fails on {day})")
+            worst = worst or process.returncode
+    return worst
 
 
 def cmd_bench(args: list[str]) -> int:

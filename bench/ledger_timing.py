@@ -17,14 +17,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from carecenter import demo  # noqa: E402
+from carecenter import clock, demo  # noqa: E402
 from carecenter.db import Database  # noqa: E402
 from carecenter.ledger.export import export_quarter  # noqa: E402
 from carecenter.ledger.figures import collect, ledger_headers  # noqa: E402
@@ -60,7 +60,7 @@ def import_baseline(ledger: Path, folder: Path, run: int) -> float:
             book = openpyxl.load_workbook(ledger, read_only=True)
             rows = list(book["台账"].iter_rows(min_row=4, values_only=True))
             book.close()
-            now = datetime.now()
+            now = clock.now()
             records = [{"name": r[1], "id_number": r[3] if r[3] != "待补充" else None,
                         "created_at": now, "updated_at": now} for r in rows]
             with database.transaction() as session:
@@ -95,7 +95,7 @@ def main() -> int:
     parser.add_argument("--export-db", help="a register to export (e.g. a 100,000 demo)")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    today = date.today()
+    today = clock.today()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         source = Database(folder / "source.db")

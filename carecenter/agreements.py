@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from carecenter import idnumber
+from carecenter import clock, idnumber
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.fields import Field, FieldType, Section
@@ -106,7 +106,7 @@ def _row(r: Any) -> Agreement:
 
 
 class Agreements:
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.today = today
 
@@ -161,7 +161,7 @@ class Agreements:
                                  "phone": terms.trustee_phone,
                                  "id_number": terms.trustee_id_number},
                           terms.starts_on, terms.ends_on, template, role, drawn_on=today)
-        now = datetime.now()
+        now = clock.now()
         with self.database.transaction() as session:
             session.execute(
                 agreement.update()
@@ -208,7 +208,7 @@ class Agreements:
                 raise ValidationFailed([FieldError(
                     column, f"签订日期 {on:%Y-%m-%d} 晚于备案日期 {row.filed_on:%Y-%m-%d}")])
             order = [DRAWN, PRINTED, SIGNED, FILED]
-            values: dict[str, Any] = {column: on, "updated_at": datetime.now()}
+            values: dict[str, Any] = {column: on, "updated_at": clock.now()}
             if order.index(state) > order.index(row.state):
                 values["state"] = state
             if state in (SIGNED, FILED) and row.printed_on is None:
@@ -240,7 +240,7 @@ class Agreements:
                 raise ValidationFailed([FieldError(
                     "ended_on", f"终止日期 {on:%Y-%m-%d} 早于起草日期 {_drawn_on(row):%Y-%m-%d}")])
             session.execute(agreement.update().where(agreement.c.id == agreement_id)
-                            .values(ended_on=on, updated_at=datetime.now()))
+                            .values(ended_on=on, updated_at=clock.now()))
 
     # -- reading ---------------------------------------------------------------------
 

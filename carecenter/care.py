@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import CursorResult, Insert, func, select
 from sqlalchemy.orm import Session
 
-from carecenter import duestore
+from carecenter import clock, duestore
 from carecenter.calendar import add_months
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
@@ -181,7 +181,7 @@ def _row(row: int | None) -> str:
 class CareBook:
     """Assessments, visits, needs and special rounds, one transaction per call."""
 
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.today = today
 
@@ -229,7 +229,7 @@ class CareBook:
                 proposed=proposal.colour, colour=colour, reason=reason or None,
                 note_self=notes["self"] or None, note_care=notes["care"] or None,
                 note_carer=notes["carer"] or None, note_family=notes["family"] or None,
-                created_at=datetime.now(),
+                created_at=clock.now(),
             ))
             if record.colour_on is None or on >= record.colour_on:
                 session.execute(person.update().where(person.c.id == person_id).values(
@@ -310,7 +310,7 @@ class CareBook:
         if errors:
             raise ValidationFailed(errors)
         ids = []
-        now = datetime.now()
+        now = clock.now()
         with self.database.transaction() as session:
             for row, entry, visitor, found, needs in cleaned:
                 record = self._person(session, entry.person_id, row)
@@ -369,7 +369,7 @@ class CareBook:
             errors.append(FieldError("raised_on", "提出日期不能在今天之后"))
         if errors:
             raise ValidationFailed(errors)
-        now = datetime.now()
+        now = clock.now()
         with self.database.transaction() as session:
             self._person(session, person_id)
             return int(_insert(session, need.insert().values(
@@ -386,7 +386,7 @@ class CareBook:
         with self.database.transaction() as session:
             self._need(session, need_id)
             session.execute(need.update().where(need.c.id == need_id).values(
-                handling=text, updated_at=datetime.now()))
+                handling=text, updated_at=clock.now()))
 
     def resolve_need(self, need_id: int, resolved_on: date, resolution: str) -> None:
         errors: list[FieldError] = []
@@ -403,7 +403,7 @@ class CareBook:
             if errors:
                 raise ValidationFailed(errors)
             session.execute(need.update().where(need.c.id == need_id).values(
-                resolved_on=resolved_on, resolution=text, updated_at=datetime.now()))
+                resolved_on=resolved_on, resolution=text, updated_at=clock.now()))
 
     def needs(self, open_only: bool | None = True, person_id: int | None = None,
               limit: int | None = None) -> list[NeedRecord]:
@@ -440,7 +440,7 @@ class CareBook:
         with self.database.transaction() as session:
             round_id = int(_insert(session, care_round.insert().values(
                 name=title, starts_on=starts_on, ends_on=ends_on, note=note.strip() or None,
-                created_at=datetime.now(),
+                created_at=clock.now(),
             )))
             session.execute(round_member.insert(), [
                 {"round_id": round_id, "person_id": pid} for pid in dict.fromkeys(person_ids)

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Select, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from carecenter import db, idnumber
+from carecenter import clock, db, idnumber
 from carecenter.errors import FieldError
 from carecenter.models import (
     ACTIVE,
@@ -82,7 +82,7 @@ class CheckReport:
 
 def run(database: db.Database, today: date | None = None) -> CheckReport:
     """Check the database's file, schema version, counts, ID numbers and references."""
-    today = today or date.today()
+    today = today or clock.today()
     report = CheckReport(location=database.location, head=db.head_revision())
     engine = database.engine
     try:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from carecenter import clock
 from carecenter.errors import KnownError
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
             if found is None:
                 raise KnownError(f"没有“{args.group}”这个村民小组")
             group_id = found
-        result = worklist.build(database, args.date or date.today(), group_id=group_id)
+        result = worklist.build(database, args.date or clock.today(), group_id=group_id)
     finally:
         database.close()
     print("\n".join(result.lines()))
@@ -189,7 +190,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_id(args: argparse.Namespace) -> int:
     from carecenter import idnumber
 
-    today = args.date or date.today()
+    today = args.date or clock.today()
     info = idnumber.parse(args.number, today=today)
     print(f"身份证号:{info.number}")
     if info.upgraded_from:

@@ -17,12 +17,12 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from datetime import time as clock
+from datetime import time as time_of_day
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from carecenter import duestore, pinyin
+from carecenter import clock, duestore, pinyin
 from carecenter.db import Database
 from carecenter.demo_care import CareMaker
 from carecenter.errors import KnownError
@@ -271,7 +271,7 @@ class _Maker:
         health = (HEALTH_OLD if old else HEALTH)(rng)
         disability = DISABILITY(rng)
         registered = self.day_between(self.today_ordinal - 4 * 365, self.today_ordinal)
-        created = datetime.combine(registered, clock(8)) + timedelta(
+        created = datetime.combine(registered, time_of_day(8)) + timedelta(
             minutes=rng.randrange(8 * 60))
         # Children carry the father's surname: the elder's own if a man, else the husband's.
         family = surname if male else SURNAMES(rng)
@@ -285,7 +285,7 @@ class _Maker:
             exit_note = rng.choice(EXIT_NOTES) if exit_reason == "other" else None
             if exit_reason == "supporter_returned":
                 self.came_home(supporters[0], exit_date)
-            updated = datetime.combine(exit_date, clock(16, 30)) + timedelta(
+            updated = datetime.combine(exit_date, time_of_day(16, 30)) + timedelta(
                 minutes=rng.randrange(60))
             detail = EXIT_REASONS[exit_reason] + (f":{exit_note}" if exit_note else "")
             events.append({"at": updated, "event": "exited", "effective": exit_date,
@@ -533,7 +533,7 @@ def generate(
     started = time.perf_counter()
     if persons < 0:
         raise KnownError("人数不能是负数")
-    today = today or min(REFERENCE_DAY, date.today())
+    today = today or min(REFERENCE_DAY, clock.today())
     with database.engine.begin() as connection:
         existing = connection.execute(select(func.count()).select_from(person)).scalar_one()
         if existing and not force:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from carecenter import clock
 from carecenter.demo import SURNAMES, YOUNG_FEMALE, YOUNG_MALE, Weighted
 from carecenter.models import ACTIVE, helper, pairing, person, supporter
 from carecenter.pairing import DEFAULT_LIMIT, DEFAULT_WEIGHTS, UNASSESSED, current_primary
@@ -58,7 +59,7 @@ def make_helpers(connection: Connection, count: int, seed: int, today: date) -> 
         local.setdefault(pid, (name, phone))
     groups = list(by_group)
     sizes = [len(by_group[g]) for g in groups]
-    now = datetime.now()
+    now = clock.now()
 
     rows: list[dict[str, Any]] = []
     first_person: list[int | None] = []  # the person a relative or neighbour is tied to

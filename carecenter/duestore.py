@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
+from carecenter import clock
 from carecenter.bulk import insert_rows
 from carecenter.cadences import ASSESSMENT, CareFacts, dues
 from carecenter.kinds import KINDS
@@ -135,7 +136,7 @@ def rebuild(connection: Connection, today: date,
         _refresh_batch(connection, ids[start:start + BATCH], today)
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
-    values = {"value": f'"{RULES_VERSION}"', "updated_at": datetime.now()}
+    values = {"value": f'"{RULES_VERSION}"', "updated_at": clock.now()}
     if version is None:
         connection.execute(insert(setting).values(key=SETTING_KEY, **values))
     else:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from carecenter import clock
 from carecenter.errors import FieldError
 
 
@@ -172,7 +173,7 @@ def _clean_date(f: Field, value: Any, row: int | None) -> date | None:
         result = parse_date(value)
     except ValueError:
         raise _fail(f, row, f"{f.label}“{value}”不是有效日期,请写成 2024-03-05") from None
-    if result and result > date.today():
+    if result and result > clock.today():
         raise _fail(f, row, f"{f.label} {result:%Y-%m-%d} 在今天之后")
     if result and result.year < 1900:
         raise _fail(f, row, f"{f.label} {result:%Y-%m-%d} 不可能")
@@ -340,7 +341,7 @@ PERSON_FIELDS: tuple[Field, ...] = (
         ("resident", "城乡居民医保"), ("employee", "职工医保"), ("none", "未参保")),
         synonyms=("医保",)),
     Field("left_behind_year", "最近认定为留守的年度", FieldType.INT, BASIC,
-          check=lambda year: None if 1990 <= year <= date.today().year
+          check=lambda year: None if 1990 <= year <= clock.today().year
           else f"年度 {year} 不对,请填写如 2025 的年份",
           hint="保存时按规定自动记录;上年度已是留守老人的,春节后子女暂未外出也继续认定"),
     Field("registered_on", "填报日期", FieldType.DATE, BASIC),

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from carecenter import clock
 from carecenter.columns import RegisterQuery, Row, make_row
 from carecenter.fields import ACTIVE
 from carecenter.location import SCHEMA_HEAD, sqlite_file
@@ -49,7 +50,7 @@ class FirstScreen:
         self.location = location
         self._connection: sqlite3.Connection | None = connection
         self._counts: dict[str | None, int] = {}
-        self.today = date.today
+        self.today = clock.today
 
     @property
     def connection(self) -> sqlite3.Connection:

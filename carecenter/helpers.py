@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.idnumber import parse as parse_id
@@ -76,7 +77,7 @@ class HelperInfo:
 class HelperBook:
     """Reading and editing the helpers; every change one transaction."""
 
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.today = today
 
@@ -117,7 +118,7 @@ class HelperBook:
     # -- writing ----------------------------------------------------------------------
 
     def add(self, draft: HelperDraft) -> int:
-        now = datetime.now()
+        now = clock.now()
         with self.database.transaction() as session:
             row = self.clean(draft, session)
             return int(session.execute(
@@ -129,7 +130,7 @@ class HelperBook:
             self._require(session, helper_id)
             row = self.clean(draft, session)
             session.execute(update(helper).where(helper.c.id == helper_id)
-                            .values(**row, updated_at=datetime.now()))
+                            .values(**row, updated_at=clock.now()))
 
     def deactivate(self, helper_id: int, reason: str = "", on: date | None = None) -> int:
         """Stop using a helper; their current pairings end today with the reason.
@@ -148,14 +149,14 @@ class HelperBook:
                 .values(ended_on=on, end_reason=("帮扶人停用:" + reason if reason
                                                  else "帮扶人停用")[:60]))
             session.execute(update(helper).where(helper.c.id == helper_id).values(
-                active=False, inactive_since=on, updated_at=datetime.now()))
+                active=False, inactive_since=on, updated_at=clock.now()))
             return int(getattr(ended, "rowcount", 0) or 0)
 
     def reactivate(self, helper_id: int) -> None:
         with self.database.transaction() as session:
             self._require(session, helper_id)
             session.execute(update(helper).where(helper.c.id == helper_id).values(
-                active=True, inactive_since=None, updated_at=datetime.now()))
+                active=True, inactive_since=None, updated_at=clock.now()))
 
     # -- reading ----------------------------------------------------------------------
 

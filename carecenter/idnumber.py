@@ -12,6 +12,7 @@ from datetime import date
 from functools import lru_cache
 from operator import mul
 
+from carecenter import clock
 from carecenter.errors import FieldError
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -91,7 +92,7 @@ def upgrade15(number15: str) -> str:
 
 def parse(raw: object, today: date | None = None, field: str = "id_number") -> IdInfo:
     """Return what the number says, or raise FieldError with the reason in Chinese."""
-    today = today or date.today()
+    today = today or clock.today()
     if isinstance(raw, str):
         return _parse_text(raw, today, field)
     return _parse(raw, today, field)
@@ -155,7 +156,7 @@ def _parse(raw: object, today: date, field: str) -> IdInfo:
 
 def warnings_for(info: IdInfo, today: date | None = None) -> list[str]:
     """Things that may be right but deserve a second look."""
-    today = today or date.today()
+    today = today or clock.today()
     age = info.age_on(today)
     if age > WARN_AGE:
         return [f"按身份证号计算年龄为 {age} 岁,请核对出生日期"]

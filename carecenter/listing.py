@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, case, func, select
 
+from carecenter import clock
 from carecenter.columns import COLUMNS, NO_COLOUR, RegisterQuery, Row, make_row
 from carecenter.db import Database
 from carecenter.fields import normalise_phone
@@ -62,7 +63,7 @@ def _primary_helper() -> Any:
 class Listing:
     """Ids and rows of the register, for the table and for batch work."""
 
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.today = today
 

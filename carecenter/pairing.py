@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import case, exists, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.errors import KnownError, NotFound
 from carecenter.models import ACTIVE, helper, pairing, person, village_group
@@ -133,7 +134,7 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
 class PairingBook:
     """Pairing people with helpers, one transaction per change."""
 
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.today = today
 
@@ -252,7 +253,7 @@ class PairingBook:
             self._end(session, [person_id], rank, on, reason)
             return int(session.execute(pairing.insert().values(
                 person_id=person_id, helper_id=helper_id, rank=rank, started_on=on,
-                created_at=datetime.now()).returning(pairing.c.id)).scalar_one())
+                created_at=clock.now()).returning(pairing.c.id)).scalar_one())
 
     def unpair(self, person_id: int, rank: int = PRIMARY, on: date | None = None,
                reason: str = "解除结对") -> None:
@@ -334,7 +335,7 @@ class PairingBook:
                     .where(pairing.c.rank == SECOND, pairing.c.ended_on.is_(None),
                            tuple_(pairing.c.person_id, pairing.c.helper_id).in_(pairs))
                     .values(ended_on=on, end_reason="改为主帮扶人"))
-            now = datetime.now()
+            now = clock.now()
             rows = [{"person_id": p, "helper_id": h, "rank": PRIMARY, "started_on": on,
                      "created_at": now} for p, h in choices]
             for batch in chunks(rows, 5000):

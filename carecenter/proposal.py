@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.models import ACTIVE, helper, pairing, person, supporter, village_group
 from carecenter.pairing import (
@@ -401,7 +402,7 @@ def propose(database: Database, leaving: int | None = None, rules: LoadRules | N
 
 
 def accept(database: Database, proposal: Proposal, on: date | None = None,
-           today: Callable[[], date] = date.today) -> int:
+           today: Callable[[], date] = clock.today) -> int:
     """Save every row that has a helper, in one transaction (all or nothing)."""
     reason = "帮扶人调整" if proposal.leaving is not None else "重新结对"
     return PairingBook(database, today).assign(proposal.choices(), on=on, reason=reason)

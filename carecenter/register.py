@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from carecenter import duestore, idnumber, pinyin
+from carecenter import clock, duestore, idnumber, pinyin
 from carecenter.bulk import insert_rows
 from carecenter.calendar import festival_year_start
 from carecenter.db import Database
@@ -156,7 +156,7 @@ EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "r
 class Register:
     """People on the register, read and written through one transaction per call."""
 
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.today = today
         self.groups = GroupBook(database)
@@ -357,7 +357,7 @@ class Register:
             candidates = self.likely_duplicates(session, values, person_id)
             if candidates:
                 raise LikelyDuplicate(candidates)
-        now = datetime.now()
+        now = clock.now()
         if person_id is None:
             record = Person()
             record.kind = draft.kind
@@ -430,7 +430,7 @@ class Register:
             errors.append(FieldError("group_id", "所选村民小组不存在"))
         if errors:
             raise ValidationFailed(errors)
-        now = datetime.now()
+        now = clock.now()
         rows = []
         for kind, values, _, _ in cleaned:
             name = values.get("name") or ""
@@ -503,7 +503,7 @@ class Register:
                at: datetime | None = None) -> PersonEvent:
         event = PersonEvent()
         event.person_id = person_id
-        event.at = at or datetime.now()
+        event.at = at or clock.now()
         event.event = kind
         event.effective = effective
         event.detail = detail

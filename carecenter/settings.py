@@ -7,11 +7,11 @@ mappings of ledgers. A setting never read before gives the caller's default.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.models import setting
 
@@ -42,7 +42,7 @@ class Settings:
 
     def set_many(self, items: dict[str, Any]) -> None:
         """Several keys in one transaction: all are written or none."""
-        now = datetime.now()
+        now = clock.now()
         with self.database.transaction() as session:
             for key, value in items.items():
                 raw = json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,4 +1,10 @@
-"""Shared fixtures: a real SQLite file per test, a fixed 'today', offscreen Qt."""
+"""Shared fixtures: a real SQLite file per test, the suite's own clock, offscreen Qt.
+
+The suite keeps its own time: every test runs with the core's clock set to ``TODAY`` (10:00),
+whatever the machine's date, and so do the command lines the tests start in a subprocess
+(``CARECENTER_TODAY`` is inherited). A test that needs another day sets it with
+``clock.set_to`` or ``clock.at``.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,23 @@ import pytest
 
 # Before any Qt import: tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before the core is imported: its clock reads this once; subprocesses inherit it.
+SUITE_MOMENT = "2026-11-23T10:00:00"
+os.environ["CARECENTER_TODAY"] = SUITE_MOMENT
 
+from carecenter import clock  # noqa: E402
 from carecenter.db import Database  # noqa: E402
 from carecenter.idnumber import check_char  # noqa: E402
 from carecenter.register import PersonDraft, Register  # noqa: E402
 
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def suite_clock() -> Iterator[None]:
+    """Each test starts at 10:00 on ``TODAY`` and leaves the clock as it found it."""
+    with clock.at(SUITE_MOMENT):
+        yield
 
 
 def make_id(birth: str, sequence: str = "001", area: str = "430524") -> str:

@@ -3,10 +3,11 @@ embedded, and long text stays inside its box."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.documents import fonts
 from carecenter.documents.agreement import agreement_pdf, compose, load_template
@@ -28,7 +29,7 @@ LONG_ADDRESS = "湖南省邵阳市隆回县" + "某某镇某某村第十二村�
 
 def add_helper(database: Database, person_id: int, name: str = "刘建国",
                phone: str = "13700002222", rank: int = 1, ended: date | None = None) -> int:
-    now = datetime.now()
+    now = clock.now()
     with database.transaction() as session:
         helper_id = session.execute(helper.insert().values(
             name=name, role="村干部", phone=phone, active=True, created_at=now,

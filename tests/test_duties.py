@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.duties import DUTIES, helper_duties, period_bounds, person_duties
 from carecenter.helpers import HelperBook, HelperDraft
@@ -19,7 +20,7 @@ def record(database: Database, person_id: int, day: str, kind: str, visitor: str
     with database.transaction() as session:
         session.execute(visit.insert().values(
             person_id=person_id, visited_on=date.fromisoformat(day), kind=kind,
-            visitor=visitor, helper_id=helper_id, created_at=datetime.now()))
+            visitor=visitor, helper_id=helper_id, created_at=clock.now()))
 
 
 def test_periods_are_the_month_quarter_and_year_of_the_day() -> None:

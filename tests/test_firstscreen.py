@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from carecenter import clock
 from carecenter.columns import RegisterQuery
 from carecenter.db import Database
 from carecenter.fields import ACTIVE, EXITED
@@ -122,7 +123,7 @@ def test_a_path_with_chinese_and_spaces_opens_quickly(tmp_path: Path) -> None:
 def test_today_defaults_to_the_calendar(filled: Register) -> None:
     screen = open_first_screen(filled.database.location)
     assert screen is not None
-    assert screen.today() == date.today()
+    assert screen.today() == clock.today()
     screen.close()
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from carecenter import clock
 from carecenter.care import AssessmentInput, CareBook, VisitInput
 from carecenter.db import Database
 from carecenter.register import Register
@@ -38,7 +39,7 @@ def people(database: Database) -> tuple[Register, CareBook, int, int]:
     green = register.save(elder("绿老人", birth="19550505", sequence="006",
                                 registered_on="2026-01-05")).person_id
     care = CareBook(database)
-    on = date.today()
+    on = clock.today()
     care.assess(red, AssessmentInput(on, "刘主任", ["incapacitated"]))
     care.assess(green, AssessmentInput(on, "刘主任", []))
     for pid in (red, green):
@@ -85,7 +86,7 @@ def test_enter_on_a_row_records_the_visit_and_the_row_goes(
 
     monkeypatch.setattr(VisitDialog, "exec", fill_and_save)
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
-    assert care.visits(red)[0].visited_on == date.today()
+    assert care.visits(red)[0].visited_on == clock.today()
     assert not any(i.person_id == red and i.what == "风险随访" for i in view.model.items)
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from carecenter import clock
 from carecenter.care import CareBook
 from carecenter.db import Database
 from carecenter.models import visit
@@ -218,11 +219,10 @@ def test_group_prefills_its_people_and_untouched_rows_are_skipped(
 def test_helper_prefills_only_their_current_pairings(
         qtbot: QtBot, database: Database, care: CareBook, people: list[int]) -> None:
     # Pairings are made by the helpers issue; here they are written as its tables hold them.
-    from datetime import datetime
 
     from carecenter.models import helper, pairing
 
-    now = datetime.now()
+    now = clock.now()
     with database.transaction() as session:
         result = session.execute(helper.insert().values(
             name="赵帮扶", role="volunteer", created_at=now, updated_at=now))

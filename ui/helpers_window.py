@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.duties import DUTIES, PERIOD_LABELS, helper_duties
 from carecenter.errors import KnownError, ValidationFailed
@@ -193,7 +194,7 @@ class HelpersWindow(QDialog):
                  today: date | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.day = today or date.today()
+        self.day = today or clock.today()
         self.book = HelperBook(database, lambda: self.day)
         self.pairings = PairingBook(database, lambda: self.day)
         self.groups = GroupBook(database)

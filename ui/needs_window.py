@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter import sheet
+from carecenter import clock, sheet
 from carecenter.care import NEED_KINDS, CareBook, NeedInput, NeedRecord
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.dates import date_edit, to_date
@@ -56,7 +56,7 @@ class NeedsModel(QAbstractTableModel):
         super().__init__()
         self.needs: list[NeedRecord] = []
         self.groups: dict[int, str] = {}
-        self.today = date.today()
+        self.today = clock.today()
 
     def set_needs(self, needs: list[NeedRecord], groups: dict[int, str], today: date) -> None:
         self.beginResetModel()

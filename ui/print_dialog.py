@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.documents import batch, form
 from carecenter.documents.card import Cancelled
@@ -49,7 +50,7 @@ PREVIEW_PAGES = 6  # pages shown; the PDF itself holds them all
 class PrintDialog(QDialog):
     def __init__(self, database: Database, person_id: int | None,
                  filtered: Sequence[int] = (), parent: QWidget | None = None,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = clock.today) -> None:
         super().__init__(parent)
         self.setWindowTitle("打印")
         self.database = database

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecenter import clock
 from carecenter.db import Database
 from carecenter.errors import KnownError
 from carecenter.ledger import export as exports
@@ -74,7 +75,7 @@ def _documents() -> Path:
 
 class ReportWindow(QDialog):
     def __init__(self, database: Database, parent: QWidget | None = None,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = clock.today) -> None:
         super().__init__(parent)
         self.setWindowTitle("季度报送与比对")
         self.database = database

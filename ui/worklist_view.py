@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecenter import clock
 from carecenter.errors import KnownError
 from carecenter.risk import COLOURS
 from ui.colours import colour_icon, colour_text
@@ -53,7 +54,7 @@ OVERDUE = QColor("#b03a2e")
 class WorkListModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
-        self.on = date.today()
+        self.on = clock.today()
         self.items: list[WorkItem] = []
 
     def set_items(self, on: date, items: list[WorkItem]) -> None:
@@ -132,7 +133,7 @@ class WorkListView(QWidget):
         self.on_changed: list[Any] = []
         self._wanted = False  # the list was asked for before the database was open
 
-        self.day = date_edit(date.today())
+        self.day = date_edit(clock.today())
         self.day.setObjectName("worklist_day")
         self.section = QComboBox()
         self.section.setObjectName("worklist_section")

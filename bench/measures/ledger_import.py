@@ -14,6 +14,7 @@ from typing import Any
 
 from bench import adapters
 from bench.core import Context, Row, Target, timed
+from carecenter import clock
 
 ROWS = 10_000
 HEADER = ["序号", "姓名", "性别", "身份证号码", "出生日期", "所在组", "联系电话", "家庭住址",
@@ -123,7 +124,7 @@ def baseline(database: Any, workbook: Path) -> None:
     from carecenter.models import person, supporter
 
     book = load_workbook(workbook, read_only=True)
-    now = datetime.now()
+    now = clock.now()
     persons: list[dict[str, Any]] = []
     children: list[dict[str, Any]] = []
     try:

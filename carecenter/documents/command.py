@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from carecenter import clock
 from carecenter.errors import KnownError
 
 KINDS = ("agreement", "card", "form", "cards", "sheet")
@@ -96,7 +97,7 @@ def _run(database: Any, args: argparse.Namespace) -> int:
         if not args.helper:
             raise KnownError("打印走访记录表需要 --helper(帮扶人姓名或编号)")
         helper_id, name = sheet.find_helper(database, args.helper)
-        month = args.month or date.today().replace(day=1)
+        month = args.month or clock.today().replace(day=1)
         pdf = sheet.visit_sheet(database, helper_id, month)
         assert pdf is not None
         _write(args.out, pdf)
@@ -106,7 +107,7 @@ def _run(database: Any, args: argparse.Namespace) -> int:
     person_id = data.find_person(database, args.person)
     info = data.printable(database, person_id)
     if args.kind == "form":
-        pdf = form.registration_form(info, date.today())
+        pdf = form.registration_form(info, clock.today())
         what = "基本情况登记表"
     elif args.kind == "card":
         pdf = batch.print_cards(database, [person_id])

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from carecenter import clock
 from carecenter.errors import KnownError
 
 
@@ -265,9 +266,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _today() -> Any:
-    from datetime import date
 
-    return date.today()
+    return clock.today()
 
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "compare": cmd_compare}

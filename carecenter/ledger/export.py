@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from carecenter import clock
 from carecenter.bulk import collector_paused
 from carecenter.db import Database
 from carecenter.errors import KnownError, NotFound
@@ -127,7 +128,7 @@ def export_quarter(database: Database, quarter: Quarter, out: str | Path,
         if progress is not None:
             progress(number, 3)
 
-    today = today or date.today()
+    today = today or clock.today()
     if quarter.start > today:
         raise KnownError(f"{quarter.label}还没有开始,无法导出")
     target = Path(out)
@@ -140,7 +141,7 @@ def export_quarter(database: Database, quarter: Quarter, out: str | Path,
         data = collect(database, quarter, today)
         stage(1)
         previous = previous_snapshot(database, quarter)
-        made_at = datetime.now()
+        made_at = clock.now()
         title, unit = _title(database, quarter)
         content = write_workbook(data, title, unit, previous, made_at)
     stage(2)

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from carecenter import duestore, idnumber
+from carecenter import clock, duestore, idnumber
 from carecenter.bulk import collector_paused
 from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError, ValidationFailed
@@ -78,7 +78,7 @@ class _Stored:
 class LedgerImport:
     """One ledger file: open, (re)map, preview, apply."""
 
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.register = Register(database, today=today)
         self.settings = Settings(database)
