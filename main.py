@@ -3,6 +3,6 @@
 Usage: python main.py [--db PATH]  (or: python3 dev.py app [--db PATH])
 """
 
-from ui.app import main
+from ui.shell.app import main
 
 raise SystemExit(main())

@@ -18,7 +18,8 @@ from pathlib import Path
 from bench import dataset, report
 from bench.core import ERROR, NOT_BUILT, ROOT, Context, NotBuilt, Row, machine
 from bench.measures import MEASURES
-from carecenter import clock, demo
+from carecenter import clock
+from carecenter.demo import register_demo as demo
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

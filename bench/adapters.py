@@ -42,19 +42,19 @@ def product(module: str, name: str) -> Callable[..., Any]:
 # -- product calls (issues 4-7): ONE assumed signature each ------------------------------
 
 def work_list(database: Any, day: date) -> Any:
-    """The clerk's work list for a day (lead: carecenter/worklist.py)."""
-    return product("carecenter.worklist", "build")(database, day)
+    """The clerk's work list for a day (lead: carecenter/overview/work_list.py)."""
+    return product("carecenter.overview.work_list", "build")(database, day)
 
 
 def pairing_proposal(database: Any) -> Any:
     """The proposed pairing for everyone unpaired, not applied (issue 5)."""
-    return product("carecenter.proposal", "propose")(database)
+    return product("carecenter.pairing.proposal", "propose")(database)
 
 
 def quarterly_export(database: Any, out: Path) -> Any:
     """The quarterly workbook for the township, written to ``out`` (issue 7)."""
     quarter = product("carecenter.ledger.quarter", "Quarter").parse(QUARTER)
-    return product("carecenter.ledger.export", "export_quarter")(
+    return product("carecenter.ledger.quarter_export", "export_quarter")(
         database, quarter, out, today=date(2026, 11, 23))
 
 
@@ -67,7 +67,7 @@ def ledger_import(database: Any, workbook: Path) -> Any:
 
 def care_cards(database: Any, person_ids: Sequence[int], out: Path) -> Any:
     """One care card per person, all in one PDF at ``out`` (issue 6)."""
-    return product("carecenter.documents.batch", "print_cards")(
+    return product("carecenter.documents.card_batch", "print_cards")(
         database, list(person_ids), str(out))
 
 

@@ -1,7 +1,7 @@
 """The county register the measurements run on: built once with ``demo``, then cached.
 
 The cache file is named by the size and a hash of the code that decides its contents
-(``carecenter/demo*.py``, the tables and the migrations), so a change to the demo (say,
+(``carecenter/demo/``, the tables and the migrations), so a change to the demo (say,
 helpers and a year of visits) builds a new register on the next run, and a run with
 unchanged code reuses the old one. Whatever ``demo`` produces is what gets measured.
 """
@@ -20,7 +20,8 @@ from bench.core import ROOT
 SEED = 0
 DAY = "2026-11-23"  # care records are drawn back from this day, so that runs compare
 # The code whose change changes the demo register.
-SOURCES = ("carecenter/demo*.py", "carecenter/models.py", "carecenter/migrations/versions/*.py")
+SOURCES = ("carecenter/demo/*.py", "carecenter/storage/models.py",
+           "carecenter/storage/migrations/versions/*.py")
 
 
 def code_hash() -> str:

@@ -79,7 +79,7 @@ def app(db: str, session_runs: int | None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui.app import main
+    from ui.shell.app import main
 
     # main() reuses this QApplication; the timer fires on its event loop's first turn,
     # once the main window has been built and shown.

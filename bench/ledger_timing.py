@@ -25,12 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert  # noqa: E402
 
 from carecenter import clock, demo  # noqa: E402
-from carecenter.db import Database  # noqa: E402
-from carecenter.ledger.export import export_quarter  # noqa: E402
 from carecenter.ledger.figures import collect, ledger_headers  # noqa: E402
 from carecenter.ledger.importer import LedgerImport  # noqa: E402
 from carecenter.ledger.quarter import Quarter  # noqa: E402
-from carecenter.models import person  # noqa: E402
+from carecenter.ledger.quarter_export import export_quarter  # noqa: E402
+from carecenter.storage.database import Database  # noqa: E402
+from carecenter.storage.models import person  # noqa: E402
 
 
 def timed(work) -> float:  # type: ignore[no-untyped-def]

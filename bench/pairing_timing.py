@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import bindparam, select, update  # noqa: E402
 
-from carecenter.db import Database  # noqa: E402
-from carecenter.models import pairing, person  # noqa: E402
-from carecenter.proposal import accept, propose, summary  # noqa: E402
+from carecenter.pairing.proposal import accept, propose, summary  # noqa: E402
+from carecenter.storage.database import Database  # noqa: E402
+from carecenter.storage.models import pairing, person  # noqa: E402
 
 
 def main() -> int:

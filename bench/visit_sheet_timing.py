@@ -31,9 +31,9 @@ def main() -> int:
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
-    from carecenter.care import CareBook
-    from carecenter.db import Database
-    from ui.visit_sheet import DATE, FOUND, KIND, VisitSheet
+    from carecenter.care.care_book import CareBook
+    from carecenter.storage.database import Database
+    from ui.care.visit_sheet import DATE, FOUND, KIND, VisitSheet
 
     copy = Path(tempfile.mkdtemp()) / "sheet.db"
     shutil.copy(args.db, copy)

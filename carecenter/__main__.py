@@ -1,5 +1,5 @@
 """``python -m carecenter``: the command line."""
 
-from carecenter.cli import main
+from carecenter.cli.entry import main
 
 raise SystemExit(main())

@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 
-from carecenter.care import CareBook  # noqa: E402
-from carecenter.db import Database  # noqa: E402
-from carecenter.listing import Listing, RegisterQuery  # noqa: E402
-from ui.app import choose_font  # noqa: E402
+from carecenter.care.care_book import CareBook  # noqa: E402
+from carecenter.register.listing import Listing, RegisterQuery  # noqa: E402
+from carecenter.storage.database import Database  # noqa: E402
+from ui.shell.app import choose_font  # noqa: E402
 
 
 def grab(widget: QWidget, path: Path) -> None:
@@ -40,9 +40,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
     choose_font(app)
-    from ui.needs_window import NeedsWindow, ResolveNeedDialog
-    from ui.round_dialog import RoundDialog
-    from ui.visit_sheet import DATE, FOUND, KIND, NEED, NEED_KIND, PERSON, VisitSheet
+    from ui.care.needs_window import NeedsWindow, ResolveNeedDialog
+    from ui.care.round_dialog import RoundDialog
+    from ui.care.visit_sheet import DATE, FOUND, KIND, NEED, NEED_KIND, PERSON, VisitSheet
 
     database = Database(args.db)
     care = CareBook(database)

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
-from carecenter.db import Database  # noqa: E402
-from ui.app import choose_font  # noqa: E402
+from carecenter.storage.database import Database  # noqa: E402
+from ui.shell.app import choose_font  # noqa: E402
 
 
 def grab(widget: QWidget, path: Path) -> None:
@@ -38,7 +38,7 @@ def main() -> int:
     app = QApplication([])
     choose_font(app)
     from tests.ledger_books import messy_ledger, save
-    from ui.import_wizard import ImportWizard
+    from ui.ledger.import_wizard import ImportWizard
 
     # Confirmations answer yes, so every page can be reached without a hand on the mouse.
     QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from carecenter.db import Database  # noqa: E402
-from ui.app import choose_font  # noqa: E402
+from carecenter.storage.database import Database  # noqa: E402
+from ui.shell.app import choose_font  # noqa: E402
 
 
 def grab(widget: QWidget, path: Path) -> None:
@@ -39,8 +39,8 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
     choose_font(app)
-    from ui.main_window import MainWindow
-    from ui.person_editor import PersonEditor
+    from ui.register.person_editor import PersonEditor
+    from ui.shell.main_window import MainWindow
 
     database = Database(args.db)
     window = MainWindow(database)
@@ -67,8 +67,8 @@ def main() -> int:
     editor.dirty = False
     editor.close()
 
-    from ui.exit_dialog import ExitDialog
-    from ui.groups_dialog import GroupsDialog
+    from ui.register.exit_dialog import ExitDialog
+    from ui.register.groups_dialog import GroupsDialog
 
     exit_dialog = ExitDialog(window.register, person_id, window.register.load(person_id).name)
     exit_dialog.show()
@@ -77,8 +77,8 @@ def main() -> int:
     groups.show()
     grab(groups, out / "groups_dialog.png")
 
-    from ui.assessment_dialog import AssessmentDialog
-    from ui.visit_dialog import VisitDialog
+    from ui.care.assessment_dialog import AssessmentDialog
+    from ui.care.visit_dialog import VisitDialog
 
     name = window.register.load(person_id).name
     visit = VisitDialog(window.care, person_id, name, note="风险随访:红色每月至少随访2次")
@@ -87,9 +87,9 @@ def main() -> int:
     assessment = AssessmentDialog(window.care, window.register, person_id)
     assessment.show()
     grab(assessment, out / "assessment_dialog.png")
-    from carecenter.proposal import propose
-    from ui.helpers_window import HelpersWindow
-    from ui.pairing_dialog import PairingDialog
+    from carecenter.pairing.proposal import propose
+    from ui.pairing.helpers_window import HelpersWindow
+    from ui.pairing.pairing_dialog import PairingDialog
 
     helpers = HelpersWindow(database)
     helpers.show()

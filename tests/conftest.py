@@ -23,9 +23,9 @@ SUITE_MOMENT = "2026-11-23T10:00:00"
 os.environ["CARECENTER_TODAY"] = SUITE_MOMENT
 
 from carecenter import clock  # noqa: E402
-from carecenter.db import Database  # noqa: E402
-from carecenter.idnumber import check_char  # noqa: E402
-from carecenter.register import PersonDraft, Register  # noqa: E402
+from carecenter.register.people import PersonDraft, Register  # noqa: E402
+from carecenter.rules.idnumber import check_char  # noqa: E402
+from carecenter.storage.database import Database  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 

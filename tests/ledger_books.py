@@ -8,7 +8,7 @@ from typing import Any
 
 import openpyxl
 
-from carecenter.idnumber import check_char
+from carecenter.rules.idnumber import check_char
 from tests.conftest import make_id
 
 

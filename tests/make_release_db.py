@@ -10,8 +10,8 @@ import sqlite3
 import sys
 from datetime import date
 
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import elder
 
 

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from carecenter.agreements import FILED, SIGNED, Agreements, Terms
-from carecenter.db import Database
-from carecenter.documents.agreement import agreement_pdf
+from carecenter.documents.agreement_book import FILED, SIGNED, Agreements, Terms
+from carecenter.documents.agreement_pdf import agreement_pdf
 from carecenter.errors import ValidationFailed
-from carecenter.register import Register
-from carecenter.settings import VILLAGE, Settings
+from carecenter.register.people import Register
+from carecenter.settings.settings_store import VILLAGE, Settings
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, make_id
 from tests.pdfcheck import text_of
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from carecenter.bulk import insert_rows
-from carecenter.db import Database
-from carecenter.models import person, person_event
+from carecenter.storage.bulk import insert_rows
+from carecenter.storage.database import Database
+from carecenter.storage.models import person, person_event
 
 
 def _people() -> list[dict[str, object]]:

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
-from carecenter import duestore, worklist
-from carecenter.cadences import ELDER_CADENCES, CareFacts, dues
-from carecenter.care import AssessmentInput, CareBook, NeedInput, VisitInput, review_date
-from carecenter.db import Database
+from carecenter.care import due_dates as duestore
+from carecenter.care.care_book import AssessmentInput, CareBook, NeedInput, VisitInput, review_date
 from carecenter.errors import NotFound, ValidationFailed
-from carecenter.register import Register
-from carecenter.risk import propose, suggested_factors
+from carecenter.overview import work_list as worklist
+from carecenter.register.people import Register
+from carecenter.rules.cadences import ELDER_CADENCES, CareFacts, dues
+from carecenter.rules.risk import propose, suggested_factors
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder
 
 RED_FACTORS = ["incapacitated"]
@@ -280,7 +281,7 @@ def test_kept_due_dates_follow_an_80th_birthday_and_a_rules_change(
 
 def test_agreements_running_out_or_with_changed_supporters_are_on_the_work_list(
         register: Register, care: CareBook) -> None:
-    from carecenter.agreements import Agreements, Terms
+    from carecenter.documents.agreement_book import Agreements, Terms
 
     pid = add(register, "张桂兰", "002")
     other = add(register, "李秀英", "004")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from carecenter.cli import main
+from carecenter.cli.entry import main
 from tests.conftest import make_id
 
 

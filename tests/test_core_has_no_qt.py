@@ -8,7 +8,7 @@ def test_importing_the_whole_core_loads_no_qt() -> None:
     code = (
         "import sys, pkgutil, importlib, carecenter\n"
         "for m in pkgutil.walk_packages(carecenter.__path__, 'carecenter.'):\n"
-        "    if m.name not in ('carecenter.__main__', 'carecenter.migrations.env'):\n"
+        "    if m.name not in ('carecenter.__main__', 'carecenter.storage.migrations.env'):\n"
         "        importlib.import_module(m.name)\n"
         "print(sorted(n for n in sys.modules if n.startswith('PySide6')))\n"
     )

@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from carecenter import check, demo, idnumber, pinyin
-from carecenter.db import SCHEMA_HEAD, Database
+from carecenter.demo import register_demo as demo
 from carecenter.errors import KnownError
-from carecenter.models import person, person_event, supporter
-from carecenter.register import Register, search_key
+from carecenter.register import pinyin
+from carecenter.register import register_check as check
+from carecenter.register.people import Register, search_key
+from carecenter.rules import idnumber
+from carecenter.storage.database import SCHEMA_HEAD, Database
+from carecenter.storage.models import person, person_event, supporter
 from tests.conftest import TODAY
 
 PEOPLE = 300

@@ -8,19 +8,19 @@ from datetime import date
 import pytest
 
 from carecenter import clock
-from carecenter.db import Database
 from carecenter.documents import fonts
-from carecenter.documents.agreement import agreement_pdf, compose, load_template
-from carecenter.documents.batch import print_cards, select_persons
-from carecenter.documents.card import Cancelled
-from carecenter.documents.data import CONTACTS, DOCTOR, find_person, printable
-from carecenter.documents.form import registration_form
+from carecenter.documents.agreement_pdf import agreement_pdf, compose, load_template
+from carecenter.documents.card_batch import print_cards, select_persons
+from carecenter.documents.care_card import Cancelled
+from carecenter.documents.document_data import CONTACTS, DOCTOR, find_person, printable
 from carecenter.documents.layout import fit, new_canvas, text_box, text_width
-from carecenter.documents.sheet import visit_sheet
+from carecenter.documents.registration_form import registration_form
+from carecenter.documents.visit_sheet_pdf import visit_sheet
 from carecenter.errors import KnownError
-from carecenter.models import helper, pairing, person
-from carecenter.register import Register
-from carecenter.settings import VILLAGE, Settings
+from carecenter.register.people import Register
+from carecenter.settings.settings_store import VILLAGE, Settings
+from carecenter.storage.database import Database
+from carecenter.storage.models import helper, pairing, person
 from tests.conftest import TODAY, elder, make_id
 from tests.pdfcheck import pages, text_of, unembedded_fonts
 
@@ -114,7 +114,7 @@ def test_a_village_changes_the_wording_in_its_own_template(database: Database, z
                                                            tmp_path: object) -> None:
     from pathlib import Path
 
-    from carecenter.documents.agreement import TEMPLATE
+    from carecenter.documents.agreement_pdf import TEMPLATE
 
     own = Path(str(tmp_path)) / "own.toml"
     own.write_text(TEMPLATE.read_text(encoding="utf-8").replace(

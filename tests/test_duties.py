@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from carecenter import clock
-from carecenter.db import Database
-from carecenter.duties import DUTIES, helper_duties, period_bounds, person_duties
-from carecenter.helpers import HelperBook, HelperDraft
-from carecenter.models import visit
-from carecenter.pairing import PairingBook
-from carecenter.register import Register
+from carecenter.pairing.duties import DUTIES, helper_duties, period_bounds, person_duties
+from carecenter.pairing.helper_book import HelperBook, HelperDraft
+from carecenter.pairing.pairs import PairingBook
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from carecenter.storage.models import visit
 from tests.conftest import TODAY
 from tests.test_pairing import add_people
 

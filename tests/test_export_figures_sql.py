@@ -19,14 +19,14 @@ import openpyxl
 import pytest
 from sqlalchemy import update
 
-from carecenter import demo
-from carecenter.db import Database
-from carecenter.ledger.export import ExportResult, export_quarter
+from carecenter.demo import register_demo as demo
 from carecenter.ledger.figures import VISITS_HEADER, figure_lines
 from carecenter.ledger.quarter import Quarter
-from carecenter.models import agreement, person
-from carecenter.register import Register
-from carecenter.risk import KEY_CATEGORIES
+from carecenter.ledger.quarter_export import ExportResult, export_quarter
+from carecenter.register.people import Register
+from carecenter.rules.risk import KEY_CATEGORIES
+from carecenter.storage.database import Database
+from carecenter.storage.models import agreement, person
 from tests.conftest import TODAY
 
 Q3, Q4 = Quarter(2026, 3), Quarter(2026, 4)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from carecenter.cli import main
-from carecenter.db import Database
-from carecenter.ledger.export import compare_with_now, snapshot, snapshots
+from carecenter.cli.entry import main
 from carecenter.ledger.quarter import Quarter
-from carecenter.models import export_snapshot, visit
-from carecenter.register import Register
+from carecenter.ledger.quarter_export import compare_with_now, snapshot, snapshots
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from carecenter.storage.models import export_snapshot, visit
 from tests.test_ledger_export import NOW, small_register
 
 

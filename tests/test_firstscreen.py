@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from carecenter import clock
-from carecenter.columns import RegisterQuery
-from carecenter.db import Database
-from carecenter.fields import ACTIVE, EXITED
-from carecenter.firstscreen import FirstScreen, open_first_screen
-from carecenter.listing import Listing
-from carecenter.register import Register
+from carecenter.register.columns import RegisterQuery
+from carecenter.register.first_screen import FirstScreen, open_first_screen
+from carecenter.register.listing import Listing
+from carecenter.register.people import Register
+from carecenter.rules.fields import ACTIVE, EXITED
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, make_id
 
 
@@ -128,8 +128,8 @@ def test_today_defaults_to_the_calendar(filled: Register) -> None:
 
 
 def test_the_helper_column_shows_the_current_primary_helper(filled: Register) -> None:
-    from carecenter.helpers import HelperBook, HelperDraft
-    from carecenter.pairing import PairingBook
+    from carecenter.pairing.helper_book import HelperBook, HelperDraft
+    from carecenter.pairing.pairs import PairingBook
 
     database = filled.database
     helpers = HelperBook(database)

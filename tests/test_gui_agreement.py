@@ -12,11 +12,11 @@ from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from carecenter.agreements import Agreements
-from carecenter.register import Register
+from carecenter.documents.agreement_book import Agreements
+from carecenter.register.people import Register
 from tests.conftest import TODAY, elder
-from ui.agreement_panel import AgreementPanel, DateDialog, DrawUpDialog
-from ui.person_editor import PersonEditor
+from ui.documents.agreement_panel import AgreementPanel, DateDialog, DrawUpDialog
+from ui.register.person_editor import PersonEditor
 
 
 def when_shown(kind: type, act: Callable[[Any], None]) -> None:
@@ -141,14 +141,14 @@ def test_ending_asks_first_and_keeps_the_record(qtbot: QtBot, register: Register
 
 
 def _terms(name: str) -> Any:
-    from carecenter.agreements import Terms
+    from carecenter.documents.agreement_book import Terms
 
     return Terms(name, "邻居", "13700001111")
 
 
 def test_print_from_the_tab_shows_the_agreement_as_drawn_up(
         qtbot: QtBot, register: Register, person: int) -> None:
-    from ui.print_dialog import PrintDialog
+    from ui.documents.print_dialog import PrintDialog
 
     panel = panel_of(qtbot, register, person)
     panel.book.draw_up(person, _terms("李四"))

@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from carecenter import clock
-from carecenter.care import AssessmentInput, CareBook, VisitInput
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.care.care_book import AssessmentInput, CareBook, VisitInput
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import elder, ime_type
-from ui.assessment_dialog import AssessmentDialog
-from ui.main_window import MainWindow
-from ui.visit_dialog import VisitDialog
-from ui.worklist_view import WorkListView
+from ui.care.assessment_dialog import AssessmentDialog
+from ui.care.visit_dialog import VisitDialog
+from ui.overview.worklist_view import WorkListView
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -144,8 +144,9 @@ def test_register_filters_and_shows_by_colour(window: MainWindow) -> None:
     window.tabs.setCurrentIndex(1)
     window.colour_filter.setCurrentIndex(window.colour_filter.findData("red"))
     assert window.model.rowCount() == 1
-    colour_column = [c.key for c in __import__("carecenter.listing").listing.COLUMNS].index(
-        "colour")
+    from carecenter.register.listing import COLUMNS
+
+    colour_column = [c.key for c in COLUMNS].index("colour")
     assert window.model.data(window.model.index(0, colour_column)) == "红色"
     assert window.model.data(window.model.index(0, 0)) == "红老人"
     window.colour_filter.setCurrentIndex(window.colour_filter.findData("none"))
@@ -154,7 +155,7 @@ def test_register_filters_and_shows_by_colour(window: MainWindow) -> None:
 
 def test_the_file_shows_the_colour_and_records_a_visit(
         qtbot: QtBot, people: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.person_editor import PersonEditor
+    from ui.register.person_editor import PersonEditor
 
     register, care, red, _green = people
     editor = PersonEditor(register, red)

@@ -11,11 +11,11 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from carecenter.db import Database
 from carecenter.ledger.importer import LedgerImport
-from carecenter.models import person
+from carecenter.storage.database import Database
+from carecenter.storage.models import person
 from tests.ledger_books import messy_ledger
-from ui.import_wizard import ImportWizard, PreviewModel
+from ui.ledger.import_wizard import ImportWizard, PreviewModel
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import pytest
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from carecenter.columns import COLUMN_KEYS
-from carecenter.listing import Listing, RegisterQuery
-from carecenter.register import PersonDraft, Register
+from carecenter.register.columns import COLUMN_KEYS
+from carecenter.register.listing import Listing, RegisterQuery
+from carecenter.register.people import PersonDraft, Register
 from tests.conftest import ime_type
-from ui.person_editor import PersonEditor
-from ui.register_model import RegisterModel
+from ui.register.person_editor import PersonEditor
+from ui.register.register_model import RegisterModel
 
 
 class Boxes:

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from carecenter.care import CareBook, NeedInput
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.care.care_book import CareBook, NeedInput
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, ime_type
-from ui.needs_window import (
+from ui.care.needs_window import (
     HandleNeedDialog,
     NeedsModel,
     NeedsWindow,

@@ -8,15 +8,15 @@ from PySide6.QtWidgets import QApplication, QComboBox, QInputDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from carecenter.db import Database
-from carecenter.helpers import HelperBook, HelperDraft
-from carecenter.pairing import LoadRules, PairingBook, save_rules
-from carecenter.proposal import propose
-from carecenter.register import Register
+from carecenter.pairing.helper_book import HelperBook, HelperDraft
+from carecenter.pairing.pairs import LoadRules, PairingBook, save_rules
+from carecenter.pairing.proposal import propose
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, ime_type
 from tests.test_pairing import add_people
-from ui.helpers_window import HelperEditor, HelpersWindow
-from ui.pairing_dialog import HELPER_COLUMN, PairingDialog, ProposalModel
+from ui.pairing.helpers_window import HelperEditor, HelpersWindow
+from ui.pairing.pairing_dialog import HELPER_COLUMN, PairingDialog, ProposalModel
 
 
 @pytest.fixture(autouse=True)

@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
 
-from carecenter.agreements import Agreements, Terms
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.documents.agreement_book import Agreements, Terms
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder
 from tests.pdfcheck import text_of
 from tests.test_documents import add_helper
-from ui.print_dialog import PrintDialog
+from ui.documents.print_dialog import PrintDialog
 
 
 @pytest.fixture(autouse=True)

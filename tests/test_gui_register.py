@@ -10,15 +10,15 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from carecenter.columns import COLUMN_KEYS
-from carecenter.db import Database
-from carecenter.listing import Listing, RegisterQuery
-from carecenter.register import Register
+from carecenter.register.columns import COLUMN_KEYS
+from carecenter.register.listing import Listing, RegisterQuery
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import elder, ime_type, make_id
-from ui.exit_dialog import ExitDialog
-from ui.main_window import MainWindow
-from ui.person_editor import PersonEditor
-from ui.register_model import RegisterModel
+from ui.register.exit_dialog import ExitDialog
+from ui.register.person_editor import PersonEditor
+from ui.register.register_model import RegisterModel
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -189,7 +189,7 @@ def test_clerk_adds_and_renames_a_village_group_and_a_duplicate_is_refused(
         no_modal_boxes: list[str]) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from ui.groups_dialog import GroupsDialog
+    from ui.register.groups_dialog import GroupsDialog
 
     dialog = GroupsDialog(register.groups)
     qtbot.addWidget(dialog)
@@ -207,7 +207,7 @@ def test_clerk_adds_and_renames_a_village_group_and_a_duplicate_is_refused(
 
 def test_removing_a_supporter_keeps_the_form_on_the_highlighted_one(
         qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.supporters_panel import SupportersPanel
+    from ui.register.supporters_panel import SupportersPanel
 
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)

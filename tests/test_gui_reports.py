@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, make_id
-from ui.report_window import ReportWindow
+from ui.ledger.report_window import ReportWindow
 
 
 @pytest.fixture(autouse=True)
@@ -101,8 +101,8 @@ def test_not_an_excel_file_is_said_in_chinese(window: ReportWindow, tmp_path: Pa
 
 def test_a_cancelled_export_writes_nothing(database: Database, register: Register,
                                            tmp_path: Path) -> None:
-    from carecenter.ledger.export import ExportCancelled, export_quarter, snapshots
     from carecenter.ledger.quarter import Quarter
+    from carecenter.ledger.quarter_export import ExportCancelled, export_quarter, snapshots
 
     register.save(elder("张桂兰", registered_on="2026-01-05"))
     out = tmp_path / "台账.xlsx"

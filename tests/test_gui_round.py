@@ -9,11 +9,11 @@ from PySide6.QtCore import QDate
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from carecenter.care import AssessmentInput, CareBook, VisitInput
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.care.care_book import AssessmentInput, CareBook, VisitInput
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, ime_type
-from ui.round_dialog import RoundDialog, RoundsModel
+from ui.care.round_dialog import RoundDialog, RoundsModel
 
 
 @pytest.fixture

@@ -17,16 +17,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from carecenter.columns import RegisterQuery
-from carecenter.db import Database
-from carecenter.firstscreen import FirstScreen, open_first_screen
-from carecenter.listing import Listing
-from carecenter.register import Register
+from carecenter.register.columns import RegisterQuery
+from carecenter.register.first_screen import FirstScreen, open_first_screen
+from carecenter.register.listing import Listing
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import elder
-from ui import app as ui_app
-from ui.main_window import MainWindow
-from ui.needs_window import NeedsWindow
-from ui.register_model import RegisterModel
+from ui.care.needs_window import NeedsWindow
+from ui.register.register_model import RegisterModel
+from ui.shell import app as ui_app
+from ui.shell.main_window import MainWindow
 
 NAMES = ["张桂兰", "李秀英", "王建国", "赵淑珍", "刘德明"]
 
@@ -198,7 +198,7 @@ def test_the_window_shows_before_the_database_layer_loads(filled: Path) -> None:
         "    print(sorted(n for n in sys.modules if n.split('.')[0] in heavy), flush=True)\n"
         "    os._exit(0)\n"
         "QTimer.singleShot(0, shown)\n"
-        "from ui.app import main\n"
+        "from ui.shell.app import main\n"
         f"main(['--db', {str(filled)!r}])\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -13,12 +13,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from carecenter import clock
-from carecenter.care import CareBook
-from carecenter.db import Database
-from carecenter.models import visit
-from carecenter.register import Register
+from carecenter.care.care_book import CareBook
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from carecenter.storage.models import visit
 from tests.conftest import TODAY, elder, ime_type
-from ui.visit_sheet import DATE, KIND, PERSON, VisitSheet
+from ui.care.visit_sheet import DATE, KIND, PERSON, VisitSheet
 
 
 @pytest.fixture(autouse=True)
@@ -220,7 +220,7 @@ def test_helper_prefills_only_their_current_pairings(
         qtbot: QtBot, database: Database, care: CareBook, people: list[int]) -> None:
     # Pairings are made by the helpers issue; here they are written as its tables hold them.
 
-    from carecenter.models import helper, pairing
+    from carecenter.storage.models import helper, pairing
 
     now = clock.now()
     with database.transaction() as session:

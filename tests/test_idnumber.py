@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from carecenter import idnumber
 from carecenter.errors import FieldError
+from carecenter.rules import idnumber
 from tests.conftest import TODAY, make_id
 
 

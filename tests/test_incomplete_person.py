@@ -15,24 +15,25 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from carecenter import check, worklist
-from carecenter.care import AssessmentInput, CareBook, VisitInput
-from carecenter.cli import main
-from carecenter.columns import COLUMN_KEYS
-from carecenter.db import Database
-from carecenter.documents.agreement import agreement_pdf, compose, load_template
-from carecenter.documents.batch import print_cards
-from carecenter.documents.data import printable
-from carecenter.documents.form import registration_form
+from carecenter.care.care_book import AssessmentInput, CareBook, VisitInput
+from carecenter.cli.entry import main
+from carecenter.documents.agreement_pdf import agreement_pdf, compose, load_template
+from carecenter.documents.card_batch import print_cards
+from carecenter.documents.document_data import printable
+from carecenter.documents.registration_form import registration_form
 from carecenter.errors import ValidationFailed
 from carecenter.ledger.compare import compare_file
-from carecenter.ledger.export import export_quarter
 from carecenter.ledger.importer import NEW, UPDATE, LedgerImport
 from carecenter.ledger.quarter import Quarter
-from carecenter.leftbehind import PersonFacts, assess
-from carecenter.listing import Listing, RegisterQuery
-from carecenter.register import IncompleteFile, PersonDraft, Register
-from carecenter.risk import suggested_factors
+from carecenter.ledger.quarter_export import export_quarter
+from carecenter.overview import work_list as worklist
+from carecenter.register import register_check as check
+from carecenter.register.columns import COLUMN_KEYS
+from carecenter.register.listing import Listing, RegisterQuery
+from carecenter.register.people import IncompleteFile, PersonDraft, Register
+from carecenter.rules.leftbehind import PersonFacts, assess
+from carecenter.rules.risk import suggested_factors
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder
 from tests.ledger_books import save
 from tests.pdfcheck import text_of

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from sqlalchemy import update
 
-from carecenter.cli import main
-from carecenter.db import Database
+from carecenter.cli.entry import main
 from carecenter.ledger.compare import compare_file, save_differences
-from carecenter.models import person
-from carecenter.register import Register
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from carecenter.storage.models import person
 from tests.conftest import elder, make_id
 from tests.ledger_books import save
 

@@ -11,15 +11,16 @@ import pytest
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select, update
 
-from carecenter.cli import main
-from carecenter.db import Database
+from carecenter.cli.entry import main
 from carecenter.errors import KnownError
-from carecenter.ledger.export import export_quarter, snapshot_workbook, snapshots
 from carecenter.ledger.figures import LEDGER_HEADERS, VISITS_HEADER
 from carecenter.ledger.importer import IGNORED, UPDATE, LedgerImport
 from carecenter.ledger.quarter import Quarter
+from carecenter.ledger.quarter_export import export_quarter, snapshot_workbook, snapshots
 from carecenter.ledger.style import text_width
-from carecenter.models import (
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from carecenter.storage.models import (
     agreement,
     assessment,
     helper,
@@ -29,7 +30,6 @@ from carecenter.models import (
     supporter,
     visit,
 )
-from carecenter.register import Register
 from tests.conftest import TODAY, elder
 
 Q4 = Quarter(2026, 4)
@@ -201,7 +201,7 @@ def test_summary_figures_match_the_database(
     assert f["key_categories"]["失能(失智)"] == 1
     assert f["paired"] == 2
     assert f["agreements"] == 1  # signed and current; drawn and expired do not count
-    # As of 23 November (carecenter.visit_periods): red 张桂兰 both halves of October and
+    # As of 23 November (carecenter.rules.visit_periods): red 张桂兰 both halves of October and
     # 1-15 November, all met (a health follow-up counts for red); yellow 李秀英 October,
     # missed; green 王建国 the monthly home visit: October missed, November met early;
     # 赵明 (came 5 October) and 钱多 (left 20 October), not assessed: October, missed.

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from carecenter.cli import main
-from carecenter.db import Database
+from carecenter.cli.entry import main
 from carecenter.errors import KnownError, ValidationFailed
 from carecenter.ledger import mapping
+from carecenter.ledger.import_report import save_report
 from carecenter.ledger.importer import (
     IGNORED,
     NEW,
@@ -22,9 +22,9 @@ from carecenter.ledger.importer import (
     Preview,
     RowPreview,
 )
-from carecenter.ledger.report import save_report
-from carecenter.models import person, supporter, village_group
-from carecenter.register import Register
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from carecenter.storage.models import person, supporter, village_group
 from tests.conftest import TODAY, elder, make_id
 from tests.ledger_books import LI, WANG, ZHANG, ZHOU, messy_ledger, save
 

@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from carecenter.cli import main
-from carecenter.db import Database
+from carecenter.cli.entry import main
 from carecenter.errors import KnownError
 from carecenter.ledger.importer import IGNORED, NEW, LedgerImport, Preview
 from carecenter.ledger.mapping import Layout
-from carecenter.models import person, supporter, village_group
+from carecenter.storage.database import Database
+from carecenter.storage.models import person, supporter, village_group
 from tests.conftest import TODAY, make_id
 from tests.ledger_books import save
 
@@ -425,7 +425,7 @@ def test_unreadable_files_say_what_they_are_and_change_nothing(
 
 
 def test_cells_as_clerks_fill_them(database: Database, tmp_path: Path) -> None:
-    from carecenter.register import Register
+    from carecenter.register.people import Register
 
     register = Register(database, today=lambda: TODAY)
     three = register.groups.add("三组")

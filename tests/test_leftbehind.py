@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carecenter.leftbehind import PersonFacts, SupporterFacts, assess
+from carecenter.rules.leftbehind import PersonFacts, SupporterFacts, assess
 
 BORN = date(1950, 3, 12)
 

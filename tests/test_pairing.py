@@ -10,14 +10,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from carecenter import proposal as proposal_module
-from carecenter.db import Database
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.helpers import HelperBook, HelperDraft
-from carecenter.models import pairing, person
-from carecenter.pairing import LoadRules, PairingBook, load_rules, save_rules
-from carecenter.proposal import BALANCE, GROUP, NEIGHBOUR, RELATIVE, Target, accept, plan, propose
-from carecenter.register import Register
+from carecenter.pairing import proposal as proposal_module
+from carecenter.pairing.helper_book import HelperBook, HelperDraft
+from carecenter.pairing.pairs import LoadRules, PairingBook, load_rules, save_rules
+from carecenter.pairing.proposal import (
+    BALANCE,
+    GROUP,
+    NEIGHBOUR,
+    RELATIVE,
+    Target,
+    accept,
+    plan,
+    propose,
+)
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from carecenter.storage.models import pairing, person
 from tests.conftest import TODAY, elder
 
 
@@ -318,9 +327,9 @@ def test_plan_balances_loads_within_a_group() -> None:
 def test_exiting_a_person_ends_their_pairing(tmp_path: Path) -> None:
     from datetime import date as day
 
-    from carecenter.models import pairing
-    from carecenter.pairing import PairingBook
-    from carecenter.register import Register
+    from carecenter.pairing.pairs import PairingBook
+    from carecenter.register.people import Register
+    from carecenter.storage.models import pairing
     from tests.conftest import TODAY, elder
 
     database = Database(tmp_path / "x.db")

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from carecenter.cli import main
-from carecenter.db import Database
-from carecenter.helpers import HelperBook
-from carecenter.models import pairing
-from carecenter.pairing import PairingBook, load_rules
+from carecenter.cli.entry import main
+from carecenter.pairing.helper_book import HelperBook
+from carecenter.pairing.pairs import PairingBook, load_rules
+from carecenter.storage.database import Database
+from carecenter.storage.models import pairing
 
 
 def test_demo_makes_helpers_and_leaves_a_few_people_unpaired(tmp_path: Path,

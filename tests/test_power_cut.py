@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 
 SCRIPT = """
 import os, sys
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.storage.database import Database
+from carecenter.register.people import Register
 from tests.conftest import elder
 register = Register(Database(sys.argv[1]))
 register.save(elder())

@@ -11,16 +11,16 @@ import pytest
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
-from carecenter.db import Database
-from carecenter.documents.batch import print_cards
+from carecenter.documents.card_batch import print_cards
 from carecenter.errors import ValidationFailed
-from carecenter.pairing import load_rules
-from carecenter.preferences import Cadre, Preferences
-from carecenter.register import Register
-from carecenter.settings import Settings
+from carecenter.pairing.pairs import load_rules
+from carecenter.register.people import Register
+from carecenter.settings.preferences import Cadre, Preferences
+from carecenter.settings.settings_store import Settings
+from carecenter.storage.database import Database
 from tests.conftest import elder
 from tests.pdfcheck import text_of
-from ui.settings_dialog import SettingsDialog
+from ui.settings.settings_dialog import SettingsDialog
 
 
 def test_saved_settings_reach_the_card_and_the_load(database: Database,

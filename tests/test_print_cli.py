@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from carecenter.cli import main
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.cli.entry import main
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import elder, make_id
 from tests.pdfcheck import text_of, unembedded_fonts
 from tests.test_documents import add_helper
@@ -46,7 +46,7 @@ def test_print_form_by_register_number_for_a_person_without_id(filled: Path,
 
 def test_drawing_up_an_agreement_from_the_command_line_records_it(filled: Path,
                                                                   tmp_path: Path) -> None:
-    from carecenter.agreements import Agreements
+    from carecenter.documents.agreement_book import Agreements
 
     out = tmp_path / "agreement.pdf"
     assert main(["print", "agreement", "--person", "1", "--db", str(filled), "--out", str(out),

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from carecenter.db import Database
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.listing import Listing, RegisterQuery
-from carecenter.register import LikelyDuplicate, PersonDraft, Register
+from carecenter.register.listing import Listing, RegisterQuery
+from carecenter.register.people import LikelyDuplicate, PersonDraft, Register
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, make_id
 
 
@@ -232,7 +232,7 @@ def test_editing_a_file_keeps_each_stored_supporter_under_the_same_id(
 
 
 def test_every_sortable_column_has_its_order_in_sql_and_no_other() -> None:
-    from carecenter.columns import COLUMNS
-    from carecenter.listing import SORTS
+    from carecenter.register.columns import COLUMNS
+    from carecenter.register.listing import SORTS
 
     assert set(SORTS) == {c.key for c in COLUMNS if c.sortable}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from pytestqt.modeltest import ModelTester
 
-from carecenter import demo
-from carecenter.db import Database
-from carecenter.listing import Listing, RegisterQuery
+from carecenter.demo import register_demo as demo
+from carecenter.register.listing import Listing, RegisterQuery
+from carecenter.storage.database import Database
 from tests.conftest import TODAY
-from ui import register_model
-from ui.register_model import RegisterModel
+from ui.register import register_model
+from ui.register.register_model import RegisterModel
 
 
 @pytest.fixture

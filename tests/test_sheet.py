@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from carecenter import sheet
-from carecenter.care import AssessmentInput, CareBook
-from carecenter.db import Database
-from carecenter.register import Register
+from carecenter.care import visit_grid as sheet
+from carecenter.care.care_book import AssessmentInput, CareBook
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder
 
 

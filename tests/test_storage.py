@@ -11,10 +11,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 
-from carecenter.db import Database, head_revision, resolve
 from carecenter.errors import DatabaseError
-from carecenter.models import metadata
-from carecenter.register import Register
+from carecenter.register.people import Register
+from carecenter.storage.database import Database, head_revision, resolve
+from carecenter.storage.models import metadata
 from tests.conftest import TODAY
 
 DATA = Path(__file__).with_name("data")
@@ -77,14 +77,14 @@ def test_database_location_comes_from_argument_then_environment(
 
 
 def test_the_schema_head_the_program_knows_is_alembics_head() -> None:
-    from carecenter.db import SCHEMA_HEAD
+    from carecenter.storage.database import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
 
 
 def test_a_locked_database_refuses_the_save_in_chinese_and_keeps_nothing(
         db_path: Path, database: Database) -> None:
-    from carecenter.register import Register
+    from carecenter.register.people import Register
     from tests.conftest import elder
 
     register = Register(database, today=lambda: TODAY)
@@ -115,7 +115,7 @@ def test_a_failed_write_rolls_back_schema_changes_too(database: Database) -> Non
 
 def test_a_setting_is_kept_as_written_and_a_missing_one_gives_the_default(
         tmp_path: Path) -> None:
-    from carecenter.settings import Settings
+    from carecenter.settings.settings_store import Settings
 
     database = Database(tmp_path / "s.db")
     settings = Settings(database)

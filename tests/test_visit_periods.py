@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from carecenter.cadences import ELDER_CADENCES, CareFacts
-from carecenter.visit_periods import Assessed, VisitTally, periods, tally, visit_kinds
+from carecenter.rules.cadences import ELDER_CADENCES, CareFacts
+from carecenter.rules.visit_periods import Assessed, VisitTally, periods, tally, visit_kinds
 
 Q4 = (date(2026, 10, 1), date(2026, 12, 31))
 END = Q4[1]

@@ -17,14 +17,14 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.db import Database
+    from carecenter.storage.database import Database
 
     row = rows[0]
     runs = min(ctx.runs, 3)
     built: NotBuilt | None = None
     output = ctx.work / "export-product.xlsx"
     try:
-        adapters.product("carecenter.ledger.export", "export_quarter")
+        adapters.product("carecenter.ledger.quarter_export", "export_quarter")
     except NotBuilt as e:
         built = e
     if built is None:

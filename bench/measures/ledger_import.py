@@ -30,7 +30,7 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.db import Database
+    from carecenter.storage.database import Database
 
     row = rows[0]
     runs = min(ctx.runs, 3)
@@ -121,7 +121,7 @@ def baseline(database: Any, workbook: Path) -> None:
     from openpyxl import load_workbook
     from sqlalchemy import func, insert, select
 
-    from carecenter.models import person, supporter
+    from carecenter.storage.models import person, supporter
 
     book = load_workbook(workbook, read_only=True)
     now = clock.now()

@@ -1,4 +1,4 @@
-"""The pairing proposal for everyone unpaired (carecenter/pairing.py, issue 5)."""
+"""The pairing proposal for everyone unpaired (carecenter/pairing/pairs.py, issue 5)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.db import Database
+    from carecenter.storage.database import Database
 
-    adapters.product("carecenter.proposal", "propose")  # NotBuilt before copying anything
+    adapters.product("carecenter.pairing.proposal", "propose")  # NotBuilt before copying anything
     copy = ctx.scratch_copy("pairing.db")  # a proposal must not write, but…
     import sqlite3
 

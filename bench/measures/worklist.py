@@ -1,4 +1,4 @@
-"""The clerk's work list for a date (carecenter/worklist.py, by the lead)."""
+"""The clerk's work list for a date (carecenter/overview/work_list.py, by the lead)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.db import Database
+    from carecenter.storage.database import Database
 
     database = Database(ctx.db)
     try:

@@ -15,7 +15,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+from carecenter.storage.location import RESOURCES
+
 FONT_FILE = RESOURCES / "fonts" / "ARPLUMingCN-GB.ttf"
 SONG = "CareSong"
 FALLBACK = "CareFallback"

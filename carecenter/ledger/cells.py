@@ -10,10 +10,10 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from carecenter import idnumber
 from carecenter.errors import FieldError
-from carecenter.fields import parse_date
-from carecenter.ledger.sheet import text_of
+from carecenter.ledger.workbook import text_of
+from carecenter.rules import idnumber
+from carecenter.rules.fields import parse_date
 
 EXCEL_EPOCH = date(1899, 12, 30)
 # Rows whose first words say they are not a person: totals, signatures, notes.
@@ -117,7 +117,7 @@ _RELATIONS = (
 
 def relation_text(value: Any) -> str | None:
     """儿子 / 长子 / 次女 / 儿媳 … as one of the declared relations' labels."""
-    from carecenter.fields import SUPPORTER
+    from carecenter.rules.fields import SUPPORTER
 
     text = text_of(value)
     if not text:

@@ -17,16 +17,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from carecenter import idnumber
-from carecenter.db import Database
 from carecenter.errors import FieldError, KnownError
-from carecenter.groups import group_key
 from carecenter.ledger import cells, mapping, style
 from carecenter.ledger.mapping import Layout
-from carecenter.ledger.sheet import read_sheet, text_of
-from carecenter.models import ACTIVE, EXITED, STATUS_LABELS, person, village_group
-from carecenter.risk import COLOUR_LABELS, colour_code
-from carecenter.settings import Settings
+from carecenter.ledger.workbook import read_sheet, text_of
+from carecenter.register.groups import group_key
+from carecenter.rules import idnumber
+from carecenter.rules.risk import COLOUR_LABELS, colour_code
+from carecenter.settings.settings_store import Settings
+from carecenter.storage.database import Database
+from carecenter.storage.models import ACTIVE, EXITED, STATUS_LABELS, person, village_group
 
 _EXITED_WORDS = ("退出", "死亡", "去世", "迁出", "注销", "入住", "否", "不在册", "已故")
 _ACTIVE_WORDS = ("在册", "正常", "是", "在库", "有效")

@@ -3,7 +3,7 @@
 Read straight from the tables with SQL, a few queries for the whole register, so that a
 county's 100,000 people export in seconds. The people listed are those on the register at
 any time in the quarter (up to the export date); visits due and done follow the cadence
-engine over each person's days on the register (``carecenter.visit_periods``). The
+engine over each person's days on the register (``carecenter.rules.visit_periods``). The
 figures are plain JSON-able data: they are stored with each export (a frozen snapshot)
 and set beside the next quarter's.
 """
@@ -18,14 +18,16 @@ from typing import Any
 
 from sqlalchemy import String, and_, func, or_, select, type_coerce
 
-from carecenter import visit_periods
-from carecenter.db import Database
-from carecenter.duestore import FACT_COLUMNS, care_facts, entered_on
-from carecenter.fields import PERSON, SUPPORTER
-from carecenter.kinds import DEFAULT_KIND, KINDS
+from carecenter.care.due_dates import FACT_COLUMNS, care_facts, entered_on
 from carecenter.ledger.quarter import Quarter
 from carecenter.ledger.style import text_width
-from carecenter.models import (
+from carecenter.rules import visit_periods
+from carecenter.rules.fields import PERSON, SUPPORTER
+from carecenter.rules.kinds import DEFAULT_KIND, KINDS
+from carecenter.rules.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
+from carecenter.rules.visit_periods import Assessed, visit_kinds
+from carecenter.storage.database import Database
+from carecenter.storage.models import (
     ACTIVE,
     STATUS_LABELS,
     agreement,
@@ -38,8 +40,6 @@ from carecenter.models import (
     village_group,
     visit,
 )
-from carecenter.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
-from carecenter.visit_periods import Assessed, visit_kinds
 
 UNASSESSED = "未评估"
 NO_GROUP = "未分组"

@@ -25,16 +25,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from carecenter import clock, duestore, idnumber
-from carecenter.bulk import collector_paused
-from carecenter.db import Database
+from carecenter import clock
+from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, ValidationFailed
-from carecenter.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
-from carecenter.groups import group_key
 from carecenter.ledger import cells, mapping
 from carecenter.ledger.compare import status_code
-from carecenter.ledger.mapping import Layout
-from carecenter.ledger.preview import (  # noqa: F401 (re-exported)
+from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
     NEW,
@@ -45,11 +41,17 @@ from carecenter.ledger.preview import (  # noqa: F401 (re-exported)
     Problem,
     RowPreview,
 )
+from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import TableShape
-from carecenter.ledger.sheet import Sheet, read_sheet, read_sheets, text_of
-from carecenter.models import EXITED, person, supporter, village_group
-from carecenter.register import PersonDraft, Register
-from carecenter.settings import Settings
+from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
+from carecenter.register.groups import group_key
+from carecenter.register.people import PersonDraft, Register
+from carecenter.rules import idnumber
+from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
+from carecenter.settings.settings_store import Settings
+from carecenter.storage.bulk import collector_paused
+from carecenter.storage.database import Database
+from carecenter.storage.models import EXITED, person, supporter, village_group
 
 KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
 _HEADER_NEEDED = "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
@@ -577,7 +579,7 @@ class LedgerImport:
         row's save then finds them in the session instead of querying twice."""
         from sqlalchemy.orm import selectinload
 
-        from carecenter.models import Person
+        from carecenter.storage.models import Person
 
         loaded: list[Any] = []
         for start in range(0, len(ids), 500):

@@ -3,7 +3,7 @@
 Village ledgers put title rows above the header, merge a heading such as 子女情况 over
 姓名 / 电话 / 务工地 (a two-row header), number their rows (序号), and name a column in
 many ways. The header is the row (or pair of rows) whose cells best match the labels and
-synonyms declared in ``carecenter.fields``; a heading over several columns is carried
+synonyms declared in ``carecenter.rules.fields``; a heading over several columns is carried
 across them (calamine gives a merged cell's value in its first column only). Supporter
 columns may repeat (子女1姓名 … 子女2姓名 …): a field seen again starts the next
 supporter. The clerk can change any column; the mapping is saved per layout.
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from carecenter.fields import PERSON_FIELDS, SUPPORTER_FIELDS, Field
+from carecenter.rules.fields import PERSON_FIELDS, SUPPORTER_FIELDS, Field
 
 IGNORE = ""
 # Columns a ledger has that are not a field of the file; recognised so they are not

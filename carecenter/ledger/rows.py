@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from carecenter.groups import group_key
 from carecenter.ledger import cells, mapping
 from carecenter.ledger.mapping import Layout
-from carecenter.ledger.sheet import text_of
+from carecenter.ledger.workbook import text_of
+from carecenter.register.groups import group_key
 
 # 二、… (三) … 3、… 附表 …: the start of another part of the sheet.
 _SECTION = re.compile(

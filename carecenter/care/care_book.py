@@ -1,0 +1,485 @@
+"""Assessments, visits, needs and special rounds: the care a person receives.
+
+Every write is one transaction through ``Database.transaction``; bad input is refused
+whole with a Chinese message naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import CursorResult, Insert, func, select
+from sqlalchemy.orm import Session
+
+from carecenter import clock
+from carecenter.calendar import add_months
+from carecenter.care import due_dates as duestore
+from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
+from carecenter.rules.fields import PERSON
+from carecenter.rules.risk import ASPECTS, COLOUR_LABELS, COLOURS, FACTOR, FACTORS, RANK, propose
+from carecenter.storage.database import Database
+from carecenter.storage.models import (
+    ACTIVE,
+    Person,
+    assessment,
+    care_round,
+    need,
+    person,
+    round_member,
+    visit,
+)
+
+# 走访的方式. "In person" kinds count for the visit cadences (走访); calls count for a
+# helper's phone duties (seed 001) but are not a visit.
+VISIT_KINDS: dict[str, str] = {
+    "home": "入户走访",
+    "phone": "电话问候",
+    "video": "联系子女(视频或电话)",
+    "health": "健康随访",
+    "checkup": "健康体检",
+}
+IN_PERSON = frozenset({"home", "health", "checkup"})
+CALLS = frozenset({"phone", "video"})
+
+# 需求的类别: the same list as the file's 关爱服务需求.
+NEED_KINDS: dict[str, str] = {c.code: c.label for c in PERSON["service_needs"].choices}
+
+
+@dataclass
+class AssessmentInput:
+    assessed_on: date
+    assessor: str
+    factors: list[str]
+    colour: str | None = None  # None: take the proposed colour
+    reason: str = ""
+    notes: dict[str, str] = field(default_factory=dict)  # aspect code → what was found
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    person_id: int
+    assessed_on: date
+    assessor: str
+    factors: tuple[str, ...]
+    proposed: str
+    colour: str
+    reason: str
+    notes: dict[str, str]
+
+    @property
+    def review_on(self) -> date:
+        """The colour holds three months; then a re-assessment is due."""
+        return review_date(self.assessed_on)
+
+    @property
+    def overridden(self) -> bool:
+        return self.colour != self.proposed
+
+
+@dataclass
+class NeedInput:
+    kind: str
+    description: str
+    raised_on: date | None = None  # default: the visit's date, else today
+    raised_by: str = ""  # default: the visitor
+
+
+@dataclass
+class VisitInput:
+    person_id: int
+    visited_on: date | None
+    kind: str
+    visitor: str
+    found: str = ""
+    helper_id: int | None = None
+    round_id: int | None = None
+    needs: list[NeedInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    id: int
+    person_id: int
+    visited_on: date
+    kind: str
+    visitor: str
+    found: str
+    round_id: int | None
+
+    @property
+    def kind_label(self) -> str:
+        return VISIT_KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class NeedRecord:
+    id: int
+    person_id: int
+    person_name: str
+    kind: str
+    raised_on: date
+    raised_by: str
+    description: str
+    handling: str
+    resolved_on: date | None
+    resolution: str
+
+    @property
+    def kind_label(self) -> str:
+        return NEED_KINDS.get(self.kind, self.kind)
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_on is None
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    note: str
+    members: int
+    visited: int
+
+    @property
+    def remaining(self) -> int:
+        return self.members - self.visited
+
+
+HOLD_MONTHS = 3
+
+
+def review_date(assessed_on: date) -> date:
+    return add_months(assessed_on, HOLD_MONTHS)
+
+
+def _text(value: str | None, field_name: str, label: str, limit: int, errors: list[FieldError],
+          row: int | None = None, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        errors.append(FieldError(field_name, f"{_row(row)}请填写{label}", row))
+    elif len(text) > limit:
+        errors.append(FieldError(field_name, f"{_row(row)}{label}最多 {limit} 个字", row))
+    return text
+
+
+def _insert(session: Session, statement: Insert) -> int:
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult) and result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def _row(row: int | None) -> str:
+    return f"第 {row} 行:" if row is not None else ""
+
+
+class CareBook:
+    """Assessments, visits, needs and special rounds, one transaction per call."""
+
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
+        self.database = database
+        self.today = today
+
+    # -- assessments -----------------------------------------------------------------
+
+    def assess(self, person_id: int, entry: AssessmentInput) -> AssessmentRecord:
+        """Record an assessment; the person's colour becomes it if it is their latest."""
+        errors: list[FieldError] = []
+        assessor = _text(entry.assessor, "assessor", "评估人", 30, errors, required=True)
+        on = entry.assessed_on
+        if on is None:
+            errors.append(FieldError("assessed_on", "请填写评估日期"))
+        elif on > self.today():
+            errors.append(FieldError("assessed_on", "评估日期不能在今天之后"))
+        unknown = [code for code in entry.factors if code not in FACTOR]
+        if unknown:
+            errors.append(FieldError("factors", f"不认识的风险因素:{'、'.join(unknown)}"))
+        factors = [f.code for f in FACTORS if f.code in entry.factors]
+        proposal = propose(factors)
+        colour = entry.colour or proposal.colour
+        if colour not in COLOURS:
+            errors.append(FieldError("colour", "风险等级只能是红色、黄色或绿色"))
+        reason = _text(entry.reason, "reason", "理由", 500, errors)
+        if colour in COLOURS and colour != proposal.colour and not reason:
+            errors.append(FieldError(
+                "reason",
+                f"按所选因素应评为{COLOUR_LABELS[proposal.colour]},改评为"
+                f"{COLOUR_LABELS[colour]}须写明理由",
+            ))
+        notes = {}
+        for aspect in ASPECTS:
+            notes[aspect.code] = _text(entry.notes.get(aspect.code), f"note_{aspect.code}",
+                                       aspect.label + "说明", 500, errors)
+        with self.database.transaction() as session:
+            record = self._person(session, person_id)
+            if record.status != ACTIVE:
+                errors.append(FieldError("person", f"{record.name} 已退出登记册,不能再评估"))
+            if on is not None and colour in COLOURS and not reason:
+                self._check_hold(session, person_id, on, colour, errors)
+            if errors:
+                raise ValidationFailed(errors)
+            assert on is not None
+            new_id = _insert(session, assessment.insert().values(
+                person_id=person_id, assessed_on=on, assessor=assessor, factors=factors,
+                proposed=proposal.colour, colour=colour, reason=reason or None,
+                note_self=notes["self"] or None, note_care=notes["care"] or None,
+                note_carer=notes["carer"] or None, note_family=notes["family"] or None,
+                created_at=clock.now(),
+            ))
+            if record.colour_on is None or on >= record.colour_on:
+                session.execute(person.update().where(person.c.id == person_id).values(
+                    colour=colour, colour_on=on, factors=factors))
+            duestore.refresh(session.connection(), [person_id], self.today())
+        return AssessmentRecord(new_id, person_id, on, assessor, tuple(factors),
+                                proposal.colour, colour, reason, notes)
+
+    def _check_hold(self, session: Session, person_id: int, on: date, colour: str,
+                    errors: list[FieldError]) -> None:
+        """Lowering a colour within its three months needs a written reason (seed 002)."""
+        previous = session.execute(
+            select(assessment.c.colour, assessment.c.assessed_on)
+            .where(assessment.c.person_id == person_id, assessment.c.assessed_on <= on)
+            .order_by(assessment.c.assessed_on.desc(), assessment.c.id.desc()).limit(1)
+        ).first()
+        if previous is None:
+            return
+        held_until = review_date(previous.assessed_on)
+        if on < held_until and RANK[colour] > RANK[previous.colour]:
+            errors.append(FieldError(
+                "reason",
+                f"{COLOUR_LABELS[previous.colour]}自 {previous.assessed_on:%Y-%m-%d} 定级,"
+                f"至少保持三个月(至 {held_until:%Y-%m-%d});提前调低为"
+                f"{COLOUR_LABELS[colour]}须写明理由",
+            ))
+
+    def assessments(self, person_id: int) -> list[AssessmentRecord]:
+        """The person's assessments, latest first."""
+        with self.database.session() as session:
+            rows = session.execute(
+                select(assessment).where(assessment.c.person_id == person_id)
+                .order_by(assessment.c.assessed_on.desc(), assessment.c.id.desc())
+            ).all()
+        return [
+            AssessmentRecord(
+                r.id, r.person_id, r.assessed_on, r.assessor, tuple(r.factors), r.proposed,
+                r.colour, r.reason or "",
+                {"self": r.note_self or "", "care": r.note_care or "",
+                 "carer": r.note_carer or "", "family": r.note_family or ""},
+            )
+            for r in rows
+        ]
+
+    # -- visits ----------------------------------------------------------------------
+
+    def record_visit(self, entry: VisitInput) -> int:
+        return self.record_visits([entry], numbered=False)[0]
+
+    def record_visits(self, entries: Sequence[VisitInput], numbered: bool = True) -> list[int]:
+        """Record visits (and the needs they raised) all at once, or none of them.
+
+        ``numbered``: errors name the row (第 N 行), as for a paper sheet entered in a grid.
+        """
+        errors: list[FieldError] = []
+        cleaned = []
+        today = self.today()
+        for index, entry in enumerate(entries, start=1):
+            row = index if numbered else None
+            if entry.visited_on is None:
+                errors.append(FieldError("visited_on", f"{_row(row)}请填写走访日期", row))
+            elif entry.visited_on > today:
+                errors.append(FieldError("visited_on", f"{_row(row)}走访日期不能在今天之后", row))
+            elif entry.visited_on.year < 2000:
+                errors.append(FieldError("visited_on", f"{_row(row)}走访日期不对", row))
+            if entry.kind not in VISIT_KINDS:
+                errors.append(FieldError("kind", f"{_row(row)}请选择走访方式", row))
+            visitor = _text(entry.visitor, "visitor", "走访人", 30, errors, row, required=True)
+            found = _text(entry.found, "found", "走访情况", 500, errors, row)
+            needs = []
+            for need_entry in entry.needs:
+                if need_entry.kind not in NEED_KINDS:
+                    errors.append(FieldError("need_kind", f"{_row(row)}请选择需求类别", row))
+                text = _text(need_entry.description, "need", "需求说明", 300, errors, row,
+                             required=True)
+                needs.append((need_entry, text))
+            cleaned.append((row, entry, visitor, found, needs))
+        if errors:
+            raise ValidationFailed(errors)
+        ids = []
+        now = clock.now()
+        with self.database.transaction() as session:
+            for row, entry, visitor, found, needs in cleaned:
+                record = self._person(session, entry.person_id, row)
+                if record.status != ACTIVE and entry.visited_on and record.exit_date and \
+                        entry.visited_on > record.exit_date:
+                    errors.append(FieldError(
+                        "person", f"{_row(row)}{record.name} 已于 {record.exit_date:%Y-%m-%d}"
+                        "退出登记册,之后的走访不能登记", row))
+                    continue
+                visit_id = _insert(session, visit.insert().values(
+                    person_id=entry.person_id, visited_on=entry.visited_on, kind=entry.kind,
+                    visitor=visitor, helper_id=entry.helper_id, found=found or None,
+                    round_id=entry.round_id, created_at=now,
+                ))
+                ids.append(visit_id)
+                for need_entry, text in needs:
+                    _insert(session, need.insert().values(
+                        person_id=entry.person_id, kind=need_entry.kind,
+                        raised_on=need_entry.raised_on or entry.visited_on,
+                        raised_by=(need_entry.raised_by or visitor)[:30], description=text,
+                        visit_id=visit_id, created_at=now, updated_at=now,
+                    ))
+            if errors:
+                raise ValidationFailed(errors)  # rolls the whole sheet back
+            duestore.refresh(session.connection(), [e.person_id for e in entries], today)
+        return ids
+
+    def visits(self, person_id: int, limit: int | None = None) -> list[VisitRecord]:
+        """The person's visits, latest first."""
+        query = (select(visit).where(visit.c.person_id == person_id)
+                 .order_by(visit.c.visited_on.desc(), visit.c.id.desc()))
+        if limit:
+            query = query.limit(limit)
+        with self.database.session() as session:
+            rows = session.execute(query).all()
+        return [VisitRecord(r.id, r.person_id, r.visited_on, r.kind, r.visitor, r.found or "",
+                            r.round_id) for r in rows]
+
+    def last_visitor(self) -> str:
+        """Who entered the latest visit: the default for the next one."""
+        with self.database.session() as session:
+            return session.execute(
+                select(visit.c.visitor).order_by(visit.c.id.desc()).limit(1)
+            ).scalar() or ""
+
+    # -- needs (需求台账) --------------------------------------------------------------
+
+    def raise_need(self, person_id: int, entry: NeedInput) -> int:
+        errors: list[FieldError] = []
+        if entry.kind not in NEED_KINDS:
+            errors.append(FieldError("kind", "请选择需求类别"))
+        text = _text(entry.description, "description", "需求说明", 300, errors, required=True)
+        raised_by = _text(entry.raised_by, "raised_by", "提出人", 30, errors, required=True)
+        raised_on = entry.raised_on or self.today()
+        if raised_on > self.today():
+            errors.append(FieldError("raised_on", "提出日期不能在今天之后"))
+        if errors:
+            raise ValidationFailed(errors)
+        now = clock.now()
+        with self.database.transaction() as session:
+            self._person(session, person_id)
+            return int(_insert(session, need.insert().values(
+                person_id=person_id, kind=entry.kind, raised_on=raised_on, raised_by=raised_by,
+                description=text, created_at=now, updated_at=now,
+            )))
+
+    def handle_need(self, need_id: int, handling: str) -> None:
+        """Write down what is being done about a need (it stays open)."""
+        errors: list[FieldError] = []
+        text = _text(handling, "handling", "办理情况", 500, errors, required=True)
+        if errors:
+            raise ValidationFailed(errors)
+        with self.database.transaction() as session:
+            self._need(session, need_id)
+            session.execute(need.update().where(need.c.id == need_id).values(
+                handling=text, updated_at=clock.now()))
+
+    def resolve_need(self, need_id: int, resolved_on: date, resolution: str) -> None:
+        errors: list[FieldError] = []
+        text = _text(resolution, "resolution", "解决情况", 500, errors, required=True)
+        if resolved_on > self.today():
+            errors.append(FieldError("resolved_on", "解决日期不能在今天之后"))
+        with self.database.transaction() as session:
+            row = self._need(session, need_id)
+            if row.resolved_on is not None:
+                raise KnownError(f"该需求已于 {row.resolved_on:%Y-%m-%d} 解决")
+            if resolved_on < row.raised_on:
+                errors.append(FieldError(
+                    "resolved_on", f"解决日期不能早于提出日期 {row.raised_on:%Y-%m-%d}"))
+            if errors:
+                raise ValidationFailed(errors)
+            session.execute(need.update().where(need.c.id == need_id).values(
+                resolved_on=resolved_on, resolution=text, updated_at=clock.now()))
+
+    def needs(self, open_only: bool | None = True, person_id: int | None = None,
+              limit: int | None = None) -> list[NeedRecord]:
+        """The needs ledger: open (True), resolved (False) or all (None); oldest first."""
+        query = (select(need, person.c.name.label("person_name"))
+                 .join(person, person.c.id == need.c.person_id)
+                 .order_by(need.c.raised_on, need.c.id))
+        if open_only is True:
+            query = query.where(need.c.resolved_on.is_(None), person.c.status == ACTIVE)
+        elif open_only is False:
+            query = query.where(need.c.resolved_on.is_not(None))
+        if person_id is not None:
+            query = query.where(need.c.person_id == person_id)
+        if limit:
+            query = query.limit(limit)
+        with self.database.session() as session:
+            rows = session.execute(query).all()
+        return [NeedRecord(r.id, r.person_id, r.person_name or "", r.kind, r.raised_on,
+                           r.raised_by, r.description, r.handling or "", r.resolved_on,
+                           r.resolution or "") for r in rows]
+
+    # -- special rounds (专项走访) -------------------------------------------------------
+
+    def declare_round(self, name: str, starts_on: date, ends_on: date,
+                      person_ids: Sequence[int], note: str = "") -> int:
+        errors: list[FieldError] = []
+        title = _text(name, "name", "专项走访名称", 60, errors, required=True)
+        if ends_on < starts_on:
+            errors.append(FieldError("ends_on", "结束日期不能早于开始日期"))
+        if not person_ids:
+            errors.append(FieldError("persons", "请选择要走访的人员"))
+        if errors:
+            raise ValidationFailed(errors)
+        with self.database.transaction() as session:
+            round_id = int(_insert(session, care_round.insert().values(
+                name=title, starts_on=starts_on, ends_on=ends_on, note=note.strip() or None,
+                created_at=clock.now(),
+            )))
+            session.execute(round_member.insert(), [
+                {"round_id": round_id, "person_id": pid} for pid in dict.fromkeys(person_ids)
+            ])
+        return round_id
+
+    def rounds(self, open_on: date | None = None) -> list[RoundRecord]:
+        """Special rounds (those not yet ended on ``open_on``, if given), with progress."""
+        visited = (
+            select(func.count(func.distinct(round_member.c.person_id)))
+            .select_from(round_member.join(visit, visit.c.person_id == round_member.c.person_id))
+            .where(round_member.c.round_id == care_round.c.id,
+                   visit.c.kind.in_(IN_PERSON),
+                   visit.c.visited_on >= care_round.c.starts_on)  # late visits count too
+            .scalar_subquery()
+        )
+        members = (select(func.count()).select_from(round_member)
+                   .where(round_member.c.round_id == care_round.c.id).scalar_subquery())
+        query = select(care_round, members.label("members"), visited.label("visited")) \
+            .order_by(care_round.c.starts_on.desc())
+        with self.database.session() as session:
+            rows = session.execute(query).all()
+        out = [RoundRecord(r.id, r.name, r.starts_on, r.ends_on, r.note or "", r.members,
+                           r.visited) for r in rows]
+        if open_on is not None:
+            out = [r for r in out if r.remaining > 0 or r.ends_on >= open_on]
+        return out
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _person(self, session: Session, person_id: int, row: int | None = None) -> Person:
+        record = session.get(Person, person_id)
+        if record is None:
+            raise NotFound(f"{_row(row)}档案号 {person_id} 不在登记册上")
+        return record
+
+    def _need(self, session: Session, need_id: int) -> Any:
+        row = session.execute(select(need).where(need.c.id == need_id)).first()
+        if row is None:
+            raise NotFound(f"需求 {need_id} 不存在")
+        return row

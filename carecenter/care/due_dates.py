@@ -1,0 +1,158 @@
+"""The kept due dates (table ``care_due``): one row per person and duty.
+
+Every write that can move a date (a visit, an assessment, a saved file, an exit) calls
+``refresh`` for its people inside its own transaction, so the work list of a county is
+one indexed read instead of a pass over a million visits. When the cadence rules of the
+program change (``RULES_VERSION``), or a database comes from an older version, the
+whole table is worked out again once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, text
+
+from carecenter import clock
+from carecenter.rules.cadences import ASSESSMENT, CareFacts, dues
+from carecenter.rules.kinds import KINDS
+from carecenter.rules.risk import ADVANCED_AGE
+from carecenter.storage.bulk import insert_rows
+from carecenter.storage.models import ACTIVE, care_due, person, setting
+
+# Bump when a cadence changes: every database then works its dates out again.
+RULES_VERSION = "1"
+SETTING_KEY = "care_due_rules"
+BATCH = 5000
+
+# The person's columns ``care_facts`` reads.
+FACT_COLUMNS = (
+    person.c.id, person.c.colour, person.c.colour_on, person.c.factors, person.c.illnesses,
+    person.c.living_with, person.c.health_status, person.c.disability_grade,
+    person.c.refuses_institution, person.c.birth_date, person.c.registered_on,
+    person.c.created_at,
+)
+_FACTS = len(FACT_COLUMNS)
+_PEOPLE = select(
+    *FACT_COLUMNS, person.c.kind, person.c.name, person.c.group_id, person.c.status,
+).where(person.c.id.in_(bindparam("ids", expanding=True)))
+
+_LAST = text(
+    "SELECT person_id, kind, max(visited_on) FROM visit "
+    "WHERE person_id IN :ids GROUP BY person_id, kind"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def entered_on(registered_on: date | None, created_at: datetime) -> date:
+    """The day the person came onto the register: the form's 填报日期, else the day
+    the record was made."""
+    return registered_on or created_at.date()
+
+
+def care_facts(row: Sequence[Any]) -> CareFacts:
+    """What the cadences need of a person, from a row that begins with ``FACT_COLUMNS``
+    (read by position: by name costs seconds on a county's export)."""
+    (pid, colour, colour_on, factors, illnesses, living_with, health, grade, refuses,
+     birth, registered, created) = row[:_FACTS]
+    return CareFacts(
+        person_id=pid, created_on=entered_on(registered, created), birth_date=birth,
+        colour=colour, colour_on=colour_on, factors=frozenset(factors or ()),
+        illnesses=frozenset(illnesses or ()), living_with=frozenset(living_with or ()),
+        health_status=health, disability_grade=grade, refuses_institution=bool(refuses))
+
+
+def _birthday(birth: date, age: int) -> date:
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # 29 February
+        return date(birth.year + age, 3, 1)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def refresh(connection: Connection, person_ids: Iterable[int], today: date) -> None:
+    """Work out again the due dates of these people (inside the caller's transaction)."""
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), BATCH):
+        _refresh_batch(connection, ids[start:start + BATCH], today)
+
+
+def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> None:
+    rows = compute(connection, ids, today)
+    connection.execute(delete(care_due).where(care_due.c.person_id.in_(ids)))
+    insert_rows(connection, care_due, rows)
+
+
+def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dict[str, Any]]:
+    """The ``care_due`` rows these people should have now (nothing is written)."""
+    last: dict[int, dict[str, date]] = {}
+    for pid, kind, day in connection.execute(_LAST, {"ids": ids}):
+        found = _as_date(day)
+        if found is not None:
+            last.setdefault(pid, {})[kind] = found
+    rows = []
+    # Each row unpacked once: a Row's attribute costs ten times its index (0.5 µs), and
+    # refreshing 10,000 people read 350,000 of them.
+    for r in connection.execute(_PEOPLE, {"ids": ids}):
+        kind, name, group_id, status = r[_FACTS:]
+        if status != ACTIVE:
+            continue
+        facts = care_facts(r)
+        pid, birth, colour, colour_on = (facts.person_id, facts.birth_date, facts.colour,
+                                         facts.colour_on)
+        age = facts.age(today)
+        stale_on = _birthday(birth, ADVANCED_AGE) if birth and age is not None and \
+            age < ADVANCED_AGE else None
+        done = last.get(pid, {})
+        if colour_on is not None:
+            done = {**done, ASSESSMENT: colour_on}
+        for d in dues(KINDS[kind].cadences, facts, done, today):
+            rows.append({"person_id": pid, "duty": d.cadence.duty, "cadence": d.cadence.code,
+                         "last_on": d.last, "due_on": d.due, "stale_on": stale_on,
+                         "kind": kind, "name": name or "", "group_id": group_id,
+                         "colour": colour})
+    return rows
+
+
+def rebuild(connection: Connection, today: date,
+            progress: Callable[[int, int], None] | None = None) -> None:
+    """Work out every active person's dates again, and note the rules they follow."""
+    version = connection.execute(
+        select(setting.c.value).where(setting.c.key == SETTING_KEY)).scalar()
+    ids = connection.execute(
+        select(person.c.id).where(person.c.status == ACTIVE)).scalars().all()
+    connection.execute(delete(care_due))
+    for start in range(0, len(ids), BATCH):
+        _refresh_batch(connection, ids[start:start + BATCH], today)
+        if progress is not None:
+            progress(min(start + BATCH, len(ids)), len(ids))
+    values = {"value": f'"{RULES_VERSION}"', "updated_at": clock.now()}
+    if version is None:
+        connection.execute(insert(setting).values(key=SETTING_KEY, **values))
+    else:
+        connection.execute(setting.update().where(setting.c.key == SETTING_KEY).values(**values))
+
+
+def ensure_current(connection: Connection, today: date,
+                   progress: Callable[[int, int], None] | None = None) -> None:
+    """Rebuild if the rules changed; refresh anyone whose dates went stale by ``today``."""
+    version = connection.execute(
+        select(setting.c.value).where(setting.c.key == SETTING_KEY)).scalar()
+    if version != f'"{RULES_VERSION}"':
+        rebuild(connection, today, progress)
+        return
+    stale = connection.execute(  # no DISTINCT: it would scan the table, not the index
+        select(care_due.c.person_id).where(care_due.c.stale_on <= today)
+    ).scalars().all()
+    if stale:
+        refresh(connection, stale, today)

@@ -1,0 +1,7 @@
+"""The command line (``python -m carecenter``): ``entry`` parses and dispatches and holds
+the register's own commands (demo, check, id, worklist, settings); one module per other
+command group: ``ledger_cli`` (import, export, compare), ``print_cli`` (print),
+``pairing_cli`` (pair).
+
+May import: everything in ``carecenter``; nothing imports ``cli``.
+"""

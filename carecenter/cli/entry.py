@@ -1,0 +1,276 @@
+"""The command line: ``python -m carecenter demo|check|id ...``.
+
+Every message is Chinese; a bad argument or an expected failure is a message and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from carecenter import clock
+from carecenter.errors import KnownError
+
+if TYPE_CHECKING:
+    from carecenter.storage.database import Database
+
+_ARGPARSE_MESSAGES = (
+    (r"argument 命令: invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+     "没有“{0}”这个命令,可用:{1}"),
+    (r"the following arguments are required: (.*)", "缺少参数:{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数:{0}"),
+    (r"argument (\S+): invalid int value: '(.*)'", "参数 {0} 需要整数,“{1}”不是整数"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+     "参数 {0} 不能是“{1}”,可选:{2}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 后面需要一个值"),
+    (r"invalid choice: '?([^' ]*)'? \(choose from (.*)\)", "没有“{0}”这个命令,可用:{1}"),
+    (r"argument (\S+): (.*)", "参数 {0}:{1}"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse, with its complaints said in Chinese."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, template in _ARGPARSE_MESSAGES:
+            m = re.search(pattern, message)
+            if m:
+                message = template.format(*m.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误:{message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("不能是负数")
+    if value > 1_000_000:
+        raise argparse.ArgumentTypeError("最多 1000000 人(一个县约 10 万人)")
+    return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期,请写成 2026-03-05") from None
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python -m carecenter", description="留守关爱:农村留守老年人关爱服务台账"
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="命令", parser_class=ChineseArgumentParser
+    )
+    commands.required = True
+
+    demo = commands.add_parser("demo", help="生成演示用的模拟登记册")
+    demo.add_argument("--persons", type=_positive, required=True, help="人数")
+    demo.add_argument("--db", required=True, help="数据库文件")
+    demo.add_argument("--seed", type=int, default=0, help="随机种子(相同种子得到相同数据)")
+    demo.add_argument("--force", action="store_true", help="数据库里已有人时仍然追加")
+    demo.add_argument("--today", type=_day,
+                      help="把哪一天当作今天(评估、走访、需求落在此前一年;默认今天)")
+    demo.add_argument("--helpers", type=_positive, help="帮扶人数(默认:人数 ÷ 15)")
+
+    check = commands.add_parser("check", help="检查数据库完整性与数据有效性")
+    check.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+
+    id_cmd = commands.add_parser("id", help="核对一个身份证号")
+    id_cmd.add_argument("number", help="身份证号(18 位或 15 位)")
+    id_cmd.add_argument("--date", type=_day, help="计算年龄的日期(默认今天)")
+    worklist = commands.add_parser("worklist", help="列出逾期和到期的走访、评估与待办需求")
+    worklist.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    worklist.add_argument("--date", type=_day, help="按哪一天计算(默认今天)")
+    worklist.add_argument("--group", help="只看一个村民小组")
+
+    from carecenter.cli import ledger_cli as ledger_commands
+
+    ledger_commands.add_parsers(commands)
+
+    pair = commands.add_parser("pair", help="为未结对的人建议(并保存)帮扶人")
+    pair.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    pair.add_argument("--dry-run", action="store_true", help="只显示建议,不保存")
+    pair.add_argument("--date", type=_day, help="结对开始日期(默认今天)")
+
+    from carecenter.cli import print_cli as print_command
+
+    print_command.add_parser(commands)
+
+    settings = commands.add_parser(
+        "settings", help="查看或修改本村设置(村名、村干部、村医、协议、结对负荷)")
+    settings.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    settings.add_argument("--set", action="append", default=[], metavar="项=值",
+                          help="修改一项,如 --set village.name=白竹村(可重复)")
+    settings.add_argument("--cadre", action="append", metavar="职务,姓名,电话",
+                          help="印在联系卡上的村干部,每人一个 --cadre(给出时替换原名单)")
+    return parser
+
+
+def _open_existing(db: str | None) -> Database:
+    from carecenter.storage.database import Database, resolve
+
+    location = resolve(db)
+    if "://" not in location and not Path(location).exists():
+        raise KnownError(f"数据库文件 {location} 不存在")
+    return Database(location)
+
+
+def cmd_worklist(args: argparse.Namespace) -> int:
+    from carecenter.overview import work_list as worklist
+
+    database = _open_existing(args.db)
+    try:
+        group_id = None
+        if args.group:
+            from carecenter.register.groups import GroupBook
+
+            with database.session() as session:
+                found = GroupBook(database).find(session, args.group)
+            if found is None:
+                raise KnownError(f"没有“{args.group}”这个村民小组")
+            group_id = found
+        result = worklist.build(database, args.date or clock.today(), group_id=group_id)
+    finally:
+        database.close()
+    print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from carecenter.demo import register_demo as demo
+    from carecenter.storage.database import Database
+
+    database = Database(args.db)
+    try:
+        def progress(done: int, total: int) -> None:
+            print(f"\r已生成 {done}/{total} 人", end="", file=sys.stderr, flush=True)
+
+        summary = demo.generate(database, args.persons, seed=args.seed, force=args.force,
+                                progress=progress, today=args.today, helpers=args.helpers)
+    finally:
+        database.close()
+    print(file=sys.stderr)
+    print(
+        f"已生成 {summary.persons} 人、{summary.supporters} 名赡养人、{summary.groups} 个村民小组、"
+        f"{summary.visits} 条走访记录、"
+        f"{summary.helpers} 名帮扶人({summary.pairings} 人已结对),"
+        f"用时 {summary.seconds:.1f} 秒:{args.db}"
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from carecenter.register import register_check as check
+    from carecenter.storage.database import Database, resolve
+
+    location = resolve(args.db)
+    if "://" not in location and not Path(location).exists():
+        raise KnownError(f"数据库文件 {location} 不存在")
+    database = Database(location, migrate=False)
+    try:
+        report = check.run(database)
+    finally:
+        database.close()
+    print("\n".join(report.lines()))
+    return 0 if report.clean else 1
+
+
+def cmd_id(args: argparse.Namespace) -> int:
+    from carecenter.rules import idnumber
+
+    today = args.date or clock.today()
+    info = idnumber.parse(args.number, today=today)
+    print(f"身份证号:{info.number}")
+    if info.upgraded_from:
+        print(f"(由 15 位旧号 {info.upgraded_from} 升位)")
+    print(f"签发地:{info.province}")
+    print(f"出生日期:{info.birth_date:%Y年%m月%d日}")
+    print(f"性别:{info.sex_label}")
+    print(f"年龄:{info.age_on(today)} 岁({today:%Y-%m-%d})")
+    for warning in idnumber.warnings_for(info, today):
+        print(f"注意:{warning}")
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from carecenter.cli import print_cli as command
+
+    return command.run(args)
+
+
+def cmd_pair(args: argparse.Namespace) -> int:
+    from carecenter.cli.pairing_cli import run
+
+    return run(args.db, dry_run=args.dry_run, on=args.date)
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from carecenter.settings.preferences import Cadre, Preferences, describe
+
+    database = _open_existing(args.db)
+    try:
+        preferences = Preferences(database)
+        values: dict[str, str] = {}
+        for item in args.set:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise KnownError(f"“{item}”应写成 项=值,如 village.name=白竹村")
+            values[name.strip()] = value
+        cadres = None
+        if args.cadre is not None:
+            cadres = []
+            for item in args.cadre:
+                parts = [p.strip() for p in item.replace(",", ",").split(",")]
+                if len(parts) != 3:
+                    raise KnownError(f"村干部“{item}”应写成 职务,姓名,电话")
+                cadres.append(Cadre(*parts))
+        if values or cadres is not None:
+            preferences.save(values, cadres)
+            print("已保存。")
+        for line in describe(preferences.read(), preferences.cadres()):
+            print(line)
+    finally:
+        database.close()
+    return 0
+
+
+def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from carecenter.cli import ledger_cli as ledger_commands
+
+        return ledger_commands.COMMANDS[name](args)
+
+    return run
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
+            "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
+            **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a Windows console may not default to UTF-8
+            reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KnownError as e:
+        print(f"错误:{e.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130

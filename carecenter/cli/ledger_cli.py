@@ -1,0 +1,273 @@
+"""The ledger's command-line commands: import, export (and the exports kept), compare.
+
+    python -m carecenter import [ledger] FILE.xlsx --db PATH [--sheet S] [--mapping M.json]
+                                [--dry-run] [--skip-bad] [--report R.xlsx]
+    python -m carecenter export [quarter] [2026Q3] --db PATH --out FILE.xlsx [--date D]
+    python -m carecenter export snapshots --db PATH          (what was sent, when)
+    python -m carecenter export show N --db PATH [--out F]  (its figures; its file again)
+    python -m carecenter export compare [N] --db PATH [--quarter Q] [--date D]
+                                                            (a kept export beside now)
+    python -m carecenter compare THEIRS.xlsx --db PATH --out DIFF.xlsx [--sheet S]
+
+When any row of an import is refused, nothing is written and the exit code is 1, unless
+``--skip-bad`` imports the other rows (exit 0), saying how many were skipped and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from carecenter import clock
+from carecenter.errors import KnownError
+
+
+def add_parsers(commands: Any) -> None:
+    imp = commands.add_parser("import", help="导入村里的 Excel 台账(花名册)")
+    imp.add_argument("what", nargs="+", metavar="文件",
+                     help="Excel 台账文件(也可写成 ledger 文件)")
+    imp.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    imp.add_argument("--sheet", help="工作表名称(默认第一个)")
+    imp.add_argument("--mapping", help="列对应关系 JSON 文件:{\"列标题\": \"字段\"}")
+    imp.add_argument("--dry-run", action="store_true", help="只预览,不写入")
+    imp.add_argument("--skip-bad", action="store_true", help="跳过被拒绝的行,导入其余行")
+    imp.add_argument("--report", help="把未导入的行及原因另存为 Excel 工作簿")
+
+    exp = commands.add_parser(
+        "export", help="导出季度报送台账(Excel);查看、对比历次报送",
+        description="export [quarter] 2026Q3 --out 文件:导出季度台账并留存;"
+                    "export snapshots:列出历次报送;export show 编号 [--out 文件]:"
+                    "查看一次报送的数字(并取回当时的文件);export compare [编号]:"
+                    "把一次报送(默认最近一次)与登记册现在的数字对比")
+    exp.add_argument("what", nargs="*", metavar="季度",
+                     help="季度,如 2026Q3(默认本季度);或 snapshots / show 编号 / compare [编号]")
+    exp.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    exp.add_argument("--out", help="导出的 Excel 文件")
+    exp.add_argument("--quarter", help="季度,如 2026Q4(compare:现在按哪个季度统计,默认本季度)")
+    exp.add_argument("--date", help="按哪一天统计(默认今天),如 2026-11-23")
+
+    cmp_ = commands.add_parser("compare", help="与乡镇名单比对,导出差异")
+    cmp_.add_argument("file", metavar="文件", help="乡镇发来的名单(Excel)")
+    cmp_.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    cmp_.add_argument("--out", required=True, help="差异清单 Excel 文件")
+    cmp_.add_argument("--sheet", help="工作表名称(默认第一个)")
+    cmp_.add_argument("--mapping", help="列对应关系 JSON 文件")
+
+
+def _open_db(db: str | None) -> Any:
+    from carecenter.storage.database import Database
+
+    return Database(db)
+
+
+def _file_argument(words: list[str]) -> str:
+    if len(words) == 2 and words[0] == "ledger":
+        return words[1]
+    if len(words) == 1:
+        return words[0]
+    raise KnownError("用法:python -m carecenter import [ledger] 文件.xlsx --db 数据库")
+
+
+def read_mapping_file(path: str, layout: Any) -> None:
+    """Apply a JSON mapping {"列标题" or "A": "字段"} to the detected columns."""
+    from openpyxl.utils import column_index_from_string
+
+    from carecenter.ledger import mapping
+
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise KnownError(f"无法读取列对应文件 {path}:{e}") from e
+    if not isinstance(raw, dict):
+        raise KnownError(f"列对应文件 {path} 应是 {{\"列标题\": \"字段\"}} 形式的 JSON")
+    by_label = {mapping.normalise_label(c.label): c for c in layout.columns}
+    by_index = {c.index: c for c in layout.columns}
+    for key, value in raw.items():
+        target = mapping.resolve_target(str(value))
+        if target is None:
+            raise KnownError(f"列对应文件中“{value}”不是可导入的字段")
+        column = by_label.get(mapping.normalise_label(key))
+        if column is None and str(key).isalpha() and str(key).isascii():
+            column = by_index.get(column_index_from_string(str(key).upper()) - 1)
+        if column is None:
+            raise KnownError(f"列对应文件中的列“{key}”在表头里找不到")
+        for other in layout.columns:
+            if target and other.target == target:
+                other.target = ""
+        column.target = target
+
+
+def print_preview(preview: Any, limit: int = 200) -> None:
+    from carecenter.ledger.import_preview import IGNORED, REFUSED
+
+    print(preview.summary())
+    shown = 0
+    for row in preview.rows:
+        if row.action == IGNORED or not (row.errors or row.warnings):
+            continue
+        if shown >= limit:
+            print("……另有更多行,请用 --report 保存完整清单")
+            break
+        mark = "拒绝" if row.action == REFUSED else row.action_label
+        who = row.name or "(无姓名)"
+        print(f"第 {row.row} 行 [{mark}] {who}:{row.problems_text()}")
+        shown += 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from carecenter.ledger.import_report import save_report
+    from carecenter.ledger.importer import LedgerImport
+
+    path = _file_argument(args.what)
+    database = _open_db(args.db)
+    try:
+        importer = LedgerImport(database)
+        data, layout = importer.open(path, args.sheet)
+        if args.mapping:
+            read_mapping_file(args.mapping, layout)
+        preview = importer.preview(path, data, layout)
+        print_preview(preview)
+        if args.report:
+            save_report(preview, args.report)
+            print(f"已保存导入报告:{args.report}")
+        refused = preview.refused
+        if args.dry_run:
+            print("预览完毕(--dry-run),未写入任何数据")
+            return 1 if refused else 0
+        if refused and not args.skip_bad:
+            print(f"有 {len(refused)} 行被拒绝,未导入任何数据。改正后重新导入,"
+                  "或加 --skip-bad 只导入其余行", file=sys.stderr)
+            return 1
+        result = importer.apply(preview)
+        if args.mapping:
+            importer.save_mapping(layout)
+    finally:
+        database.close()
+    print(f"导入完成:新增 {result.created} 人,更新 {result.updated} 人")
+    if result.groups_created:
+        print(f"新建村民小组:{'、'.join(result.groups_created)}")
+    if refused:
+        print(f"跳过 {len(refused)} 行(原因见上)")
+    return 0
+
+
+SNAPSHOT_ACTIONS = ("snapshots", "show", "compare")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from carecenter.ledger.quarter import Quarter
+    from carecenter.ledger.quarter_export import export_quarter
+
+    words = [w for w in args.what if w != "quarter"]
+    today = _day(args.date) if args.date else _today()
+    if words and words[0] in SNAPSHOT_ACTIONS:
+        return _snapshot_command(args, words, today)
+    if len(words) > 1 or (words and args.quarter):
+        raise KnownError("用法:python -m carecenter export [quarter] 2026Q3 --db 数据库 --out 文件")
+    if not args.out:
+        raise KnownError("请用 --out 指定导出的 Excel 文件,如 --out 2026Q3.xlsx")
+    text = args.quarter or (words[0] if words else None)
+    quarter = Quarter.parse(text) if text else Quarter.containing(today)
+    database = _open_db(args.db)
+    try:
+        result = export_quarter(database, quarter, args.out, today=today)
+    finally:
+        database.close()
+    print(f"已导出 {quarter.label} 台账:{result.persons} 人 → {args.out}")
+    for line in result.summary_lines():
+        print(line)
+    return 0
+
+
+def _snapshot_command(args: argparse.Namespace, words: list[str], today: Any) -> int:
+    """export snapshots | show 编号 [--out 文件] | compare [编号] [--quarter Q]."""
+    from carecenter.ledger import quarter_export as export
+    from carecenter.ledger.figures import figure_lines
+    from carecenter.ledger.quarter import Quarter
+
+    action, rest = words[0], words[1:]
+    if len(rest) > 1 or (rest and not rest[0].isdigit()) or (action == "show" and not rest) \
+            or (action == "snapshots" and rest):
+        raise KnownError("用法:export snapshots | export show 编号 [--out 文件] | "
+                         "export compare [编号] [--quarter 2026Q4]")
+    database = _open_db(args.db)
+    try:
+        kept = export.snapshots(database)
+        if action == "snapshots":
+            if not kept:
+                print("还没有导出过季度报送台账")
+            for k in kept:
+                print(_snapshot_line(k))
+            return 0
+        if not kept:
+            raise KnownError("还没有导出过季度报送台账,无可对比")
+        chosen = export.snapshot(database, int(rest[0])) if rest else kept[0]
+        print(_snapshot_line(chosen))
+        if action == "show":
+            if args.out:
+                content = export.snapshot_workbook(database, chosen.id)
+                try:
+                    Path(args.out).write_bytes(content)
+                except OSError as e:
+                    raise KnownError(f"无法保存 {args.out}:{e.strerror}") from e
+                print(f"当时报送的文件已另存为 {args.out}")
+            for section, item, value in figure_lines(chosen.figures):
+                print(f"{section}\t{item}\t{value}")
+            return 0
+        quarter = Quarter.parse(args.quarter) if args.quarter else Quarter.containing(today)
+        figures, rows = export.compare_with_now(database, chosen, quarter, today)
+    finally:
+        database.close()
+    print(f"对比:{chosen.period} 报送时(数据截至 {chosen.figures.get('as_of')})"
+          f" → 现在 {quarter.code}(数据截至 {figures['as_of']})")
+    print("类别\t项目\t报送时\t现在\t变化")
+    for section, item, now, was, change in rows:
+        shown = ["" if was is None else str(was), "" if now is None else str(now),
+                 "" if change is None else f"{change:+d}" if change else "0"]
+        print(f"{section}\t{item}\t" + "\t".join(shown))
+    return 0
+
+
+def _snapshot_line(kept: Any) -> str:
+    f = kept.figures
+    return (f"编号 {kept.id}  {f.get('label', kept.period)}  导出于 {kept.made_at:%Y-%m-%d %H:%M}"
+            f"  数据截至 {kept.made_on:%Y-%m-%d}{'(季度未结束)' if f.get('partial') else ''}"
+            f"  在册 {f.get('active', 0)} 人  文件 {kept.file_name}")
+
+
+def _day(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise KnownError(f"“{text}”不是日期,请写成 2026-11-23") from None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from carecenter.ledger.compare import compare_file, save_differences
+
+    database = _open_db(args.db)
+    try:
+        mapping_file = args.mapping
+        result = compare_file(database, args.file, args.sheet,
+                              adjust=(lambda layout: read_mapping_file(mapping_file, layout))
+                              if mapping_file else None)
+        save_differences(result, args.out)
+    finally:
+        database.close()
+    for line in result.summary_lines():
+        print(line)
+    print(f"差异清单已保存:{args.out}")
+    return 0
+
+
+def _today() -> Any:
+
+    return clock.today()
+
+
+COMMANDS = {"import": cmd_import, "export": cmd_export, "compare": cmd_compare}

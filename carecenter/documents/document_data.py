@@ -1,0 +1,143 @@
+"""What the printed documents need from the database, read in one place: the person's
+file, their village group, their current helpers, the village's contacts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from carecenter.errors import KnownError
+from carecenter.pairing.helper_book import ROLES
+from carecenter.register.people import PersonFile, Register
+from carecenter.rules import idnumber
+from carecenter.settings.preferences import COMMITTEE_ROLE, CONTACTS, DOCTOR  # noqa: F401 (re-exported)
+from carecenter.settings.settings_store import Settings
+from carecenter.storage.database import Database
+from carecenter.storage.models import helper, pairing, person, village_group
+
+# Settings read by the documents (JSON values, see carecenter.settings.settings_store).
+
+
+@dataclass(frozen=True)
+class Contact:
+    role: str
+    name: str
+    phone: str
+
+
+@dataclass
+class Printable:
+    """Everything about one person that a document prints."""
+
+    file: PersonFile
+    group: str
+    helpers: list[Contact]
+    village: dict[str, str]
+    cadres: list[Contact]
+    doctor: Contact | None
+    supporters: list[Contact] = field(default_factory=list)
+    colour: str = ""  # the latest assessment's risk colour (red/yellow/green)
+
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    def value(self, name: str) -> Any:
+        return self.file.values.get(name)
+
+    @property
+    def id_number(self) -> str:
+        return str(self.file.values.get("id_number") or "")
+
+
+def group_names(database: Database) -> dict[int, str]:
+    with database.session() as session:
+        return {r.id: r.name for r in session.execute(
+            select(village_group.c.id, village_group.c.name))}
+
+
+def current_helpers(database: Database, person_id: int) -> list[Contact]:
+    """The helpers of the person's current pairings, primary first."""
+    with database.session() as session:
+        rows = session.execute(
+            select(helper.c.name, helper.c.role, helper.c.phone, pairing.c.rank)
+            .join(helper, helper.c.id == pairing.c.helper_id)
+            .where(pairing.c.person_id == person_id, pairing.c.ended_on.is_(None))
+            .order_by(pairing.c.rank, pairing.c.started_on)
+        ).all()
+    return [Contact(helper_title(r.role, r.rank), r.name, r.phone or "") for r in rows]
+
+
+def helper_title(role: str | None, rank: int = 1) -> str:
+    """How a helper is named on paper: 帮扶人(网格员), 第二帮扶人(邻居)."""
+    title = "帮扶人" if rank == 1 else "第二帮扶人"
+    return f"{title}({ROLES.get(role, role)})" if role else title
+
+
+def village_cadres(settings: Settings) -> list[Contact]:
+    items = settings.get(CONTACTS, []) or []
+    return [Contact(str(i.get("role", "")), str(i.get("name", "")), str(i.get("phone", "")))
+            for i in items if isinstance(i, dict)]
+
+
+def village_doctor(settings: Settings) -> Contact | None:
+    item = settings.get(DOCTOR)
+    if not isinstance(item, dict) or not (item.get("name") or item.get("phone")):
+        return None
+    return Contact("村医", str(item.get("name", "")), str(item.get("phone", "")))
+
+
+def printable(database: Database, person_id: int, today: date | None = None,
+              groups: dict[int, str] | None = None,
+              settings_cache: dict[str, Any] | None = None) -> Printable:
+    """The person's file and contacts. ``groups`` and ``settings_cache`` let a batch read
+    the shared parts once."""
+    file = Register(database).load(person_id)
+    with database.session() as session:
+        colour = session.execute(select(person.c.colour).where(person.c.id == person_id)).scalar()
+    groups = group_names(database) if groups is None else groups
+    if settings_cache is None:
+        settings = Settings(database)
+        settings_cache = {"village": settings.village(), "cadres": village_cadres(settings),
+                          "doctor": village_doctor(settings)}
+    from carecenter.rules.fields import SUPPORTER
+
+    relation = SUPPORTER["relation"]
+    return Printable(
+        file=file,
+        group=groups.get(file.values.get("group_id") or -1, ""),
+        helpers=current_helpers(database, person_id),
+        village=settings_cache["village"],
+        cadres=settings_cache["cadres"],
+        doctor=settings_cache["doctor"],
+        supporters=[Contact(relation.display(s.get("relation")), s.get("name") or "",
+                            s.get("phone") or "") for s in file.supporters],
+        colour=colour or "",
+    )
+
+
+def find_person(database: Database, text: str) -> int:
+    """The person named on the command line: an ID number, else the register's own
+    number (档案号) for a person without one."""
+    text = text.strip()
+    number = idnumber.normalise(text)
+    with database.session() as session:
+        if len(number) in (15, 18):
+            with contextlib.suppress(KnownError):
+                number = idnumber.parse(number).number
+            found = session.execute(
+                select(person.c.id).where(person.c.id_number == number)).scalar()
+            if found is not None:
+                return int(found)
+            raise KnownError(f"登记册上没有身份证号为 {text} 的人")
+        if text.isdigit():
+            found = session.execute(select(person.c.id).where(person.c.id == int(text))).scalar()
+            if found is not None:
+                return int(found)
+            raise KnownError(f"档案号 {text} 不在登记册上")
+    raise KnownError(f"“{text}”既不是身份证号,也不是档案号")

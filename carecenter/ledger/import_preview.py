@@ -1,0 +1,98 @@
+"""What an import preview says of each row, and of the whole sheet (issue 7).
+
+Plain data, read by the wizard's table, the command line and the skipped-rows report;
+``carecenter.ledger.importer`` makes it and re-exports these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from carecenter.ledger.mapping import Layout
+from carecenter.register.people import Cleaned, PersonDraft, missing_facts
+
+NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
+ACTION_LABELS = {NEW: "新增", UPDATE: "更新", REFUSED: "拒绝", IGNORED: "忽略"}
+# Wrong here refuses the row; elsewhere the value is left out and kept in 备注.
+
+
+@dataclass
+class Problem:
+    field: str  # Chinese label of the field ("" for the row as a whole)
+    message: str
+    column: int | None = None  # 0-based sheet column, for the preview's cell tooltip
+
+
+@dataclass
+class RowPreview:
+    row: int  # Excel's row number
+    action: str
+    name: str = ""
+    id_number: str = ""
+    person_id: int | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    draft: PersonDraft | None = None
+    new_group: str | None = None  # key of a group this row needs created
+    unchanged: bool = False  # an update that changes nothing: not written again
+    cleaned: Cleaned | None = None  # what Register.clean made of the draft
+    cells: list[Any] = field(default_factory=list)
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS[self.action]
+
+    @property
+    def accepted(self) -> bool:
+        return self.action in (NEW, UPDATE)
+
+    def problems_text(self) -> str:
+        parts = [f"{p.field}:{p.message}" if p.field else p.message
+                 for p in self.errors + self.warnings]
+        return ";".join(parts)
+
+
+@dataclass
+class Preview:
+    path: Path
+    sheet: str
+    layout: Layout
+    rows: list[RowPreview]
+    new_groups: dict[str, str]  # key → name as first written
+    # (Excel row, its text) where a second table or notes start: nothing below is read.
+    ended: tuple[int, str] | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def refused(self) -> list[RowPreview]:
+        return [r for r in self.rows if r.action == REFUSED]
+
+    def summary(self) -> str:
+        same = sum(1 for r in self.rows if r.unchanged)
+        unchanged = f"(其中 {same} 人与登记册相同,无需改动)" if same else ""
+        text = (f"共 {len(self.rows)} 行:新增 {self.count(NEW)} 人,更新 {self.count(UPDATE)} 人"
+                f"{unchanged},拒绝 {self.count(REFUSED)} 行,忽略 {self.count(IGNORED)} 行")
+        incomplete = sum(1 for r in self.rows if r.accepted and not r.id_number)
+        if incomplete:
+            text += f";其中 {incomplete} 人待补充身份证号"
+            facts = sum(1 for r in self.rows if r.accepted and r.cleaned is not None
+                        and missing_facts(r.cleaned[0]))
+            if facts:
+                text += f"({facts} 人还缺出生日期或性别)"
+        if self.new_groups:
+            text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
+        if self.ended:
+            text += f";第 {self.ended[0]} 行“{self.ended[1][:20]}”起是另一张表或说明,未导入"
+        return text
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    skipped: int
+    groups_created: list[str]

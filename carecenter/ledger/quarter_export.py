@@ -1,0 +1,206 @@
+"""季度报送: the quarter's workbook for the township, and the frozen snapshot of it.
+
+One workbook: the ledger sheet (one row per person on the register in the quarter) and
+the summary sheet (the figures, beside those of the last export sent). Each export is
+kept in ``export_snapshot`` with its figures and the workbook's bytes, so what was sent
+can be shown and compared later even after the register has changed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from carecenter import clock
+from carecenter.errors import KnownError, NotFound
+from carecenter.ledger import style
+from carecenter.ledger.figures import (
+    ID_COLUMN,
+    LEDGER_HEADERS,
+    QuarterData,
+    collect,
+    compare_figures,
+    free_text_columns,
+    ledger_headers,
+    ledger_widths,
+)
+from carecenter.ledger.quarter import Quarter
+from carecenter.settings.settings_store import Settings
+from carecenter.storage.bulk import collector_paused
+from carecenter.storage.database import Database
+from carecenter.storage.models import export_snapshot
+
+
+@dataclass
+class Snapshot:
+    id: int
+    period: str
+    made_at: datetime
+    made_on: date
+    file_name: str
+    figures: dict[str, Any]
+
+
+@dataclass
+class ExportResult:
+    persons: int
+    figures: dict[str, Any]
+    snapshot_id: int
+    previous: Snapshot | None
+
+    def summary_lines(self) -> list[str]:
+        f = self.figures
+        lines = []
+        if f.get("partial"):
+            lines.append(f"本季度尚未结束,数据截至 {f['as_of']}")
+        colours = "、".join(f"{k} {v}" for k, v in f["by_colour"].items())
+        lines.append(f"在册 {f['active']} 人({colours})")
+        lines.append(f"结对 {f['paired']} 人,协议 {f['agreements']} 人,"
+                     f"走访 {f['visits_done']}/{f['visits_due']} 次,"
+                     f"需求提出 {f['needs_raised']} 件、解决 {f['needs_resolved']} 件,"
+                     f"新纳入 {f['entries']} 人、退出 {f['exits']} 人")
+        if self.previous:
+            lines.append(f"上次报送:{self.previous.period}(导出于 "
+                         f"{self.previous.made_at:%Y-%m-%d %H:%M}),对比见“汇总”表")
+        return lines
+
+
+def _title(database: Database, quarter: Quarter) -> tuple[str, str]:
+    village = Settings(database).village()
+    place = "".join(village[k] for k in ("county", "township", "name"))
+    return f"{place}农村留守老年人关爱服务台账", village.get("committee") or village["name"]
+
+
+def write_workbook(data: QuarterData, title: str, unit: str,
+                   previous: Snapshot | None, made_at: datetime) -> bytes:
+    book = style.new_workbook()
+    ledger = book.create_sheet("台账")
+    when = f"截至 {data.as_of:%Y年%m月%d日}" if data.figures["partial"] else (
+        f"{data.quarter.start:%Y年%m月%d日}至{data.quarter.end:%Y年%m月%d日}")
+    subtitle = f"填报单位:{unit or '(未设置)'}    {data.quarter.label}({when})    " \
+               f"导出时间:{made_at:%Y-%m-%d %H:%M}"
+    count = data.supporter_columns
+    headers = ledger_headers(count)
+    # Printed: the township's columns, one A4 landscape page wide (about 8 pt); the
+    # supporters' columns stay on screen and for the re-import (all of them on one
+    # page would print at 4 pt).
+    style.write_table(ledger, headers, data.rows,
+                      style.fitted_widths(headers, data.rows, ledger_widths(count),
+                                          free_text_columns(count)),
+                      text_columns={ID_COLUMN},
+                      title=f"{title}({data.quarter.label})", subtitle=subtitle,
+                      print_columns=len(LEDGER_HEADERS))
+    summary = book.create_sheet("汇总")
+    rows = compare_figures(data.figures, previous.figures if previous else None)
+    previous_label = f"上次报送({previous.period})" if previous else "上次报送(无)"
+    style.write_table(summary, ["类别", "项目", "本次", previous_label, "变化"], rows,
+                      [16, 30, 12, 18, 10], title=f"{title}汇总({data.quarter.label})",
+                      subtitle=subtitle)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+class ExportCancelled(KnownError):
+    def __init__(self) -> None:
+        super().__init__("已取消导出,没有写入文件,也没有留存")
+
+
+def export_quarter(database: Database, quarter: Quarter, out: str | Path,
+                   today: date | None = None,
+                   progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> ExportResult:
+    """Write the quarter's workbook to ``out`` and keep it as a snapshot.
+
+    ``progress(step, 3)`` is told as each stage (figures, workbook, saving) begins; when
+    ``cancelled()`` turns true between stages nothing is written (``ExportCancelled``)."""
+
+    def stage(number: int) -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        if progress is not None:
+            progress(number, 3)
+
+    today = today or clock.today()
+    if quarter.start > today:
+        raise KnownError(f"{quarter.label}还没有开始,无法导出")
+    target = Path(out)
+    if target.suffix.lower() != ".xlsx":
+        raise KnownError(f"导出文件应以 .xlsx 结尾:{target.name}")
+    # The quarter's rows (a county: 100,000 rows of 30 cells) live until the workbook
+    # is written; the cyclic collector would walk them again and again meanwhile.
+    with collector_paused():
+        stage(0)
+        data = collect(database, quarter, today)
+        stage(1)
+        previous = previous_snapshot(database, quarter)
+        made_at = clock.now()
+        title, unit = _title(database, quarter)
+        content = write_workbook(data, title, unit, previous, made_at)
+    stage(2)
+    try:
+        target.write_bytes(content)
+    except OSError as e:
+        raise KnownError(f"无法保存 {target}:文件可能正在 Excel 中打开,或没有写入权限") from e
+    with database.transaction() as session:
+        inserted = session.execute(export_snapshot.insert().values(
+            period=quarter.code, made_at=made_at, made_on=data.as_of,
+            figures=json.dumps(data.figures, ensure_ascii=False), file_name=target.name,
+            workbook=content,
+        ))
+        snapshot_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
+    if progress is not None:
+        progress(3, 3)
+    return ExportResult(len(data.rows), data.figures, int(snapshot_id), previous)
+
+
+def snapshots(database: Database) -> list[Snapshot]:
+    """Every export made, newest first (without the workbooks' bytes)."""
+    with database.session() as session:
+        rows = session.execute(
+            select(export_snapshot.c.id, export_snapshot.c.period, export_snapshot.c.made_at,
+                   export_snapshot.c.made_on, export_snapshot.c.file_name,
+                   export_snapshot.c.figures)
+            .order_by(export_snapshot.c.made_at.desc(), export_snapshot.c.id.desc())).all()
+    return [Snapshot(r.id, r.period, r.made_at, r.made_on, r.file_name, json.loads(r.figures))
+            for r in rows]
+
+
+def previous_snapshot(database: Database, quarter: Quarter) -> Snapshot | None:
+    """The last export of an earlier quarter: what was sent before this one."""
+    for snapshot in snapshots(database):
+        if snapshot.period < quarter.code:
+            return snapshot
+    return None
+
+
+def snapshot(database: Database, snapshot_id: int) -> Snapshot:
+    """One export kept, by its number."""
+    for kept in snapshots(database):
+        if kept.id == snapshot_id:
+            return kept
+    raise NotFound(f"没有编号为 {snapshot_id} 的报送记录")
+
+
+def compare_with_now(database: Database, kept: Snapshot, quarter: Quarter, today: date
+                     ) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The figures of ``quarter`` as the register stands today, beside a kept export:
+    what was sent, and what would be sent now. Nothing is written."""
+    figures = collect(database, quarter, today).figures
+    return figures, compare_figures(figures, kept.figures)
+
+
+def snapshot_workbook(database: Database, snapshot_id: int) -> bytes:
+    with database.session() as session:
+        content = session.execute(select(export_snapshot.c.workbook).where(
+            export_snapshot.c.id == snapshot_id)).scalar()
+    if content is None:
+        raise NotFound(f"没有编号为 {snapshot_id} 的报送记录")
+    return bytes(content)

@@ -1,0 +1,148 @@
+"""A helper's duties (seed 001), counted from the visit records.
+
+Seed 001: the paired helper phones the elder at least four times a month, visits at
+least three times a quarter, and phones the children at least three times a year. For
+each current primary pairing the visits of that person recorded by that helper (by
+``helper_id``, or by the visitor's name when no helper was recorded) are counted in the
+month, quarter and year that contain the chosen day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, or_, select
+
+from carecenter.pairing.pairs import PRIMARY
+from carecenter.storage.database import Database
+from carecenter.storage.models import ACTIVE, helper, pairing, person, visit
+
+
+@dataclass(frozen=True)
+class Duty:
+    kind: str  # a code of care.VISIT_KINDS
+    label: str
+    period: str  # month / quarter / year
+    required: int
+
+
+# seed 001: 每月电话问候不少于4次, 每季度走访不少于3次, 每年联系子女不少于3次
+DUTIES = (
+    Duty("phone", "电话问候老人", "month", 4),
+    Duty("home", "入户走访", "quarter", 3),
+    Duty("video", "联系子女", "year", 3),
+)
+PERIOD_LABELS = {"month": "本月", "quarter": "本季度", "year": "本年"}
+
+
+def period_bounds(day: date, period: str) -> tuple[date, date]:
+    """First day and the day after the last of the month / quarter / year of ``day``."""
+    if period == "month":
+        first = day.replace(day=1)
+        months = 1
+    elif period == "quarter":
+        first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+        months = 3
+    elif period == "year":
+        return date(day.year, 1, 1), date(day.year + 1, 1, 1)
+    else:
+        raise ValueError(period)
+    index = first.year * 12 + first.month - 1 + months
+    return first, date(index // 12, index % 12 + 1, 1)
+
+
+def period_name(day: date, period: str) -> str:
+    if period == "month":
+        return f"{day.year}年{day.month}月"
+    if period == "quarter":
+        return f"{day.year}年第{(day.month - 1) // 3 + 1}季度"
+    return f"{day.year}年"
+
+
+@dataclass(frozen=True)
+class PersonDuties:
+    person_id: int
+    person_name: str
+    helper_id: int
+    helper_name: str
+    counts: tuple[int, ...]  # one per DUTIES
+
+    @property
+    def met(self) -> tuple[bool, ...]:
+        return tuple(n >= d.required for n, d in zip(self.counts, DUTIES, strict=True))
+
+    @property
+    def all_met(self) -> bool:
+        return all(self.met)
+
+    def short(self) -> list[str]:
+        """What is missing, in words: 电话问候老人 差 2 次."""
+        return [f"{d.label}差 {d.required - n} 次"
+                for n, d in zip(self.counts, DUTIES, strict=True) if n < d.required]
+
+
+@dataclass(frozen=True)
+class HelperDuties:
+    helper_id: int
+    helper_name: str
+    people: int
+    met: tuple[int, ...]  # per duty: how many of their people it is met for
+    all_met: int
+
+    def short(self) -> tuple[int, ...]:
+        return tuple(self.people - m for m in self.met)
+
+
+def person_duties(database: Database, on: date, helper_id: int | None = None
+                  ) -> list[PersonDuties]:
+    """Per current primary pairing: the count of each duty in its period around ``on``."""
+    # One pass over the year's visits, counted per person, recorder and kind-in-period;
+    # then matched to the pairings (a join on the raw visits is minutes at county size).
+    year_first, year_after = period_bounds(on, "year")
+    counts = []
+    for n, duty in enumerate(DUTIES):
+        first, after = period_bounds(on, duty.period)
+        counts.append(func.count(case((and_(
+            visit.c.kind == duty.kind, visit.c.visited_on >= first,
+            visit.c.visited_on < after), 1))).label(f"n{n}"))
+    tally = (select(visit.c.person_id, visit.c.helper_id, visit.c.visitor, *counts)
+             .where(visit.c.visited_on >= year_first, visit.c.visited_on < year_after,
+                    visit.c.kind.in_([d.kind for d in DUTIES]))
+             .group_by(visit.c.person_id, visit.c.helper_id, visit.c.visitor)
+             .subquery())
+    by_helper = or_(tally.c.helper_id == pairing.c.helper_id,
+                    and_(tally.c.helper_id.is_(None), tally.c.visitor == helper.c.name))
+    query = (
+        select(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name,
+               *(func.coalesce(func.sum(tally.c[f"n{n}"]), 0) for n in range(len(DUTIES))))
+        .join(person, person.c.id == pairing.c.person_id)
+        .join(helper, helper.c.id == pairing.c.helper_id)
+        .outerjoin(tally, and_(tally.c.person_id == pairing.c.person_id, by_helper))
+        .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
+               person.c.status == ACTIVE)
+        .group_by(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name)
+        .order_by(helper.c.name, pairing.c.helper_id, person.c.name_pinyin)
+    )
+    if helper_id is not None:
+        query = query.where(pairing.c.helper_id == helper_id)
+    with database.session() as session:
+        return [PersonDuties(r[0], r[1], r[2], r[3], tuple(int(n) for n in r[4:]))
+                for r in session.execute(query)]
+
+
+def helper_duties(database: Database, on: date) -> list[HelperDuties]:
+    """Per helper: of their people, for how many each duty is met."""
+    names: dict[int, str] = {}
+    people: dict[int, int] = {}
+    met: dict[int, list[int]] = {}
+    all_met: dict[int, int] = {}
+    for row in person_duties(database, on):
+        h = row.helper_id
+        names[h] = row.helper_name
+        people[h] = people.get(h, 0) + 1
+        counts = met.setdefault(h, [0] * len(DUTIES))
+        for index, ok in enumerate(row.met):
+            counts[index] += ok
+        all_met[h] = all_met.get(h, 0) + row.all_met
+    return [HelperDuties(h, names[h], people[h], tuple(met[h]), all_met[h]) for h in names]

@@ -1,0 +1,7 @@
+"""The register of people: writing a person and their supporters (``people``), village
+groups, the register as a list (``listing``, ``columns``), the first screen read before
+SQLAlchemy loads, pinyin search keys, and the ``check`` of a register file.
+
+May import: the basics, ``rules``, ``storage``, ``settings``, ``care`` (a person's due
+dates follow every change to the file).
+"""

@@ -1,0 +1,121 @@
+"""What the register table shows: its columns, the query behind it, and one row.
+
+No SQL here, so that start-up can show the first screen before the database layer is
+loaded (``carecenter.register.first_screen``); ``carecenter.register.listing`` runs the queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+from carecenter.rules.fields import PERSON, STATUS_LABELS
+
+if TYPE_CHECKING:
+    from carecenter.rules.leftbehind import SupporterFacts
+
+ALL = None
+NO_COLOUR = "none"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the register table."""
+
+    key: str
+    label: str
+    sortable: bool  # the SQL to order by is carecenter.register.listing's
+    width: int = 80
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    text: str = ""
+    group_id: int | None = ALL  # 0: people with no group
+    status: str | None = "active"
+    kind: str | None = ALL
+    sort_key: str = "name"
+    descending: bool = False
+    colour: str | None = ALL  # red / yellow / green, or NO_COLOUR: not yet assessed
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    name: str
+    sex: str
+    age: int | None
+    group: str
+    colour: str
+    helper: str
+    phone: str
+    id_number: str
+    status: str
+    incomplete: bool
+    verdict: str = ""
+    verdict_reason: str = ""
+
+    def value(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+# 帮扶人: the current primary helper's name (a subquery per page of rows).
+COLUMNS: tuple[Column, ...] = (
+    Column("name", PERSON["name"].label, True, 90),
+    Column("sex", PERSON["sex"].label, True, 44),
+    Column("age", "年龄", True, 44),
+    Column("group", PERSON["group_id"].label, True, 90),
+    Column("colour", "风险等级", True, 80),
+    Column("helper", "帮扶人", False, 80),
+    Column("verdict", "留守认定", False, 70),
+    Column("phone", PERSON["phone"].label, True, 110),
+    Column("id_number", PERSON["id_number"].label, True, 170),
+    Column("status", "状态", True, 60),
+)
+COLUMN_KEYS = [c.key for c in COLUMNS]
+
+# What a row is made from, in this order: the person's columns and their group's name.
+ROW_SOURCE = ("id", "kind", "name", "sex", "birth_date", "left_behind_year", "group",
+              "phone", "id_number", "status", "colour")
+
+
+def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: date) -> Row:
+    """One row of the table from the ``ROW_SOURCE`` values and the person's supporters."""
+    # The rules load with the first row, not with the window (start-up: bench/).
+    from carecenter.rules.idnumber import age_on
+    from carecenter.rules.kinds import KINDS
+    from carecenter.rules.leftbehind import PersonFacts
+
+    (id_, kind, name, sex, birth_date, left_behind_year, group, phone, id_number, status,
+     colour, helper) = values
+    verdict = KINDS[kind].assess(PersonFacts(birth_date, supporters, left_behind_year), today)
+    return Row(
+        id=id_,
+        name=name or "",
+        sex=PERSON["sex"].choice_label(sex),
+        age=age_on(birth_date, today) if birth_date else None,
+        group=group or "",
+        colour=colour or "",
+        helper=helper or "",
+        phone=phone or "",
+        id_number=id_number or "待补充身份证号",
+        status=STATUS_LABELS.get(status, status),
+        incomplete=id_number is None,
+        verdict=("留守" if verdict.left_behind else
+                 "无法判断" if verdict.undecided else "不符合"),
+        verdict_reason=verdict.text,
+    )
+
+
+class RowSource(Protocol):
+    """What the register table reads: ``carecenter.register.listing.Listing``, or at start-up
+    ``carecenter.register.first_screen.FirstScreen``."""
+
+    def ids(self, query: RegisterQuery, offset: int = 0, limit: int | None = None
+            ) -> list[int]: ...
+
+    def count(self, query: RegisterQuery) -> int: ...
+
+    def rows(self, ids: Sequence[int]) -> dict[int, Row]: ...

@@ -1,0 +1,151 @@
+"""The register's first screen, read with the standard library's sqlite3 while
+SQLAlchemy is still loading, so that the main window shows at once (bench/: start-up).
+
+Only a SQLite file already at this program's schema revision is read this way. Any
+other database — missing, older, newer, a server URL, not a database — gives None and
+opens the normal way through ``carecenter.storage.database``, with its messages. The database is
+always opened the normal way too, right after the first paint; this only answers the
+default query (everyone on the register, by name) until then. Its answers equal
+``carecenter.register.listing``'s (``tests/test_firstscreen.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from carecenter import clock
+from carecenter.register.columns import RegisterQuery, Row, make_row
+from carecenter.rules.fields import ACTIVE
+from carecenter.storage.location import SCHEMA_HEAD, sqlite_file
+
+if TYPE_CHECKING:
+    from carecenter.rules.leftbehind import SupporterFacts
+
+DEFAULT = RegisterQuery()
+
+# The SQL that carecenter.register.listing builds for the default query, written out.
+_IDS = ("SELECT id FROM person WHERE status = ? "
+        "ORDER BY name_pinyin ASC, name_pinyin, id LIMIT ? OFFSET ?")
+_ROWS = ("SELECT p.id, p.kind, p.name, p.sex, p.birth_date, p.left_behind_year, g.name, "
+         "p.phone, p.id_number, p.status, p.colour, "
+         "(SELECT h.name FROM pairing AS pa JOIN helper AS h ON h.id = pa.helper_id "
+         "WHERE pa.person_id = p.id AND pa.ended_on IS NULL AND pa.rank = 1 "
+         "ORDER BY pa.started_on DESC, pa.id DESC LIMIT 1) FROM person AS p "
+         "LEFT OUTER JOIN village_group AS g ON g.id = p.group_id WHERE p.id IN ({})")
+_SUPPORTERS = ("SELECT person_id, name, location_scope, away_since, returned_on, return_kind "
+               "FROM supporter WHERE person_id IN ({}) ORDER BY person_id, position")
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class FirstScreen:
+    """Read-only answers for the default query, from a database at ``SCHEMA_HEAD``."""
+
+    def __init__(self, location: str, connection: sqlite3.Connection) -> None:
+        self.location = location
+        self._connection: sqlite3.Connection | None = connection
+        self._counts: dict[str | None, int] = {}
+        self.today = clock.today
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RuntimeError("first screen already closed")
+        return self._connection
+
+    def serves(self, query: RegisterQuery) -> bool:
+        return query == DEFAULT
+
+    def _check(self, query: RegisterQuery) -> None:
+        if not self.serves(query):
+            raise ValueError(f"the first screen answers only the default query, not {query}")
+
+    def ids(self, query: RegisterQuery, offset: int = 0, limit: int | None = None
+            ) -> list[int]:
+        self._check(query)
+        rows = self.connection.execute(_IDS, (DEFAULT.status, -1 if limit is None else limit,
+                                              offset))
+        return [r[0] for r in rows.fetchall()]
+
+    def count(self, query: RegisterQuery) -> int:
+        self._check(query)
+        return self.count_status(DEFAULT.status)
+
+    def count_status(self, status: str | None) -> int:
+        """Like ``Register.count``: how many people have this status (None: everyone)."""
+        if status not in self._counts:
+            if None not in self._counts:
+                self._counts[None] = self._scalar("SELECT count(*) FROM person")
+            if status == ACTIVE:
+                # Nearly everyone is active, and the status index also holds each name's
+                # search text: counting them through it reads ~10 MB (7-15 ms). The
+                # table's total less the few with another status reads a few pages.
+                others = self._scalar(
+                    "SELECT (SELECT count(*) FROM person WHERE status < ?)"
+                    " + (SELECT count(*) FROM person WHERE status > ?)", status, status)
+                self._counts[status] = self._counts[None] - others
+            elif status is not None:
+                self._counts[status] = self._scalar(
+                    "SELECT count(*) FROM person WHERE status = ?", status)
+        return self._counts[status]
+
+    def _scalar(self, sql: str, *parameters: object) -> int:
+        return int(self.connection.execute(sql, parameters).fetchone()[0])
+
+    def groups(self) -> list[tuple[int, str]]:
+        """Id and name of every village group, in the village's order (``GroupBook.list``)."""
+        rows = self.connection.execute(
+            "SELECT id, name FROM village_group ORDER BY position, id")
+        return [(r[0], r[1]) for r in rows.fetchall()]
+
+    def rows(self, ids: Sequence[int]) -> dict[int, Row]:
+        from carecenter.rules.leftbehind import (
+            SupporterFacts,  # loads with the rows, not the window
+        )
+
+        today = self.today()
+        result: dict[int, Row] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            facts: dict[int, list[SupporterFacts]] = {}
+            for s in self.connection.execute(_SUPPORTERS.format(marks), chunk):
+                facts.setdefault(s[0], []).append(SupporterFacts(
+                    s[1] or "", s[2], _date(s[3]), _date(s[4]), s[5]))
+            for r in self.connection.execute(_ROWS.format(marks), chunk):
+                values: list[Any] = list(r)
+                values[4] = _date(values[4])
+                result[r[0]] = make_row(values, facts.get(r[0], []), today)
+        return result
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def open_first_screen(location: str) -> FirstScreen | None:
+    """The first screen of this database, or None when it must open the normal way."""
+    path = sqlite_file(location)
+    if path is None or not path.is_file():
+        return None
+    try:
+        # mode=rw: never create a file here; the normal path decides where databases go.
+        connection = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if row is None or row[0] != SCHEMA_HEAD:
+            connection.close()
+            return None
+    except sqlite3.Error:  # not a database, or no schema yet: the normal path explains
+        connection.close()
+        return None
+    return FirstScreen(location, connection)
+

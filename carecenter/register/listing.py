@@ -1,0 +1,156 @@
+"""The register as a list: which people match a search and filters, in which order,
+and the few values each row of the table shows.
+
+Searching, filtering and sorting happen in SQL and return row ids only; a view fetches
+the values of the rows it shows, a page at a time (STYLE.md, point 5).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, case, func, select
+
+from carecenter import clock
+from carecenter.register.columns import COLUMNS, NO_COLOUR, RegisterQuery, Row, make_row
+from carecenter.rules.fields import normalise_phone
+from carecenter.rules.leftbehind import SupporterFacts
+from carecenter.rules.risk import RANK
+from carecenter.storage.database import Database
+from carecenter.storage.models import helper, pairing, person, supporter, village_group
+
+
+def _colour_order() -> Any:
+    """Red first (分色存档): red, yellow, green, then people not yet assessed."""
+    return case({code: rank for code, rank in RANK.items()}, value=person.c.colour, else_=3)
+
+
+# What each sortable column (carecenter.register.columns) orders by; a test keeps them matched.
+SORTS: dict[str, Callable[[], Any]] = {
+    "name": lambda: person.c.name_pinyin,
+    "sex": lambda: person.c.sex,
+    "age": lambda: person.c.birth_date,
+    "group": lambda: village_group.c.position,
+    "colour": _colour_order,
+    "phone": lambda: person.c.phone,
+    "id_number": lambda: person.c.id_number,
+    "status": lambda: person.c.status,
+}
+
+_LIKE_ESCAPE = str.maketrans({"%": "\\%", "_": "\\_", "\\": "\\\\"})
+
+
+def normalise_search(text: str) -> str:
+    text = text.translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＸｘＡ"})
+    if re.fullmatch(r"[\d\s\-+()]+", text):
+        return normalise_phone(text).lower()
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _primary_helper() -> Any:
+    """The current primary helper's name, as firstscreen's _ROWS reads it."""
+    return (select(helper.c.name)
+            .join(pairing, pairing.c.helper_id == helper.c.id)
+            .where(pairing.c.person_id == person.c.id, pairing.c.ended_on.is_(None),
+                   pairing.c.rank == 1)
+            .order_by(pairing.c.started_on.desc(), pairing.c.id.desc())
+            .limit(1).correlate(person).scalar_subquery().label("helper"))
+
+
+class Listing:
+    """Ids and rows of the register, for the table and for batch work."""
+
+    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
+        self.database = database
+        self.today = today
+
+    def _where(self, query: RegisterQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.status:
+            conditions.append(person.c.status == query.status)
+        if query.kind:
+            conditions.append(person.c.kind == query.kind)
+        if query.group_id == 0:
+            conditions.append(person.c.group_id.is_(None))
+        elif query.group_id is not None:
+            conditions.append(person.c.group_id == query.group_id)
+        if query.colour == NO_COLOUR:
+            conditions.append(person.c.colour.is_(None))
+        elif query.colour is not None:
+            conditions.append(person.c.colour == query.colour)
+        text = normalise_search(query.text)
+        if text:
+            pattern = "%" + text.translate(_LIKE_ESCAPE) + "%"
+            conditions.append(person.c.search_key.like(pattern, escape="\\"))
+        return conditions
+
+    def _ordered(self, base: Select[Any], query: RegisterQuery) -> Select[Any]:
+        column = next((c for c in COLUMNS if c.key == query.sort_key and c.sortable),
+                      COLUMNS[0])
+        expression = SORTS[column.key]()
+        # Age ascending means birth date descending.
+        descending = query.descending != (column.key == "age")
+        if column.key == "group":
+            base = base.outerjoin(village_group, village_group.c.id == person.c.group_id)
+        ordered = expression.desc() if descending else expression.asc()
+        return base.order_by(ordered, person.c.name_pinyin, person.c.id)
+
+    def ids(self, query: RegisterQuery, offset: int = 0, limit: int | None = None) -> list[int]:
+        """The ids that match, in order; ``limit`` of them from ``offset`` if given."""
+        statement = self._ordered(select(person.c.id).where(*self._where(query)), query)
+        if limit is not None:
+            statement = statement.limit(limit).offset(offset)
+        with self.database.engine.connect() as connection:
+            # Tens of thousands of ids per keystroke: the driver's own fetchall is twice
+            # as fast as SQLAlchemy's row-by-row result (bench/: search, start-up).
+            result = connection.execute(statement)
+            try:
+                return [r[0] for r in result.cursor.fetchall()]
+            finally:
+                result.close()
+
+    def count(self, query: RegisterQuery) -> int:
+        """How many people match."""
+        statement = select(func.count()).select_from(person).where(*self._where(query))
+        with self.database.engine.connect() as connection:
+            return int(connection.execute(statement).scalar_one())
+
+    def rows(self, ids: Sequence[int]) -> dict[int, Row]:
+        """The table values of these people, by id (order is the caller's)."""
+        today = self.today()
+        result: dict[int, Row] = {}
+        with self.database.engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                facts = self._supporter_facts(connection, chunk)
+                statement = (
+                    select(person.c.id, person.c.kind, person.c.name, person.c.sex,
+                           person.c.birth_date, person.c.left_behind_year,
+                           village_group.c.name.label("group"), person.c.phone,
+                           person.c.id_number, person.c.status, person.c.colour,
+                           _primary_helper())
+                    .outerjoin(village_group, village_group.c.id == person.c.group_id)
+                    .where(person.c.id.in_(chunk))
+                )
+                for r in connection.execute(statement):  # in columns.ROW_SOURCE's order
+                    result[r.id] = make_row(r, facts.get(r.id, []), today)
+        return result
+
+    @staticmethod
+    def _supporter_facts(connection: Connection,
+                         ids: Sequence[int]) -> dict[int, list[SupporterFacts]]:
+        """The supporters of a page of people, for the 留守 verdict column."""
+        facts: dict[int, list[SupporterFacts]] = {}
+        statement = (
+            select(supporter.c.person_id, supporter.c.name, supporter.c.location_scope,
+                   supporter.c.away_since, supporter.c.returned_on, supporter.c.return_kind)
+            .where(supporter.c.person_id.in_(ids))
+            .order_by(supporter.c.person_id, supporter.c.position)
+        )
+        for s in connection.execute(statement):
+            facts.setdefault(s.person_id, []).append(SupporterFacts(
+                s.name or "", s.location_scope, s.away_since, s.returned_on, s.return_kind))
+        return facts

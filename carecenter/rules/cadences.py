@@ -1,0 +1,241 @@
+"""How often each thing must be done for a person (seed 002, DOMAIN.md "Other cadences").
+
+A cadence is data: which duty it belongs to, how often, what record counts as done,
+and to whom it applies. Several cadences of one duty may apply to a person (red, and
+living alone and refusing an institution); the strictest of them is the one that
+counts. A kind of person (``carecenter.rules.kinds``) carries its own list, so children can
+bring their own cadences without touching the elder's.
+
+Each duty's next date is worked out from the latest record that counts:
+
+* ``every`` cadences (visits, follow-ups, re-assessment): next due = the latest record
+  + the interval; "twice a month" is an interval of half a month (15 days). Without any
+  record yet, the interval runs from the day the person came onto the register (or was
+  given their colour).
+* ``calendar`` cadences (the quarterly census, the yearly health check): done once in
+  each calendar quarter or year: after a record, due by the end of the next period.
+
+The dates depend only on the records, never on the day they are looked at (except
+through age: someone turning 80 may fall under the weekly round), so they are kept in
+the ``care_due`` table and refreshed with every write (``carecenter.care.due_dates``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from carecenter.calendar import add_months
+from carecenter.rules.risk import ADVANCED_AGE, COLOUR_LABELS, GREEN, KEY_CATEGORIES, RED, YELLOW
+
+ASSESSMENT = "assessment"  # evidence: an assessment, not a visit
+
+# The duties, in the order the work list shows them.
+DUTIES: dict[str, str] = {
+    "follow_up": "风险随访",
+    "visit": "走访打卡",
+    "assess": "风险评估",
+    "key_check": "重点对象核实",
+    "health": "健康随访",
+    "checkup": "健康体检",
+    "census": "季度排查",
+}
+
+# The duties met by a visit at the door (随访, 走访打卡). The township's "visits done
+# against visits due" counts the strictest of them for each person
+# (``carecenter.rules.visit_periods``); health follow-ups and checks are reported apart.
+VISIT_DUTIES = frozenset({"follow_up", "visit"})
+
+
+@dataclass(frozen=True)
+class CareFacts:
+    """What the cadences need to know about one person, as of the work list's date."""
+
+    person_id: int
+    created_on: date
+    birth_date: date | None = None
+    colour: str | None = None
+    colour_on: date | None = None
+    factors: frozenset[str] = frozenset()
+    illnesses: frozenset[str] = frozenset()
+    living_with: frozenset[str] = frozenset()
+    health_status: str | None = None
+    disability_grade: str | None = None
+    refuses_institution: bool = False
+
+    def age(self, on: date) -> int | None:
+        b = self.birth_date
+        if b is None:
+            return None
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+
+@dataclass(frozen=True)
+class Cadence:
+    code: str
+    duty: str
+    label: str  # the rule as the clerk reads it: 红色每月至少随访2次
+    applies: Callable[[CareFacts, date], bool]
+    evidence: frozenset[str]  # visit kinds (carecenter.care.care_book.VISIT_KINDS) or ASSESSMENT
+    days: int = 0  # an interval in days ...
+    months: int = 0  # ... or in months
+    calendar: int = 0  # or: once in each calendar period of this many months (3, 12)
+    anchor_on_colour: bool = False
+
+    @property
+    def strictness(self) -> int:
+        """Roughly the days between two records; smaller is stricter."""
+        if self.calendar:
+            return self.calendar * 31
+        return self.days or self.months * 30
+
+    def next_due(self, last: date | None, anchor: date) -> date:
+        """The next date this must be done by; it depends on the records alone, not on
+        the day it is asked, so it can be kept (``carecenter.care.due_dates``)."""
+        if self.calendar:
+            if last is None:  # due by the end of the period the person came on in
+                return add_months(period_start(anchor, self.calendar), self.calendar) \
+                    - timedelta(days=1)
+            return add_months(period_start(last, self.calendar), 2 * self.calendar) \
+                - timedelta(days=1)
+        base = last if last is not None else anchor
+        return base + timedelta(days=self.days) if self.days else add_months(base, self.months)
+
+
+def period_start(on: date, months: int) -> date:
+    """The first day of the calendar quarter (3), half-year (6) or year (12) of ``on``."""
+    return date(on.year, (on.month - 1) // months * months + 1, 1)
+
+
+IN_PERSON_VISIT = frozenset({"home", "health"})  # a 随访 in person (上门)
+HOME_VISIT = frozenset({"home"})
+HEALTH_FOLLOW_UP = frozenset({"health"})
+CHECKUP = frozenset({"checkup"})
+ON_ASSESSMENT = frozenset({ASSESSMENT})
+CENSUS = frozenset({"home", ASSESSMENT})
+
+MONTHLY_ILLNESSES = frozenset({"hypertension", "diabetes2", "tuberculosis", "mental"})
+_INCAPACITATED = frozenset({"partly_disabled", "disabled", "dementia"})
+_KEY_CODES = frozenset(f.code for f in KEY_CATEGORIES)
+
+
+def _colour(code: str) -> Callable[[CareFacts, date], bool]:
+    return lambda p, on: p.colour == code
+
+
+def _everyone(p: CareFacts, on: date) -> bool:
+    return True
+
+
+def _weekly(p: CareFacts, on: date) -> bool:
+    """独居、空巢、高龄、重病、重残、失能 and unwilling to enter an institution (seed 002)."""
+    if not p.refuses_institution:
+        return False
+    age = p.age(on)
+    return bool(
+        p.living_with & {"alone", "empty_nest"}
+        or (age is not None and age >= ADVANCED_AGE)
+        or "serious" in p.illnesses or "serious_illness" in p.factors
+        or p.disability_grade in ("1", "2")
+        or p.health_status in _INCAPACITATED or "incapacitated" in p.factors
+    )
+
+
+@dataclass(frozen=True)
+class CadenceBook:
+    """The cadences of one kind of person, grouped by duty."""
+
+    cadences: tuple[Cadence, ...]
+    by_duty: dict[str, tuple[Cadence, ...]] = field(init=False, compare=False)
+    by_code: dict[str, Cadence] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[Cadence]] = {}
+        for c in self.cadences:
+            grouped.setdefault(c.duty, []).append(c)
+        object.__setattr__(
+            self, "by_duty",
+            {d: tuple(sorted(cs, key=lambda c: c.strictness)) for d, cs in grouped.items()},
+        )
+        object.__setattr__(self, "by_code", {c.code: c for c in self.cadences})
+
+    def governing(self, facts: CareFacts, on: date) -> list[Cadence]:
+        """For each duty, the strictest cadence that applies to this person."""
+        chosen = []
+        for cadences in self.by_duty.values():
+            for c in cadences:  # strictest first
+                if c.applies(facts, on):
+                    chosen.append(c)
+                    break
+        return chosen
+
+
+ELDER_CADENCES = CadenceBook((
+    # 随访 by risk colour (seed 002: 红色每个月至少随访2次, 黄色每个月至少1次, 绿色每季度1次),
+    # and the weekly round for the most vulnerable who refuse an institution.
+    Cadence("weekly", "follow_up",
+            "独居、空巢、高龄、重病、重残、失能且不愿入住养老机构,每周巡访1次",
+            _weekly, IN_PERSON_VISIT, days=7),
+    Cadence("red", "follow_up", f"{COLOUR_LABELS[RED]}每月至少随访2次", _colour(RED),
+            IN_PERSON_VISIT, days=15, anchor_on_colour=True),
+    Cadence("yellow", "follow_up", f"{COLOUR_LABELS[YELLOW]}每月至少随访1次", _colour(YELLOW),
+            IN_PERSON_VISIT, months=1, anchor_on_colour=True),
+    Cadence("green", "follow_up", f"{COLOUR_LABELS[GREEN]}每季度随访1次", _colour(GREEN),
+            IN_PERSON_VISIT, months=3, anchor_on_colour=True),
+    # 一月一访: the team or the paired helper at the door every month, filling the card.
+    Cadence("monthly", "visit", "每月上门走访1次(关爱服务卡打卡)", _everyone,
+            HOME_VISIT, months=1),
+    # 风险评估: first, then three months after each (定级后持续不低于三个月,再次评估)
+    Cadence("first_assessment", "assess", "尚未评估风险等级", lambda p, on: p.colour is None,
+            ON_ASSESSMENT, days=0),
+    Cadence("reassessment", "assess", "定级满三个月,再次评估", lambda p, on: p.colour is not None,
+            ON_ASSESSMENT, months=3, anchor_on_colour=True),
+    # 八类重点对象每半年比对核实
+    Cadence("key_check", "key_check", "八类重点对象每半年核实1次",
+            lambda p, on: bool(p.factors & _KEY_CODES), ON_ASSESSMENT, months=6,
+            anchor_on_colour=True),
+    # 健康随访: 高血压、2型糖尿病、肺结核、严重精神障碍每月1次;其余每季度1次
+    Cadence("health_monthly", "health",
+            "高血压、2型糖尿病、肺结核、严重精神障碍患者每月健康随访1次",
+            lambda p, on: bool(p.illnesses & MONTHLY_ILLNESSES), HEALTH_FOLLOW_UP, months=1),
+    Cadence("health_quarterly", "health", "每季度健康随访1次", _everyone, HEALTH_FOLLOW_UP,
+            months=3),
+    Cadence("checkup", "checkup", "每年健康体检1次", _everyone, CHECKUP, calendar=12),
+    Cadence("census", "census", "每季度全面排查1次", _everyone, CENSUS, calendar=3),
+))
+
+
+@dataclass(frozen=True)
+class Due:
+    """One duty of one person: when it was last done and when it is next due."""
+
+    person_id: int
+    cadence: Cadence
+    last: date | None
+    due: date
+
+    def state(self, on: date) -> str:
+        if self.due < on:
+            return "overdue"
+        if self.due <= on + timedelta(days=6):
+            return "week"
+        if (self.due.year, self.due.month) == (on.year, on.month):
+            return "month"
+        return "later"
+
+
+def dues(book: CadenceBook, facts: CareFacts, last_done: dict[str, date], on: date) -> list[Due]:
+    """Every duty of the person with its next date; ``last_done`` maps evidence → date."""
+    out = []
+    for c in book.governing(facts, on):
+        last = None
+        for kind in c.evidence:
+            d = last_done.get(kind)
+            if d is not None and (last is None or d > last):
+                last = d
+        anchor = facts.created_on
+        if c.anchor_on_colour and facts.colour_on is not None:
+            anchor = facts.colour_on
+        out.append(Due(facts.person_id, c, last, c.next_due(last, anchor)))
+    return out

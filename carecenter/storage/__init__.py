@@ -1,0 +1,10 @@
+"""Where the register is kept: the database, its tables and migrations, bulk writes.
+
+``database`` opens a register (SQLite pragmas, migrations, one transaction per write),
+``models`` holds the tables (the person and supporter columns come from
+``rules.fields``), ``bulk`` inserts thousands of rows at once, ``location`` says where
+the file lives. Alembic migrations are in ``migrations/``.
+
+May import: the basics and ``rules`` (the field declarations the tables are made from);
+no other domain package.
+"""

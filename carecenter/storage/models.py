@@ -1,0 +1,380 @@
+"""Database tables. The person and supporter columns come from the field declarations
+in ``carecenter.rules.fields``; the migrations in ``carecenter/migrations`` create them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import registry, relationship
+
+from carecenter.rules.fields import (  # noqa: F401 (the statuses are read from here too)
+    ACTIVE,
+    EXITED,
+    PERSON_FIELDS,
+    STATUS_LABELS,
+    SUPPORTER_FIELDS,
+    Field,
+    FieldType,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+mapper_registry = registry(metadata=metadata)
+
+
+class CodeList(TypeDecorator[list[str]]):
+    """A multi-choice answer: codes stored comma-separated, read back as a list."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int = 200) -> None:
+        super().__init__(length)
+
+    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> str | None:
+        return ",".join(value) if value else None
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> list[str]:
+        return value.split(",") if value else []
+
+
+def column_for(f: Field) -> Column[Any]:
+    kinds: dict[FieldType, Any] = {
+        FieldType.TEXT: String(f.max_length),
+        FieldType.LONGTEXT: Text(),
+        FieldType.DATE: Date(),
+        FieldType.INT: Integer(),
+        FieldType.CHOICE: String(24),
+        FieldType.MULTI: CodeList(),
+        FieldType.BOOL: Boolean(),
+        FieldType.ID_NUMBER: String(18),
+        FieldType.PHONE: String(20),
+    }
+    if f.type is FieldType.GROUP:
+        return Column(f.name, Integer, ForeignKey("village_group.id"), index=True)
+    if f.type is FieldType.BOOL:
+        return Column(f.name, Boolean, nullable=False, default=False, server_default="0")
+    return Column(f.name, kinds[f.type], nullable=True)
+
+
+village_group = Table(
+    "village_group",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(30), nullable=False, unique=True),
+    Column("position", Integer, nullable=False, default=0, server_default="0"),
+    Column("active", Boolean, nullable=False, default=True, server_default="1"),
+)
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False, default="elder", server_default="elder"),
+    Column("status", String(16), nullable=False, default="active", server_default="active"),
+    Column("exit_date", Date),
+    Column("exit_reason", String(24)),
+    Column("exit_note", Text),
+    Column("name_pinyin", String(200), nullable=False, default="", server_default=""),
+    Column("search_key", Text, nullable=False, default="", server_default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    # The latest assessment, kept on the person in the same transaction that records
+    # it, so the register can filter and sort by colour (分色存档) without a join.
+    Column("colour", String(8), index=True),
+    Column("colour_on", Date),
+    Column("factors", CodeList(400)),
+    *(column_for(f) for f in PERSON_FIELDS),
+    # Covers the search box: status filter, name order and the search text in one index,
+    # so a keystroke scans the index alone (rowid is in every SQLite index entry).
+    Index("ix_person_search", "status", "name_pinyin", "kind", "search_key"),
+    Index("uq_person_id_number", "id_number", unique=True),
+)
+
+supporter = Table(
+    "supporter",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False, default=0, server_default="0"),
+    *(column_for(f) for f in SUPPORTER_FIELDS),
+)
+
+# The history of status changes (一人一档): created, edited, exited, reinstated.
+person_event = Table(
+    "person_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("effective", Date),
+    Column("detail", Text, nullable=False, default="", server_default=""),
+)
+
+
+# Settings of this village (its name, committee, load weights, saved column mappings):
+# one JSON value per key.
+setting = Table(
+    "setting",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# 帮扶人: never deleted, only made inactive (their pairings must then move).
+helper = Table(
+    "helper",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(30), nullable=False),
+    Column("role", String(24), nullable=False),
+    Column("phone", String(20)),
+    Column("group_id", Integer, ForeignKey("village_group.id"), index=True),
+    Column("id_number", String(18)),
+    Column("note", Text),
+    Column("active", Boolean, nullable=False, default=True, server_default="1"),
+    Column("inactive_since", Date),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# 结对: one primary (rank 1) and optionally a second (rank 2) helper per person; an
+# ended pairing stays as history.
+pairing = Table(
+    "pairing",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False),
+    Column("helper_id", Integer, ForeignKey("helper.id"), nullable=False),
+    Column("rank", Integer, nullable=False, default=1, server_default="1"),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("end_reason", String(60)),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_pairing_person", "person_id", "ended_on"),
+    Index("ix_pairing_helper", "helper_id", "ended_on"),
+)
+
+# 评估: every assessment is kept; the person's colour is their latest one.
+assessment = Table(
+    "assessment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False),
+    Column("assessed_on", Date, nullable=False),
+    Column("assessor", String(30), nullable=False),
+    Column("factors", CodeList(400)),
+    Column("proposed", String(8), nullable=False),
+    Column("colour", String(8), nullable=False),
+    Column("reason", Text),
+    Column("note_self", Text),
+    Column("note_care", Text),
+    Column("note_carer", Text),
+    Column("note_family", Text),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_assessment_person", "person_id", "assessed_on"),
+)
+
+# 走访 (the care card's 打卡): home visits, calls, health follow-ups, health checks.
+visit = Table(
+    "visit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False),
+    Column("visited_on", Date, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("visitor", String(30), nullable=False),
+    Column("helper_id", Integer, ForeignKey("helper.id")),
+    Column("found", Text),
+    Column("round_id", Integer, ForeignKey("care_round.id")),
+    Column("created_at", DateTime, nullable=False),
+    # The work list reads the latest visit of each kind per person from this index.
+    Index("ix_visit_person", "person_id", "kind", "visited_on"),
+    Index("ix_visit_date", "visited_on"),
+    Index("ix_visit_helper", "helper_id", "visited_on"),
+)
+
+# The next due date of each duty of each person (carecenter.care.due_dates): worked out from
+# the cadences and the records on every write, so the work list is one indexed read.
+care_due = Table(
+    "care_due",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
+    Column("duty", String(16), primary_key=True),
+    Column("cadence", String(24), nullable=False),
+    Column("last_on", Date),
+    Column("due_on", Date, nullable=False),
+    Column("stale_on", Date, index=True),  # recompute from this day on (80th birthday)
+    # What a work list row shows of the person, kept with the date (no join at read).
+    Column("kind", String(16), nullable=False),
+    Column("name", String(30), nullable=False),
+    Column("group_id", Integer),
+    Column("colour", String(8)),
+    # Covers the work list's read: every row due by a date, without touching the table.
+    Index("ix_care_due_worklist", "due_on", "person_id", "cadence", "last_on", "kind", "name",
+          "group_id", "colour"),
+)
+
+# 需求台账: each need raised, its handling and resolution.
+need = Table(
+    "need",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
+    Column("kind", String(24), nullable=False),
+    Column("raised_on", Date, nullable=False),
+    Column("raised_by", String(30), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("visit_id", Integer, ForeignKey("visit.id")),
+    Column("handling", Text),
+    Column("resolved_on", Date, index=True),
+    Column("resolution", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# 专项走访: a round declared with a date range over a chosen group of people.
+care_round = Table(
+    "care_round",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(60), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("note", Text),
+    Column("created_at", DateTime, nullable=False),
+)
+
+round_member = Table(
+    "round_member",
+    metadata,
+    Column("round_id", Integer, ForeignKey("care_round.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
+)
+
+# 委托照顾协议: its state (drawn up, printed, signed, filed), its parties and term, and
+# the content as printed, so a re-print shows the same.
+agreement = Table(
+    "agreement",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
+    Column("trustee_name", String(30), nullable=False),
+    Column("trustee_relation", String(20)),
+    Column("trustee_phone", String(20)),
+    Column("trustee_id_number", String(18)),
+    Column("supporter_names", Text),  # the 委托人 as written when drawn up
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),
+    Column("state", String(12), nullable=False, default="drawn", server_default="drawn"),
+    Column("printed_on", Date),
+    Column("signed_on", Date),
+    Column("filed_on", Date),
+    Column("content", Text),  # JSON: what the printed agreement said
+    Column("ended_on", Date),  # superseded or ended; kept as history
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# 季度报送: every export kept frozen (its figures and the workbook itself).
+export_snapshot = Table(
+    "export_snapshot",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period", String(10), nullable=False),  # e.g. 2026Q4
+    Column("made_at", DateTime, nullable=False),
+    Column("made_on", Date, nullable=False),  # the reference date of the figures
+    Column("figures", Text, nullable=False),  # JSON
+    Column("file_name", String(200), nullable=False),
+    Column("workbook", LargeBinary, nullable=False),
+)
+
+
+class VillageGroup:
+    id: int
+    name: str
+    position: int
+    active: bool
+
+
+class Supporter:
+    id: int
+    person_id: int
+    position: int
+
+
+class PersonEvent:
+    id: int
+    person_id: int
+    at: datetime
+    event: str
+    effective: date | None
+    detail: str
+
+
+class Person:
+    id: int
+    kind: str
+    status: str
+    exit_date: date | None
+    exit_reason: str | None
+    exit_note: str | None
+    name: str
+    id_number: str | None
+    birth_date: date | None
+    group_id: int | None
+    colour: str | None
+    colour_on: date | None
+    factors: list[str]
+    supporters: list[Supporter]
+    events: list[PersonEvent]
+
+
+mapper_registry.map_imperatively(VillageGroup, village_group)
+mapper_registry.map_imperatively(Supporter, supporter)
+mapper_registry.map_imperatively(PersonEvent, person_event)
+mapper_registry.map_imperatively(
+    Person,
+    person,
+    properties={
+        "supporters": relationship(
+            Supporter, order_by=supporter.c.position, cascade="all, delete-orphan"
+        ),
+        "events": relationship(PersonEvent, order_by=person_event.c.id),
+    },
+)
+
+
+EXIT_REASONS: dict[str, str] = {
+    "supporter_returned": "赡养人返乡",
+    "moved": "迁出本村",
+    "institution": "入住养老机构",
+    "died": "死亡",
+    "not_eligible": "经核实不符合条件",
+    "other": "其他",
+}

@@ -1,0 +1,576 @@
+"""Entering a paper visit sheet (走访记录表) back in one keyboard-driven grid.
+
+    VisitSheet(care)            # care: carecenter.care.care_book.CareBook; .show() or .exec()
+
+One row per visit: 人员 (姓名 / 档案号 / 身份证号, with a completer), 日期 (11-3, 1103,
+2026-11-03; empty takes the row above), 方式 (one key 1-5), 情况, and optionally a need
+(one key 1-8, then its text). Enter and Tab move on; Enter on the last cell (or on 情况,
+when the row raises no need) starts the next row; Delete clears a row. Ctrl+S saves the
+whole sheet in one transaction: all rows or none, bad cells marked red.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter.care import visit_grid as sheet
+from carecenter.care.care_book import NEED_KINDS, VISIT_KINDS, CareBook, NeedInput, VisitInput
+from carecenter.errors import KnownError, ValidationFailed
+from carecenter.register.groups import GroupBook
+
+PERSON, DATE, KIND, FOUND, NEED_KIND, NEED = range(6)
+HEADERS = ("人员", "日期", "方式", "走访情况", "需求类别", "需求内容")
+WIDTHS = (190, 100, 150, 300, 90)
+KIND_KEYS = dict(zip("12345", VISIT_KINDS, strict=True))
+NEED_KEYS = dict(zip("12345678", NEED_KINDS, strict=False))
+# The core names a field; the grid shows it in this column.
+FIELD_COLUMN = {"person": PERSON, "visited_on": DATE, "kind": KIND, "found": FOUND,
+                "need_kind": NEED_KIND, "need": NEED}
+
+VALUE = Qt.ItemDataRole.UserRole  # person id, date, kind code, need kind code
+PREFILLED = Qt.ItemDataRole.UserRole + 1  # filled by the program, not typed: blank row
+ERROR = Qt.ItemDataRole.UserRole + 2  # what is wrong with what was typed
+REFUSED = Qt.ItemDataRole.UserRole + 3  # why the last save refused this cell
+RED = QColor("#f8d0cc")
+GREY = QColor("#888888")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _legend() -> str:
+    kinds = "  ".join(f"{key} {VISIT_KINDS[code]}" for key, code in KIND_KEYS.items())
+    needs = "  ".join(f"{key} {NEED_KINDS[code]}" for key, code in NEED_KEYS.items())
+    return (f"方式:{kinds}\n需求:{needs}\n"
+            "Enter 下一格(走访情况之后换行)· Tab 进入需求列 · Delete 清空一行 · Ctrl+S 保存全部")
+
+
+class SheetDelegate(QStyledItemDelegate):
+    """Line editors for every typed column; the person column completes names."""
+
+    def __init__(self, grid: SheetGrid) -> None:
+        super().__init__(grid)
+        self.grid = grid
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: Index) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        if index.column() == PERSON:
+            self._complete_people(editor)
+        return editor
+
+    def _complete_people(self, editor: QLineEdit) -> None:
+        """A popup of the people matching what is typed (档案号, name, pinyin initials, ID
+        number); its first line is preselected, so Enter takes it and moves on."""
+        model = QStringListModel(editor)
+        completer = QCompleter(model, editor)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setMaxVisibleItems(12)
+        completer.setWidget(editor)
+
+        def refresh(text: str) -> None:
+            found = self.grid.finder.search(text)
+            model.setStringList([p.label for p in found])
+            popup = completer.popup()
+            assert popup is not None
+            if found:
+                completer.complete()
+                popup.setCurrentIndex(model.index(0, 0))
+            else:
+                popup.hide()
+
+        def chosen(label: str) -> None:
+            editor.setText(label)
+            QTimer.singleShot(0, lambda: self._finish(editor))
+
+        editor.textEdited.connect(refresh)
+        completer.activated.connect(chosen)
+        # Enter with the popup open reaches the editor past the delegate's filter.
+        editor.returnPressed.connect(lambda: QTimer.singleShot(0, lambda: self._finish(editor)))
+
+    def _finish(self, editor: QLineEdit) -> None:
+        if editor.isVisible():
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QLineEdit)
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        if index.column() == DATE and not text:
+            previous = self.grid.previous_date(index.row())
+            text = f"{previous:%Y-%m-%d}" if previous else ""
+        editor.setText(text)
+        editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QLineEdit)
+        self.grid.set_typed(index.row(), index.column(), editor.text())
+
+
+class SheetGrid(QTableWidget):
+    """The grid: cells hold what was typed (display) and what it means (VALUE)."""
+
+    def __init__(self, finder: sheet.PersonFinder, today: date) -> None:
+        super().__init__(0, len(HEADERS))
+        self.finder = finder
+        self.today = today
+        self.setHorizontalHeaderLabels(HEADERS)
+        for column, width in enumerate(WIDTHS):
+            self.setColumnWidth(column, width)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setDefaultSectionSize(28)
+        self.setItemDelegate(SheetDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                             | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setTabKeyNavigation(True)
+        self.dirty = False
+
+    # -- cells --------------------------------------------------------------------
+
+    def cell(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            self.setItem(row, column, item)
+        return item
+
+    def value(self, row: int, column: int) -> Any:
+        item = self.item(row, column)
+        return None if item is None else item.data(VALUE)
+
+    def text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return "" if item is None else (item.text() or "").strip()
+
+    def mark(self, row: int, column: int, message: str | None, role: int = ERROR) -> None:
+        """Mark a cell red with the reason as its tooltip (None: clear that mark)."""
+        item = self.cell(row, column)
+        item.setData(role, message)
+        shown = item.data(ERROR) or item.data(REFUSED)
+        item.setToolTip(shown or "")
+        item.setBackground(QBrush(RED) if shown else QBrush())
+
+    def add_row(self) -> int:
+        row = self.rowCount()
+        self.insertRow(row)
+        return row
+
+    def clear_row(self, row: int) -> None:
+        for column in range(self.columnCount()):
+            self.setItem(row, column, QTableWidgetItem())
+
+    def put(self, row: int, column: int, text: str, value: Any,
+            prefilled: bool = False) -> None:
+        item = self.cell(row, column)
+        item.setText(text)
+        item.setData(VALUE, value)
+        item.setData(PREFILLED, prefilled)
+
+    def previous_date(self, row: int) -> date | None:
+        for above in range(row - 1, -1, -1):
+            value = self.value(above, DATE)
+            if isinstance(value, date):
+                return value
+        return None
+
+    def set_typed(self, row: int, column: int, text: str) -> None:
+        """What the clerk typed into a cell: read it, show it, mark it if it is wrong."""
+        text = text.strip()
+        self.dirty = True
+        message = None
+        if column == PERSON:
+            try:
+                pick = self.finder.find(text) if text else None
+            except ValueError as e:
+                self.put(row, column, text, None)
+                message = str(e)
+            else:
+                same = pick is not None and pick.id == self.value(row, column)
+                self.put(row, column, pick.label if pick else "", pick.id if pick else None,
+                         prefilled=same and bool(self.cell(row, column).data(PREFILLED)))
+            if text:
+                self.default_date(row)
+        elif column == DATE:
+            try:
+                on = sheet.parse_sheet_date(text, self.today, self.previous_date(row)) \
+                    if text else None
+            except ValueError as e:
+                self.put(row, column, text, None)
+                message = str(e)
+            else:
+                self.put(row, column, f"{on:%Y-%m-%d}" if on else "", on)
+        elif column in (KIND, NEED_KIND):
+            keys = KIND_KEYS if column == KIND else NEED_KEYS
+            labels = VISIT_KINDS if column == KIND else NEED_KINDS
+            code = keys.get(text) or next((c for c, lab in labels.items() if text and
+                                           lab.startswith(text)), None)
+            if text and code is None:
+                self.put(row, column, text, None)
+                message = f"请按数字键选择:{'、'.join(f'{k} {labels[c]}' for k, c in keys.items())}"
+            else:
+                self.put(row, column, labels[code] if code else "", code)
+            if code and column == KIND:
+                self.default_date(row)
+        else:
+            self.put(row, column, text, text)
+        self.mark(row, column, None, REFUSED)
+        self.mark(row, column, message)
+        self.shade(row)
+
+    def shade(self, row: int) -> None:
+        """A listed person whose row is still empty shows grey: not a visit yet."""
+        item = self.item(row, PERSON)
+        if item is not None and item.data(PREFILLED):
+            item.setForeground(QBrush(GREY) if self.blank(row) else QBrush())
+
+    def default_date(self, row: int) -> None:
+        """A row without a date takes the row above's, as a sheet's ditto mark does."""
+        if self.value(row, DATE) is None and not self.text(row, DATE):
+            previous = self.previous_date(row)
+            if previous is not None:
+                self.put(row, DATE, f"{previous:%Y-%m-%d}", previous)
+
+    def blank(self, row: int) -> bool:
+        """Nothing typed by the clerk: a pre-filled person alone is not a visit."""
+        for column in range(self.columnCount()):
+            item = self.item(row, column)
+            if item is None or not (item.text() or "").strip():
+                continue
+            if column == PERSON and item.data(PREFILLED):
+                continue
+            if column == DATE and self.blank_apart_from_date(row):
+                continue
+            return False
+        return True
+
+    def blank_apart_from_date(self, row: int) -> bool:
+        return all(not self.text(row, c) or (c == PERSON and self.cell(row, c).data(PREFILLED))
+                   for c in (PERSON, KIND, FOUND, NEED_KIND, NEED))
+
+    # -- keys ---------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if index.isValid() and not editing:
+            row, column = index.row(), index.column()
+            key, text = event.key(), event.text()
+            if column in (KIND, NEED_KIND) and text in (KIND_KEYS if column == KIND
+                                                        else NEED_KEYS):
+                self.set_typed(row, column, text)  # one key: chosen, and on to the next
+                self.go(row, column + 1)
+                return
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.clear_row(row)
+                self.dirty = True
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.advance(row, column)
+                return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            # Enter in a cell: like Tab, then straight into editing the next one.
+            index = self.currentIndex()
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.advance(index.row(), index.column())
+            return
+        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
+            index = self.currentIndex()
+            if index.row() == self.rowCount() - 1 and index.column() == self.columnCount() - 1:
+                super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+                self.go(self.add_row(), PERSON)
+                return
+        super().closeEditor(editor, hint)
+
+    def advance(self, row: int, column: int) -> None:
+        """Enter: the next cell; after 情况 with no need, or after the last cell, the next row."""
+        last = column == self.columnCount() - 1 or (column == FOUND and not self.text(row,
+                                                                                      NEED_KIND))
+        if last:
+            if row == self.rowCount() - 1:
+                self.add_row()
+            # A listed person is already there: start at the date.
+            self.go(row + 1, DATE if self.value(row + 1, PERSON) else PERSON)
+        else:
+            self.go(row, column + 1)
+
+    def go(self, row: int, column: int) -> None:
+        if row >= self.rowCount():
+            self.add_row()
+        self.setCurrentCell(row, column)
+        if column not in (KIND, NEED_KIND):
+            self.edit(self.currentIndex())
+
+
+class VisitSheet(QDialog):
+    """A whole paper visit sheet, saved in one call to ``CareBook.record_visits``."""
+
+    def __init__(self, care: CareBook, parent: QWidget | None = None, rows: int = 20) -> None:
+        super().__init__(parent)
+        self.care = care
+        self.database = care.database
+        self.setWindowTitle("录入走访记录表")
+        self.saved = 0
+        self.helper_id: int | None = None
+        finder = sheet.PersonFinder(sheet.active_people(self.database))
+
+        self.visitor = QLineEdit(care.last_visitor())
+        self.visitor.setObjectName("visitor")
+        self.visitor.setPlaceholderText("走访人姓名")
+        completer = QCompleter(sheet.visitors(self.database), self.visitor)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.visitor.setCompleter(completer)
+        self.helper = QComboBox()
+        self.helper.setObjectName("helper")
+        self.helper.addItem("(不按帮扶人)", None)
+        for helper_id, name in sheet.helpers(self.database):
+            self.helper.addItem(name, helper_id)
+        self.helper.setEnabled(self.helper.count() > 1)
+        if self.helper.count() == 1:
+            self.helper.setToolTip("还没有结对的帮扶人")
+        self.group = QComboBox()
+        self.group.setObjectName("group")
+        self.group.addItem("(不按村民小组)", None)
+        for info in GroupBook(self.database).list(include_inactive=False):
+            if info.active:
+                self.group.addItem(info.name, info.id)
+        self.helper.activated.connect(lambda _i: self.fill_from_helper())
+        self.group.activated.connect(lambda _i: self.fill_from_group())
+
+        self.grid = SheetGrid(finder, care.today())
+        self.grid.setObjectName("sheet")
+        for _ in range(rows):
+            self.grid.add_row()
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: #c0392b")
+        legend = QLabel(_legend())
+        legend.setStyleSheet("color: #555")
+        save = QPushButton("保存全部 (Ctrl+S)")
+        save.setObjectName("save")
+        save.setAutoDefault(False)
+        save.clicked.connect(self.save)
+        close = QPushButton("关闭")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.close)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("走访人"))
+        top.addWidget(self.visitor, 2)
+        top.addWidget(QLabel("帮扶人"))
+        top.addWidget(self.helper, 1)
+        top.addWidget(QLabel("村民小组"))
+        top.addWidget(self.group, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(save)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(legend)
+        layout.addWidget(self.grid, 1)
+        layout.addLayout(bottom)
+        self.resize(1080, 720)
+        self.grid.setCurrentCell(0, PERSON)
+        self.grid.setFocus()
+
+    # -- pre-filling ----------------------------------------------------------------
+
+    def fill_from_helper(self) -> None:
+        helper_id = self.helper.currentData()
+        self.helper_id = helper_id
+        if helper_id is None:
+            return
+        name = self.helper.currentText()
+        if not self.visitor.text().strip() or self.visitor.text() != name:
+            self.visitor.setText(name)
+        self.prefill(sheet.helper_people(self.database, helper_id))
+
+    def fill_from_group(self) -> None:
+        group_id = self.group.currentData()
+        if group_id is not None:
+            self.prefill(sheet.group_people(self.database, group_id))
+
+    def prefill(self, picks: list[sheet.Pick]) -> None:
+        """List these people in the grid (after the rows already typed), one per row."""
+        grid = self.grid
+        kept = [r for r in range(grid.rowCount()) if not grid.blank(r)]
+        present = {grid.value(r, PERSON) for r in kept}
+        rows = [[grid.takeItem(r, c) for c in range(grid.columnCount())] for r in kept]
+        grid.setRowCount(0)
+        for items in rows:
+            row = grid.add_row()
+            for column, item in enumerate(items):
+                if item is not None:
+                    grid.setItem(row, column, item)
+        for pick in picks:
+            if pick.id not in present:
+                row = grid.add_row()
+                grid.put(row, PERSON, pick.label, pick.id, prefilled=True)
+                grid.shade(row)
+        grid.add_row()
+        grid.setCurrentCell(len(rows), DATE if picks else PERSON)
+        grid.setFocus()
+        self.summary.setText(f"已列出 {len(picks)} 人;没走访的行留空即可,保存时略过。")
+
+    # -- saving ----------------------------------------------------------------------
+
+    def filled_rows(self) -> list[int]:
+        return [r for r in range(self.grid.rowCount()) if not self.grid.blank(r)]
+
+    def entries(self) -> tuple[list[int], list[VisitInput]]:
+        grid = self.grid
+        rows = self.filled_rows()
+        entries = []
+        for row in rows:
+            needs = []
+            if grid.text(row, NEED_KIND) or grid.text(row, NEED):
+                needs.append(NeedInput(grid.value(row, NEED_KIND) or "", grid.text(row, NEED)))
+            entries.append(VisitInput(
+                person_id=grid.value(row, PERSON) or 0,
+                visited_on=grid.value(row, DATE),
+                kind=grid.value(row, KIND) or "",
+                visitor=self.visitor.text(),
+                found=grid.text(row, FOUND),
+                helper_id=self.helper_id,
+                needs=needs,
+            ))
+        return rows, entries
+
+    def save(self) -> bool:
+        """Save every filled row at once; on refusal mark the bad cells and save nothing."""
+        grid = self.grid
+        editor = grid.indexWidget(grid.currentIndex())
+        if editor is not None:  # Ctrl+S while typing in a cell: that cell counts too
+            grid.commitData(editor)
+            grid.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        rows, entries = self.entries()
+        for row in range(grid.rowCount()):
+            for column in range(grid.columnCount()):
+                item = grid.item(row, column)
+                if item is not None and item.data(REFUSED):
+                    grid.mark(row, column, None, REFUSED)
+        problems = []
+        for row in rows:
+            if grid.value(row, PERSON) is None:
+                if not grid.text(row, PERSON):
+                    grid.mark(row, PERSON, "请填写人员", REFUSED)
+                item = grid.cell(row, PERSON)
+                problems.append(f"第 {row + 1} 行:{item.data(ERROR) or item.data(REFUSED)}")
+            problems += [f"第 {row + 1} 行:{grid.cell(row, c).data(ERROR)}"
+                         for c in (DATE, KIND, NEED_KIND) if grid.cell(row, c).data(ERROR)]
+        if not rows:
+            self.summary.setText("表中还没有填写走访记录。")
+            return False
+        self.visitor.setStyleSheet("")
+        self.visitor.setToolTip("")
+        if problems:
+            # Let the core check the other cells too, so the clerk sees every fault at
+            # once; the extra row it must refuse makes sure nothing is written.
+            entries = entries + [VisitInput(0, None, "", "")]
+        try:
+            ids = self.care.record_visits(entries)
+        except ValidationFailed as e:
+            messages = list(problems)
+            for error in e.errors:
+                if error.field == "visitor":  # one box for the whole sheet
+                    reason = error.message.split(":", 1)[-1]
+                    self.visitor.setStyleSheet("background: #f8d0cc")
+                    self.visitor.setToolTip(reason)
+                    messages.append(reason)
+                    continue
+                if not error.row or error.row > len(rows):
+                    continue
+                grid_row = rows[error.row - 1]
+                target = FIELD_COLUMN.get(error.field, PERSON)
+                if grid.cell(grid_row, target).data(ERROR) or \
+                        grid.cell(grid_row, target).data(REFUSED):
+                    continue  # the cell already says what is wrong with it
+                message = error.message.replace(f"第 {error.row} 行:",
+                                                f"第 {grid_row + 1} 行:", 1)
+                grid.mark(grid_row, target, message, REFUSED)
+                messages.append(message)
+            return self.refused(list(dict.fromkeys(messages)))
+        except KnownError as e:
+            return self.refused([*problems, e.message])
+        self.visitor.setStyleSheet("")
+        self.visitor.setToolTip("")
+        self.saved += len(ids)
+        grid.setRowCount(0)
+        grid.add_row()
+        grid.setCurrentCell(0, PERSON)
+        grid.dirty = False
+        self.summary.setStyleSheet("color: #2e7d32")
+        self.summary.setText(f"已保存 {len(ids)} 条走访记录。可以接着录下一张表。")
+        return True
+
+    def refused(self, problems: list[str]) -> bool:
+        self.summary.setStyleSheet("color: #c0392b")
+        shown = "\n".join(problems[:6])
+        more = f"\n……共 {len(problems)} 处" if len(problems) > 6 else ""
+        self.summary.setText(f"未保存,请改正标红的格子(鼠标停在格子上可看原因):\n{shown}{more}")
+        return False
+
+    # -- closing ---------------------------------------------------------------------
+
+    def unsaved(self) -> int:
+        return len(self.filled_rows())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.confirm_discard():
+            event.accept()
+        else:
+            event.ignore()
+
+    def reject(self) -> None:
+        if self.confirm_discard():
+            super().reject()
+
+    def confirm_discard(self) -> bool:
+        count = self.unsaved()
+        if not count:
+            return True
+        answer = QMessageBox.question(
+            self, "还有未保存的行",
+            f"表中还有 {count} 行没有保存,关闭后这些内容会丢失。确定关闭吗?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.grid.setRowCount(0)
+            return True
+        return False

@@ -1,0 +1,4 @@
+"""The Excel ledger: the import wizard and the quarterly report window.
+
+Mirrors ``carecenter/ledger``; may import the core and ``ui.widgets``.
+"""

@@ -1,0 +1,317 @@
+"""工作台: the first thing the clerk sees — what is overdue and due, for whom.
+
+Rows come sorted by section, then colour (red first), then village group. Enter on a
+row records the visit (or the assessment, or the need's resolution) for that person.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter import clock
+from carecenter.errors import KnownError
+from carecenter.rules.risk import COLOURS
+from ui.widgets.colours import colour_icon, colour_text
+from ui.widgets.dates import date_edit, to_date
+from ui.widgets.first_paint import after_first_paint
+
+# The list, its rules and its dialogs load with the database, after the first paint.
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+
+    from carecenter.care.care_book import CareBook
+    from carecenter.overview.work_list import WorkItem, WorkList
+    from carecenter.register.people import Register
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("类别", "风险等级", "村民小组", "姓名", "事项", "要求 / 说明", "上次", "应完成",
+           "逾期天数")
+OVERDUE = QColor("#b03a2e")
+
+
+class WorkListModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.on = clock.today()
+        self.items: list[WorkItem] = []
+
+    def set_items(self, on: date, items: list[WorkItem]) -> None:
+        self.beginResetModel()
+        self.on = on
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def item(self, row: int) -> WorkItem | None:
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self.item(index.row())
+        if item is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            from carecenter.overview.work_list import SECTIONS  # loaded: there are items
+
+            late = item.days_late(self.on)
+            values = (
+                SECTIONS[item.section], colour_text(item.colour), item.group or "未分组",
+                item.name, item.what, item.rule,
+                f"{item.last:%Y-%m-%d}" if item.last else ("" if item.section == "need"
+                                                           else "尚无"),
+                f"{item.due:%Y-%m-%d}" if item.due else "",
+                str(late) if late else "",
+            )
+            return values[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return colour_icon(item.colour or "")
+        if role == Qt.ItemDataRole.ForegroundRole and item.overdue and column in (0, 7, 8):
+            return QBrush(OVERDUE)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+            return item.rule
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 8:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+
+class WorkTable(QTableView):
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        parent = self.parent()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+                parent, WorkListView):
+            parent.act_on_current()
+            return
+        super().keyPressEvent(event)
+
+
+class WorkListView(QWidget):
+    """The work list with its filters; ``changed`` is called after anything is recorded.
+
+    At start-up it is built empty, before the database is open, and ``attach`` gives it
+    the database after the first paint.
+    """
+
+    def __init__(self, care: CareBook | None = None, register: Register | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.care: CareBook | None = None
+        self.register: Register | None = None
+        self.result: WorkList | None = None
+        self.on_changed: list[Any] = []
+        self._wanted = False  # the list was asked for before the database was open
+
+        self.day = date_edit(clock.today())
+        self.day.setObjectName("worklist_day")
+        self.section = QComboBox()
+        self.section.setObjectName("worklist_section")
+        self.section.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.group = QComboBox()
+        self.group.setObjectName("worklist_group")
+        self.colour = QComboBox()
+        self.colour.setObjectName("worklist_colour")
+        self.colour.addItem("全部", None)
+        for code in COLOURS:
+            self.colour.addItem(colour_icon(code), colour_text(code), code)
+        refresh = QPushButton("刷新")
+        refresh.clicked.connect(self.reload)
+        self.summary = QLabel()
+        self.summary.setObjectName("worklist_summary")
+        self.summary.setWordWrap(True)
+
+        self.model = WorkListModel()
+        self.table = WorkTable(self)
+        self.table.setObjectName("worklist")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((76, 80, 70, 70, 86, 380, 90, 90, 64)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda _i: self.act_on_current())
+
+        bar = QHBoxLayout()
+        for label, widget in (("日期", self.day), ("类别", self.section),
+                              ("村民小组", self.group), ("风险等级", self.colour)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(refresh)
+        bar.addStretch(1)
+        hint = QLabel("Enter:记录走访 / 评估 / 办结需求")
+        hint.setStyleSheet("color: #666")
+        bar.addWidget(hint)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+
+        self.set_groups([])
+        self.day.dateChanged.connect(lambda _d: self.reload())
+        self.group.currentIndexChanged.connect(lambda _i: self.reload())
+        self.section.currentIndexChanged.connect(lambda _i: self.show_items())
+        self.colour.currentIndexChanged.connect(lambda _i: self.show_items())
+        if care is not None and register is not None:
+            self.attach(care, register)
+
+    def attach(self, care: CareBook, register: Register) -> None:
+        """The database is open: read the groups, and the list if it was asked for."""
+        self.care, self.register = care, register
+        self.day.blockSignals(True)
+        today = care.today()
+        self.day.setDate(QDate(today.year, today.month, today.day))
+        self.day.blockSignals(False)
+        self._fill_groups()
+        if self._wanted:
+            self.reload()
+
+    def load_after_first_paint(self) -> None:
+        """Read the list once the empty table has been painted (start-up stays quick)."""
+        self.summary.setText("正在读取工作台……")
+        after_first_paint(self.table, self._first_load)
+
+    def _first_load(self) -> None:
+        if self.result is None:
+            self.reload()
+
+    def _fill_groups(self) -> None:
+        from carecenter.register.groups import GroupBook
+
+        assert self.care is not None
+        self.set_groups([(g.id, g.name) for g in GroupBook(self.care.database).list()])
+
+    def set_groups(self, groups: Sequence[tuple[int, str]]) -> None:
+        """The village groups of the filter: id and name, in the village's order."""
+        current = self.group.currentData()
+        self.group.blockSignals(True)
+        self.group.clear()
+        self.group.addItem("全部", None)
+        for group_id, name in groups:
+            self.group.addItem(name, group_id)
+        self.group.setCurrentIndex(max(0, self.group.findData(current)))
+        self.group.blockSignals(False)
+
+    def reload(self) -> None:
+        if self.care is None:  # read once the database is open (attach)
+            self._wanted = True
+            return
+        from carecenter.overview import work_list as worklist
+        from carecenter.overview.work_list import SECTIONS
+
+        try:
+            self.result = worklist.build(self.care.database, to_date(self.day.date()),
+                                         group_id=self.group.currentData())
+        except KnownError as e:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "工作台", e.message)
+            return
+        counts = self.result.counts()
+        current = self.section.currentData()
+        self.section.blockSignals(True)
+        self.section.clear()
+        self.section.addItem(f"全部({len(self.result.items)})", None)
+        for code, label in SECTIONS.items():
+            self.section.addItem(f"{label}({counts[code]})", code)
+        self.section.setCurrentIndex(max(0, self.section.findData(current)))
+        self.section.blockSignals(False)
+        self.show_items()
+
+    def show_items(self) -> None:
+        if self.result is None:
+            return
+        section, colour = self.section.currentData(), self.colour.currentData()
+        items = [i for i in self.result.items
+                 if (section is None or i.section == section)
+                 and (colour is None or i.colour == colour)]
+        self.model.set_items(self.result.on, items)
+        by_colour = Counter(colour_text(i.colour) for i in items)
+        by_group = Counter(i.group or "未分组" for i in items)
+        self.summary.setText(
+            f"{self.result.on:%Y年%m月%d日},在册 {self.result.persons} 人,显示 {len(items)} 项。"
+            "按风险等级:" + "、".join(f"{k} {n}" for k, n in by_colour.items())
+            + "。按村民小组:" + "、".join(f"{k} {n}" for k, n in list(by_group.items())[:12])
+        )
+        if items:
+            self.table.selectRow(0)
+
+    def current(self) -> WorkItem | None:
+        return self.model.item(self.table.currentIndex().row())
+
+    def act_on_current(self) -> None:
+        item = self.current()
+        if item is None or self.care is None or self.register is None:
+            return
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+        from ui.care.assessment_dialog import AssessmentDialog
+        from ui.care.visit_dialog import VisitDialog
+
+        row = self.table.currentIndex().row()
+        done = False
+        if item.section == "need" and item.ref is not None:
+            text, ok = QInputDialog.getMultiLineText(
+                self, "办结需求", f"{item.name}:{item.rule}\n解决情况:")
+            if ok:
+                try:
+                    self.care.resolve_need(item.ref, self.care.today(), text)
+                    done = True
+                except KnownError as e:
+                    QMessageBox.warning(self, "办结需求", e.message)
+        elif item.section == "agreement":
+            QMessageBox.information(
+                self, "委托照顾协议",
+                f"{item.rule}\n\n在登记册选中此人,用“打印…”重新起草并打印协议。")
+        elif item.section in ("assess", "key_check"):
+            dialog = AssessmentDialog(self.care, self.register, item.person_id, self)
+            done = bool(dialog.exec())
+            dialog.deleteLater()
+        else:
+            kind = "health" if item.what == "健康随访" else \
+                "checkup" if item.what == "健康体检" else "home"
+            note = f"{item.what}:{item.rule}"
+            visit = VisitDialog(self.care, item.person_id, item.name, self, kind=kind,
+                                round_id=item.ref if item.section == "round" else None,
+                                note=note)
+            done = bool(visit.exec())
+            visit.deleteLater()
+        if done:
+            self.reload()
+            self.table.selectRow(min(row, self.model.rowCount() - 1))
+            for callback in self.on_changed:
+                callback()

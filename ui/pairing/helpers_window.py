@@ -1,0 +1,394 @@
+"""帮扶人: the list of helpers with their load, the coverage of pairing, and duties.
+
+Three tabs: 帮扶人 (add, edit, stop using; load bar against the limit), 结对覆盖 (who has
+no helper, per group and colour) and 履职情况 (seed 001 duties this month). The suggested
+pairing opens from here (``ui.pairing.pairing_dialog``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter import clock
+from carecenter.errors import KnownError, ValidationFailed
+from carecenter.pairing.duties import DUTIES, PERIOD_LABELS, helper_duties
+from carecenter.pairing.helper_book import ROLES, HelperBook, HelperDraft, HelperInfo
+from carecenter.pairing.pairs import LOAD_COLOUR_LABELS, PairingBook
+from carecenter.register.groups import GroupBook
+from carecenter.storage.database import Database
+from ui.pairing.pairing_dialog import suggest
+
+COLUMNS = ("姓名", "身份", "联系电话", "村民小组", "结对人数", "负荷", "状态")
+LOAD_COLUMN = 5
+Index = QModelIndex | QPersistentModelIndex
+
+
+class HelperModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[HelperInfo] = []
+        self.limit = 30
+
+    def load(self, rows: list[HelperInfo], limit: int) -> None:
+        self.beginResetModel()
+        self.rows, self.limit = rows, limit
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        h = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            state = "在岗" if h.active else f"已停用({h.inactive_since or ''})"
+            people = f"{h.people}" + (f"(另第二帮扶 {h.seconds})" if h.seconds else "")
+            load = f"{h.load} / {self.limit}" + (" 超过上限" if h.load > self.limit else "")
+            return (h.name, h.role_label, h.phone, h.group_name or "全村", people, load,
+                    state)[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return h.load
+        if role == Qt.ItemDataRole.ForegroundRole and not h.active:
+            return QBrush(QColor("#888888"))
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == LOAD_COLUMN:
+            return (f"负荷 {h.load},上限 {self.limit}"
+                    + (",已超过上限,请把部分对象改派他人" if h.load > self.limit else ""))
+        return None
+
+
+class LoadBar(QStyledItemDelegate):
+    """The load as a bar against the limit; red past it."""
+
+    def __init__(self, model: HelperModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        load = int(index.data(Qt.ItemDataRole.UserRole) or 0)
+        limit = max(1, self.model.limit)
+        rect: QRect = option.rect.adjusted(3, 5, -3, -5)
+        painter.save()
+        painter.fillRect(rect, QColor("#eeeeee"))
+        width = int(rect.width() * min(load, limit) / limit)
+        colour = "#d7301f" if load > limit else "#f0b400" if load > limit * 0.8 else "#2e8b57"
+        painter.fillRect(QRect(rect.left(), rect.top(), width, rect.height()), QColor(colour))
+        painter.setPen(QColor("#000000"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(index.data()))
+        painter.restore()
+
+
+class HelperEditor(QDialog):
+    """Add or edit one helper; errors are shown beside their field."""
+
+    def __init__(self, book: HelperBook, groups: GroupBook, info: HelperInfo | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.info = info
+        self.saved_id: int | None = None
+        self.setWindowTitle("修改帮扶人" if info else "新增帮扶人")
+        self.name = QLineEdit(info.name if info else "")
+        self.name.setObjectName("name")
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        for code, label in ROLES.items():
+            self.role.addItem(label, code)
+        self.phone = QLineEdit(info.phone if info else "")
+        self.phone.setObjectName("phone")
+        self.group = QComboBox()
+        self.group.setObjectName("group")
+        self.group.addItem("全村(不分组)", None)
+        for g in groups.list(include_inactive=False):
+            self.group.addItem(g.name, g.id)
+        self.id_number = QLineEdit(info.id_number if info else "")
+        self.note = QLineEdit(info.note if info else "")
+        if info:
+            self.role.setCurrentIndex(max(self.role.findData(info.role), 0))
+            self.group.setCurrentIndex(max(self.group.findData(info.group_id), 0))
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        for label, name, widget in (("姓名", "name", self.name), ("身份", "role", self.role),
+                                    ("联系电话", "phone", self.phone),
+                                    ("村民小组", "group_id", self.group),
+                                    ("身份证号", "id_number", self.id_number),
+                                    ("备注", "note", self.note)):
+            error = QLabel()
+            error.setStyleSheet("color: #d7301f")
+            error.hide()
+            self.errors[name] = error
+            box = QVBoxLayout()
+            box.addWidget(widget)
+            box.addWidget(error)
+            form.addRow(label, box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def draft(self) -> HelperDraft:
+        return HelperDraft(self.name.text(), self.role.currentData(), self.phone.text(),
+                           self.group.currentData(), self.id_number.text(), self.note.text())
+
+    def save(self) -> None:
+        for shown in self.errors.values():
+            shown.hide()
+        try:
+            if self.info is None:
+                self.saved_id = self.book.add(self.draft())
+            else:
+                self.book.edit(self.info.id, self.draft())
+                self.saved_id = self.info.id
+        except ValidationFailed as e:
+            for error in e.errors:
+                label = self.errors.get(error.field)
+                if label is not None:
+                    label.setText(error.message)
+                    label.show()
+            return
+        except KnownError as e:
+            QMessageBox.warning(self, self.windowTitle(), e.message)
+            return
+        self.accept()
+
+
+class HelpersWindow(QDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.day = today or clock.today()
+        self.book = HelperBook(database, lambda: self.day)
+        self.pairings = PairingBook(database, lambda: self.day)
+        self.groups = GroupBook(database)
+        self.setWindowTitle("帮扶人与结对")
+        self.resize(1000, 640)
+
+        self.model = HelperModel()
+        self.table = QTableView()
+        self.table.setObjectName("helpers")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(LOAD_COLUMN, LoadBar(self.model, self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        for column, width in enumerate((90, 90, 120, 80, 130, 170, 150)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda _i: self.edit())
+        self.warning = QLabel()
+        self.warning.setObjectName("warning")
+        self.warning.setStyleSheet("color: #d7301f")
+        buttons = QHBoxLayout()
+        for label, slot, name in (("新增(&N)", self.add, "add"), ("修改(&E)", self.edit, "edit"),
+                                  ("停用…", self.deactivate, "deactivate"),
+                                  ("恢复在岗", self.reactivate, "reactivate"),
+                                  ("为未结对的人建议帮扶人…", self.suggest, "suggest")):
+            button = QPushButton(label)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        helpers_tab = QWidget()
+        layout = QVBoxLayout(helpers_tab)
+        layout.addLayout(buttons)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.table)
+
+        self.coverage_label = QLabel()
+        self.coverage_label.setObjectName("coverage_label")
+        self.by_group = QTableWidget()
+        self.by_group.setObjectName("coverage_groups")
+        self.by_colour = QTableWidget()
+        self.by_colour.setObjectName("coverage_colours")
+        self.unpaired = QTableWidget()
+        self.unpaired.setObjectName("unpaired")
+        coverage_tab = QWidget()
+        cover = QVBoxLayout(coverage_tab)
+        cover.addWidget(self.coverage_label)
+        tables = QHBoxLayout()
+        tables.addWidget(self.by_group, 2)
+        tables.addWidget(self.by_colour, 1)
+        tables.addWidget(self.unpaired, 3)
+        cover.addLayout(tables)
+
+        self.duties = QTableWidget()
+        self.duties.setObjectName("duties")
+        duties_tab = QWidget()
+        QVBoxLayout(duties_tab).addWidget(self.duties)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(helpers_tab, "帮扶人")
+        self.tabs.addTab(coverage_tab, "结对覆盖")
+        self.tabs.addTab(duties_tab, "履职情况")
+        self.tabs.currentChanged.connect(lambda _i: self.refresh_tab())
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(close)
+        outer.addLayout(row)
+        self.refresh()
+
+    # -- showing ----------------------------------------------------------------------
+
+    def refresh(self, select: int | None = None) -> None:
+        rules = self.pairings.rules()
+        rows = self.book.list()
+        self.model.load(rows, rules.limit)
+        over = [h.name for h in rows if h.active and h.load > rules.limit]
+        active = sum(h.active for h in rows)
+        text = f"在岗 {active} 人,已停用 {len(rows) - active} 人。{rules.text()}。"
+        if over:
+            text += f" ⚠ {len(over)} 名帮扶人超过负荷上限:{'、'.join(over[:8])}"
+        self.warning.setText(text)
+        if select is not None:
+            for n, h in enumerate(rows):
+                if h.id == select:
+                    self.table.selectRow(n)
+        self.refresh_tab()
+
+    def refresh_tab(self) -> None:
+        if self.tabs.currentIndex() == 1:
+            self.show_coverage()
+        elif self.tabs.currentIndex() == 2:
+            self.show_duties()
+
+    @staticmethod
+    def _fill(table: QTableWidget, headers: tuple[str, ...], rows: list[tuple[Any, ...]]
+              ) -> None:
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(list(headers))
+        table.setRowCount(len(rows))
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if isinstance(value, int):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+
+    def show_coverage(self) -> None:
+        coverage = self.pairings.coverage()
+        self.coverage_label.setText(
+            f"在册 {coverage.total} 人,已结对 {coverage.paired} 人,未结对 "
+            f"{coverage.unpaired} 人,覆盖率 {coverage.percent:.1f}%(目标 100%)")
+        self._fill(self.by_group, ("村民小组", "在册", "未结对"),
+                   [(g.name, g.total, g.unpaired) for g in coverage.groups])
+        self._fill(self.by_colour, ("风险等级", "在册", "未结对"),
+                   [(LOAD_COLOUR_LABELS[c], t, u) for c, (t, u) in coverage.colours.items()])
+        self._fill(self.unpaired, ("未结对人员", "村民小组", "风险等级"),
+                   [(name, group, LOAD_COLOUR_LABELS.get(colour or "unassessed", ""))
+                    for _, name, group, colour in self.pairings.unpaired(limit=500)])
+
+    def show_duties(self) -> None:
+        headers = ("帮扶人", "结对人数", *(f"{PERIOD_LABELS[d.period]}{d.label}≥{d.required}次 达标"
+                                         for d in DUTIES), "全部达标")
+        rows = [(d.helper_name, d.people, *(f"{m}/{d.people}" for m in d.met),
+                 f"{d.all_met}/{d.people}")
+                for d in sorted(helper_duties(self.database, self.day),
+                                key=lambda d: d.all_met - d.people)]
+        self._fill(self.duties, headers, rows)
+
+    def current(self) -> HelperInfo | None:
+        row = self.table.currentIndex().row()
+        return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+
+    # -- commands ---------------------------------------------------------------------
+
+    def add(self) -> None:
+        editor = HelperEditor(self.book, self.groups, None, self)
+        if editor.exec() and editor.saved_id is not None:
+            self.refresh(editor.saved_id)
+        editor.deleteLater()
+
+    def edit(self) -> None:
+        info = self.current()
+        if info is None:
+            return
+        editor = HelperEditor(self.book, self.groups, info, self)
+        if editor.exec():
+            self.refresh(info.id)
+        editor.deleteLater()
+
+    def deactivate(self) -> None:
+        info = self.current()
+        if info is None or not info.active:
+            return
+        reason, ok = QInputDialog.getText(
+            self, "停用帮扶人",
+            f"停用 {info.name}?其 {info.people} 名结对对象将变为未结对,需重新结对。\n"
+            "停用原因(如:外出务工):")
+        if not ok:
+            return
+        try:
+            ended = self.book.deactivate(info.id, reason)
+        except KnownError as e:
+            QMessageBox.warning(self, "停用帮扶人", e.message)
+            return
+        self.refresh(info.id)
+        if ended:
+            answer = QMessageBox.question(
+                self, "停用帮扶人",
+                f"已停用 {info.name},{ended} 个结对已结束。现在为未结对的人建议帮扶人?")
+            if answer == QMessageBox.StandardButton.Yes:
+                self.suggest()
+
+    def reactivate(self) -> None:
+        info = self.current()
+        if info is None or info.active:
+            return
+        try:
+            self.book.reactivate(info.id)
+        except KnownError as e:
+            QMessageBox.warning(self, "恢复在岗", e.message)
+            return
+        self.refresh(info.id)
+
+    def suggest(self) -> None:
+        if suggest(self.database, self):
+            self.refresh()

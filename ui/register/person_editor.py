@@ -1,0 +1,317 @@
+"""The person editor: one tab per section of the basic-information form (一人一档).
+
+The tabs are built from the core's field declarations; messages from the core show
+beside the field they name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter.care.care_book import CareBook
+from carecenter.errors import FieldError, KnownError, ValidationFailed
+from carecenter.register.people import (
+    EVENT_LABELS,
+    IncompleteFile,
+    LikelyDuplicate,
+    PersonDraft,
+    PersonFile,
+    Register,
+    missing_facts,
+)
+from carecenter.rules import idnumber
+from carecenter.rules.fields import PERSON, SECTIONS, SUPPORTERS, in_section
+from carecenter.rules.kinds import DEFAULT_KIND, kind
+from carecenter.rules.leftbehind import Verdict
+from carecenter.storage.models import ACTIVE, EXIT_REASONS, EXITED
+from ui.care.care_panel import CarePanel
+from ui.documents.agreement_panel import AgreementPanel
+from ui.register.supporters_panel import SupportersPanel
+from ui.widgets.field_widgets import FieldForm, confirm_buttons
+
+
+class PersonEditor(QDialog):
+    def __init__(self, register: Register, person_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.person_id = person_id
+        self.file: PersonFile | None = register.load(person_id) if person_id else None
+        self.kind = kind(self.file.kind) if self.file else DEFAULT_KIND
+        self.saved_id: int | None = None
+        self._filled: dict[str, Any] = {}  # values the ID number filled in
+        self.setWindowTitle(f"编辑档案:{self.file.name}" if self.file else "新建档案")
+        self.resize(760, 640)
+
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("verdict")
+        self.verdict_label.setWordWrap(True)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+
+        self.tabs = QTabWidget()
+        self.forms: list[FieldForm] = []
+        self.supporters = SupportersPanel()
+        for section in SECTIONS:
+            if section == SUPPORTERS:
+                self.tabs.addTab(self.supporters, section.label)
+                continue
+            form = FieldForm(in_section(self.kind.fields, section),
+                             groups=register.groups.list)
+            self.forms.append(form)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(form)
+            scroll.setObjectName(f"tab_{section.code}")
+            self.tabs.addTab(scroll, section.label)
+        self.care_panel: CarePanel | None = None
+        self.agreement_panel: AgreementPanel | None = None
+        if self.file:
+            if self.file.status == ACTIVE:
+                self.care_panel = CarePanel(CareBook(register.database, register.today),
+                                            register, self.file.id, self.file.name)
+                self.tabs.addTab(self.care_panel, "走访与评估")
+                self.agreement_panel = AgreementPanel(register.database, self.file,
+                                                      register.today, self._trustees)
+                self.tabs.addTab(self.agreement_panel, "委托协议")
+            self.tabs.addTab(self._history(self.file), "变更记录")
+        self.colour_label = QLabel(self.care_panel.headline() if self.care_panel else "")
+        self.colour_label.setObjectName("colour")
+
+        buttons = confirm_buttons(self, "保存(Ctrl+S)", self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        if self.care_panel:
+            layout.addWidget(self.colour_label)
+            panel = self.care_panel
+            panel.on_change.append(lambda: self.colour_label.setText(panel.headline()))
+        layout.addWidget(self.verdict_label)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.update_verdict)
+        self._load()
+        self.dirty = False
+        for form in self.forms:
+            form.changed.connect(self._changed)
+        self.supporters.changed.connect(self._changed)
+        self.input("id_number").changed.connect(self._id_typed)
+        self.update_verdict()
+
+    # -- contents -------------------------------------------------------------------
+
+    def _trustees(self) -> list[tuple[str, str, str]]:
+        """Who could be trusted with day-to-day care: the helpers paired with the
+        person, then supporters who are not away from the county (name, relation, phone)."""
+        from carecenter.documents.document_data import current_helpers
+        from carecenter.rules.fields import OUTSIDE_COUNTY, SUPPORTER
+
+        assert self.file is not None
+        found = [(c.name, c.role, c.phone)
+                 for c in current_helpers(self.register.database, self.file.id)]
+        relation = SUPPORTER["relation"]
+        for s in self.file.supporters:
+            if s.get("location_scope") not in OUTSIDE_COUNTY and s.get("name"):
+                found.append((str(s["name"]), relation.choice_label(s.get("relation")),
+                              str(s.get("phone") or "")))
+        return found
+
+    def input(self, name: str) -> Any:
+        for form in self.forms:
+            if name in form.inputs:
+                return form.inputs[name]
+        raise KeyError(name)
+
+    def _load(self) -> None:
+        values: dict[str, Any] = dict(self.file.values) if self.file else {}
+        for form in self.forms:
+            form.set_values(values)
+        self.supporters.set_supporters(self.file.supporters if self.file else [])
+        if self.file and self.file.status == EXITED:
+            reason = EXIT_REASONS.get(self.file.exit_reason or "", "")
+            note = f"({self.file.exit_note})" if self.file.exit_note else ""
+            when = f"{self.file.exit_date:%Y-%m-%d}" if self.file.exit_date else ""
+            self.status_label.setText(
+                f"档案号 {self.file.id} · {self.file.name} · 已于 {when} 退出:{reason}{note}"
+            )
+            self.status_label.setStyleSheet("color: #808080; font-weight: bold;")
+        elif self.file:
+            self.status_label.setText(f"档案号 {self.file.id} · {self.file.name} · 在册"
+                                      + self._to_fill(self.file.values))
+            self.status_label.setStyleSheet("font-weight: bold;")
+        else:
+            self.status_label.setText(f"新建档案 · {self.kind.label}")
+
+    @staticmethod
+    def _to_fill(values: dict[str, Any]) -> str:
+        """· 待补充身份证号、出生日期、性别: what a thin ledger left out of the file."""
+        if values.get("id_number"):
+            return ""
+        labels = [PERSON[name].label for name in ("id_number", *missing_facts(values))]
+        return " · 待补充" + "、".join(labels)
+
+    def _history(self, file: PersonFile) -> QWidget:
+        history = QListWidget()
+        for at, event, effective, detail in reversed(file.events):
+            day = f"(生效 {effective:%Y-%m-%d})" if effective else ""
+            history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}  {detail}")
+        return history
+
+    def draft(self) -> PersonDraft:
+        values: dict[str, Any] = {}
+        for form in self.forms:
+            values.update(form.values())
+        return PersonDraft(values, self.supporters.supporters(), self.kind.code,
+                           self.file.updated_at if self.file else None)
+
+    def _id_typed(self) -> None:
+        """Check the number as soon as it is whole; fill birth date and sex from it."""
+        field_input = self.input("id_number")
+        text = idnumber.normalise(field_input.value())
+        if len(text) < 18:
+            # Not yet whole (an old 15-digit number is checked on saving): no red while typing.
+            field_input.show_error(None)
+            return
+        try:
+            info = idnumber.parse(text, today=self.register.today())
+        except FieldError as e:
+            field_input.show_error(e.message)
+            return
+        holder = self.register.find_by_id_number(info.number)
+        if holder is not None and holder != self.person_id:
+            name = self.register.load(holder).name
+            field_input.show_error(f"身份证号 {info.number} 已登记在 {name}(档案号 {holder})名下")
+            return
+        field_input.show_error(None)
+        for name, value in (("birth_date", info.birth_date), ("sex", info.sex)):
+            target = self.input(name)
+            # Fill what is empty or was filled from an earlier (mistyped) number.
+            if target.value() in (None, "") or self._filled.get(name) == target.value():
+                target.set_value(value)
+                self._filled[name] = target.value()
+
+    def _changed(self) -> None:
+        self.dirty = True
+        self._timer.start()
+
+    def update_verdict(self) -> Verdict | None:
+        """Recompute the 留守 verdict from what is typed now, without saving."""
+        draft = self.draft()
+        try:
+            values, supporters, _ = self.register.clean(draft)
+        except ValidationFailed:
+            self.verdict_label.setText("留守认定:资料有误或不全,改正后显示")
+            self.verdict_label.setStyleSheet("color: #808080;")
+            return None
+        preview = PersonFile(0, draft.kind, "active", values, supporters)
+        verdict = self.register.verdict(preview)
+        mark = "✔ " if verdict.left_behind else "? " if verdict.undecided else "✘ "
+        self.verdict_label.setText(mark + verdict.text)
+        colour = ("#1e7e34" if verdict.left_behind else
+                  "#808080" if verdict.undecided else "#8a6d3b")
+        self.verdict_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        return verdict
+
+    # -- saving -----------------------------------------------------------------------
+
+    def save(self) -> None:
+        draft = self.draft()
+        for form in self.forms:
+            form.clear_errors()
+        allowed = {"allow_duplicate": False, "allow_incomplete": False}
+        while True:  # each question answered Yes lets the next save past it
+            try:
+                result = self.register.save(draft, self.person_id, **allowed)
+                break
+            except LikelyDuplicate as e:
+                answer = QMessageBox.question(
+                    self, "可能重复登记",
+                    e.message + "\n\n确定这是另一个人,仍然保存吗?",
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                allowed["allow_duplicate"] = True
+            except IncompleteFile as e:
+                # Ask beside the fields, but never leave the clerk unable to save.
+                self._show_errors(ValidationFailed(e.field_errors()))
+                answer = QMessageBox.question(
+                    self, "资料不全", e.message + "\n\n现在先保存,以后再补充吗?",
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                allowed["allow_incomplete"] = True
+            except ValidationFailed as e:
+                self._show_errors(e)
+                return
+            except KnownError as e:
+                QMessageBox.warning(self, "无法保存", e.message)
+                return
+        self.saved_id = result.person_id
+        self.dirty = False
+        # A file that was already incomplete says so in its status line; its 待补充
+        # reminders need no box after every save, only other warnings do.
+        warnings = [w for w in result.warnings
+                    if not (self.file is not None and w.startswith("待补充"))]
+        if warnings:
+            QMessageBox.information(self, "已保存,请留意", "\n".join(warnings))
+        self.accept()
+
+    def _show_errors(self, failure: ValidationFailed) -> None:
+        person_errors: dict[str, str] = {}
+        supporter_errors: dict[int, dict[str, str]] = {}
+        for e in failure.errors:
+            if e.row is None:
+                person_errors.setdefault(e.field, e.message)
+            else:
+                supporter_errors.setdefault(e.row, {}).setdefault(e.field, e.message)
+        first_tab = None
+        first_input = None
+        for form in self.forms:
+            first = form.show_errors(person_errors)
+            if first is not None and first_tab is None:
+                first_tab, first_input = form, first
+        if first_tab is not None and first_input is not None:
+            for index in range(self.tabs.count()):
+                page = self.tabs.widget(index)
+                if isinstance(page, QScrollArea) and page.widget() is first_tab:
+                    self.tabs.setCurrentIndex(index)
+                    break
+            first_input.focus()
+            self.supporters.show_errors(supporter_errors)
+        elif self.supporters.show_errors(supporter_errors):
+            self.tabs.setCurrentWidget(self.supporters)
+
+    def reject(self) -> None:
+        if self.dirty:
+            answer = QMessageBox.question(
+                self, "放弃修改", "档案有未保存的修改,确定不保存就关闭吗?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
+    def keyPressEvent(self, event: Any) -> None:
+        # Enter in a one-line field moves on rather than closing the dialog half-filled.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,156 @@
+"""本村设置: the village's name and committee, the cadres and doctor printed on the
+care card, the committee's part in the agreement and its template, the pairing load.
+
+Built from the declarations in ``carecenter.settings.preferences`` (one widget per ``Option``);
+saving checks everything and writes it in one transaction, with each refusal beside
+its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter.errors import KnownError
+from carecenter.settings.preferences import (
+    MAX_CADRES,
+    OPTIONS,
+    SECTIONS,
+    Cadre,
+    Option,
+    Preferences,
+)
+from carecenter.storage.database import Database
+from ui.widgets.error_form import ErrorForm
+from ui.widgets.field_widgets import confirm_buttons
+
+CADRE_COLUMNS = ("职务", "姓名", "电话")
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("本村设置")
+        self.preferences = Preferences(database)
+        self.inputs: dict[str, QWidget] = {}
+        self.form = ErrorForm()
+        values = self.preferences.read()
+        for section in SECTIONS:
+            heading = QLabel(f"<b>{section}</b>")
+            self.form.addRow(heading)
+            for option in (o for o in OPTIONS if o.section == section):
+                widget = self._widget(option, values[option.name])
+                self.inputs[option.name] = widget
+                self.form.add(option.name, option.label, widget)
+            if section == "村医":
+                self.form.addRow(QLabel("<b>村干部</b>(印在关爱服务卡的联系人一栏)"))
+                self.form.add("cadres", "", self._cadre_table(self.preferences.cadres()))
+        body = QWidget()
+        body.setLayout(self.form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.form.general)
+        layout.addWidget(confirm_buttons(self, "保存", self.save))
+        self.resize(620, 680)
+        first = self.inputs[OPTIONS[0].name]
+        first.setFocus()
+
+    # -- widgets ---------------------------------------------------------------------
+
+    def _widget(self, option: Option, value: Any) -> QWidget:
+        if option.kind == "int":
+            spin = QSpinBox()
+            spin.setRange(option.low, option.high)
+            spin.setValue(int(value))
+            widget: QWidget = spin
+        elif option.kind == "choice":
+            combo = QComboBox()
+            for code, label in option.choices:
+                combo.addItem(label, code)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            widget = combo
+        else:
+            line = QLineEdit(str(value or ""))
+            line.setPlaceholderText(option.hint)
+            widget = line
+            if option.kind == "file":
+                box = QWidget()
+                row = QHBoxLayout(box)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.addWidget(line, 1)
+                choose = QPushButton("选择…")
+                choose.clicked.connect(lambda: self._choose_file(line))
+                row.addWidget(choose)
+                line.setObjectName(option.name)
+                box.setToolTip(option.hint)
+                return box
+        widget.setObjectName(option.name)
+        widget.setToolTip(option.hint)
+        return widget
+
+    def _choose_file(self, line: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择协议模板", line.text(),
+                                              "协议模板 (*.toml)")
+        if path:
+            line.setText(path)
+
+    def _cadre_table(self, cadres: list[Cadre]) -> QWidget:
+        self.cadres = QTableWidget(MAX_CADRES, len(CADRE_COLUMNS))
+        self.cadres.setObjectName("cadres")
+        self.cadres.setHorizontalHeaderLabels(list(CADRE_COLUMNS))
+        self.cadres.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.cadres.verticalHeader().setDefaultSectionSize(26)
+        self.cadres.setMinimumHeight(26 * MAX_CADRES + 30)
+        for row, c in enumerate(cadres[:MAX_CADRES]):
+            for column, text in enumerate((c.role, c.name, c.phone)):
+                self.cadres.setItem(row, column, QTableWidgetItem(text))
+        return self.cadres
+
+    # -- reading and saving ----------------------------------------------------------
+
+    def input_value(self, name: str) -> Any:
+        widget = self.inputs[name]
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        line = widget.findChild(QLineEdit)
+        return line.text() if line is not None else ""
+
+    def cadre_rows(self) -> list[Cadre]:
+        rows = []
+        for row in range(self.cadres.rowCount()):
+            cells = [self.cadres.item(row, column) for column in range(len(CADRE_COLUMNS))]
+            texts = [c.text() if c is not None else "" for c in cells]
+            rows.append(Cadre(*texts))
+        return rows
+
+    def save(self) -> None:
+        values = {name: self.input_value(name) for name in self.inputs}
+        try:
+            self.preferences.save(values, self.cadre_rows())
+        except KnownError as e:
+            self.form.show_error(e)
+            return
+        self.accept()
