@@ -20,6 +20,7 @@ from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import PERSON
 from carecenter.rules.risk import ASPECTS, COLOUR_LABELS, COLOURS, FACTOR, FACTORS, RANK, propose
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
     ACTIVE,
@@ -188,6 +189,7 @@ class CareBook:
 
     # -- assessments -----------------------------------------------------------------
 
+    @retrying
     def assess(self, person_id: int, entry: AssessmentInput) -> AssessmentRecord:
         """Record an assessment; the person's colour becomes it if it is their latest."""
         errors: list[FieldError] = []
@@ -280,6 +282,7 @@ class CareBook:
     def record_visit(self, entry: VisitInput) -> int:
         return self.record_visits([entry], numbered=False)[0]
 
+    @retrying
     def record_visits(self, entries: Sequence[VisitInput], numbered: bool = True) -> list[int]:
         """Record visits (and the needs they raised) all at once, or none of them.
 
@@ -359,6 +362,7 @@ class CareBook:
 
     # -- needs (需求台账) --------------------------------------------------------------
 
+    @retrying
     def raise_need(self, person_id: int, entry: NeedInput) -> int:
         errors: list[FieldError] = []
         if entry.kind not in NEED_KINDS:
@@ -378,6 +382,7 @@ class CareBook:
                 description=text, created_at=now, updated_at=now,
             )))
 
+    @retrying
     def handle_need(self, need_id: int, handling: str) -> None:
         """Write down what is being done about a need (it stays open)."""
         errors: list[FieldError] = []
@@ -389,6 +394,7 @@ class CareBook:
             session.execute(need.update().where(need.c.id == need_id).values(
                 handling=text, updated_at=clock.now()))
 
+    @retrying
     def resolve_need(self, need_id: int, resolved_on: date, resolution: str) -> None:
         errors: list[FieldError] = []
         text = _text(resolution, "resolution", "解决情况", 500, errors, required=True)
@@ -428,6 +434,7 @@ class CareBook:
 
     # -- special rounds (专项走访) -------------------------------------------------------
 
+    @retrying
     def declare_round(self, name: str, starts_on: date, ends_on: date,
                       person_ids: Sequence[int], note: str = "") -> int:
         errors: list[FieldError] = []

@@ -49,6 +49,7 @@ from carecenter.register.people import PersonDraft, Register
 from carecenter.rules import idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.settings.settings_store import Settings
+from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 from carecenter.storage.models import EXITED, person, supporter, village_group
@@ -599,6 +600,7 @@ class LedgerImport:
             raise KnownError(f"第 {batch[0][0].row} 行起的一批:{e.message}。"
                              "导入已撤销,登记册没有改动") from e
 
+    @retrying
     def apply(self, preview: Preview, progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportResult:
         """Write every accepted row, and create the new groups, in one transaction."""

@@ -20,6 +20,7 @@ from carecenter.care.care_book import IN_PERSON, NEED_KINDS
 from carecenter.rules.cadences import DUTIES, Cadence
 from carecenter.rules.kinds import KINDS
 from carecenter.rules.risk import COLOUR_LABELS, RANK
+from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 
@@ -125,6 +126,7 @@ def build(database: Database, on: date, group_id: int | None = None,
         return _build(database, on, group_id, progress)
 
 
+@retrying
 def _build(database: Database, on: date, group_id: int | None,
            progress: Callable[[int, int], None] | None) -> WorkList:
     month_end = date(on.year + on.month // 12, on.month % 12 + 1, 1) - timedelta(days=1)
