@@ -110,7 +110,7 @@ def cmd_villages(args: argparse.Namespace) -> int:
             known = listed(connection)
             active: dict[int, int] = dict(connection.execute(
                 select(person.c.village_id, func.count()).where(person.c.status == "active")
-                .group_by(person.c.village_id)).all())  # type: ignore[arg-type]
+                .group_by(person.c.village_id)).all())
         if not known:
             print("服务器上还没有村。用 migrate-to 迁入村的数据库。")
         for v in known:
