@@ -252,12 +252,44 @@ def test_a_move_cut_off_half_way_leaves_nothing_on_the_server(
 def test_an_account_exempt_from_row_security_is_refused_for_a_village(
         postgres: pg_server.Server) -> None:
     url = postgres.migrated()
-    with Database(url, scope="*").engine.connect() as connection:
+    township = Database(url, scope="*")
+    with township.engine.connect() as connection:
         exempt = connection.execute(text(
             "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
         )).scalar()
+    township.close()
     if exempt:
         with pytest.raises(KnownError, match="行级安全"):
             Database(url, scope="1")
     else:
-        assert Database(url).scope == "1"  # the only village, when none is named
+        only = Database(url)
+        only.close()
+        assert only.scope == "1"  # the only village, when none is named
+
+
+def test_the_township_sees_each_villages_figures_side_by_side_and_their_total(
+        township: Township, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "side.xlsx"
+    assert main(["villages", "--db", township.url, "--quarter", "2026Q3", "--date",
+                 "2026-11-23", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "白竹村" in printed and "高良村" in printed and "全乡镇" in printed
+    from openpyxl import load_workbook
+
+    rows = [list(r) for r in load_workbook(out).worksheets[0].iter_rows(values_only=True)]
+    assert rows[0] == ["项目", "指标", "白竹村", "高良村", "全乡镇"]
+    for row in rows[1:]:
+        if all(isinstance(v, int) for v in row[2:]):
+            assert row[2] + row[3] == row[4], row
+    active = next(r for r in rows if r[1].startswith("期末"))
+    for scope, value in ((township.a, active[2]), (township.b, active[3])):
+        database = Database(township.url, scope=scope)
+        data = export_figures(database)
+        database.close()
+        assert data == value
+
+
+def export_figures(database: Database) -> int:
+    from carecenter.ledger.figures import collect
+
+    return int(collect(database, Quarter(2026, 3), TODAY).figures["active"])

@@ -26,8 +26,12 @@ def add_parsers(commands: Any) -> None:
     move.add_argument("--name", help="迁入后的村名(默认取本村设置中的村名)")
     move.add_argument("--village", help="迁出哪个村(村名或编号)")
 
-    listing = commands.add_parser("villages", help="列出乡镇服务器上的各村及在册人数")
+    listing = commands.add_parser(
+        "villages", help="列出乡镇服务器上的各村及在册人数;给出 --quarter 时各村季度数字并列")
     listing.add_argument("--db", help="服务器 URL(默认:CARECENTER_DATABASE_URL)")
+    listing.add_argument("--quarter", help="季度,如 2026Q4:各村的报送数字并列,末列为全乡镇")
+    listing.add_argument("--date", help="按哪一天统计(默认今天),如 2026-11-23")
+    listing.add_argument("--out", help="并列的数字另存为 Excel 工作簿")
 
 
 def _progress(table: str, rows: int) -> None:
@@ -115,9 +119,43 @@ def cmd_villages(args: argparse.Namespace) -> int:
             print("服务器上还没有村。用 migrate-to 迁入村的数据库。")
         for v in known:
             print(f"{v.id:>4}  {v.name}  在册 {active.get(v.id, 0)} 人")
+        if args.quarter and known:
+            _side_by_side(database, args)
     finally:
         database.close()
     return 0
+
+
+def _side_by_side(database: Any, args: argparse.Namespace) -> None:
+    from datetime import date
+
+    from carecenter import clock
+    from carecenter.ledger.quarter import Quarter
+    from carecenter.ledger.township_figures import per_village, table
+
+    try:
+        quarter = Quarter.parse(args.quarter)
+        today = date.fromisoformat(args.date) if args.date else clock.today()
+    except ValueError as e:
+        raise KnownError(f"季度或日期写法不对:{e}") from None
+    rows = table(per_village(database, quarter, today))
+    print(f"\n{quarter.label}各村报送数字:")
+    for row in rows:
+        print("  " + "\t".join(str(v) for v in row))
+    if args.out:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = "各村对比"
+        for row in rows:
+            sheet.append(row)
+        try:
+            workbook.save(args.out)
+        except OSError as e:
+            raise KnownError(f"无法保存 {args.out}:文件可能正在 Excel 中打开") from e
+        print(f"已保存:{args.out}")
 
 
 COMMANDS = {"migrate-to": cmd_migrate_to, "villages": cmd_villages}
