@@ -87,6 +87,13 @@ def test_a_village_moves_in_whole_and_a_second_run_copies_nothing(
             assert transfer.counts(connection, township.a) == expected
             assert connection.execute(select(func.count()).select_from(village)).scalar() == 2
         assert expected["person"] == 40 and expected["visit"] > 0
+        # What the clerk saw at home is what the village sees on the server: every work
+        # list line, with its group (care_due keeps a copy of the group's id).
+        scoped = Database(township.url, scope=township.a)
+        lines = [sorted((i.name, i.group, i.what, i.due) for i in work_list.build(d, TODAY).items)
+                 for d in (source, scoped)]
+        scoped.close()
+        assert lines[0] == lines[1] and any(group for _, group, _, _ in lines[0])
     finally:
         source.close()
         server.close()

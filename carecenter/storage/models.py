@@ -266,7 +266,9 @@ care_due = Table(
     # What a work list row shows of the person, kept with the date (no join at read).
     Column("kind", String(16), nullable=False),
     Column("name", String(30), nullable=False),
-    Column("group_id", Integer),
+    # A copy of person.group_id, without a foreign key; ``refers_to`` tells a village's
+    # move to the server (storage.transfer) to carry it over to the group's new id.
+    Column("group_id", Integer, info={"refers_to": "village_group"}),
     Column("colour", String(8)),
     # Covers the work list's read: every row due by a date, without touching the table.
     Index("ix_care_due_worklist", "due_on", "person_id", "cadence", "last_on", "kind", "name",

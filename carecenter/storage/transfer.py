@@ -57,8 +57,11 @@ def _remapped(table: Table) -> bool:
 
 
 def _references(table: Table) -> dict[str, str]:
-    """Column -> the table its values are ids of."""
-    return {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+    """Column -> the table its values are ids of: the foreign keys, and the copies kept
+    without one (``info={"refers_to": table}`` in the declarations)."""
+    found = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+    found.update({c.name: c.info["refers_to"] for c in table.columns if "refers_to" in c.info})
+    return found
 
 
 def counts(connection: Connection, village_id: int) -> dict[str, int]:
