@@ -131,7 +131,9 @@ def _build(database: Database, on: date, group_id: int | None,
     where = "p.status = 'active'" + (" AND p.group_id = :group" if group_id else "")
     params: dict[str, object] = {"on": on.isoformat(), "end": month_end.isoformat(),
                                  "group": group_id}
-    with database.transaction() as session:
+    # The due dates are brought up to today and kept; when another window holds the
+    # register, they are brought up to date for this reading only.
+    with (database.transaction() if database.can_write() else database.scratch()) as session:
         connection = session.connection()
         duestore.ensure_current(connection, on, progress)
         groups = {
