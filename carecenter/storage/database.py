@@ -212,8 +212,30 @@ class Database:
             return  # a new register: nothing to keep yet
         from carecenter.storage import backups
 
-        self.engine.dispose()  # its WAL checkpointed into what the backup reads
         backups.take(self.path, kind=backups.MIGRATION)
+
+    def back_up(self, kind: str, folder: Path | None = None) -> Path | None:
+        """A backup of the register now (``storage.backups``); None for a server."""
+        if self.path is None:
+            return None
+        from carecenter.storage import backups
+
+        return backups.take(self.path, folder, kind=kind)
+
+    def restore_from(self, backup: Path) -> Path:
+        """Replace the register's content by a backup's (checked first); the current
+        register is kept aside, its path returned. Refused while held elsewhere."""
+        if self.path is None:
+            raise DatabaseError("服务器上的数据库请用服务器自己的工具恢复")
+        from carecenter.storage import backups
+
+        with self.writing():
+            self.engine.dispose()  # no connection of ours on the old content
+            restored = backups.restore(backup, self.path)
+            self._soundness = None
+            if current_revision(self.engine) != SCHEMA_HEAD:
+                upgrade(self.engine.execution_options(**{_WRITE_OPTION: True}))
+        return restored.set_aside
 
     def session(self) -> Session:
         return self.sessions()
