@@ -48,6 +48,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def _sqlite_begin(connection: Any) -> None:
     # A write starts as BEGIN IMMEDIATE: it takes the write lock at once and waits
     # busy_timeout for it. A plain BEGIN upgrades late and is refused at once (BUSY)
@@ -61,8 +69,16 @@ def _sqlite_begin(connection: Any) -> None:
 _WRITE_OPTION = "carecenter_write"
 
 
-def make_engine(db: str) -> Engine:
+def make_engine(db: str, read_only: bool = False) -> Engine:
     url = url_for(db)
+    if url.startswith("sqlite:///") and read_only:
+        # Read-only connections cannot checkpoint, so closing them never deletes the
+        # WAL the register's holder still writes into (PLATFORM.md, SQLite locks).
+        path = Path(url.removeprefix("sqlite:///"))
+        engine = create_engine("sqlite:///" + path.as_uri() + "?mode=ro&uri=true")
+        event.listen(engine, "connect", _sqlite_read_only_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         try:
@@ -174,8 +190,11 @@ class Database:
             raise missing_register(self.path)
         if hold and self.lock is not None:
             self.lock.acquire()  # before SQLite opens the file at all
+        # Held by another window: this one only reads, and through read-only connections.
+        self.read_only = (self.path is not None and not self.holds and self.path.exists()
+                          and not self.can_write())
         try:
-            self.engine = make_engine(self.location)
+            self.engine = make_engine(self.location, read_only=self.read_only)
             self._open(migrate)
         except BaseException:
             if self.lock is not None:
@@ -190,6 +209,10 @@ class Database:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             if migrate and current_revision(self.engine) != SCHEMA_HEAD:
+                if self.read_only:
+                    raise DatabaseError(
+                        f"登记册 {self.path} 的数据版本与本程序不同,而它正在别处打开,"
+                        "无法升级。请先关闭那里的“留守关爱”,再重试。")
                 with self.writing():
                     self._back_up_before_migration()
                     upgrade(self.engine.execution_options(**{_WRITE_OPTION: True}))
