@@ -80,7 +80,7 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
             match = [v for v in listed(connection) if args.village in (str(v.id), v.name)]
         if not match:
             raise KnownError(f"服务器上没有“{args.village}”这个村")
-        file = Database(target)
+        file = Database(target, hold=True)  # a new file: nobody else writes it meanwhile
         try:
             moved = transfer.move_out(server, file, match[0].id)
         finally:
