@@ -108,6 +108,15 @@ person = Table(
     Column("colour_on", Date),
     Column("factors", CodeList(400)),
     *(column_for(f) for f in PERSON_FIELDS),
+    # The 留守 verdict as of the last write or calendar day it could change on
+    # (carecenter.register.verdicts): left_behind / not / undecided, why, and the day
+    # it is next worked out again by the calendar alone (a 60th birthday, six months
+    # away, the Spring Festival). NULL: not worked out yet.
+    Column("verdict", String(12)),
+    Column("verdict_reason", Text),
+    Column("verdict_until", Date, index=True),
+    Column("verdict_on", Date, index=True),  # the day it was worked out for
+    Index("ix_person_verdict", "status", "verdict", "name_pinyin"),
     # Covers the search box: status filter, name order and the search text in one index,
     # so a keystroke scans the index alone (rowid is in every SQLite index entry).
     Index("ix_person_search", "status", "name_pinyin", "kind", "search_key"),
