@@ -40,9 +40,18 @@ VISIT_KINDS: dict[str, str] = {
     "video": "联系子女(视频或电话)",
     "health": "健康随访",
     "checkup": "健康体检",
+    # seed 002: each half-year, per person (the cadences in carecenter.rules.cadences)
+    "livelihood": "生活保障评估",
+    "disputes": "权益纠纷排查",
+    "comparison": "重点对象比对核实",
 }
 IN_PERSON = frozenset({"home", "health", "checkup"})
 CALLS = frozenset({"phone", "video"})
+
+# seed 001: 汛期 the helpers move elders living in 危房 or at flood and geological-hazard
+# spots to safety: a special round the clerk starts, listing everyone at housing risk.
+FLOOD_ROUND = "汛期安全排查"
+FLOOD_RULE = "住危房、地质灾害隐患点或洪涝易发区的老人,汛期前检查并提前转移到安全地方"
 
 # 需求的类别: the same list as the file's 关爱服务需求.
 NEED_KINDS: dict[str, str] = {c.code: c.label for c in PERSON["service_needs"].choices}
@@ -447,6 +456,20 @@ class CareBook:
                 {"round_id": round_id, "person_id": pid} for pid in dict.fromkeys(person_ids)
             ])
         return round_id
+
+    def start_flood_round(self, starts_on: date, ends_on: date) -> int:
+        """The flood-season check (seed 001): a special round of everyone on the register
+        whose file marks a housing risk (危房, 地质灾害隐患点, 洪涝易发区)."""
+        with self.database.session() as session:
+            ids = session.execute(
+                select(person.c.id).where(person.c.status == ACTIVE,
+                                          person.c.housing_risks.is_not(None))
+                .order_by(person.c.id)).scalars().all()
+        if not ids:
+            raise KnownError("登记册上没有标记住房安全隐患(危房、地质灾害隐患点、洪涝易发区)"
+                             "的在册人员,无需开展汛期安全排查")
+        return self.declare_round(f"{FLOOD_ROUND}({starts_on.year}年)", starts_on, ends_on,
+                                  ids, FLOOD_RULE)
 
     def rounds(self, open_on: date | None = None) -> list[RoundRecord]:
         """Special rounds (those not yet ended on ``open_on``, if given), with progress."""

@@ -30,7 +30,13 @@ from carecenter.rules.fields import (
     SUPPORTER_FIELDS,
 )
 from carecenter.rules.kinds import KINDS, PersonKind
-from carecenter.rules.leftbehind import SPOUSE, PersonFacts, SupporterFacts, Verdict
+from carecenter.rules.leftbehind import (
+    NOT_QUALIFYING,
+    SPOUSE,
+    PersonFacts,
+    SupporterFacts,
+    Verdict,
+)
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
@@ -547,6 +553,23 @@ class Register:
                 .values(ended_on=on, end_reason=f"对象退出:{EXIT_REASONS[reason]}"[:60]))
             session.flush()
             duestore.refresh(session.connection(), [person_id], self.today())
+
+    def exit_not_qualifying(self, person_id: int) -> str:
+        """The work list's one step for 不再符合: exit today with the verdict's reason
+        (a supporter back for good → 赡养人返乡, else 经核实不符合条件) and its words as
+        the note. Refused when the person is 留守 or cannot be decided today. Returns
+        the reason's label."""
+        file = self.load(person_id)
+        if file.status == EXITED:
+            raise KnownError(f"{file.name} 已于 {file.exit_date:%Y-%m-%d} 退出,无需重复办理")
+        verdict = self.verdict(file)
+        if verdict.code != NOT_QUALIFYING:
+            raise KnownError(f"{file.name}现在{verdict.text},不能按“不再符合”办理退出")
+        today = self.today()
+        back = any(s.returned_for_good_on(today) for s in file.facts().supporters)
+        reason = "supporter_returned" if back else "not_eligible"
+        self.exit(person_id, today, reason, verdict.text[:200])
+        return EXIT_REASONS[reason]
 
     def reinstate(self, person_id: int, note: str = "") -> None:
         """Bring an exited person back onto the register (a mistaken exit, or a return)."""

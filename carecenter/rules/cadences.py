@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from carecenter.rules.periods import (
+    HALF_YEAR,
     MONTH,
     QUARTER,
     WEEK,
@@ -48,7 +49,9 @@ DUTIES: dict[str, str] = {
     "follow_up": "风险随访",
     "visit": "走访打卡",
     "assess": "风险评估",
-    "key_check": "重点对象核实",
+    "key_check": "重点对象比对核实",
+    "livelihood": "生活保障评估",
+    "disputes": "权益纠纷排查",
     "health": "健康随访",
     "checkup": "健康体检",
     "census": "季度排查",
@@ -129,6 +132,9 @@ HEALTH_FOLLOW_UP = frozenset({"health"})
 CHECKUP = frozenset({"checkup"})
 ON_ASSESSMENT = frozenset({ASSESSMENT})
 CENSUS = frozenset({"home", ASSESSMENT})
+COMPARISON = frozenset({"comparison"})
+LIVELIHOOD = frozenset({"livelihood"})
+DISPUTES = frozenset({"disputes"})
 
 MONTHLY_ILLNESSES = frozenset({"hypertension", "diabetes2", "tuberculosis", "mental"})
 _INCAPACITATED = frozenset({"partly_disabled", "disabled", "dementia"})
@@ -209,10 +215,16 @@ ELDER_CADENCES = CadenceBook((
             ON_ASSESSMENT, IMMEDIATELY),
     Cadence("reassessment", "assess", "定级满三个月,再次评估", lambda p, on: p.colour is not None,
             ON_ASSESSMENT, rolling_months(3), anchor_on_colour=True),
-    # seed 002: 每半年开展1次数据比对核实,重点针对八类重点对象
-    Cadence("key_check", "key_check", "八类重点对象每半年核实1次",
-            lambda p, on: bool(p.factors & _KEY_CODES), ON_ASSESSMENT, rolling_months(6),
-            anchor_on_colour=True),
+    # seed 002: 每半年开展1次数据比对核实,重点针对八类重点对象 — met only by a comparison
+    # (not by any re-assessment), once in each calendar half-year.
+    Cadence("key_check", "key_check", "八类重点对象每半年比对核实1次",
+            lambda p, on: bool(p.factors & _KEY_CODES), COMPARISON, HALF_YEAR),
+    # seed 002: 党群服务中心每半年对生活保障情况进行1次评估; 每半年开展1次合法权益问题、
+    # 矛盾纠纷排查
+    Cadence("livelihood", "livelihood", "每半年生活保障评估1次", _everyone, LIVELIHOOD,
+            HALF_YEAR),
+    Cadence("disputes", "disputes", "每半年合法权益问题、矛盾纠纷排查1次", _everyone, DISPUTES,
+            HALF_YEAR),
     # seed 002 健康随访: 高血压、2型糖尿病、肺结核、严重精神障碍患者每月1次;其余每季度1次
     Cadence("health_monthly", "health",
             "高血压、2型糖尿病、肺结核、严重精神障碍患者每月健康随访1次",
