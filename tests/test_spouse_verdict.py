@@ -125,3 +125,34 @@ def test_an_old_register_with_a_spouse_supporter_is_migrated(tmp_path: Path) -> 
         assert Register(database).verdict(file).left_behind
     finally:
         database.close()
+
+
+def test_the_export_has_a_verdict_column_and_counts(register: Register, database: Database,
+                                                     db_path: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    from carecenter.cli.entry import main
+    from carecenter.ledger.figures import VERDICT_HEADER, figure_lines
+
+    register.save(elder("王大爷", supporters=[SON_SINCE_2020, WIFE_AT_HOME]))
+    register.save(elder("年轻人", birth="19700101", sequence="004"))
+    register.save(elder("孙大娘", sequence="006",
+                        supporters=[dict(SON_SINCE_2020, location_scope=None)]))
+    # Turns 60 on 2026-12-15: 不符合 as of today, 留守 in the quarter's export at its end.
+    register.save(elder("吴大爷", birth="19661215", sequence="009"))
+    out = tmp_path / "q4.xlsx"
+    assert main(["export", "quarter", "2026Q4", "--db", str(db_path), "--out", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out)["台账"]
+    header = [c.value for c in sheet[3]]
+    column = header.index(VERDICT_HEADER)
+    shown = {r[1]: r[column] for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert shown == {"王大爷": "留守", "年轻人": "不符合", "孙大娘": "无法判断",
+                     "吴大爷": "不符合"}
+    with clock.at("2027-01-05"):
+        from carecenter.ledger.figures import collect
+        from carecenter.ledger.quarter import Quarter
+
+        figures = collect(database, Quarter(2026, 4), clock.today()).figures
+    assert figures["verdicts"] == {"留守": 2, "不符合": 1, "无法判断": 1}
+    lines = {(s, i): v for s, i, v in figure_lines(figures)}
+    assert lines[("留守认定(在册人员)", "不符合")] == 1
