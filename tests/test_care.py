@@ -111,8 +111,16 @@ def test_a_colour_holds_three_months_before_it_may_be_lowered_without_reason(
     with pytest.raises(ValidationFailed) as refused:
         assess(care, pid, date(2026, 11, 20), [])  # lowering to green inside the hold
     assert "至少保持三个月(至 2026-11-30)" in refused.value.message
-    # With a written reason it may; after the hold it may without one.
-    assert assess(care, pid, date(2026, 11, 20), [], reason="已入住敬老院").colour == "green"
+    # Any written reason is not enough: one of the declared reasons (seed 002).
+    with pytest.raises(ValidationFailed, match="须选择理由"):
+        assess(care, pid, date(2026, 11, 20), [], reason="已入住敬老院")
+    lowered = assess(care, pid, date(2026, 11, 20), [], lowering="recovered")
+    assert lowered.colour == "green" and lowered.reason.startswith("病情好转")
+    # Red's two visits a month go on until the three months are over (30 November).
+    [red] = follow_up(care, TODAY, pid)
+    assert red.cadence is not None and red.cadence.code == "red"
+    assert [i.cadence.code for i in follow_up(care, date(2026, 12, 1), pid)
+            if i.cadence is not None] in ([], ["green"])
     care.today = lambda: date(2026, 12, 5)
     assert assess(care, pid, date(2026, 12, 1), []).colour == "green"
     # Raising is allowed at any time.

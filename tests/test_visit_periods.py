@@ -142,3 +142,13 @@ def test_turning_80_brings_the_weekly_round_from_the_birthday() -> None:
 def test_the_visit_kinds_come_from_the_cadences(kind: str) -> None:
     assert kind in visit_kinds([BOOK])
     assert not {"phone", "video", "checkup"} & visit_kinds([BOOK])
+
+
+def test_a_colour_lowered_within_three_months_keeps_the_higher_visits_until_then() -> None:
+    # Red lowered to green, red held until 16 November (seed 002: 持续不低于三个月).
+    held = facts(colour="green", held_colour="red", held_until=date(2026, 11, 16))
+    # October red (2); November: green from the 16th, from a change: the monthly home
+    # visit (1); December (1).
+    assert tally(BOOK, held, Q4, Q4, END, None, []).due == 2 + 1 + 1
+    # Without the hold: three monthly visits.
+    assert tally(BOOK, facts(colour="green"), Q4, Q4, END, None, []).due == 3

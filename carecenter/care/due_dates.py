@@ -23,7 +23,7 @@ from carecenter.storage.bulk import insert_rows
 from carecenter.storage.models import ACTIVE, care_due, person, setting
 
 # Bump when a cadence changes: every database then works its dates out again.
-RULES_VERSION = "2"  # 2: counts in calendar periods (red twice in each month)
+RULES_VERSION = "3"  # 2: counts in calendar periods; 3: half-yearly reviews, holds
 SETTING_KEY = "care_due_rules"
 BATCH = 5000
 
@@ -32,7 +32,7 @@ FACT_COLUMNS = (
     person.c.id, person.c.colour, person.c.colour_on, person.c.factors, person.c.illnesses,
     person.c.living_with, person.c.health_status, person.c.disability_grade,
     person.c.refuses_institution, person.c.birth_date, person.c.registered_on,
-    person.c.created_at,
+    person.c.created_at, person.c.held_colour, person.c.held_until,
 )
 _FACTS = len(FACT_COLUMNS)
 _PEOPLE = select(
@@ -61,12 +61,13 @@ def care_facts(row: Sequence[Any]) -> CareFacts:
     """What the cadences need of a person, from a row that begins with ``FACT_COLUMNS``
     (read by position: by name costs seconds on a county's export)."""
     (pid, colour, colour_on, factors, illnesses, living_with, health, grade, refuses,
-     birth, registered, created) = row[:_FACTS]
+     birth, registered, created, held_colour, held_until) = row[:_FACTS]
     return CareFacts(
         person_id=pid, created_on=entered_on(registered, created), birth_date=birth,
         colour=colour, colour_on=colour_on, factors=frozenset(factors or ()),
         illnesses=frozenset(illnesses or ()), living_with=frozenset(living_with or ()),
-        health_status=health, disability_grade=grade, refuses_institution=bool(refuses))
+        health_status=health, disability_grade=grade, refuses_institution=bool(refuses),
+        held_colour=held_colour, held_until=held_until)
 
 
 def _birthday(birth: date, age: int) -> date:
@@ -119,6 +120,8 @@ def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dic
         age = facts.age(today)
         stale_on = _birthday(birth, ADVANCED_AGE) if birth and age is not None and \
             age < ADVANCED_AGE else None
+        if facts.held_until is not None and facts.held_until > today:  # the hold ends
+            stale_on = min(stale_on or facts.held_until, facts.held_until)
         done = last.get(pid, {})
         if colour_on is not None:
             done = {**done, ASSESSMENT: [colour_on]}

@@ -249,7 +249,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
     quarter_days = (start, end)
     for number, p in enumerate(people, start=1):
         # By position, once (a row's names cost seconds on a county): the select above.
-        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, kind, name, sex,
+        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, _, _, kind, name, sex,
          id_number, group_id, phone, address, status_code, exit_date, lb_year, verdict_code,
          verdict_until, verdict_on) = p
         active = exit_date is None or exit_date > as_of

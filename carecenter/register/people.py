@@ -544,6 +544,8 @@ class Register:
             record.exit_date = on
             record.exit_reason = reason
             record.exit_note = note.strip() or None
+            record.held_colour = None  # seed 002's three months end with the exit
+            record.held_until = None
             detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
             session.add(self._event(person_id, "exited", on, detail))
             # A helper's load is for people on the register: the pairing ends with the exit.

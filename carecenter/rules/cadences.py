@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from carecenter.calendar import add_months
 from carecenter.rules.periods import (
     HALF_YEAR,
     MONTH,
@@ -40,7 +41,16 @@ from carecenter.rules.periods import (
     rolling_days,
     rolling_months,
 )
-from carecenter.rules.risk import ADVANCED_AGE, COLOUR_LABELS, GREEN, KEY_CATEGORIES, RED, YELLOW
+from carecenter.rules.risk import (
+    ADVANCED_AGE,
+    COLOUR_LABELS,
+    GREEN,
+    HOLD_MONTHS,
+    KEY_CATEGORIES,
+    RANK,
+    RED,
+    YELLOW,
+)
 
 ASSESSMENT = "assessment"  # evidence: an assessment, not a visit
 
@@ -78,6 +88,18 @@ class CareFacts:
     health_status: str | None = None
     disability_grade: str | None = None
     refuses_institution: bool = False
+    # A colour lowered within its three months: the higher one's visits go on until
+    # held_until (seed 002: 持续不低于三个月的关爱服务).
+    held_colour: str | None = None
+    held_until: date | None = None
+
+    def colour_on_day(self, on: date) -> str | None:
+        """The colour whose visits are owed on ``on``: the colour, or a higher one held."""
+        held = self.held_colour
+        if held is not None and self.held_until is not None and on < self.held_until \
+                and (self.colour is None or RANK[held] < RANK[self.colour]):
+            return held
+        return self.colour
 
     def age(self, on: date) -> int | None:
         b = self.birth_date
@@ -143,7 +165,7 @@ IMMEDIATELY = rolling_days(0)  # due from the day the person came on
 
 
 def _colour(code: str) -> Callable[[CareFacts, date], bool]:
-    return lambda p, on: p.colour == code
+    return lambda p, on: p.colour_on_day(on) == code
 
 
 def _everyone(p: CareFacts, on: date) -> bool:
@@ -272,9 +294,13 @@ def dues(book: CadenceBook, facts: CareFacts, done: Mapping[str, Sequence[date]]
             days.update(done.get(kind, ()))
         records = sorted(days, reverse=True)
         anchor, changed = facts.created_on, False
-        if c.anchor_on_colour and facts.colour_on is not None \
-                and facts.colour_on > facts.created_on:
-            anchor, changed = facts.colour_on, True
+        colour_on = facts.colour_on
+        if c.anchor_on_colour and facts.held_until is not None \
+                and facts.colour_on_day(on) != facts.colour:
+            # The higher colour held after a lowering counts from the day it was set.
+            colour_on = add_months(facts.held_until, -HOLD_MONTHS)
+        if c.anchor_on_colour and colour_on is not None and colour_on > facts.created_on:
+            anchor, changed = colour_on, True
         out.append(Due(facts.person_id, c, records[0] if records else None,
                        c.next_due(records, anchor, changed)))
     return out

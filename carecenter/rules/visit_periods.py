@@ -160,8 +160,11 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
         eighty = _birthday(facts.birth_date, ADVANCED_AGE)
         if not first < eighty <= last:
             eighty = None
+    held = facts.held_until  # a lowered colour's three months end (seed 002)
+    if held is not None and not first < held <= last:
+        held = None
     if history is None:
-        if eighty is None:  # nothing changes: the usual case
+        if eighty is None and held is None:  # nothing changes: the usual case
             return [(first, last, visit_cadence(book, facts, first))]
         history = (Assessed(date.min, facts.colour, facts.factors),) if facts.colour else ()
     cuts = [first]
@@ -177,6 +180,8 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
         previous = a
     if eighty is not None:
         cuts.append(eighty)
+    if held is not None:
+        cuts.append(held)
     if len(cuts) == 1:  # nothing changes in the stretch: the usual case
         return [(first, last, visit_cadence(book, _as_assessed(facts, before), first))]
     days = sorted(set(cuts))

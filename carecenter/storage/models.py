@@ -107,6 +107,10 @@ person = Table(
     Column("colour", String(8), index=True),
     Column("colour_on", Date),
     Column("factors", CodeList(400)),
+    # A colour lowered within its three months (seed 002): the higher colour whose visits
+    # go on until held_until (carecenter.care.care_book.CareBook.assess).
+    Column("held_colour", String(8)),
+    Column("held_until", Date),
     *(column_for(f) for f in PERSON_FIELDS),
     # The 留守 verdict as of the last write or calendar day it could change on
     # (carecenter.register.verdicts): left_behind / not / undecided, why, and the day
@@ -359,6 +363,8 @@ class Person:
     group_id: int | None
     colour: str | None
     colour_on: date | None
+    held_colour: str | None
+    held_until: date | None
     factors: list[str]
     supporters: list[Supporter]
     events: list[PersonEvent]

@@ -1,4 +1,5 @@
-"""The 留守 verdict kept with the file; the spouse living together, not a supporter
+"""The 留守 verdict kept with the file; the spouse living together, not a supporter;
+a lowered colour's three months held
 
 Revision ID: 0006
 Revises: 0003
@@ -35,6 +36,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('verdict_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('verdict_until', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('verdict_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('held_colour', sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column('held_until', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_person_verdict_until'), ['verdict_until'],
                               unique=False)
         batch_op.create_index(batch_op.f('ix_person_verdict_on'), ['verdict_on'],
@@ -93,6 +96,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_person_verdict')
         batch_op.drop_index(batch_op.f('ix_person_verdict_on'))
         batch_op.drop_index(batch_op.f('ix_person_verdict_until'))
+        batch_op.drop_column('held_until')
+        batch_op.drop_column('held_colour')
         batch_op.drop_column('verdict_on')
         batch_op.drop_column('verdict_until')
         batch_op.drop_column('verdict_reason')
