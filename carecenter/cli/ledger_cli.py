@@ -104,6 +104,11 @@ def print_preview(preview: Any, limit: int = 200) -> None:
     from carecenter.ledger.import_preview import IGNORED, REFUSED
 
     print(preview.summary())
+    if len(preview.sheets) > 1:
+        for plan in preview.sheets:
+            print(plan.describe())
+    for where, label, why in preview.not_imported():
+        print(f"未导入的列:{where}“{label}”——{why}" if label else f"未导入的列:{where}——{why}")
     shown = 0
     for row in preview.rows:
         if row.action == IGNORED or not (row.errors or row.warnings):
@@ -113,7 +118,7 @@ def print_preview(preview: Any, limit: int = 200) -> None:
             break
         mark = "拒绝" if row.action == REFUSED else row.action_label
         who = row.name or "(无姓名)"
-        print(f"第 {row.row} 行 [{mark}] {who}:{row.problems_text()}")
+        print(f"{row.where} [{mark}] {who}:{row.problems_text()}")
         shown += 1
 
 

@@ -21,8 +21,27 @@ _FOOTER = re.compile(
     r"^(合\s*计|总\s*计|小\s*计|共\s*[0-9一二三四五六七八九十百千]+\s*(人|户|名)|"
     r"填\s*表\s*人|填\s*报\s*人|审\s*核\s*人|复\s*核\s*人|审\s*核|制\s*表|负\s*责\s*人|"
     r"单位负责人|填报单位|填表单位|填报日期|填表日期|制表日期|备\s*注\s*[:\uff1a]|"
-    r"说\s*明\s*[:\uff1a]|注\s*[:\uff1a]|注\s*[0-9]|村\s*\(\s*居\s*\)|盖\s*章)"
+    r"说\s*明\s*[:\uff1a]|注\s*[:\uff1a]|注\s*[0-9]|村\s*\(\s*居\s*\)|盖\s*章|"
+    r"经\s*办\s*人|签\s*字|签\s*名|统\s*计\s*人|联\s*系\s*人\s*[:\uff1a]|"
+    r"(?:[(（]?\s*(?:公\s*章|印\s*章|盖\s*章)\s*[)）]?\s*)$)"
 )
+# What stands under a table and is nobody's row (issue 16): the committee's stamp line,
+# a date, a signature; a row of nothing else ends the table wherever it sits.
+_STAMP = re.compile(r"村\s*民?\s*委\s*员?\s*会|居\s*委\s*会|人民政府|盖\s*章|公\s*章|签\s*字|"
+                    r"签\s*名|经\s*办\s*人|负\s*责\s*人|审\s*核|填\s*报|制\s*表")
+_DATE_LINE = re.compile(
+    r"^\s*(?:日\s*期\s*[:\uff1a]?\s*)?[0-9〇零一二三四五六七八九十]{4}\s*年\s*"
+    r"[0-9〇零一二三四五六七八九十]{1,2}\s*月(?:\s*[0-9〇零一二三四五六七八九十]{1,3}\s*日)?\s*$|"
+    r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
+def is_stamp_or_date(value: Any) -> bool:
+    """白竹村村民委员会(盖章), 2026年12月5日, 经办人:…: a line under a table."""
+    if isinstance(value, date):
+        return True
+    text = text_of(value)
+    return bool(text) and (bool(_STAMP.search(text)) or bool(_DATE_LINE.match(text))
+                           or is_footer(text))
 
 
 def is_number(value: Any) -> bool:
@@ -66,6 +85,44 @@ def id_text(value: Any) -> str:
         if number.is_integer():
             return str(int(number))
     return text_of(value)
+
+
+def looks_truncated(number: str) -> bool:
+    """An 18-digit number ending in 000: what Excel leaves of a number it kept to 15
+    significant digits, typed back as text (issue 16). Real numbers seldom end so (the
+    sequence code x00 with check digit 0), so it is flagged, not refused."""
+    return len(number) == 18 and number.endswith("000")
+
+
+# Sex as ledgers code it: GB/T 2261.1 (1 男, 2 女), or M/F.
+_SEX_CODES = {"1": "男", "2": "女", "M": "男", "F": "女", "MALE": "男", "FEMALE": "女",
+              "男性": "男", "女性": "女", "男": "男", "女": "女"}
+
+
+def sex_text(value: Any) -> tuple[str, bool]:
+    """(男/女 or the text as written, whether it was a code worth flagging)."""
+    text = text_of(value).replace(" ", "").upper()
+    label = _SEX_CODES.get(text)
+    if label is None:
+        return text_of(value), False
+    return label, text not in ("男", "女", "男性", "女性")
+
+
+def age_years(text: str) -> int | None:
+    """78, 78岁, 七十八, 七十八周岁 as whole years; None when it is not an age."""
+    text = re.sub(r"\s|周?岁$", "", text)
+    if not text:
+        return None
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]*)?", text):
+        return int(float(text))
+    if not re.fullmatch(r"[零〇一二两三四五六七八九十百]+", text):
+        return None
+    import cn2an  # a library for numbers in words (issue 16), loaded only when needed
+
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return None
 
 
 def date_cell(value: Any) -> tuple[date | None, bool, str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from carecenter.ledger.mapping import Layout
+from carecenter.ledger.sheet_kinds import SheetPlan
 from carecenter.register.people import Cleaned, PersonDraft, missing_facts
 
 NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
@@ -39,6 +40,11 @@ class RowPreview:
     unchanged: bool = False  # an update that changes nothing: not written again
     cleaned: Cleaned | None = None  # what Register.clean made of the draft
     cells: list[Any] = field(default_factory=list)
+    sheet: str = ""  # set when a workbook's several sheets are read in one import
+
+    @property
+    def where(self) -> str:
+        return f"工作表“{self.sheet}”第 {self.row} 行" if self.sheet else f"第 {self.row} 行"
 
     @property
     def action_label(self) -> str:
@@ -63,6 +69,13 @@ class Preview:
     new_groups: dict[str, str]  # key → name as first written
     # (Excel row, its text) where a second table or notes start: nothing below is read.
     ended: tuple[int, str] | None = None
+    # Every sheet of the workbook, what it is and whether it was read (issue 16).
+    sheets: list[SheetPlan] = field(default_factory=list)
+    # (where, column label, why) of every source column not imported (issue 16).
+    skipped_columns: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def not_imported(self) -> list[tuple[str, str, str]]:
+        return list(self.skipped_columns)
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -87,6 +100,12 @@ class Preview:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
         if self.ended:
             text += f";第 {self.ended[0]} 行“{self.ended[1][:20]}”起是另一张表或说明,未导入"
+        if len(self.sheets) > 1:
+            read = [p.name for p in self.sheets if p.read]
+            skipped = [f"{p.name}({p.kind_label})" for p in self.sheets if not p.read]
+            text += f";读取工作表:{'、'.join(read)}"
+            if skipped:
+                text += f";不读取:{'、'.join(skipped)}"
         return text
 
 

@@ -16,7 +16,6 @@ each through ``Register.save_in`` so the rules are the editor's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +27,7 @@ from sqlalchemy import select
 from carecenter import clock
 from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, ValidationFailed
-from carecenter.ledger import cells, mapping
+from carecenter.ledger import cells, mapping, sheet_kinds
 from carecenter.ledger.compare import status_code
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
@@ -43,6 +42,7 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
 )
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import TableShape
+from carecenter.ledger.sheet_kinds import NO_TABLE
 from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft, Register
@@ -85,28 +85,57 @@ class LedgerImport:
         self.register = Register(database, today=today)
         self.settings = Settings(database)
         self.today = today
-        self._columns: dict[str, int] = {}  # field → sheet column, for the preview's cells
+        # field → sheet column per sheet, for the preview's cells
+        self._columns: dict[str, dict[str, int]] = {}
+        self.book: list[sheet_kinds.SheetPlan] = []  # every sheet of the workbook opened
 
     def open(self, path: str | Path, sheet: str | None = None) -> tuple[Sheet, Layout]:
-        """The sheet and its layout; without a sheet named, the first sheet that holds a
-        table (a workbook often starts with a 填表说明 sheet)."""
-        sheets = iter([read_sheet(path, sheet)]) if sheet is not None else read_sheets(path)
-        seen: list[Sheet] = []
-        for data in sheets:
-            layout = mapping.detect(data.rows)
-            if layout is not None:
-                return data, mapping.apply_saved(self.settings, layout)
-            seen.append(data)
-        if len(seen) > 1:
-            raise KnownError(f"在工作簿的 {len(seen)} 张工作表({'、'.join(d.name for d in seen)})"
-                             f"里都找不到表头:{_HEADER_NEEDED}")
-        data = seen[0]
+        """The first register sheet and its layout. Without a sheet named, every sheet
+        is classified (register, summary, instructions, blank: issue 16) and the preview
+        reads all register sheets; the one returned carries the mapping the clerk sees."""
+        sheets = [read_sheet(path, sheet)] if sheet is not None else list(read_sheets(path))
+        plans = sheet_kinds.plan(sheets)
+        chosen = [p for p in plans if p.read] or [
+            p for p in plans if p.layout is not None and (sheet is not None or p.kind == NO_TABLE)]
+        if chosen:
+            self.book = plans
+            first = chosen[0]
+            assert first.data is not None or first.layout is not None
+            data = first.data or next(s for s in sheets if s.name == first.name)
+            first.data = data
+            assert first.layout is not None
+            return data, mapping.apply_saved(self.settings, first.layout)
+        if len(plans) > 1:
+            reasons = ";".join(f"“{p.name}”{p.kind_label}:{p.reason}" for p in plans)
+            raise KnownError(f"在工作簿的 {len(plans)} 张工作表({'、'.join(p.name for p in plans)})"
+                             f"里都找不到表头:{_HEADER_NEEDED}({reasons})")
+        data = sheets[0]
         if not any(any(v is not None for v in row) for row in data.rows):
             raise KnownError(f"工作表“{data.name}”是空的,没有可导入的内容")
         raise KnownError(
             f"在工作表“{data.name}”的前 {mapping.HEADER_SCAN_ROWS} 行里找不到表头:"
             f"{_HEADER_NEEDED}请检查是否选对了工作表"
         )
+
+    def _parts(self, data: Sheet, layout: Layout) -> list[tuple[Sheet, Layout, str | None]]:
+        """The sheets one preview reads: the one opened, then the workbook's other
+        register sheets; a sheet laid out like the first takes the clerk's mapping."""
+        plans = self.book if any(p.data is data for p in self.book) else []
+        mine = next((p for p in plans if p.data is data), None)
+        parts: list[tuple[Sheet, Layout, str | None]] = [
+            (data, layout, mine.group if mine else None)]
+        chosen = layout.targets()
+        for p in plans:
+            if not p.read or p is mine or p.data is None or p.layout is None:
+                continue
+            other = p.layout
+            if other.key == layout.key:
+                for c in other.columns:
+                    c.target = chosen.get(c.index, mapping.IGNORE)
+            else:
+                other = mapping.apply_saved(self.settings, other)
+            parts.append((p.data, other, p.group))
+        return parts
 
     def save_mapping(self, layout: Layout) -> None:
         mapping.save(self.settings, layout)
@@ -121,59 +150,110 @@ class LedgerImport:
 
     def _preview(self, path: str | Path, data: Sheet, layout: Layout,
                  progress: Progress | None, cancelled: Cancelled | None) -> Preview:
-        if layout.column_for(mapping.person_target("name")) is None:
-            raise KnownError("请把“姓名”对应到台账中的一列,否则无法导入")
+        parts = self._parts(data, layout)
+        for part_data, part_layout, _ in parts:
+            if part_layout.column_for(mapping.person_target("name")) is None:
+                raise KnownError(f"请把工作表“{part_data.name}”的“姓名”对应到台账中的一列,"
+                                 "否则无法导入")
         idnumber.forget()
         stored = self._stored()
-        self._columns = {t.partition(":")[2]: j for j, t in layout.targets().items()
-                         if t.startswith("person:")}
         new_groups: dict[str, str] = {}
-        seen_ids: dict[str, int] = {}
+        seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]] = {}
         seen_names: dict[tuple[str, str], int] = {}
         rows: list[RowPreview] = []
-        body = data.rows[layout.first_row:]
         pending: list[tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool]] = []
-        shape = TableShape(layout, [data.rows[i] for i in layout.header_rows])
-        for offset, raw in enumerate(body):
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            if progress and offset % 200 == 0:
-                progress(offset, len(body) * 2)
-            number = layout.first_row + offset + 1
-            reason = shape.skip(number, raw)
-            if reason:
-                rows.append(RowPreview(number, IGNORED, cells=list(raw),
-                                       errors=[Problem("", reason)]))
-                continue
-            result = self._read_row(number, raw, layout, stored, new_groups, shape.group)
-            if result is None:
-                continue
-            row, values, supporters, month_only = result
-            rows.append(row)
-            if self._continues(shape, row, values, supporters):
-                continue
-            if row.action != NEW:  # ignored or refused while reading
-                continue
-            self._match(row, values, stored, seen_ids, seen_names)
-            self._exited_in_ledger(row, values.pop("_status", ""), stored)
-            if row.accepted:
-                pending.append((row, values, supporters, month_only))
-        self._trim_trailing_ignored(rows)
+        total = sum(max(len(d.rows) - lay.first_row, 0) for d, lay, _ in parts) or 1
+        done = 0
+        ended: tuple[int, str] | None = None
+        several = len(parts) > 1
+        for part_data, part_layout, group in parts:
+            self._columns[part_data.name] = {
+                t.partition(":")[2]: j for j, t in part_layout.targets().items()
+                if t.startswith("person:")}
+            body = part_data.rows[part_layout.first_row:]
+            shape = TableShape(part_layout, [part_data.rows[i] for i in part_layout.header_rows],
+                               group)
+            for offset, raw in enumerate(body):
+                if cancelled and cancelled():
+                    raise ImportCancelled()
+                if progress and (done + offset) % 200 == 0:
+                    progress(done + offset, total * 2)
+                number = part_layout.first_row + offset + 1
+                reason = shape.skip(number, raw)
+                if reason:
+                    rows.append(RowPreview(number, IGNORED, cells=list(raw),
+                                           errors=[Problem("", reason)],
+                                           sheet=part_data.name if several else ""))
+                    continue
+                result = self._read_row(number, raw, part_layout, stored, new_groups,
+                                        shape.group)
+                if result is None:
+                    continue
+                row, values, supporters, month_only = result
+                row.sheet = part_data.name if several else ""
+                rows.append(row)
+                if self._continues(shape, row, values, supporters):
+                    continue
+                if row.action != NEW:  # ignored or refused while reading
+                    continue
+                self._match(row, values, stored, seen_ids, seen_names)
+                self._exited_in_ledger(row, values.pop("_status", ""), stored)
+                if row.accepted:
+                    pending.append((row, values, supporters, month_only))
+            done += len(body)
+            self._trim_trailing_ignored(rows)
+            ended = ended or shape.ended
         files = self._load_files({r.person_id for r, *_ in pending if r.person_id})
-        for done, (row, values, supporters, month_only) in enumerate(pending):
+        for index, (row, values, supporters, month_only) in enumerate(pending):
             if cancelled and cancelled():
                 raise ImportCancelled()
-            if progress and done % 200 == 0:
-                progress(len(body) + done * len(body) // max(len(pending), 1), len(body) * 2)
+            if progress and index % 200 == 0:
+                progress(total + index * total // max(len(pending), 1), total * 2)
             self._check(row, values, supporters, month_only, files.get(row.person_id or -1))
         for r in rows:
             if r.action == REFUSED and r.new_group:
                 r.warnings = [w for w in r.warnings if not w.message.endswith("导入时将新建")]
         used = {r.new_group for r in rows if r.accepted and r.new_group}
         if progress:
-            progress(len(body) * 2, len(body) * 2)
-        return Preview(Path(path), data.name, layout, rows,
-                       {k: v for k, v in new_groups.items() if k in used}, shape.ended)
+            progress(total * 2, total * 2)
+        names = "、".join(d.name for d, _, _ in parts)
+        return Preview(Path(path), names, layout, rows,
+                       {k: v for k, v in new_groups.items() if k in used}, ended,
+                       sheets=list(self.book) if any(p.data is data for p in self.book) else [],
+                       skipped_columns=self._not_imported(parts, rows))
+
+    @staticmethod
+    def _not_imported(parts: list[tuple[Sheet, Layout, str | None]],
+                      rows: list[RowPreview]) -> list[tuple[str, str, str]]:
+        """Every column of the sheets read that is not imported, with the reason: one
+        without a header but with values too (issue 16: nothing dropped unseen)."""
+        from openpyxl.utils import get_column_letter
+
+        found: list[tuple[str, str, str]] = []
+        several = len(parts) > 1
+        for data, layout, _ in parts:
+            prefix = f"工作表“{data.name}”" if several else ""
+            known = {c.index for c in layout.columns}
+            filled: set[int] = set()
+            read = [r.cells for r in rows if r.action != IGNORED
+                    and r.sheet == (data.name if several else "")]
+            width = max((len(c) for c in read), default=0)
+            unknown = [j for j in range(width) if j not in known]
+            for line in read:
+                filled.update(j for j in unknown if j < len(line) and line[j] is not None
+                              and text_of(line[j]))
+            for c in layout.columns:
+                if c.target == mapping.IGNORE:
+                    why = c.why or mapping.why_not_imported(c.label)
+                elif c.target in ("extra:kind", "extra:colour"):
+                    why = mapping.why_not_imported(c.label)
+                else:
+                    continue
+                found.append((f"{prefix}{get_column_letter(c.index + 1)} 列", c.label, why))
+            for j in sorted(filled):
+                found.append((f"{prefix}{get_column_letter(j + 1)} 列", "",
+                              "没有列标题,但有内容"))
+        return found
 
     @staticmethod
     def _continues(shape: TableShape, row: RowPreview, values: dict[str, Any],
@@ -340,10 +420,13 @@ class LedgerImport:
         return -1 - list(new_groups).index(key)
 
     def _match(self, row: RowPreview, values: dict[str, Any], stored: _Stored,
-               seen_ids: dict[str, int], seen_names: dict[tuple[str, str], int]) -> None:
+               seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]],
+               seen_names: dict[tuple[str, str], int]) -> None:
         raw_id = values.get("id_number")
         label = PERSON["id_number"].label
         number = None
+        if raw_id and self._truncated(row, values, idnumber.normalise(raw_id), stored):
+            raw_id = None
         if raw_id:
             try:
                 info = idnumber.parse(raw_id, today=self.today())
@@ -355,11 +438,24 @@ class LedgerImport:
             values["_id_info"] = info
             row.id_number = number
             if number in seen_ids:
+                first, first_values = seen_ids[number]
+                if first.sheet != row.sheet and first_values.get("name") == values.get("name"):
+                    # The same person on two sheets (a 总表 and a group's sheet): read once,
+                    # the group taken from whichever sheet gives one.
+                    if first_values.get("group_id") is None and values.get("group_id") is not None:
+                        first_values["group_id"] = values["group_id"]
+                        first.new_group = first.new_group or row.new_group
+                    row.action = IGNORED
+                    row.errors.append(Problem("", f"与{first.where}是同一人(身份证号、姓名相同),"
+                                                  "已在那里读入"))
+                    row.warnings = []
+                    row.new_group = None
+                    return
                 row.action = REFUSED
                 row.errors.append(Problem(
-                    label, f"与第 {seen_ids[number]} 行身份证号相同;同一文件中只保留第一行"))
+                    label, f"与{first.where}身份证号相同;同一文件中只保留第一行"))
                 return
-            seen_ids[number] = row.row
+            seen_ids[number] = (row, values)
             if info.upgraded_from:
                 row.warnings.append(Problem(label, f"15 位旧号 {info.upgraded_from} 已升为 18 位"))
         name = str(values.get("name") or "")
@@ -395,6 +491,34 @@ class LedgerImport:
             seen_names[key] = row.row
         if row.person_id in stored.exited:
             row.warnings.append(Problem("", "此人已退出登记册,只更新档案内容"))
+
+    def _truncated(self, row: RowPreview, values: dict[str, Any], number: str,
+                   stored: _Stored) -> bool:
+        """An ID that Excel cut to 15 digits and the clerk typed back (…000) is not
+        trusted: the person comes in 待补充身份证号, the number kept in 备注 and the
+        birth date taken from its intact first 14 digits (issue 16)."""
+        if not (cells.looks_truncated(number) and number.isdigit()):
+            return False
+        column = self._column(row, "id_number")
+        if number in stored.by_id:  # already on the register so: matched, and flagged
+            row.warnings.append(Problem("身份证号", f"“{number}”末三位为 000,疑被 Excel 截断;"
+                                                   "登记册上也是这个号,请对照身份证核对", column))
+            return False
+        try:
+            birth: date | None = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            birth = None
+        values.pop("id_number", None)
+        values.setdefault("_notes", []).append(f"疑被截断的身份证号:{number}")
+        if birth is not None and not values.get("birth_date") and birth <= self.today():
+            values["birth_date"] = birth
+            got = f",出生日期按前 14 位记为 {birth:%Y-%m-%d}"
+        else:
+            got = ""
+        row.warnings.append(Problem(
+            "身份证号", f"“{number}”末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字);"
+            f"未作为身份证号导入,原值记入备注{got},请对照身份证补录", column))
+        return True
 
     @staticmethod
     def _exited_in_ledger(row: RowPreview, status: str, stored: _Stored) -> None:
@@ -468,7 +592,10 @@ class LedgerImport:
             self._birth_from_age(row, values, age)
         sex = values.get("sex")
         if isinstance(sex, str):
-            values["sex"] = sex.strip().removesuffix("性")
+            values["sex"], coded = cells.sex_text(sex)
+            if coded and info is None:  # with an ID number, the number says the sex
+                row.warnings.append(Problem("性别", f"性别写作“{sex}”,按 {values['sex']} 记",
+                                            self._column(row, "sex")))
         for name in list(values):
             f = PERSON[name]
             if name in KEY_FIELDS or f.type is FieldType.GROUP:
@@ -515,18 +642,20 @@ class LedgerImport:
     def _birth_from_age(self, row: RowPreview, values: dict[str, Any],
                         age: tuple[str, int]) -> None:
         text, column = age
-        m = re.match(r"\s*([0-9]+(?:\.[0-9]*)?)\s*(?:岁|周岁)?\s*$", text)  # 78, 78岁
-        if not m:
+        years = cells.age_years(text)  # 78, 78岁, 七十八 (issue 16: ages in words)
+        if years is None:
+            row.warnings.append(Problem("年龄", f"年龄“{text}”看不懂,未用于出生日期", column))
             return
-        years = int(float(m.group(1)))
         if 0 < years < 120:
             values["birth_date"] = date(self.today().year - years, 1, 1)
+            written = "" if text.strip().rstrip("岁周").isdigit() else f"(台账写作“{text}”)"
             row.warnings.append(Problem(
-                "出生日期", f"没有身份证号和出生日期,按年龄 {years} 岁暂记为 "
+                "出生日期", f"没有身份证号和出生日期,按年龄 {years} 岁{written}暂记为 "
                 f"{values['birth_date']:%Y} 年 1 月 1 日,补充身份证号后自动更正", column))
 
     def _column(self, row: RowPreview, name: str) -> int | None:
-        return self._columns.get(name)
+        columns = self._columns.get(row.sheet) or next(iter(self._columns.values()), {})
+        return columns.get(name)
 
     def _supporters(self, row: RowPreview, rows: list[dict[str, Any]], values: dict[str, Any],
                     stored: tuple[dict[str, Any], list[dict[str, Any]]] | None,

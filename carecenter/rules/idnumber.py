@@ -157,7 +157,12 @@ def _parse(raw: object, today: date, field: str) -> IdInfo:
 def warnings_for(info: IdInfo, today: date | None = None) -> list[str]:
     """Things that may be right but deserve a second look."""
     today = today or clock.today()
+    found: list[str] = []
     age = info.age_on(today)
     if age > WARN_AGE:
-        return [f"按身份证号计算年龄为 {age} 岁,请核对出生日期"]
-    return []
+        found.append(f"按身份证号计算年龄为 {age} 岁,请核对出生日期")
+    if info.upgraded_from is None and info.number.endswith("000"):
+        # Excel keeps 15 significant digits: an 18-digit number typed as a number and
+        # copied back as text ends in 000 (issue 16). Real ones seldom do.
+        found.append("末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字),请对照身份证核对")
+    return found
