@@ -274,3 +274,129 @@ def test_codes_and_words_where_values_belong_are_read_and_flagged(
     assert stored["杜福生"]["birth_date"] == date(TODAY.year - 83, 1, 1)
     assert "性别写作“F”,按 女 记" in preview.rows[0].problems_text()
     assert "台账写作“七十五”" in preview.rows[0].problems_text()
+
+
+def settle_village(database: Database, county: str = "隆回县", province: str = "湖南省") -> None:
+    from carecenter.settings.settings_store import VILLAGE, Settings
+
+    Settings(database).set(VILLAGE, {"name": "白竹村", "county": county, "province": province})
+
+
+def test_where_each_supporter_is_comes_from_what_the_ledger_says(
+        database: Database, tmp_path: Path) -> None:
+    settle_village(database)
+    path = save([
+        ["姓名", "身份证号", "组别", "子女姓名", "关系", "务工地", "子女姓名", "关系", "务工地"],
+        ["胡翠娥", HU, "一组", "胡国庆", "儿子", "广东东莞", "胡国英", "女儿", "湖南长沙"],
+        ["杜福生", DU, "一组", "杜小红", "女儿", "县城", "杜小军", "儿子", "隆回县桃洪镇"],
+        ["马长贵", MA, "二组", "马丽", "女儿", "在外打工", "马强", "儿子", "邵阳"],
+        ["秦玉莲", QIN, "二组", "秦勇", "儿子", "新加坡", "秦芳", "女儿", "浙江义乌"],
+    ], tmp_path / "places.xlsx")
+    preview = imported(database, path)
+    scopes = {s["name"]: s["location_scope"] for found in supporters(database).values()
+              for s in found}
+    assert scopes == {"胡国庆": "out_province", "胡国英": "out_county", "杜小红": "in_county",
+                      "杜小军": "in_county", "马丽": None, "马强": None, "秦勇": "abroad",
+                      "秦芳": "out_province"}
+    flagged = preview.rows[2].problems_text()
+    assert "马丽的所在范围未填:“在外打工”不是能认出的地名" in flagged
+    assert "马强的所在范围未填:“邵阳”" in flagged  # 邵阳市 holds 隆回县 too: not guessed
+
+
+def test_without_the_villages_county_places_are_judged_from_the_elders_id(
+        database: Database, tmp_path: Path) -> None:
+    path = save([["姓名", "身份证号", "子女姓名", "关系", "去向"],
+                 ["杜福生", DU, "杜小红", "女儿", "江苏昆山"],
+                 ["秦玉莲", None, "秦勇", "儿子", "长沙"]], tmp_path / "noset.xlsx")
+    preview = imported(database, path)
+    scopes = {s["name"]: s["location_scope"] for found in supporters(database).values()
+              for s in found}
+    assert scopes == {"杜小红": "out_province", "秦勇": None}
+    assert "本村设置中没有填写所在县" in preview.rows[1].problems_text()
+
+
+@pytest.mark.parametrize("column, said, reason, on", [
+    ("备注", "2026年10月3日病故", "died", date(2026, 10, 3)),
+    ("备注", "已入住荷田乡敬老院", "institution", TODAY),
+    ("状态", "子女已返乡照顾(2026.9)", "supporter_returned", date(2026, 9, 1)),
+    ("状态", "户口已迁出", "moved", TODAY),
+])
+def test_a_ledger_saying_someone_left_proposes_the_exit_for_the_clerk_to_confirm(
+        db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        column: str, said: str, reason: str, on: date) -> None:
+    path = save([["姓名", "身份证号", "组别", column], ["杜福生", DU, "一组", said],
+                 ["秦玉莲", QIN, "一组", None]], tmp_path / "left.xlsx")
+    Database(db_path).close()
+    args = ["import", "ledger", str(path), "--db", str(db_path)]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"台账写明“{said}”:建议办理退出" in out and "须确认" in out
+    assert main(args) == 1  # not as active, and not without the clerk
+    assert "--confirm-exits" in capsys.readouterr().err
+    database = Database(db_path)
+    assert people(database) == {}
+    database.close()
+    assert main([*args, "--confirm-exits"]) == 0
+    assert "按台账办理退出 1 人" in capsys.readouterr().out
+    database = Database(db_path)
+    stored = people(database)
+    database.close()
+    assert (stored["杜福生"]["status"], stored["杜福生"]["exit_reason"],
+            stored["杜福生"]["exit_date"]) == ("exited", reason, on)
+    assert stored["秦玉莲"]["status"] == "active"
+
+
+def test_words_that_deny_leaving_propose_nothing(database: Database, tmp_path: Path) -> None:
+    path = save([["姓名", "身份证号", "备注"], ["杜福生", DU, "不愿入住敬老院"],
+                 ["秦玉莲", QIN, "子女未返乡"]], tmp_path / "stay.xlsx")
+    preview = imported(database, path)
+    assert preview.exits == []
+
+
+def test_the_dry_run_says_for_every_row_what_will_happen_and_why(
+        db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = save([["姓名", "身份证号", "组别", "户主姓名"],
+                 ["杜福生", DU, "一组", "杜小军"],
+                 ["秦玉莲", None, "一组", None],
+                 ["马长贵", MA[:17] + ("0" if MA[-1] != "0" else "1"), "二组", None],
+                 ["合计", "3人", None, None]], tmp_path / "why.xlsx")
+    Database(db_path).close()
+    main(["import", "ledger", str(path), "--db", str(db_path), "--skip-bad"])
+    capsys.readouterr()
+    assert main(["import", "ledger", str(path), "--db", str(db_path), "--dry-run",
+                 "--report", str(tmp_path / "r.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "第 2 行 [更新] 杜福生:按身份证号找到登记册上的此人,内容相同,无需改动" in out
+    assert "第 3 行 [更新] 秦玉莲:按姓名和村民小组找到登记册上的此人" in out
+    assert "第 4 行 [拒绝] 马长贵:身份证号:身份证号校验位不对" in out
+    assert "第 5 行 [忽略] (无姓名):合计、签名或说明行" in out or "第 5 行 [忽略]" in out
+    assert "未导入的列:D 列“户主姓名”——户主(户)的信息,不是老人本人的" in out
+    report = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert {"逐行预览", "未导入的列"} <= set(report.sheetnames)
+
+
+def test_an_id_whose_address_code_is_no_county_is_flagged_not_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    number = make_id("19500312", "002", area="439901")
+    assert main(["id", number]) == 0
+    assert "不在现行行政区划(GB/T 2260)中" in capsys.readouterr().out
+    assert main(["id", HU]) == 0
+    out = capsys.readouterr().out
+    assert "湖南省 隆回县" in out and "注意" not in out
+
+
+def test_a_column_whose_values_do_not_fit_its_header_is_not_imported_and_said_so(
+        database: Database, tmp_path: Path) -> None:
+    path = save([
+        ["姓名", "身份证号", "性别", "子女姓名", "关系", "电话"],
+        ["胡翠娥", HU, "女", "马建国", "母亲", "一组12号"],
+        ["杜福生", DU, "男", "杜小军", "户主", "二组3号"],
+        ["秦玉莲", QIN, "女", "秦勇", "本人", "二组5号"],
+    ], tmp_path / "misfit.xlsx")
+    preview = imported(database, path)
+    skipped = {label: why for _, label, why in preview.not_imported()}
+    assert "列标题像赡养人与老人的关系,但内容不像(如母亲、户主、本人)" in skipped["关系"]
+    assert "电话" in skipped and "不像" in skipped["电话"]
+    found = supporters(database)
+    assert found["胡翠娥"][0]["relation"] == "other"  # not 母亲 taken as a relation
+    assert found["胡翠娥"][0]["phone"] is None

@@ -12,7 +12,6 @@ from typing import Any
 
 from carecenter.errors import FieldError
 from carecenter.ledger.workbook import text_of
-from carecenter.rules import idnumber
 from carecenter.rules.fields import parse_date
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -186,47 +185,6 @@ def relation_text(value: Any) -> str | None:
         if word in text:
             return f.choice_label(code)
     return text
-
-
-_PROVINCE_SHORT = {
-    code: re.sub(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$", "", name)
-    for code, name in idnumber.PROVINCES.items()
-}
-
-
-# Where most of the county's people go to work, by province code: a ledger writes
-# 深圳 or 东莞, seldom 广东省深圳市.
-_CITIES = {
-    "44": "深圳|广州|东莞|佛山|中山|惠州|珠海|江门|汕头",
-    "32": "苏州|南京|无锡|常州|昆山|南通",
-    "33": "杭州|宁波|温州|义乌|金华|绍兴|嘉兴|台州",
-    "35": "厦门|福州|泉州|晋江", "37": "青岛|济南|烟台", "42": "武汉|宜昌|襄阳",
-    "43": "长沙|株洲|湘潭|衡阳|邵阳|岳阳", "51": "成都|绵阳", "61": "西安",
-    "41": "郑州|洛阳", "36": "南昌|赣州", "34": "合肥|芜湖", "13": "石家庄|保定",
-    "21": "沈阳|大连", "45": "南宁|柳州", "52": "贵阳|遵义", "53": "昆明", "46": "海口|三亚",
-}
-
-
-def scope_from_whereabouts(whereabouts: str, home_province: str | None) -> str | None:
-    """省外 when the place names another province than the person's own; else unknown."""
-    if not whereabouts:
-        return None
-    if re.search(r"本县|本镇|本乡|本村|在家|县内|县城", whereabouts):
-        return "本县内"
-    if re.search(r"国外|境外|日本|韩国|新加坡|美国|欧洲", whereabouts):
-        return "境外"
-    if re.search(r"省外|外省", whereabouts):
-        return "省外"
-    if home_province:
-        for code, short in _PROVINCE_SHORT.items():
-            if short and short in whereabouts and code != home_province:
-                return "省外"
-        for code, cities in _CITIES.items():
-            if code != home_province and re.search(cities, whereabouts):
-                return "省外"
-    if re.search(r"县外|外县", whereabouts):
-        return "县外省内"
-    return None
 
 
 _ANNOTATED = re.compile(r"(.+?)\s*[((\[【]([^))\]】]*)[))\]】]\s*")

@@ -29,6 +29,7 @@ from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.ledger import cells, mapping, sheet_kinds
 from carecenter.ledger.compare import status_code
+from carecenter.ledger.exits import proposed_exit
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -46,7 +47,7 @@ from carecenter.ledger.sheet_kinds import NO_TABLE
 from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft, Register
-from carecenter.rules import idnumber
+from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.bulk import collector_paused
@@ -88,6 +89,8 @@ class LedgerImport:
         # field → sheet column per sheet, for the preview's cells
         self._columns: dict[str, dict[str, int]] = {}
         self.book: list[sheet_kinds.SheetPlan] = []  # every sheet of the workbook opened
+        self._home: divisions.Home | None = None  # the village's county, from 本村设置
+        self._created: dict[int, int] = {}  # id(row) → the person an apply created for it
 
     def open(self, path: str | Path, sheet: str | None = None) -> tuple[Sheet, Layout]:
         """The first register sheet and its layout. Without a sheet named, every sheet
@@ -156,6 +159,8 @@ class LedgerImport:
                 raise KnownError(f"请把工作表“{part_data.name}”的“姓名”对应到台账中的一列,"
                                  "否则无法导入")
         idnumber.forget()
+        village = self.settings.village()
+        self._home = divisions.home_of(village.get("county", ""), village.get("province", ""))
         stored = self._stored()
         new_groups: dict[str, str] = {}
         seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]] = {}
@@ -197,7 +202,9 @@ class LedgerImport:
                 if row.action != NEW:  # ignored or refused while reading
                     continue
                 self._match(row, values, stored, seen_ids, seen_names)
-                self._exited_in_ledger(row, values.pop("_status", ""), stored)
+                status = values.pop("_status", "")
+                self._exited_in_ledger(row, status, stored)
+                self._propose_exit(row, status, values, stored)
                 if row.accepted:
                     pending.append((row, values, supporters, month_only))
             done += len(body)
@@ -462,6 +469,7 @@ class LedgerImport:
         group = values.get("group_id")
         if number and number in stored.by_id:
             row.action, row.person_id = UPDATE, stored.by_id[number]
+            row.basis = "身份证号"
         elif name:
             candidates = stored.by_name_group.get((name, group), [])
             if number:
@@ -470,6 +478,7 @@ class LedgerImport:
                 candidates = self._narrow(candidates, values, stored)
             if len(candidates) == 1:
                 row.action, row.person_id = UPDATE, candidates[0]
+                row.basis = "姓名和村民小组"
                 if number:
                     row.warnings.append(Problem(label, "按姓名和村民小组找到登记册上尚无身份证号的"
                                                        "同一人,将补上身份证号"))
@@ -520,13 +529,15 @@ class LedgerImport:
             f"未作为身份证号导入,原值记入备注{got},请对照身份证补录", column))
         return True
 
-    @staticmethod
-    def _exited_in_ledger(row: RowPreview, status: str, stored: _Stored) -> None:
+    def _exited_in_ledger(self, row: RowPreview, status: str, stored: _Stored) -> None:
         """A ledger (our own export, the township's list) may say someone has left: no
         new file for them, and a person still on the register is only flagged; an exit
         needs its date and reason, given in the person's file."""
         if not status or status_code(status) != EXITED or not row.accepted:
             return
+        if "退出" not in status and proposed_exit(status, self.today()) is not None:
+            return  # 已故, 户口已迁出: an exit proposed, with its reason and date
+
         if row.action == NEW:
             row.action = IGNORED
             row.errors.append(Problem("", f"台账中此人状态为“{status}”,不新建档案"))
@@ -535,6 +546,20 @@ class LedgerImport:
         elif row.person_id not in stored.exited:
             row.warnings.append(Problem("状态", f"台账中为“{status}”,登记册上仍在册;"
                                               "如属实,请在档案中办理退出"))
+
+    def _propose_exit(self, row: RowPreview, status: str, values: dict[str, Any],
+                      stored: _Stored) -> None:
+        """状态 or 备注 saying the person died, moved into a home or has children back:
+        an exit proposed with its reason and date, for the clerk to confirm."""
+        if not row.accepted or row.person_id in stored.exited:
+            return
+        for label, text in (("状态", status), ("备注", str(values.get("note") or ""))):
+            proposal = proposed_exit(text, self.today())
+            if proposal is not None:
+                row.exit = proposal
+                row.warnings.append(Problem(label, proposal.describe() + ";导入时须确认",
+                                            self._column(row, "note") if label == "备注" else None))
+                return
 
     @staticmethod
     def _narrow(candidates: list[int], values: dict[str, Any], stored: _Stored) -> list[int]:
@@ -661,8 +686,8 @@ class LedgerImport:
                     stored: tuple[dict[str, Any], list[dict[str, Any]]] | None,
                     notes: list[str]) -> list[dict[str, Any]]:
         existing = [dict(s) for s in stored[1]] if stored else []
-        home = (values.get("id_number") or (stored[0].get("id_number") if stored else "")
-                or "")[:2] or None
+        number = values.get("id_number") or (stored[0].get("id_number") if stored else "") or ""
+        home = self._home or divisions.home_from_id(str(number))
         for index, entry in enumerate(rows, start=1):
             columns = entry.pop("_columns", {})
             filled = {k: v for k, v in entry.items() if v not in (None, "")}
@@ -680,9 +705,7 @@ class LedgerImport:
                                             f"{filled['name']}未填关系,暂记为“其他赡养义务人”"))
             match = next((s for s in existing if s.get("name") == filled["name"]), None)
             if "location_scope" not in filled and not (match and match.get("location_scope")):
-                scope = cells.scope_from_whereabouts(str(filled.get("whereabouts") or ""), home)
-                if scope:
-                    filled["location_scope"] = scope
+                self._scope(row, index, filled, columns, home)
             for name in list(filled):
                 f = SUPPORTER[name]
                 try:
@@ -699,6 +722,21 @@ class LedgerImport:
             else:
                 match.update(filled)
         return existing
+
+    def _scope(self, row: RowPreview, index: int, filled: dict[str, Any],
+               columns: dict[str, int], home: divisions.Home | None) -> None:
+        """所在范围 from where the ledger says the supporter is, seen from the village's
+        county (本村设置); a place not known for sure is flagged, never guessed."""
+        where = str(filled.get("whereabouts") or "")
+        if not where:
+            return
+        scope, why = divisions.scope_of(where, home)
+        if scope:
+            filled["location_scope"] = scope
+            return
+        row.warnings.append(Problem(
+            f"赡养人{index}", f"{filled['name']}的所在范围未填:{why},请在档案中选择",
+            columns.get("whereabouts")))
 
     # -- apply -------------------------------------------------------------------------
 
@@ -721,17 +759,40 @@ class LedgerImport:
         """New people in bulk; a refusal names the first row it concerns."""
         try:
             cleaned = [row.cleaned for row, _ in batch]
-            return [r.person_id for r in self.register.create_many(
+            ids = [r.person_id for r in self.register.create_many(
                 session, [draft for _, draft in batch],
                 None if any(c is None for c in cleaned) else cleaned)]  # type: ignore[arg-type]
+            self._created.update((id(row), pid) for (row, _), pid in zip(batch, ids, strict=True))
+            return ids
         except ValidationFailed as e:
             raise KnownError(f"第 {batch[0][0].row} 行起的一批:{e.message}。"
                              "导入已撤销,登记册没有改动") from e
+
+    def _exits(self, session: Any, preview: Preview) -> list[int]:
+        """The exits the clerk confirmed, in the import's transaction."""
+        done: list[int] = []
+        for row in preview.exits:
+            assert row.exit is not None
+            pid = row.person_id or self._created.get(id(row))
+            if pid is None:
+                continue
+            note = f"据台账{row.exit.said[:40]}"
+            try:
+                self.register.exit_in(session, pid, row.exit.on, row.exit.reason, note,
+                                      refresh_due=False)
+            except ValidationFailed as e:
+                raise KnownError(f"{row.where}:{e.message}。导入已撤销,登记册没有改动") from e
+            done.append(pid)
+        return done
 
     def apply(self, preview: Preview, progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportResult:
         """Write every accepted row, and create the new groups, in one transaction."""
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
+        if preview.exits and not preview.confirm_exits:
+            raise KnownError(f"有 {len(preview.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
+                             "请先确认按台账办理退出,或改正台账后再导入;登记册没有改动")
+        self._created = {}
         written: list[int] = []
         batch: list[tuple[RowPreview, PersonDraft]] = []
         with collector_paused(), self.database.transaction() as session:
@@ -770,6 +831,7 @@ class LedgerImport:
                         f"第 {row.row} 行:{e.message}。导入已撤销,登记册没有改动") from e
                 written.append(saved.person_id)
             written += self._create(session, batch)
+            written += self._exits(session, preview)
             del loaded
             created = sum(1 for r in accepted if r.person_id is None)
             updated = len(accepted) - created

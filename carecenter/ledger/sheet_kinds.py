@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from carecenter.ledger import cells, mapping
+from carecenter.ledger import cells, column_content, mapping
+from carecenter.ledger.column_content import is_label, looks_like_name
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import is_group_heading
 from carecenter.ledger.workbook import Sheet, text_of
-from carecenter.rules.fields import PERSON_FIELDS, SUPPORTER_FIELDS
 
 REGISTER, SUMMARY, INSTRUCTIONS, BLANK, NO_TABLE = (
     "register", "summary", "instructions", "blank", "no_table")
@@ -33,13 +33,6 @@ _COUNT_LABEL = re.compile(r"人数|户数|数量|人次|个数|^合计$|^小计$
 # 白竹村三组留守老年人花名册, 第二村民小组: a group named in a title.
 _GROUP_IN_TEXT = re.compile(r"(第?\s*[0-9一二三四五六七八九十]+\s*(?:村民小组|小组|组|队))")
 _SAMPLE = 300  # body rows looked at to judge a sheet: enough, and cheap on 20,000 rows
-_KNOWN_LABELS = frozenset(
-    mapping.normalise_label(n) for f in (*PERSON_FIELDS, *SUPPORTER_FIELDS)
-    for n in (f.label, *f.synonyms)) | frozenset(
-    mapping.normalise_label(n) for _, names in mapping.EXTRAS.values() for n in names) | {
-    "组别", "项目", "填写要求", "填写说明", "说明", "要求", "备注", "身份类别"}
-
-
 @dataclass
 class SheetPlan:
     """One sheet of the workbook: what it is, why, and (for a register) its table."""
@@ -63,16 +56,6 @@ class SheetPlan:
         verb = "读取" if self.read else "不读取"
         group = f";其中的人记入“{self.group}”" if self.read and self.group else ""
         return f"工作表“{self.name}”:{self.kind_label},{verb}——{self.reason}{group}"
-
-
-def looks_like_name(text: str) -> bool:
-    """刘桂英, 欧阳秀英, 阿依古丽·买买提 (a remark after it allowed); not 性别, 一组, 合计."""
-    name, _ = cells.name_and_remark(cells.cjk_squeeze(text))
-    if mapping.normalise_label(name) in _KNOWN_LABELS or cells.is_footer(name):
-        return False
-    if re.fullmatch(r"[\u4e00-\u9fff]{2,5}", name):
-        return not is_group_heading(name) and not re.search(r"填写|村委|委员会|合计", name)
-    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,10}[·•・.][\u4e00-\u9fff·•・.]{1,20}", name))
 
 
 def _body_column(rows: list[list[Any]], layout: Layout, target: str) -> list[str]:
@@ -118,6 +101,7 @@ def classify(sheet: Sheet) -> SheetPlan:
         if _INSTRUCTION_NAME.search(name):
             return SheetPlan(name, INSTRUCTIONS, "填表说明,不是人员名单")
         return SheetPlan(name, NO_TABLE, "找不到有“姓名”一列的表头")
+    column_content.check(sheet.rows, layout)
     names = _body_column(sheet.rows, layout, mapping.person_target("name"))
     people = sum(1 for t in names if looks_like_name(t))
     ids = _body_column(sheet.rows, layout, mapping.person_target("id_number"))
@@ -125,7 +109,7 @@ def classify(sheet: Sheet) -> SheetPlan:
         return SheetPlan(name, BLANK, "只有表头,没有人员", layout=layout)
     id_like = sum(1 for t in ids if re.fullmatch(r"\s*[0-9]{15}(?:[0-9]{2}[0-9Xx])?\s*", t))
     if people * 2 < len(names) and id_like * 2 < len(names):
-        labels = sum(1 for t in names if mapping.normalise_label(t) in _KNOWN_LABELS
+        labels = sum(1 for t in names if is_label(t)
                      or len(t) > 8)
         if labels * 2 >= len(names) or _INSTRUCTION_NAME.search(name):
             shown = "、".join(names[:3])
