@@ -400,3 +400,36 @@ def test_a_column_whose_values_do_not_fit_its_header_is_not_imported_and_said_so
     found = supporters(database)
     assert found["胡翠娥"][0]["relation"] == "other"  # not 母亲 taken as a relation
     assert found["胡翠娥"][0]["phone"] is None
+
+
+def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
+        db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from carecenter.register.people import Register
+
+    path = save([["姓名", "身份证号", "备注"], ["杜福生", DU, "已故"], ["秦玉莲", QIN, "已故"],
+                 ["马长贵", MA, None]], tmp_path / "cut.xlsx")
+    Database(db_path).close()
+    with sqlite3.connect(db_path) as connection:
+        before = "\n".join(connection.iterdump())
+    real = Register.exit_in
+    calls: list[int] = []
+
+    def power_cut(self: Register, *args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the second exit: the machine goes off
+            raise RuntimeError("power cut")
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Register, "exit_in", power_cut)
+    database = Database(db_path)
+    imp = LedgerImport(database, today=lambda: TODAY)
+    data, layout = imp.open(path)
+    preview = imp.preview(path, data, layout)
+    preview.confirm_exits = True
+    with pytest.raises(RuntimeError):
+        imp.apply(preview)
+    database.close()
+    with sqlite3.connect(db_path) as connection:
+        assert "\n".join(connection.iterdump()) == before

@@ -43,9 +43,11 @@ class TableShape:
             return f"第 {self.ended[0]} 行起是另一张表或说明,不导入"
         if self._repeated_header(raw):
             return "重复的表头行(分页打印的台账常见)"
-        filled = [v for j, v in enumerate(raw) if v is not None and text_of(v)
+        filled = [v for j, v in enumerate(raw) if v is not None
                   and not (j == self.seq_col and text_of(v).isdigit())]
-        if filled and all(cells.is_stamp_or_date(v) for v in filled):
+        # A person's row has numbers (ID, phone, age) or a name: cheap tests first.
+        if filled and not any(cells.is_number(v) for v in filled) and all(
+                cells.is_stamp_or_date(v) for v in filled):
             return f"落款、日期或签名行:“{'  '.join(text_of(v) for v in filled)[:30]}”"
         texts: list[str] = []
         if sum(v is not None for v in raw) <= 2:  # a title or heading: one cell (+ 序号)
