@@ -328,9 +328,11 @@ def test_a_ledger_saying_someone_left_proposes_the_exit_for_the_clerk_to_confirm
                  ["秦玉莲", QIN, "一组", None]], tmp_path / "left.xlsx")
     Database(db_path).close()
     args = ["import", "ledger", str(path), "--db", str(db_path)]
-    assert main([*args, "--dry-run"]) == 0
+    assert main([*args, "--dry-run"]) == 1  # as the import itself would without --confirm-exits
     out = capsys.readouterr().out
     assert f"台账写明“{said}”:建议办理退出" in out and "须确认" in out
+    assert main([*args, "--dry-run", "--confirm-exits"]) == 0
+    capsys.readouterr()
     assert main(args) == 1  # not as active, and not without the clerk
     assert "--confirm-exits" in capsys.readouterr().err
     database = Database(db_path)
@@ -433,3 +435,19 @@ def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
     database.close()
     with sqlite3.connect(db_path) as connection:
         assert "\n".join(connection.iterdump()) == before
+
+
+def test_a_cover_sheet_and_groups_named_by_number_with_signatures_under_each(
+        database: Database, tmp_path: Path) -> None:
+    header = ["编号", "老人姓名", "公民身份号码", "手机"]
+    signed = [["审核人:简水生", None, "填报人:龚建华", "日期:2026.12.5"]]
+    path = book(tmp_path / "cover.xlsx", [
+        ("封面", [["荷田乡白竹村"], ["农村留守老年人关爱服务台账"], ["二〇二六年十二月"]]),
+        ("1组", [header, [1, "杜福生", DU, "13574000031"], *signed]),
+        ("2组（8户）", [header, [1, "秦玉莲", QIN, None], [2, "胡翠娥", HU, None], *signed]),
+    ])
+    preview = imported(database, path)
+    assert {n: p["group"] for n, p in people(database).items()} == {
+        "杜福生": "1组", "秦玉莲": "2组", "胡翠娥": "2组"}
+    assert [r.action for r in preview.rows] == [NEW, IGNORED, NEW, NEW, IGNORED]
+    assert {p.name: p.kind for p in preview.sheets}["封面"] == "no_table"

@@ -1,7 +1,7 @@
 """The ledger's command-line commands: import, export (and the exports kept), compare.
 
     python -m carecenter import [ledger] FILE.xlsx --db PATH [--sheet S] [--mapping M.json]
-                                [--dry-run] [--skip-bad] [--report R.xlsx]
+                                [--dry-run] [--skip-bad] [--report R.xlsx] [--confirm-exits]
     python -m carecenter export [quarter] [2026Q3] --db PATH --out FILE.xlsx [--date D]
     python -m carecenter export snapshots --db PATH          (what was sent, when)
     python -m carecenter export show N --db PATH [--out F]  (its figures; its file again)
@@ -11,6 +11,8 @@
 
 When any row of an import is refused, nothing is written and the exit code is 1, unless
 ``--skip-bad`` imports the other rows (exit 0), saying how many were skipped and why.
+Rows whose 状态 or 备注 say the person died, moved into a home or has children back are
+exits proposed (issue 16): nothing is written (exit 1) until ``--confirm-exits``.
 """
 
 from __future__ import annotations
@@ -59,10 +61,12 @@ def add_parsers(commands: Any) -> None:
     cmp_.add_argument("--mapping", help="列对应关系 JSON 文件")
 
 
-def _open_db(db: str | None) -> Any:
+def _open_db(db: str | None, hold: bool = False) -> Any:
+    """An existing register (a mistyped path is refused, nothing created); ``hold``: the
+    register's lock for the whole command, so nobody writes between preview and import."""
     from carecenter.storage.database import Database
 
-    return Database(db)
+    return Database(db, hold=hold, create=False)
 
 
 def _file_argument(words: list[str]) -> str:
@@ -133,7 +137,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from carecenter.ledger.importer import LedgerImport
 
     path = _file_argument(args.what)
-    database = _open_db(args.db)
+    database = _open_db(args.db, hold=not args.dry_run)
     try:
         importer = LedgerImport(database)
         data, layout = importer.open(path, args.sheet)
@@ -145,14 +149,17 @@ def cmd_import(args: argparse.Namespace) -> int:
             save_report(preview, args.report)
             print(f"已保存导入报告:{args.report}")
         refused = preview.refused
+        unconfirmed = bool(preview.exits) and not args.confirm_exits
         if args.dry_run:
             print("预览完毕(--dry-run),未写入任何数据")
-            return 1 if refused else 0
+            if unconfirmed:
+                print("导入时须加 --confirm-exits 确认上面建议的退出", file=sys.stderr)
+            return 1 if refused or unconfirmed else 0
         if refused and not args.skip_bad:
             print(f"有 {len(refused)} 行被拒绝,未导入任何数据。改正后重新导入,"
                   "或加 --skip-bad 只导入其余行", file=sys.stderr)
             return 1
-        if preview.exits and not args.confirm_exits:
+        if unconfirmed:
             print(f"有 {len(preview.exits)} 人台账写明已故、入住养老机构或子女返乡等(见上),"
                   "未导入任何数据。核对后加 --confirm-exits 按台账办理退出,或改正台账后重新导入",
                   file=sys.stderr)

@@ -10,6 +10,10 @@ The rules (issue 7), the same for every village's ledger:
 - normalised: full-width digits, spaces, lower-case x, 15-digit numbers, dates in the
   clerk's forms, group spellings (a group not yet known is created);
 - ignored (忽略): blank rows, totals, signatures and notes above or below the table.
+Issue 16 adds: every register sheet of a workbook is read in one preview (``sheet_kinds``),
+a group from the sheet's name or title; an ID ending in 000 (Excel's truncation) comes in
+without the number; 所在范围 from 去向 (``rules.divisions``); a 状态/备注 saying the person
+left proposes an exit, written only when the clerk confirms.
 Nothing is written until ``apply``; then all accepted rows go in one transaction,
 each through ``Register.save_in`` so the rules are the editor's.
 """
@@ -50,6 +54,7 @@ from carecenter.register.people import PersonDraft, Register
 from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.settings.settings_store import Settings
+from carecenter.storage import backups
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 from carecenter.storage.models import EXITED, person, supporter, village_group
@@ -793,6 +798,9 @@ class LedgerImport:
             raise KnownError(f"有 {len(preview.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
                              "请先确认按台账办理退出,或改正台账后再导入;登记册没有改动")
         self._created = {}
+        if any(not r.unchanged for r in accepted) or preview.exits:
+            # The way back from an import the clerk regrets (issue 15).
+            self.database.back_up(backups.IMPORT)
         written: list[int] = []
         batch: list[tuple[RowPreview, PersonDraft]] = []
         with collector_paused(), self.database.transaction() as session:

@@ -27,7 +27,8 @@ REGISTER, SUMMARY, INSTRUCTIONS, BLANK, NO_TABLE = (
 KIND_LABELS = {REGISTER: "人员台账", SUMMARY: "汇总表", INSTRUCTIONS: "填表说明",
                BLANK: "空白", NO_TABLE: "无人员表格"}
 
-_INSTRUCTION_NAME = re.compile(r"说明|须知|要求|注意|指标解释|填表|目录|封面|示例|样表|模板")
+_INSTRUCTION_NAME = re.compile(r"说明|须知|要求|注意|指标解释|填表|示例|样表|模板")
+_COVER_NAME = re.compile(r"封面|目录|封皮")
 _SUMMARY_NAME = re.compile(r"汇总|统计|合计|总计|分类|情况表$")
 _COUNT_LABEL = re.compile(r"人数|户数|数量|人次|个数|^合计$|^小计$|^总计$|^共计$")
 # 白竹村三组留守老年人花名册, 第二村民小组: a group named in a title.
@@ -100,6 +101,8 @@ def classify(sheet: Sheet) -> SheetPlan:
             return SheetPlan(name, SUMMARY, "按组统计人数的汇总表,没有人员名单")
         if _INSTRUCTION_NAME.search(name):
             return SheetPlan(name, INSTRUCTIONS, "填表说明,不是人员名单")
+        if _COVER_NAME.search(name):
+            return SheetPlan(name, NO_TABLE, "封面或目录,不是人员名单")
         return SheetPlan(name, NO_TABLE, "找不到有“姓名”一列的表头")
     column_content.check(sheet.rows, layout)
     names = _body_column(sheet.rows, layout, mapping.person_target("name"))

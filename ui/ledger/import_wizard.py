@@ -237,7 +237,10 @@ class MappingPage(QWizardPage):
         layout, data = self.owner.sheet_layout, self.owner.data
         assert layout is not None and data is not None
         rows = " 与 ".join(f"第 {r + 1} 行" for r in layout.header_rows)
-        self.setSubTitle(f"工作表“{data.name}”的表头在{rows}。请逐列核对“导入为”,"
+        alike = [p.name for p in self.owner.importer.book if p.read and p.name != data.name
+                 and p.layout is not None and p.layout.key == layout.key]
+        also = f"(同样格式的“{'”“'.join(alike)}”按同一对应关系读取)" if alike else ""
+        self.setSubTitle(f"工作表“{data.name}”的表头在{rows}{also}。请逐列核对“导入为”,"
                          "不需要的列选“(不导入)”。")
         note = ("已使用上次保存的对应关系。" if layout.reused else
                 "程序按表头名称和各列内容推测了每一列的含义,请核对。")
