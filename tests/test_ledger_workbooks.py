@@ -153,13 +153,18 @@ def test_a_group_named_in_the_title_row_is_its_rows_group(
 def test_the_same_person_on_the_master_sheet_and_a_group_sheet_comes_in_once(
         database: Database, tmp_path: Path) -> None:
     path = book(tmp_path / "twice.xlsx", [
-        ("总表", [["姓名", "身份证号", "联系电话"], ["胡翠娥", HU, None], ["杜福生", DU, None]]),
-        ("三组", [["姓名", "身份证号", "联系电话"], ["胡翠娥", HU, "13574000001"]]),
+        ("总表", [["姓名", "身份证号", "联系电话"], ["胡翠娥", HU, None], ["杜福生", DU, None],
+                ["龚桂香", None, None]]),
+        ("三组", [["姓名", "身份证号", "联系电话"], ["胡翠娥", HU, "13574000001"],
+                ["龚桂香", "待补充", None]]),
     ])
     preview = imported(database, path)
-    assert [r.action for r in preview.rows] == [NEW, NEW, IGNORED]
-    assert "与工作表“总表”第 2 行是同一人" in preview.rows[2].problems_text()
-    assert people(database)["胡翠娥"]["group"] == "三组"
+    assert [r.action for r in preview.rows] == [NEW, NEW, NEW, IGNORED, IGNORED]
+    assert "与工作表“总表”第 2 行是同一人" in preview.rows[3].problems_text()
+    assert "与工作表“总表”第 4 行同名、都没有身份证号" in preview.rows[4].problems_text()
+    stored = people(database)
+    assert stored["胡翠娥"]["group"] == stored["龚桂香"]["group"] == "三组"
+    assert len(stored) == 3
 
 
 def test_an_instructions_sheet_alone_is_refused_with_the_reason(

@@ -96,6 +96,8 @@ class LedgerImport:
         self.book: list[sheet_kinds.SheetPlan] = []  # every sheet of the workbook opened
         self._home: divisions.Home | None = None  # the village's county, from 本村设置
         self._created: dict[int, int] = {}  # id(row) → the person an apply created for it
+        # name → rows without an ID read so far, to know a person on two sheets (issue 16)
+        self._without_id: dict[str, list[tuple[RowPreview, dict[str, Any]]]] = {}
 
     def open(self, path: str | Path, sheet: str | None = None) -> tuple[Sheet, Layout]:
         """The first register sheet and its layout. Without a sheet named, every sheet
@@ -169,7 +171,8 @@ class LedgerImport:
         stored = self._stored()
         new_groups: dict[str, str] = {}
         seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]] = {}
-        seen_names: dict[tuple[str, str], int] = {}
+        seen_names: dict[tuple[str, str], str] = {}
+        self._without_id = {}
         rows: list[RowPreview] = []
         pending: list[tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool]] = []
         total = sum(max(len(d.rows) - lay.first_row, 0) for d, lay, _ in parts) or 1
@@ -433,7 +436,7 @@ class LedgerImport:
 
     def _match(self, row: RowPreview, values: dict[str, Any], stored: _Stored,
                seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]],
-               seen_names: dict[tuple[str, str], int]) -> None:
+               seen_names: dict[tuple[str, str], str]) -> None:
         raw_id = values.get("id_number")
         label = PERSON["id_number"].label
         number = None
@@ -494,17 +497,40 @@ class LedgerImport:
                     "没有身份证号无法分辨是哪一位,请补充身份证号"))
                 return
         if not number:
+            if self._same_on_another_sheet(row, values, name, group):
+                return
             birth = values.get("birth_date")
             key = (name, f"{group}|{birth or ''}")
             if key in seen_names:
                 row.action = REFUSED
                 row.errors.append(Problem(
-                    "姓名", f"与第 {seen_names[key]} 行姓名、村民小组相同且都没有身份证号,"
+                    "姓名", f"与{seen_names[key]}姓名、村民小组相同且都没有身份证号,"
                     "无法分辨,请补充身份证号"))
                 return
-            seen_names[key] = row.row
+            seen_names[key] = row.where
         if row.person_id in stored.exited:
             row.warnings.append(Problem("", "此人已退出登记册,只更新档案内容"))
+
+    def _same_on_another_sheet(self, row: RowPreview, values: dict[str, Any], name: str,
+                               group: Any) -> bool:
+        """A person without an ID number on a 总表 and again on a group's sheet is one
+        person (a group's sheet names the group the 总表 left out): read once, said so."""
+        if not row.sheet or not name:
+            return False
+        for first, first_values in self._without_id.get(name, []):
+            theirs = first_values.get("group_id")
+            if first.sheet == row.sheet or not (theirs is None or group is None
+                                                or theirs == group):
+                continue
+            if theirs is None and group is not None:
+                first_values["group_id"] = group
+                first.new_group = first.new_group or row.new_group
+            row.action, row.person_id, row.warnings, row.new_group = IGNORED, None, [], None
+            row.errors.append(Problem("", f"与{first.where}同名、都没有身份证号且村民小组不矛盾,"
+                                          "按同一人处理,已在那里读入;如是两个人,请补充身份证号"))
+            return True
+        self._without_id.setdefault(name, []).append((row, values))
+        return False
 
     def _truncated(self, row: RowPreview, values: dict[str, Any], number: str,
                    stored: _Stored) -> bool:
