@@ -222,7 +222,10 @@ class Database:
                  hold: bool = False, create: bool = True,
                  lock: RegisterLock | None = None, scope: str | int | None = None) -> None:
         self.location = resolve(db)
-        wanted = str(scope) if scope is not None else os.environ.get(SCOPE_VAR) or None
+        # $CARECENTER_VILLAGE chooses a village on a server; a village's own file ignores it.
+        server = is_server(self.location)
+        wanted = (str(scope) if scope is not None
+                  else (os.environ.get(SCOPE_VAR) or None) if server else None)
         self._scope = postgres.Scope(TOWNSHIP)
         self.path = sqlite_file(self.location)
         # ``lock``: the app took the register's lock before anything read it; it is

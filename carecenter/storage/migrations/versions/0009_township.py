@@ -7,7 +7,7 @@ and row-level security shows a connection only its village's rows, or all of the
 the township ('*').
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -22,13 +22,14 @@ from alembic import op
 from carecenter import clock
 
 revision = '0009'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
 # Tables whose village_id is added as a plain column (the two others change a key).
 TABLES = ("person", "supporter", "person_event", "helper", "pairing", "assessment", "visit",
-          "care_due", "need", "care_round", "round_member", "agreement", "export_snapshot")
+          "care_due", "need", "care_round", "round_member", "agreement", "export_snapshot",
+          "care_event", "event_person")
 SCOPED = (*TABLES, "village_group", "setting")
 
 
