@@ -35,8 +35,9 @@ def add_parsers(commands: Any) -> None:
 
 
 def _progress(table: str, rows: int) -> None:
-    if rows % 50_000 == 0 or rows < 5000:
-        print(f"  {table}: {rows}", flush=True)
+    """A line per table and per 50,000 rows: a county's move takes minutes."""
+    if rows % 50_000 == 0 or rows <= 5000:
+        print(f"  {table}: {rows} 行", flush=True)
 
 
 def cmd_migrate_to(args: argparse.Namespace) -> int:
@@ -58,7 +59,7 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
                 source = Database(db)
                 try:
                     print(f"迁入 {db} → {shown(args.target)}", flush=True)
-                    moved = transfer.move_in(source, server, args.name)
+                    moved = transfer.move_in(source, server, args.name, progress=_progress)
                 finally:
                     source.close()
                 _report(moved, "迁入")
@@ -82,7 +83,7 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
             raise KnownError(f"服务器上没有“{args.village}”这个村")
         file = Database(target, hold=True)  # a new file: nobody else writes it meanwhile
         try:
-            moved = transfer.move_out(server, file, match[0].id)
+            moved = transfer.move_out(server, file, match[0].id, progress=_progress)
         finally:
             file.close()
     finally:
