@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, select
 
 from carecenter.pairing.pairs import PRIMARY
 from carecenter.storage.database import Database
@@ -136,19 +136,28 @@ def _duties_query(on: date, duties: Sequence[Duty] = DUTIES) -> Select[Any]:
         counts.append(func.count(case((and_(
             visit.c.kind == duty.kind, visit.c.visited_on >= first,
             visit.c.visited_on < after), 1))).label(f"n{n}"))
-    tally = (select(visit.c.person_id, visit.c.helper_id, visit.c.visitor, *counts)
-             .where(visit.c.visited_on >= year_first, visit.c.visited_on < year_after,
-                    visit.c.kind.in_([d.kind for d in duties]))
-             .group_by(visit.c.person_id, visit.c.helper_id, visit.c.visitor)
-             .subquery())
-    by_helper = or_(tally.c.helper_id == pairing.c.helper_id,
-                    and_(tally.c.helper_id.is_(None), tally.c.visitor == helper.c.name))
+    kinds = visit.c.kind.in_([d.kind for d in duties])
+    in_periods = and_(visit.c.visited_on >= year_first, visit.c.visited_on < year_after, kinds)
+    # Two tallies, each joined on equality (an OR in the join condition scans the whole
+    # tally for every pairing): visits naming the helper, and older ones naming only
+    # the visitor, matched by the helper's name.
+    by_id = (select(visit.c.person_id, visit.c.helper_id, *counts)
+             .where(in_periods, visit.c.helper_id.is_not(None))
+             .group_by(visit.c.person_id, visit.c.helper_id).subquery())
+    by_name = (select(visit.c.person_id, visit.c.visitor, *counts)
+               .where(in_periods, visit.c.helper_id.is_(None))
+               .group_by(visit.c.person_id, visit.c.visitor).subquery())
     query = (
         select(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name,
-               *(func.coalesce(func.sum(tally.c[f"n{n}"]), 0) for n in range(len(duties))))
+               *(func.coalesce(func.sum(by_id.c[f"n{n}"]), 0)
+                 + func.coalesce(func.sum(by_name.c[f"n{n}"]), 0)
+                 for n in range(len(duties))))
         .join(person, person.c.id == pairing.c.person_id)
         .join(helper, helper.c.id == pairing.c.helper_id)
-        .outerjoin(tally, and_(tally.c.person_id == pairing.c.person_id, by_helper))
+        .outerjoin(by_id, and_(by_id.c.person_id == pairing.c.person_id,
+                               by_id.c.helper_id == pairing.c.helper_id))
+        .outerjoin(by_name, and_(by_name.c.person_id == pairing.c.person_id,
+                                 by_name.c.visitor == helper.c.name))
         .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
                person.c.status == ACTIVE)
         .group_by(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name)
