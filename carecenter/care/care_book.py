@@ -57,6 +57,8 @@ VISIT_KINDS: dict[str, str] = {
     "comparison": "重点对象比对核实",
 }
 IN_PERSON = frozenset({"home", "health", "checkup"})
+# What a helper's printed visit sheet offers to tick (the reviews are the office's).
+SHEET_KINDS = ("home", "phone", "video", "health", "checkup")
 CALLS = frozenset({"phone", "video"})
 
 # seed 001: 汛期 the helpers move elders living in 危房 or at flood and geological-hazard
