@@ -27,7 +27,7 @@ from carecenter.register.people import Register
 from carecenter.rules.risk import KEY_CATEGORIES
 from carecenter.storage.database import Database
 from carecenter.storage.models import agreement, person
-from tests.conftest import TODAY
+from tests.conftest import TODAY, signed_in
 
 Q3, Q4 = Quarter(2026, 3), Quarter(2026, 4)
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -44,7 +44,7 @@ class Exported:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
     folder = tmp_path_factory.mktemp("figures")
     path = folder / "demo.db"
-    database = Database(path)
+    database = signed_in(Database(path))
     try:
         demo.generate(database, 300, seed=11, today=TODAY)
         register = Register(database, today=lambda: TODAY)

@@ -58,9 +58,9 @@ def add_parsers(commands: Any) -> None:
 
 
 def _open_db(db: str | None) -> Any:
-    from carecenter.storage.database import Database
+    from carecenter.cli.access_cli import open_register
 
-    return Database(db)
+    return open_register(db, must_exist=False)
 
 
 def _file_argument(words: list[str]) -> str:

@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecenter.errors import DatabaseError
+from carecenter.rules import roles
+from carecenter.rules.roles import Operator
 from carecenter.storage.location import (
     SCHEMA_HEAD,
     resolve,  # noqa: F401 (callers open what they resolve)
@@ -144,15 +146,25 @@ class Database:
                 f"({e.orig})"
             ) from e
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Who is signed in (``carecenter.access.operators.sign_in``): every write is
+        # theirs, checked against their role here and named in the audit log.
+        self.operator: Operator | None = None
 
     def session(self) -> Session:
         return self.sessions()
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One write: all of it is saved, or none of it (the one way the core writes)."""
+    def transaction(self, need: str = roles.CLERK, what: str = "修改登记册"
+                    ) -> Iterator[Session]:
+        """One write: all of it is saved, or none of it (the one way the core writes).
+
+        Only for a signed-in operator whose role allows ``need`` (issue 18: the role is
+        checked here, in the core, whatever path the write came by); the session
+        carries the operator (``session.info["operator"]``) for the audit log."""
+        operator = roles.require(self.operator, need, what)
         try:
             with self.sessions() as session, session.begin():
+                session.info["operator"] = operator
                 yield session
         except OperationalError as e:
             raise DatabaseError(_explain(e)) from e
