@@ -14,7 +14,6 @@ import getpass
 import os
 import secrets
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carecenter.errors import KnownError
@@ -67,15 +66,13 @@ def sign_in(database: Database) -> None:
     operators.sign_in(database, name, password)
 
 
-def open_register(db: str | None, must_exist: bool = True, migrate: bool = True
-                  ) -> Database:
-    """The register at ``db`` (or $CARECENTER_DB), its operator signed in."""
-    from carecenter.storage.database import Database, resolve
+def open_register(db: str | None, must_exist: bool = True, migrate: bool = True,
+                  hold: bool = False) -> Database:
+    """The register at ``db`` (or $CARECENTER_DB), its operator signed in; ``must_exist``
+    refuses a mistyped path rather than make a new register there."""
+    from carecenter.storage.database import Database
 
-    location = resolve(db)
-    if must_exist and "://" not in location and not Path(location).exists():
-        raise KnownError(f"数据库文件 {location} 不存在")
-    database = Database(location, migrate=migrate)
+    database = Database(db, migrate=migrate, hold=hold, create=not must_exist)
     try:
         sign_in(database)
     except BaseException:

@@ -36,7 +36,7 @@ def run(db: str | None, dry_run: bool = False, on: date | None = None) -> int:
     from carecenter.cli.access_cli import open_register
     from carecenter.pairing.proposal import accept, propose, summary
 
-    database = open_register(db)
+    database = open_register(db, hold=not dry_run)
     try:
         book = PairingBook(database)
         proposal = propose(database)
