@@ -9,7 +9,8 @@ an entry, and on SQLite the database itself refuses to (migration 0007).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -200,3 +201,63 @@ def masked_text(entry: Entry) -> str:
     masked = Entry(**{**entry.__dict__, "changes": [
         (label, hide(label, old), hide(label, new)) for label, old, new in entry.changes]})
     return masked.change_text()
+
+
+# Column labels for records other than the person's file (whose labels come from the
+# field declarations): what the log shows as the changed field.
+COLUMN_LABELS: dict[str, str] = {
+    "name": "姓名", "phone": "电话", "kind": "类别", "status": "状态", "active": "在用",
+    "visited_on": "走访日期", "visitor": "走访人", "found": "走访情况", "helper_id": "帮扶人编号",
+    "round_id": "专项走访编号", "assessed_on": "评估日期", "assessor": "评估人",
+    "factors": "风险因素", "proposed": "建议等级", "colour": "风险等级", "reason": "理由",
+    "note_self": "自身状况说明", "note_care": "照料状况说明", "note_carer": "照料人说明",
+    "note_family": "家庭说明", "description": "需求说明", "raised_on": "提出日期",
+    "raised_by": "提出人", "handling": "办理情况", "resolution": "办结情况",
+    "resolved_on": "办结日期", "starts_on": "开始日期", "ends_on": "结束日期",
+    "started_on": "开始日期", "ended_on": "结束日期", "end_reason": "结束原因", "rank": "顺位",
+    "state": "状态", "printed_on": "打印日期", "signed_on": "签订日期", "filed_on": "备案日期",
+    "trustee_name": "受托人", "trustee_id_number": "受托人身份证号", "trustee_phone": "受托人电话",
+    "trustee_relation": "受托人关系", "supporter_names": "委托人", "content": "协议内容",
+    "inactive_since": "停用日期", "position": "顺序", "value": "值", "note": "备注",
+    "role": "角色", "group_id": "村民小组", "id_number": "身份证号",
+}
+# Kept by the program itself, not entered: not part of what changed.
+_HOUSEKEEPING = {"id", "created_at", "updated_at", "name_pinyin", "search_key", "workbook",
+                 "content", "figures"}
+
+
+def _row(session: Session, table: Any, record_id: Any) -> dict[str, Any]:
+    key = list(table.primary_key.columns)[0]
+    found = session.execute(select(table).where(key == record_id)).first()
+    return dict(found._mapping) if found is not None else {}
+
+
+def _labels(table: Any) -> dict[str, str]:
+    return {c.name: COLUMN_LABELS.get(c.name, c.name) for c in table.columns
+            if c.name not in _HOUSEKEEPING and not c.name.endswith("_id") or
+            c.name in ("helper_id", "round_id", "group_id")}
+
+
+def created(session: Session, table: Any, record_id: Any, entity: str, *,
+            person_id: int | None = None, summary: str = "") -> None:
+    """A new record: each of its values against nothing."""
+    row = _row(session, table, record_id)
+    record(session, "created", entity, record_id if isinstance(record_id, int) else None,
+           person_id=person_id if person_id is not None else row.get("person_id"),
+           summary=summary, changes=diff({}, row, _labels(table)))
+
+
+@contextmanager
+def watch(session: Session, table: Any, record_id: Any, entity: str, *,
+          action: str = "updated", person_id: int | None = None,
+          summary: str = "") -> Iterator[None]:
+    """Around a change of one record: each changed value, old and new, logged after."""
+    before = _row(session, table, record_id)
+    yield
+    session.flush()
+    after = _row(session, table, record_id)
+    changes = diff(before, after, _labels(table))
+    if changes:
+        record(session, action, entity, record_id if isinstance(record_id, int) else None,
+               person_id=person_id if person_id is not None else after.get("person_id"),
+               summary=summary, changes=changes)

@@ -15,6 +15,7 @@ from typing import Any
 
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.rules.fields import Field, FieldType, Section
+from carecenter.rules.roles import ADMIN
 from carecenter.settings.agreement_template import TEMPLATE_SETTING, load_template
 from carecenter.settings.settings_store import VILLAGE, Settings
 from carecenter.storage.database import Database
@@ -208,7 +209,10 @@ class Preferences:
         }
         if kept is not None:
             items[CONTACTS] = [{"role": c.role, "name": c.name, "phone": c.phone} for c in kept]
-        self.settings.set_many(items)
+        labels = {o.name: o.label for o in OPTIONS}
+        labels.update({"pairing.limit": labels.get("load.limit", "负荷上限"),
+                       CONTACTS: "联系卡上的村干部"})
+        self.settings.set_many(items, need=ADMIN, labels=labels)
 
 
 def describe(values: dict[str, Any], cadres: list[Cadre]) -> list[str]:

@@ -243,7 +243,9 @@ class Database:
         backups.take(self.path, kind=backups.MIGRATION)
 
     def back_up(self, kind: str, folder: Path | None = None) -> Path | None:
-        """A backup of the register now (``storage.backups``); None for a server."""
+        """A backup of the register now (``storage.backups``); None for a server. A copy of
+        the whole register is a 经办人's to make (issue 18)."""
+        roles.require(self.operator, roles.CLERK, "备份登记册")
         if self.path is None:
             return None
         from carecenter.storage import backups
@@ -252,7 +254,9 @@ class Database:
 
     def restore_from(self, backup: Path) -> Path:
         """Replace the register's content by a backup's (checked first); the current
-        register is kept aside, its path returned. Refused while held elsewhere."""
+        register is kept aside, its path returned. Refused while held elsewhere, and to
+        anyone but an administrator (issue 18)."""
+        who = roles.require(self.operator, roles.ADMIN, "从备份恢复登记册")
         if self.path is None:
             raise DatabaseError("服务器上的数据库请用服务器自己的工具恢复")
         from carecenter.storage import backups
@@ -263,6 +267,7 @@ class Database:
             self._soundness = None
             if current_revision(self.engine) != SCHEMA_HEAD:
                 upgrade(self.engine.execution_options(**{_WRITE_OPTION: True}))
+        self.operator = who  # the restored register may not know them: still the one acting
         return restored.set_aside
 
     def session(self) -> Session:
