@@ -147,3 +147,12 @@ def test_demo_prints_its_administrators_password_when_none_is_set(tmp_path: Path
                           encoding="utf-8", check=False, env=env)
     assert made.returncode == 0, made.stderr
     assert "演示库管理员:演示管理员,密码:" in made.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_register_and_its_backups_are_the_users_own(database: Database,
+                                                        tmp_path: Path) -> None:
+    Register(database, today=lambda: TODAY).save(elder())
+    assert Path(database.location).stat().st_mode & 0o777 == 0o600
+    backup = database.back_up("manual", tmp_path / "备份")
+    assert backup is not None and backup.stat().st_mode & 0o777 == 0o600

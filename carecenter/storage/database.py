@@ -24,6 +24,8 @@ from carecenter.rules import roles
 from carecenter.rules.roles import Operator
 from carecenter.storage.location import (
     SCHEMA_HEAD,
+    default_path,
+    keep_private,
     resolve,  # noqa: F401 (callers open what they resolve)
     sqlite_file,
     url_for,
@@ -202,6 +204,11 @@ class Database:
             if self.lock is not None:
                 self.lock.release()
             raise
+        if self.path is not None and not self.read_only:
+            for private in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                keep_private(private)
+            if self.path.parent == default_path().parent:
+                keep_private(self.path.parent, folder=True)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
