@@ -75,7 +75,7 @@ class AuditWindow(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((140, 90, 70, 80, 60)):
+        for column, width in enumerate((165, 90, 70, 80, 60)):
             self.table.setColumnWidth(column, width)
         self.count = QLabel()
         self.export_button = QPushButton("导出 Excel…")
