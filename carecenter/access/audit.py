@@ -33,6 +33,7 @@ ENTITIES: dict[str, str] = {
     "need": "需求", "round": "专项走访", "pairing": "结对", "helper": "帮扶人",
     "agreement": "委托协议", "setting": "设置", "group": "村民小组", "operator": "操作员",
     "register": "登记册", "ledger": "台账", "audit": "审计日志", "document": "文书",
+    "event": "村级活动",
 }
 # A change is shown as 字段:旧 → 新; an empty side as this.
 EMPTY = "(空)"
@@ -219,11 +220,12 @@ COLUMN_LABELS: dict[str, str] = {
     "trustee_name": "受托人", "trustee_id_number": "受托人身份证号", "trustee_phone": "受托人电话",
     "trustee_relation": "受托人关系", "supporter_names": "委托人", "content": "协议内容",
     "inactive_since": "停用日期", "position": "顺序", "value": "值", "note": "备注",
-    "role": "角色", "group_id": "村民小组", "id_number": "身份证号",
+    "role": "角色", "group_id": "村民小组", "id_number": "身份证号", "held_on": "日期",
+    "title": "名称", "place": "地点",
 }
 # Kept by the program itself, not entered: not part of what changed.
 _HOUSEKEEPING = {"id", "created_at", "updated_at", "name_pinyin", "search_key", "workbook",
-                 "content", "figures"}
+                 "content", "figures", "photo"}
 
 
 def _row(session: Session, table: Any, record_id: Any) -> dict[str, Any]:
