@@ -156,3 +156,47 @@ def test_the_register_and_its_backups_are_the_users_own(database: Database,
     assert Path(database.location).stat().st_mode & 0o777 == 0o600
     backup = database.back_up("manual", tmp_path / "备份")
     assert backup is not None and backup.stat().st_mode & 0o777 == 0o600
+
+
+def test_backup_and_restore_on_the_command_line_check_the_role(
+        database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from carecenter.cli.entry import main
+
+    Register(database, today=lambda: TODAY).save(elder())
+    as_role(database, "viewer")
+    as_role(database, "clerk")
+    location = database.location
+    database.close()
+    folder = tmp_path / "U盘"
+    assert main(["backup", "--db", location, "--to", str(folder), "--operator", "查看丙"]) == 1
+    assert "无权备份登记册" in capsys.readouterr().err and not folder.exists()
+    assert main(["backup", "--db", location, "--to", str(folder), "--operator", "经办人甲"]) == 0
+    backup = next(folder.glob("*.db"))
+    assert main(["restore", str(backup), "--db", location, "--operator", "经办人甲"]) == 1
+    assert "需要“管理员”权限" in capsys.readouterr().err
+    assert main(["restore", str(backup), "--db", location]) == 0
+    reopened = signed_in(Database(location))
+    kinds = [(e.action, e.operator) for e in audit.entries(reopened, audit.Filter(limit=3))]
+    reopened.close()
+    assert kinds[0] == ("restore", SUITE_OPERATOR)
+
+
+def test_the_audit_log_exports_for_the_administrator_only(database: Database,
+                                                          tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from carecenter.access.audit_export import export_log
+
+    register = Register(database, today=lambda: TODAY)
+    person_id = register.save(elder()).person_id
+    draft = register.load(person_id).draft()
+    draft.values["phone"] = "13911112222"
+    register.save(draft, person_id)
+    out = tmp_path / "审计.xlsx"
+    assert export_log(database, audit.Filter(person_id=person_id), out) == 2
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert ("13800001111", "13911112222") in [(r[7], r[8]) for r in rows]
+    assert audit.entries(database, audit.Filter(limit=1))[0].action == "export"
+    as_role(database, "clerk")
+    with pytest.raises(NotAllowed, match="管理员"):
+        export_log(database, audit.Filter(), tmp_path / "x.xlsx")

@@ -154,3 +154,27 @@ def test_change_password_checks_the_old_one(qtbot: QtBot, database: Database) ->
     assert audit.entries(database, audit.Filter(entity="operator", limit=1))[0].summary \
         .endswith("修改了自己的密码")
     signed_in(database)
+
+
+def test_the_files_change_record_shows_who_changed_what_old_to_new(
+        qtbot: QtBot, database: Database) -> None:
+    from PySide6.QtWidgets import QLineEdit, QListWidget
+
+    from ui.register.person_editor import PersonEditor
+
+    register = Register(database, today=lambda: TODAY)
+    person_id = register.save(elder()).person_id
+    as_role(database, "clerk")
+    editor = PersonEditor(register, person_id)
+    qtbot.addWidget(editor)
+    phone = editor.input("phone").widget
+    assert isinstance(phone, QLineEdit) and phone.text() == "13800001111"  # in full
+    phone.clear()
+    qtbot.keyClicks(phone, "13911112222")
+    editor.save()
+    reopened = PersonEditor(register, person_id)
+    qtbot.addWidget(reopened)
+    history = reopened.findChild(QListWidget, "history")
+    assert history is not None
+    latest = history.item(0).text()
+    assert "经办人甲" in latest and "13800001111 → 13911112222" in latest

@@ -75,7 +75,11 @@ def _log(database: Any, action: str, summary: str, count: int | None) -> None:
     if not database.can_write():
         print("注意:登记册正在“留守关爱”中打开,本次操作未能记入审计日志。", file=sys.stderr)
         return
-    audit.log(database, action, "register", summary, count=count)
+    try:
+        audit.log(database, action, "register", summary, count=count)
+    except KnownError:
+        # A backup from before its operators existed does not know who restored it.
+        print("注意:恢复的备份里没有这位操作员,本次恢复未能记入其审计日志。", file=sys.stderr)
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
