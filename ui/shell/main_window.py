@@ -230,6 +230,10 @@ class MainWindow(QMainWindow):
         assert isinstance(operator, Operator)
         title = self.windowTitle().split("  —  ")[0]
         self.setWindowTitle(f"{title}  —  {operator.name}({operator.role_label})")
+        if self.database is not None:
+            from carecenter.settings.preferences import Preferences
+
+            self.guard.set_idle_minutes(int(Preferences(self.database).read()["lock.minutes"]))
         self._update_actions()
 
     def finish_start(self) -> bool:
