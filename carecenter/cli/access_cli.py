@@ -73,12 +73,21 @@ def open_register(db: str | None, must_exist: bool = True, migrate: bool = True,
     from carecenter.storage.database import Database
 
     database = Database(db, migrate=migrate, hold=hold, create=not must_exist)
+    if not migrate and not _knows_operators(database):
+        return database  # an older (or empty) file, only read by check: no operators yet
     try:
         sign_in(database)
     except BaseException:
         database.close()
         raise
     return database
+
+
+def _knows_operators(database: Database) -> bool:
+    from sqlalchemy import inspect
+
+    with database.engine.connect() as connection:
+        return inspect(connection).has_table("operator")
 
 
 def demo_admin(database: Database) -> None:
