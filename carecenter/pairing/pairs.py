@@ -357,7 +357,8 @@ class PairingBook:
                      "created_at": now} for p, h in choices]
             for batch in chunks(rows, 5000):
                 insert_pairings(session, batch)
-            helper_names = dict(session.execute(select(helper.c.id, helper.c.name)).tuples().all())
+            helper_names: dict[int, str] = {
+                r.id: r.name for r in session.execute(select(helper.c.id, helper.c.name))}
             audit.record_many(session, ({
                 "action": "created", "entity": "pairing", "person_id": p,
                 "summary": f"{reason},自 {on:%Y-%m-%d}",
