@@ -103,11 +103,13 @@ def test_the_lock_hides_the_data_and_signs_out_and_the_password_brings_it_back(
     window.operator_actions["lock"].trigger()
     assert window.guard.locked and database.operator is None
     assert not window.tabs.isVisible()
+    assert not window.new_action.isEnabled()  # no shortcut reaches the data either
     page = window.guard.page
     assert page.login_name.currentText() == SUITE_OPERATOR
     qtbot.keyClicks(page.login_password, SUITE_PASSWORD)
     qtbot.keyClick(page.login_password, Qt.Key.Key_Return)
     assert not window.guard.locked and window.search.text() == "张"  # the work stays
+    assert window.new_action.isEnabled()
 
 
 def test_idle_time_locks(qtbot: QtBot, database: Database) -> None:

@@ -72,7 +72,9 @@ def install_first(database: Database, name: str, password_hash: str,
     """The first administrator from hashes made already, signed in. Only on a register
     with no operator yet: afterwards operators are added by an administrator."""
     now = clock.now()
-    with database.sessions() as session, session.begin():
+    # Nobody is signed in yet to pass ``transaction``'s check: the same write otherwise
+    # (the register's lock, BEGIN IMMEDIATE), refused once any operator exists.
+    with database.writing(), database.write_sessions() as session, session.begin():
         if session.execute(select(func.count()).select_from(operator)).scalar_one():
             raise KnownError("这个登记册已有管理员,请以操作员身份登录")
         new_id = session.execute(insert(operator).values(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -82,6 +83,7 @@ class SessionGuard(QObject):
         self._locked = True
         self.locked_by: str | None = None
         self._covers: list[Cover] = []
+        self._disabled: list[QAction] = []
         self._dialog: QDialog | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -106,6 +108,11 @@ class SessionGuard(QObject):
 
     def _hide_data(self) -> None:
         self._locked = True
+        # No shortcut reaches the data either (Ctrl+N, Enter on the list…) while locked.
+        for act in self.window.findChildren(QAction):
+            if act.objectName() != "lock" and act not in self._disabled and act.isEnabled():
+                act.setEnabled(False)
+                self._disabled.append(act)
         self.stack.setCurrentWidget(self.page)
         for bar in (self.window.menuBar(), *self.window.findChildren(QWidget, "toolbar")):
             bar.setEnabled(False)
@@ -163,6 +170,9 @@ class SessionGuard(QObject):
         self._covers.clear()
         self.locked_by = None
         self._locked = False
+        for act in self._disabled:
+            act.setEnabled(True)
+        self._disabled.clear()
         self.stack.setCurrentIndex(0)
         for bar in (self.window.menuBar(), *self.window.findChildren(QWidget, "toolbar")):
             bar.setEnabled(True)
