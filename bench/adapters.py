@@ -39,6 +39,22 @@ def product(module: str, name: str) -> Callable[..., Any]:
     return function
 
 
+_signed: list[Any] = []
+
+
+def open_register(location: Any) -> Any:
+    """The register, the operator of $CARECENTER_OPERATOR / $CARECENTER_PASSWORD signed in
+    (issue 18: no path writes anonymously). The password is checked once per process:
+    the measures open copies of the one register, and scrypt is slow on purpose."""
+    database = product("carecenter.storage.database", "Database")(location)
+    if _signed and product("carecenter.access.operators", "has_operators")(database):
+        database.operator = _signed[0]
+    else:
+        product("carecenter.cli.access_cli", "sign_in")(database)
+        _signed[:] = [database.operator]
+    return database
+
+
 # -- product calls (issues 4-7): ONE assumed signature each ------------------------------
 
 def work_list(database: Any, day: date) -> Any:
@@ -84,6 +100,20 @@ def gui_main_window() -> Any:
         if isinstance(widget, QMainWindow) and widget.isVisible():
             return widget
     raise RuntimeError("no main window shown")
+
+
+def gui_sign_in(window: Any) -> None:
+    """Sign in on the window's sign-in page as the clerk would (issue 18): the operator and
+    password of $CARECENTER_OPERATOR / $CARECENTER_PASSWORD, then Enter."""
+    import os
+
+    page = window.guard.page
+    page.prepare()
+    page.login_name.setCurrentText(os.environ["CARECENTER_OPERATOR"])
+    page.login_password.setText(os.environ["CARECENTER_PASSWORD"])
+    page.sign_in()
+    if window.guard.locked:
+        raise RuntimeError("sign-in failed: " + page.login_form.general.text())
 
 
 def gui_model(window: Any) -> Any:

@@ -92,6 +92,9 @@ def app(db: str, session_runs: int | None) -> int:
             window = adapters.gui_main_window()
             window.repaint()  # paint now: the table fetches and draws its first rows
             shown(adapters.gui_model(window).rowCount())
+            # Start-up ends at the window with the register loaded behind its sign-in
+            # page; the password (slow on purpose) is the clerk's, after it.
+            adapters.gui_sign_in(window)
             if session_runs is not None:
                 result = session(window, session_runs)
                 print("RESULT " + json.dumps(result), flush=True)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
+from bench.adapters import open_register  # noqa: E402
 from carecenter import clock, demo  # noqa: E402
 from carecenter.ledger.figures import collect, ledger_headers  # noqa: E402
 from carecenter.ledger.importer import LedgerImport  # noqa: E402
@@ -40,7 +41,7 @@ def timed(work) -> float:  # type: ignore[no-untyped-def]
 
 
 def import_once(ledger: Path, folder: Path, run: int) -> float:
-    database = Database(folder / f"import-{run}.db")
+    database = open_register(folder / f"import-{run}.db")
     try:
         def work() -> None:
             importer = LedgerImport(database)
@@ -54,7 +55,7 @@ def import_once(ledger: Path, folder: Path, run: int) -> float:
 def import_baseline(ledger: Path, folder: Path, run: int) -> float:
     import openpyxl
 
-    database = Database(folder / f"baseline-{run}.db")
+    database = open_register(folder / f"baseline-{run}.db")
     try:
         def work() -> None:
             book = openpyxl.load_workbook(ledger, read_only=True)
@@ -98,7 +99,7 @@ def main() -> int:
     today = clock.today()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        source = Database(folder / "source.db")
+        source = open_register(folder / "source.db")
         demo.generate(source, args.persons, seed=1)
         ledger = folder / "ledger.xlsx"
         export_quarter(source, Quarter.containing(today), ledger, today=today)
@@ -109,7 +110,7 @@ def main() -> int:
         print(f"import {args.persons} rows: {mine:.2f} s; baseline (openpyxl read-only + "
               f"bulk insert) {bare:.2f} s; ratio {mine / bare:.2f}")
         if args.export_db:
-            database = Database(args.export_db)
+            database = open_register(args.export_db)
             try:
                 ours = [export_once(database, folder / f"e{i}.xlsx", today)
                         for i in range(args.runs)]

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import bindparam, select, update  # noqa: E402
 
+from bench.adapters import open_register  # noqa: E402
 from carecenter.pairing.proposal import accept, propose, summary  # noqa: E402
-from carecenter.storage.database import Database  # noqa: E402
 from carecenter.storage.models import pairing, person  # noqa: E402
 
 
@@ -36,7 +36,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "copy.db"
         shutil.copy(args.db, copy)
-        database = Database(copy)
+        database = open_register(copy)
         with database.transaction() as session:
             session.execute(update(pairing).where(pairing.c.ended_on.is_(None))
                             .values(ended_on=pairing.c.started_on, end_reason="bench"))

@@ -31,15 +31,15 @@ def main() -> int:
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
+    from bench.adapters import open_register
     from carecenter.care.care_book import CareBook
-    from carecenter.storage.database import Database
     from ui.care.visit_sheet import DATE, FOUND, KIND, VisitSheet
 
     copy = Path(tempfile.mkdtemp()) / "sheet.db"
     shutil.copy(args.db, copy)
     global APP  # noqa: PLW0603 (freed last, after every widget)
     APP = QApplication([])  # outlives every widget: freed last, at exit
-    database = Database(copy)
+    database = open_register(copy)
     care = CareBook(database)
     start = time.perf_counter()
     sheet = VisitSheet(care)

@@ -41,3 +41,7 @@ class NotFound(KnownError):
 
 class DatabaseError(KnownError):
     """The database file cannot be used as it is (too new, damaged, locked)."""
+
+
+class NotAllowed(KnownError):
+    """The signed-in operator's role does not allow this (or nobody is signed in)."""

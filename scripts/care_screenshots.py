@@ -19,8 +19,8 @@ from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 
 from carecenter.care.care_book import CareBook  # noqa: E402
+from carecenter.cli.access_cli import open_register  # noqa: E402
 from carecenter.register.listing import Listing, RegisterQuery  # noqa: E402
-from carecenter.storage.database import Database  # noqa: E402
 from ui.shell.app import choose_font  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def main() -> int:
     from ui.care.round_dialog import RoundDialog
     from ui.care.visit_sheet import DATE, FOUND, KIND, NEED, NEED_KIND, PERSON, VisitSheet
 
-    database = Database(args.db)
+    database = open_register(args.db)
     care = CareBook(database)
     windows: list[QWidget] = []
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
-from carecenter.storage.database import Database  # noqa: E402
+from carecenter.cli.access_cli import open_register  # noqa: E402
 from ui.shell.app import choose_font  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def main() -> int:
                 sheet.cell(10 + offset, col, value)
         book.save(ledger)
         del save
-        database = Database(Path(folder) / "register.db")
+        database = open_register(str(Path(folder) / "register.db"), must_exist=False)
         wizard = ImportWizard(database)
         wizard.resize(1000, 640)
         wizard.show()

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from carecenter.storage.database import Database  # noqa: E402
+from carecenter.cli.access_cli import open_register  # noqa: E402
 from ui.shell.app import choose_font  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def main() -> int:
     from ui.register.person_editor import PersonEditor
     from ui.shell.main_window import MainWindow
 
-    database = Database(args.db)
+    database = open_register(args.db)
     window = MainWindow(database)
     window.resize(1200, 720)
     window.show()

@@ -28,7 +28,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SUITE_MOMENT = "2026-11-23T10:00:00"
 os.environ["CARECENTER_TODAY"] = SUITE_MOMENT
 
+# Every path signs an operator in (issue 18); command lines started by a test sign in as
+# the suite's administrator, the one ``demo`` makes and the ``database`` fixture has.
+SUITE_OPERATOR = "演示管理员"
+SUITE_PASSWORD = "suite-password-2026"
+os.environ["CARECENTER_OPERATOR"] = SUITE_OPERATOR
+os.environ["CARECENTER_PASSWORD"] = SUITE_PASSWORD
+
 from carecenter import clock  # noqa: E402
+from carecenter.access import operators, passwords  # noqa: E402
 from carecenter.register.people import PersonDraft, Register  # noqa: E402
 from carecenter.rules.idnumber import check_char  # noqa: E402
 from carecenter.storage.database import Database  # noqa: E402
@@ -87,9 +95,54 @@ def db_path(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
     server.drop(url)
 
 
+_HASHES: list[str] = []
+
+
+def signed_in(db: Database) -> Database:
+    """``db`` with the suite's administrator signed in (made first if the register has no
+    operator). The password is hashed once per run: scrypt is slow on purpose, and a
+    thousand tests each making an administrator would spend a minute on it."""
+    if not _HASHES:
+        _HASHES.extend([passwords.hash_secret(SUITE_PASSWORD),
+                        passwords.hash_secret("SUIT-EREC-OVER-YCOD-E234")])
+    if not operators.has_operators(db):
+        operators.install_first(db, SUITE_OPERATOR, *_HASHES)
+    else:
+        from sqlalchemy import select
+
+        from carecenter.rules.roles import Operator
+        from carecenter.storage.models import operator
+
+        with db.session() as session:
+            row = session.execute(select(operator)
+                                  .where(operator.c.name == SUITE_OPERATOR)).one()
+        db.operator = Operator(row.id, row.name, row.role)
+    return db
+
+
+def as_role(db: Database, role: str, name: str | None = None) -> Database:
+    """``db`` with an operator of ``role`` signed in (added by the administrator)."""
+    from sqlalchemy import insert, select
+
+    from carecenter.rules.roles import Operator
+    from carecenter.storage.models import operator
+
+    signed_in(db)
+    name = name or {"admin": "管理员乙", "clerk": "经办人甲", "viewer": "查看丙"}[role]
+    with db.transaction(need="admin") as session:
+        found = session.execute(select(operator.c.id).where(operator.c.name == name)).scalar()
+        if found is None:
+            found = session.execute(insert(operator).values(
+                name=name, role=role, password_hash=_HASHES[0], active=True,
+                created_at=clock.now(), updated_at=clock.now()).returning(operator.c.id)
+            ).scalar_one()
+    db.operator = Operator(int(found), name, role)
+    return db
+
+
 @pytest.fixture
 def database(db_path: Path) -> Iterator[Database]:
-    db = Database(db_path)
+    db = signed_in(Database(db_path))
     yield db
     db.close()
 

@@ -13,7 +13,7 @@ from carecenter.errors import KnownError
 from carecenter.register.people import Register
 from carecenter.storage import backups
 from carecenter.storage.database import Database
-from tests.conftest import elder
+from tests.conftest import elder, signed_in
 
 
 def test_a_backup_of_a_live_register_holds_the_saves_still_in_the_wal(
@@ -29,13 +29,13 @@ def test_a_backup_of_a_live_register_holds_the_saves_still_in_the_wal(
 
 def test_backup_change_restore_gives_back_exactly_the_backed_up_content(
         db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     register = Register(database)
     kept = register.save(elder("李秀英")).person_id
     database.close()
     assert main(["backup", "--db", str(db_path)]) == 0
     assert "1 人" in capsys.readouterr().out
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     Register(database).save(elder("王建国", "19480101", "003"))
     database.close()
     assert main(["backups", "--db", str(db_path)]) == 0
@@ -45,7 +45,7 @@ def test_backup_change_restore_gives_back_exactly_the_backed_up_content(
     assert main(["restore", chosen, "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "已从" in out and "另存为" in out
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     names = [Register(database).load(kept).name]
     assert Register(database).count() == 1 and names == ["李秀英"]
     database.close()
@@ -56,7 +56,7 @@ def test_backup_change_restore_gives_back_exactly_the_backed_up_content(
 
 def test_restore_refuses_a_damaged_backup_and_leaves_the_register_alone(
         db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     Register(database).save(elder())
     database.close()
     target = backups.take(db_path, tmp_path / "b")
@@ -67,7 +67,7 @@ def test_restore_refuses_a_damaged_backup_and_leaves_the_register_alone(
     not_a_register.write_bytes(b"hello" * 100)
     assert main(["restore", str(not_a_register), "--db", str(db_path)]) == 1
     assert "不是本程序的登记册备份" in capsys.readouterr().err
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     assert Register(database).count() == 1
     database.close()
 
@@ -83,7 +83,7 @@ def damage(path: Path) -> None:
 
 def test_restore_is_refused_while_a_window_holds_the_register(
         db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    database = Database(db_path, hold=True)
+    database = signed_in(Database(db_path, hold=True))
     Register(database).save(elder())
     target = backups.take(db_path, tmp_path / "b")
     try:
@@ -95,7 +95,7 @@ def test_restore_is_refused_while_a_window_holds_the_register(
 
 def test_backup_to_a_chosen_folder_and_the_folder_setting(
         db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     Register(database).save(elder())
     from carecenter.settings.settings_store import Settings
 
@@ -109,7 +109,7 @@ def test_backup_to_a_chosen_folder_and_the_folder_setting(
 
 
 def test_daily_backup_is_taken_at_most_once_a_day(db_path: Path) -> None:
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     assert backups.daily(db_path) is not None
     assert backups.daily(db_path) is None
     with clock.at("2026-11-24T08:00:00"):
@@ -129,7 +129,7 @@ def test_rotation_keeps_seven_days_four_weeks_twelve_months() -> None:
 
 
 def test_prune_deletes_only_old_automatic_backups(db_path: Path, tmp_path: Path) -> None:
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     folder = backups.folder_for(db_path)
     manual = backups.take(db_path, kind=backups.MANUAL)
     for d in range(40, 0, -1):

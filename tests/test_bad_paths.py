@@ -13,7 +13,7 @@ import ui.shell.app as ui_app
 from carecenter.cli.entry import main
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
-from tests.conftest import elder
+from tests.conftest import elder, signed_in
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -65,7 +65,7 @@ def test_the_app_refuses_a_mistyped_register_path(
 
 def test_a_second_app_on_a_held_register_is_refused_naming_the_holder(
         db_path: Path, quiet_main: list[str]) -> None:
-    holding = Database(db_path, hold=True)
+    holding = signed_in(Database(db_path, hold=True))
     Register(holding).save(elder())
     try:
         assert ui_app.main(["--db", str(db_path)]) == 1

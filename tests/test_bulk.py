@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, person_event
+from tests.conftest import signed_in
 
 
 def _people() -> list[dict[str, object]]:
@@ -32,7 +33,8 @@ def _stored(database: Database, table: object) -> list[tuple[object, ...]]:
 
 
 def test_bulk_rows_read_back_the_same_as_sqlalchemys_insert(tmp_path: Path) -> None:
-    ours, theirs = Database(tmp_path / "ours.db"), Database(tmp_path / "theirs.db")
+    ours = signed_in(Database(tmp_path / "ours.db"))
+    theirs = signed_in(Database(tmp_path / "theirs.db"))
     try:
         with ours.transaction() as session:
             insert_rows(session.connection(), person, _people())
@@ -50,7 +52,7 @@ def test_bulk_rows_read_back_the_same_as_sqlalchemys_insert(tmp_path: Path) -> N
 
 
 def test_a_column_left_out_keeps_its_default(tmp_path: Path) -> None:
-    database = Database(tmp_path / "r.db")
+    database = signed_in(Database(tmp_path / "r.db"))
     try:
         with database.transaction() as session:
             insert_rows(session.connection(), person, [

@@ -16,6 +16,7 @@ import pytest
 
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
+from tests.conftest import signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,8 +24,8 @@ APP = """
 import sys
 from carecenter.storage.database import Database
 from carecenter.register.people import Register
-from tests.conftest import elder
-database = Database(sys.argv[1], hold=True)
+from tests.conftest import elder, signed_in
+database = signed_in(Database(sys.argv[1], hold=True))
 register = Register(database)
 names = iter(("张桂兰", "李秀英", "王建国", "赵淑珍", "刘长青", "陈玉梅"))
 for n, line in enumerate(sys.stdin, start=1):
@@ -90,7 +91,7 @@ def test_saves_survive_kill_after_another_process_opened_and_closed_the_register
     assert Path(str(db_path) + "-wal").exists()
     app.send_signal(signal.SIGKILL)  # a power cut
     app.wait()
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     try:
         assert Register(database).count() == 3
         assert database.check_soundness() == ""

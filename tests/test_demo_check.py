@@ -19,7 +19,7 @@ from carecenter.register.people import Register, search_key
 from carecenter.rules import idnumber
 from carecenter.storage.database import SCHEMA_HEAD, Database
 from carecenter.storage.models import person, person_event, supporter
-from tests.conftest import TODAY
+from tests.conftest import TODAY, signed_in
 
 PEOPLE = 300
 
@@ -28,7 +28,7 @@ PEOPLE = 300
 def demo_path(tmp_path: Path) -> Iterator[Path]:
     """A file holding a 300-person demo register (seed 7), closed again."""
     path = tmp_path / "demo.db"
-    database = Database(path)
+    database = signed_in(Database(path))
     demo.generate(database, PEOPLE, seed=7, today=TODAY)
     database.close()
     yield path
@@ -49,7 +49,7 @@ def dump(path: Path) -> list[list[tuple[Any, ...]]]:
 
 
 def test_demo_register_has_valid_ids_that_agree_with_sex_and_birth(tmp_path: Path) -> None:
-    database = Database(tmp_path / "demo.db")
+    database = signed_in(Database(tmp_path / "demo.db"))
     seen: list[tuple[int, int]] = []
     summary = demo.generate(database, PEOPLE, seed=1, today=TODAY,
                             progress=lambda done, total: seen.append((done, total)))
@@ -78,7 +78,7 @@ def test_demo_register_has_valid_ids_that_agree_with_sex_and_birth(tmp_path: Pat
 
 
 def test_every_demo_file_passes_the_register_own_validation_unchanged(demo_path: Path) -> None:
-    database = Database(demo_path)
+    database = signed_in(Database(demo_path))
     register = Register(database, today=lambda: TODAY)
     for person_id in range(1, PEOPLE + 1):
         file = register.load(person_id)
@@ -99,7 +99,7 @@ def test_demo_search_key_and_sort_key_are_what_the_register_would_store(
 
 
 def test_demo_supporters_away_out_of_county_have_a_place_and_a_date(demo_path: Path) -> None:
-    database = Database(demo_path)
+    database = signed_in(Database(demo_path))
     with database.engine.connect() as connection:
         rows = connection.execute(select(supporter)).all()
     database.close()
@@ -114,20 +114,20 @@ def test_demo_supporters_away_out_of_county_have_a_place_and_a_date(demo_path: P
 
 def test_same_seed_gives_the_same_register(tmp_path: Path, demo_path: Path) -> None:
     again = tmp_path / "again.db"
-    database = Database(again)
+    database = signed_in(Database(again))
     demo.generate(database, PEOPLE, seed=7, today=TODAY)
     database.close()
     assert dump(again) == dump(demo_path)
 
     other = tmp_path / "other.db"
-    database = Database(other)
+    database = signed_in(Database(other))
     demo.generate(database, PEOPLE, seed=8, today=TODAY)
     database.close()
     assert dump(other)[1] != dump(demo_path)[1]
 
 
 def test_demo_refuses_a_database_that_has_people_unless_forced(demo_path: Path) -> None:
-    database = Database(demo_path)
+    database = signed_in(Database(demo_path))
     with pytest.raises(KnownError, match=f"已有 {PEOPLE} 人.*--force"):
         demo.generate(database, 10, seed=7, today=TODAY)
     assert Register(database).count(status=None) == PEOPLE
@@ -218,7 +218,7 @@ def test_check_of_an_empty_file_says_it_holds_no_register(tmp_path: Path) -> Non
 
 
 def test_check_report_reads_as_chinese_lines(demo_path: Path) -> None:
-    database = Database(demo_path)
+    database = signed_in(Database(demo_path))
     with database.engine.begin() as connection:
         events = connection.execute(select(person_event.c.id)).all()
         connection.execute(text("UPDATE person SET id_number = NULL WHERE id = 3"))
@@ -240,7 +240,7 @@ def test_check_stops_with_a_message_when_a_table_is_missing(demo_path: Path) -> 
 
 def test_check_finds_a_column_missing_under_the_latest_version_label(tmp_path: Path) -> None:
     path = tmp_path / "odd.db"
-    Database(path).close()
+    signed_in(Database(path)).close()
     with sqlite3.connect(path) as raw:
         raw.execute("ALTER TABLE supporter DROP COLUMN return_kind")
     database = Database(path, migrate=False)

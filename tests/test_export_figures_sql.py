@@ -27,7 +27,7 @@ from carecenter.register.people import Register
 from carecenter.rules.risk import KEY_CATEGORIES
 from carecenter.storage.database import Database
 from carecenter.storage.models import agreement, person
-from tests.conftest import TODAY
+from tests.conftest import TODAY, signed_in
 
 # Run on SQLite and again on PostgreSQL (dev.py test's server pass).
 pytestmark = pytest.mark.backends
@@ -47,7 +47,7 @@ class Exported:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
     folder = tmp_path_factory.mktemp("figures")
     path = folder / "demo.db"
-    database = Database(path)
+    database = signed_in(Database(path))
     try:
         demo.generate(database, 300, seed=11, today=TODAY)
         register = Register(database, today=lambda: TODAY)

@@ -16,7 +16,7 @@ from carecenter.register.listing import Listing
 from carecenter.register.people import Register
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.storage.database import Database
-from tests.conftest import TODAY, elder, make_id
+from tests.conftest import TODAY, elder, make_id, signed_in
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_anything_but_an_up_to_date_sqlite_file_opens_only_the_normal_way(
 def test_a_path_with_chinese_and_spaces_opens_quickly(tmp_path: Path) -> None:
     folder = tmp_path / "留守 关爱#1"
     folder.mkdir()
-    database = Database(folder / "登记册.db")
+    database = signed_in(Database(folder / "登记册.db"))
     Register(database).save(elder("张桂兰", id_number=make_id("19500312", "002")))
     database.close()
     screen = open_first_screen(str(folder / "登记册.db"))

@@ -22,7 +22,7 @@ from carecenter.register.first_screen import FirstScreen, open_first_screen
 from carecenter.register.listing import Listing
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
-from tests.conftest import elder
+from tests.conftest import elder, signed_in
 from ui.care.needs_window import NeedsWindow
 from ui.register.register_model import RegisterModel
 from ui.shell import app as ui_app
@@ -56,7 +56,7 @@ def starting(qtbot: QtBot, filled: Path, first: FirstScreen) -> Iterator[MainWin
     opened: list[Database] = []
 
     def open_database() -> Database:
-        opened.append(Database(filled))
+        opened.append(signed_in(Database(filled)))
         return opened[-1]
 
     window = MainWindow(first=first, open_database=open_database)
@@ -100,7 +100,7 @@ def test_sorting_before_the_database_is_open_gives_the_listings_order(
     starting.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # age, youngest last
     assert starting.database is not None
     shown = [starting.model.person_id(row) for row in range(starting.model.rowCount())]
-    database = Database(filled)
+    database = signed_in(Database(filled))
     expected = Listing(database).ids(RegisterQuery(sort_key="age", descending=True))
     database.close()
     assert shown == expected

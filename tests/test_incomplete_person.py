@@ -34,7 +34,7 @@ from carecenter.register.people import IncompleteFile, PersonDraft, Register
 from carecenter.rules.leftbehind import PersonFacts, assess
 from carecenter.rules.risk import suggested_factors
 from carecenter.storage.database import Database
-from tests.conftest import TODAY, elder
+from tests.conftest import TODAY, elder, signed_in
 from tests.ledger_books import save
 from tests.pdfcheck import text_of
 
@@ -204,7 +204,7 @@ def test_export_reimport_and_compare_keep_the_incomplete_person(
     assert dump(db_path).count("INSERT INTO \"person\"") == before.count(
         "INSERT INTO \"person\"")
     # Into a fresh register: the same people, the blanks still blank.
-    fresh = Database(tmp_path / "fresh.db")
+    fresh = signed_in(Database(tmp_path / "fresh.db"))
     try:
         imp = LedgerImport(fresh, today=lambda: TODAY)
         data, layout = imp.open(out)

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "carecenter"
 
 # Lowest first. A package may import the basics, itself and the packages before it.
-LAYERS = ("rules", "storage", "settings", "care", "register", "pairing", "documents",
-          "ledger", "overview", "demo", "cli")
+LAYERS = ("rules", "storage", "access", "settings", "care", "register", "pairing",
+          "documents", "ledger", "overview", "demo", "cli")
 BASICS = {"clock", "errors", "calendar"}
 TOP_LEVEL = BASICS | {"__init__", "__main__"}
 # Exceptions to the order, each with its reason.
@@ -153,7 +153,7 @@ def test_storage_imports_no_domain_package_but_the_rules() -> None:
 
 # The windows, lowest first: the person editor shows the care and agreement panels, the
 # work list opens the visit and assessment dialogs, the shell opens everything.
-UI_LAYERS = ("widgets", "settings", "ledger", "pairing", "care", "documents", "register",
+UI_LAYERS = ("widgets", "access", "settings", "ledger", "pairing", "care", "documents", "register",
              "overview", "shell")
 
 

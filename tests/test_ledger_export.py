@@ -30,7 +30,7 @@ from carecenter.storage.models import (
     supporter,
     visit,
 )
-from tests.conftest import TODAY, elder
+from tests.conftest import TODAY, elder, signed_in
 
 # Run on SQLite and again on PostgreSQL (dev.py test's server pass).
 pytestmark = pytest.mark.backends
@@ -278,7 +278,7 @@ def test_export_then_reimport_gives_the_same_register(
     importer.apply(preview)
     assert _content(database) == before
     # Into an empty register: the same people, groups and supporters come back.
-    fresh = Database(tmp_path / "fresh.db")
+    fresh = signed_in(Database(tmp_path / "fresh.db"))
     try:
         other = LedgerImport(fresh, today=lambda: TODAY)
         data, layout = other.open(out)

@@ -25,7 +25,7 @@ from carecenter.ledger.importer import (
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
-from tests.conftest import TODAY, elder, make_id
+from tests.conftest import TODAY, elder, make_id, signed_in
 from tests.ledger_books import LI, WANG, ZHANG, ZHOU, messy_ledger, save
 
 
@@ -383,7 +383,7 @@ def test_report_lists_skipped_rows_with_field_and_reason(
 def test_unusable_files_say_why_and_change_nothing(
         db_path: Path, tmp_path: Path, make: object, message: str,
         capsys: pytest.CaptureFixture[str]) -> None:
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     main(["import", "--db", str(db_path), str(messy_ledger(tmp_path / "ok.xlsx")), "--skip-bad"])
     before = dump(db_path)
     capsys.readouterr()
@@ -398,7 +398,7 @@ def test_cli_refuses_whole_file_unless_skip_bad(
         db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [["姓名", "身份证号"], ["甲", ZHANG], ["乙", ZHANG]]
     path = save(rows, tmp_path / "x.xlsx")
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     empty = dump(db_path)
     assert main(["import", "ledger", str(path), "--db", str(db_path)]) == 1
     out = capsys.readouterr()
@@ -424,7 +424,7 @@ def test_cli_mapping_file(db_path: Path, tmp_path: Path) -> None:
     path = save(rows, tmp_path / "y.xlsx")
     mapping_file.write_text('{"号码": "身份证号"}', encoding="utf-8")
     assert main(["import", str(path), "--db", str(db_path), "--mapping", str(mapping_file)]) == 0
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     try:
         assert people(database)["张桂兰"]["id_number"] == ZHANG
     finally:

@@ -22,7 +22,7 @@ from carecenter.ledger.importer import IGNORED, NEW, LedgerImport, Preview
 from carecenter.ledger.mapping import Layout
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
-from tests.conftest import TODAY, make_id
+from tests.conftest import TODAY, make_id, signed_in
 from tests.ledger_books import save
 
 LIU = make_id("19480315", "022")  # a woman
@@ -323,7 +323,7 @@ def test_a_supporter_per_row_joins_the_elder_above(database: Database, tmp_path:
 def test_every_shape_previews_with_dry_run_and_imports_again_as_updates(
         name: str, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = SHAPES[name](tmp_path / f"{name}.xlsx")
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     empty = dump(db_path)
     assert main(["import", "ledger", str(path), "--db", str(db_path), "--dry-run"]) == 0
     assert "预览完毕" in capsys.readouterr().out
@@ -412,7 +412,7 @@ def _truncated(path: Path) -> None:
 def test_unreadable_files_say_what_they_are_and_change_nothing(
         db_path: Path, tmp_path: Path, name: str, make: Callable[[Path], Any], message: str,
         capsys: pytest.CaptureFixture[str]) -> None:
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     main(["import", "ledger", str(supporter_rows(tmp_path / "ok.xlsx")), "--db", str(db_path)])
     before = dump(db_path)
     capsys.readouterr()

@@ -18,7 +18,7 @@ from carecenter.cli.entry import main
 from carecenter.ledger.importer import IGNORED, NEW, LedgerImport, Preview
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
-from tests.conftest import TODAY, make_id
+from tests.conftest import TODAY, make_id, signed_in
 from tests.ledger_books import save
 
 HU = make_id("19430217", "042")  # a woman
@@ -129,7 +129,7 @@ def test_every_group_sheet_is_read_in_one_import_with_its_group(
 def test_the_dry_run_names_each_sheet_and_why_and_exits_0(
         db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = group_book(tmp_path / "groups.xlsx")
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     assert main(["import", "ledger", str(path), "--db", str(db_path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "工作表“汇总”:汇总表,不读取" in out
@@ -170,7 +170,7 @@ def test_the_same_person_on_the_master_sheet_and_a_group_sheet_comes_in_once(
 def test_an_instructions_sheet_alone_is_refused_with_the_reason(
         db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = book(tmp_path / "only_notes.xlsx", [("填写说明", INSTRUCTIONS), ("汇总", SUMMARY)])
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     assert main(["import", "ledger", str(path), "--db", str(db_path), "--skip-bad"]) == 1
     err = capsys.readouterr().err
     assert "栏目名或说明,不是人名" in err and "汇总表" in err
@@ -331,7 +331,7 @@ def test_a_ledger_saying_someone_left_proposes_the_exit_for_the_clerk_to_confirm
         column: str, said: str, reason: str, on: date) -> None:
     path = save([["姓名", "身份证号", "组别", column], ["杜福生", DU, "一组", said],
                  ["秦玉莲", QIN, "一组", None]], tmp_path / "left.xlsx")
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     args = ["import", "ledger", str(path), "--db", str(db_path)]
     assert main([*args, "--dry-run"]) == 1  # as the import itself would without --confirm-exits
     out = capsys.readouterr().out
@@ -340,12 +340,12 @@ def test_a_ledger_saying_someone_left_proposes_the_exit_for_the_clerk_to_confirm
     capsys.readouterr()
     assert main(args) == 1  # not as active, and not without the clerk
     assert "--confirm-exits" in capsys.readouterr().err
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     assert people(database) == {}
     database.close()
     assert main([*args, "--confirm-exits"]) == 0
     assert "按台账办理退出 1 人" in capsys.readouterr().out
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     stored = people(database)
     database.close()
     assert (stored["杜福生"]["status"], stored["杜福生"]["exit_reason"],
@@ -367,7 +367,7 @@ def test_the_dry_run_says_for_every_row_what_will_happen_and_why(
                  ["秦玉莲", None, "一组", None],
                  ["马长贵", MA[:17] + ("0" if MA[-1] != "0" else "1"), "二组", None],
                  ["合计", "3人", None, None]], tmp_path / "why.xlsx")
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     main(["import", "ledger", str(path), "--db", str(db_path), "--skip-bad"])
     capsys.readouterr()
     assert main(["import", "ledger", str(path), "--db", str(db_path), "--dry-run",
@@ -417,7 +417,7 @@ def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
 
     path = save([["姓名", "身份证号", "备注"], ["杜福生", DU, "已故"], ["秦玉莲", QIN, "已故"],
                  ["马长贵", MA, None]], tmp_path / "cut.xlsx")
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     with sqlite3.connect(db_path) as connection:
         before = "\n".join(connection.iterdump())
     real = Register.exit_in
@@ -430,7 +430,7 @@ def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(Register, "exit_in", power_cut)
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     imp = LedgerImport(database, today=lambda: TODAY)
     data, layout = imp.open(path)
     preview = imp.preview(path, data, layout)

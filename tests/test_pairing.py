@@ -28,7 +28,7 @@ from carecenter.pairing.proposal import (
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from carecenter.storage.models import pairing, person
-from tests.conftest import TODAY, elder
+from tests.conftest import TODAY, elder, signed_in
 
 
 def today() -> date:
@@ -334,7 +334,7 @@ def test_exiting_a_person_ends_their_pairing(tmp_path: Path) -> None:
     from carecenter.storage.models import pairing
     from tests.conftest import TODAY, elder
 
-    database = Database(tmp_path / "x.db")
+    database = signed_in(Database(tmp_path / "x.db"))
     register = Register(database, today=lambda: TODAY)
     pid = register.save(elder("张桂兰")).person_id
     hid = HelperBook(database, lambda: TODAY).add(HelperDraft("王网格员", "网格员"))

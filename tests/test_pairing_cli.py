@@ -12,6 +12,7 @@ from carecenter.pairing.helper_book import HelperBook
 from carecenter.pairing.pairs import PairingBook, load_rules
 from carecenter.storage.database import Database
 from carecenter.storage.models import pairing
+from tests.conftest import signed_in
 
 
 def test_demo_makes_helpers_and_leaves_a_few_people_unpaired(tmp_path: Path,
@@ -20,7 +21,7 @@ def test_demo_makes_helpers_and_leaves_a_few_people_unpaired(tmp_path: Path,
     db = tmp_path / "demo.db"
     assert main(["demo", "--persons", "400", "--db", str(db), "--helpers", "25"]) == 0
     assert "25 名帮扶人" in capsys.readouterr().out
-    database = Database(db)
+    database = signed_in(Database(db))
     try:
         book = PairingBook(database)
         coverage = book.coverage()
@@ -44,7 +45,7 @@ def test_pair_command_dry_run_saves_nothing_then_pairs_everyone(
     db = tmp_path / "demo.db"
     assert main(["demo", "--persons", "300", "--db", str(db)]) == 0
     capsys.readouterr()
-    database = Database(db)
+    database = signed_in(Database(db))
     before = PairingBook(database).coverage().unpaired
     database.close()
     assert before > 0

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
+from tests.conftest import signed_in
 
 SCRIPT = """
 import os, sys
 from carecenter.storage.database import Database
 from carecenter.register.people import Register
-from tests.conftest import elder
-register = Register(Database(sys.argv[1]))
+from tests.conftest import elder, signed_in
+register = Register(signed_in(Database(sys.argv[1])))
 register.save(elder())
 os._exit(0)  # no close, no checkpoint: as if the power went
 """
@@ -23,6 +24,6 @@ os._exit(0)  # no close, no checkpoint: as if the power went
 def test_a_committed_save_is_there_after_the_process_dies(db_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", SCRIPT, str(db_path)], check=True, cwd=root)
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     assert Register(database).count() == 1
     database.close()

@@ -59,10 +59,10 @@ def test_settings_written_together_or_not_at_all(database: Database,
     calls = {"n": 0}
     real = database.transaction
 
-    def failing_transaction():  # type: ignore[no-untyped-def]
+    def failing_transaction(**options):  # type: ignore[no-untyped-def]
         class Boom:
             def __enter__(self):  # type: ignore[no-untyped-def]
-                self.inner = real()
+                self.inner = real(**options)
                 self.session = self.inner.__enter__()
                 original = self.session.execute
 

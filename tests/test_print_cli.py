@@ -9,7 +9,7 @@ import pytest
 from carecenter.cli.entry import main
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
-from tests.conftest import elder, make_id
+from tests.conftest import elder, make_id, signed_in
 from tests.pdfcheck import text_of, unembedded_fonts
 from tests.test_documents import add_helper
 
@@ -53,7 +53,7 @@ def test_drawing_up_an_agreement_from_the_command_line_records_it(filled: Path,
                  "--trustee", "李四", "--relation", "侄子", "--trustee-phone",
                  "13911112222"]) == 0
     assert "李四" in text_of(out.read_bytes())
-    database = Database(filled)
+    database = signed_in(Database(filled))
     try:
         current = Agreements(database).current(1)
         assert current is not None and current.printed_on is not None

@@ -13,7 +13,7 @@ from carecenter.errors import KnownError, ValidationFailed
 from carecenter.register.listing import Listing, RegisterQuery
 from carecenter.register.people import LikelyDuplicate, PersonDraft, Register
 from carecenter.storage.database import Database
-from tests.conftest import TODAY, elder, make_id
+from tests.conftest import TODAY, elder, make_id, signed_in
 
 # Run on SQLite and again on PostgreSQL (dev.py test's server pass).
 pytestmark = pytest.mark.backends
@@ -27,7 +27,7 @@ def test_a_saved_file_comes_back_whole_after_reopening(db_path: Path,
     person_id = register.save(draft).person_id
     register.database.close()
 
-    reopened = Register(Database(db_path), today=lambda: TODAY)
+    reopened = Register(signed_in(Database(db_path)), today=lambda: TODAY)
     file = reopened.load(person_id)
     assert file.values["name"] == "张桂兰"
     assert file.values["sex"] == "female"  # from the ID number's sequence

@@ -20,7 +20,7 @@ from carecenter.cli.entry import main
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from carecenter.storage.register_lock import RegisterHeld, RegisterLock, holder_of
-from tests.conftest import elder
+from tests.conftest import elder, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,8 +29,8 @@ HOLDER = """
 import sys
 from carecenter.storage.database import Database
 from carecenter.register.people import Register
-from tests.conftest import elder
-database = Database(sys.argv[1], hold=True)
+from tests.conftest import elder, signed_in
+database = signed_in(Database(sys.argv[1], hold=True))
 Register(database).save(elder())
 print("ready", flush=True)
 sys.stdin.read()
@@ -53,22 +53,22 @@ def app_holding(db_path: Path) -> Iterator[subprocess.Popen[str]]:
 
 
 def test_a_second_holder_is_refused_naming_computer_user_and_since(db_path: Path) -> None:
-    first = Database(db_path, hold=True)
+    first = signed_in(Database(db_path, hold=True))
     try:
         with pytest.raises(RegisterHeld) as refused:
-            Database(db_path, hold=True)
+            signed_in(Database(db_path, hold=True))
         message = refused.value.message
         assert socket.gethostname() in message and "2026-11-23 10:00" in message
         assert "只能在一处修改" in message
     finally:
         first.close()
-    Database(db_path, hold=True).close()  # released with the first window
+    signed_in(Database(db_path, hold=True)).close()  # released with the first window
 
 
 def test_a_write_from_elsewhere_is_refused_while_a_window_holds_the_register(
         db_path: Path) -> None:
-    holding = Database(db_path, hold=True)
-    other = Database(db_path)
+    holding = signed_in(Database(db_path, hold=True))
+    other = signed_in(Database(db_path))
     try:
         with pytest.raises(RegisterHeld):
             Register(other).save(elder())
@@ -98,7 +98,7 @@ def test_a_running_app_refuses_writing_commands_but_not_reading_ones(
     app_holding.wait()
     assert main(["settings", "--db", str(db_path), "--set", "village.name=白竹村"]) == 0
     assert holder_of(db_path) is None
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     assert Register(database).count() == 1
     database.close()
 
@@ -108,17 +108,17 @@ def test_a_second_app_window_is_refused_with_the_holder_named(
     holder = holder_of(db_path)
     assert holder is not None and holder.pid == app_holding.pid and holder.lasting
     with pytest.raises(RegisterHeld) as refused:
-        Database(db_path, hold=True)
+        signed_in(Database(db_path, hold=True))
     assert holder.user in refused.value.message
 
 
 def test_a_stale_lock_file_of_a_dead_holder_is_taken_over(db_path: Path) -> None:
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     lock = db_path.with_name(db_path.name + ".lock")
     lock.write_text('{"computer": "村委会", "user": "old", "since": "2026-01-01T08:00:00",'
                     ' "pid": 999999, "lasting": true}', encoding="utf-8")
     assert holder_of(db_path) is None
-    database = Database(db_path, hold=True)
+    database = signed_in(Database(db_path, hold=True))
     assert f'"pid": {os.getpid()}' in lock.read_text(encoding="utf-8")
     database.close()
 

@@ -16,7 +16,7 @@ from carecenter.register.people import Register
 from carecenter.storage.database import Database, head_revision, resolve
 from carecenter.storage.models import metadata
 from carecenter.storage.postgres import include_object
-from tests.conftest import TODAY
+from tests.conftest import TODAY, signed_in
 
 # Run on SQLite and again on PostgreSQL (dev.py test's server pass).
 pytestmark = pytest.mark.backends
@@ -46,18 +46,18 @@ def test_new_database_is_at_the_latest_migration_with_wal_and_foreign_keys(
 
 @pytest.mark.sqlite_only
 def test_database_from_a_newer_program_is_refused_with_a_clear_message(db_path: Path) -> None:
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     with sqlite3.connect(db_path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(DatabaseError, match="更新版本"):
-        Database(db_path)
+        signed_in(Database(db_path))
 
 
 def test_a_file_that_is_not_a_database_is_refused_in_chinese(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
     path.write_bytes(b"this is an Excel file, not a database" * 100)
     with pytest.raises(DatabaseError, match="无法打开数据库文件"):
-        Database(path)
+        signed_in(Database(path))
 
 
 @pytest.mark.parametrize("release", sorted(p.name for p in DATA.glob("register-*.db")))
@@ -65,7 +65,7 @@ def test_every_released_database_upgrades_with_its_data_intact(release: str,
                                                                tmp_path: Path) -> None:
     copy = tmp_path / release
     shutil.copy(DATA / release, copy)
-    database = Database(copy)
+    database = signed_in(Database(copy))
     register = Register(database, today=lambda: TODAY)
     people = {register.load(i).name: register.load(i) for i in (1, 2)}
     assert people["张桂兰"].status == "exited"
@@ -126,13 +126,13 @@ def test_a_setting_is_kept_as_written_and_a_missing_one_gives_the_default(
         tmp_path: Path) -> None:
     from carecenter.settings.settings_store import Settings
 
-    database = Database(tmp_path / "s.db")
+    database = signed_in(Database(tmp_path / "s.db"))
     settings = Settings(database)
     assert settings.get("mapping", {"x": 1}) == {"x": 1}
     settings.set("village", {"name": "高良村", "phone": "0771-1234567"})
     settings.set("village", {"name": "高良村村民委员会"})
     database.close()
-    again = Settings(Database(tmp_path / "s.db"))
+    again = Settings(signed_in(Database(tmp_path / "s.db")))
     assert again.village()["name"] == "高良村村民委员会"
     assert again.village()["phone"] == ""  # the second write replaced the first whole
     again.database.close()

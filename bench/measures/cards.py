@@ -20,7 +20,7 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.storage.database import Database
+    from bench.adapters import open_register
 
     row = rows[0]
     runs = min(ctx.runs, 3)
@@ -35,7 +35,7 @@ def measure(ctx: Context, rows: list[Row]) -> None:
         row.note = (f"{len(ids)} 人；基线字体 {font.name}（嵌入子集），"
                     f"每张 {sum(map(len, texts)) // max(len(texts), 1)} 行")
     adapters.product("carecenter.documents.card_batch", "print_cards")  # NotBuilt: 尚未实现
-    database = Database(ctx.scratch_copy("cards.db"))  # printing may record printed_on
+    database = open_register(ctx.scratch_copy("cards.db"))  # printing may record printed_on
     try:
         for n in range(runs):
             out = ctx.work / f"cards-product-{n}.pdf"

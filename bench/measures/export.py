@@ -17,7 +17,7 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.storage.database import Database
+    from bench.adapters import open_register
 
     row = rows[0]
     runs = min(ctx.runs, 3)
@@ -28,7 +28,7 @@ def measure(ctx: Context, rows: list[Row]) -> None:
     except NotBuilt as e:
         built = e
     if built is None:
-        database = Database(ctx.scratch_copy("export.db"))  # the export keeps a snapshot
+        database = open_register(ctx.scratch_copy("export.db"))  # the export keeps a snapshot
         try:
             for _ in range(runs):
                 output.unlink(missing_ok=True)

@@ -30,6 +30,7 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
+    from bench.adapters import open_register
     from carecenter.storage.database import Database
 
     row = rows[0]
@@ -37,14 +38,14 @@ def measure(ctx: Context, rows: list[Row]) -> None:
     workbook, count = ledger(ctx)
     empty = ctx.work / "import-empty.db"
     if not empty.exists():
-        Database(empty).close()  # migrated, no people: copied for every run
+        open_register(empty).close()  # migrated, no people: copied for every run
 
     def fresh(name: str) -> Database:
         target = ctx.work / name
         for suffix in ("", "-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         shutil.copyfile(empty, target)
-        return Database(target)
+        return open_register(target)
 
     for n in range(runs):
         database = fresh(f"import-baseline-{n}.db")

@@ -13,7 +13,7 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.storage.database import Database
+    from bench.adapters import open_register
 
     adapters.product("carecenter.pairing.proposal", "propose")  # NotBuilt before copying anything
     copy = ctx.scratch_copy("pairing.db")  # a proposal must not write, but…
@@ -21,7 +21,7 @@ def measure(ctx: Context, rows: list[Row]) -> None:
 
     with sqlite3.connect(copy) as raw:  # everyone unpaired: the county's first proposal
         raw.execute("UPDATE pairing SET ended_on = '2026-11-01' WHERE ended_on IS NULL")
-    database = Database(copy)
+    database = open_register(copy)
     try:
         found: list[object] = []
         for _ in range(min(ctx.runs, 3)):

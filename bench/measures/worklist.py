@@ -11,9 +11,9 @@ def rows() -> list[Row]:
 
 
 def measure(ctx: Context, rows: list[Row]) -> None:
-    from carecenter.storage.database import Database
+    from bench.adapters import open_register
 
-    database = Database(ctx.db)
+    database = open_register(ctx.db)
     try:
         found: list[object] = []
         for _ in range(ctx.runs):

@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, Insert, func, select
 from sqlalchemy.orm import Session
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
@@ -191,10 +192,18 @@ def _text(value: str | None, field_name: str, label: str, limit: int, errors: li
     return text
 
 
+# What the audit log calls each table's records.
+_ENTITIES = {"assessment": "assessment", "visit": "visit", "need": "need", "care_round": "round"}
+
+
 def _insert(session: Session, statement: Insert) -> int:
+    """Insert one record; the audit log gets its values (issue 18)."""
     result = session.execute(statement)
     assert isinstance(result, CursorResult) and result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    new_id = int(result.inserted_primary_key[0])
+    table = statement.table
+    audit.created(session, table, new_id, _ENTITIES.get(table.name, table.name))
+    return new_id
 
 
 def _row(row: int | None) -> str:
@@ -433,8 +442,9 @@ class CareBook:
             raise ValidationFailed(errors)
         with self.database.transaction() as session:
             self._need(session, need_id)
-            session.execute(need.update().where(need.c.id == need_id).values(
-                handling=text, updated_at=clock.now()))
+            with audit.watch(session, need, need_id, "need"):
+                session.execute(need.update().where(need.c.id == need_id).values(
+                    handling=text, updated_at=clock.now()))
 
     @retrying
     def resolve_need(self, need_id: int, resolved_on: date, resolution: str) -> None:
@@ -451,8 +461,9 @@ class CareBook:
                     "resolved_on", f"解决日期不能早于提出日期 {row.raised_on:%Y-%m-%d}"))
             if errors:
                 raise ValidationFailed(errors)
-            session.execute(need.update().where(need.c.id == need_id).values(
-                resolved_on=resolved_on, resolution=text, updated_at=clock.now()))
+            with audit.watch(session, need, need_id, "need", summary="需求办结"):
+                session.execute(need.update().where(need.c.id == need_id).values(
+                    resolved_on=resolved_on, resolution=text, updated_at=clock.now()))
 
     def needs(self, open_only: bool | None = True, person_id: int | None = None,
               limit: int | None = None) -> list[NeedRecord]:
@@ -492,9 +503,11 @@ class CareBook:
                 name=title, starts_on=starts_on, ends_on=ends_on, note=note.strip() or None,
                 created_at=clock.now(),
             )))
+            members = list(dict.fromkeys(person_ids))
             session.execute(round_member.insert(), [
-                {"round_id": round_id, "person_id": pid} for pid in dict.fromkeys(person_ids)
-            ])
+                {"round_id": round_id, "person_id": pid} for pid in members])
+            audit.record(session, "updated", "round", round_id, summary=f"{title}:纳入人员",
+                         count=len(members))
         return round_id
 
     def start_flood_round(self, starts_on: date, ends_on: date) -> int:

@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.errors import FieldError, ValidationFailed
 from carecenter.rules.cadences import Cadence
 from carecenter.rules.kinds import KINDS
@@ -108,6 +109,11 @@ class EventBook:
             if people:
                 session.execute(event_person.insert(),
                                 [{"event_id": event_id, "person_id": p} for p in people])
+            audit.created(session, care_event, event_id, "event", summary=title)
+            if people:
+                audit.record_many(session, ({
+                    "action": "updated", "entity": "event", "record_id": event_id,
+                    "person_id": p, "summary": f"参加{title}"} for p in people))
         return event_id
 
     def events(self, first: date, last: date) -> list[EventRecord]:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +50,36 @@ def _register(db: str | None) -> Path:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from carecenter.cli.access_cli import open_register
     from carecenter.storage import backups
 
     register = _register(args.db)
     folder = Path(args.to).expanduser() if args.to else None
-    target = backups.take(register, folder, kind=backups.MANUAL)
-    persons = backups.persons_in(target)
-    print(f"已备份到 {target}({persons} 人,{target.stat().st_size // 1024} KB)")
+    database = open_register(str(register))
+    try:
+        target = database.back_up(backups.MANUAL, folder)
+        assert target is not None
+        persons = backups.persons_in(target)
+        print(f"已备份到 {target}({persons} 人,{target.stat().st_size // 1024} KB)")
+        _log(database, "backup", f"备份登记册到 {target}", persons)
+    finally:
+        database.close()
     return 0
+
+
+def _log(database: Any, action: str, summary: str, count: int | None) -> None:
+    """The backup or restore in the audit log; while the app holds the register this
+    command only reads, and says the entry could not be written."""
+    from carecenter.access import audit
+
+    if not database.can_write():
+        print("注意:登记册正在“留守关爱”中打开,本次操作未能记入审计日志。", file=sys.stderr)
+        return
+    try:
+        audit.log(database, action, "register", summary, count=count)
+    except KnownError:
+        # A backup from before its operators existed does not know who restored it.
+        print("注意:恢复的备份里没有这位操作员,本次恢复未能记入其审计日志。", file=sys.stderr)
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
@@ -74,7 +97,9 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from carecenter.cli.access_cli import open_register
     from carecenter.storage import backups
+    from carecenter.storage.database import Database
     from carecenter.storage.location import resolve, sqlite_file
     from carecenter.storage.register_lock import RegisterLock
 
@@ -84,8 +109,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
     chosen = Path(args.backup).expanduser().resolve()
     if chosen == register:
         raise KnownError("备份文件就是登记册本身,无需恢复")
+    # Only an administrator restores (issue 18): asked before anything is replaced.
+    from carecenter.rules.roles import ADMIN, require
+
+    checking = open_register(str(register))
+    try:
+        who = require(checking.operator, ADMIN, "从备份恢复登记册")
+    finally:
+        checking.close()
     with RegisterLock(register, lasting=True):
         result = backups.restore(chosen, register)
+    restored = Database(str(register))
+    restored.operator = who
+    try:
+        _log(restored, "restore", f"从 {chosen} 恢复登记册(恢复前的登记册另存为 "
+             f"{result.set_aside.name},其中有此前的审计日志)", result.persons)
+    finally:
+        restored.close()
     print(f"已从 {chosen} 恢复登记册 {register}({result.persons} 人)。")
     if result.set_aside != register:
         print(f"恢复前的登记册已另存为 {result.set_aside}")

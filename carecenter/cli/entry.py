@@ -138,15 +138,24 @@ def build_parser() -> ChineseArgumentParser:
                           help="修改一项,如 --set village.name=白竹村(可重复)")
     settings.add_argument("--cadre", action="append", metavar="职务,姓名,电话",
                           help="印在联系卡上的村干部,每人一个 --cadre(给出时替换原名单)")
+
+    from carecenter.cli import access_cli
+
+    access_cli.add_parsers(commands)
+    # Every command that opens a register signs an operator in (issue 18).
+    for name, sub in commands.choices.items():
+        if name != "id":
+            access_cli.add_operator_argument(sub)
     return parser
 
 
 def _open_existing(db: str | None, hold: bool = False) -> Database:
-    """An existing register (a mistyped path is refused, nothing created); ``hold``: the
-    register's lock for the whole command (refused while the app holds it)."""
-    from carecenter.storage.database import Database
+    """An existing register (a mistyped path is refused, nothing created), its operator
+    signed in; ``hold``: the register's lock for the whole command (refused while the
+    app holds it)."""
+    from carecenter.cli.access_cli import open_register
 
-    return Database(db, hold=hold, create=False)
+    return open_register(db, hold=hold)
 
 
 def cmd_worklist(args: argparse.Namespace) -> int:
@@ -218,11 +227,13 @@ def cmd_flood(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from carecenter.cli.access_cli import demo_admin
     from carecenter.demo import register_demo as demo
     from carecenter.storage.database import Database
 
     database = Database(args.db, hold=True)
     try:
+        demo_admin(database)
         def progress(done: int, total: int) -> None:
             print(f"\r已生成 {done}/{total} 人", end="", file=sys.stderr, flush=True)
 
@@ -241,10 +252,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from carecenter.cli.access_cli import open_register
     from carecenter.register import register_check as check
-    from carecenter.storage.database import Database
 
-    database = Database(args.db, migrate=False, create=False)
+    database = open_register(args.db, migrate=False)
     try:
         report = check.run(database)
     finally:
@@ -324,6 +335,15 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _access_command(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from carecenter.cli import access_cli
+
+        return access_cli.COMMANDS[name](args)
+
+    return run
+
+
 def _backup_command(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from carecenter.cli import backup_cli
@@ -347,7 +367,8 @@ COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_
             "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
             **{name: _backup_command(name) for name in ("backup", "backups", "restore", "create")},
             **{name: _ledger_command(name) for name in ("import", "export", "compare")},
-            **{name: _township_command(name) for name in ("migrate-to", "villages")}}
+            **{name: _township_command(name) for name in ("migrate-to", "villages")},
+            **{name: _access_command(name) for name in ("operators", "audit")}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -356,6 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:  # a Windows console may not default to UTF-8
             reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
+    from carecenter.cli import access_cli
+
+    access_cli.chosen_operator = getattr(args, "operator", None)
     try:
         return COMMANDS[args.command](args)
     except KnownError as e:

@@ -62,11 +62,12 @@ def add_parsers(commands: Any) -> None:
 
 
 def _open_db(db: str | None, hold: bool = False) -> Any:
-    """An existing register (a mistyped path is refused, nothing created); ``hold``: the
-    register's lock for the whole command, so nobody writes between preview and import."""
-    from carecenter.storage.database import Database
+    """An existing register (a mistyped path is refused, nothing created), its operator
+    signed in; ``hold``: the register's lock for the whole command, so nobody writes
+    between preview and import."""
+    from carecenter.cli.access_cli import open_register
 
-    return Database(db, hold=hold, create=False)
+    return open_register(db, hold=hold)
 
 
 def _file_argument(words: list[str]) -> str:

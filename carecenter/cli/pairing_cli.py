@@ -33,10 +33,10 @@ def largest_load_line(book: PairingBook) -> str:
 
 
 def run(db: str | None, dry_run: bool = False, on: date | None = None) -> int:
+    from carecenter.cli.access_cli import open_register
     from carecenter.pairing.proposal import accept, propose, summary
-    from carecenter.storage.database import Database
 
-    database = Database(db, hold=not dry_run, create=False)
+    database = open_register(db, hold=not dry_run)
     try:
         book = PairingBook(database)
         proposal = propose(database)

@@ -60,9 +60,9 @@ def _write(out: str, pdf: bytes) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from carecenter.storage.database import Database
+    from carecenter.cli.access_cli import open_register
 
-    database = Database(args.db, create=False)
+    database = open_register(args.db)
     try:
         return _run(database, args)
     finally:
@@ -101,6 +101,7 @@ def _run(database: Any, args: argparse.Namespace) -> int:
         pdf = sheet.visit_sheet(database, helper_id, month)
         assert pdf is not None
         _write(args.out, pdf)
+        data.log_print(database, f"{name} {month:%Y年%m月}的走访记录表")
         print(f"已生成 {name} {month:%Y年%m月}的走访记录表:{args.out}")
         return 0
 
@@ -117,13 +118,17 @@ def _run(database: Any, args: argparse.Namespace) -> int:
         what = "委托照顾协议书"
     assert pdf is not None
     _write(args.out, pdf)
+    if args.kind != "card":  # the cards log themselves
+        data.log_print(database, f"{info.name}的{what}", person_id=person_id)
     print(f"已生成 {info.name}的{what}:{args.out}")
     return 0
 
 
 def _agreement(database: Any, person_id: int, info: Any, args: argparse.Namespace) -> bytes:
+    from carecenter.access.masking import may_see_full
     from carecenter.documents.agreement_book import Agreements, Terms
     from carecenter.documents.agreement_pdf import agreement_pdf, blank_content
+    from carecenter.documents.document_data import masked_content
 
     book = Agreements(database)
     if args.trustee:
@@ -136,8 +141,8 @@ def _agreement(database: Any, person_id: int, info: Any, args: argparse.Namespac
         content = blank_content(database, info)
     else:
         content = current.content
-    pdf = agreement_pdf(content)
+    pdf = agreement_pdf(masked_content(database, content))
     assert pdf is not None
-    if current is not None:
-        book.mark_printed(current.id)
+    if current is not None and may_see_full(database.operator):
+        book.mark_printed(current.id)  # a masked copy is not one to sign
     return pdf

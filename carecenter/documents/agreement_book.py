@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.rules import idnumber
 from carecenter.rules.fields import Field, FieldType, Section
@@ -166,11 +167,15 @@ class Agreements:
                           terms.starts_on, terms.ends_on, template, role, drawn_on=today)
         now = clock.now()
         with self.database.transaction() as session:
-            session.execute(
-                agreement.update()
-                .where(agreement.c.person_id == person_id, agreement.c.ended_on.is_(None))
-                .values(ended_on=today, updated_at=now))
-            return int(session.execute(agreement.insert().values(
+            replaced = session.execute(
+                select(agreement.c.id).where(agreement.c.person_id == person_id,
+                                             agreement.c.ended_on.is_(None))).scalars().all()
+            for old_id in replaced:
+                with audit.watch(session, agreement, old_id, "agreement", action="ended",
+                                 summary="起草新协议,原协议终止"):
+                    session.execute(agreement.update().where(agreement.c.id == old_id)
+                                    .values(ended_on=today, updated_at=now))
+            new_id = int(session.execute(agreement.insert().values(
                 person_id=person_id, trustee_name=terms.trustee_name,
                 trustee_relation=terms.trustee_relation or None,
                 trustee_phone=terms.trustee_phone or None,
@@ -181,6 +186,8 @@ class Agreements:
                 content=json.dumps(content, ensure_ascii=False),
                 created_at=now, updated_at=now,
             ).returning(agreement.c.id)).scalar_one())
+            audit.created(session, agreement, new_id, "agreement", summary="起草协议")
+            return new_id
 
     # -- its life --------------------------------------------------------------------
 
@@ -219,8 +226,10 @@ class Agreements:
                 values["printed_on"] = min(on, row.signed_on or on)
             if state == FILED and row.signed_on is None:
                 values["signed_on"] = on
-            session.execute(agreement.update().where(agreement.c.id == agreement_id)
-                            .values(**values))
+            with audit.watch(session, agreement, agreement_id, "agreement",
+                             summary=f"协议{label}"):
+                session.execute(agreement.update().where(agreement.c.id == agreement_id)
+                                .values(**values))
 
     def mark_printed(self, agreement_id: int, on: date | None = None) -> None:
         """A re-print keeps the first printing date."""
@@ -244,8 +253,10 @@ class Agreements:
             if on < _drawn_on(row):
                 raise ValidationFailed([FieldError(
                     "ended_on", f"终止日期 {on:%Y-%m-%d} 早于起草日期 {_drawn_on(row):%Y-%m-%d}")])
-            session.execute(agreement.update().where(agreement.c.id == agreement_id)
-                            .values(ended_on=on, updated_at=clock.now()))
+            with audit.watch(session, agreement, agreement_id, "agreement", action="ended",
+                             summary="终止协议"):
+                session.execute(agreement.update().where(agreement.c.id == agreement_id)
+                                .values(ended_on=on, updated_at=clock.now()))
 
     # -- reading ---------------------------------------------------------------------
 

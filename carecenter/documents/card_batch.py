@@ -13,6 +13,7 @@ from carecenter.documents.care_card import care_cards
 from carecenter.documents.document_data import (
     Printable,
     group_names,
+    log_print,
     printable,
     village_cadres,
     village_doctor,
@@ -66,4 +67,7 @@ def print_cards(database: Database, person_ids: Sequence[int],
     cancels (raises ``Cancelled``; a file target is then left unwritten)."""
     if not person_ids:
         raise KnownError("没有符合条件的人,未生成关爱服务卡")
-    return care_cards(printables(database, person_ids), len(person_ids), target, progress)
+    pdf = care_cards(printables(database, person_ids), len(person_ids), target, progress)
+    log_print(database, "关爱服务卡", len(person_ids),
+              person_ids[0] if len(person_ids) == 1 else None)
+    return pdf

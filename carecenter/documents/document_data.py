@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from carecenter.access import audit, masking
 from carecenter.errors import KnownError
 from carecenter.pairing.helper_book import ROLES
 from carecenter.register.people import PersonFile, Register
@@ -108,6 +109,13 @@ def printable(database: Database, person_id: int, today: date | None = None,
     from carecenter.rules.fields import SUPPORTER
 
     relation = SUPPORTER["relation"]
+    if not masking.may_see_full(database.operator):
+        # A 查看 operator prints with the numbers' middles hidden (issue 18).
+        file.values["id_number"] = masking.id_number(file.values.get("id_number"))
+        file.values["phone"] = masking.phone(file.values.get("phone"))
+        for s in file.supporters:
+            s["phone"] = masking.phone(s.get("phone"))
+            s["id_number"] = masking.id_number(s.get("id_number"))
     return Printable(
         file=file,
         group=groups.get(file.values.get("group_id") or -1, ""),
@@ -119,6 +127,36 @@ def printable(database: Database, person_id: int, today: date | None = None,
                             s.get("phone") or "") for s in file.supporters],
         colour=colour or "",
     )
+
+
+def log_print(database: Database, what: str, count: int = 1,
+              person_id: int | None = None) -> None:
+    """A print of personal data in the audit log: what, how many, and whether the ID
+    numbers were printed in full (a 经办人's print) or masked (查看)."""
+    full = masking.may_see_full(database.operator)
+    audit.log(database, "print", "document",
+              f"打印{what}({'完整身份证号' if full else '身份证号已隐去'})", count=count,
+              person_id=person_id)
+
+
+def masked_content(database: Database, content: dict[str, Any]) -> dict[str, Any]:
+    """An agreement's content as this operator may print it (ID numbers and phones of
+    every party masked for 查看)."""
+    if masking.may_see_full(database.operator):
+        return content
+
+    def hide(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: hide(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [hide(v, key) for v in value]
+        if isinstance(value, str) and "id_number" in key:
+            return masking.id_number(value)
+        if isinstance(value, str) and "phone" in key:
+            return masking.phone(value)
+        return value
+
+    return dict(hide(content))
 
 
 def find_person(database: Database, text: str) -> int:

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.ledger import cells, mapping, sheet_kinds
@@ -874,6 +875,9 @@ class LedgerImport:
             # The visit cadences' due dates, for everyone written, in a few batches.
             session.flush()
             duestore.refresh(session.connection(), written, self.today())
+            audit.record(session, "imported", "ledger",
+                         summary=f"导入台账 {Path(preview.path).name}:新建 {created} 人,"
+                         f"更新 {updated} 人", count=len(accepted))
             if progress:
                 progress(len(accepted), len(accepted))
         return ImportResult(created, updated, len(preview.rows) - len(accepted),

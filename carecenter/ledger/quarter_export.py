@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.errors import KnownError, NotFound
 from carecenter.ledger import style
 from carecenter.ledger.figures import (
@@ -32,6 +33,7 @@ from carecenter.ledger.figures import (
     ledger_widths,
 )
 from carecenter.ledger.quarter import Quarter
+from carecenter.rules.roles import CLERK, require
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
@@ -128,6 +130,9 @@ def export_quarter(database: Database, quarter: Quarter, out: str | Path,
         if progress is not None:
             progress(number, 3)
 
+    # The township's ledger keeps full ID numbers: only a 经办人 may write it (issue 18),
+    # checked before a single cell is written.
+    require(database.operator, CLERK, "导出季度报送台账(含完整身份证号)")
     today = today or clock.today()
     if quarter.start > today:
         raise KnownError(f"{quarter.label}还没有开始,无法导出")
@@ -156,6 +161,9 @@ def export_quarter(database: Database, quarter: Quarter, out: str | Path,
             workbook=content,
         ))
         snapshot_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
+        audit.record(session, "export", "ledger", int(snapshot_id),
+                     summary=f"{quarter.label}季度报送台账 {target.name}(完整身份证号)",
+                     count=len(data.rows))
     if progress is not None:
         progress(3, 3)
     return ExportResult(len(data.rows), data.figures, int(snapshot_id), previous)
@@ -198,9 +206,12 @@ def compare_with_now(database: Database, kept: Snapshot, quarter: Quarter, today
 
 
 def snapshot_workbook(database: Database, snapshot_id: int) -> bytes:
+    """A kept export's workbook as sent (full ID numbers: a 经办人's, and logged)."""
+    require(database.operator, CLERK, "取出报送时的台账(含完整身份证号)")
     with database.session() as session:
         content = session.execute(select(export_snapshot.c.workbook).where(
             export_snapshot.c.id == snapshot_id)).scalar()
     if content is None:
         raise NotFound(f"没有编号为 {snapshot_id} 的报送记录")
+    audit.log(database, "export", "ledger", f"取出第 {snapshot_id} 次报送的台账", need=CLERK)
     return bytes(content)

@@ -23,6 +23,7 @@ from carecenter.register import verdicts
 from carecenter.rules.cadences import DUTIES, Cadence
 from carecenter.rules.kinds import KINDS
 from carecenter.rules.risk import COLOUR_LABELS, RANK
+from carecenter.rules.roles import VIEWER
 from carecenter.rules.sources import basis
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
@@ -172,7 +173,10 @@ def _build(database: Database, on: date, group_id: int | None,
     # The due dates are brought up to today and kept. When another window holds the
     # register, this reads what that window keeps up to date (read-only connections).
     writable = database.can_write()
-    with (database.transaction() if writable else database.scratch()) as session:
+    # Keeping the due dates is the program's housekeeping, not the operator's change:
+    # any signed-in operator's work list does it (a 查看 one too).
+    with (database.transaction(need=VIEWER, what="查看工作台") if writable
+          else database.scratch()) as session:
         connection = session.connection()
         if writable or not database.read_only:
             duestore.ensure_current(connection, on, progress)

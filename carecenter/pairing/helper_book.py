@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.idnumber import parse as parse_id
 from carecenter.storage.backends import retrying
@@ -123,17 +124,20 @@ class HelperBook:
         now = clock.now()
         with self.database.transaction() as session:
             row = self.clean(draft, session)
-            return int(session.execute(
+            new_id = int(session.execute(
                 helper.insert().values(**row, active=True, created_at=now, updated_at=now)
                 .returning(helper.c.id)).scalar_one())
+            audit.created(session, helper, new_id, "helper", summary=row["name"])
+            return new_id
 
     @retrying
     def edit(self, helper_id: int, draft: HelperDraft) -> None:
         with self.database.transaction() as session:
             self._require(session, helper_id)
             row = self.clean(draft, session)
-            session.execute(update(helper).where(helper.c.id == helper_id)
-                            .values(**row, updated_at=clock.now()))
+            with audit.watch(session, helper, helper_id, "helper", summary=row["name"]):
+                session.execute(update(helper).where(helper.c.id == helper_id)
+                                .values(**row, updated_at=clock.now()))
 
     @retrying
     def deactivate(self, helper_id: int, reason: str = "", on: date | None = None) -> int:
@@ -152,16 +156,23 @@ class HelperBook:
                 .where(pairing.c.helper_id == helper_id, pairing.c.ended_on.is_(None))
                 .values(ended_on=on, end_reason=("帮扶人停用:" + reason if reason
                                                  else "帮扶人停用")[:60]))
-            session.execute(update(helper).where(helper.c.id == helper_id).values(
-                active=False, inactive_since=on, updated_at=clock.now()))
-            return int(getattr(ended, "rowcount", 0) or 0)
+            with audit.watch(session, helper, helper_id, "helper", action="ended",
+                             summary=f"{info.name}" + (f":{reason}" if reason else "")):
+                session.execute(update(helper).where(helper.c.id == helper_id).values(
+                    active=False, inactive_since=on, updated_at=clock.now()))
+            count = int(getattr(ended, "rowcount", 0) or 0)
+            if count:
+                audit.record(session, "ended", "pairing", summary=f"帮扶人 {info.name} 停用,"
+                             f"其结对随之结束", count=count)
+            return count
 
     @retrying
     def reactivate(self, helper_id: int) -> None:
         with self.database.transaction() as session:
-            self._require(session, helper_id)
-            session.execute(update(helper).where(helper.c.id == helper_id).values(
-                active=True, inactive_since=None, updated_at=clock.now()))
+            info = self._require(session, helper_id)
+            with audit.watch(session, helper, helper_id, "helper", summary=info.name):
+                session.execute(update(helper).where(helper.c.id == helper_id).values(
+                    active=True, inactive_since=None, updated_at=clock.now()))
 
     # -- reading ----------------------------------------------------------------------
 

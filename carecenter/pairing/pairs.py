@@ -18,8 +18,10 @@ from sqlalchemy import case, exists, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.errors import KnownError, NotFound
 from carecenter.rules.risk import COLOUR_LABELS, GREEN, RED, YELLOW
+from carecenter.rules.roles import ADMIN
 from carecenter.settings.preferences import PAIRING
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.backends import retrying
@@ -72,8 +74,9 @@ def save_rules(database: Database, rules: LoadRules) -> None:
             raise KnownError(f"{LOAD_COLOUR_LABELS[key]}的负荷权重应为 1–20 的整数")
     if not 1 <= rules.limit <= 1000:
         raise KnownError("每名帮扶人的负荷上限应为 1–1000 的整数")
-    Settings(database).set(SETTING_KEY, {"weights": {k: rules.weights[k] for k in COLOUR_KEYS},
-                                         "limit": rules.limit})
+    Settings(database).set_many(
+        {SETTING_KEY: {"weights": {k: rules.weights[k] for k in COLOUR_KEYS},
+                       "limit": rules.limit}}, need=ADMIN)
 
 
 @dataclass
@@ -253,17 +256,31 @@ class PairingBook:
                 # The second helper becomes the primary: they are no longer second too.
                 self._end(session, [person_id], SECOND, on, "改为主帮扶人")
             self._end(session, [person_id], rank, on, reason)
-            return int(session.execute(pairing.insert().values(
+            new_id = int(session.execute(pairing.insert().values(
                 person_id=person_id, helper_id=helper_id, rank=rank, started_on=on,
                 created_at=clock.now()).returning(pairing.c.id)).scalar_one())
+            names = dict(session.execute(select(helper.c.id, helper.c.name).where(
+                helper.c.id.in_([h for h in (current.get(rank), helper_id) if h]))).all())
+            audit.record(session, "created", "pairing", new_id, person_id=person_id,
+                         summary=f"{reason},自 {on:%Y-%m-%d}", changes=[(
+                             RANK_LABELS[rank], names.get(current.get(rank) or 0, ""),
+                             names[helper_id])])
+            return new_id
 
     @retrying
     def unpair(self, person_id: int, rank: int = PRIMARY, on: date | None = None,
                reason: str = "解除结对") -> None:
         on = on or self.today()
         with self.database.transaction() as session:
+            was = session.execute(
+                select(helper.c.name).join(pairing, pairing.c.helper_id == helper.c.id)
+                .where(pairing.c.person_id == person_id, pairing.c.rank == rank,
+                       pairing.c.ended_on.is_(None))).scalar()
             if not self._end(session, [person_id], rank, on, reason or "解除结对"):
                 raise KnownError(f"此人当前没有{RANK_LABELS.get(rank, '帮扶人')}")
+            audit.record(session, "ended", "pairing", person_id=person_id,
+                         summary=f"{reason or '解除结对'},自 {on:%Y-%m-%d}",
+                         changes=[(RANK_LABELS.get(rank, "帮扶人"), was or "", "")])
 
     @staticmethod
     def _end(session: Session, person_ids: Sequence[int], rank: int, on: date,
@@ -344,6 +361,13 @@ class PairingBook:
                      "created_at": now} for p, h in choices]
             for batch in chunks(rows, 5000):
                 insert_pairings(session, batch)
+            helper_names: dict[int, str] = {
+                r.id: r.name for r in session.execute(select(helper.c.id, helper.c.name))}
+            audit.record_many(session, ({
+                "action": "created", "entity": "pairing", "person_id": p,
+                "summary": f"{reason},自 {on:%Y-%m-%d}",
+                "changes": [(RANK_LABELS[PRIMARY], "", helper_names.get(h, str(h)))]}
+                for p, h in choices))
         return len(choices)
 
 

@@ -88,6 +88,7 @@ ROW_SOURCE = ("id", "kind", "name", "sex", "birth_date", "left_behind_year", "gr
 def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: date) -> Row:
     """One row of the table from the ``ROW_SOURCE`` values and the person's supporters."""
     # The rules load with the first row, not with the window (start-up: bench/).
+    from carecenter.access import masking
     from carecenter.rules.idnumber import age_on
     from carecenter.rules.kinds import KINDS
     from carecenter.rules.leftbehind import VERDICT_LABELS, PersonFacts
@@ -107,8 +108,10 @@ def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: dat
         group=group or "",
         colour=colour or "",
         helper=helper or "",
-        phone=phone or "",
-        id_number=id_number or "待补充身份证号",
+        # Privacy by default (issue 18): a list shows enough to tell people apart; the
+        # open file shows the numbers in full.
+        phone=masking.phone(phone),
+        id_number=masking.id_number(id_number) if id_number else "待补充身份证号",
         status=STATUS_LABELS.get(status, status),
         incomplete=id_number is None,
         verdict=VERDICT_LABELS.get(code, code),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
+from carecenter.access import audit
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.storage.backends import retrying
 from carecenter.storage.models import VillageGroup, person, village_group
@@ -138,6 +139,8 @@ class GroupBook:
         group.active = True
         session.add(group)
         session.flush()
+        audit.record(session, "created", "group", group.id, summary=name,
+                     changes=[("名称", "", name)])
         return group.id
 
     @retrying
@@ -148,6 +151,9 @@ class GroupBook:
             other = self.find(session, name)
             if other is not None and other != group_id:
                 raise ValidationFailed([FieldError("name", f"已有名为“{name}”的村民小组")])
+            if group.name != name:
+                audit.record(session, "updated", "group", group_id, summary=name,
+                             changes=[("名称", group.name, name)])
             group.name = name
 
     @retrying
@@ -165,12 +171,19 @@ class GroupBook:
                 session.execute(
                     update(village_group).where(village_group.c.id == gid).values(position=position)
                 )
+            audit.record(session, "updated", "group", group_id,
+                         summary="上移" if step < 0 else "下移")
 
     @retrying
     def set_active(self, group_id: int, active: bool) -> None:
         """A group no longer used is hidden from choices; people keep their group."""
         with self.database.transaction() as session:
-            self._get(session, group_id).active = active
+            group = self._get(session, group_id)
+            if group.active != active:
+                audit.record(session, "updated", "group", group_id, summary=group.name,
+                             changes=[("状态", "在用" if group.active else "停用",
+                                       "在用" if active else "停用")])
+            group.active = active
 
     def _get(self, session: Session, group_id: int) -> VillageGroup:
         group = session.get(VillageGroup, group_id)

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from carecenter import clock
+from carecenter.access import audit
 from carecenter.calendar import festival_year_start
 from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
@@ -27,6 +28,7 @@ from carecenter.rules import idnumber
 from carecenter.rules.fields import (
     OUTSIDE_COUNTY,
     PERSON,
+    STATUS_LABELS,
     SUPPORTER_FIELDS,
 )
 from carecenter.rules.kinds import KINDS, PersonKind
@@ -379,6 +381,7 @@ class Register:
             record.created_at = now  # type: ignore[attr-defined]
             session.add(record)
             changed = ["新建档案"]
+            trail = audit.diff({}, values, _LABELS, _DISPLAY) + _supporter_changes([], supporters)
         else:
             record = self._get(session, person_id, lock=True)
             saved_at = record.updated_at  # type: ignore[attr-defined]
@@ -388,6 +391,10 @@ class Register:
                     "为免覆盖别人的修改,本次未保存;请关闭后重新打开档案再改。"
                 )
             changed = self._changes(record, values, supporters)
+            trail = audit.diff({name: getattr(record, name) for name in values}, values,
+                               _LABELS, _DISPLAY) + _supporter_changes(
+                [{"id": s.id, **{f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS}}
+                 for s in record.supporters], supporters)
         for name, value in values.items():
             setattr(record, name, value)
         for name, value in verdicts.stored(verdict, self.today()).items():
@@ -405,6 +412,10 @@ class Register:
         if person_id is None or changed:
             session.add(self._event(record.id, "created" if person_id is None else "updated",
                                     None, "、".join(changed), now))
+        if person_id is None or trail:
+            audit.record(session, "created" if person_id is None else "updated", "person",
+                         record.id, person_id=record.id, summary=record.name,
+                         changes=trail)
         if refresh_due:
             session.flush()
             duestore.refresh(session.connection(), [record.id], self.today())
@@ -469,6 +480,12 @@ class Register:
         insert_rows(session.connection(), person_event, [
             {"person_id": pid, "at": now, "event": "created", "effective": None,
              "detail": "新建档案"} for pid in ids])
+        # One entry per new file; its values are the file itself (old: none), so the
+        # thousands of rows of a ledger are not written twice.
+        audit.record_many(session, ({
+            "action": "created", "entity": "person", "record_id": pid, "person_id": pid,
+            "summary": f"{row.get('name') or ''}(成批新建)"}
+            for pid, row in zip(ids, rows, strict=True)))
         return [SaveResult(pid, c[3]) for pid, c in zip(ids, cleaned, strict=True)]
 
     def _record_left_behind_year(self, kind_code: str, values: dict[str, Any],
@@ -556,6 +573,10 @@ class Register:
         record.held_until = None
         detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
         session.add(self._event(person_id, "exited", on, detail))
+        audit.record(session, "exited", "person", person_id, person_id=person_id,
+                     summary=record.name, changes=[
+                         ("状态", STATUS_LABELS[ACTIVE], STATUS_LABELS[EXITED]),
+                         ("退出日期", "", on.isoformat()), ("退出原因", "", detail)])
         # A helper's load is for people on the register: the pairing ends with the exit.
         session.execute(
             pairing.update()
@@ -589,6 +610,12 @@ class Register:
             record = self._get(session, person_id, lock=True)
             if record.status != EXITED:
                 raise KnownError(f"{record.name} 在册,无需恢复")
+            audit.record(session, "reinstated", "person", person_id, person_id=person_id,
+                         summary=record.name + (f":{note.strip()}" if note.strip() else ""),
+                         changes=[("状态", STATUS_LABELS[EXITED], STATUS_LABELS[ACTIVE]),
+                                  ("退出日期", audit.show(record.exit_date), ""),
+                                  ("退出原因", EXIT_REASONS.get(record.exit_reason or "", ""),
+                                   "")])
             record.status = ACTIVE
             record.exit_date = None
             record.exit_reason = None
@@ -642,6 +669,29 @@ class Register:
             if status:
                 query = query.where(person.c.status == status)
             return int(session.execute(query).scalar_one())
+
+
+_LABELS = {name: f.label for name, f in PERSON.items()}
+_DISPLAY = {name: f.display for name, f in PERSON.items()}
+_SUPPORTER_LABELS = {f.name: f.label for f in SUPPORTER_FIELDS}
+_SUPPORTER_DISPLAY = {f.name: f.display for f in SUPPORTER_FIELDS}
+
+
+def _supporter_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]
+                       ) -> list[audit.Change]:
+    """Each supporter's changed fields, named 赡养人 张强·电话: a stored supporter matched
+    by its id (a row removed in the middle shifts nobody), a new one against nothing,
+    a removed one against nothing."""
+    stored = {s["id"]: s for s in old}
+    pairs = [(stored.pop(s["id"], {}) if s.get("id") is not None else {}, s) for s in new]
+    pairs += [(s, {}) for s in stored.values()]
+    changes: list[audit.Change] = []
+    for before, after in pairs:
+        who = after.get("name") or before.get("name") or ""
+        for label, was, now in audit.diff(before, after, _SUPPORTER_LABELS,
+                                          _SUPPORTER_DISPLAY):
+            changes.append((f"赡养人 {who}·{label}", was, now))
+    return changes
 
 
 def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, Any]],

@@ -15,6 +15,7 @@ from typing import Any
 
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.rules.fields import Field, FieldType, Section
+from carecenter.rules.roles import ADMIN
 from carecenter.settings.agreement_template import TEMPLATE_SETTING, load_template
 from carecenter.settings.settings_store import VILLAGE, Settings
 from carecenter.storage.database import Database
@@ -24,6 +25,7 @@ DOCTOR = "village_doctor"  # {"name", "phone"}
 CONTACTS = "village_contacts"  # [{"role", "name", "phone"}, ...]
 COMMITTEE_ROLE = "agreement_committee_role"  # "filing" | "witness" | "third_party"
 PAIRING = "pairing"  # {"weights": {"red": 3, ...}, "limit": 30}
+LOCK = "lock"  # {"minutes": 10}: idle time before the window locks (issue 18)
 
 MAX_CADRES = 8
 COMMITTEE_ROLES = (("", "按协议模板文件"), ("filing", "备案:协议交村委会备案"),
@@ -80,6 +82,7 @@ _VILLAGE = "本村"
 _PEOPLE = "村医"
 _AGREEMENT = "委托协议"
 _LOAD = "结对负荷"
+_SECURITY = "安全"
 
 OPTIONS: tuple[Option, ...] = (
     Option("village.province", "省(自治区、直辖市)", _VILLAGE, hint="如:湖南省"),
@@ -101,6 +104,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("load.unassessed", "未评估对象负荷权重", _LOAD, kind="int", default=1, high=20),
     Option("load.limit", "每名帮扶人负荷上限", _LOAD, kind="int", default=30, high=1000,
            hint="超过上限的帮扶人在帮扶人名单中标红,建议结对不会超过它"),
+    Option("lock.minutes", "空闲多久自动锁定(分钟)", _SECURITY, kind="int", default=10,
+           high=240, hint="离开电脑这么久没有操作,窗口锁定、数据遮住,输入密码后继续"),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 SECTIONS = tuple(dict.fromkeys(o.section for o in OPTIONS))
@@ -126,6 +131,8 @@ def _get(stored: dict[str, Any], name: str) -> Any:
         value = stored.get(TEMPLATE_SETTING)
     elif name == "load.limit":
         value = (stored.get(PAIRING) or {}).get("limit")
+    elif group == "lock":
+        value = (stored.get(LOCK) or {}).get(item)
     else:
         value = ((stored.get(PAIRING) or {}).get("weights") or {}).get(item)
     return option.default if value in (None, "") else value
@@ -137,7 +144,7 @@ class Preferences:
 
     def _stored(self) -> dict[str, Any]:
         return {key: self.settings.get(key)
-                for key in (VILLAGE, DOCTOR, COMMITTEE_ROLE, TEMPLATE_SETTING, PAIRING)}
+                for key in (VILLAGE, DOCTOR, COMMITTEE_ROLE, TEMPLATE_SETTING, PAIRING, LOCK)}
 
     def read(self) -> dict[str, Any]:
         """Every option's current value (its default where never set)."""
@@ -191,6 +198,7 @@ class Preferences:
         village = dict(stored.get(VILLAGE) or {})
         doctor = dict(stored.get(DOCTOR) or {})
         pairing = dict(stored.get(PAIRING) or {})
+        lock = dict(stored.get(LOCK) or {})
         weights = dict(pairing.get("weights") or {})
         for name, value in merged.items():
             group, item = name.split(".", 1)
@@ -200,17 +208,22 @@ class Preferences:
                 doctor[item] = value
             elif name == "load.limit":
                 pairing["limit"] = value
+            elif group == "lock":
+                lock[item] = value
             elif group == "load":
                 weights[item] = value
         pairing["weights"] = weights
         items: dict[str, Any] = {
-            VILLAGE: village, DOCTOR: doctor, PAIRING: pairing,
+            VILLAGE: village, DOCTOR: doctor, PAIRING: pairing, LOCK: lock,
             COMMITTEE_ROLE: merged["agreement.role"] or None,
             TEMPLATE_SETTING: merged["agreement.template"] or None,
         }
         if kept is not None:
             items[CONTACTS] = [{"role": c.role, "name": c.name, "phone": c.phone} for c in kept]
-        self.settings.set_many(items)
+        labels = {o.name: o.label for o in OPTIONS}
+        labels.update({"pairing.limit": labels.get("load.limit", "负荷上限"),
+                       CONTACTS: "联系卡上的村干部"})
+        self.settings.set_many(items, need=ADMIN, labels=labels)
 
 
 def describe(values: dict[str, Any], cadres: list[Cadre]) -> list[str]:

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import select
 
 from carecenter import clock
+from carecenter.access import audit
+from carecenter.rules.roles import CLERK
 from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import setting
@@ -26,6 +28,20 @@ DEFAULT_VILLAGE: dict[str, str] = {
     "county": "",
     "province": "",  # with the county: where 本县内 ends for a supporter's 所在范围
 }
+
+
+def _flat(key: str, old: Any, new: Any) -> tuple[dict[str, Any], dict[str, Any],
+                                                  dict[str, str]]:
+    """Old and new values of a setting, a dict's entries each on its own (village.name)."""
+    def entries(value: Any) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return {f"{key}.{k}": json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list))
+                    else v for k, v in value.items()}
+        return {key: json.dumps(value, ensure_ascii=False)
+                if isinstance(value, (dict, list)) else value}
+
+    before, after = entries(old) if old is not None else {}, entries(new)
+    return before, after, {name: name for name in {**before, **after}}
 
 
 class Settings:
@@ -43,19 +59,28 @@ class Settings:
         self.set_many({key: value})
 
     @retrying
-    def set_many(self, items: dict[str, Any]) -> None:
-        """Several keys in one transaction: all are written or none."""
+    def set_many(self, items: dict[str, Any], need: str = CLERK,
+                 labels: dict[str, str] | None = None) -> None:
+        """Several keys in one transaction: all are written or none. ``need``: the role
+        that may change them (本村设置: the administrator; a ledger's saved column
+        mapping: whoever imports)."""
         now = clock.now()
-        with self.database.transaction() as session:
+        with self.database.transaction(need=need, what="修改设置") as session:
             for key, value in items.items():
                 raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
                 exists = session.execute(
-                    select(setting.c.key).where(setting.c.key == key)).scalar()
+                    select(setting.c.value).where(setting.c.key == key)).scalar()
                 if exists is None:
                     session.execute(setting.insert().values(key=key, value=raw, updated_at=now))
                 else:
                     session.execute(setting.update().where(setting.c.key == key)
                                     .values(value=raw, updated_at=now))
+                old = json.loads(exists) if exists is not None else None
+                before, after, names = _flat(key, old, value)
+                changes = audit.diff(before, after, {
+                    name: (labels or {}).get(name, name) for name in sorted(names)})
+                if changes:
+                    audit.record(session, "updated", "setting", summary=key, changes=changes)
 
     def village(self) -> dict[str, str]:
         stored = self.get(VILLAGE, {})

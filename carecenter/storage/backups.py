@@ -27,6 +27,7 @@ from pathlib import Path
 
 from carecenter import clock
 from carecenter.errors import KnownError
+from carecenter.storage.location import keep_private
 
 DAILY, MIGRATION, IMPORT, MANUAL, RESTORE = "daily", "migration", "import", "manual", "restore"
 KIND_LABELS = {DAILY: "每日自动", MIGRATION: "升级前", IMPORT: "导入前", MANUAL: "手动",
@@ -140,6 +141,7 @@ def take(register: Path, folder: Path | None = None, kind: str = MANUAL) -> Path
         copy_database(register, target)
     except OSError as e:
         raise KnownError(f"无法写入备份文件夹 {folder}({e.strerror})") from e
+    keep_private(target)
     if kind in AUTOMATIC:
         prune(folder, register)
     return target

@@ -20,11 +20,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecenter.errors import DatabaseError
+from carecenter.rules import roles
+from carecenter.rules.roles import Operator
 from carecenter.storage import postgres, villages
 from carecenter.storage.backends import Conflict, conflict_message, is_retryable
 from carecenter.storage.location import (
     SCHEMA_HEAD,
+    default_path,
     is_server,
+    keep_private,
     resolve,  # noqa: F401 (callers open what they resolve)
     shown,
     sqlite_file,
@@ -249,9 +253,17 @@ class Database:
             if self.lock is not None:
                 self.lock.release()
             raise
+        if self.path is not None and not self.read_only:
+            for private in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                keep_private(private)
+            if self.path.parent == default_path().parent:
+                keep_private(self.path.parent, folder=True)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
+        # Who is signed in (``carecenter.access.operators.sign_in``): every write is
+        # theirs, checked against their role here and named in the audit log.
+        self.operator: Operator | None = None
 
     def _open(self, migrate: bool) -> None:
         try:
@@ -288,7 +300,9 @@ class Database:
         backups.take(self.path, kind=backups.MIGRATION)
 
     def back_up(self, kind: str, folder: Path | None = None) -> Path | None:
-        """A backup of the register now (``storage.backups``); None for a server."""
+        """A backup of the register now (``storage.backups``); None for a server. A copy of
+        the whole register is a 经办人's to make (issue 18)."""
+        roles.require(self.operator, roles.CLERK, "备份登记册")
         if self.path is None:
             return None
         from carecenter.storage import backups
@@ -297,7 +311,9 @@ class Database:
 
     def restore_from(self, backup: Path) -> Path:
         """Replace the register's content by a backup's (checked first); the current
-        register is kept aside, its path returned. Refused while held elsewhere."""
+        register is kept aside, its path returned. Refused while held elsewhere, and to
+        anyone but an administrator (issue 18)."""
+        who = roles.require(self.operator, roles.ADMIN, "从备份恢复登记册")
         if self.path is None:
             raise DatabaseError("服务器上的数据库请用服务器自己的工具恢复")
         from carecenter.storage import backups
@@ -308,6 +324,7 @@ class Database:
             self._soundness = None
             if current_revision(self.engine) != SCHEMA_HEAD:
                 upgrade(self.engine.execution_options(**{_WRITE_OPTION: True}))
+        self.operator = who  # the restored register may not know them: still the one acting
         return restored.set_aside
 
     @property
@@ -420,12 +437,19 @@ class Database:
             raise damaged_register(self.path or Path(self.location), problem)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One write: all of it is saved, or none of it (the one way the core writes)."""
+    def transaction(self, need: str = roles.CLERK, what: str = "修改登记册"
+                    ) -> Iterator[Session]:
+        """One write: all of it is saved, or none of it (the one way the core writes).
+
+        Only for a signed-in operator whose role allows ``need`` (issue 18: the role is
+        checked here, in the core, whatever path the write came by); the session
+        carries the operator (``session.info["operator"]``) for the audit log."""
+        operator = roles.require(self.operator, need, what)
         with self.writing():
             self.ensure_sound()
             try:
                 with self.write_sessions() as session, session.begin():
+                    session.info["operator"] = operator
                     yield session
             except DBAPIError as e:
                 if is_retryable(e):  # backends.retrying runs the whole write again

@@ -80,3 +80,16 @@ def sqlite_file(db: str) -> Path | None:
 def url_for(db: str) -> str:
     path = sqlite_file(db)
     return db if path is None else "sqlite:///" + str(path)
+
+
+def keep_private(path: Path, folder: bool = False) -> None:
+    """On POSIX, a register's file (0600) or its data folder (0700) is the user's own:
+    another local account cannot read it (issue 18). Windows keeps its own ACLs: the
+    user's profile folder is private already."""
+    if os.name != "posix":
+        return
+    try:
+        if path.exists() and path.stat().st_uid == os.getuid():
+            path.chmod(0o700 if folder else 0o600)
+    except OSError:
+        pass  # a folder that is not ours to change (a USB stick's FAT): left as it is

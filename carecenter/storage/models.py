@@ -393,6 +393,49 @@ export_snapshot = Table(
 )
 
 
+# 操作员 (issue 18): who may sign in, with which role; never deleted, only made inactive,
+# so the audit log always names someone who existed.
+operator = Table(
+    "operator",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(30), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True, server_default="1"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Secrets of the register as a whole: the recovery code's hash (shown once at first start).
+access_secret = Table(
+    "access_secret",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# 审计日志: every write, export, print and backup, with who and when; for a write, each
+# changed field's old and new value. Only ever inserted (the migration makes SQLite
+# refuse an UPDATE or DELETE on it).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("operator_id", Integer, ForeignKey("operator.id")),
+    Column("operator_name", String(30), nullable=False),
+    Column("action", String(16), nullable=False),  # created, updated, ended, export, ...
+    Column("entity", String(24), nullable=False),  # person, supporter, visit, ...
+    Column("record_id", Integer),
+    Column("person_id", Integer, index=True),
+    Column("summary", Text, nullable=False, default="", server_default=""),
+    Column("changes", Text),  # JSON: [[field label, old, new], ...]
+    Column("count", Integer),  # rows exported or printed
+)
+
+
 class VillageGroup:
     id: int
     name: str

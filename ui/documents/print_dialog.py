@@ -36,7 +36,7 @@ from carecenter import clock
 from carecenter.documents import card_batch as batch
 from carecenter.documents import registration_form as form
 from carecenter.documents.care_card import Cancelled
-from carecenter.documents.document_data import Printable, printable
+from carecenter.documents.document_data import Printable, log_print, printable
 from carecenter.errors import KnownError
 from carecenter.register.groups import GroupBook
 from carecenter.rules.risk import COLOUR_LABELS
@@ -219,12 +219,16 @@ class PrintDialog(QDialog):
         if code == "form":
             self.pdf_name = f"基本情况登记表_{data.name}.pdf"
             self.info.setText(f"{data.name}的基本情况登记表。")
-            return form.registration_form(data, self.today())
+            pdf = form.registration_form(data, self.today())
+            log_print(self.database, f"{data.name}的基本情况登记表", person_id=self.person_id)
+            return pdf
         return self._agreement(data)
 
     def _agreement(self, data: Printable) -> bytes | None:
+        from carecenter.access.masking import may_see_full
         from carecenter.documents.agreement_book import Agreements
         from carecenter.documents.agreement_pdf import agreement_pdf, blank_content
+        from carecenter.documents.document_data import masked_content
 
         assert self.person_id is not None
         book = Agreements(self.database, today=self.today)
@@ -235,11 +239,16 @@ class PrintDialog(QDialog):
             self.info.setText(f"{name}还没有起草协议记录:这是受托人一栏空白的协议,"
                               "可打印后手填。")
             content = blank_content(self.database, data)
-            return agreement_pdf(content)
+            pdf = agreement_pdf(content)
+            log_print(self.database, f"{name}的空白委托照顾协议书", person_id=self.person_id)
+            return pdf
         self.info.setText(f"{name}的委托照顾协议(受托人 {current.trustee_name},"
                           f"{current.state_label}),与起草时的内容相同。")
-        self._agreement_id = current.id
-        return agreement_pdf(current.content)
+        if may_see_full(self.database.operator):
+            self._agreement_id = current.id  # a masked copy (查看) is not one to sign
+        pdf = agreement_pdf(masked_content(self.database, current.content))
+        log_print(self.database, f"{name}的委托照顾协议书", person_id=self.person_id)
+        return pdf
 
     def _show_pages(self, pdf: bytes) -> None:
         total = pdf_pages.page_count(pdf)

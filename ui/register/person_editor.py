@@ -169,10 +169,24 @@ class PersonEditor(QDialog):
         return " · 待补充" + "、".join(labels)
 
     def _history(self, file: PersonFile) -> QWidget:
+        """变更记录: from the audit log, who changed what, each field old → new (issue 18);
+        before the log existed, the file's own events (what changed, not the values)."""
+        from carecenter.access import audit
+
         history = QListWidget()
+        history.setObjectName("history")
+        history.setWordWrap(True)
+        entries = audit.entries(self.register.database, audit.Filter(person_id=file.id))
+        for e in entries:
+            history.addItem(f"{e.at:%Y-%m-%d %H:%M}  {e.operator}  {e.action_label}"
+                            f"{e.entity_label}  {e.change_text()}")
+        since = entries[-1].at if entries else None
         for at, event, effective, detail in reversed(file.events):
+            if since is not None and at >= since:
+                continue
             day = f"(生效 {effective:%Y-%m-%d})" if effective else ""
-            history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}  {detail}")
+            history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}  {detail}"
+                            "(启用审计日志之前的记录)")
         return history
 
     def draft(self) -> PersonDraft:

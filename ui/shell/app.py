@@ -137,7 +137,7 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None) -> int:
     else:
         # The database layer loads after the first paint (MainWindow.finish_start).
         window = MainWindow(first=first, open_database=lambda: open_database(location, lock))
-    after_first_paint(window.tabs, open_log_file)
+    after_first_paint(window.guard.stack, open_log_file)
     window.show()
     code = app.exec()
     # Delete the window while Qt is still whole, not in the interpreter's exit order.

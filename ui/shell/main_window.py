@@ -35,6 +35,8 @@ from carecenter.register.columns import COLUMN_KEYS, COLUMNS, NO_COLOUR, Registe
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
 from carecenter.storage.location import shown
+from ui.access import session_menu
+from ui.access.lock import SessionGuard
 from ui.overview.worklist_view import WorkListView
 from ui.register.register_filters import housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
@@ -191,6 +193,11 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
         self._build_actions()
+        self.operator_actions = session_menu.add_menu(
+            self, lambda: self.database if self.finish_start() else None, self.lock)
+        # Nothing of the register shows until an operator signs in (issue 18).
+        self.guard = SessionGuard(self, lambda: self.database if self.finish_start() else None,
+                                  self._signed_in)
         if database is not None:
             self._attach(database)
         else:
@@ -207,8 +214,28 @@ class MainWindow(QMainWindow):
             lambda *_: self._update_actions())
         # The work list is read after its first paint, so it never holds the window back.
         self.worklist.load_after_first_paint()
-        if self.database is None:
-            after_first_paint(self.tabs, self.finish_start)
+        if self.database is not None and self.database.operator is not None:
+            self.guard.unlock(self.database.operator)
+        else:
+            # The database opens after the first paint (of the sign-in page), which then
+            # asks for the first administrator or the password.
+            after_first_paint(self.guard.stack, self.guard.ask)
+
+    def lock(self) -> None:
+        self.guard.lock()
+
+    def _signed_in(self, operator: object) -> None:
+        """After a sign-in: the title names the operator; their role greys out the rest."""
+        from carecenter.rules.roles import Operator
+
+        assert isinstance(operator, Operator)
+        title = self.windowTitle().split("  —  ")[0]
+        self.setWindowTitle(f"{title}  —  {operator.name}({operator.role_label})")
+        if self.database is not None:
+            from carecenter.settings.preferences import Preferences
+
+            self.guard.set_idle_minutes(int(Preferences(self.database).read()["lock.minutes"]))
+        self._update_actions()
 
     def finish_start(self) -> bool:
         """Open the database the normal way and take over from the first screen; False
@@ -355,6 +382,7 @@ class MainWindow(QMainWindow):
         self.reinstate_action.setEnabled(has and status != ACTIVE)
         self.visit_action.setEnabled(has and status == ACTIVE)
         self.assess_action.setEnabled(has and status == ACTIVE)
+        session_menu.limit_actions(self, self.database.operator if self.database else None)
 
     # -- querying ---------------------------------------------------------------------
 

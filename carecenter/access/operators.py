@@ -1,0 +1,279 @@
+"""Operators: the first administrator, roles, passwords, signing in (issue 18).
+
+The first start of an empty register makes its administrator and a recovery code, shown
+once to print and keep: with it an administrator's forgotten password can be set again.
+An operator is never deleted (the audit log names them), only made inactive; there is
+always at least one active administrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from carecenter import clock
+from carecenter.access import audit, passwords
+from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
+from carecenter.rules.fields import person_name
+from carecenter.rules.roles import ADMIN, ROLES, VIEWER, Operator
+from carecenter.storage.database import Database
+from carecenter.storage.models import access_secret, operator
+
+RECOVERY = "recovery"
+# Said the same way whichever of the two was wrong: a guess learns nothing.
+WRONG = "操作员姓名或密码不对,请重新输入"
+
+
+class WrongPassword(KnownError):
+    """The name or password (or recovery code) did not match."""
+
+
+@dataclass(frozen=True)
+class OperatorInfo:
+    id: int
+    name: str
+    role: str
+    active: bool
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+def clean_name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise ValidationFailed([FieldError("name", "请填写操作员姓名")])
+    problem = person_name(cleaned)
+    if problem:
+        raise ValidationFailed([FieldError("name", problem)])
+    if len(cleaned) > 30:
+        raise ValidationFailed([FieldError("name", "操作员姓名最多 30 个字")])
+    return cleaned
+
+
+def _check_password(password: str, field: str = "password") -> str:
+    try:
+        return passwords.check_new(password, field)
+    except FieldError as e:
+        raise ValidationFailed([e]) from None
+
+
+def has_operators(database: Database) -> bool:
+    with database.session() as session:
+        return bool(session.execute(select(func.count()).select_from(operator)).scalar_one())
+
+
+def install_first(database: Database, name: str, password_hash: str,
+                  recovery_hash: str) -> Operator:
+    """The first administrator from hashes made already, signed in. Only on a register
+    with no operator yet: afterwards operators are added by an administrator."""
+    now = clock.now()
+    # Nobody is signed in yet to pass ``transaction``'s check: the same write otherwise
+    # (the register's lock, BEGIN IMMEDIATE), refused once any operator exists.
+    with database.writing(), database.write_sessions() as session, session.begin():
+        if session.execute(select(func.count()).select_from(operator)).scalar_one():
+            raise KnownError("这个登记册已有管理员,请以操作员身份登录")
+        new_id = session.execute(insert(operator).values(
+            name=name, role=ADMIN, password_hash=password_hash, active=True,
+            created_at=now, updated_at=now).returning(operator.c.id)).scalar_one()
+        session.execute(insert(access_secret).values(
+            name=RECOVERY, value=recovery_hash, updated_at=now))
+        who = Operator(int(new_id), name, ADMIN)
+        session.info["operator"] = who
+        audit.record(session, "created", "operator", who.id,
+                     summary=f"首次使用:建立管理员 {name}",
+                     changes=[("姓名", "", name), ("角色", "", ROLES[ADMIN])])
+    database.operator = who
+    return who
+
+
+def create_first(database: Database, name: str, password: str) -> str:
+    """Make the administrator of a new register and sign them in; the recovery code,
+    to be shown once (printed and kept: it is stored only as a hash)."""
+    name = clean_name(name)
+    _check_password(password)
+    code = passwords.new_recovery_code()
+    install_first(database, name, passwords.hash_secret(password),
+                  passwords.hash_secret(code))
+    return code
+
+
+def sign_in(database: Database, name: str, password: str) -> Operator:
+    """Check the name and password; the operator, now signed in on ``database``."""
+    with database.session() as session:
+        row = session.execute(select(operator).where(operator.c.name == name.strip())).first()
+    if row is None or not passwords.verify(password, row.password_hash):
+        raise WrongPassword(WRONG)
+    if not row.active:
+        raise WrongPassword(f"操作员 {row.name} 已停用,请找管理员")
+    who = Operator(row.id, row.name, row.role)
+    database.operator = who
+    return who
+
+
+def sign_out(database: Database) -> None:
+    database.operator = None
+
+
+def recover(database: Database, code: str, name: str, new_password: str) -> str:
+    """An administrator's forgotten password set again with the recovery code; they are
+    signed in, and a new recovery code (the old one is spent) is returned to show once."""
+    _check_password(new_password)
+    with database.session() as session:
+        stored = session.execute(select(access_secret.c.value)
+                                 .where(access_secret.c.name == RECOVERY)).scalar()
+        row = session.execute(select(operator).where(operator.c.name == name.strip())).first()
+    if stored is None or not passwords.verify(passwords.normalise_code(code), stored):
+        raise WrongPassword("恢复码不对,请对照打印的恢复码重新输入")
+    if row is None or row.role != ADMIN or not row.active:
+        raise WrongPassword(f"没有名为“{name}”的在用管理员;恢复码只能重设管理员的密码")
+    fresh = passwords.new_recovery_code()
+    database.operator = Operator(row.id, row.name, row.role)
+    with database.transaction(need=ADMIN, what="找回密码") as session:
+        _set_password(session, row.id, passwords.hash_secret(new_password))
+        _set_recovery(session, passwords.hash_secret(fresh))
+        audit.record(session, "recovered", "operator", row.id,
+                     summary=f"用恢复码重设了 {row.name} 的密码(恢复码已换新)")
+    return fresh
+
+
+def _set_password(session: Session, operator_id: int, password_hash: str) -> None:
+    session.execute(update(operator).where(operator.c.id == operator_id)
+                    .values(password_hash=password_hash, updated_at=clock.now()))
+
+
+def _set_recovery(session: Session, code_hash: str) -> None:
+    session.execute(update(access_secret).where(access_secret.c.name == RECOVERY)
+                    .values(value=code_hash, updated_at=clock.now()))
+
+
+class OperatorBook:
+    """The operators of a register; every change by an administrator, in the log."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def list(self) -> list[OperatorInfo]:
+        with self.database.session() as session:
+            rows = session.execute(select(operator).order_by(operator.c.id)).all()
+        return [OperatorInfo(r.id, r.name, r.role, r.active) for r in rows]
+
+    def get(self, operator_id: int) -> OperatorInfo:
+        for info in self.list():
+            if info.id == operator_id:
+                return info
+        raise NotFound(f"没有编号为 {operator_id} 的操作员")
+
+    def add(self, name: str, password: str, role: str) -> int:
+        name = clean_name(name)
+        errors = []
+        if role not in ROLES:
+            errors.append(FieldError("role", "请选择角色"))
+        try:
+            passwords.check_new(password)
+        except FieldError as e:
+            errors.append(e)
+        if errors:
+            raise ValidationFailed(errors)
+        password_hash = passwords.hash_secret(password)
+        now = clock.now()
+        with self.database.transaction(need=ADMIN, what="添加操作员") as session:
+            if session.execute(select(operator.c.id).where(operator.c.name == name)).first():
+                raise ValidationFailed([FieldError("name", f"已有名为“{name}”的操作员")])
+            new_id = int(session.execute(insert(operator).values(
+                name=name, role=role, password_hash=password_hash, active=True,
+                created_at=now, updated_at=now).returning(operator.c.id)).scalar_one())
+            audit.record(session, "created", "operator", new_id, summary=f"添加操作员 {name}",
+                         changes=[("姓名", "", name), ("角色", "", ROLES[role])])
+        return new_id
+
+    def set_role(self, operator_id: int, role: str) -> None:
+        if role not in ROLES:
+            raise ValidationFailed([FieldError("role", "请选择角色")])
+        with self.database.transaction(need=ADMIN, what="修改操作员角色") as session:
+            row = self._row(session, operator_id)
+            if row.role == role:
+                return
+            if row.role == ADMIN:
+                self._keep_an_admin(session, operator_id)
+            session.execute(update(operator).where(operator.c.id == operator_id)
+                            .values(role=role, updated_at=clock.now()))
+            audit.record(session, "updated", "operator", operator_id,
+                         summary=f"操作员 {row.name}",
+                         changes=[("角色", ROLES.get(row.role, row.role), ROLES[role])])
+        if self.database.operator and self.database.operator.id == operator_id:
+            self.database.operator = Operator(operator_id, row.name, role)
+
+    def set_active(self, operator_id: int, active: bool) -> None:
+        with self.database.transaction(need=ADMIN, what="停用或启用操作员") as session:
+            row = self._row(session, operator_id)
+            if row.active == active:
+                return
+            if not active:
+                who = audit.operator_of(session)
+                if who.id == operator_id:
+                    raise KnownError("不能停用自己;请由另一位管理员停用")
+                if row.role == ADMIN:
+                    self._keep_an_admin(session, operator_id)
+            session.execute(update(operator).where(operator.c.id == operator_id)
+                            .values(active=active, updated_at=clock.now()))
+            audit.record(session, "updated", "operator", operator_id,
+                         summary=f"操作员 {row.name}",
+                         changes=[("状态", "停用" if active else "在用",
+                                   "在用" if active else "停用")])
+
+    def reset_password(self, operator_id: int, new_password: str) -> None:
+        """An administrator sets another operator's password (they forgot it)."""
+        _check_password(new_password)
+        password_hash = passwords.hash_secret(new_password)
+        with self.database.transaction(need=ADMIN, what="重设操作员密码") as session:
+            row = self._row(session, operator_id)
+            _set_password(session, operator_id, password_hash)
+            audit.record(session, "updated", "operator", operator_id,
+                         summary=f"重设了 {row.name} 的密码")
+
+    def change_own_password(self, old: str, new: str) -> None:
+        """The signed-in operator changes their own password (knowing the old one)."""
+        who = self.database.operator
+        if who is None:
+            raise KnownError("请先登录")
+        with self.database.session() as session:
+            stored = self._row(session, who.id).password_hash
+        if not passwords.verify(old, stored):
+            raise ValidationFailed([FieldError("old", "原密码不对")])
+        _check_password(new, "new")
+        if new == old:
+            raise ValidationFailed([FieldError("new", "新密码与原密码相同")])
+        password_hash = passwords.hash_secret(new)
+        with self.database.transaction(need=VIEWER, what="修改密码") as session:
+            _set_password(session, who.id, password_hash)
+            audit.record(session, "updated", "operator", who.id,
+                         summary=f"{who.name} 修改了自己的密码")
+
+    def new_recovery_code(self) -> str:
+        """A fresh recovery code (the old one stops working), to be shown once."""
+        code = passwords.new_recovery_code()
+        code_hash = passwords.hash_secret(code)
+        with self.database.transaction(need=ADMIN, what="更换恢复码") as session:
+            _set_recovery(session, code_hash)
+            audit.record(session, "updated", "operator", summary="更换了恢复码")
+        return code
+
+    @staticmethod
+    def _row(session: Session, operator_id: int) -> Any:
+        row = session.execute(select(operator).where(operator.c.id == operator_id)).first()
+        if row is None:
+            raise NotFound(f"没有编号为 {operator_id} 的操作员")
+        return row
+
+    @staticmethod
+    def _keep_an_admin(session: Session, leaving: int) -> None:
+        others = session.execute(select(func.count()).select_from(operator).where(
+            operator.c.role == ADMIN, operator.c.active.is_(True),
+            operator.c.id != leaving)).scalar_one()
+        if not others:
+            raise KnownError("至少要有一位在用的管理员;请先让另一位操作员成为管理员")

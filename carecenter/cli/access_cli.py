@@ -1,0 +1,208 @@
+"""Operators on the command line (issue 18): no path writes anonymously.
+
+Every command that opens a register signs an operator in first: the name from
+``--operator`` or ``CARECENTER_OPERATOR``, the password from ``CARECENTER_PASSWORD`` (for
+scripts and CI) or asked at the prompt. A register with no operator yet (a new one, or
+one made before operators existed) makes its first administrator from them, and prints
+the recovery code once. ``operators`` lists and adds operators; ``audit`` shows the log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+from typing import TYPE_CHECKING, Any
+
+from carecenter.errors import KnownError
+
+if TYPE_CHECKING:
+    from carecenter.storage.database import Database
+
+OPERATOR_VAR = "CARECENTER_OPERATOR"
+PASSWORD_VAR = "CARECENTER_PASSWORD"
+DEMO_ADMIN = "演示管理员"
+# Set by ``entry.main`` from --operator before a command runs.
+chosen_operator: str | None = None
+
+
+def add_operator_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--operator", metavar="姓名",
+                        help=f"操作员姓名(默认:环境变量 {OPERATOR_VAR});"
+                             f"密码从 {PASSWORD_VAR} 读取或在提示时输入")
+
+
+def _ask(prompt: str, secret: bool = False) -> str:
+    if not sys.stdin.isatty():
+        return ""
+    return getpass.getpass(prompt) if secret else input(prompt)
+
+
+def credentials() -> tuple[str, str]:
+    name = (chosen_operator or os.environ.get(OPERATOR_VAR) or "").strip()
+    if not name:
+        name = _ask("操作员姓名:").strip()
+    if not name:
+        raise KnownError(f"请用 --operator 或环境变量 {OPERATOR_VAR} 指明操作员")
+    password = os.environ.get(PASSWORD_VAR) or _ask(f"{name} 的密码:", secret=True)
+    if not password:
+        raise KnownError(f"请输入密码(或设置环境变量 {PASSWORD_VAR})")
+    return name, password
+
+
+def sign_in(database: Database) -> None:
+    """Sign the command line's operator in on ``database`` (the first administrator of a
+    register that has none yet)."""
+    from carecenter.access import operators
+
+    name, password = credentials()
+    if not operators.has_operators(database):
+        code = operators.create_first(database, name, password)
+        print(f"这个登记册还没有操作员:已建立管理员 {name}。\n"
+              f"恢复码(只显示这一次,请抄下或打印后妥善保管):{code}", file=sys.stderr)
+        return
+    operators.sign_in(database, name, password)
+
+
+def open_register(db: str | None, must_exist: bool = True, migrate: bool = True,
+                  hold: bool = False) -> Database:
+    """The register at ``db`` (or $CARECENTER_DB), its operator signed in; ``must_exist``
+    refuses a mistyped path rather than make a new register there."""
+    from carecenter.storage.database import Database
+
+    database = Database(db, migrate=migrate, hold=hold, create=not must_exist)
+    if not migrate and not _knows_operators(database):
+        return database  # an older (or empty) file, only read by check: no operators yet
+    try:
+        sign_in(database)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def _knows_operators(database: Database) -> bool:
+    from sqlalchemy import inspect
+
+    with database.engine.connect() as connection:
+        return inspect(connection).has_table("operator")
+
+
+def demo_admin(database: Database) -> None:
+    """The demo register's administrator 演示管理员: the password is $CARECENTER_PASSWORD
+    when set, else a fresh one printed (so scripted checks can sign in)."""
+    from carecenter.access import operators
+
+    password = os.environ.get(PASSWORD_VAR)
+    if operators.has_operators(database):
+        operators.sign_in(database, chosen_operator or os.environ.get(OPERATOR_VAR)
+                          or DEMO_ADMIN, password or _ask("密码:", secret=True))
+        return
+    shown = password is None
+    password = password or secrets.token_urlsafe(9)
+    code = operators.create_first(database, DEMO_ADMIN, password)
+    if shown:
+        print(f"演示库管理员:{DEMO_ADMIN},密码:{password}", file=sys.stderr)
+    print(f"恢复码(请妥善保管):{code}", file=sys.stderr)
+
+
+def add_parsers(commands: Any) -> None:
+    ops = commands.add_parser("operators", help="操作员:列出、添加、改角色、停用、重设密码")
+    ops.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    ops.add_argument("--add", metavar="姓名", help="添加操作员(新密码在提示时输入或取自 "
+                                                 "CARECENTER_NEW_PASSWORD)")
+    ops.add_argument("--role", choices=["管理员", "经办人", "查看"], help="角色")
+    ops.add_argument("--set-role", metavar="姓名", help="修改此人的角色(配合 --role)")
+    ops.add_argument("--disable", metavar="姓名", help="停用操作员")
+    ops.add_argument("--enable", metavar="姓名", help="启用操作员")
+
+    log = commands.add_parser("audit", help="审计日志:谁在何时改了什么(可筛选、导出)")
+    log.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    log.add_argument("--person", type=int, metavar="档案号", help="只看一人的变更记录")
+    log.add_argument("--by", metavar="操作员", help="只看一位操作员")
+    log.add_argument("--since", help="起始日期,如 2026-11-01")
+    log.add_argument("--until", help="截止日期(含)")
+    log.add_argument("--action", help="只看一种操作,如 修改、导出、打印")
+    log.add_argument("--limit", type=int, default=200, help="最多显示几条(默认 200)")
+    log.add_argument("--out", help="导出为 Excel 文件")
+
+
+def _role_code(label: str | None) -> str:
+    from carecenter.rules.roles import ROLES
+
+    codes = {v: k for k, v in ROLES.items()}
+    if label is None:
+        raise KnownError("请用 --role 指明角色:管理员、经办人或查看")
+    return codes[label]
+
+
+def cmd_operators(args: argparse.Namespace) -> int:
+    from carecenter.access.operators import OperatorBook
+
+    database = open_register(args.db)
+    try:
+        book = OperatorBook(database)
+        by_name = {o.name: o for o in book.list()}
+
+        def find(name: str) -> int:
+            if name not in by_name:
+                raise KnownError(f"没有名为“{name}”的操作员")
+            return by_name[name].id
+
+        if args.add:
+            password = os.environ.get("CARECENTER_NEW_PASSWORD") or _ask(
+                f"{args.add} 的新密码:", secret=True)
+            book.add(args.add, password, _role_code(args.role))
+            print(f"已添加操作员 {args.add}({args.role})。")
+        if args.set_role:
+            book.set_role(find(args.set_role), _role_code(args.role))
+            print(f"已把 {args.set_role} 的角色改为 {args.role}。")
+        if args.disable:
+            book.set_active(find(args.disable), False)
+            print(f"已停用 {args.disable}。")
+        if args.enable:
+            book.set_active(find(args.enable), True)
+            print(f"已启用 {args.enable}。")
+        for info in book.list():
+            print(f"{info.name}\t{info.role_label}\t{'在用' if info.active else '停用'}")
+    finally:
+        database.close()
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from carecenter.access import audit
+
+    actions = {v: k for k, v in audit.ACTIONS.items()}
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+        until = date.fromisoformat(args.until) if args.until else None
+    except ValueError:
+        raise KnownError("日期请写成 2026-11-23") from None
+    if args.action and args.action not in actions and args.action not in audit.ACTIONS:
+        raise KnownError(f"没有“{args.action}”这种操作,可选:{'、'.join(actions)}")
+    where = audit.Filter(person_id=args.person, operator=args.by, since=since, until=until,
+                         action=actions.get(args.action, args.action),
+                         limit=None if args.out else args.limit)
+    database = open_register(args.db)
+    try:
+        if args.out:
+            from carecenter.access.audit_export import export_log
+
+            count = export_log(database, where, args.out)
+            print(f"已导出 {count} 条审计记录:{args.out}")
+            return 0
+        for e in audit.entries(database, where):
+            print(f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.operator}\t{e.action_label}\t"
+                  f"{e.entity_label}{'' if e.record_id is None else ' #' + str(e.record_id)}\t"
+                  f"{e.change_text()}")
+    finally:
+        database.close()
+    return 0
+
+
+COMMANDS = {"operators": cmd_operators, "audit": cmd_audit}

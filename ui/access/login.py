@@ -1,0 +1,323 @@
+"""Signing in: the first administrator, the login, the recovery code, one's own password.
+
+``SignInPage`` is what the main window shows while nobody is signed in (at start and
+when locked): on a register with no operator it makes the administrator and shows the
+recovery code once; otherwise a name and a password, and 忘记密码 for the recovery code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecenter.errors import FieldError, KnownError, ValidationFailed
+from ui.widgets.error_form import ErrorForm
+
+if TYPE_CHECKING:
+    from carecenter.rules.roles import Operator
+    from carecenter.storage.database import Database
+
+
+def _password() -> QLineEdit:
+    box = QLineEdit()
+    box.setEchoMode(QLineEdit.EchoMode.Password)
+    return box
+
+
+def _same(first: QLineEdit, again: QLineEdit, field: str) -> None:
+    if first.text() != again.text():
+        raise ValidationFailed([FieldError(field, "两次输入的密码不一样")])
+
+
+class RecoveryCodeDialog(QDialog):
+    """The recovery code, shown this once: to be written down or printed and kept."""
+
+    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("恢复码(只显示这一次)")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            "忘记管理员密码时,凭这个恢复码可以重设密码。它只显示这一次,程序里不保存原文。\n"
+            "请抄在纸上(或复制后打印),和公章一样锁好保管;不要存在这台电脑上。"))
+        shown = QLabel(code)
+        shown.setObjectName("recovery_code")
+        font = QFont("monospace")
+        font.setPointSize(20)
+        font.setBold(True)
+        shown.setFont(font)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(shown)
+        copy = QPushButton("复制")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
+        layout.addWidget(copy)
+        self.kept = QCheckBox("我已抄下并会妥善保管恢复码")
+        self.kept.setObjectName("kept")
+        layout.addWidget(self.kept)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("完成")
+        self.ok.setEnabled(False)
+        self.kept.toggled.connect(self.ok.setEnabled)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def reject(self) -> None:
+        if self.kept.isChecked():  # Esc before ticking would lose the code unseen
+            super().reject()
+
+
+class SignInPage(QWidget):
+    """The page over the data while nobody is signed in. ``on_signed_in`` is called
+    with the operator once the database says the password is right."""
+
+    def __init__(self, database: Callable[[], Database | None],
+                 on_signed_in: Callable[[Operator], None],
+                 show_code: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.setObjectName("sign_in")
+        self._database = database
+        self._on_signed_in = on_signed_in
+        self._show_code = show_code or (lambda code: RecoveryCodeDialog(code, self).exec())
+        self.title = QLabel("留守关爱 — 请登录")
+        self.title.setObjectName("sign_in_title")
+        big = self.title.font()
+        big.setPointSize(big.pointSize() + 6)
+        self.title.setFont(big)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._login_page())
+        self.pages.addWidget(self._first_page())
+        self.pages.addWidget(self._recover_page())
+        box = QWidget()
+        box.setMaximumWidth(460)
+        column = QVBoxLayout(box)
+        column.addWidget(self.title)
+        column.addWidget(self.note)
+        column.addWidget(self.pages)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+    # -- the three forms --------------------------------------------------------------
+
+    def _login_page(self) -> QWidget:
+        page = QWidget()
+        self.login_form = ErrorForm()
+        self.login_name = QComboBox()
+        self.login_name.setObjectName("login_name")
+        self.login_name.setEditable(True)
+        self.login_password = _password()
+        self.login_password.setObjectName("login_password")
+        self.login_form.add("name", "操作员", self.login_name)
+        self.login_form.add("password", "密码", self.login_password)
+        self.login_button = QPushButton("登录")
+        self.login_button.setObjectName("login")
+        self.login_button.setDefault(True)
+        self.login_button.clicked.connect(self.sign_in)
+        self.login_password.returnPressed.connect(self.sign_in)
+        forgot = QPushButton("忘记密码(用恢复码)…")
+        forgot.setObjectName("forgot")
+        forgot.setFlat(True)
+        forgot.clicked.connect(lambda: self.show_form("recover"))
+        column = QVBoxLayout(page)
+        column.addLayout(self.login_form)
+        column.addWidget(self.login_form.general)
+        column.addWidget(self.login_button)
+        column.addWidget(forgot)
+        return page
+
+    def _first_page(self) -> QWidget:
+        page = QWidget()
+        self.first_form = ErrorForm()
+        self.first_name = QLineEdit()
+        self.first_name.setObjectName("first_name")
+        self.first_password = _password()
+        self.first_password.setObjectName("first_password")
+        self.first_again = _password()
+        self.first_again.setObjectName("first_again")
+        self.first_form.add("name", "管理员姓名", self.first_name)
+        self.first_form.add("password", "密码(至少 6 位)", self.first_password)
+        self.first_form.add("again", "再输一遍", self.first_again)
+        create = QPushButton("建立管理员并登录")
+        create.setObjectName("create_admin")
+        create.clicked.connect(self.create_first)
+        self.first_again.returnPressed.connect(self.create_first)
+        column = QVBoxLayout(page)
+        column.addLayout(self.first_form)
+        column.addWidget(self.first_form.general)
+        column.addWidget(create)
+        return page
+
+    def _recover_page(self) -> QWidget:
+        page = QWidget()
+        self.recover_form = ErrorForm()
+        self.recover_name = QLineEdit()
+        self.recover_name.setObjectName("recover_name")
+        self.recover_code = QLineEdit()
+        self.recover_code.setObjectName("recover_code")
+        self.recover_code.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.recover_password = _password()
+        self.recover_password.setObjectName("recover_password")
+        self.recover_again = _password()
+        self.recover_again.setObjectName("recover_again")
+        self.recover_form.add("name", "管理员姓名", self.recover_name)
+        self.recover_form.add("code", "恢复码", self.recover_code)
+        self.recover_form.add("password", "新密码", self.recover_password)
+        self.recover_form.add("again", "再输一遍", self.recover_again)
+        reset = QPushButton("重设密码并登录")
+        reset.setObjectName("recover")
+        reset.clicked.connect(self.recover)
+        back = QPushButton("返回登录")
+        back.setFlat(True)
+        back.clicked.connect(lambda: self.show_form("login"))
+        column = QVBoxLayout(page)
+        column.addLayout(self.recover_form)
+        column.addWidget(self.recover_form.general)
+        column.addWidget(reset)
+        column.addWidget(back)
+        return page
+
+    # -- what the forms do ------------------------------------------------------------
+
+    def prepare(self, locked_by: str | None = None) -> None:
+        """Show the right form for the register: first administrator, or the login
+        (with the names to choose from; after a lock, the one who was signed in)."""
+        from carecenter.access import operators
+
+        database = self._database()
+        if database is None:
+            return
+        if not operators.has_operators(database):
+            self.title.setText("留守关爱 — 首次使用")
+            self.note.setText("先建立管理员:管理员可以添加其他操作员(经办人、查看),"
+                              "修改本村设置,恢复备份。")
+            self.show_form("first")
+            return
+        names = [o.name for o in operators.OperatorBook(database).list() if o.active]
+        self.login_name.clear()
+        self.login_name.addItems(names)
+        if locked_by in names:
+            self.login_name.setCurrentText(locked_by)
+        self.title.setText("留守关爱 — 已锁定" if locked_by else "留守关爱 — 请登录")
+        self.note.setText("离开期间数据已隐藏。请重新输入密码。" if locked_by else "")
+        self.login_password.clear()
+        self.show_form("login")
+
+    def show_form(self, which: str) -> None:
+        index = {"login": 0, "first": 1, "recover": 2}[which]
+        self.pages.setCurrentIndex(index)
+        focus = {0: self.login_password, 1: self.first_name, 2: self.recover_name}[index]
+        focus.setFocus()
+
+    def sign_in(self) -> None:
+        from carecenter.access import operators
+
+        database = self._database()
+        if database is None:
+            return
+        try:
+            who = operators.sign_in(database, self.login_name.currentText(),
+                                    self.login_password.text())
+        except KnownError as e:
+            self.login_form.show_error(e)
+            self.login_password.selectAll()
+            self.login_password.setFocus()
+            return
+        self.login_form.clear()
+        self.login_password.clear()
+        self._on_signed_in(who)
+
+    def create_first(self) -> None:
+        from carecenter.access import operators
+
+        database = self._database()
+        if database is None:
+            return
+        try:
+            _same(self.first_password, self.first_again, "again")
+            code = operators.create_first(database, self.first_name.text(),
+                                          self.first_password.text())
+        except KnownError as e:
+            self.first_form.show_error(e)
+            return
+        self.first_form.clear()
+        self._show_code(code)
+        assert database.operator is not None
+        self._on_signed_in(database.operator)
+
+    def recover(self) -> None:
+        from carecenter.access import operators
+
+        database = self._database()
+        if database is None:
+            return
+        try:
+            _same(self.recover_password, self.recover_again, "again")
+            code = operators.recover(database, self.recover_code.text(),
+                                     self.recover_name.text(), self.recover_password.text())
+        except KnownError as e:
+            self.recover_form.show_error(e)
+            return
+        self.recover_form.clear()
+        self._show_code(code)
+        assert database.operator is not None
+        self._on_signed_in(database.operator)
+
+
+class ChangePasswordDialog(QDialog):
+    """The signed-in operator's own password: the old one, the new one twice."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        who = database.operator
+        self.setWindowTitle(f"修改密码 — {who.name if who else ''}")
+        self.form = ErrorForm()
+        self.old = _password()
+        self.old.setObjectName("old")
+        self.new = _password()
+        self.new.setObjectName("new")
+        self.again = _password()
+        self.again.setObjectName("again")
+        self.form.add("old", "原密码", self.old)
+        self.form.add("new", "新密码(至少 6 位)", self.new)
+        self.form.add("again", "再输一遍", self.again)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.form.general)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        from carecenter.access.operators import OperatorBook
+
+        try:
+            _same(self.new, self.again, "again")
+            OperatorBook(self.database).change_own_password(self.old.text(), self.new.text())
+        except KnownError as e:
+            self.form.show_error(e)
+            return
+        self.accept()
