@@ -46,6 +46,11 @@ def work_list(database: Any, day: date) -> Any:
     return product("carecenter.overview.work_list", "build")(database, day)
 
 
+def village_figures(database: Any, day: date) -> Any:
+    """The overview's figures for a day (issue 20: carecenter/overview/village_figures.py)."""
+    return product("carecenter.overview.village_figures", "build")(database, day)
+
+
 def pairing_proposal(database: Any) -> Any:
     """The proposed pairing for everyone unpaired, not applied (issue 5)."""
     return product("carecenter.pairing.proposal", "propose")(database)

@@ -17,6 +17,7 @@ from bench.measures import (
     ledger_import,
     memory,
     open_file,
+    overview,
     pairing,
     search,
     startup,
@@ -24,5 +25,5 @@ from bench.measures import (
 )
 
 MEASURES: list[ModuleType] = [
-    startup, search, open_file, worklist, pairing, export, ledger_import, cards, memory,
+    startup, search, open_file, worklist, overview, pairing, export, ledger_import, cards, memory,
 ]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from carecenter import clock
 from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
+from carecenter.care import visit_tally
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import PERSON
 from carecenter.rules.risk import ASPECTS, COLOUR_LABELS, COLOURS, FACTOR, FACTORS, RANK, propose
@@ -41,7 +42,7 @@ VISIT_KINDS: dict[str, str] = {
     "health": "健康随访",
     "checkup": "健康体检",
 }
-IN_PERSON = frozenset({"home", "health", "checkup"})
+IN_PERSON = visit_tally.IN_PERSON
 CALLS = frozenset({"phone", "video"})
 
 # 需求的类别: the same list as the file's 关爱服务需求.
@@ -337,6 +338,9 @@ class CareBook:
             if errors:
                 raise ValidationFailed(errors)  # rolls the whole sheet back
             duestore.refresh(session.connection(), [e.person_id for e in entries], today)
+            visit_tally.added(session.connection(), [
+                (e.person_id, visit_tally.month_of(e.visited_on)) for e in entries
+                if e.visited_on is not None and e.kind in IN_PERSON])
         return ids
 
     def visits(self, person_id: int, limit: int | None = None) -> list[VisitRecord]:

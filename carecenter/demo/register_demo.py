@@ -23,6 +23,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from carecenter import clock
 from carecenter.care import due_dates as duestore
+from carecenter.care import visit_tally
 from carecenter.demo.care_demo import CareMaker
 from carecenter.demo.draws import (
     ELDER_FEMALE,
@@ -547,5 +548,6 @@ def generate(
             "  WHERE p.person_id = visit.person_id AND p.ended_on IS NULL AND p.rank = 1), "
             "  visitor) WHERE kind = 'home' AND round_id IS NULL"))
         duestore.rebuild(connection, today)
+        visit_tally.rebuild(connection)
     return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,
                        visits_total, helpers_made, paired)

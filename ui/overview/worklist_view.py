@@ -270,6 +270,15 @@ class WorkListView(QWidget):
         if items:
             self.table.selectRow(0)
 
+    def show_overdue(self, group_id: int | None) -> None:
+        """One group's overdue items (from the overview); None: every group."""
+        self.group.blockSignals(True)
+        self.group.setCurrentIndex(max(0, self.group.findData(group_id)))
+        self.group.blockSignals(False)
+        self.reload()
+        self.section.setCurrentIndex(max(0, self.section.findData("overdue")))
+        self.table.setFocus()
+
     def current(self) -> WorkItem | None:
         return self.model.item(self.table.currentIndex().row())
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -34,8 +36,11 @@ from carecenter.errors import KnownError
 from carecenter.register.columns import COLUMN_KEYS, COLUMNS, NO_COLOUR, RegisterQuery
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
+from ui.overview.overview_page import OverviewPage
 from ui.overview.worklist_view import WorkListView
 from ui.register.register_model import RegisterModel
+from ui.shell.help_menu import add_help_menu, open_guide
+from ui.shell.start_page import StartPage
 from ui.widgets.colours import colour_icon, colour_text
 from ui.widgets.first_paint import after_first_paint
 
@@ -158,7 +163,7 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.colour_filter)
         filters.addWidget(QLabel("状态"))
         filters.addWidget(self.status_filter)
-        register_page = QWidget()
+        self.register_page = register_page = QWidget()
         layout = QVBoxLayout(register_page)
         layout.addLayout(filters)
         layout.addWidget(self.table)
@@ -170,8 +175,23 @@ class MainWindow(QMainWindow):
         # The needs ledger takes this page's place when the database is open.
         self._needs_page = QWidget()
         self.tabs.addTab(self._needs_page, "需求台账")
+        self.overview = OverviewPage()
+        self.overview.setObjectName("overview")
+        self.tabs.addTab(self.overview, "概况")
         self._worklist_stale = False
-        self.setCentralWidget(self.tabs)
+        self._overview_stale = True
+        # An empty register opens on the three ways in; the tabs once anyone is in it.
+        # Looked up when clicked, so that the command is the window's at that time.
+        self.start_page = StartPage(
+            {way: self._when_open(partial(self._command, command))
+             for way, command in (("start_import", "import_ledger"),
+                                  ("start_settings", "edit_settings"),
+                                  ("start_new", "new_person"))},
+            lambda: open_guide(self))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(self.start_page)
+        self.setCentralWidget(self.pages)
         self.statusBar().addWidget(self.count_label)
 
         self._search_timer = QTimer(self)
@@ -254,6 +274,10 @@ class MainWindow(QMainWindow):
         self._fill_groups()
         self._update_counts()
         self.worklist.attach(self.care, self.register)
+        self.overview.attach(database)
+        self.overview.colour.connect(self.show_colour)
+        self.overview.group.connect(self.show_group_overdue)
+        self.overview.people.connect(self.show_people)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -310,10 +334,14 @@ class MainWindow(QMainWindow):
         settings.setObjectName("settings")
         settings.triggered.connect(self._when_open(self.edit_settings))
         menu.addAction(settings)
+        add_help_menu(self)
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         self.addAction(find)
+
+    def _command(self, name: str) -> None:
+        getattr(self, name)()
 
     def _when_open(self, slot: Callable[[], object]) -> Callable[[], None]:
         """An action: if start-up has not finished, the database opens first."""
@@ -406,7 +434,50 @@ class MainWindow(QMainWindow):
             count = self.register.count if self._first is None else self._first.count_status
             active, exited = count(ACTIVE), count(EXITED)
             self._totals = f"在册 {active} 人    已退出 {exited} 人"
+            self._show_start(active + exited == 0)
+            self._overview_stale = True
         self.count_label.setText(f"显示 {self.model.rowCount()} 人    {self._totals}")
+
+    def _show_start(self, empty: bool) -> None:
+        """The start page while nobody is on the register (first run)."""
+        page = self.start_page if empty else self.tabs
+        if self.pages.currentWidget() is not page:
+            self.pages.setCurrentWidget(page)
+            if empty:
+                self.start_page.setFocus()
+            else:
+                self.search.setFocus()
+
+    # -- from the overview to the lists behind it -------------------------------------
+
+    def show_colour(self, colour: str) -> None:
+        """The register, every active person of this colour ("": not yet assessed)."""
+        self.tabs.setCurrentWidget(self.register_page)
+        for combo, value in ((self.group_filter, None), (self.status_filter, ACTIVE),
+                             (self.colour_filter, colour or NO_COLOUR)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.search_now()
+        self.table.setFocus()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def show_group_overdue(self, group_id: int | None) -> None:
+        """The work list of one group, its overdue items."""
+        self.tabs.setCurrentWidget(self.worklist)
+        self.worklist.show_overdue(group_id)
+
+    def show_people(self, title: str, what: object) -> None:
+        from ui.overview.people_list import PeopleList
+
+        assert self.database is not None  # the overview is read once the database is open
+        dialog = PeopleList(self.database, title, what, self.open_person, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def current_person(self) -> int | None:
         """The person under the cursor: of the work list when it is in front."""
@@ -430,7 +501,11 @@ class MainWindow(QMainWindow):
 
     def open_current(self) -> None:
         person_id = self.current_person()
-        if person_id is None or not self.finish_start():
+        if person_id is not None:
+            self.open_person(person_id)
+
+    def open_person(self, person_id: int) -> None:
+        if not self.finish_start():
             return
         from ui.register.person_editor import PersonEditor
 
@@ -532,10 +607,14 @@ class MainWindow(QMainWindow):
             self.worklist.reload()
         if self.tabs.currentWidget() is self.needs and not self.needs.loaded:
             self.needs.reload()
+        if self.tabs.currentWidget() is self.overview and self._overview_stale:
+            self._overview_stale = False
+            self.overview.reload()
         self._worklist_stale = self.tabs.currentWidget() is not self.worklist
         self._update_actions()
 
     def after_care_change(self, message: str) -> None:
+        self._overview_stale = True
         self.worklist.reload()
         self.refresh(self.current_person())
         self.statusBar().showMessage(message, 6000)
