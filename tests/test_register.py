@@ -238,3 +238,12 @@ def test_every_sortable_column_has_its_order_in_sql_and_no_other() -> None:
     from carecenter.register.listing import SORTS
 
     assert set(SORTS) == {c.key for c in COLUMNS if c.sortable}
+
+
+def test_groups_brought_in_out_of_order_are_listed_by_their_number(
+        register: Register) -> None:
+    # A ledger sorted by name lists 十一组 before 一组 and 九组 (issue 20).
+    for name in ("十一组", "一组", "九组", "三组", "村部", "十二组", "二组"):
+        register.groups.add(name)
+    assert [g.name for g in register.groups.list()] == [
+        "一组", "二组", "三组", "九组", "十一组", "十二组", "村部"]

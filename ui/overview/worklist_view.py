@@ -262,8 +262,13 @@ class WorkListView(QWidget):
         self.model.set_items(self.result.on, items)
         by_colour = Counter(colour_text(i.colour) for i in items)
         by_group = Counter(i.group or "未分组" for i in items)
+        head = f"{self.result.on:%Y年%m月%d日},在册 {self.result.persons} 人,"
+        if not items:  # an empty register, or nothing due: no empty "按风险等级:。"
+            self.summary.setText(head + ("没有需要办理的事项。" if self.result.persons else
+                                         "登记册里还没有人。"))
+            return
         self.summary.setText(
-            f"{self.result.on:%Y年%m月%d日},在册 {self.result.persons} 人,显示 {len(items)} 项。"
+            head + f"显示 {len(items)} 项。"
             "按风险等级:" + "、".join(f"{k} {n}" for k, n in by_colour.items())
             + "。按村民小组:" + "、".join(f"{k} {n}" for k, n in list(by_group.items())[:12])
         )
