@@ -195,3 +195,19 @@ def test_needs_ledger_is_a_tab_and_the_sheet_and_rounds_are_in_the_menu(
     assert window.tabs.currentWidget() is window.needs
     window.tabs.setCurrentWidget(window.worklist)  # coming back reloads the list
     assert window.worklist.model.items
+
+
+def test_enter_in_the_visit_notes_saves_as_the_button_says(
+        qtbot: QtBot, people: Any) -> None:
+    _register, care, red, _green = people
+    dialog = VisitDialog(care, red, "红老人")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.found.setFocus()
+    ime_type(dialog.found, "身体不错")
+    qtbot.keyClick(dialog.found, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    ime_type(dialog.found, "屋里整洁")
+    assert dialog.result() != QDialog.DialogCode.Accepted  # Shift+Enter: a new line
+    qtbot.keyClick(dialog.found, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert care.visits(red)[0].found == "身体不错\n屋里整洁"

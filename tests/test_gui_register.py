@@ -241,3 +241,40 @@ def test_clicking_a_column_that_cannot_be_sorted_leaves_the_order_and_arrow(
     header.setSortIndicator(COLUMN_KEYS.index("verdict"), Qt.SortOrder.AscendingOrder)
     assert header.sortIndicatorSection() == COLUMN_KEYS.index("age")
     assert window.model.query.sort_key == "age"
+
+
+def test_ctrl_n_opens_a_new_file_with_the_cursor_in_the_name(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+
+    def look(editor: PersonEditor) -> int:
+        editor.show()
+        seen.append(editor.focusWidget())
+        qtbot.keyClicks(editor.focusWidget(), "Wang")
+        seen.append(line(editor, "name").text())
+        return 0
+
+    monkeypatch.setattr(PersonEditor, "exec", look)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert len(seen) == 2 and isinstance(seen[0], QLineEdit)
+    assert seen[1] == "Wang"  # what was typed landed in 姓名
+
+
+def test_a_new_search_after_ctrl_end_shows_its_answer_from_the_top(
+        qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    register = Register(database)
+    given = "秀英桂兰春花玉梅淑珍凤英"
+    for n in range(80):
+        register.save(elder(f"王{given[n % 12]}{given[n // 12]}",
+                            birth=f"19{40 + n % 10}0{1 + n % 9}1{n % 10}",
+                            sequence=f"{n:03d}"), allow_duplicate=True)
+    window.refresh()
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert window.table.verticalScrollBar().value() > 0
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "w")
+    window.search_now()
+    assert window.model.rowCount() > 20
+    assert window.table.verticalScrollBar().value() == 0

@@ -19,11 +19,13 @@ from bench.measures import (
     open_file,
     overview,
     pairing,
+    screens,
     search,
     startup,
     worklist,
 )
 
 MEASURES: list[ModuleType] = [
-    startup, search, open_file, worklist, overview, pairing, export, ledger_import, cards, memory,
+    startup, search, open_file, worklist, screens, overview, pairing, export, ledger_import,
+    cards, memory,
 ]

@@ -144,11 +144,11 @@ class GroupBook:
             for gname, place in session.execute(
                     select(village_group.c.name, village_group.c.position)
                     .order_by(village_group.c.position, village_group.c.id)):
-                other = _number(gname)
-                if other is not None and other > number:
+                theirs = _number(gname)
+                if theirs is not None and theirs > number:
                     after_numbered = int(place)
                     break
-                if other is not None:
+                if theirs is not None:
                     after_numbered = int(place) + 1
             if after_numbered is not None and after_numbered < position:
                 position = after_numbered

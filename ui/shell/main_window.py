@@ -410,6 +410,7 @@ class MainWindow(QMainWindow):
         if not self.finish_start():
             return
         self.model.set_query(self.query())
+        self.table.scrollToTop()  # a new answer starts at its top, wherever the old one was
         self._update_counts(totals=False)
         self._update_actions()
 
