@@ -211,3 +211,38 @@ def test_enter_in_the_visit_notes_saves_as_the_button_says(
     qtbot.keyClick(dialog.found, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert care.visits(red)[0].found == "身体不错\n屋里整洁"
+
+
+def test_a_visit_is_corrected_and_taken_back_from_the_file_with_the_history_kept(
+        qtbot: QtBot, people: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.care.care_panel import CarePanel
+    from ui.care.corrections_dialog import VisitCorrection
+
+    register, care, red, _green = people
+    panel = CarePanel(care, register, red, "红老人")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.visits.setCurrentRow(0)
+
+    def retype(dialog: VisitCorrection) -> int:
+        dialog.show()
+        dialog.visitor.selectAll()
+        ime_type(dialog.visitor, "李协理员")
+        qtbot.keyClick(dialog.found, Qt.Key.Key_Return)  # Enter saves the correction
+        return dialog.result()
+
+    monkeypatch.setattr(VisitCorrection, "exec", retype)
+    qtbot.mouseClick(panel.findChild(QPushButton, "fix_visit"), Qt.MouseButton.LeftButton)
+    assert care.visits(red)[0].visitor == "李协理员"
+    assert "走访人:王网格员 → 李协理员" in register.load(red).events[-1][3]
+    assert "李协理员" in panel.visits.item(0).text()
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("录错了人", True))
+    panel.visits.setCurrentRow(0)
+    qtbot.mouseClick(panel.findChild(QPushButton, "remove_visit"), Qt.MouseButton.LeftButton)
+    assert care.visits(red) == []
+    event = register.load(red).events[-1]
+    assert event[1] == "visit_removed" and "录错了人" in event[3]
+    assert panel.touched and panel.visits.count() == 0

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from carecenter import clock
 from carecenter.calendar import festival_year_start
 from carecenter.care import due_dates as duestore
+from carecenter.care.corrections import CORRECTION_EVENTS
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.register import pinyin
 from carecenter.register.groups import GroupBook
@@ -155,7 +156,8 @@ def missing_facts(values: dict[str, Any]) -> list[str]:
     return [name for name in FACTS_FROM_ID if values.get(name) is None]
 
 
-EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "reinstated": "恢复在册"}
+EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "reinstated": "恢复在册",
+                **CORRECTION_EVENTS}
 
 
 class Register:
