@@ -101,6 +101,12 @@ class PeopleList(QDialog):
         close.clicked.connect(self.accept)
         self.buttons = QHBoxLayout()
         self.buttons.addWidget(self.count, 1)
+        from carecenter.overview.printed_lists import register_list
+        from ui.widgets.list_output import list_buttons
+
+        for button in list_buttons(self, lambda: register_list(
+                self.database, self.ids, self.title), "people"):
+            self.buttons.addWidget(button)
         self.buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
     from carecenter.care.care_book import CareBook
+    from carecenter.overview.printed_lists import PrintedList
     from carecenter.overview.work_list import WorkItem, WorkList
     from carecenter.register.people import Register
 
@@ -172,6 +173,8 @@ class WorkListView(QWidget):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(refresh)
+        for button in self._list_buttons():
+            bar.addWidget(button)
         bar.addStretch(1)
         hint = QLabel("Enter:记录走访 / 评估 / 办结需求")
         hint.setStyleSheet("color: #666")
@@ -274,6 +277,19 @@ class WorkListView(QWidget):
         )
         if items:
             self.table.selectRow(0)
+
+    def _list_buttons(self) -> list[QPushButton]:
+        """打印… / 导出 Excel… of the items shown (with the filters as set)."""
+        from ui.widgets.list_output import list_buttons
+
+        def printed() -> PrintedList:
+            from carecenter.overview.printed_lists import work_list
+
+            section = self.section.currentText().split("(")[0]
+            title = "工作台" + ("" if self.section.currentData() is None else f"({section})")
+            return work_list(self.model.items, self.model.on, title)
+
+        return list_buttons(self, printed, "worklist")
 
     def show_overdue(self, group_id: int | None) -> None:
         """One group's overdue items (from the overview); None: every group."""

@@ -17,8 +17,9 @@ from PySide6.QtCore import (
     QRect,
     QSortFilterProxyModel,
     Qt,
+    QUrl,
 )
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,7 +43,9 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter import clock
+from carecenter.calendar import add_months
 from carecenter.errors import KnownError, ValidationFailed
+from carecenter.overview.printed_lists import PrintedList, helper_people
 from carecenter.pairing.duties import DUTIES, PERIOD_LABELS, helper_duties
 from carecenter.pairing.helper_book import ROLES, HelperBook, HelperDraft, HelperInfo
 from carecenter.pairing.pairs import LOAD_COLOUR_LABELS, PairingBook
@@ -50,6 +53,8 @@ from carecenter.register.groups import GroupBook
 from carecenter.storage.database import Database
 from ui.pairing.pairing_dialog import suggest
 from ui.widgets.first_paint import after_first_paint
+from ui.widgets.list_output import list_buttons
+from ui.widgets.save_place import ask_save_path, missing_folder
 
 COLUMNS = ("姓名", "身份", "联系电话", "村民小组", "结对人数", "负荷", "状态")
 LOAD_COLUMN = 5
@@ -248,6 +253,14 @@ class HelpersWindow(QDialog):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch()
+        for button in list_buttons(self, self._helper_people, "helper_people"):
+            button.setText("帮扶对象名单" + button.text())
+            buttons.addWidget(button)
+        sheet = QPushButton("走访记录表…")
+        sheet.setObjectName("visit_sheet")
+        sheet.setToolTip("打印所选帮扶人某月的走访记录表(A4)")
+        sheet.clicked.connect(self.print_sheet)
+        buttons.addWidget(sheet)
         helpers_tab = QWidget()
         layout = QVBoxLayout(helpers_tab)
         layout.addWidget(self.search)
@@ -433,3 +446,44 @@ class HelpersWindow(QDialog):
     def suggest(self) -> None:
         if suggest(self.database, self):
             self.refresh()
+
+    # -- lists on paper -------------------------------------------------------------------
+
+    def _helper_people(self) -> PrintedList:
+        info = self.current()
+        if info is None:
+            return PrintedList("帮扶对象名单", ())
+        return helper_people(self.database, info.id, self.day)
+
+    def print_sheet(self, month: date | None = None, path: str | None = None) -> str | None:
+        """The monthly 走访记录表 of the chosen helper (as ``print sheet`` does)."""
+        info = self.current()
+        if info is None:
+            QMessageBox.information(self, "走访记录表", "请先选中一名帮扶人")
+            return None
+        if month is None:
+            months = [add_months(self.day.replace(day=1), -k) for k in range(12)]
+            chosen, ok = QInputDialog.getItem(self, "走访记录表", f"{info.name}的走访记录表,月份:",
+                                              [f"{m:%Y年%m月}" for m in months], 0, False)
+            if not ok:
+                return None
+            month = months[[f"{m:%Y年%m月}" for m in months].index(chosen)]
+        if path is None:
+            path = ask_save_path(self, "保存走访记录表", f"走访记录表{info.name}{month:%Y%m}.pdf",
+                                 "PDF 文件 (*.pdf)", ".pdf")
+            if path is None:
+                return None
+        from carecenter.documents.visit_sheet_pdf import visit_sheet
+
+        message = missing_folder(path)
+        if message:
+            QMessageBox.warning(self, "走访记录表", message)
+            return None
+        try:
+            visit_sheet(self.database, info.id, month, path)
+        except (KnownError, OSError) as e:
+            QMessageBox.warning(self, "走访记录表",
+                                e.message if isinstance(e, KnownError) else str(e))
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        return path

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from carecenter.care.care_book import CareBook
+    from carecenter.overview.printed_lists import PrintedList
     from carecenter.register.first_screen import FirstScreen
     from carecenter.register.listing import Listing
     from carecenter.register.people import Register
@@ -163,6 +164,10 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.colour_filter)
         filters.addWidget(QLabel("状态"))
         filters.addWidget(self.status_filter)
+        from ui.widgets.list_output import list_buttons
+
+        for button in list_buttons(self, self.printed_register, "register"):
+            filters.addWidget(button)
         self.register_page = register_page = QWidget()
         layout = QVBoxLayout(register_page)
         layout.addLayout(filters)
@@ -450,6 +455,21 @@ class MainWindow(QMainWindow):
         else:
             shown = ""
         self.count_label.setText(shown + self._totals)
+
+    def printed_register(self) -> PrintedList:
+        """The register as filtered now, in the order shown."""
+        from carecenter.overview.printed_lists import register_list
+
+        assert self.database is not None  # the buttons act once the database is open
+        q = self.query()
+        said = [f"{label}:{combo.currentText()}" for label, combo in (
+            ("村民小组", self.group_filter), ("风险等级", self.colour_filter),
+            ("状态", self.status_filter))]
+        if q.text.strip():
+            said.insert(0, f"搜索:{q.text.strip()}")
+        ids = self.model.ids
+        return register_list(self.database, ids, "留守老年人名单",
+                             f"{'  '.join(said)}  共 {len(ids)} 人")
 
     def _show_start(self, empty: bool) -> None:
         """The start page while nobody is on the register (first run)."""
