@@ -115,3 +115,32 @@ def test_the_helpers_window_prints_a_helpers_monthly_visit_sheet(
     assert "刘网格" in text and "张桂兰" in text
     assert window.print_sheet(date(2026, 11, 1), str(tmp_path / "无" / "表.pdf")) is None
     assert warned and "不存在" in warned[0]
+
+
+def test_the_save_dialog_opens_in_the_folder_last_saved_into_not_the_programs(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.widgets import save_place
+
+    monkeypatch.setattr(QSettings, "value", lambda self, key, *a: kept.get(key))
+    monkeypatch.setattr(QSettings, "setValue", lambda self, key, value: kept.update({key: value}))
+    kept: dict[str, object] = {}
+    monkeypatch.setattr(save_place.QStandardPaths, "writableLocation",
+                        lambda _where: str(tmp_path / "文档"))
+    offered: list[str] = []
+    folder = tmp_path / "村里的表"
+    folder.mkdir()
+
+    def dialog(_parent: object, _title: str, suggested: str, _filters: str) -> tuple[str, str]:
+        offered.append(suggested)
+        return str(folder / "名单"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    first = save_place.ask_save_path(None, "保存", "名单.pdf", "PDF 文件 (*.pdf)", ".pdf")
+    assert first == str(folder / "名单.pdf")  # the suffix added
+    assert offered[0] == str(tmp_path / "文档" / "名单.pdf")  # Documents, made if missing
+    assert (tmp_path / "文档").is_dir()
+    save_place.ask_save_path(None, "保存", "表.pdf", "PDF 文件 (*.pdf)", ".pdf")
+    assert offered[1] == str(folder / "表.pdf")  # where the clerk saved last time

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -42,6 +41,7 @@ from carecenter.register.groups import GroupBook
 from carecenter.rules.risk import COLOUR_LABELS
 from carecenter.storage.database import Database
 from ui.widgets import pdf_pages
+from ui.widgets.save_place import ask_save_path
 
 DOCUMENTS = (("card", "关爱服务卡(当前选中的人)"), ("form", "基本情况登记表(当前选中的人)"),
              ("agreement", "委托照顾协议书(当前选中的人)"), ("cards", "批量打印关爱服务卡"))
@@ -258,7 +258,8 @@ class PrintDialog(QDialog):
     def save_pdf(self) -> None:
         if self.pdf is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.pdf_name, "PDF 文件 (*.pdf)")
+        # In the folder last saved into (else Documents), not the program's own folder.
+        path = ask_save_path(self, "另存为 PDF", self.pdf_name, "PDF 文件 (*.pdf)", ".pdf")
         if path:
             self.write(path)
 
