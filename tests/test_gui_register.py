@@ -278,3 +278,17 @@ def test_a_new_search_after_ctrl_end_shows_its_answer_from_the_top(
     window.search_now()
     assert window.model.rowCount() > 20
     assert window.table.verticalScrollBar().value() == 0
+
+
+def test_columns_fit_what_they_hold_and_the_last_one_takes_no_spare_room(
+        window: MainWindow) -> None:
+    from carecenter.register.columns import COLUMN_KEYS as KEYS
+
+    window.resize(1400, 700)
+    header = window.table.horizontalHeader()
+    metrics = window.table.fontMetrics()
+    for key in ("sex", "age"):
+        assert header.sectionSize(KEYS.index(key)) > metrics.horizontalAdvance("待补充") + 8
+    assert header.sectionSize(KEYS.index("status")) < header.width() / 4
+    work = window.worklist.table.horizontalHeader()
+    assert work.sectionSize(5) > work.sectionSize(8) * 3  # 要求/说明 wider than 逾期天数

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -50,6 +51,7 @@ Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("类别", "风险等级", "村民小组", "姓名", "事项", "要求 / 说明", "上次", "应完成",
            "逾期天数")
 OVERDUE = QColor("#b03a2e")
+RULE_COLUMN = 5  # 要求 / 说明
 
 
 class WorkListModel(QAbstractTableModel):
@@ -162,9 +164,12 @@ class WorkListView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((76, 80, 70, 70, 86, 380, 90, 90, 64)):
+        # 要求 / 说明 takes the room left over; 逾期天数 stays as narrow as its figures.
+        self.table.horizontalHeader().setStretchLastSection(False)
+        for column, width in enumerate((76, 80, 70, 70, 86, 380, 96, 96, 72)):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(
+            RULE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.act_on_current())
 
         bar = QHBoxLayout()

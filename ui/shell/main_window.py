@@ -148,7 +148,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Each column its own width; the last one does not take what is left over.
+        self.table.horizontalHeader().setStretchLastSection(False)
         for index, column in enumerate(COLUMNS):
             self.table.setColumnWidth(index, column.width)
         self.table.doubleClicked.connect(lambda _index: self.open_current())
