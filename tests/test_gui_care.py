@@ -246,3 +246,21 @@ def test_a_visit_is_corrected_and_taken_back_from_the_file_with_the_history_kept
     event = register.load(red).events[-1]
     assert event[1] == "visit_removed" and "录错了人" in event[3]
     assert panel.touched and panel.visits.count() == 0
+
+
+def test_the_work_list_is_not_topped_by_a_health_check_missed_for_years(
+        qtbot: QtBot, database: Database) -> None:
+    register = Register(database)
+    old = register.save(elder("老王", birth="19400505", sequence="004",
+                              registered_on="2021-01-05")).person_id
+    care = CareBook(database)
+    care.assess(old, AssessmentInput(date(2026, 9, 1), "刘主任", ["incapacitated"]))
+    care.record_visit(VisitInput(old, date(2021, 3, 1), "checkup", "镇卫生院"))
+    care.record_visit(VisitInput(old, date(2026, 10, 1), "home", "王网格员"))
+    view = WorkListView(care, register)
+    qtbot.addWidget(view)
+    view.reload()
+    overdue = [i for i in view.model.items if i.section == "overdue"]
+    whats = [i.what for i in overdue]
+    assert "健康体检" in whats and whats[0] != "健康体检"
+    assert whats.index("风险随访") < whats.index("健康体检")

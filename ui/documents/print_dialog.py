@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -235,11 +236,24 @@ class PrintDialog(QDialog):
             self.info.setText(f"{name}还没有起草协议记录:这是受托人一栏空白的协议,"
                               "可打印后手填。")
             content = blank_content(self.database, data)
-            return agreement_pdf(content)
-        self.info.setText(f"{name}的委托照顾协议(受托人 {current.trustee_name},"
-                          f"{current.state_label}),与起草时的内容相同。")
-        self._agreement_id = current.id
-        return agreement_pdf(current.content)
+        else:
+            self.info.setText(f"{name}的委托照顾协议(受托人 {current.trustee_name},"
+                              f"{current.state_label}),与起草时的内容相同。")
+            self._agreement_id = current.id
+            content = current.content
+        self._warn_unnamed_village(content)
+        return agreement_pdf(content)
+
+    def _warn_unnamed_village(self, content: dict[str, Any]) -> None:
+        """An agreement signed off by "____村民委员会(盖章)" is said before it is printed."""
+        village = content.get("village") or {}
+        if village.get("name") or village.get("committee"):
+            return
+        message = ("本村设置里还没有填写村名和村委会名称,协议的落款会印成"
+                   "“____村民委员会(盖章)”。请先在“登记册 → 本村设置”中填写,"
+                   "再为此人重新起草协议。")
+        self.info.setText(self.info.text() + "\n⚠ " + message)
+        QMessageBox.warning(self, "本村设置未填写", message)
 
     def _show_pages(self, pdf: bytes) -> None:
         total = pdf_pages.page_count(pdf)
