@@ -44,6 +44,7 @@ def test_the_register_list_prints_and_exports_with_id_numbers_as_text(
     ids = Listing(database).ids(RegisterQuery())
     table = printed_lists.register_list(database, ids, "留守老年人名单")
     assert [r[1] for r in table.rows] == ["李秀英", "王春花", "张桂兰"]
+    assert {r[5] for r in table.rows} == {"未评估"}  # the colour as the clerk reads it
     pages = write_pdf(table, tmp_path / "名单.pdf")
     text = text_of((tmp_path / "名单.pdf").read_bytes())
     assert pages == 1 and "留守老年人名单" in text and "李秀英" in text

@@ -19,6 +19,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from carecenter.documents import fonts, layout
 from carecenter.errors import KnownError
 from carecenter.ledger import style
+from carecenter.rules.risk import COLOUR_LABELS
 from carecenter.storage.database import Database
 
 if TYPE_CHECKING:
@@ -113,7 +114,8 @@ def register_list(database: Database, ids: Sequence[int], title: str,
             if r is None:
                 continue
             rows.append((str(len(rows) + 1), r.name, r.sex, "" if r.age is None else str(r.age),
-                         r.group, r.colour, r.helper, r.phone, r.id_number, r.status))
+                         r.group, COLOUR_LABELS.get(r.colour, "未评估"), r.helper, r.phone,
+                         r.id_number, r.status))
     return PrintedList(title, REGISTER_HEADERS, rows, REGISTER_WIDTHS,
                        subtitle or f"共 {len(rows)} 人", text_columns=(9,))
 
