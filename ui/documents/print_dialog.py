@@ -252,8 +252,10 @@ class PrintDialog(QDialog):
         message = ("本村设置里还没有填写村名和村委会名称,协议的落款会印成"
                    "“____村民委员会(盖章)”。请先在“登记册 → 本村设置”中填写,"
                    "再为此人重新起草协议。")
-        self.info.setText(self.info.text() + "\n⚠ " + message)
-        QMessageBox.warning(self, "本村设置未填写", message)
+        # Said beside the preview, in red, where the clerk is looking (a box would stop
+        # every print of a village that has not named itself yet).
+        self.info.setText(f"<span style='color:#c0392b'>⚠ {message}</span><br>"
+                          + self.info.text())
 
     def _show_pages(self, pdf: bytes) -> None:
         total = pdf_pages.page_count(pdf)
