@@ -161,3 +161,14 @@ def test_the_overview_prints_on_one_a4_page(window: MainWindow, tmp_path: Path) 
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     text = reader.pages[0].extract_text()
     assert "留守老年人关爱服务概况" in text and "风险等级" in text
+
+
+def test_the_no_longer_qualifying_bar_opens_the_register_filtered_by_verdict(
+        qtbot: QtBot, window: MainWindow) -> None:
+    page = window.overview
+    page.coverage.repaint()
+    qtbot.mouseClick(page.coverage, Qt.MouseButton.LeftButton,
+                     pos=page.coverage.hit_point("not").toPoint())
+    assert window.tabs.currentWidget() is window.register_page
+    assert window.verdict_filter.currentData() == "not"
+    assert window.colour_filter.currentData() is None

@@ -126,3 +126,13 @@ def test_an_empty_register_has_figures_of_nothing(database: Database) -> None:
     figures = village_figures.build(database, ON)
     assert figures.empty and figures.groups == [] and figures.overdue == 0
     assert all(m.due == 0 and m.done == 0 for m in figures.months)
+
+
+def test_people_who_no_longer_qualify_are_counted(database: Database,
+                                                  village: dict[str, int]) -> None:
+    register = Register(database)
+    register.save(elder("近老人", "19450101", "012", registered_on="2026-01-05", supporters=[{
+        "name": "张强", "relation": "儿子", "phone": "13900001111", "whereabouts": "本村",
+        "location_scope": "本县内"}]))
+    figures = village_figures.build(database, ON)
+    assert figures.not_qualifying == 1 and figures.active == 4

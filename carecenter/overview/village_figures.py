@@ -25,6 +25,7 @@ from sqlalchemy import Connection, text
 
 from carecenter.calendar import add_months
 from carecenter.care import visit_tally
+from carecenter.rules.leftbehind import NOT_QUALIFYING
 from carecenter.rules.risk import COLOURS
 from carecenter.storage.database import Database
 
@@ -59,6 +60,7 @@ class VillageFigures:
     months: list[MonthVisits] = field(default_factory=list)
     paired: int = 0
     agreements: int = 0
+    not_qualifying: int = 0  # on the register, the stored 留守 verdict says no (seed 002)
     groups: list[GroupOverdue] = field(default_factory=list)
 
     @property
@@ -100,6 +102,10 @@ def build(database: Database, on: date) -> VillageFigures:
             "(SELECT p.status FROM person p WHERE p.id = a.person_id) = 'active' AND "
             f"{_in_force('a')}"), {"on": on.isoformat()}).scalar_one()
         figures.groups = _groups(connection, on, active)
+        # The verdict as last worked out (the work list brings it up to the day).
+        figures.not_qualifying = connection.execute(text(
+            "SELECT count(*) FROM person WHERE status = 'active' AND verdict = :no"),
+            {"no": NOT_QUALIFYING}).scalar_one()
     return figures
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecenter.rules.leftbehind import NOT_QUALIFYING
 from carecenter.rules.risk import COLOUR_HEX, COLOURS
 from ui.overview.charts import Bar, BarChart, Chart, Column, ColumnChart, percent
 from ui.widgets.colours import colour_text
@@ -40,6 +41,7 @@ class OverviewPage(QWidget):
     (``people``: a title and what lies behind it, ``("unvisited", month)`` or a code)."""
 
     colour = Signal(str)
+    verdict = Signal(str)
     group = Signal(object)
     people = Signal(str, object)
 
@@ -67,9 +69,9 @@ class OverviewPage(QWidget):
         self.months = ColumnChart("近 12 个月上门走访:走访到的人 / 应走访的人")
         self.months.setObjectName("chart_months")
         self.months.note = "在册的人每月至少上门走访一次(电话不算);点月份看当月未走访的人"
-        self.coverage = BarChart("结对与委托照顾协议")
+        self.coverage = BarChart("结对、委托照顾协议与留守认定")
         self.coverage.setObjectName("chart_coverage")
-        self.coverage.note = "点一行看尚未结对 / 尚无有效协议的人"
+        self.coverage.note = "点一行看尚未结对 / 尚无有效协议 / 不再符合的人"
         self.groups = BarChart("各村民小组逾期人数")
         self.groups.setObjectName("chart_groups")
         self.groups.note = "有任一事项逾期的人 / 小组在册人数;点一行看该组工作台"
@@ -88,10 +90,16 @@ class OverviewPage(QWidget):
 
         self.colours.clicked.connect(self.colour.emit)
         self.groups.clicked.connect(self.group.emit)
-        self.coverage.clicked.connect(lambda what: self.people.emit(
-            "尚未结对帮扶人" if what == "unpaired" else "尚无有效委托照顾协议", what))
+        self.coverage.clicked.connect(self._coverage_clicked)
         self.months.clicked.connect(lambda month: self.people.emit(
             f"{month:%Y年%m月}未走访", ("unvisited", month)))
+
+    def _coverage_clicked(self, what: str) -> None:
+        if what == NOT_QUALIFYING:
+            self.verdict.emit(what)
+        else:
+            self.people.emit("尚未结对帮扶人" if what == "unpaired" else "尚无有效委托照顾协议",
+                             what)
 
     @property
     def charts(self) -> tuple[Chart, ...]:
@@ -124,6 +132,8 @@ class OverviewPage(QWidget):
                 tip="点击:列出尚未结对的人"),
             Bar("有效协议", figures.agreements, active, AGREEMENT_HEX, "no_agreement",
                 tip="点击:列出尚无已签订协议的人"),
+            Bar("不再符合留守", figures.not_qualifying, active, OVERDUE_HEX, NOT_QUALIFYING,
+                tip="点击:在登记册中列出留守认定为不符合的人(应办理退出)"),
         ])
         self.months.set_columns([
             Column(f"{m.month.month}月", m.due, m.done, m.month, m.partial,

@@ -38,6 +38,7 @@ from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
 from ui.overview.overview_page import OverviewPage
 from ui.overview.worklist_view import WorkListView
+from ui.register.register_filters import housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
 from ui.shell.help_menu import add_help_menu, open_guide
 from ui.shell.start_page import StartPage
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         for code in COLOURS:
             self.colour_filter.addItem(colour_icon(code), colour_text(code), code)
         self.colour_filter.addItem(colour_icon(""), colour_text(None), NO_COLOUR)
+        self.verdict_filter, self.housing_filter = verdict_filter(), housing_filter()
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("status_filter")
         for label, status in STATUS_FILTERS:
@@ -163,8 +165,10 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.group_filter, 1)
         filters.addWidget(QLabel("风险等级"))
         filters.addWidget(self.colour_filter)
-        filters.addWidget(QLabel("状态"))
-        filters.addWidget(self.status_filter)
+        for label, box in (("留守认定", self.verdict_filter), ("住房隐患", self.housing_filter),
+                           ("状态", self.status_filter)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(box)
         from ui.widgets.list_output import list_buttons
 
         for button in list_buttons(self, self.printed_register, "register"):
@@ -207,7 +211,8 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.group_filter.currentIndexChanged.connect(lambda _i: self.search_now())
         self.status_filter.currentIndexChanged.connect(lambda _i: self.search_now())
-        self.colour_filter.currentIndexChanged.connect(lambda _i: self.search_now())
+        for box in (self.colour_filter, self.verdict_filter, self.housing_filter):
+            box.currentIndexChanged.connect(lambda _i: self.search_now())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
         self._build_actions()
@@ -283,6 +288,7 @@ class MainWindow(QMainWindow):
         self.worklist.attach(self.care, self.register)
         self.overview.attach(database)
         self.overview.colour.connect(self.show_colour)
+        self.overview.verdict.connect(self.show_verdict)
         self.overview.group.connect(self.show_group_overdue)
         self.overview.people.connect(self.show_people)
 
@@ -409,6 +415,8 @@ class MainWindow(QMainWindow):
             group_id=self.group_filter.currentData(),
             status=self.status_filter.currentData(),
             colour=self.colour_filter.currentData(),
+            verdict=self.verdict_filter.currentData(),
+            housing=self.housing_filter.currentData(),
         )
 
     def search_now(self) -> None:
@@ -465,7 +473,9 @@ class MainWindow(QMainWindow):
         q = self.query()
         said = [f"{label}:{combo.currentText()}" for label, combo in (
             ("村民小组", self.group_filter), ("风险等级", self.colour_filter),
-            ("状态", self.status_filter))]
+            ("留守认定", self.verdict_filter), ("住房隐患", self.housing_filter),
+            ("状态", self.status_filter)) if combo.currentData() is not None
+            or combo is self.status_filter]
         if q.text.strip():
             said.insert(0, f"搜索:{q.text.strip()}")
         ids = self.model.ids
@@ -484,11 +494,17 @@ class MainWindow(QMainWindow):
 
     # -- from the overview to the lists behind it -------------------------------------
 
-    def show_colour(self, colour: str) -> None:
+    def show_verdict(self, verdict: str) -> None:
+        """The register, every active person with this 留守 verdict."""
+        self.show_colour(None, verdict)
+
+    def show_colour(self, colour: str | None, verdict: str | None = None) -> None:
         """The register, every active person of this colour ("": not yet assessed)."""
         self.tabs.setCurrentWidget(self.register_page)
+        wanted = None if colour is None else colour or NO_COLOUR
         for combo, value in ((self.group_filter, None), (self.status_filter, ACTIVE),
-                             (self.colour_filter, colour or NO_COLOUR)):
+                             (self.colour_filter, wanted), (self.verdict_filter, verdict),
+                             (self.housing_filter, None)):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)

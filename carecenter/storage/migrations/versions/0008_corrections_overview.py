@@ -4,7 +4,7 @@ month, filled from the visits already recorded); two covering indexes on person 
 overview's counts
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
