@@ -203,7 +203,12 @@ class OverviewPage(QWidget):
                 rect = QRectF(0, top, page.width(), height - 10)
                 painter.save()
                 painter.setFont(self.font())
-                chart.draw(painter, rect)
+                note = chart.note  # paper cannot be clicked: the "点…" hints stay off it
+                chart.note = "" if note.startswith("点") else note.split(";点")[0]
+                try:
+                    chart.draw(painter, rect)
+                finally:
+                    chart.note = note
                 painter.restore()
                 top += height
         finally:
