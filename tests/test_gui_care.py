@@ -189,7 +189,7 @@ def test_needs_ledger_is_a_tab_and_the_sheet_and_rounds_are_in_the_menu(
     from PySide6.QtGui import QAction
 
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == \
-        ["工作台", "登记册", "需求台账"]
+        ["工作台", "登记册", "需求台账", "概况"]
     actions = {a.objectName(): a for a in window.findChildren(QAction)}
     assert {"sheet", "rounds", "needs"} <= set(actions)
     actions["needs"].trigger()

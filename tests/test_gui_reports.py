@@ -70,11 +70,8 @@ def test_an_unwritable_target_is_said_in_chinese(window: ReportWindow, tmp_path:
 
 
 def test_the_township_list_is_compared_by_id_number(
-        qtbot: QtBot, window: ReportWindow, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, window: ReportWindow, tmp_path: Path) -> None:
     from PySide6.QtCore import Qt
-
-    from ui.register.person_editor import PersonEditor
 
     theirs = tmp_path / "乡镇名单.xlsx"
     book = openpyxl.Workbook()
@@ -94,12 +91,7 @@ def test_the_township_list_is_compared_by_id_number(
     assert window.save_compare.isEnabled()
     assert "(1)" in window.compare_tabs.tabText(1)
     opened: list[str] = []
-
-    def look(editor: PersonEditor) -> int:
-        opened.append(editor.file.name if editor.file else "")
-        return 0
-
-    monkeypatch.setattr(PersonEditor, "exec", look)
+    window.open_person = lambda pid: opened.append(Register(window.database).load(pid).name)
     window.show()
     window.tabs.setCurrentIndex(2)
     window.compare_tabs.setCurrentWidget(window.ours_only)

@@ -3,7 +3,9 @@ filtered, a helper's people — an A4 PDF (ruled, the header on each page, embed
 and an xlsx (the same columns, ID numbers kept as text).
 
 A list is a title, headers, rows of text and the width of each column; the builders
-below read the rows set-wise, the writers never know which list they write.
+below read the rows set-wise, the writers never know which list they write. reportlab
+and openpyxl load when a list is first written (the window that offers it opens at
+start-up).
 """
 
 from __future__ import annotations
@@ -14,11 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlab.lib.pagesizes import A4, landscape
-
-from carecenter.documents import fonts, layout
 from carecenter.errors import KnownError
-from carecenter.ledger import style
 from carecenter.rules.risk import COLOUR_LABELS
 from carecenter.storage.database import Database
 
@@ -48,6 +46,10 @@ def _check_folder(path: str | Path) -> Path:
 
 def write_pdf(table: PrintedList, path: str | Path) -> int:
     """A4, landscape when the list is wide; returns the number of pages."""
+    from reportlab.lib.pagesizes import A4, landscape
+
+    from carecenter.documents import fonts, layout
+
     target = _check_folder(path)
     wide = sum(table.widths) > 60 or len(table.headers) > 7
     size = landscape(A4) if wide else A4
@@ -80,6 +82,8 @@ def write_pdf(table: PrintedList, path: str | Path) -> int:
 
 def write_xlsx(table: PrintedList, path: str | Path) -> int:
     """One sheet: title, subtitle, the header and the rows; returns the rows written."""
+    from carecenter.ledger import style
+
     target = _check_folder(path)
     book = style.new_workbook()
     sheet = book.create_sheet(table.title[:31])

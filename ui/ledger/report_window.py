@@ -74,8 +74,11 @@ def _documents() -> Path:
 
 class ReportWindow(QDialog):
     def __init__(self, database: Database, parent: QWidget | None = None,
-                 today: Callable[[], date] = clock.today) -> None:
+                 today: Callable[[], date] = clock.today,
+                 open_person: Callable[[int], None] | None = None) -> None:
         super().__init__(parent)
+        # The main window opens a file (the person editor is a layer above this one).
+        self.open_person = open_person
         self.setWindowTitle("季度报送与比对")
         self.database = database
         self.today = today
@@ -361,8 +364,9 @@ class ReportWindow(QDialog):
     def open_file(self, table: QTableWidget, row: int) -> None:
         """The person a difference is about, in their file (by ID number, or 档案号)."""
         from carecenter.register.people import Register
-        from ui.register.person_editor import PersonEditor
 
+        if self.open_person is None:
+            return
         register = Register(self.database, today=self.today)
         cell = table.item(row, 0)
         if cell is None:
@@ -375,9 +379,7 @@ class ReportWindow(QDialog):
         if person_id is None:
             QMessageBox.information(self, "打开档案", f"登记册里没有身份证号为 {cell.text()} 的人")
             return
-        editor = PersonEditor(register, person_id, self)
-        editor.exec()
-        editor.deleteLater()
+        self.open_person(person_id)
 
     def save_differences(self) -> None:
         if self.comparison is None:

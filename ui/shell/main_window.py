@@ -692,7 +692,8 @@ class MainWindow(QMainWindow):
         from ui.ledger.report_window import ReportWindow
 
         assert self.database is not None  # commands run once the database is open
-        dialog = ReportWindow(self.database, self, today=self.register.today)
+        dialog = ReportWindow(self.database, self, today=self.register.today,
+                              open_person=self.open_person)
         dialog.exec()
         dialog.deleteLater()
 

@@ -5,14 +5,18 @@ opens for printing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from carecenter.errors import KnownError
-from carecenter.overview.printed_lists import PrintedList, write_pdf, write_xlsx
 from ui.widgets.save_place import ask_save_path
+
+# reportlab and openpyxl load when a list is first written, not with the window (start-up).
+if TYPE_CHECKING:
+    from carecenter.overview.printed_lists import PrintedList
 
 KINDS = {"pdf": ("PDF 文件 (*.pdf)", ".pdf", "打印名单(PDF)"),
          "xlsx": ("Excel 工作簿 (*.xlsx)", ".xlsx", "导出名单(Excel)")}
@@ -21,6 +25,8 @@ KINDS = {"pdf": ("PDF 文件 (*.pdf)", ".pdf", "打印名单(PDF)"),
 def save_list(parent: QWidget, make: Callable[[], PrintedList], kind: str,
               path: str | None = None) -> str | None:
     """Write the list as ``kind`` (pdf / xlsx) where the clerk chooses; the path written."""
+    from carecenter.overview.printed_lists import write_pdf, write_xlsx
+
     filters, suffix, title = KINDS[kind]
     table = make()
     if not table.rows:
