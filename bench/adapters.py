@@ -62,6 +62,11 @@ def work_list(database: Any, day: date) -> Any:
     return product("carecenter.overview.work_list", "build")(database, day)
 
 
+def village_figures(database: Any, day: date) -> Any:
+    """The overview's figures for a day (issue 20: carecenter/overview/village_figures.py)."""
+    return product("carecenter.overview.village_figures", "build")(database, day)
+
+
 def pairing_proposal(database: Any) -> Any:
     """The proposed pairing for everyone unpaired, not applied (issue 5)."""
     return product("carecenter.pairing.proposal", "propose")(database)
@@ -206,3 +211,47 @@ def gui_scroll_through(window: Any) -> None:
     table = gui_table(window)
     table.scrollToBottom()
     table.viewport().repaint()
+
+
+# -- issue 20: the screens that must open at once ------------------------------------------
+
+def gui_tab_switch_to_worklist(window: Any) -> float:
+    """Seconds from the register tab to the 工作台 tab shown and painted."""
+    gui_show_register(window)
+    start = time.perf_counter()
+    window.tabs.setCurrentWidget(window.worklist)
+    window.repaint()
+    return time.perf_counter() - start
+
+
+def gui_draw_overview(window: Any) -> float:
+    """Seconds to read the overview's figures and paint its charts (as on F5 there)."""
+    window.tabs.setCurrentWidget(window.overview)
+    start = time.perf_counter()
+    window.overview.reload()
+    window.repaint()
+    return time.perf_counter() - start
+
+
+def gui_open_helpers(window: Any) -> float:
+    """Seconds from the 帮扶人 command to its window shown and painted with the list."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    elapsed: list[float] = []
+
+    def shown() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(0, shown)
+            return
+        dialog.repaint()
+        elapsed.append(time.perf_counter() - start)
+        dialog.reject()
+
+    QTimer.singleShot(0, shown)
+    start = time.perf_counter()
+    window.edit_helpers()
+    if not elapsed:
+        raise RuntimeError("the helpers window did not open")
+    return elapsed[0]

@@ -132,6 +132,11 @@ def session(window: object, runs: int) -> dict[str, object]:
     result["open_file"] = [adapters.gui_open_file(window, row)
                            for row in adapters.open_rows(window, runs)]
     adapters.gui_scroll_through(window)
+    # issue 20: the screens that must open at once (the work list is read once first).
+    window.worklist.reload()
+    result["worklist_tab"] = [adapters.gui_tab_switch_to_worklist(window) for _ in range(runs)]
+    result["overview"] = [adapters.gui_draw_overview(window) for _ in range(runs)]
+    result["helpers_window"] = [adapters.gui_open_helpers(window) for _ in range(runs)]
     result["peak_rss_mb"] = peak_rss_mb()
     return result
 

@@ -189,10 +189,79 @@ def test_needs_ledger_is_a_tab_and_the_sheet_and_rounds_are_in_the_menu(
     from PySide6.QtGui import QAction
 
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == \
-        ["工作台", "登记册", "需求台账"]
+        ["工作台", "登记册", "需求台账", "概况"]
     actions = {a.objectName(): a for a in window.findChildren(QAction)}
     assert {"sheet", "rounds", "needs"} <= set(actions)
     actions["needs"].trigger()
     assert window.tabs.currentWidget() is window.needs
     window.tabs.setCurrentWidget(window.worklist)  # coming back reloads the list
     assert window.worklist.model.items
+
+
+def test_enter_in_the_visit_notes_saves_as_the_button_says(
+        qtbot: QtBot, people: Any) -> None:
+    _register, care, red, _green = people
+    dialog = VisitDialog(care, red, "红老人")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.found.setFocus()
+    ime_type(dialog.found, "身体不错")
+    qtbot.keyClick(dialog.found, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    ime_type(dialog.found, "屋里整洁")
+    assert dialog.result() != QDialog.DialogCode.Accepted  # Shift+Enter: a new line
+    qtbot.keyClick(dialog.found, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert care.visits(red)[0].found == "身体不错\n屋里整洁"
+
+
+def test_a_visit_is_corrected_and_taken_back_from_the_file_with_the_history_kept(
+        qtbot: QtBot, people: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.care.care_panel import CarePanel
+    from ui.care.corrections_dialog import VisitCorrection
+
+    register, care, red, _green = people
+    panel = CarePanel(care, register, red, "红老人")
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.visits.setCurrentRow(0)
+
+    def retype(dialog: VisitCorrection) -> int:
+        dialog.show()
+        dialog.visitor.selectAll()
+        ime_type(dialog.visitor, "李协理员")
+        qtbot.keyClick(dialog.found, Qt.Key.Key_Return)  # Enter saves the correction
+        return dialog.result()
+
+    monkeypatch.setattr(VisitCorrection, "exec", retype)
+    qtbot.mouseClick(panel.findChild(QPushButton, "fix_visit"), Qt.MouseButton.LeftButton)
+    assert care.visits(red)[0].visitor == "李协理员"
+    assert "走访人:王网格员 → 李协理员" in register.load(red).events[-1][3]
+    assert "李协理员" in panel.visits.item(0).text()
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("录错了人", True))
+    panel.visits.setCurrentRow(0)
+    qtbot.mouseClick(panel.findChild(QPushButton, "remove_visit"), Qt.MouseButton.LeftButton)
+    assert care.visits(red) == []
+    event = register.load(red).events[-1]
+    assert event[1] == "visit_removed" and "录错了人" in event[3]
+    assert panel.touched and panel.visits.count() == 0
+
+
+def test_the_work_list_is_not_topped_by_a_health_check_missed_for_years(
+        qtbot: QtBot, database: Database) -> None:
+    register = Register(database)
+    old = register.save(elder("老王", birth="19400505", sequence="004",
+                              registered_on="2021-01-05")).person_id
+    care = CareBook(database)
+    care.assess(old, AssessmentInput(date(2026, 9, 1), "刘主任", ["incapacitated"]))
+    care.record_visit(VisitInput(old, date(2021, 3, 1), "checkup", "镇卫生院"))
+    care.record_visit(VisitInput(old, date(2026, 10, 1), "home", "王网格员"))
+    view = WorkListView(care, register)
+    qtbot.addWidget(view)
+    view.reload()
+    overdue = [i for i in view.model.items if i.section == "overdue"]
+    whats = [i.what for i in overdue]
+    assert "健康体检" in whats and whats[0] != "健康体检"
+    assert whats.index("风险随访") < whats.index("健康体检")

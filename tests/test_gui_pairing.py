@@ -75,6 +75,8 @@ def test_helper_list_shows_load_and_warns_over_the_limit(
         book.pair(p, a)
     window = HelpersWindow(database, today=TODAY)
     qtbot.addWidget(window)
+    window.show()  # the names first; people and loads once the list has been painted
+    qtbot.waitUntil(lambda: window.model.loaded)
     qtmodeltester.check(window.model)
     row = next(n for n, h in enumerate(window.model.rows) if h.id == a)
     index = window.model.index(row, 5)
@@ -138,3 +140,19 @@ def test_proposal_dialog_changes_a_row_and_accepts_in_one_go(
     book = PairingBook(database)
     assert book.coverage().unpaired == 0
     assert book.current(proposal.rows[0].person_id)[0].helper_id == b
+
+
+def test_typing_in_the_helper_search_narrows_the_list_to_the_one_looked_for(
+        qtbot: QtBot, database: Database, village: tuple[int, list[int], int, int]) -> None:
+    _, _people, a, _ = village
+    window = HelpersWindow(database, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.focusWidget() is window.search  # the window opens ready to type
+    name = HelperBook(database).get(a).name
+    ime_type(window.search, name)
+    assert window.filtered.rowCount() == 1
+    found = window.current()
+    assert found is not None and found.id == a
+    window.search.clear()
+    assert window.filtered.rowCount() == len(window.model.rows)

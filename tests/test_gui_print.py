@@ -103,3 +103,19 @@ def test_saving_an_agreement_marks_it_printed(qtbot: QtBot, database: Database,
     assert "李四" in dialog.info.text()
     assert dialog.write(str(tmp_path / "agreement.pdf"))
     assert book.get(agreement_id).printed_on == TODAY
+
+
+def test_an_agreement_with_no_village_named_is_said_before_it_is_printed(
+        qtbot: QtBot, database: Database, people: list[int], no_modal_boxes: list[str],
+        tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    dialog = dialog_for(qtbot, database, people[0], people)
+    dialog.document.setCurrentIndex(dialog.document.findData("agreement"))
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    assert "本村设置" in dialog.info.text() and "____村民委员会" in dialog.info.text()
+    # the signature block stays on the page with the closing words above it
+    assert dialog.write(str(tmp_path / "agreement.pdf"))
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "agreement.pdf").pages]
+    signed = [text for text in pages if "签字" in text]
+    assert signed and all(len(text.replace(" ", "")) > 120 for text in signed)

@@ -241,3 +241,54 @@ def test_clicking_a_column_that_cannot_be_sorted_leaves_the_order_and_arrow(
     header.setSortIndicator(COLUMN_KEYS.index("helper"), Qt.SortOrder.AscendingOrder)
     assert header.sortIndicatorSection() == COLUMN_KEYS.index("age")
     assert window.model.query.sort_key == "age"
+
+
+def test_ctrl_n_opens_a_new_file_with_the_cursor_in_the_name(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+
+    def look(editor: PersonEditor) -> int:
+        editor.show()
+        seen.append(editor.focusWidget())
+        qtbot.keyClicks(editor.focusWidget(), "Wang")
+        seen.append(line(editor, "name").text())
+        return 0
+
+    monkeypatch.setattr(PersonEditor, "exec", look)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert len(seen) == 2 and isinstance(seen[0], QLineEdit)
+    assert seen[1] == "Wang"  # what was typed landed in 姓名
+
+
+def test_a_new_search_after_ctrl_end_shows_its_answer_from_the_top(
+        qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    register = Register(database)
+    given = "秀英桂兰春花玉梅淑珍凤英"
+    for n in range(80):
+        register.save(elder(f"王{given[n % 12]}{given[n // 12]}",
+                            birth=f"19{40 + n % 10}0{1 + n % 9}1{n % 10}",
+                            sequence=f"{n:03d}"), allow_duplicate=True)
+    window.refresh()
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert window.table.verticalScrollBar().value() > 0
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "w")
+    window.search_now()
+    assert window.model.rowCount() > 20
+    assert window.table.verticalScrollBar().value() == 0
+
+
+def test_columns_fit_what_they_hold_and_the_last_one_takes_no_spare_room(
+        window: MainWindow) -> None:
+    from carecenter.register.columns import COLUMN_KEYS as KEYS
+
+    window.resize(1400, 700)
+    header = window.table.horizontalHeader()
+    metrics = window.table.fontMetrics()
+    for key in ("sex", "age"):
+        assert header.sectionSize(KEYS.index(key)) > metrics.horizontalAdvance("待补充") + 8
+    assert header.sectionSize(KEYS.index("status")) < header.width() / 4
+    work = window.worklist.table.horizontalHeader()
+    assert work.sectionSize(5) > work.sectionSize(8) * 3  # 要求/说明 wider than 逾期天数

@@ -63,13 +63,16 @@ def test_an_unwritable_target_is_said_in_chinese(window: ReportWindow, tmp_path:
                                                   no_modal_boxes: list[str]) -> None:
     window.out.setText(str(tmp_path / "no" / "such" / "dir" / "台账.xlsx"))
     window.export()
-    assert no_modal_boxes and "无法保存" in no_modal_boxes[-1]
+    # the folder is named as missing, not "perhaps open in Excel" (issue 20)
+    assert no_modal_boxes and "不存在" in no_modal_boxes[-1] and "Excel" not in no_modal_boxes[-1]
     window.tabs.setCurrentIndex(1)
     assert window.kept.rowCount() == 0  # nothing kept for an export that failed
 
 
-def test_the_township_list_is_compared_by_id_number(window: ReportWindow,
-                                                    tmp_path: Path) -> None:
+def test_the_township_list_is_compared_by_id_number(
+        qtbot: QtBot, window: ReportWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
     theirs = tmp_path / "乡镇名单.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
@@ -87,6 +90,15 @@ def test_the_township_list_is_compared_by_id_number(window: ReportWindow,
     assert window.ours_only.rowCount() == 1  # 李秀英 is not on their list
     assert window.save_compare.isEnabled()
     assert "(1)" in window.compare_tabs.tabText(1)
+    opened: list[str] = []
+    window.open_person = lambda pid: opened.append(Register(window.database).load(pid).name)
+    window.show()
+    window.tabs.setCurrentIndex(2)
+    window.compare_tabs.setCurrentWidget(window.ours_only)
+    cell = window.ours_only.visualItemRect(window.ours_only.item(0, 1)).center()
+    qtbot.mouseClick(window.ours_only.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(window.ours_only.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert opened == ["李秀英"]  # a double click opens the file the row is about
 
 
 def test_not_an_excel_file_is_said_in_chinese(window: ReportWindow, tmp_path: Path,

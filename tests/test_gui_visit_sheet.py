@@ -316,3 +316,16 @@ def test_a_twenty_row_sheet_takes_about_six_keys_a_row(
     assert pressed <= 20 * 6 + 8  # 档案号 (1-2 digits) ⏎, ⏎ (date as above), 1, ⏎
     visits = [care.visits(p)[0] for p in ids]
     assert [v.visited_on for v in visits] == [date(2026, 11, 3)] * 10 + [date(2026, 11, 10)] * 10
+
+
+def test_a_filled_in_visitor_is_not_flagged_when_other_rows_are_wrong(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    keys("9")  # no such kind: this row is wrong
+    assert window.visitor.text() == "王网格员"
+    QTest.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "第 1 行" in window.summary.text()
+    assert "走访人" not in window.summary.text()  # the box beside it is filled in
+    assert not window.visitor.toolTip()
+    assert care.visits(people[0]) == []

@@ -44,6 +44,7 @@ def township_list(register: Register, database: Database, tmp_path: Path) -> Pat
         [4, "周外人", OUTSIDER, "三组", "", "在册"],  # not on our register
         [5, "错号人", "430524195001010000", "一组", "", "在册"],
         ["合计:5人"],
+        ["合计", "197人"],  # the count in the name column (issue 20)
     ]
     return save(rows, tmp_path / "乡镇名单.xlsx")
 

@@ -128,3 +128,35 @@ def test_settings_command(db_path: Path, database: Database) -> None:
     assert bad.returncode == 1 and "红色对象负荷权重应为整数" in bad.stderr
     assert run("--set", "nothing").returncode == 1
     assert Preferences(database).read()["load.red"] == 3
+
+
+def test_esc_in_the_settings_asks_before_dropping_what_was_typed(
+        qtbot: QtBot, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+
+    def question(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = SettingsDialog(database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed: closes without a word
+    assert asked == [] and dialog.result() == 0 and not dialog.isVisible()
+    dialog = SettingsDialog(database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    name = dialog.findChild(QLineEdit, "village.name")
+    assert name is not None
+    qtbot.keyClicks(name, "Baizhu")
+    qtbot.keyClick(name, Qt.Key.Key_Escape)
+    assert len(asked) == 1 and "放弃" in asked[0] and dialog.isVisible()  # kept open
+    answer[0] = QMessageBox.StandardButton.Discard
+    qtbot.keyClick(name, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert Preferences(database).read()["village.name"] == ""

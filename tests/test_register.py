@@ -123,12 +123,13 @@ def test_exit_needs_a_reason_and_a_past_date(register: Register) -> None:
         register.exit(person_id, TODAY, "other", "  ")
 
 
-def test_an_edit_is_logged_with_the_fields_that_changed(register: Register) -> None:
+def test_an_edit_is_logged_with_the_fields_that_changed_from_old_to_new(
+        register: Register) -> None:
     person_id = register.save(elder()).person_id
     draft = register.load(person_id).draft()
     draft.values["phone"] = "13700002222"
     register.save(draft, person_id)
-    assert register.load(person_id).events[-1][3] == "联系电话"
+    assert register.load(person_id).events[-1][3] == "联系电话:13800001111 → 13700002222"
 
 
 def test_a_person_is_never_deleted_by_the_database(register: Register) -> None:
@@ -231,7 +232,8 @@ def test_editing_a_file_keeps_each_stored_supporter_under_the_same_id(
     after = register.load(person_id).supporters
     assert after[0]["id"] == before and after[0]["phone"] == "13911112222"
     assert after[1]["name"] == "张丽" and after[1]["id"] != before
-    assert register.load(person_id).events[-1][3] == "赡养人"
+    assert register.load(person_id).events[-1][3] == (
+        "赡养人张强电话:13900001111 → 13911112222、赡养人:增加 张丽")
 
 
 def test_every_sortable_column_has_its_order_in_sql_and_no_other() -> None:
@@ -239,3 +241,12 @@ def test_every_sortable_column_has_its_order_in_sql_and_no_other() -> None:
     from carecenter.register.listing import SORTS
 
     assert set(SORTS) == {c.key for c in COLUMNS if c.sortable}
+
+
+def test_groups_brought_in_out_of_order_are_listed_by_their_number(
+        register: Register) -> None:
+    # A ledger sorted by name lists 十一组 before 一组 and 九组 (issue 20).
+    for name in ("十一组", "一组", "九组", "三组", "村部", "十二组", "二组"):
+        register.groups.add(name)
+    assert [g.name for g in register.groups.list()] == [
+        "一组", "二组", "三组", "九组", "十一组", "十二组", "村部"]

@@ -17,7 +17,9 @@ from bench.measures import (
     ledger_import,
     memory,
     open_file,
+    overview,
     pairing,
+    screens,
     search,
     server,
     startup,
@@ -25,6 +27,6 @@ from bench.measures import (
 )
 
 MEASURES: list[ModuleType] = [
-    startup, search, open_file, worklist, pairing, export, ledger_import, cards, memory,
-    server,
+    startup, search, open_file, worklist, screens, overview, pairing, export, ledger_import,
+    cards, memory, server,
 ]

@@ -18,6 +18,7 @@ from carecenter import clock
 from carecenter.access import audit
 from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
+from carecenter.care import visit_tally
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import PERSON
 from carecenter.rules.risk import (
@@ -57,7 +58,7 @@ VISIT_KINDS: dict[str, str] = {
     "disputes": "权益纠纷排查",
     "comparison": "重点对象比对核实",
 }
-IN_PERSON = frozenset({"home", "health", "checkup"})
+IN_PERSON = visit_tally.IN_PERSON
 # What a helper's printed visit sheet offers to tick (the reviews are the office's).
 SHEET_KINDS = ("home", "phone", "video", "health", "checkup")
 CALLS = frozenset({"phone", "video"})
@@ -391,6 +392,9 @@ class CareBook:
             if errors:
                 raise ValidationFailed(errors)  # rolls the whole sheet back
             duestore.refresh(session.connection(), [e.person_id for e in entries], today)
+            visit_tally.added(session.connection(), [
+                (e.person_id, visit_tally.month_of(e.visited_on)) for e in entries
+                if e.visited_on is not None and e.kind in IN_PERSON])
         return ids
 
     def visits(self, person_id: int, limit: int | None = None) -> list[VisitRecord]:

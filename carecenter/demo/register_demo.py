@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from carecenter import clock
 from carecenter.access import audit
 from carecenter.care import due_dates as duestore
+from carecenter.care import visit_tally
 from carecenter.demo.care_demo import CareMaker
 from carecenter.demo.draws import (
     ELDER_FEMALE,
@@ -552,6 +553,7 @@ def generate(
             "  visitor) WHERE kind = 'home' AND round_id IS NULL"))
         duestore.rebuild(connection, today)
         verdicts.ensure_current(connection, today)  # the 留守 verdict kept with each file
+        visit_tally.rebuild(connection)
     with database.transaction() as session:
         audit.record(session, "created", "register", summary="生成演示数据", count=persons)
     return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,

@@ -182,20 +182,34 @@ def draw_agreement(canvas: Canvas, content: dict[str, Any]) -> None:
                                    Cell(c["phone"], align="center")] for c in contacts],
                 7 * mm)
     w.gap(2 * mm)
+    # The closing words go over with the signatures: a signature block alone on a page
+    # signs nothing that can be seen (issue 20).
+    closing = len(wrap("\u3000\u3000" + content["closing"], SIZE, WIDTH)) * SIZE * 1.55
+    w.need(closing + _signatures_height(content))
     w.paragraph(content["closing"], first="\u3000\u3000")
     _signatures(w, content)
     text_box(canvas, (LEFT, 8 * mm, WIDTH, 6 * mm), f"第 {w.page} 页", 8, align="center")
 
 
+def _parties(content: dict[str, Any]) -> list[str]:
+    parties = ["委托人(甲方)签字:", "受托人(乙方)签字:", "老人本人签字(或按手印):"]
+    if content["role"] in ("witness", "third_party"):
+        parties.append(f"{content['committee_title']}(盖章):")
+    return parties
+
+
+def _signatures_height(content: dict[str, Any]) -> float:
+    rows = (len(_parties(content)) + 1) // 2
+    return rows * 20 * mm + (34 * mm if content["role"] == "filing" else 0)
+
+
 def _signatures(w: _Writer, content: dict[str, Any]) -> None:
     c = w.canvas
     role = content["role"]
-    parties = ["委托人(甲方)签字:", "受托人(乙方)签字:", "老人本人签字(或按手印):"]
-    if role in ("witness", "third_party"):
-        parties.append(f"{content['committee_title']}(盖章):")
+    parties = _parties(content)
     half = WIDTH / 2
     rows = [parties[i:i + 2] for i in range(0, len(parties), 2)]
-    w.need(len(rows) * 20 * mm + (34 * mm if role == "filing" else 0))
+    w.need(_signatures_height(content))
     for row in rows:
         w.y -= 20 * mm
         for i, who in enumerate(row):

@@ -126,7 +126,11 @@ def read_theirs(path: str | Path, sheet: str | None, layout: Layout,
         number = layout.first_row + offset + 1
         texts = [text_of(v) for v in row]
         name = cells.cjk_squeeze(text_of(cell(row, mapping.person_target("name"))))
-        if not any(texts) or (any(cells.is_footer(t) for t in texts if t) and not name):
+        footer = next((t for t in texts if t and cells.is_footer(t)), None)
+        first = next((t for t in texts if t), "")
+        # 合计 | 197人 (the count in the name column) is a total, as the import reads it.
+        if not any(texts) or (footer and (not name or cells.is_footer(name) or name == footer
+                                          or first == footer)):
             continue
         raw = cell(row, mapping.person_target("id_number"))
         if raw is None or cells.is_placeholder(raw) or cells.is_remark(raw):

@@ -218,6 +218,7 @@ def _build(database: Database, on: date, group_id: int | None,
     items: list[WorkItem] = []
     keys: list[tuple[Any, ...]] = []  # each item's place, worked out as it is made
     order = {code: i for i, code in enumerate(SECTIONS)}
+    duty_order = {code: i for i, code in enumerate(DUTIES)}
     nowhere = ("", 1 << 30)
     week_end = on + timedelta(days=6)
     cadences = {code: book.by_code for code, book in
@@ -235,8 +236,10 @@ def _build(database: Database, on: date, group_id: int | None,
         overdue = due_day < on
         state = "overdue" if overdue else "week" if due_day <= week_end else "month"
         section = _OWN_SECTION.get(cadence.duty, state)
-        keys.append((order[section], RANK.get(colour or "", 3), position, group_name, due_day,
-                     pid, len(keys)))
+        # Within a colour, the visits before the yearly check: a health check missed for
+        # years must not push this month's red follow-ups off the top (issue 20).
+        keys.append((order[section], RANK.get(colour or "", 3), duty_order[cadence.duty],
+                     position, group_name, due_day, pid, len(keys)))
         items.append(WorkItem(
             section, pid, name, group_name, position,
             colour, DUTIES[cadence.duty], cadence.label, day(last) if last else None, due_day,
@@ -277,8 +280,9 @@ def _build(database: Database, on: date, group_id: int | None,
                               f.colour, f.what, f.rule, None, f.due, False, f.ref,
                               seed=f.seed))
     for item in items[len(keys):]:  # rounds, needs, agreements, the file's sections
-        keys.append((order[item.section], RANK.get(item.colour or "", 3), item.group_position,
-                     item.group, item.due or item.last or on, item.person_id, len(keys)))
+        keys.append((order[item.section], RANK.get(item.colour or "", 3), 0,
+                     item.group_position, item.group, item.due or item.last or on,
+                     item.person_id, len(keys)))
     # Sorted by the keys (the last part is unique, so items are never compared).
     ranked = sorted(range(len(items)), key=keys.__getitem__)
     return WorkList(on, [items[i] for i in ranked], persons)

@@ -170,21 +170,24 @@ class PairingBook:
     def loads(self, rules: LoadRules | None = None) -> dict[int, Load]:
         """Every helper's current load, from one grouped query."""
         rules = rules or self.rules()
-        query = (select(pairing.c.helper_id, pairing.c.rank, person.c.colour, func.count())
-                 .join(person, person.c.id == pairing.c.person_id)
-                 .where(pairing.c.ended_on.is_(None), person.c.status == ACTIVE)
-                 .group_by(pairing.c.helper_id, pairing.c.rank, person.c.colour))
         loads: dict[int, Load] = {}
-        with self.database.session() as session:
-            for helper_id, rank, colour, n in session.execute(query):
-                load = loads.setdefault(helper_id, Load())
-                if rank != PRIMARY:
-                    load.seconds += n
-                    continue
-                key = colour or UNASSESSED
-                load.people += n
-                load.weight += n * rules.weight(colour)
-                load.by_colour[key] = load.by_colour.get(key, 0) + n
+        with self.database.engine.connect() as connection:
+            # The driver's own tuples; from the open pairings (exits end them), each
+            # asking its person's colour and status by the primary key.
+            rows = connection.exec_driver_sql(
+                "SELECT r.helper_id, r.rank, p.colour, count(*) FROM pairing r "
+                "JOIN person p ON p.id = r.person_id "
+                "WHERE r.ended_on IS NULL AND p.status = ? "
+                "GROUP BY r.helper_id, r.rank, p.colour", (ACTIVE,)).cursor.fetchall()
+        for helper_id, rank, colour, n in rows:
+            load = loads.setdefault(helper_id, Load())
+            if rank != PRIMARY:
+                load.seconds += n
+                continue
+            key = colour or UNASSESSED
+            load.people += n
+            load.weight += n * rules.weight(colour)
+            load.by_colour[key] = load.by_colour.get(key, 0) + n
         return loads
 
     def coverage(self) -> Coverage:

@@ -67,15 +67,15 @@ class Row:
 # 帮扶人: the current primary helper's name (a subquery per page of rows).
 COLUMNS: tuple[Column, ...] = (
     Column("name", PERSON["name"].label, True, 90),
-    Column("sex", PERSON["sex"].label, True, 44),
-    Column("age", "年龄", True, 44),
+    Column("sex", PERSON["sex"].label, True, 64),  # 待补充 fits (an imported file)
+    Column("age", "年龄", True, 64),
     Column("group", PERSON["group_id"].label, True, 90),
     Column("colour", "风险等级", True, 80),
     Column("helper", "帮扶人", False, 80),
     Column("verdict", "留守认定", True, 70),
     Column("phone", PERSON["phone"].label, True, 110),
     Column("id_number", PERSON["id_number"].label, True, 170),
-    Column("status", "状态", True, 60),
+    Column("status", "状态", True, 150),  # 已退出(2026-10-20)
 )
 COLUMN_KEYS = [c.key for c in COLUMNS]
 

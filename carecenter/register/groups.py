@@ -55,6 +55,11 @@ def group_key(name: str) -> str:
     return text
 
 
+def _number(name: str) -> int | None:
+    key = group_key(name)
+    return int(key[1:]) if key.startswith("#") else None
+
+
 @dataclass(frozen=True)
 class GroupInfo:
     id: int
@@ -130,12 +135,32 @@ class GroupBook:
             raise ValidationFailed([FieldError(
                 "name", f"“{name}”与已有的“{other.name if other else ''}”是同一个组"
             )])
-        position = session.execute(
+        position = int(session.execute(
             select(func.coalesce(func.max(village_group.c.position), 0))
-        ).scalar_one()
+        ).scalar_one()) + 1
+        number = _number(name)
+        if number is not None:
+            # 一组 … 十二组 in the order of their numbers, however a ledger lists them
+            # (a ledger sorted by name puts 十一组 before 一组): before the first group
+            # with a greater number, the later ones moved down one place.
+            after_numbered = None  # just after the last numbered group
+            for gname, place in session.execute(
+                    select(village_group.c.name, village_group.c.position)
+                    .order_by(village_group.c.position, village_group.c.id)):
+                theirs = _number(gname)
+                if theirs is not None and theirs > number:
+                    after_numbered = int(place)
+                    break
+                if theirs is not None:
+                    after_numbered = int(place) + 1
+            if after_numbered is not None and after_numbered < position:
+                position = after_numbered
+                session.execute(update(village_group)
+                                .where(village_group.c.position >= position)
+                                .values(position=village_group.c.position + 1))
         group = VillageGroup()
         group.name = name
-        group.position = int(position) + 1
+        group.position = position
         group.active = True
         session.add(group)
         session.flush()

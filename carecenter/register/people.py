@@ -21,6 +21,7 @@ from carecenter import clock
 from carecenter.access import audit
 from carecenter.calendar import festival_year_start
 from carecenter.care import due_dates as duestore
+from carecenter.care.corrections import CORRECTION_EVENTS
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.register import pinyin, verdicts
 from carecenter.register.groups import GroupBook
@@ -30,6 +31,8 @@ from carecenter.rules.fields import (
     PERSON,
     STATUS_LABELS,
     SUPPORTER_FIELDS,
+    Field,
+    FieldType,
 )
 from carecenter.rules.kinds import KINDS, PersonKind
 from carecenter.rules.leftbehind import (
@@ -163,7 +166,8 @@ def missing_facts(values: dict[str, Any]) -> list[str]:
     return [name for name in FACTS_FROM_ID if values.get(name) is None]
 
 
-EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "reinstated": "恢复在册"}
+EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "reinstated": "恢复在册",
+                **CORRECTION_EVENTS}
 
 
 class Register:
@@ -523,15 +527,26 @@ class Register:
         self, record: Person, values: dict[str, Any], supporters: list[dict[str, Any]]
     ) -> list[str]:
         changed = [
-            PERSON[name].label for name, value in values.items()
-            if getattr(record, name) != value
+            _old_to_new(PERSON[name], getattr(record, name), value)
+            for name, value in values.items() if getattr(record, name) != value
         ]
         old = [
             {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS} for s in record.supporters
         ]
         new = [{f.name: s.get(f.name) for f in SUPPORTER_FIELDS} for s in supporters]
-        if old != new:
-            changed.append("赡养人")
+        for k in range(max(len(old), len(new))):
+            before = old[k] if k < len(old) else None
+            after = new[k] if k < len(new) else None
+            if before == after:
+                continue
+            if before is None or after is None:
+                one = before or after or {}
+                changed.append(f"赡养人:{'去掉' if after is None else '增加'} "
+                               f"{one.get('name') or ''}")
+                continue
+            changed.extend(
+                _old_to_new(f, before[f.name], after[f.name], f"赡养人{before['name'] or ''}")
+                for f in SUPPORTER_FIELDS if before[f.name] != after[f.name])
         return changed
 
     @staticmethod
@@ -747,3 +762,13 @@ def search_key(name: str, id_number: str | None, phone: str | None,
     parts = [name, *terms, id_number or "", phone or ""]
     return "|".join(p.lower() for p in parts if p)
 
+
+def _old_to_new(field: Field, old: Any, new: Any, whose: str = "") -> str:
+    """A changed field as the history shows it: 联系电话:138… → 139…"""
+    if field.type is FieldType.GROUP:
+        return field.label  # a group's id says nothing; the file shows the group
+    shown = []
+    for value in (old, new):
+        text = field.display(value).replace("\n", " ") or "(空)"
+        shown.append(text if len(text) <= 30 else text[:29] + "…")
+    return f"{whose}{field.label}:{shown[0]} → {shown[1]}"

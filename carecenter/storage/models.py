@@ -150,6 +150,11 @@ person = Table(
     Index("ix_person_search", "status", "name_pinyin", "kind", "search_key"),
     Index("uq_person_id_number", "id_number", unique=True),
     Index("ix_person_village", "village_id"),
+    # The overview's counts by group and colour, and who was on the register when, read
+    # from the index alone (carecenter.overview.village_figures).
+    Index("ix_person_overview", "status", "group_id", "colour"),
+    Index("ix_person_entered", "registered_on", "created_at"),
+    Index("ix_person_exit_date", "exit_date"),
 )
 
 supporter = Table(
@@ -376,6 +381,36 @@ agreement = Table(
     Column("ended_on", Date),  # superseded or ended; kept as history
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+)
+
+# 作废: a visit or a need the clerk took back, kept whole (JSON) with the reason; the
+# person's history says when and why (carecenter.care.corrections).
+removed_record = Table(
+    "removed_record",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # visit / need
+    Column("record_id", Integer, nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
+    Column("content", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("removed_at", DateTime, nullable=False),
+)
+
+# Who was visited at the door in which month, and how many per month: kept with every
+# visit written (carecenter.care.visit_tally), so the overview reads twelve rows.
+visit_month = Table(
+    "visit_month",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
+    Column("month", String(7), primary_key=True),
+)
+
+visit_month_total = Table(
+    "visit_month_total",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("people", Integer, nullable=False),
 )
 
 # 季度报送: every export kept frozen (its figures and the workbook itself).

@@ -10,17 +10,26 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from carecenter.care.care_book import CareBook
+from carecenter.care.care_book import CareBook, NeedRecord, VisitRecord
+from carecenter.care.corrections import Corrections
 from carecenter.register.people import Register
 from carecenter.rules.risk import COLOUR_HEX, COLOUR_MEANING
+from ui.care.corrections_dialog import (
+    NeedCorrection,
+    NotesCorrection,
+    VisitCorrection,
+    take_back,
+)
 from ui.widgets.colours import colour_text
 
 
@@ -54,12 +63,24 @@ class CarePanel(QWidget):
         buttons.addWidget(visit)
         buttons.addWidget(assess)
         buttons.addStretch(1)
+        buttons.addWidget(self._button("更正评估记录…", "fix_notes", self.fix_notes))
+        visit_fixes = QHBoxLayout()
+        visit_fixes.addWidget(QLabel("走访记录(最近在上)"))
+        visit_fixes.addStretch(1)
+        visit_fixes.addWidget(self._button("更正走访…", "fix_visit", self.fix_visit))
+        visit_fixes.addWidget(self._button("作废走访…", "remove_visit", self.remove_visit))
+        need_fixes = QHBoxLayout()
+        need_fixes.addWidget(QLabel("待办需求"))
+        need_fixes.addStretch(1)
+        need_fixes.addWidget(self._button("更正需求…", "fix_need", self.fix_need))
+        need_fixes.addWidget(self._button("作废需求…", "remove_need", self.remove_need))
+        self.visits.itemDoubleClicked.connect(lambda _item: self.fix_visit())
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel("走访记录(最近在上)"))
+        layout.addLayout(visit_fixes)
         layout.addWidget(self.visits, 1)
-        layout.addWidget(QLabel("待办需求"))
+        layout.addLayout(need_fixes)
         layout.addWidget(self.needs)
         self.reload()
 
@@ -76,11 +97,13 @@ class CarePanel(QWidget):
     def reload(self) -> None:
         self.summary.setText(self.headline())
         self.visits.clear()
-        for v in self.care.visits(self.person_id, limit=200):
+        self.visit_records = self.care.visits(self.person_id, limit=200)
+        for v in self.visit_records:
             found = f":{v.found}" if v.found else ""
             self.visits.addItem(f"{v.visited_on:%Y-%m-%d}  {v.kind_label}  {v.visitor}{found}")
         self.needs.clear()
-        for n in self.care.needs(open_only=True, person_id=self.person_id):
+        self.need_records = self.care.needs(open_only=True, person_id=self.person_id)
+        for n in self.need_records:
             handling = f"(办理:{n.handling})" if n.handling else ""
             self.needs.addItem(f"{n.raised_on:%Y-%m-%d}  {n.kind_label}:{n.description}"
                                f"{handling}")
@@ -106,3 +129,63 @@ class CarePanel(QWidget):
         if dialog.exec():
             self.changed()
         dialog.deleteLater()
+
+    # -- corrections (更正 / 作废) --------------------------------------------------------
+
+    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _fixes(self) -> Corrections:
+        return Corrections(self.care.database, self.care.today)
+
+    def _chosen_visit(self) -> VisitRecord | None:
+        row = self.visits.currentRow()
+        if 0 <= row < len(self.visit_records):
+            return self.visit_records[row]
+        QMessageBox.information(self, "走访记录", "请先在走访记录中选中要更正的一条")
+        return None
+
+    def _chosen_need(self) -> NeedRecord | None:
+        row = self.needs.currentRow()
+        if 0 <= row < len(self.need_records):
+            return self.need_records[row]
+        QMessageBox.information(self, "待办需求", "请先在待办需求中选中一条")
+        return None
+
+    def _run(self, dialog: QDialog) -> None:
+        done = dialog.exec()
+        dialog.deleteLater()
+        if done:
+            self.changed()
+
+    def fix_visit(self) -> None:
+        record = self._chosen_visit()
+        if record is not None:
+            self._run(VisitCorrection(self._fixes(), record, self))
+
+    def remove_visit(self) -> None:
+        record = self._chosen_visit()
+        if record is not None and take_back(
+                self, "走访记录", lambda reason: self._fixes().remove_visit(record.id, reason)):
+            self.changed()
+
+    def fix_need(self) -> None:
+        record = self._chosen_need()
+        if record is not None:
+            self._run(NeedCorrection(self._fixes(), record, self))
+
+    def remove_need(self) -> None:
+        record = self._chosen_need()
+        if record is not None and take_back(
+                self, "需求", lambda reason: self._fixes().remove_need(record.id, reason)):
+            self.changed()
+
+    def fix_notes(self) -> None:
+        history = self.care.assessments(self.person_id)
+        if not history:
+            QMessageBox.information(self, "评估记录", "此人尚未评估")
+            return
+        self._run(NotesCorrection(self._fixes(), history[0], self))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from carecenter.care.care_book import NEED_KINDS, VISIT_KINDS, CareBook, NeedInput, VisitInput
 from carecenter.errors import KnownError, ValidationFailed
 from ui.widgets.dates import date_edit, to_date
+from ui.widgets.enter_keys import enter_saves
 from ui.widgets.field_widgets import confirm_buttons
 
 
@@ -79,6 +80,7 @@ class VisitDialog(QDialog):
         self.errors.setStyleSheet("color: #c0392b")
         self.errors.setWordWrap(True)
         buttons = confirm_buttons(self, "保存(Enter)", self.save)
+        enter_saves(self.found, self.save)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.save)
         layout = QVBoxLayout(self)

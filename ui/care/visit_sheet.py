@@ -502,7 +502,8 @@ class VisitSheet(QDialog):
         if problems:
             # Let the core check the other cells too, so the clerk sees every fault at
             # once; the extra row it must refuse makes sure nothing is written.
-            entries = entries + [VisitInput(0, None, "", "")]
+            # With the sheet's own visitor, so the box is not flagged when it is filled.
+            entries = entries + [VisitInput(0, None, "", self.visitor.text())]
         try:
             ids = self.care.record_visits(entries)
         except ValidationFailed as e:

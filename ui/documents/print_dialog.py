@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -42,6 +42,7 @@ from carecenter.register.groups import GroupBook
 from carecenter.rules.risk import COLOUR_LABELS
 from carecenter.storage.database import Database
 from ui.widgets import pdf_pages
+from ui.widgets.save_place import ask_save_path
 
 DOCUMENTS = (("card", "关爱服务卡(当前选中的人)"), ("form", "基本情况登记表(当前选中的人)"),
              ("agreement", "委托照顾协议书(当前选中的人)"), ("cards", "批量打印关爱服务卡"))
@@ -239,16 +240,29 @@ class PrintDialog(QDialog):
             self.info.setText(f"{name}还没有起草协议记录:这是受托人一栏空白的协议,"
                               "可打印后手填。")
             content = blank_content(self.database, data)
-            pdf = agreement_pdf(content)
             log_print(self.database, f"{name}的空白委托照顾协议书", person_id=self.person_id)
-            return pdf
-        self.info.setText(f"{name}的委托照顾协议(受托人 {current.trustee_name},"
-                          f"{current.state_label}),与起草时的内容相同。")
-        if may_see_full(self.database.operator):
-            self._agreement_id = current.id  # a masked copy (查看) is not one to sign
-        pdf = agreement_pdf(masked_content(self.database, current.content))
-        log_print(self.database, f"{name}的委托照顾协议书", person_id=self.person_id)
-        return pdf
+        else:
+            self.info.setText(f"{name}的委托照顾协议(受托人 {current.trustee_name},"
+                              f"{current.state_label}),与起草时的内容相同。")
+            if may_see_full(self.database.operator):
+                self._agreement_id = current.id  # a masked copy (查看) is not one to sign
+            content = masked_content(self.database, current.content)
+            log_print(self.database, f"{name}的委托照顾协议书", person_id=self.person_id)
+        self._warn_unnamed_village(content)
+        return agreement_pdf(content)
+
+    def _warn_unnamed_village(self, content: dict[str, Any]) -> None:
+        """An agreement signed off by "____村民委员会(盖章)" is said before it is printed."""
+        village = content.get("village") or {}
+        if village.get("name") or village.get("committee"):
+            return
+        message = ("本村设置里还没有填写村名和村委会名称,协议的落款会印成"
+                   "“____村民委员会(盖章)”。请先在“登记册 → 本村设置”中填写,"
+                   "再为此人重新起草协议。")
+        # Said beside the preview, in red, where the clerk is looking (a box would stop
+        # every print of a village that has not named itself yet).
+        self.info.setText(f"<span style='color:#c0392b'>⚠ {message}</span><br>"
+                          + self.info.text())
 
     def _show_pages(self, pdf: bytes) -> None:
         total = pdf_pages.page_count(pdf)
@@ -267,7 +281,8 @@ class PrintDialog(QDialog):
     def save_pdf(self) -> None:
         if self.pdf is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.pdf_name, "PDF 文件 (*.pdf)")
+        # In the folder last saved into (else Documents), not the program's own folder.
+        path = ask_save_path(self, "另存为 PDF", self.pdf_name, "PDF 文件 (*.pdf)", ".pdf")
         if path:
             self.write(path)
 

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -42,6 +41,7 @@ from carecenter.ledger.quarter import Quarter
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.database import Database
 from ui.widgets.background import run_in_background
+from ui.widgets.save_place import missing_folder, save_folder
 
 QUARTERS_OFFERED = 8
 
@@ -69,14 +69,16 @@ def _table(name: str) -> QTableWidget:
 
 
 def _documents() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
+    return save_folder()
 
 
 class ReportWindow(QDialog):
     def __init__(self, database: Database, parent: QWidget | None = None,
-                 today: Callable[[], date] = clock.today) -> None:
+                 today: Callable[[], date] = clock.today,
+                 open_person: Callable[[int], None] | None = None) -> None:
         super().__init__(parent)
+        # The main window opens a file (the person editor is a layer above this one).
+        self.open_person = open_person
         self.setWindowTitle("季度报送与比对")
         self.database = database
         self.today = today
@@ -157,6 +159,10 @@ class ReportWindow(QDialog):
         target = Path(self.out.text().strip())
         if not self.out.text().strip():
             QMessageBox.warning(self, "无法导出", "请先选择保存位置")
+            return
+        missing = missing_folder(target)
+        if missing:  # said as it is, not as "the file may be open in Excel"
+            QMessageBox.warning(self, "无法导出", missing)
             return
         if target.exists():
             answer = QMessageBox.question(self, "文件已存在", f"{target} 已存在,要替换它吗?")
@@ -300,6 +306,9 @@ class ReportWindow(QDialog):
         self.ours_only = _table("ours_only")
         self.differences = _table("differences")
         self.unreadable = _table("unreadable")
+        for table in (self.differences, self.ours_only):
+            table.setToolTip("双击打开此人档案")
+            table.doubleClicked.connect(lambda index, t=table: self.open_file(t, index.row()))
         self.compare_tabs.addTab(self.differences, "信息不一致")
         self.compare_tabs.addTab(self.theirs_only, "乡镇有、本村没有")
         self.compare_tabs.addTab(self.ours_only, "本村有、乡镇没有")
@@ -351,6 +360,26 @@ class ReportWindow(QDialog):
             label = self.compare_tabs.tabText(index).split("(")[0]
             self.compare_tabs.setTabText(index, f"{label}({count})")
         self.save_compare.setEnabled(True)
+
+    def open_file(self, table: QTableWidget, row: int) -> None:
+        """The person a difference is about, in their file (by ID number, or 档案号)."""
+        from carecenter.register.people import Register
+
+        if self.open_person is None:
+            return
+        register = Register(self.database, today=self.today)
+        cell = table.item(row, 0)
+        if cell is None:
+            return
+        person_id: int | None
+        if table is self.ours_only:
+            person_id = int(cell.text())
+        else:
+            person_id = register.find_by_id_number(cell.text())
+        if person_id is None:
+            QMessageBox.information(self, "打开档案", f"登记册里没有身份证号为 {cell.text()} 的人")
+            return
+        self.open_person(person_id)
 
     def save_differences(self) -> None:
         if self.comparison is None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
     from carecenter.care.care_book import CareBook
+    from carecenter.overview.printed_lists import PrintedList
     from carecenter.overview.work_list import WorkItem, WorkList
     from carecenter.register.people import Register
 
@@ -49,6 +51,7 @@ Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("类别", "风险等级", "村民小组", "姓名", "事项", "要求 / 说明", "上次", "应完成",
            "逾期天数")
 OVERDUE = QColor("#b03a2e")
+RULE_COLUMN = 5  # 要求 / 说明
 
 
 class WorkListModel(QAbstractTableModel):
@@ -161,9 +164,12 @@ class WorkListView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((76, 80, 70, 70, 86, 380, 90, 90, 64)):
+        # 要求 / 说明 takes the room left over; 逾期天数 stays as narrow as its figures.
+        self.table.horizontalHeader().setStretchLastSection(False)
+        for column, width in enumerate((76, 80, 70, 70, 86, 380, 96, 96, 72)):
             self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(
+            RULE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.act_on_current())
 
         bar = QHBoxLayout()
@@ -172,6 +178,8 @@ class WorkListView(QWidget):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(refresh)
+        for button in self._list_buttons():
+            bar.addWidget(button)
         bar.addStretch(1)
         hint = QLabel("Enter:记录走访 / 评估 / 办结需求")
         hint.setStyleSheet("color: #666")
@@ -262,13 +270,40 @@ class WorkListView(QWidget):
         self.model.set_items(self.result.on, items)
         by_colour = Counter(colour_text(i.colour) for i in items)
         by_group = Counter(i.group or "未分组" for i in items)
+        head = f"{self.result.on:%Y年%m月%d日},在册 {self.result.persons} 人,"
+        if not items:  # an empty register, or nothing due: no empty "按风险等级:。"
+            self.summary.setText(head + ("没有需要办理的事项。" if self.result.persons else
+                                         "登记册里还没有人。"))
+            return
         self.summary.setText(
-            f"{self.result.on:%Y年%m月%d日},在册 {self.result.persons} 人,显示 {len(items)} 项。"
+            head + f"显示 {len(items)} 项。"
             "按风险等级:" + "、".join(f"{k} {n}" for k, n in by_colour.items())
             + "。按村民小组:" + "、".join(f"{k} {n}" for k, n in list(by_group.items())[:12])
         )
         if items:
             self.table.selectRow(0)
+
+    def _list_buttons(self) -> list[QPushButton]:
+        """打印… / 导出 Excel… of the items shown (with the filters as set)."""
+        from ui.widgets.list_output import list_buttons
+
+        def printed() -> PrintedList:
+            from carecenter.overview.printed_lists import work_list
+
+            section = self.section.currentText().split("(")[0]
+            title = "工作台" + ("" if self.section.currentData() is None else f"({section})")
+            return work_list(self.model.items, self.model.on, title)
+
+        return list_buttons(self, printed, "worklist")
+
+    def show_overdue(self, group_id: int | None) -> None:
+        """One group's overdue items (from the overview); None: every group."""
+        self.group.blockSignals(True)
+        self.group.setCurrentIndex(max(0, self.group.findData(group_id)))
+        self.group.blockSignals(False)
+        self.reload()
+        self.section.setCurrentIndex(max(0, self.section.findData("overdue")))
+        self.table.setFocus()
 
     def current(self) -> WorkItem | None:
         return self.model.item(self.table.currentIndex().row())

@@ -10,8 +10,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,13 +43,18 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter import clock
+from carecenter.calendar import add_months
 from carecenter.errors import KnownError, ValidationFailed
+from carecenter.overview.printed_lists import PrintedList, helper_people
 from carecenter.pairing.duties import DUTIES, PERIOD_LABELS, helper_duties
 from carecenter.pairing.helper_book import ROLES, HelperBook, HelperDraft, HelperInfo
 from carecenter.pairing.pairs import LOAD_COLOUR_LABELS, PairingBook
 from carecenter.register.groups import GroupBook
 from carecenter.storage.database import Database
 from ui.pairing.pairing_dialog import suggest
+from ui.widgets.first_paint import after_first_paint
+from ui.widgets.list_output import list_buttons
+from ui.widgets.save_place import ask_save_path, missing_folder
 
 COLUMNS = ("姓名", "身份", "联系电话", "村民小组", "结对人数", "负荷", "状态")
 LOAD_COLUMN = 5
@@ -53,10 +66,11 @@ class HelperModel(QAbstractTableModel):
         super().__init__()
         self.rows: list[HelperInfo] = []
         self.limit = 30
+        self.loaded = True  # False while the loads are still being read
 
-    def load(self, rows: list[HelperInfo], limit: int) -> None:
+    def load(self, rows: list[HelperInfo], limit: int, loaded: bool = True) -> None:
         self.beginResetModel()
-        self.rows, self.limit = rows, limit
+        self.rows, self.limit, self.loaded = rows, limit, loaded
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -79,6 +93,8 @@ class HelperModel(QAbstractTableModel):
             state = "在岗" if h.active else f"已停用({h.inactive_since or ''})"
             people = f"{h.people}" + (f"(另第二帮扶 {h.seconds})" if h.seconds else "")
             load = f"{h.load} / {self.limit}" + (" 超过上限" if h.load > self.limit else "")
+            if not self.loaded:
+                people = load = "…"
             return (h.name, h.role_label, h.phone, h.group_name or "全村", people, load,
                     state)[index.column()]
         if role == Qt.ItemDataRole.UserRole:
@@ -202,9 +218,19 @@ class HelpersWindow(QDialog):
         self.resize(1000, 640)
 
         self.model = HelperModel()
+        # 6,000 helpers in a county: a proxy over a list this size filters as fast as typed.
+        self.filtered = QSortFilterProxyModel(self)
+        self.filtered.setSourceModel(self.model)
+        self.filtered.setFilterKeyColumn(-1)
+        self.filtered.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search = QLineEdit()
+        self.search.setObjectName("helper_search")
+        self.search.setPlaceholderText("搜索帮扶人:姓名 / 电话 / 身份 / 村民小组")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
         self.table = QTableView()
         self.table.setObjectName("helpers")
-        self.table.setModel(self.model)
+        self.table.setModel(self.filtered)
         self.table.setItemDelegateForColumn(LOAD_COLUMN, LoadBar(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -227,8 +253,17 @@ class HelpersWindow(QDialog):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch()
+        for button in list_buttons(self, self._helper_people, "helper_people"):
+            button.setText("帮扶对象名单" + button.text())
+            buttons.addWidget(button)
+        sheet = QPushButton("走访记录表…")
+        sheet.setObjectName("visit_sheet")
+        sheet.setToolTip("打印所选帮扶人某月的走访记录表(A4)")
+        sheet.clicked.connect(self.print_sheet)
+        buttons.addWidget(sheet)
         helpers_tab = QWidget()
         layout = QVBoxLayout(helpers_tab)
+        layout.addWidget(self.search)
         layout.addLayout(buttons)
         layout.addWidget(self.warning)
         layout.addWidget(self.table)
@@ -268,14 +303,24 @@ class HelpersWindow(QDialog):
         row.addStretch()
         row.addWidget(close)
         outer.addLayout(row)
-        self.refresh()
+        # The names first; people and loads (a pass over every pairing) after the first
+        # paint, so that the window opens at once on a county's register.
+        self.refresh(loads=False)
+        after_first_paint(self.table, self.refresh)
+        self.search.setFocus()
 
     # -- showing ----------------------------------------------------------------------
 
-    def refresh(self, select: int | None = None) -> None:
+    def refresh(self, select: int | None = None, loads: bool = True) -> None:
         rules = self.pairings.rules()
-        rows = self.book.list()
-        self.model.load(rows, rules.limit)
+        rows = self.book.list(with_load=loads)
+        current = self.current()
+        self.model.load(rows, rules.limit, loaded=loads)
+        if select is None and current is not None:
+            select = current.id
+        if not loads:
+            self.warning.setText("正在统计结对人数……")
+            return
         over = [h.name for h in rows if h.active and h.load > rules.limit]
         active = sum(h.active for h in rows)
         text = f"在岗 {active} 人,已停用 {len(rows) - active} 人。{rules.text()}。"
@@ -285,8 +330,14 @@ class HelpersWindow(QDialog):
         if select is not None:
             for n, h in enumerate(rows):
                 if h.id == select:
-                    self.table.selectRow(n)
+                    self.table.selectRow(self.filtered.mapFromSource(
+                        self.model.index(n, 0)).row())
         self.refresh_tab()
+
+    def _filter(self, text: str) -> None:
+        self.filtered.setFilterFixedString(text.strip())
+        if self.filtered.rowCount():
+            self.table.selectRow(0)
 
     def refresh_tab(self) -> None:
         if self.tabs.currentIndex() == 1:
@@ -335,7 +386,10 @@ class HelpersWindow(QDialog):
         self._fill(self.duties, headers, rows)
 
     def current(self) -> HelperInfo | None:
-        row = self.table.currentIndex().row()
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.filtered.mapToSource(index).row()
         return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
 
     # -- commands ---------------------------------------------------------------------
@@ -392,3 +446,44 @@ class HelpersWindow(QDialog):
     def suggest(self) -> None:
         if suggest(self.database, self):
             self.refresh()
+
+    # -- lists on paper -------------------------------------------------------------------
+
+    def _helper_people(self) -> PrintedList:
+        info = self.current()
+        if info is None:
+            return PrintedList("帮扶对象名单", ())
+        return helper_people(self.database, info.id, self.day)
+
+    def print_sheet(self, month: date | None = None, path: str | None = None) -> str | None:
+        """The monthly 走访记录表 of the chosen helper (as ``print sheet`` does)."""
+        info = self.current()
+        if info is None:
+            QMessageBox.information(self, "走访记录表", "请先选中一名帮扶人")
+            return None
+        if month is None:
+            months = [add_months(self.day.replace(day=1), -k) for k in range(12)]
+            chosen, ok = QInputDialog.getItem(self, "走访记录表", f"{info.name}的走访记录表,月份:",
+                                              [f"{m:%Y年%m月}" for m in months], 0, False)
+            if not ok:
+                return None
+            month = months[[f"{m:%Y年%m月}" for m in months].index(chosen)]
+        if path is None:
+            path = ask_save_path(self, "保存走访记录表", f"走访记录表{info.name}{month:%Y%m}.pdf",
+                                 "PDF 文件 (*.pdf)", ".pdf")
+            if path is None:
+                return None
+        from carecenter.documents.visit_sheet_pdf import visit_sheet
+
+        message = missing_folder(path)
+        if message:
+            QMessageBox.warning(self, "走访记录表", message)
+            return None
+        try:
+            visit_sheet(self.database, info.id, month, path)
+        except (KnownError, OSError) as e:
+            QMessageBox.warning(self, "走访记录表",
+                                e.message if isinstance(e, KnownError) else str(e))
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        return path

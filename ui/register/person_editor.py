@@ -115,6 +115,8 @@ class PersonEditor(QDialog):
         self.supporters.changed.connect(self._changed)
         self.input("id_number").changed.connect(self._id_typed)
         self.update_verdict()
+        # The first field has the cursor, so that what the clerk types is not lost.
+        self.input("name").focus()
 
     # -- contents -------------------------------------------------------------------
 

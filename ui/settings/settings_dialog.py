@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -73,6 +74,21 @@ class SettingsDialog(QDialog):
         self.resize(620, 680)
         first = self.inputs[OPTIONS[0].name]
         first.setFocus()
+        self._as_opened = self._entered()
+
+    def _entered(self) -> tuple[dict[str, Any], list[Cadre]]:
+        return {name: self.input_value(name) for name in self.inputs}, self.cadre_rows()
+
+    def reject(self) -> None:
+        """Esc or 取消: edits are not dropped without asking."""
+        if self._entered() != self._as_opened:
+            answer = QMessageBox.question(
+                self, "本村设置", "设置已修改但尚未保存。放弃这些修改吗?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     # -- widgets ---------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -37,9 +39,12 @@ from carecenter.rules.risk import COLOURS
 from carecenter.storage.location import shown
 from ui.access import session_menu
 from ui.access.lock import SessionGuard
+from ui.overview.overview_page import OverviewPage
 from ui.overview.worklist_view import WorkListView
 from ui.register.register_filters import housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
+from ui.shell.help_menu import add_help_menu, open_guide
+from ui.shell.start_page import StartPage
 from ui.widgets.colours import colour_icon, colour_text
 from ui.widgets.first_paint import after_first_paint
 
@@ -48,6 +53,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from carecenter.care.care_book import CareBook
+    from carecenter.overview.printed_lists import PrintedList
     from carecenter.register.first_screen import FirstScreen
     from carecenter.register.listing import Listing
     from carecenter.register.people import Register
@@ -147,7 +153,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Each column its own width; the last one does not take what is left over.
+        self.table.horizontalHeader().setStretchLastSection(False)
         for index, column in enumerate(COLUMNS):
             self.table.setColumnWidth(index, column.width)
         self.table.doubleClicked.connect(lambda _index: self.open_current())
@@ -165,7 +172,11 @@ class MainWindow(QMainWindow):
                            ("状态", self.status_filter)):
             filters.addWidget(QLabel(label))
             filters.addWidget(box)
-        register_page = QWidget()
+        from ui.widgets.list_output import list_buttons
+
+        for button in list_buttons(self, self.printed_register, "register"):
+            filters.addWidget(button)
+        self.register_page = register_page = QWidget()
         layout = QVBoxLayout(register_page)
         layout.addLayout(filters)
         layout.addWidget(self.table)
@@ -177,8 +188,23 @@ class MainWindow(QMainWindow):
         # The needs ledger takes this page's place when the database is open.
         self._needs_page = QWidget()
         self.tabs.addTab(self._needs_page, "需求台账")
+        self.overview = OverviewPage()
+        self.overview.setObjectName("overview")
+        self.tabs.addTab(self.overview, "概况")
         self._worklist_stale = False
-        self.setCentralWidget(self.tabs)
+        self._overview_stale = True
+        # An empty register opens on the three ways in; the tabs once anyone is in it.
+        # Looked up when clicked, so that the command is the window's at that time.
+        self.start_page = StartPage(
+            {way: self._when_open(partial(self._command, command))
+             for way, command in (("start_import", "import_ledger"),
+                                  ("start_settings", "edit_settings"),
+                                  ("start_new", "new_person"))},
+            lambda: open_guide(self))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(self.start_page)
+        self.setCentralWidget(self.pages)
         self.statusBar().addWidget(self.count_label)
 
         self._search_timer = QTimer(self)
@@ -212,6 +238,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.worklist.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_actions())
+        self.worklist.model.modelReset.connect(lambda: self._update_counts(totals=False))
         # The work list is read after its first paint, so it never holds the window back.
         self.worklist.load_after_first_paint()
         if self.database is not None and self.database.operator is not None:
@@ -287,6 +314,11 @@ class MainWindow(QMainWindow):
         self._fill_groups()
         self._update_counts()
         self.worklist.attach(self.care, self.register)
+        self.overview.attach(database)
+        self.overview.colour.connect(self.show_colour)
+        self.overview.verdict.connect(self.show_verdict)
+        self.overview.group.connect(self.show_group_overdue)
+        self.overview.people.connect(self.show_people)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -343,10 +375,14 @@ class MainWindow(QMainWindow):
         settings.setObjectName("settings")
         settings.triggered.connect(self._when_open(self.edit_settings))
         menu.addAction(settings)
+        add_help_menu(self)
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         self.addAction(find)
+
+    def _command(self, name: str) -> None:
+        getattr(self, name)()
 
     def _when_open(self, slot: Callable[[], object]) -> Callable[[], None]:
         """An action: if start-up has not finished, the database opens first."""
@@ -417,12 +453,16 @@ class MainWindow(QMainWindow):
         if not self.finish_start():
             return
         self.model.set_query(self.query())
+        self.table.scrollToTop()  # a new answer starts at its top, wherever the old one was
         self._update_counts(totals=False)
         self._update_actions()
 
     def refresh(self, select: int | None = None) -> None:
         if not self.finish_start():
             return
+        # Something was written: the work list is read again when next shown (switching
+        # tabs alone reads nothing: 1.3 s at 100,000 people).
+        self._worklist_stale = self.tabs.currentWidget() is not self.worklist
         self._fill_groups()
         self.model.reload()
         self._update_counts()
@@ -442,7 +482,81 @@ class MainWindow(QMainWindow):
             count = self.register.count if self._first is None else self._first.count_status
             active, exited = count(ACTIVE), count(EXITED)
             self._totals = f"在册 {active} 人    已退出 {exited} 人"
-        self.count_label.setText(f"显示 {self.model.rowCount()} 人    {self._totals}")
+            self._show_start(active + exited == 0)
+            self._overview_stale = True
+        # Each tab's own count: the work list's items, the register's people shown.
+        current = self.tabs.currentWidget()
+        if current is self.worklist:
+            shown = f"工作台 {self.worklist.model.rowCount()} 项    "
+        elif current is self.register_page:
+            shown = f"显示 {self.model.rowCount()} 人    "
+        else:
+            shown = ""
+        self.count_label.setText(shown + self._totals)
+
+    def printed_register(self) -> PrintedList:
+        """The register as filtered now, in the order shown."""
+        from carecenter.overview.printed_lists import register_list
+
+        assert self.database is not None  # the buttons act once the database is open
+        q = self.query()
+        said = [f"{label}:{combo.currentText()}" for label, combo in (
+            ("村民小组", self.group_filter), ("风险等级", self.colour_filter),
+            ("留守认定", self.verdict_filter), ("住房隐患", self.housing_filter),
+            ("状态", self.status_filter)) if combo.currentData() is not None
+            or combo is self.status_filter]
+        if q.text.strip():
+            said.insert(0, f"搜索:{q.text.strip()}")
+        ids = self.model.ids
+        return register_list(self.database, ids, "留守老年人名单",
+                             f"{'  '.join(said)}  共 {len(ids)} 人")
+
+    def _show_start(self, empty: bool) -> None:
+        """The start page while nobody is on the register (first run)."""
+        page = self.start_page if empty else self.tabs
+        if self.pages.currentWidget() is not page:
+            self.pages.setCurrentWidget(page)
+            if empty:
+                self.start_page.setFocus()
+            else:
+                self.search.setFocus()
+
+    # -- from the overview to the lists behind it -------------------------------------
+
+    def show_verdict(self, verdict: str) -> None:
+        """The register, every active person with this 留守 verdict."""
+        self.show_colour(None, verdict)
+
+    def show_colour(self, colour: str | None, verdict: str | None = None) -> None:
+        """The register, every active person of this colour ("": not yet assessed)."""
+        self.tabs.setCurrentWidget(self.register_page)
+        wanted = None if colour is None else colour or NO_COLOUR
+        for combo, value in ((self.group_filter, None), (self.status_filter, ACTIVE),
+                             (self.colour_filter, wanted), (self.verdict_filter, verdict),
+                             (self.housing_filter, None)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.search_now()
+        self.table.setFocus()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def show_group_overdue(self, group_id: int | None) -> None:
+        """The work list of one group, its overdue items."""
+        self.tabs.setCurrentWidget(self.worklist)
+        self.worklist.show_overdue(group_id)
+
+    def show_people(self, title: str, what: object) -> None:
+        from ui.overview.people_list import PeopleList
+
+        assert self.database is not None  # the overview is read once the database is open
+        dialog = PeopleList(self.database, title, what, self.open_person, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def current_person(self) -> int | None:
         """The person under the cursor: of the work list when it is in front."""
@@ -466,7 +580,11 @@ class MainWindow(QMainWindow):
 
     def open_current(self) -> None:
         person_id = self.current_person()
-        if person_id is None or not self.finish_start():
+        if person_id is not None:
+            self.open_person(person_id)
+
+    def open_person(self, person_id: int) -> None:
+        if not self.finish_start():
             return
         from ui.register.person_editor import PersonEditor
 
@@ -565,13 +683,18 @@ class MainWindow(QMainWindow):
         if not self.finish_start():
             return
         if self.tabs.currentWidget() is self.worklist and self._worklist_stale:
+            self._worklist_stale = False
             self.worklist.reload()
         if self.tabs.currentWidget() is self.needs and not self.needs.loaded:
             self.needs.reload()
-        self._worklist_stale = self.tabs.currentWidget() is not self.worklist
+        if self.tabs.currentWidget() is self.overview and self._overview_stale:
+            self._overview_stale = False
+            self.overview.reload()
         self._update_actions()
+        self._update_counts(totals=False)
 
     def after_care_change(self, message: str) -> None:
+        self._overview_stale = True
         self.worklist.reload()
         self.refresh(self.current_person())
         self.statusBar().showMessage(message, 6000)
@@ -598,7 +721,8 @@ class MainWindow(QMainWindow):
         from ui.ledger.report_window import ReportWindow
 
         assert self.database is not None  # commands run once the database is open
-        dialog = ReportWindow(self.database, self, today=self.register.today)
+        dialog = ReportWindow(self.database, self, today=self.register.today,
+                              open_person=self.open_person)
         dialog.exec()
         dialog.deleteLater()
 

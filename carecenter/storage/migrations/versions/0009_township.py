@@ -22,7 +22,7 @@ from alembic import op
 from carecenter import clock
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,147 @@
+"""Every list on paper and in Excel (carecenter.overview.printed_lists), and the buttons
+that make them, as the clerk clicks them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from carecenter.errors import KnownError
+from carecenter.overview import printed_lists
+from carecenter.overview.printed_lists import write_pdf, write_xlsx
+from carecenter.pairing.helper_book import HelperBook, HelperDraft
+from carecenter.pairing.pairs import PairingBook
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from tests.conftest import elder, make_id
+from tests.pdfcheck import text_of
+from ui.shell.main_window import MainWindow
+
+
+@pytest.fixture
+def village(database: Database) -> dict[str, int]:
+    register = Register(database)
+    one = register.groups.add("一组")
+    ids = [register.save(elder(name, birth, seq, group_id=one)).person_id
+           for name, birth, seq in (("张桂兰", "19500312", "002"), ("李秀英", "19440505", "004"),
+                                    ("王春花", "19470101", "006"))]
+    helper = HelperBook(database).add(HelperDraft("刘网格", "网格员", "13800002222"))
+    for pid in ids[:2]:
+        PairingBook(database).pair(pid, helper)
+    return {"helper": helper, "first": ids[0]}
+
+
+def test_the_register_list_prints_and_exports_with_id_numbers_as_text(
+        database: Database, village: dict[str, int], tmp_path: Path) -> None:
+    from carecenter.register.listing import Listing, RegisterQuery
+
+    ids = Listing(database).ids(RegisterQuery())
+    table = printed_lists.register_list(database, ids, "留守老年人名单")
+    assert [r[1] for r in table.rows] == ["李秀英", "王春花", "张桂兰"]
+    assert {r[5] for r in table.rows} == {"未评估"}  # the colour as the clerk reads it
+    pages = write_pdf(table, tmp_path / "名单.pdf")
+    text = text_of((tmp_path / "名单.pdf").read_bytes())
+    assert pages == 1 and "留守老年人名单" in text and "李秀英" in text
+    assert write_xlsx(table, tmp_path / "名单.xlsx") == 3
+    sheet = load_workbook(tmp_path / "名单.xlsx").active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert make_id("19500312", "002") in cells  # all 18 digits, as text
+
+
+def test_a_helpers_people_and_a_list_to_a_missing_folder(
+        database: Database, village: dict[str, int], tmp_path: Path) -> None:
+    from datetime import date
+
+    table = printed_lists.helper_people(database, village["helper"], date(2026, 11, 23))
+    assert table.title == "刘网格 帮扶对象名单" and len(table.rows) == 2
+    with pytest.raises(KnownError, match="不存在"):
+        write_xlsx(table, tmp_path / "没有这个文件夹" / "名单.xlsx")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, village: dict[str, int]) -> Iterator[MainWindow]:
+    win = MainWindow(database)
+    qtbot.addWidget(win)
+    win.show()
+    win.worklist.reload()
+    yield win
+
+
+def test_the_work_list_and_the_filtered_register_export_from_their_buttons(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.widgets import list_output
+
+    chosen = iter([str(tmp_path / "工作台.xlsx"), str(tmp_path / "名单.xlsx")])
+    monkeypatch.setattr(list_output, "ask_save_path", lambda *a, **k: next(chosen))
+    qtbot.mouseClick(window.worklist.findChild(QPushButton, "worklist_xlsx"),
+                     Qt.MouseButton.LeftButton)
+    sheet = load_workbook(tmp_path / "工作台.xlsx").active
+    assert sheet["A1"].value == "工作台"
+    assert sheet.max_row - 3 == window.worklist.model.rowCount() > 0
+    window.tabs.setCurrentWidget(window.register_page)
+    window.search.setText("李")
+    window.search_now()
+    qtbot.mouseClick(window.findChild(QPushButton, "register_xlsx"), Qt.MouseButton.LeftButton)
+    sheet = load_workbook(tmp_path / "名单.xlsx").active
+    names = [row[1].value for row in sheet.iter_rows(min_row=4)]
+    assert names == ["李秀英"]
+    assert "搜索:李" in sheet["A2"].value
+
+
+def test_the_helpers_window_prints_a_helpers_monthly_visit_sheet(
+        qtbot: QtBot, database: Database, village: dict[str, int], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from ui.pairing import helpers_window
+    from ui.pairing.helpers_window import HelpersWindow
+
+    monkeypatch.setattr(helpers_window.QDesktopServices, "openUrl", lambda url: True)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(str(a[2])))
+    window = HelpersWindow(database, today=date(2026, 11, 23))
+    qtbot.addWidget(window)
+    window.show()
+    window.table.selectRow(0)
+    out = window.print_sheet(date(2026, 11, 1), str(tmp_path / "走访记录表.pdf"))
+    assert out is not None
+    text = text_of((tmp_path / "走访记录表.pdf").read_bytes())
+    assert "刘网格" in text and "张桂兰" in text
+    assert window.print_sheet(date(2026, 11, 1), str(tmp_path / "无" / "表.pdf")) is None
+    assert warned and "不存在" in warned[0]
+
+
+def test_the_save_dialog_opens_in_the_folder_last_saved_into_not_the_programs(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.widgets import save_place
+
+    monkeypatch.setattr(QSettings, "value", lambda self, key, *a: kept.get(key))
+    monkeypatch.setattr(QSettings, "setValue", lambda self, key, value: kept.update({key: value}))
+    kept: dict[str, object] = {}
+    monkeypatch.setattr(save_place.QStandardPaths, "writableLocation",
+                        lambda _where: str(tmp_path / "文档"))
+    offered: list[str] = []
+    folder = tmp_path / "村里的表"
+    folder.mkdir()
+
+    def dialog(_parent: object, _title: str, suggested: str, _filters: str) -> tuple[str, str]:
+        offered.append(suggested)
+        return str(folder / "名单"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    first = save_place.ask_save_path(None, "保存", "名单.pdf", "PDF 文件 (*.pdf)", ".pdf")
+    assert first == str(folder / "名单.pdf")  # the suffix added
+    assert offered[0] == str(tmp_path / "文档" / "名单.pdf")  # Documents, made if missing
+    assert (tmp_path / "文档").is_dir()
+    save_place.ask_save_path(None, "保存", "表.pdf", "PDF 文件 (*.pdf)", ".pdf")
+    assert offered[1] == str(folder / "表.pdf")  # where the clerk saved last time

@@ -1,0 +1,65 @@
+"""打印 and 导出 of any list on screen: the clerk picks where (the folder last used), the
+core writes the A4 PDF or the xlsx (``carecenter.overview.printed_lists``), and the PDF
+opens for printing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from carecenter.errors import KnownError
+from ui.widgets.save_place import ask_save_path
+
+# reportlab and openpyxl load when a list is first written, not with the window (start-up).
+if TYPE_CHECKING:
+    from carecenter.overview.printed_lists import PrintedList
+
+KINDS = {"pdf": ("PDF 文件 (*.pdf)", ".pdf", "打印名单(PDF)"),
+         "xlsx": ("Excel 工作簿 (*.xlsx)", ".xlsx", "导出名单(Excel)")}
+
+
+def save_list(parent: QWidget, make: Callable[[], PrintedList], kind: str,
+              path: str | None = None) -> str | None:
+    """Write the list as ``kind`` (pdf / xlsx) where the clerk chooses; the path written."""
+    from carecenter.overview.printed_lists import write_pdf, write_xlsx
+
+    filters, suffix, title = KINDS[kind]
+    table = make()
+    if not table.rows:
+        QMessageBox.information(parent, title, "名单是空的,没有可输出的内容")
+        return None
+    if path is None:
+        path = ask_save_path(parent, title, f"{table.title}{suffix}", filters, suffix)
+        if path is None:
+            return None
+    try:
+        if kind == "pdf":
+            write_pdf(table, path)
+        else:
+            write_xlsx(table, path)
+    except KnownError as e:
+        QMessageBox.warning(parent, title, e.message)
+        return None
+    except OSError as e:
+        QMessageBox.warning(parent, title, f"无法写入 {path}:{e.strerror or e}")
+        return None
+    if kind == "pdf":
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+    return path
+
+
+def list_buttons(parent: QWidget, make: Callable[[], PrintedList],
+                 prefix: str = "list") -> list[QPushButton]:
+    """打印… and 导出 Excel… buttons for a list."""
+    buttons = []
+    for kind, text in (("pdf", "打印…"), ("xlsx", "导出 Excel…")):
+        button = QPushButton(text)
+        button.setObjectName(f"{prefix}_{kind}")
+        button.setToolTip(KINDS[kind][2])
+        button.clicked.connect(lambda _checked=False, k=kind: save_list(parent, make, k))
+        buttons.append(button)
+    return buttons
