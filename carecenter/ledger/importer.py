@@ -52,7 +52,7 @@ from carecenter.settings.settings_store import Settings
 from carecenter.storage import backups
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
-from carecenter.storage.models import EXITED, person, supporter, village_group
+from carecenter.storage.models import CURRENT_SUPPORTER, EXITED, person, supporter, village_group
 
 KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
 _HEADER_NEEDED = "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
@@ -442,7 +442,8 @@ class LedgerImport:
                     person.c.id.in_(chunk))
                 for r in session.execute(query):
                     files[r[0]] = (dict(zip(names, r[1:], strict=True)), [])
-                squery = select(supporter).where(supporter.c.person_id.in_(chunk)).order_by(
+                squery = select(supporter).where(
+                    supporter.c.person_id.in_(chunk), CURRENT_SUPPORTER).order_by(
                     supporter.c.person_id, supporter.c.position)
                 for s in session.execute(squery).mappings():
                     values = {f: s[f] for f in SUPPORTER}

@@ -39,7 +39,15 @@ from carecenter.pairing.pairs import (
     load_rules,
 )
 from carecenter.storage.database import Database
-from carecenter.storage.models import ACTIVE, helper, pairing, person, supporter, village_group
+from carecenter.storage.models import (
+    ACTIVE,
+    CURRENT_SUPPORTER,
+    helper,
+    pairing,
+    person,
+    supporter,
+    village_group,
+)
 
 GROUP = "group"
 RELATIVE = "relative"
@@ -354,7 +362,8 @@ def propose(database: Database, leaving: int | None = None, rules: LoadRules | N
         wanted = {p.id for p in people}
         supporters: dict[int, list[tuple[str, str]]] = {}
         if wanted:
-            query = select(supporter.c.person_id, supporter.c.name, supporter.c.phone)
+            query = select(supporter.c.person_id, supporter.c.name, supporter.c.phone).where(
+                CURRENT_SUPPORTER)
             if len(wanted) < 20000:
                 query = query.where(supporter.c.person_id.in_(
                     select(person.c.id).where(person.c.status == ACTIVE, chosen)))
