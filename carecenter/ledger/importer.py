@@ -36,10 +36,13 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     NEW,
     REFUSED,
     UPDATE,
+    ChangedSincePreview,
     ImportResult,
     Preview,
     Problem,
     RowPreview,
+    changed_since_preview,
+    fingerprint,
 )
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import TableShape
@@ -166,7 +169,10 @@ class LedgerImport:
                 raise ImportCancelled()
             if progress and done % 200 == 0:
                 progress(len(body) + done * len(body) // max(len(pending), 1), len(body) * 2)
-            self._check(row, values, supporters, month_only, files.get(row.person_id or -1))
+            stored_file = files.get(row.person_id or -1)
+            if stored_file is not None:
+                row.seen = fingerprint(*stored_file)
+            self._check(row, values, supporters, month_only, stored_file)
         for r in rows:
             if r.action == REFUSED and r.new_group:
                 r.warnings = [w for w in r.warnings if not w.message.endswith("导入时将新建")]
@@ -602,8 +608,13 @@ class LedgerImport:
                              "导入已撤销,登记册没有改动") from e
 
     def apply(self, preview: Preview, progress: Progress | None = None,
-              cancelled: Cancelled | None = None) -> ImportResult:
-        """Write every accepted row, and create the new groups, in one transaction."""
+              cancelled: Cancelled | None = None,
+              skip_changed: bool = False) -> ImportResult:
+        """Write every accepted row, and create the new groups, in one transaction.
+
+        A file changed elsewhere since the preview is not overwritten: the import is
+        refused whole (``ChangedSincePreview``, naming the rows), or with
+        ``skip_changed`` those rows are left out and the rest written."""
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
         if any(not r.unchanged for r in accepted):
             # The way back from an import the clerk regrets (issue 15).
@@ -618,6 +629,10 @@ class LedgerImport:
             # Held here: the session's identity map keeps objects only while referenced.
             loaded = self._preload(session,
                                    [r.person_id for r in accepted if r.person_id is not None])
+            changed = changed_since_preview(accepted, loaded)
+            if changed and not skip_changed:
+                raise ChangedSincePreview([f"第 {r.row} 行 {r.name}" for r in changed])
+            accepted = [r for r in accepted if r not in changed]
             for done, row in enumerate(accepted):
                 if cancelled and cancelled():
                     raise ImportCancelled()
@@ -655,7 +670,8 @@ class LedgerImport:
             if progress:
                 progress(len(accepted), len(accepted))
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
-                            list(preview.new_groups.values()))
+                            list(preview.new_groups.values()),
+                            [f"第 {r.row} 行 {r.name}" for r in changed])
 
 
 def _label(name: str) -> str:

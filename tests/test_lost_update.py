@@ -1,0 +1,58 @@
+"""No lost update: a write prepared from what the clerk saw (an import preview, the
+editor) refuses the rows changed since, naming them, and writes the rest or nothing
+as the clerk chooses (issue 15, finding 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carecenter.errors import KnownError
+from carecenter.ledger.import_preview import ChangedSincePreview
+from carecenter.ledger.importer import LedgerImport
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from tests.conftest import TODAY, elder
+from tests.ledger_books import LI, ZHANG, save
+
+
+def test_an_import_does_not_revert_edits_made_while_its_preview_was_shown(
+        database: Database, register: Register, tmp_path: Path) -> None:
+    zhang = register.save(elder("张桂兰", "19500312", "002")).person_id
+    li = register.save(elder("李秀英", "19480101", "011")).person_id
+    path = save([["姓名", "身份证号", "联系电话"], ["张桂兰", ZHANG, "13700000001"],
+                 ["李秀英", LI, "13700000002"]], tmp_path / "ledger.xlsx")
+    importer = LedgerImport(database, today=lambda: TODAY)
+    data, layout = importer.open(path)
+    preview = importer.preview(path, data, layout)
+    # Meanwhile, in the editor: a note and a supporter on 张桂兰's file.
+    draft = register.load(zhang).draft()
+    draft.values["note"] = "女儿下月回来"
+    draft.supporters.append({"name": "张丽", "relation": "女儿", "location_scope": "省外",
+                             "away_since": "2024-02-01"})
+    register.save(draft, zhang)
+    with pytest.raises(ChangedSincePreview) as refused:
+        importer.apply(preview)
+    assert "张桂兰" in refused.value.message and "李秀英" not in refused.value.message
+    assert register.load(li).values["phone"] == "13800001111"  # nothing written
+    result = importer.apply(preview, skip_changed=True)
+    assert result.updated == 1
+    assert len(result.changed_meanwhile) == 1 and "张桂兰" in result.changed_meanwhile[0]
+    kept = register.load(zhang)
+    assert kept.values["note"] == "女儿下月回来" and len(kept.supporters) == 2
+    assert kept.values["phone"] == "13800001111"
+    assert register.load(li).values["phone"] == "13700000002"
+
+
+def test_the_editor_refuses_a_save_over_a_file_changed_since_it_was_opened(
+        register: Register) -> None:
+    person_id = register.save(elder()).person_id
+    first = register.load(person_id).draft()
+    second = register.load(person_id).draft()
+    second.values["note"] = "另一处的修改"
+    register.save(second, person_id)
+    first.values["phone"] = "13912345678"
+    with pytest.raises(KnownError, match="已被修改"):
+        register.save(first, person_id)
+    assert register.load(person_id).values["note"] == "另一处的修改"
