@@ -41,3 +41,8 @@ class NotFound(KnownError):
 
 class DatabaseError(KnownError):
     """The database file cannot be used as it is (too new, damaged, locked)."""
+
+
+class ChangedMeanwhile(KnownError):
+    """Records changed elsewhere since the clerk saw them (a preview, a proposal): the
+    write refused them, naming them; it can be made again leaving them out."""

@@ -56,3 +56,33 @@ def test_the_editor_refuses_a_save_over_a_file_changed_since_it_was_opened(
     with pytest.raises(KnownError, match="已被修改"):
         register.save(first, person_id)
     assert register.load(person_id).values["note"] == "另一处的修改"
+
+
+def test_a_pairing_proposal_does_not_replace_a_pairing_made_since(
+        database: Database, register: Register) -> None:
+    from carecenter.pairing.helper_book import HelperBook, HelperDraft
+    from carecenter.pairing.pairs import PairingBook
+    from carecenter.pairing.proposal import accept, propose
+
+    group = register.groups.add("一组")
+    ids = [register.save(elder(name, "19500312", f"{n * 2 + 2:03d}", group_id=group)).person_id
+           for n, name in enumerate(("张桂兰", "李秀英", "王淑珍"))]
+    helpers = HelperBook(database)
+    first = helpers.add(HelperDraft("刘红梅", "网格员", group_id=group))
+    chosen = helpers.add(HelperDraft("王建军", "党员", group_id=group))
+    proposal = propose(database)
+    book = PairingBook(database)
+    book.assign([(ids[0], chosen)])  # meanwhile, by hand in the person's file
+    with pytest.raises(KnownError, match="张桂兰的帮扶人已在别处调整"):
+        accept(database, proposal)
+    assert book.coverage().unpaired == 2
+    saved = accept(database, proposal, skip_changed=True)
+    assert saved == 2 and book.coverage().unpaired == 0
+    assert first != chosen
+    from sqlalchemy import text
+
+    with database.session() as session:
+        helper_of_zhang = session.execute(text(
+            "SELECT helper_id FROM pairing WHERE person_id = :p AND ended_on IS NULL"
+            " AND rank = 1"), {"p": ids[0]}).scalar()
+    assert helper_of_zhang == chosen

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carecenter.errors import KnownError
+from carecenter.errors import ChangedMeanwhile
 from carecenter.ledger.mapping import Layout
 from carecenter.register.people import Cleaned, PersonDraft, missing_facts
 from carecenter.rules.fields import PERSON_FIELDS, SUPPORTER
@@ -110,7 +110,7 @@ def fingerprint(values: dict[str, Any], supporters: list[dict[str, Any]]) -> str
                  [sorted(s.items()) for s in sorted(supporters, key=lambda s: s["id"])]))
 
 
-class ChangedSincePreview(KnownError):
+class ChangedSincePreview(ChangedMeanwhile):
     """Files the import would update were changed elsewhere after its preview."""
 
     def __init__(self, rows: list[str]) -> None:

@@ -411,10 +411,14 @@ def propose(database: Database, leaving: int | None = None, rules: LoadRules | N
 
 
 def accept(database: Database, proposal: Proposal, on: date | None = None,
-           today: Callable[[], date] = clock.today) -> int:
-    """Save every row that has a helper, in one transaction (all or nothing)."""
+           today: Callable[[], date] = clock.today, skip_changed: bool = False) -> int:
+    """Save every row that has a helper, in one transaction (all or nothing). A person
+    paired elsewhere since the proposal refuses the save, or is skipped."""
     reason = "帮扶人调整" if proposal.leaving is not None else "重新结对"
-    return PairingBook(database, today).assign(proposal.choices(), on=on, reason=reason)
+    # What the proposal saw: nobody's primary helper, or the leaving helper.
+    seen = {r.person_id: proposal.leaving for r in proposal.rows}
+    return PairingBook(database, today).assign(proposal.choices(), on=on, reason=reason,
+                                               seen=seen, skip_changed=skip_changed)
 
 
 def summary(proposal: Proposal) -> dict[str, Any]:

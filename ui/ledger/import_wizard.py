@@ -52,6 +52,7 @@ from carecenter.ledger.mapping import Layout
 from carecenter.ledger.workbook import Sheet, text_of
 from carecenter.storage.database import Database
 from ui.widgets.background import run_in_background
+from ui.widgets.changed_meanwhile import skip_changed as skip_changed_ask
 
 ROW_COLOURS = {NEW: "#e8f5e9", UPDATE: "#e3f2fd", REFUSED: "#fde0dc", IGNORED: "#eeeeee"}
 PROBLEM_COLOUR = "#f8b4a8"
@@ -370,11 +371,8 @@ class PreviewPage(QWizardPage):
                     self, "导入台账", work, "正在写入登记册…")
             except ChangedSincePreview as e:
                 # Files edited since the preview: the clerk chooses, nothing is overwritten.
-                box = QMessageBox(QMessageBox.Icon.Warning, "档案已被修改", e.message, parent=self)
-                skip = box.addButton("跳过这些行,导入其余行", QMessageBox.ButtonRole.AcceptRole)
-                box.addButton("不导入", QMessageBox.ButtonRole.RejectRole)
-                box.exec()
-                if box.clickedButton() is not skip:
+                if not skip_changed_ask(self, "档案已被修改", e.message,
+                                        "跳过这些行,导入其余行"):
                     return False
                 skip_changed = True
                 continue
