@@ -86,3 +86,24 @@ def test_a_pairing_proposal_does_not_replace_a_pairing_made_since(
             "SELECT helper_id FROM pairing WHERE person_id = :p AND ended_on IS NULL"
             " AND rank = 1"), {"p": ids[0]}).scalar()
     assert helper_of_zhang == chosen
+
+
+def test_a_visit_sheet_row_entered_meanwhile_elsewhere_is_refused_not_doubled(
+        database: Database, register: Register) -> None:
+    from datetime import date
+
+    from carecenter.care.care_book import CareBook, VisitInput
+    from carecenter.errors import ValidationFailed
+
+    zhang = register.save(elder("张桂兰")).person_id
+    li = register.save(elder("李秀英", "19480101", "011")).person_id
+    care = CareBook(database, today=lambda: TODAY)
+    sheet = [VisitInput(zhang, date(2026, 11, 20), "home", "刘红梅"),
+             VisitInput(li, date(2026, 11, 20), "home", "刘红梅")]
+    care.record_visits(sheet[:1])  # the same paper sheet, begun in another window
+    with pytest.raises(ValidationFailed) as refused:
+        care.record_visits(sheet)
+    assert refused.value.errors[0].row == 1 and "已经登记过" in refused.value.message
+    assert len(care.visits(zhang)) == 1 and care.visits(li) == []
+    care.record_visits(sheet[1:])
+    assert len(care.visits(li)) == 1
