@@ -203,6 +203,14 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
+        if hold:
+            # A writing command checks first, before it reads or previews anything; the
+            # app runs the check after its window shows (ui.shell.backup_menu).
+            try:
+                self.ensure_sound()
+            except BaseException:
+                self.close()
+                raise
 
     def _open(self, migrate: bool) -> None:
         try:
@@ -243,6 +251,9 @@ class Database:
             return None
         from carecenter.storage import backups
 
+        if kind in backups.AUTOMATIC:
+            # A damaged register's copy would only rotate good backups away.
+            self.ensure_sound()
         return backups.take(self.path, folder, kind=kind)
 
     def restore_from(self, backup: Path) -> Path:

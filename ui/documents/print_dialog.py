@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -41,7 +40,7 @@ from carecenter.errors import KnownError
 from carecenter.register.groups import GroupBook
 from carecenter.rules.risk import COLOUR_LABELS
 from carecenter.storage.database import Database
-from ui.widgets import pdf_pages
+from ui.widgets import file_dialogs, pdf_pages
 
 DOCUMENTS = (("card", "关爱服务卡(当前选中的人)"), ("form", "基本情况登记表(当前选中的人)"),
              ("agreement", "委托照顾协议书(当前选中的人)"), ("cards", "批量打印关爱服务卡"))
@@ -258,7 +257,7 @@ class PrintDialog(QDialog):
     def save_pdf(self) -> None:
         if self.pdf is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.pdf_name, "PDF 文件 (*.pdf)")
+        path = file_dialogs.save_file(self, "另存为 PDF", self.pdf_name, "PDF 文件 (*.pdf)")
         if path:
             self.write(path)
 

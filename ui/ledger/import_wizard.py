@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,6 +50,7 @@ from carecenter.ledger.importer import (
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.workbook import Sheet, text_of
 from carecenter.storage.database import Database
+from ui.widgets import file_dialogs
 from ui.widgets.background import run_in_background
 from ui.widgets.changed_meanwhile import skip_changed as skip_changed_ask
 
@@ -171,7 +171,7 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
 
     def browse(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen = file_dialogs.open_file(
             self, "选择台账文件", str(Path.home()),
             "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.csv);;所有文件 (*)")
         if chosen:
@@ -454,7 +454,7 @@ class ImportWizard(QWizard):
         if self.preview is None:
             return
         suggested = str(self.path.with_name(self.path.stem + "-导入报告.xlsx"))
-        chosen, _ = QFileDialog.getSaveFileName(parent, "保存导入报告", suggested,
+        chosen = file_dialogs.save_file(parent, "保存导入报告", suggested,
                                                 "Excel 工作簿 (*.xlsx)")
         if not chosen:
             return

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +36,7 @@ from carecenter.settings.preferences import (
     Preferences,
 )
 from carecenter.storage.database import Database
+from ui.widgets import file_dialogs
 from ui.widgets.error_form import ErrorForm
 from ui.widgets.field_widgets import confirm_buttons
 
@@ -108,7 +108,7 @@ class SettingsDialog(QDialog):
         return widget
 
     def _choose_file(self, line: QLineEdit) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择协议模板", line.text(),
+        path = file_dialogs.open_file(self, "选择协议模板", line.text(),
                                               "协议模板 (*.toml)")
         if path:
             line.setText(path)
