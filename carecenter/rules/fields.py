@@ -208,8 +208,10 @@ def _clean_multi(f: Field, value: Any, row: int | None) -> list[str]:
     items: Iterable[str]
     if isinstance(value, str):
         items = [p for p in re.split(r"[、,,;;/\s]+", value) if p]
-    else:
+    elif isinstance(value, (list, tuple, set, frozenset)):
         items = [str(v) for v in value]
+    else:  # a number or a date where answers were expected (found by tests/test_properties)
+        items = [str(value)]
     codes: list[str] = []
     for item in items:
         code = f.choice_code(item)
