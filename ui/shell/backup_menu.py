@@ -103,6 +103,7 @@ class BackupList(QDialog):
         self.restore_button = QPushButton("从所选备份恢复…")
         self.restore_button.setObjectName("restore_selected")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -113,7 +114,7 @@ class BackupList(QDialog):
         for row, item in enumerate(self.found):
             self.table.insertRow(row)
             persons = "无法读取" if item.persons is None else str(item.persons)
-            for column, text in enumerate((f"{item.taken:%Y-%m-%d %H:%M}", item.kind_label,
+            for column, text in enumerate((f"{item.taken:%Y-%m-%d %H:%M:%S}", item.kind_label,
                                            persons, backups._size_text(item.size),
                                            item.path.name)):
                 cell = QTableWidgetItem(text)
