@@ -270,9 +270,13 @@ def _clean_group(f: Field, value: Any, row: int | None) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):  # inf, nan (tests/test_properties)
         raise _fail(f, row, f"{f.label}无效") from None
+    if isinstance(value, bool) or number != value and not isinstance(value, str) \
+            or not 0 < number < 1 << 62:  # a row id SQLite can hold
+        raise _fail(f, row, f"{f.label}无效")
+    return number
 
 
 _CLEANERS: dict[FieldType, Callable[[Field, Any, int | None], Any]] = {

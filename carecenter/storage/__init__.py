@@ -3,7 +3,9 @@
 ``database`` opens a register (SQLite pragmas, migrations, one transaction per write),
 ``models`` holds the tables (the person and supporter columns come from
 ``rules.fields``), ``bulk`` inserts thousands of rows at once, ``location`` says where
-the file lives. Alembic migrations are in ``migrations/``.
+the file lives, ``register_lock`` keeps one writer per SQLite register (SQLite only),
+``backups`` backs a register up through SQLite's backup API, rotates and restores.
+Alembic migrations are in ``migrations/``.
 
 May import: the basics and ``rules`` (the field declarations the tables are made from);
 no other domain package.

@@ -9,6 +9,7 @@ migrations in ``carecenter/migrations``.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -186,6 +187,7 @@ class Database:
         self.lock = lock or (RegisterLock(self.path, lasting=True) if self.path else None)
         self._writing_depth = 0
         self._soundness: str | None = None  # None: not checked yet; "": sound
+        self._checking = threading.Lock()
         if self.path is not None and not create and not self.path.exists():
             raise missing_register(self.path)
         if hold and self.lock is not None:
@@ -322,7 +324,13 @@ class Database:
                 session.rollback()
 
     def check_soundness(self) -> str:
-        """SQLite's quick check, once per session: "" if sound, else what is wrong."""
+        """SQLite's quick check, once per session: "" if sound, else what is wrong. A
+        second caller (the first save, while the app's start-up check runs in its
+        thread) waits for the running check instead of starting another."""
+        with self._checking:
+            return self._check_soundness()
+
+    def _check_soundness(self) -> str:
         if self._soundness is None:
             with self.engine.connect() as connection:
                 rows = [r[0] for r in connection.exec_driver_sql(
@@ -335,8 +343,7 @@ class Database:
         try:
             problem = self.check_soundness()
         except SADatabaseError as e:
-            problem = str(e.orig)
-            self._soundness = problem
+            problem = self._soundness = str(e.orig)
         if problem:
             raise damaged_register(self.path or Path(self.location), problem)
 

@@ -115,7 +115,7 @@ class BackupList(QDialog):
             self.table.insertRow(row)
             persons = "无法读取" if item.persons is None else str(item.persons)
             for column, text in enumerate((f"{item.taken:%Y-%m-%d %H:%M:%S}", item.kind_label,
-                                           persons, backups._size_text(item.size),
+                                           persons, backups.size_text(item.size),
                                            item.path.name)):
                 cell = QTableWidgetItem(text)
                 if column in (2, 3):
