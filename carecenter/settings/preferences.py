@@ -11,12 +11,14 @@ Saving checks every value first and writes them all in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.rules.fields import Field, FieldType, Section
 from carecenter.settings.agreement_template import TEMPLATE_SETTING, load_template
 from carecenter.settings.settings_store import VILLAGE, Settings
+from carecenter.storage.backups import FOLDER_SETTING as BACKUP_FOLDER
 from carecenter.storage.database import Database
 
 # The keys in the setting table (their readers import the same names).
@@ -62,6 +64,9 @@ class Option:
             return clean_phone(self.name, self.label, text)
         if self.kind == "choice" and text not in dict(self.choices):
             raise FieldError(self.name, f"{self.label}“{text}”不在可选项中")
+        if self.kind == "folder" and text and Path(text).expanduser().exists() \
+                and not Path(text).expanduser().is_dir():
+            raise FieldError(self.name, f"{self.label}“{text}”不是文件夹")
         if self.kind == "file" and text:
             try:
                 load_template(text)
@@ -80,6 +85,7 @@ _VILLAGE = "本村"
 _PEOPLE = "村医"
 _AGREEMENT = "委托协议"
 _LOAD = "结对负荷"
+_BACKUP = "备份"
 
 OPTIONS: tuple[Option, ...] = (
     Option("village.county", "县(市、区)", _VILLAGE, hint="如:隆回县"),
@@ -99,6 +105,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("load.unassessed", "未评估对象负荷权重", _LOAD, kind="int", default=1, high=20),
     Option("load.limit", "每名帮扶人负荷上限", _LOAD, kind="int", default=30, high=1000,
            hint="超过上限的帮扶人在帮扶人名单中标红,建议结对不会超过它"),
+    Option("backup.folder", "备份文件夹", _BACKUP, kind="folder", max_length=260,
+           hint="留空则放在登记册旁的“登记册名-备份”文件夹;最好是另一块磁盘"),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 SECTIONS = tuple(dict.fromkeys(o.section for o in OPTIONS))
@@ -124,6 +132,8 @@ def _get(stored: dict[str, Any], name: str) -> Any:
         value = stored.get(TEMPLATE_SETTING)
     elif name == "load.limit":
         value = (stored.get(PAIRING) or {}).get("limit")
+    elif name == "backup.folder":
+        value = stored.get(BACKUP_FOLDER)
     else:
         value = ((stored.get(PAIRING) or {}).get("weights") or {}).get(item)
     return option.default if value in (None, "") else value
@@ -135,7 +145,8 @@ class Preferences:
 
     def _stored(self) -> dict[str, Any]:
         return {key: self.settings.get(key)
-                for key in (VILLAGE, DOCTOR, COMMITTEE_ROLE, TEMPLATE_SETTING, PAIRING)}
+                for key in (VILLAGE, DOCTOR, COMMITTEE_ROLE, TEMPLATE_SETTING, PAIRING,
+                            BACKUP_FOLDER)}
 
     def read(self) -> dict[str, Any]:
         """Every option's current value (its default where never set)."""
@@ -205,6 +216,7 @@ class Preferences:
             VILLAGE: village, DOCTOR: doctor, PAIRING: pairing,
             COMMITTEE_ROLE: merged["agreement.role"] or None,
             TEMPLATE_SETTING: merged["agreement.template"] or None,
+            BACKUP_FOLDER: merged["backup.folder"] or None,
         }
         if kept is not None:
             items[CONTACTS] = [{"role": c.role, "name": c.name, "phone": c.phone} for c in kept]

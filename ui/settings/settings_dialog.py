@@ -92,13 +92,14 @@ class SettingsDialog(QDialog):
             line = QLineEdit(str(value or ""))
             line.setPlaceholderText(option.hint)
             widget = line
-            if option.kind == "file":
+            if option.kind in ("file", "folder"):
                 box = QWidget()
                 row = QHBoxLayout(box)
                 row.setContentsMargins(0, 0, 0, 0)
                 row.addWidget(line, 1)
                 choose = QPushButton("选择…")
-                choose.clicked.connect(lambda: self._choose_file(line))
+                choose.clicked.connect(lambda: self._choose_file(line) if option.kind == "file"
+                                       else self._choose_folder(line))
                 row.addWidget(choose)
                 line.setObjectName(option.name)
                 box.setToolTip(option.hint)
@@ -110,6 +111,11 @@ class SettingsDialog(QDialog):
     def _choose_file(self, line: QLineEdit) -> None:
         path = file_dialogs.open_file(self, "选择协议模板", line.text(),
                                               "协议模板 (*.toml)")
+        if path:
+            line.setText(path)
+
+    def _choose_folder(self, line: QLineEdit) -> None:
+        path = file_dialogs.choose_folder(self, "选择备份文件夹", line.text() or None)
         if path:
             line.setText(path)
 
