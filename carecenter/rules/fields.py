@@ -273,8 +273,10 @@ def _clean_group(f: Field, value: Any, row: int | None) -> int | None:
         number = int(value)
     except (TypeError, ValueError, OverflowError):  # inf, nan (tests/test_properties)
         raise _fail(f, row, f"{f.label}无效") from None
+    # A row id SQLite can hold (a preview marks a group still to be made with a
+    # negative one); never a fraction or a yes/no.
     if isinstance(value, bool) or number != value and not isinstance(value, str) \
-            or not 0 < number < 1 << 62:  # a row id SQLite can hold
+            or not -(1 << 62) < number < 1 << 62:
         raise _fail(f, row, f"{f.label}无效")
     return number
 
