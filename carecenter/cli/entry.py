@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from carecenter import clock
@@ -93,6 +94,21 @@ def build_parser() -> ChineseArgumentParser:
     worklist.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     worklist.add_argument("--date", type=_day, help="按哪一天计算(默认今天)")
     worklist.add_argument("--group", help="只看一个村民小组")
+    worklist.add_argument("--exit", type=int, action="append", metavar="档案号",
+                          help="为“不再符合”的人办理退出(原因按留守认定;可重复)")
+    event = commands.add_parser("event", help="登记村级活动(关爱互助活动、健康教育)及参加人员")
+    event.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    event.add_argument("--date", type=_day, help="活动日期(默认今天)")
+    event.add_argument("--kind", required=True, choices=["activity", "health_talk"],
+                       help="activity:关爱服务和互助活动;health_talk:健康教育咨询")
+    event.add_argument("--title", required=True, help="活动名称")
+    event.add_argument("--place", default="", help="活动地点")
+    event.add_argument("--people", default="", help="参加人员档案号,逗号分隔")
+    event.add_argument("--photo", help="照片文件(可选)")
+    flood = commands.add_parser("flood", help="开展汛期安全排查:列出全部有住房安全隐患的在册人员")
+    flood.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    flood.add_argument("--from", dest="starts", type=_day, help="开始日期(默认今天)")
+    flood.add_argument("--to", dest="ends", type=_day, required=True, help="结束日期")
 
     from carecenter.cli import ledger_cli as ledger_commands
 
@@ -134,6 +150,13 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 
     database = _open_existing(args.db)
     try:
+        if args.exit:
+            from carecenter.register.people import Register
+
+            register = Register(database)
+            for pid in args.exit:
+                print(f"档案号 {pid} 已退出:{register.exit_not_qualifying(pid)}")
+            return 0
         group_id = None
         if args.group:
             from carecenter.register.groups import GroupBook
@@ -147,6 +170,46 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     finally:
         database.close()
     print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_event(args: argparse.Namespace) -> int:
+    from carecenter.care.events import EVENT_KINDS, EventBook, EventInput
+
+    try:
+        people = [int(p) for p in args.people.replace("，", ",").split(",") if p.strip()]
+    except ValueError:
+        raise KnownError(f"参加人员应是逗号分隔的档案号,而不是“{args.people}”") from None
+    photo = None
+    if args.photo:
+        try:
+            photo = Path(args.photo).read_bytes()
+        except OSError as e:
+            raise KnownError(f"读不了照片文件 {args.photo}:{e.strerror}") from None
+    database = _open_existing(args.db)
+    try:
+        held = args.date or clock.today()
+        EventBook(database).record(EventInput(held, args.kind, args.title, people,
+                                              args.place, photo=photo))
+    finally:
+        database.close()
+    print(f"已登记{EVENT_KINDS[args.kind]}“{args.title}”({held:%Y-%m-%d}),参加 {len(people)} 人")
+    return 0
+
+
+def cmd_flood(args: argparse.Namespace) -> int:
+    from carecenter.care.care_book import CareBook
+
+    database = _open_existing(args.db)
+    try:
+        care = CareBook(database)
+        starts = args.starts or clock.today()
+        round_id = care.start_flood_round(starts, args.ends)
+        [record] = [r for r in care.rounds() if r.id == round_id]
+    finally:
+        database.close()
+    print(f"已开展{record.name}({starts:%Y-%m-%d} 至 {args.ends:%Y-%m-%d}):"
+          f"{record.members} 人,列入工作台“专项走访”")
     return 0
 
 
@@ -194,7 +257,10 @@ def cmd_id(args: argparse.Namespace) -> int:
     print(f"身份证号:{info.number}")
     if info.upgraded_from:
         print(f"(由 15 位旧号 {info.upgraded_from} 升位)")
-    print(f"签发地:{info.province}")
+    from carecenter.rules import divisions
+
+    county = divisions.county_name(info.number[:6])
+    print(f"签发地:{info.province}{(' ' + county) if county else ''}")
     print(f"出生日期:{info.birth_date:%Y年%m月%d日}")
     print(f"性别:{info.sex_label}")
     print(f"年龄:{info.age_on(today)} 岁({today:%Y-%m-%d})")
@@ -264,6 +330,7 @@ def _backup_command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
+            "flood": cmd_flood, "event": cmd_event,
             "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
             **{name: _backup_command(name) for name in ("backup", "backups", "restore", "create")},
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}

@@ -321,9 +321,9 @@ STATUS_LABELS = {ACTIVE: "在册", EXITED: "已退出"}
 # --- the person's file: 基本情况登记表 (DOMAIN.md "One person, one file") ---
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", FieldType.TEXT, BASIC, required=True, max_length=30,
-          # 户主姓名 last: where a ledger has both, the householder is often the son.
+          # Not 户主姓名: the householder is often the son (issue 16), never the elder's.
           synonyms=("老人姓名", "留守老人姓名", "留守老年人姓名", "人员姓名", "对象姓名",
-                    "老年人姓名", "户主姓名"), check=person_name),
+                    "老年人姓名"), check=person_name),
     Field("id_number", "身份证号", FieldType.ID_NUMBER, BASIC, max_length=18,
           synonyms=("身份证号码", "公民身份号码", "身份证", "证件号码", "身份证件号码",
                     "证件号"),
@@ -373,6 +373,13 @@ PERSON_FIELDS: tuple[Field, ...] = (
         ("spouse", "配偶"), ("grandchildren", "孙辈"), ("relatives", "其他近亲属"),
         ("alone", "独居"), ("empty_nest", "空巢")), exclusive=("alone",),
         synonyms=("居住情况", "居住方式")),
+    # seed 001: 老年人与配偶有相互扶养的义务 — the spouse owes 扶养, not 赡养: recorded here,
+    # living together, never among the supporters whose place decides 留守.
+    Field("spouse_name", "配偶姓名", FieldType.TEXT, HEALTH, max_length=30,
+          synonyms=("老伴姓名", "配偶"),
+          hint="配偶不是赡养义务人,不计入“子女或其他赡养义务人是否外出”"),
+    Field("spouse_phone", "配偶电话", FieldType.PHONE, HEALTH, max_length=20,
+          synonyms=("老伴电话", "配偶联系电话")),
     Field("daily_carers", "日常照料人", FieldType.MULTI, HEALTH, choices(
         ("spouse", "配偶"), ("relatives", "近亲属"), ("hired", "雇人"),
         ("home_service", "居家养老服务"), ("self", "自己"), ("neighbours", "邻里"),
@@ -419,7 +426,10 @@ SUPPORTER_FIELDS: tuple[Field, ...] = (
           synonyms=("子女姓名", "赡养人姓名", "外出子女姓名", "赡养义务人姓名"), check=person_name),
     Field("relation", "关系", FieldType.CHOICE, SUPPORTERS, choices(
         ("son", "儿子"), ("daughter", "女儿"), ("daughter_in_law", "儿媳"),
-        ("son_in_law", "女婿"), ("grandchild", "孙子女"), ("spouse", "配偶"),
+        ("son_in_law", "女婿"), ("grandchild", "孙子女"),
+        # A 配偶 row (a ledger's 老伴/丈夫/妻子) is taken in and moved to the spouse
+        # fields when the file is saved (seed 001: 扶养, not 赡养).
+        ("spouse", "配偶"),
         ("other", "其他赡养义务人")), required=True,
           synonyms=("与老人关系", "与本人关系", "子女关系", "称谓")),
     Field("phone", "电话", FieldType.PHONE, SUPPORTERS, max_length=20,

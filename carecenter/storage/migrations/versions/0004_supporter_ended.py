@@ -1,7 +1,7 @@
 """supporter.ended_on / end_note: a removed supporter is ended with a date and kept
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0006 (main's head when issue 15 merged)
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
