@@ -361,9 +361,10 @@ class CareBook:
                         "person", f"{_row(row)}{record.name} 已于 {record.exit_date:%Y-%m-%d}"
                         "退出登记册,之后的走访不能登记", row))
                     continue
-                if _already_recorded(session, entry, visitor):
-                    # Entered meanwhile elsewhere (another window, the same sheet twice):
-                    # the row is refused rather than recorded twice (issue 15).
+                if numbered and _already_recorded(session, entry, visitor):
+                    # A paper sheet's row entered meanwhile elsewhere (another window, the
+                    # same sheet twice) is refused rather than recorded twice (issue 15);
+                    # one visit recorded on its own is always a new one.
                     errors.append(FieldError(
                         "person", f"{_row(row)}{record.name} {entry.visited_on:%Y-%m-%d} 由"
                         f"{visitor}的{VISIT_KINDS.get(entry.kind, entry.kind)}已经登记过"
