@@ -45,3 +45,8 @@ class DatabaseError(KnownError):
 
 class NotAllowed(KnownError):
     """The signed-in operator's role does not allow this (or nobody is signed in)."""
+
+
+class ChangedMeanwhile(KnownError):
+    """Records changed elsewhere since the clerk saw them (a preview, a proposal): the
+    write refused them, naming them; it can be made again leaving them out."""

@@ -145,3 +145,18 @@ def test_prune_deletes_only_old_automatic_backups(db_path: Path, tmp_path: Path)
 def test_a_backup_of_a_missing_register_is_refused(tmp_path: Path) -> None:
     with pytest.raises(KnownError, match="不存在"):
         backups.take(tmp_path / "typo.db")
+
+
+def test_the_backup_folder_is_a_setting_of_the_village(
+        db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Database(db_path).close()
+    folder = tmp_path / "备份盘"
+    assert main(["settings", "--db", str(db_path), "--set", f"backup.folder={folder}"]) == 0
+    assert "备份文件夹" in capsys.readouterr().out
+    assert main(["backup", "--db", str(db_path)]) == 0
+    assert [b.path.parent for b in backups.listing(db_path)] == [folder]
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    assert main(["settings", "--db", str(db_path), "--set",
+                 f"backup.folder={not_a_folder}"]) == 1
+    assert "不是文件夹" in capsys.readouterr().err

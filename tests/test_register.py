@@ -232,8 +232,7 @@ def test_editing_a_file_keeps_each_stored_supporter_under_the_same_id(
     after = register.load(person_id).supporters
     assert after[0]["id"] == before and after[0]["phone"] == "13911112222"
     assert after[1]["name"] == "张丽" and after[1]["id"] != before
-    assert register.load(person_id).events[-1][3] == (
-        "赡养人张强电话:13900001111 → 13911112222、赡养人:增加 张丽")
+    assert register.load(person_id).events[-1][3] == "修改赡养人张强(儿子)、新增赡养人张丽(女儿)"
 
 
 def test_every_sortable_column_has_its_order_in_sql_and_no_other() -> None:

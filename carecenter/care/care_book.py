@@ -376,6 +376,15 @@ class CareBook:
                         "person", f"{_row(row)}{record.name} 已于 {record.exit_date:%Y-%m-%d}"
                         "退出登记册,之后的走访不能登记", row))
                     continue
+                if numbered and _already_recorded(session, entry, visitor):
+                    # A paper sheet's row entered meanwhile elsewhere (another window, the
+                    # same sheet twice) is refused rather than recorded twice (issue 15);
+                    # one visit recorded on its own is always a new one.
+                    errors.append(FieldError(
+                        "person", f"{_row(row)}{record.name} {entry.visited_on:%Y-%m-%d} 由"
+                        f"{visitor}的{VISIT_KINDS.get(entry.kind, entry.kind)}已经登记过"
+                        "(可能已在别处录入),请删去这一行", row))
+                    continue
                 visit_id = _insert(session, visit.insert().values(
                     person_id=entry.person_id, visited_on=entry.visited_on, kind=entry.kind,
                     visitor=visitor, helper_id=entry.helper_id, found=found or None,
@@ -563,3 +572,12 @@ class CareBook:
         if row is None:
             raise NotFound(f"需求 {need_id} 不存在")
         return row
+
+
+def _already_recorded(session: Session, entry: VisitInput, visitor: str | None) -> bool:
+    """The same visit (person, day, kind, visitor) is on the register already."""
+    return session.execute(
+        select(visit.c.id).where(visit.c.person_id == entry.person_id,
+                                 visit.c.visited_on == entry.visited_on,
+                                 visit.c.kind == entry.kind,
+                                 visit.c.visitor == visitor).limit(1)).first() is not None

@@ -21,7 +21,7 @@ from carecenter import clock
 from carecenter.demo.draws import SURNAMES, YOUNG_FEMALE, YOUNG_MALE, Weighted
 from carecenter.pairing.pairs import DEFAULT_LIMIT, DEFAULT_WEIGHTS, UNASSESSED, current_primary
 from carecenter.pairing.proposal import RELATIVE, Target, plan
-from carecenter.storage.models import ACTIVE, helper, pairing, person, supporter
+from carecenter.storage.models import ACTIVE, CURRENT_SUPPORTER, helper, pairing, person, supporter
 
 ROLE_WEIGHTS = Weighted([
     ("grid", 8), ("resident_team", 4), ("civil_assistant", 3), ("elders_head", 1),
@@ -55,7 +55,8 @@ def make_helpers(connection: Connection, count: int, seed: int, today: date) -> 
     local: dict[int, tuple[str, str]] = {}
     for pid, name, phone in connection.execute(
             select(supporter.c.person_id, supporter.c.name, supporter.c.phone)
-            .where(supporter.c.location_scope == "in_county", supporter.c.phone.is_not(None))):
+            .where(supporter.c.location_scope == "in_county", supporter.c.phone.is_not(None),
+                   CURRENT_SUPPORTER)):
         local.setdefault(pid, (name, phone))
     groups = list(by_group)
     sizes = [len(by_group[g]) for g in groups]

@@ -25,7 +25,7 @@ from carecenter.rules.fields import Field, FieldType, Section
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
-from carecenter.storage.models import ACTIVE, agreement, person, supporter
+from carecenter.storage.models import ACTIVE, CURRENT_SUPPORTER, agreement, person, supporter
 
 DRAWN, PRINTED, SIGNED, FILED = "drawn", "printed", "signed", "filed"
 STATE_LABELS = {DRAWN: "已起草", PRINTED: "已打印", SIGNED: "已签订", FILED: "已备案"}
@@ -310,7 +310,8 @@ class Agreements:
             for chunk in range(0, len(ids), 500):
                 for pid, name in session.execute(
                         select(supporter.c.person_id, supporter.c.name)
-                        .where(supporter.c.person_id.in_(ids[chunk:chunk + 500]))
+                        .where(supporter.c.person_id.in_(ids[chunk:chunk + 500]),
+                               CURRENT_SUPPORTER)
                         .order_by(supporter.c.position)):
                     names.setdefault(pid, []).append(name)
         found: list[Warning] = []

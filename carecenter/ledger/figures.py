@@ -32,6 +32,7 @@ from carecenter.rules.visit_periods import Assessed, visit_kinds
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
     ACTIVE,
+    CURRENT_SUPPORTER,
     STATUS_LABELS,
     agreement,
     assessment,
@@ -221,7 +222,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                        supporter.c.away_since, supporter.c.returned_on,
                        supporter.c.return_kind)
                 .join(person, person.c.id == supporter.c.person_id)
-                .where(_on_register(quarter, as_of))
+                .where(_on_register(quarter, as_of), CURRENT_SUPPORTER)
                 .order_by(supporter.c.person_id, supporter.c.position)).all():
             supporters[row[0]].append(row[1:])
         people = list(session.execute(

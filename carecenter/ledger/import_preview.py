@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carecenter.errors import ChangedMeanwhile
 from carecenter.ledger.exits import ExitProposal
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.sheet_kinds import SheetPlan
 from carecenter.register.people import Cleaned, PersonDraft, missing_facts
+from carecenter.rules.fields import PERSON_FIELDS, SUPPORTER
 
 NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
 ACTION_LABELS = {NEW: "新增", UPDATE: "更新", REFUSED: "拒绝", IGNORED: "忽略"}
@@ -44,6 +46,8 @@ class RowPreview:
     sheet: str = ""  # set when a workbook's several sheets are read in one import
     exit: ExitProposal | None = None  # 状态/备注 say the person has left (issue 16)
     basis: str = ""  # what an update was matched by: 身份证号, 姓名和村民小组
+    # The stored file as the preview saw it: an update is refused if it changed since.
+    seen: str | None = None
 
     def why(self) -> str:
         """What will happen to this row and why, in a line (the preview, --dry-run)."""
@@ -145,3 +149,36 @@ class ImportResult:
     updated: int
     skipped: int
     groups_created: list[str]
+    # Rows left out because their file was changed elsewhere after the preview.
+    changed_meanwhile: list[str] = field(default_factory=list)
+
+
+def fingerprint(values: dict[str, Any], supporters: list[dict[str, Any]]) -> str:
+    """A stored file's values and current supporters, as one comparable text."""
+    return repr((sorted(values.items()),
+                 [sorted(s.items()) for s in sorted(supporters, key=lambda s: s["id"])]))
+
+
+class ChangedSincePreview(ChangedMeanwhile):
+    """Files the import would update were changed elsewhere after its preview."""
+
+    def __init__(self, rows: list[str]) -> None:
+        shown = "、".join(rows[:10]) + (f" 等 {len(rows)} 行" if len(rows) > 10 else "")
+        super().__init__(
+            f"预览之后,{shown} 的档案已在别处被修改。为免覆盖这些修改,本次导入没有写入,"
+            "登记册没有改动。请重新预览后再导入,或选择跳过这些行、导入其余行。")
+        self.rows = rows
+
+
+def changed_since_preview(accepted: list[RowPreview], loaded: list[Any]) -> list[RowPreview]:
+    """Rows whose stored file (``loaded``: the Person records, read in the import's own
+    transaction) is no longer what the preview saw (issue 15: no lost update)."""
+    names = [f.name for f in PERSON_FIELDS]
+    now = {
+        p.id: fingerprint(
+            {n: getattr(p, n) for n in names},
+            [{"id": s.id, **{f: getattr(s, f) for f in SUPPORTER}} for s in p.supporters])
+        for p in loaded}
+    return [r for r in accepted
+            if r.person_id is not None and r.seen is not None
+            and now.get(r.person_id) != r.seen]

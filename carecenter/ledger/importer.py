@@ -41,10 +41,13 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     NEW,
     REFUSED,
     UPDATE,
+    ChangedSincePreview,
     ImportResult,
     Preview,
     Problem,
     RowPreview,
+    changed_since_preview,
+    fingerprint,
 )
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import TableShape
@@ -59,7 +62,7 @@ from carecenter.storage import backups
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
-from carecenter.storage.models import EXITED, person, supporter, village_group
+from carecenter.storage.models import CURRENT_SUPPORTER, EXITED, person, supporter, village_group
 
 KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
 _HEADER_NEEDED = "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
@@ -226,7 +229,10 @@ class LedgerImport:
                 raise ImportCancelled()
             if progress and index % 200 == 0:
                 progress(total + index * total // max(len(pending), 1), total * 2)
-            self._check(row, values, supporters, month_only, files.get(row.person_id or -1))
+            stored_file = files.get(row.person_id or -1)
+            if stored_file is not None:
+                row.seen = fingerprint(*stored_file)
+            self._check(row, values, supporters, month_only, stored_file)
         for r in rows:
             if r.action == REFUSED and r.new_group:
                 r.warnings = [w for w in r.warnings if not w.message.endswith("导入时将新建")]
@@ -623,7 +629,8 @@ class LedgerImport:
                     person.c.id.in_(chunk))
                 for r in session.execute(query):
                     files[r[0]] = (dict(zip(names, r[1:], strict=True)), [])
-                squery = select(supporter).where(supporter.c.person_id.in_(chunk)).order_by(
+                squery = select(supporter).where(
+                    supporter.c.person_id.in_(chunk), CURRENT_SUPPORTER).order_by(
                     supporter.c.person_id, supporter.c.position)
                 for s in session.execute(squery).mappings():
                     values = {f: s[f] for f in SUPPORTER}
@@ -820,8 +827,13 @@ class LedgerImport:
 
     @retrying
     def apply(self, preview: Preview, progress: Progress | None = None,
-              cancelled: Cancelled | None = None) -> ImportResult:
-        """Write every accepted row, and create the new groups, in one transaction."""
+              cancelled: Cancelled | None = None,
+              skip_changed: bool = False) -> ImportResult:
+        """Write every accepted row, and create the new groups, in one transaction.
+
+        A file changed elsewhere since the preview is not overwritten: the import is
+        refused whole (``ChangedSincePreview``, naming the rows), or with
+        ``skip_changed`` those rows are left out and the rest written."""
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
         if preview.exits and not preview.confirm_exits:
             raise KnownError(f"有 {len(preview.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
@@ -840,6 +852,10 @@ class LedgerImport:
             # Held here: the session's identity map keeps objects only while referenced.
             loaded = self._preload(session,
                                    [r.person_id for r in accepted if r.person_id is not None])
+            changed = changed_since_preview(accepted, loaded)
+            if changed and not skip_changed:
+                raise ChangedSincePreview([f"{r.where} {r.name}" for r in changed])
+            accepted = [r for r in accepted if r not in changed]
             for done, row in enumerate(accepted):
                 if cancelled and cancelled():
                     raise ImportCancelled()
@@ -881,7 +897,8 @@ class LedgerImport:
             if progress:
                 progress(len(accepted), len(accepted))
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
-                            list(preview.new_groups.values()))
+                            list(preview.new_groups.values()),
+                            [f"{r.where} {r.name}" for r in changed])
 
 
 def _label(name: str) -> str:

@@ -112,7 +112,8 @@ def unreported_whereabouts(connection: Connection, group_id: int | None) -> list
             "SELECT p.id, p.name, p.group_id, p.colour, s.name, s.whereabouts, s.phone "
             "FROM supporter s JOIN person p ON p.id = s.person_id "
             f"WHERE {_where(group_id)} AND s.location_scope IN ({_quoted(sorted(OUTSIDE_COUNTY))}) "
-            f"AND s.returned_on IS NULL AND coalesce(s.relation, '') != '{SPOUSE}' "
+            f"AND s.returned_on IS NULL AND s.ended_on IS NULL "
+            f"AND coalesce(s.relation, '') != '{SPOUSE}' "
             "AND (coalesce(s.whereabouts, '') = '' OR coalesce(s.phone, '') = '') "
             "ORDER BY p.id, s.position"), {"group": group_id}):
         people[pid] = (name, gid, colour)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from carecenter import clock
 from carecenter.access import audit
-from carecenter.errors import KnownError, NotFound
+from carecenter.errors import ChangedMeanwhile, KnownError, NotFound
 from carecenter.rules.risk import COLOUR_LABELS, GREEN, RED, YELLOW
 from carecenter.rules.roles import ADMIN
 from carecenter.settings.preferences import PAIRING
@@ -286,6 +286,19 @@ class PairingBook:
                          changes=[(RANK_LABELS.get(rank, "帮扶人"), was or "", "")])
 
     @staticmethod
+    def _changed_since(session: Session, seen: dict[int, int | None],
+                       person_ids: Sequence[int]) -> list[int]:
+        """The people whose current primary helper is no longer the one seen."""
+        now: dict[int, int] = {}
+        for part in chunks(person_ids):
+            for person_id, helper_id in session.execute(
+                    select(pairing.c.person_id, pairing.c.helper_id)
+                    .where(pairing.c.person_id.in_(part), pairing.c.rank == PRIMARY,
+                           pairing.c.ended_on.is_(None))):
+                now[person_id] = helper_id
+        return [p for p in person_ids if p in seen and now.get(p) != seen[p]]
+
+    @staticmethod
     def _end(session: Session, person_ids: Sequence[int], rank: int, on: date,
              reason: str) -> int:
         ended = 0
@@ -318,17 +331,34 @@ class PairingBook:
 
     @retrying
     def assign(self, choices: Sequence[tuple[int, int]], on: date | None = None,
-               reason: str = "重新结对") -> int:
+               reason: str = "重新结对", seen: dict[int, int | None] | None = None,
+               skip_changed: bool = False) -> int:
         """Make each (person, helper) a primary pairing, all in ONE transaction.
 
         A person's current primary pairing ends with ``reason``; a failure anywhere
-        leaves every pairing as it was. Returns the number of pairings made.
+        leaves every pairing as it was. Returns the number of pairings made. ``seen``:
+        each person's primary helper when the proposal was made; a person paired
+        otherwise since is refused (the whole save, or with ``skip_changed`` that
+        person only), so that nobody's new pairing is silently replaced (issue 15).
         """
         on = on or self.today()
         choices = list(dict(choices).items())  # one helper per person; the last wins
         if not choices:
             return 0
         with self.database.transaction() as session:
+            if seen is not None:
+                changed = self._changed_since(session, seen, [p for p, _ in choices])
+                if changed and not skip_changed:
+                    names = session.execute(select(person.c.name).where(
+                        person.c.id.in_(changed[:CHUNK]))).scalars().all()
+                    raise ChangedMeanwhile(
+                        f"生成建议之后,{'、'.join(names[:10])}"
+                        f"{f' 等 {len(changed)} 人' if len(changed) > 10 else ''}"
+                        "的帮扶人已在别处调整。为免覆盖,本次结对全部未保存;"
+                        "请重新生成建议,或选择跳过这些人。")
+                choices = [(p, h) for p, h in choices if p not in set(changed)]
+                if not choices:
+                    return 0
             person_ids = [p for p, _ in choices]
             helper_ids = sorted({h for _, h in choices})
             active_helpers: set[int] = set()

@@ -39,7 +39,15 @@ from carecenter.pairing.pairs import (
     load_rules,
 )
 from carecenter.storage.database import Database
-from carecenter.storage.models import ACTIVE, helper, pairing, person, supporter, village_group
+from carecenter.storage.models import (
+    ACTIVE,
+    CURRENT_SUPPORTER,
+    helper,
+    pairing,
+    person,
+    supporter,
+    village_group,
+)
 
 GROUP = "group"
 RELATIVE = "relative"
@@ -354,7 +362,8 @@ def propose(database: Database, leaving: int | None = None, rules: LoadRules | N
         wanted = {p.id for p in people}
         supporters: dict[int, list[tuple[str, str]]] = {}
         if wanted:
-            query = select(supporter.c.person_id, supporter.c.name, supporter.c.phone)
+            query = select(supporter.c.person_id, supporter.c.name, supporter.c.phone).where(
+                CURRENT_SUPPORTER)
             if len(wanted) < 20000:
                 query = query.where(supporter.c.person_id.in_(
                     select(person.c.id).where(person.c.status == ACTIVE, chosen)))
@@ -402,10 +411,14 @@ def propose(database: Database, leaving: int | None = None, rules: LoadRules | N
 
 
 def accept(database: Database, proposal: Proposal, on: date | None = None,
-           today: Callable[[], date] = clock.today) -> int:
-    """Save every row that has a helper, in one transaction (all or nothing)."""
+           today: Callable[[], date] = clock.today, skip_changed: bool = False) -> int:
+    """Save every row that has a helper, in one transaction (all or nothing). A person
+    paired elsewhere since the proposal refuses the save, or is skipped."""
     reason = "帮扶人调整" if proposal.leaving is not None else "重新结对"
-    return PairingBook(database, today).assign(proposal.choices(), on=on, reason=reason)
+    # What the proposal saw: nobody's primary helper, or the leaving helper.
+    seen = {r.person_id: proposal.leaving for r in proposal.rows}
+    return PairingBook(database, today).assign(proposal.choices(), on=on, reason=reason,
+                                               seen=seen, skip_changed=skip_changed)
 
 
 def summary(proposal: Proposal) -> dict[str, Any]:

@@ -37,7 +37,8 @@ _ROWS = ("SELECT p.id, p.kind, p.name, p.sex, p.birth_date, p.left_behind_year, 
          "ORDER BY pa.started_on DESC, pa.id DESC LIMIT 1) FROM person AS p "
          "LEFT OUTER JOIN village_group AS g ON g.id = p.group_id WHERE p.id IN ({})")
 _SUPPORTERS = ("SELECT person_id, name, location_scope, away_since, returned_on, return_kind, "
-               "relation FROM supporter WHERE person_id IN ({}) ORDER BY person_id, position")
+               "relation FROM supporter WHERE person_id IN ({}) AND ended_on IS NULL "
+               "ORDER BY person_id, position")
 
 
 def _date(value: str | None) -> date | None:

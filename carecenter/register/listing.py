@@ -37,7 +37,14 @@ from carecenter.rules.fields import normalise_phone
 from carecenter.rules.leftbehind import SupporterFacts
 from carecenter.rules.risk import RANK
 from carecenter.storage.database import Database
-from carecenter.storage.models import helper, pairing, person, supporter, village_group
+from carecenter.storage.models import (
+    CURRENT_SUPPORTER,
+    helper,
+    pairing,
+    person,
+    supporter,
+    village_group,
+)
 
 
 def _colour_order() -> Any:
@@ -182,7 +189,7 @@ class Listing:
             select(supporter.c.person_id, supporter.c.name, supporter.c.location_scope,
                    supporter.c.away_since, supporter.c.returned_on, supporter.c.return_kind,
                    supporter.c.relation)
-            .where(supporter.c.person_id.in_(ids))
+            .where(supporter.c.person_id.in_(ids), CURRENT_SUPPORTER)
             .order_by(supporter.c.person_id, supporter.c.position)
         )
         for s in connection.execute(statement):

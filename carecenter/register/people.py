@@ -30,6 +30,7 @@ from carecenter.rules.fields import (
     OUTSIDE_COUNTY,
     PERSON,
     STATUS_LABELS,
+    SUPPORTER,
     SUPPORTER_FIELDS,
     Field,
     FieldType,
@@ -355,6 +356,7 @@ class Register:
         allow_duplicate: bool = False,
         refresh_due: bool = True,
         allow_incomplete: bool = False,
+        ended_note: str = "在档案中移除",
     ) -> SaveResult:
         """``save`` inside a transaction the caller holds: a ledger import writes all its
         rows in one transaction, each by the same rules as the editor's save, and then
@@ -406,12 +408,21 @@ class Register:
         record.updated_at = now  # type: ignore[attr-defined]
         self._index(record, values)
         # Edit stored supporters in place, so that what refers to one (an agreement's
-        # 委托人, a call log) keeps referring to the same person; add the new ones.
-        by_id = {s.id: s for s in record.supporters}
-        record.supporters = [
-            self._supporter(position, s, by_id.get(s.get("id", -1)))
-            for position, s in enumerate(supporters)
-        ]
+        # 委托人, a call log) keeps referring to the same person; add the new ones; end
+        # the ones no longer named, keeping them (issue 15: never deleted).
+        current = [] if person_id is None else list(record.supporters)
+        by_id = {s.id: s for s in current}
+        kept_ids = {s.get("id") for s in supporters}
+        for stored_supporter in current:
+            if stored_supporter.id not in kept_ids:
+                stored_supporter.ended_on = self.today()
+                stored_supporter.end_note = ended_note
+                stored_supporter.position = -1 - stored_supporter.position
+        for position, s in enumerate(supporters):
+            found = by_id.get(s.get("id", -1))
+            saved_supporter = self._supporter(position, s, found)
+            if found is None:
+                record.all_supporters.append(saved_supporter)
         session.flush()
         if person_id is None or changed:
             session.add(self._event(record.id, "created" if person_id is None else "updated",
@@ -530,23 +541,7 @@ class Register:
             _old_to_new(PERSON[name], getattr(record, name), value)
             for name, value in values.items() if getattr(record, name) != value
         ]
-        old = [
-            {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS} for s in record.supporters
-        ]
-        new = [{f.name: s.get(f.name) for f in SUPPORTER_FIELDS} for s in supporters]
-        for k in range(max(len(old), len(new))):
-            before = old[k] if k < len(old) else None
-            after = new[k] if k < len(new) else None
-            if before == after:
-                continue
-            if before is None or after is None:
-                one = before or after or {}
-                changed.append(f"赡养人:{'去掉' if after is None else '增加'} "
-                               f"{one.get('name') or ''}")
-                continue
-            changed.extend(
-                _old_to_new(f, before[f.name], after[f.name], f"赡养人{before['name'] or ''}")
-                for f in SUPPORTER_FIELDS if before[f.name] != after[f.name])
+        changed += supporter_changes(record.supporters, supporters)
         return changed
 
     @staticmethod
@@ -751,6 +746,29 @@ def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     insert_rows(session.connection(), person,
                 [{**r, "id": pid} for r, pid in zip(rows, ids, strict=True)])
     return ids
+
+
+def _who(values: dict[str, Any]) -> str:
+    name = values.get("name") or "(无姓名)"
+    relation = values.get("relation")
+    label = SUPPORTER["relation"].choice_label(relation) if relation else ""
+    return f"{name}({label})" if label else str(name)
+
+
+def supporter_changes(stored: Sequence[Supporter], supporters: list[dict[str, Any]]
+                      ) -> list[str]:
+    """What the history says of a save's supporters, naming each one removed, added or
+    changed (not only "赡养人")."""
+    before = {s.id: {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS} for s in stored}
+    kept = {s.get("id") for s in supporters}
+    changes = [f"移除赡养人{_who(v)}" for sid, v in before.items() if sid not in kept]
+    for s in supporters:
+        values = {f.name: s.get(f.name) for f in SUPPORTER_FIELDS}
+        if s.get("id") not in before:
+            changes.append(f"新增赡养人{_who(values)}")
+        elif before[s["id"]] != values:
+            changes.append(f"修改赡养人{_who(values)}")
+    return changes
 
 
 def search_key(name: str, id_number: str | None, phone: str | None,

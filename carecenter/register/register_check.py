@@ -24,6 +24,7 @@ from carecenter.storage import database as db
 from carecenter.storage.location import shown as without_password
 from carecenter.storage.models import (
     ACTIVE,
+    CURRENT_SUPPORTER,
     EXITED,
     care_due,
     metadata,
@@ -169,7 +170,8 @@ def _counts(connection: Connection, report: CheckReport) -> None:
         select(person.c.status, func.count()).group_by(person.c.status)).all())
     report.exited = int(by_status.pop(EXITED, 0))
     report.active = int(by_status.pop(ACTIVE, 0))
-    report.supporters = _count(connection, select(func.count()).select_from(supporter))
+    report.supporters = _count(connection, select(func.count()).select_from(supporter)
+                               .where(CURRENT_SUPPORTER))
     report.groups = _count(connection, select(func.count()).select_from(village_group))
     report.events = _count(connection, select(func.count()).select_from(person_event))
     report.without_id = _count(connection, select(func.count()).select_from(person).where(

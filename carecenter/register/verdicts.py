@@ -20,7 +20,7 @@ from sqlalchemy import Connection, bindparam, or_, select, text
 
 from carecenter.rules.kinds import DEFAULT_KIND, KINDS
 from carecenter.rules.leftbehind import PersonFacts, SupporterFacts, Verdict
-from carecenter.storage.models import person, supporter
+from carecenter.storage.models import CURRENT_SUPPORTER, person, supporter
 
 BATCH = 5000
 
@@ -31,8 +31,8 @@ _SUPPORTERS = select(
     supporter.c.person_id, supporter.c.name, supporter.c.location_scope,
     supporter.c.away_since, supporter.c.returned_on, supporter.c.return_kind,
     supporter.c.relation,
-).where(supporter.c.person_id.in_(bindparam("ids", expanding=True))).order_by(
-    supporter.c.person_id, supporter.c.position)
+).where(supporter.c.person_id.in_(bindparam("ids", expanding=True)),
+        CURRENT_SUPPORTER).order_by(supporter.c.person_id, supporter.c.position)
 _UPDATE = text("UPDATE person SET verdict = :verdict, verdict_reason = :reason, "
                "verdict_until = :until, verdict_on = :on WHERE id = :pid")
 

@@ -208,8 +208,10 @@ def _clean_multi(f: Field, value: Any, row: int | None) -> list[str]:
     items: Iterable[str]
     if isinstance(value, str):
         items = [p for p in re.split(r"[、,,;;/\s]+", value) if p]
-    else:
+    elif isinstance(value, (list, tuple, set, frozenset)):
         items = [str(v) for v in value]
+    else:  # a number or a date where answers were expected (found by tests/test_properties)
+        items = [str(value)]
     codes: list[str] = []
     for item in items:
         code = f.choice_code(item)
@@ -268,9 +270,15 @@ def _clean_group(f: Field, value: Any, row: int | None) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):  # inf, nan (tests/test_properties)
         raise _fail(f, row, f"{f.label}无效") from None
+    # A row id SQLite can hold (a preview marks a group still to be made with a
+    # negative one); never a fraction or a yes/no.
+    if isinstance(value, bool) or number != value and not isinstance(value, str) \
+            or not -(1 << 62) < number < 1 << 62:
+        raise _fail(f, row, f"{f.label}无效")
+    return number
 
 
 _CLEANERS: dict[FieldType, Callable[[Field, Any, int | None], Any]] = {

@@ -11,6 +11,7 @@ Saving checks every value first and writes them all in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from carecenter.errors import FieldError, KnownError, ValidationFailed
@@ -18,6 +19,7 @@ from carecenter.rules.fields import Field, FieldType, Section
 from carecenter.rules.roles import ADMIN
 from carecenter.settings.agreement_template import TEMPLATE_SETTING, load_template
 from carecenter.settings.settings_store import VILLAGE, Settings
+from carecenter.storage.backups import FOLDER_SETTING as BACKUP_FOLDER
 from carecenter.storage.database import Database
 
 # The keys in the setting table (their readers import the same names).
@@ -64,6 +66,9 @@ class Option:
             return clean_phone(self.name, self.label, text)
         if self.kind == "choice" and text not in dict(self.choices):
             raise FieldError(self.name, f"{self.label}“{text}”不在可选项中")
+        if self.kind == "folder" and text and Path(text).expanduser().exists() \
+                and not Path(text).expanduser().is_dir():
+            raise FieldError(self.name, f"{self.label}“{text}”不是文件夹")
         if self.kind == "file" and text:
             try:
                 load_template(text)
@@ -83,6 +88,7 @@ _PEOPLE = "村医"
 _AGREEMENT = "委托协议"
 _LOAD = "结对负荷"
 _SECURITY = "安全"
+_BACKUP = "备份"
 
 OPTIONS: tuple[Option, ...] = (
     Option("village.province", "省(自治区、直辖市)", _VILLAGE, hint="如:湖南省"),
@@ -106,6 +112,8 @@ OPTIONS: tuple[Option, ...] = (
            hint="超过上限的帮扶人在帮扶人名单中标红,建议结对不会超过它"),
     Option("lock.minutes", "空闲多久自动锁定(分钟)", _SECURITY, kind="int", default=10,
            high=240, hint="离开电脑这么久没有操作,窗口锁定、数据遮住,输入密码后继续"),
+    Option("backup.folder", "备份文件夹", _BACKUP, kind="folder", max_length=260,
+           hint="留空则放在登记册旁的“登记册名-备份”文件夹;最好是另一块磁盘"),
 )
 BY_NAME = {o.name: o for o in OPTIONS}
 SECTIONS = tuple(dict.fromkeys(o.section for o in OPTIONS))
@@ -133,6 +141,8 @@ def _get(stored: dict[str, Any], name: str) -> Any:
         value = (stored.get(PAIRING) or {}).get("limit")
     elif group == "lock":
         value = (stored.get(LOCK) or {}).get(item)
+    elif name == "backup.folder":
+        value = stored.get(BACKUP_FOLDER)
     else:
         value = ((stored.get(PAIRING) or {}).get("weights") or {}).get(item)
     return option.default if value in (None, "") else value
@@ -144,7 +154,8 @@ class Preferences:
 
     def _stored(self) -> dict[str, Any]:
         return {key: self.settings.get(key)
-                for key in (VILLAGE, DOCTOR, COMMITTEE_ROLE, TEMPLATE_SETTING, PAIRING, LOCK)}
+                for key in (VILLAGE, DOCTOR, COMMITTEE_ROLE, TEMPLATE_SETTING, PAIRING, LOCK,
+                            BACKUP_FOLDER)}
 
     def read(self) -> dict[str, Any]:
         """Every option's current value (its default where never set)."""
@@ -217,6 +228,7 @@ class Preferences:
             VILLAGE: village, DOCTOR: doctor, PAIRING: pairing, LOCK: lock,
             COMMITTEE_ROLE: merged["agreement.role"] or None,
             TEMPLATE_SETTING: merged["agreement.template"] or None,
+            BACKUP_FOLDER: merged["backup.folder"] or None,
         }
         if kept is not None:
             items[CONTACTS] = [{"role": c.role, "name": c.name, "phone": c.phone} for c in kept]

@@ -3,7 +3,9 @@
 ``database`` opens a register (SQLite pragmas, migrations, one transaction per write),
 ``models`` holds the tables (the person and supporter columns come from
 ``rules.fields``), ``bulk`` inserts thousands of rows at once, ``location`` says where
-the file lives. Alembic migrations are in ``migrations/``.
+the file lives, ``register_lock`` keeps one writer per SQLite register (SQLite only),
+``backups`` backs a register up through SQLite's backup API, rotates and restores.
+Alembic migrations are in ``migrations/``.
 
 A township's PostgreSQL server (issue 22): ``postgres`` sets up its connections (each
 scoped to a village, SERIALIZABLE), ``backends`` says what a failed write means on

@@ -53,10 +53,10 @@ class Backup:
     def line(self) -> str:
         persons = "无法读取" if self.persons is None else f"{self.persons} 人"
         return (f"{self.path}\t{self.taken:%Y-%m-%d %H:%M:%S}\t{persons}\t"
-                f"{_size_text(self.size)}\t{self.kind_label}")
+                f"{size_text(self.size)}\t{self.kind_label}")
 
 
-def _size_text(size: int) -> str:
+def size_text(size: int) -> str:
     if size >= 1 << 20:
         return f"{size / (1 << 20):.1f} MB"
     return f"{max(1, round(size / 1024))} KB"

@@ -9,6 +9,7 @@ migrations in ``carecenter/migrations``.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -237,6 +238,7 @@ class Database:
         self.lock = lock or (RegisterLock(self.path, lasting=True) if self.path else None)
         self._writing_depth = 0
         self._soundness: str | None = None  # None: not checked yet; "": sound
+        self._checking = threading.Lock()
         if self.path is not None and not create and not self.path.exists():
             raise missing_register(self.path)
         if hold and self.lock is not None:
@@ -264,6 +266,14 @@ class Database:
         # Who is signed in (``carecenter.access.operators.sign_in``): every write is
         # theirs, checked against their role here and named in the audit log.
         self.operator: Operator | None = None
+        if hold:
+            # A writing command checks first, before it reads or previews anything; the
+            # app runs the check after its window shows (ui.shell.backup_menu).
+            try:
+                self.ensure_sound()
+            except BaseException:
+                self.close()
+                raise
 
     def _open(self, migrate: bool) -> None:
         try:
@@ -307,6 +317,9 @@ class Database:
             return None
         from carecenter.storage import backups
 
+        if kind in backups.AUTOMATIC:
+            # A damaged register's copy would only rotate good backups away.
+            self.ensure_sound()
         return backups.take(self.path, folder, kind=kind)
 
     def restore_from(self, backup: Path) -> Path:
@@ -416,9 +429,15 @@ class Database:
 
     def check_soundness(self) -> str:
         """SQLite's quick check, once per session: "" if sound, else what is wrong (a
-        server keeps its own files sound: nothing to check from here)."""
+        server keeps its own files sound: nothing to check from here). A second caller
+        (the first save, while the app's start-up check runs in its thread) waits for
+        the running check instead of starting another."""
         if self.path is None:
             return ""
+        with self._checking:
+            return self._check_soundness()
+
+    def _check_soundness(self) -> str:
         if self._soundness is None:
             with self.engine.connect() as connection:
                 rows = [r[0] for r in connection.exec_driver_sql(
@@ -431,8 +450,7 @@ class Database:
         try:
             problem = self.check_soundness()
         except SADatabaseError as e:
-            problem = str(e.orig)
-            self._soundness = problem
+            problem = self._soundness = str(e.orig)
         if problem:
             raise damaged_register(self.path or Path(self.location), problem)
 

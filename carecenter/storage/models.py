@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry, relationship
@@ -165,7 +166,14 @@ supporter = Table(
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("position", Integer, nullable=False, default=0, server_default="0"),
     *(column_for(f) for f in SUPPORTER_FIELDS),
+    # Never deleted: a supporter removed from the file (in the editor, or replaced by
+    # an import) is ended on a day and kept, with what ended them (issue 15).
+    Column("ended_on", Date),
+    Column("end_note", Text),
 )
+
+# Readers of the file (the register, documents, exports) want its current supporters.
+CURRENT_SUPPORTER = supporter.c.ended_on.is_(None)
 
 # The history of status changes (一人一档): created, edited, exited, reinstated.
 person_event = Table(
@@ -482,6 +490,8 @@ class Supporter:
     id: int
     person_id: int
     position: int
+    ended_on: date | None
+    end_note: str | None
 
 
 class PersonEvent:
@@ -509,7 +519,8 @@ class Person:
     held_colour: str | None
     held_until: date | None
     factors: list[str]
-    supporters: list[Supporter]
+    supporters: list[Supporter]  # the current ones (read only)
+    all_supporters: list[Supporter]  # with the ended ones: what writes go through
     events: list[PersonEvent]
 
 
@@ -521,7 +532,12 @@ mapper_registry.map_imperatively(
     person,
     properties={
         "supporters": relationship(
-            Supporter, order_by=supporter.c.position, cascade="all, delete-orphan"
+            Supporter, order_by=supporter.c.position, viewonly=True,
+            primaryjoin=and_(supporter.c.person_id == person.c.id, CURRENT_SUPPORTER),
+        ),
+        # No delete-orphan: nothing removes a supporter's row.
+        "all_supporters": relationship(
+            Supporter, order_by=supporter.c.position, cascade="save-update, merge",
         ),
         "events": relationship(PersonEvent, order_by=person_event.c.id),
     },

@@ -90,7 +90,7 @@ class RegisterHeld(DatabaseError):
         who = holder.describe() if holder else "另一个“留守关爱”窗口或程序"
         super().__init__(
             f"登记册 {register} 正由{who}打开,同一时间只能在一处修改。"
-            "请先关闭那里的“留守关爱”,再重试;查看类的命令(如 worklist、check、backups)仍可使用。"
+            "请先关闭那里的“留守关爱”再重试(断电或程序意外退出后,占用会自动解除)。"
             "本次没有写入任何内容。")
         self.holder = holder
 

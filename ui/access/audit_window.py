@@ -26,6 +26,7 @@ from carecenter.errors import KnownError
 from carecenter.rules.roles import ADMIN, allows
 from carecenter.storage.database import Database
 from ui.widgets.dates import date_edit, to_date
+from ui.widgets.save_place import ask_save_path
 
 COLUMNS = ("时间", "操作员", "操作", "对象", "档案号", "内容")
 SHOWN = 2000  # the newest first; narrow the filters or export to see more
@@ -119,8 +120,9 @@ class AuditWindow(QDialog):
         self.count.setText(f"共 {min(len(found), SHOWN)} 条{more}")
 
     def export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "导出审计日志", "审计日志.xlsx",
-                                              "Excel 工作簿 (*.xlsx)")
+        # Never in the register's own folder (issue 15), the last folder used else Documents.
+        path = ask_save_path(self, "导出审计日志", "审计日志.xlsx", "Excel 工作簿 (*.xlsx)",
+                             ".xlsx")
         if not path:
             return
         from carecenter.access.audit_export import export_log

@@ -7,6 +7,7 @@ progress dialog (``ui.widgets.background``); nothing is written before the clerk
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from carecenter.errors import KnownError
 from carecenter.ledger import mapping
 from carecenter.ledger import workbook as sheet
+from carecenter.ledger.import_preview import ChangedSincePreview
 from carecenter.ledger.import_report import save_report
 from carecenter.ledger.importer import (
     IGNORED,
@@ -49,7 +50,9 @@ from carecenter.ledger.importer import (
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.workbook import Sheet, text_of
 from carecenter.storage.database import Database
+from ui.widgets import file_dialogs
 from ui.widgets.background import run_in_background
+from ui.widgets.changed_meanwhile import skip_changed as skip_changed_ask
 
 ROW_COLOURS = {NEW: "#e8f5e9", UPDATE: "#e3f2fd", REFUSED: "#fde0dc", IGNORED: "#eeeeee"}
 PROBLEM_COLOUR = "#f8b4a8"
@@ -170,7 +173,7 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
 
     def browse(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen = file_dialogs.open_file(
             self, "选择台账文件", str(Path.home()),
             "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.csv);;所有文件 (*)")
         if chosen:
@@ -370,6 +373,11 @@ class PreviewPage(QWizardPage):
         if self.model is not None:
             self.model.set_filter(self.filter.currentData())
 
+    def _apply(self, preview: Preview, skip_changed: bool, progress: Any,
+               cancelled: Any) -> ImportResult:
+        return self.owner.importer.apply(preview, progress, cancelled,
+                                         skip_changed=skip_changed)
+
     def validatePage(self) -> bool:
         preview = self.owner.preview
         if preview is None:
@@ -393,15 +401,23 @@ class PreviewPage(QWizardPage):
         answer = QMessageBox.question(self, "确认导入", question)
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        try:
-            self.owner.import_result = run_in_background(
-                self, "导入台账",
-                lambda progress, cancelled: self.owner.importer.apply(
-                    preview, progress, cancelled), "正在写入登记册…")
-        except KnownError as e:
-            QMessageBox.warning(self, "导入台账", e.message)
-            return False
-        return True
+        skip_changed = False
+        while True:
+            work = functools.partial(self._apply, preview, skip_changed)
+            try:
+                self.owner.import_result = run_in_background(
+                    self, "导入台账", work, "正在写入登记册…")
+            except ChangedSincePreview as e:
+                # Files edited since the preview: the clerk chooses, nothing is overwritten.
+                if not skip_changed_ask(self, "档案已被修改", e.message,
+                                        "跳过这些行,导入其余行"):
+                    return False
+                skip_changed = True
+                continue
+            except KnownError as e:
+                QMessageBox.warning(self, "导入台账", e.message)
+                return False
+            return True
 
 
 class ResultPage(QWizardPage):
@@ -429,6 +445,9 @@ class ResultPage(QWizardPage):
         lines = [f"新增 {result.created} 人,更新 {result.updated} 人。"]
         if result.groups_created:
             lines.append(f"新建村民小组:{'、'.join(result.groups_created)}。")
+        if result.changed_meanwhile:
+            lines.append("预览后在别处修改过、因此没有导入的行:"
+                         f"{'、'.join(result.changed_meanwhile)}。")
         refused = preview.count(REFUSED)
         if refused:
             lines.append(f"有 {refused} 行被拒绝,没有导入。请保存报告,按报告改正台账后再导入一次"
@@ -473,7 +492,7 @@ class ImportWizard(QWizard):
         if self.preview is None:
             return
         suggested = str(self.path.with_name(self.path.stem + "-导入报告.xlsx"))
-        chosen, _ = QFileDialog.getSaveFileName(parent, "保存导入报告", suggested,
+        chosen = file_dialogs.save_file(parent, "保存导入报告", suggested,
                                                 "Excel 工作簿 (*.xlsx)")
         if not chosen:
             return

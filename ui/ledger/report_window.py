@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,6 +39,7 @@ from carecenter.ledger.figures import compare_figures
 from carecenter.ledger.quarter import Quarter
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.database import Database
+from ui.widgets import file_dialogs
 from ui.widgets.background import run_in_background
 from ui.widgets.save_place import missing_folder, save_folder
 
@@ -149,7 +149,7 @@ class ReportWindow(QDialog):
         self.out.setText(str(folder / name))
 
     def _choose_out(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "导出到", self.out.text(),
+        path = file_dialogs.save_file(self, "导出到", self.out.text(),
                                               "Excel 工作簿 (*.xlsx)")
         if path:
             self.out.setText(path if path.lower().endswith(".xlsx") else path + ".xlsx")
@@ -249,7 +249,7 @@ class ReportWindow(QDialog):
         kept = self._selected_snapshot()
         if kept is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "另存当时的工作簿",
+        path = file_dialogs.save_file(self, "另存当时的工作簿",
                                               str(_documents() / kept.file_name),
                                               "Excel 工作簿 (*.xlsx)")
         if not path:
@@ -321,7 +321,7 @@ class ReportWindow(QDialog):
         return box
 
     def _choose_theirs(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择乡镇名单", str(_documents()),
+        path = file_dialogs.open_file(self, "选择乡镇名单", str(_documents()),
                                               "Excel 工作簿 (*.xlsx *.xlsm *.xls *.et);;"
                                               "所有文件 (*)")
         if path:
@@ -384,7 +384,7 @@ class ReportWindow(QDialog):
     def save_differences(self) -> None:
         if self.comparison is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "保存差异表",
+        path = file_dialogs.save_file(self, "保存差异表",
                                               str(_documents() / "比对差异.xlsx"),
                                               "Excel 工作簿 (*.xlsx)")
         if not path:

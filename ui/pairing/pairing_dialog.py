@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.errors import KnownError
+from carecenter.errors import ChangedMeanwhile, KnownError
 from carecenter.pairing.helper_book import ROLES
 from carecenter.pairing.pairs import LOAD_COLOUR_LABELS
 from carecenter.pairing.proposal import Proposal, accept, propose
 from carecenter.rules.risk import COLOUR_HEX
 from carecenter.storage.database import Database
+from ui.widgets.changed_meanwhile import skip_changed
 
 COLUMNS = ("姓名", "村民小组", "风险等级", "负荷权重", "建议帮扶人", "理由")
 HELPER_COLUMN = 4
@@ -206,6 +207,14 @@ class PairingDialog(QDialog):
                 return
         try:
             self.saved = accept(self.database, self.proposal)
+        except ChangedMeanwhile as e:
+            if not skip_changed(self, "结对建议", e.message, "跳过这些人,保存其余结对"):
+                return
+            try:
+                self.saved = accept(self.database, self.proposal, skip_changed=True)
+            except KnownError as again:
+                QMessageBox.warning(self, "结对建议", again.message)
+                return
         except KnownError as e:
             QMessageBox.warning(self, "结对建议", e.message)
             return

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +37,7 @@ from carecenter.settings.preferences import (
     Preferences,
 )
 from carecenter.storage.database import Database
+from ui.widgets import file_dialogs
 from ui.widgets.error_form import ErrorForm
 from ui.widgets.field_widgets import confirm_buttons
 
@@ -108,13 +108,14 @@ class SettingsDialog(QDialog):
             line = QLineEdit(str(value or ""))
             line.setPlaceholderText(option.hint)
             widget = line
-            if option.kind == "file":
+            if option.kind in ("file", "folder"):
                 box = QWidget()
                 row = QHBoxLayout(box)
                 row.setContentsMargins(0, 0, 0, 0)
                 row.addWidget(line, 1)
                 choose = QPushButton("选择…")
-                choose.clicked.connect(lambda: self._choose_file(line))
+                choose.clicked.connect(lambda: self._choose_file(line) if option.kind == "file"
+                                       else self._choose_folder(line))
                 row.addWidget(choose)
                 line.setObjectName(option.name)
                 box.setToolTip(option.hint)
@@ -124,8 +125,13 @@ class SettingsDialog(QDialog):
         return widget
 
     def _choose_file(self, line: QLineEdit) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择协议模板", line.text(),
+        path = file_dialogs.open_file(self, "选择协议模板", line.text(),
                                               "协议模板 (*.toml)")
+        if path:
+            line.setText(path)
+
+    def _choose_folder(self, line: QLineEdit) -> None:
+        path = file_dialogs.choose_folder(self, "选择备份文件夹", line.text() or None)
         if path:
             line.setText(path)
 

@@ -25,6 +25,7 @@ from carecenter.storage.location import ENV_VAR, resolve, sqlite_file
 from carecenter.storage.register_lock import RegisterLock
 from ui.shell.logfile import open_log_file, setup_logging
 from ui.shell.main_window import MainWindow
+from ui.widgets import file_dialogs
 from ui.widgets.first_paint import after_first_paint
 
 if TYPE_CHECKING:
@@ -128,15 +129,28 @@ def run(app: QApplication, location: str, create: bool = True) -> int:
 
 
 def _run(app: QApplication, location: str, lock: RegisterLock | None) -> int:
+    if lock is not None:
+        file_dialogs.protect(lock.register)
     first = open_first_screen(location)
-    if first is None:
+    window: MainWindow | None = None
+
+    def open_and_check() -> Database | None:
         database = open_database(location, lock)
+        if database is not None:
+            # The quick check and the day's backup, once the window is up.
+            from ui.shell.backup_menu import check_after_start
+
+            check_after_start(window, database)
+        return database
+
+    if first is None:
+        database = open_and_check()
         if database is None:
             return 1
         window = MainWindow(database)
     else:
         # The database layer loads after the first paint (MainWindow.finish_start).
-        window = MainWindow(first=first, open_database=lambda: open_database(location, lock))
+        window = MainWindow(first=first, open_database=open_and_check)
     after_first_paint(window.guard.stack, open_log_file)
     window.show()
     code = app.exec()

@@ -376,6 +376,10 @@ class MainWindow(QMainWindow):
         settings.triggered.connect(self._when_open(self.edit_settings))
         menu.addAction(settings)
         add_help_menu(self)
+        from ui.shell import backup_menu
+
+        backup_menu.install(self, lambda: self.database if self.finish_start() else None,
+                            self._after_restore)
         find = QAction("搜索", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
@@ -469,6 +473,11 @@ class MainWindow(QMainWindow):
         if select is not None:
             self.select_person(select)
         self._update_actions()
+
+    def _after_restore(self) -> None:
+        """The register's content was replaced: everything shown is read again."""
+        self.refresh()
+        self.worklist.load_after_first_paint()
 
     def select_person(self, person_id: int) -> None:
         row = self.model.row_of(person_id)

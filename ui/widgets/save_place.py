@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
+from ui.widgets import file_dialogs
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 KEY = "save/folder"
@@ -44,7 +45,8 @@ def suggested(name: str) -> str:
 def ask_save_path(parent: QWidget | None, title: str, name: str, filters: str,
                   suffix: str) -> str | None:
     """The file the clerk chose (with ``suffix`` added if they left it off), or None."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested(name), filters)
+    # Through the dialog that never reads the register's own folder (issue 15).
+    path = file_dialogs.save_file(parent, title, suggested(name), filters)
     if not path:
         return None
     if not path.lower().endswith(suffix):
