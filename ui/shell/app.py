@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import argparse
 import logging
+import platform
 import sys
 from collections.abc import Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, qVersion
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from carecenter import __version__
 from carecenter.errors import KnownError
 from carecenter.register.first_screen import open_first_screen
 from carecenter.storage.location import resolve
-from ui.shell.logfile import open_log_file, setup_logging
+from ui.shell.crash import excepthook, failed_to_start
+from ui.shell.icon import app_icon
+from ui.shell.logfile import START_LOGGER, open_log_file, setup_logging
 from ui.shell.main_window import MainWindow
+from ui.shell.translations import install_chinese
 from ui.widgets.first_paint import after_first_paint
 
 if TYPE_CHECKING:
@@ -54,38 +58,36 @@ def choose_font(app: QApplication) -> None:
             return
 
 
-def _excepthook(kind: type[BaseException], value: BaseException,
-                tb: TracebackType | None) -> None:
-    """A bug: log the traceback, tell the clerk plainly, keep the program running."""
-    log.error("未处理的错误", exc_info=(kind, value, tb))
-    import traceback
-
-    from PySide6.QtWidgets import QMessageBox
-
-    text = "".join(traceback.format_exception(kind, value, tb))
-    if QApplication.instance() is not None:
-        box = QMessageBox(QMessageBox.Icon.Critical, "程序出错",
-                          "程序遇到了一个错误,刚才的操作没有完成,已保存的数据不受影响。"
-                          "请把详细信息告诉维护人员。")
-        box.setDetailedText(text)
-        box.exec()
-    else:
-        sys.__excepthook__(kind, value, tb)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     setup_logging()
+    sys.excepthook = excepthook
+    try:
+        app = start_application()
+        location = resolve(args.db)
+        logging.getLogger(START_LOGGER).info(
+            "留守关爱 %s 启动;数据库 %s;Python %s, Qt %s, %s", __version__, location,
+            platform.python_version(), qVersion(), platform.platform())
+        return run(app, location)
+    except Exception as error:  # before or while the window is built: a box, not silence
+        failed_to_start(error)
+        return 1
+    finally:
+        open_log_file()  # in case the window was never painted
+
+
+def start_application() -> QApplication:
+    """The QApplication, in Chinese (Qt's own dialogs too) with the program's icon and
+    font; before any window."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("carecenter")
     app.setApplicationName("留守关爱")
+    app.setApplicationVersion(__version__)
+    install_chinese(app)
+    app.setWindowIcon(app_icon())
     choose_font(app)
-    sys.excepthook = _excepthook
-    try:
-        return run(app, resolve(args.db))
-    finally:
-        open_log_file()  # in case the window was never painted
+    return app
 
 
 def run(app: QApplication, location: str) -> int:

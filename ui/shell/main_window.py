@@ -36,6 +36,7 @@ from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
 from ui.overview.worklist_view import WorkListView
 from ui.register.register_model import RegisterModel
+from ui.shell.help_menu import add_help_menu
 from ui.widgets.colours import colour_icon, colour_text
 from ui.widgets.first_paint import after_first_paint
 
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         else:
             assert first is not None and open_database is not None
             location = first.location
+        self.location = location
         self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{location}]")
 
         self.search = SearchBox()
@@ -314,6 +316,7 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         self.addAction(find)
+        self.help_menu = add_help_menu(self, self.location)
 
     def _when_open(self, slot: Callable[[], object]) -> Callable[[], None]:
         """An action: if start-up has not finished, the database opens first."""
