@@ -60,3 +60,28 @@ def test_the_version_is_written_once_in_the_package() -> None:
     parts = carecenter.__version__.split(".")
     assert len(parts) == 3 and all(p.isdigit() for p in parts)
 
+
+
+def _sections(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif line and not line.startswith(";") and current:
+            found.setdefault(current, []).append(line)
+    return found
+
+
+def test_the_installer_deletes_only_the_program_never_the_data() -> None:
+    sections = _sections((ROOT / "installer.iss").read_text(encoding="utf-8"))
+    setup = sections["Setup"]
+    assert "PrivilegesRequired=lowest" in setup  # no administrator rights
+    assert any(line.startswith("AppId={{") for line in setup)  # fixed: upgrades in place
+    assert "AppVersion={#AppVersion}" in setup  # from carecenter.__version__, not written
+    for section in ("InstallDelete", "UninstallDelete"):
+        for line in sections.get(section, []):
+            assert 'Name: "{app}\\' in line, line
+    # The uninstaller says where the data stays.
+    assert "usPostUninstall" in "\n".join(sections["Code"])

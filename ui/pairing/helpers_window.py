@@ -42,6 +42,7 @@ from carecenter.pairing.pairs import LOAD_COLOUR_LABELS, PairingBook
 from carecenter.register.groups import GroupBook
 from carecenter.storage.database import Database
 from ui.pairing.pairing_dialog import suggest
+from ui.widgets.screen_fit import fit_resize
 
 COLUMNS = ("姓名", "身份", "联系电话", "村民小组", "结对人数", "负荷", "状态")
 LOAD_COLUMN = 5
@@ -199,7 +200,7 @@ class HelpersWindow(QDialog):
         self.pairings = PairingBook(database, lambda: self.day)
         self.groups = GroupBook(database)
         self.setWindowTitle("帮扶人与结对")
-        self.resize(1000, 640)
+        fit_resize(self, 1000, 640)
 
         self.model = HelperModel()
         self.table = QTableView()

@@ -39,6 +39,7 @@ from carecenter.settings.preferences import (
 from carecenter.storage.database import Database
 from ui.widgets.error_form import ErrorForm
 from ui.widgets.field_widgets import confirm_buttons
+from ui.widgets.screen_fit import fit_resize
 
 CADRE_COLUMNS = ("职务", "姓名", "电话")
 
@@ -70,7 +71,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.form.general)
         layout.addWidget(confirm_buttons(self, "保存", self.save))
-        self.resize(620, 680)
+        fit_resize(self, 620, 680)
         first = self.inputs[OPTIONS[0].name]
         first.setFocus()
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, qVersion
+from PySide6.QtCore import QEvent, QTimer, qVersion
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -44,6 +44,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
     parser = ChineseArgumentParser(prog="留守关爱", add_help=True)
     parser.add_argument("--db", help="数据库文件(默认在用户数据目录,或由 CARECENTER_DB 指定)")
+    # For the smoke test of a frozen build (scripts/smoke_bundle.py): start, open the
+    # database, show the window, log that it is ready and end. Not for the clerk.
+    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     args, _qt_args = parser.parse_known_args(list(argv))
     return args
 
@@ -68,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(START_LOGGER).info(
             "留守关爱 %s 启动;数据库 %s;Python %s, Qt %s, %s", __version__, location,
             platform.python_version(), qVersion(), platform.platform())
-        return run(app, location)
+        return run(app, location, quit_when_ready=args.quit_when_ready)
     except Exception as error:  # before or while the window is built: a box, not silence
         failed_to_start(error)
         return 1
@@ -90,7 +93,7 @@ def start_application() -> QApplication:
     return app
 
 
-def run(app: QApplication, location: str) -> int:
+def run(app: QApplication, location: str, *, quit_when_ready: bool = False) -> int:
     """Show the main window on this database until the clerk closes it."""
     first = open_first_screen(location)
     if first is None:
@@ -102,6 +105,8 @@ def run(app: QApplication, location: str) -> int:
         # The database layer loads after the first paint (MainWindow.finish_start).
         window = MainWindow(first=first, open_database=lambda: open_database(location))
     after_first_paint(window.tabs, open_log_file)
+    if quit_when_ready:
+        after_first_paint(window.tabs, lambda: QTimer.singleShot(0, lambda: ready(window)))
     window.show()
     code = app.exec()
     # Delete the window while Qt is still whole, not in the interpreter's exit order.
@@ -113,6 +118,21 @@ def run(app: QApplication, location: str) -> int:
     if first is not None:
         first.close()
     return int(code)
+
+
+def ready(window: MainWindow) -> None:
+    """Log that the window is up on an open, current database, then end (smoke test)."""
+    from carecenter.storage.location import SCHEMA_HEAD
+    from ui.shell.translations import loaded_catalogues
+
+    shown = window.isVisible()
+    opened = window.finish_start() and window.database is not None
+    logging.getLogger(START_LOGGER).info(
+        "就绪:窗口%s显示,数据库%s打开(结构版本 %s),Qt 翻译 %s",
+        "已" if shown else "未", "已" if opened else "未", SCHEMA_HEAD,
+        ", ".join(loaded_catalogues()) or "无")
+    window.close()
+    QApplication.exit(0 if shown and opened else 1)
 
 
 def open_database(location: str) -> Database | None:

@@ -39,6 +39,7 @@ from ui.register.register_model import RegisterModel
 from ui.shell.help_menu import add_help_menu
 from ui.widgets.colours import colour_icon, colour_text
 from ui.widgets.first_paint import after_first_paint
+from ui.widgets.screen_fit import fit_resize
 
 # The database layer, the rules and the dialogs load after the first paint (start-up).
 if TYPE_CHECKING:
@@ -606,7 +607,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1100, 700)
+            fit_resize(self, 1100, 700)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())

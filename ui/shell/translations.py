@@ -68,3 +68,10 @@ def _extra() -> QTranslator | None:
         log.warning("%s", e.message)
         return None
     return translator if translator.load(str(path)) else None
+
+
+def loaded_catalogues() -> list[str]:
+    """The file names of the catalogues in use (for the log)."""
+    from pathlib import Path
+
+    return [Path(t.filePath()).name for t in _installed]
