@@ -104,31 +104,32 @@ def schema_and_people(db: Path) -> tuple[str, int]:
     return str(version), int(people)
 
 
-def start_window(home: Path, db: Path, bundle: Path) -> str:
-    """Start the windowed program on ``db`` until it says it is ready; its log."""
-    log = home / "log.txt"
+def start_window(home: Path, db: Path | None, bundle: Path) -> Path:
+    """Start the windowed program on ``db`` (None: the first start of a new install, which
+    makes the register in the data folder) until it says it is ready; the register."""
     started = time.monotonic()
-    result = subprocess.run([str(bundle / f"carecenter{EXE}"), "--db", str(db),
-                             "--quit-when-ready"], env=clean_env(home), capture_output=True,
-                            text=True, encoding="utf-8", errors="replace", timeout=180,
-                            check=False)
-    logs = list(home.rglob("carecenter.log"))
-    text = "".join(p.read_text(encoding="utf-8") for p in logs)
-    log.write_text(text + result.stdout + result.stderr, encoding="utf-8")
+    named = ["--db", str(db)] if db is not None else []
+    result = subprocess.run([str(bundle / f"carecenter{EXE}"), *named, "--quit-when-ready"],
+                            env=clean_env(home), capture_output=True, text=True,
+                            encoding="utf-8", errors="replace", timeout=180, check=False)
+    text = ""
+    for log in home.rglob("carecenter.log"):
+        text += log.read_text(encoding="utf-8")
+        log.unlink()  # the next start writes its own
     assert result.returncode == 0, f"exit code {result.returncode}: {result.stderr[-2000:]}"
+    if db is None:
+        [db] = home.rglob("carecenter.db")  # the data folder's, the only one yet
     assert f"留守关爱 {__version__} 启动;数据库 {db}" in text, text
     assert "就绪:窗口已显示,数据库已打开" in text, text
     assert "qtbase_zh_CN.qm" in text, "Qt's Chinese is not in the bundle"
     assert "Traceback" not in text + result.stderr, text + result.stderr
-    say(f"窗口已显示并正常退出 (window shown, clean exit) on {db.name} "
+    say(f"窗口已显示并正常退出 (window shown, clean exit) on {db} "
         f"in {time.monotonic() - started:.1f} s")
-    return text
+    return db
 
 
 def smoke_bundle(home: Path, bundle: Path) -> None:
-    new = home / "新建" / "register.db"
-    new.parent.mkdir()
-    start_window(home, new, bundle)
+    new = start_window(home, None, bundle)
     assert schema_and_people(new) == (SCHEMA_HEAD, 0), schema_and_people(new)
     old = home / "register-0.1.0.db"
     shutil.copy(FIXTURE, old)
@@ -172,6 +173,10 @@ def smoke_wheel(home: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
                     str(ROOT)], check=True, env={**os.environ,
                                                   "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    # setuptools builds in the tree: its leftovers, not a maintainer's build/pyinstaller.
+    shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
+    for leftover in (ROOT / "build").glob("bdist.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     [wheel] = wheels.glob("carecenter-*.whl")
     assert wheel.name.startswith(f"carecenter-{__version__}-"), wheel.name
     unpacked = home / "site"

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer, QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -127,10 +127,10 @@ def test_a_failure_before_the_window_shows_a_chinese_box(
     monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)
     names = qapp.organizationName(), qapp.applicationName()
 
-    def broken(location: str) -> None:
+    def broken(location: str, create: bool) -> None:
         raise OSError("damaged install")
 
-    monkeypatch.setattr(ui_app, "open_first_screen", broken)
+    monkeypatch.setattr(ui_app, "hold_register", broken)
     boxes: list[tuple[str, str, str]] = []
     monkeypatch.setattr(crash, "show_error", lambda *args: boxes.append(args))
     assert ui_app.main(["--db", str(db_path)]) == 1
@@ -142,24 +142,3 @@ def test_a_failure_before_the_window_shows_a_chinese_box(
     assert "damaged install" in details
     assert any("程序未能启动" in r.getMessage() for r in caplog.records)
 
-
-def test_quit_when_ready_opens_a_new_register_shows_the_window_and_ends(
-        qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    """What the frozen bundle's smoke test asks of the program (scripts/smoke_bundle.py)."""
-    monkeypatch.setattr(ui_app, "setup_logging", lambda: None)
-    monkeypatch.setattr(ui_app, "open_log_file", lambda: None)
-    monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)
-    monkeypatch.setattr("ui.shell.main_window.QSettings",
-                        lambda: QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    names = qapp.organizationName(), qapp.applicationName()
-    new = tmp_path / "新建" / "register.db"
-    new.parent.mkdir()
-    with caplog.at_level(logging.INFO, logger=START_LOGGER):
-        assert ui_app.main(["--db", str(new), "--quit-when-ready"]) == 0
-    qapp.setOrganizationName(names[0])
-    qapp.setApplicationName(names[1])
-    ready = [r.getMessage() for r in caplog.records if "就绪" in r.getMessage()]
-    assert len(ready) == 1
-    assert "窗口已显示,数据库已打开" in ready[0] and "qtbase_zh_CN.qm" in ready[0]
-    assert new.exists()

@@ -94,6 +94,21 @@ def build_parser() -> ChineseArgumentParser:
     worklist.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     worklist.add_argument("--date", type=_day, help="按哪一天计算(默认今天)")
     worklist.add_argument("--group", help="只看一个村民小组")
+    worklist.add_argument("--exit", type=int, action="append", metavar="档案号",
+                          help="为“不再符合”的人办理退出(原因按留守认定;可重复)")
+    event = commands.add_parser("event", help="登记村级活动(关爱互助活动、健康教育)及参加人员")
+    event.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    event.add_argument("--date", type=_day, help="活动日期(默认今天)")
+    event.add_argument("--kind", required=True, choices=["activity", "health_talk"],
+                       help="activity:关爱服务和互助活动;health_talk:健康教育咨询")
+    event.add_argument("--title", required=True, help="活动名称")
+    event.add_argument("--place", default="", help="活动地点")
+    event.add_argument("--people", default="", help="参加人员档案号,逗号分隔")
+    event.add_argument("--photo", help="照片文件(可选)")
+    flood = commands.add_parser("flood", help="开展汛期安全排查:列出全部有住房安全隐患的在册人员")
+    flood.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    flood.add_argument("--from", dest="starts", type=_day, help="开始日期(默认今天)")
+    flood.add_argument("--to", dest="ends", type=_day, required=True, help="结束日期")
 
     from carecenter.cli import ledger_cli as ledger_commands
 
@@ -108,6 +123,10 @@ def build_parser() -> ChineseArgumentParser:
 
     print_command.add_parser(commands)
 
+    from carecenter.cli import backup_cli as backup_commands
+
+    backup_commands.add_parsers(commands)
+
     settings = commands.add_parser(
         "settings", help="查看或修改本村设置(村名、村干部、村医、协议、结对负荷)")
     settings.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
@@ -118,13 +137,12 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
-def _open_existing(db: str | None) -> Database:
-    from carecenter.storage.database import Database, resolve
+def _open_existing(db: str | None, hold: bool = False) -> Database:
+    """An existing register (a mistyped path is refused, nothing created); ``hold``: the
+    register's lock for the whole command (refused while the app holds it)."""
+    from carecenter.storage.database import Database
 
-    location = resolve(db)
-    if "://" not in location and not Path(location).exists():
-        raise KnownError(f"数据库文件 {location} 不存在")
-    return Database(location)
+    return Database(db, hold=hold, create=False)
 
 
 def cmd_worklist(args: argparse.Namespace) -> int:
@@ -132,6 +150,13 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 
     database = _open_existing(args.db)
     try:
+        if args.exit:
+            from carecenter.register.people import Register
+
+            register = Register(database)
+            for pid in args.exit:
+                print(f"档案号 {pid} 已退出:{register.exit_not_qualifying(pid)}")
+            return 0
         group_id = None
         if args.group:
             from carecenter.register.groups import GroupBook
@@ -148,11 +173,51 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_event(args: argparse.Namespace) -> int:
+    from carecenter.care.events import EVENT_KINDS, EventBook, EventInput
+
+    try:
+        people = [int(p) for p in args.people.replace("，", ",").split(",") if p.strip()]
+    except ValueError:
+        raise KnownError(f"参加人员应是逗号分隔的档案号,而不是“{args.people}”") from None
+    photo = None
+    if args.photo:
+        try:
+            photo = Path(args.photo).read_bytes()
+        except OSError as e:
+            raise KnownError(f"读不了照片文件 {args.photo}:{e.strerror}") from None
+    database = _open_existing(args.db)
+    try:
+        held = args.date or clock.today()
+        EventBook(database).record(EventInput(held, args.kind, args.title, people,
+                                              args.place, photo=photo))
+    finally:
+        database.close()
+    print(f"已登记{EVENT_KINDS[args.kind]}“{args.title}”({held:%Y-%m-%d}),参加 {len(people)} 人")
+    return 0
+
+
+def cmd_flood(args: argparse.Namespace) -> int:
+    from carecenter.care.care_book import CareBook
+
+    database = _open_existing(args.db)
+    try:
+        care = CareBook(database)
+        starts = args.starts or clock.today()
+        round_id = care.start_flood_round(starts, args.ends)
+        [record] = [r for r in care.rounds() if r.id == round_id]
+    finally:
+        database.close()
+    print(f"已开展{record.name}({starts:%Y-%m-%d} 至 {args.ends:%Y-%m-%d}):"
+          f"{record.members} 人,列入工作台“专项走访”")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from carecenter.demo import register_demo as demo
     from carecenter.storage.database import Database
 
-    database = Database(args.db)
+    database = Database(args.db, hold=True)
     try:
         def progress(done: int, total: int) -> None:
             print(f"\r已生成 {done}/{total} 人", end="", file=sys.stderr, flush=True)
@@ -173,12 +238,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from carecenter.register import register_check as check
-    from carecenter.storage.database import Database, resolve
+    from carecenter.storage.database import Database
 
-    location = resolve(args.db)
-    if "://" not in location and not Path(location).exists():
-        raise KnownError(f"数据库文件 {location} 不存在")
-    database = Database(location, migrate=False)
+    database = Database(args.db, migrate=False, create=False)
     try:
         report = check.run(database)
     finally:
@@ -219,7 +281,7 @@ def cmd_pair(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     from carecenter.settings.preferences import Cadre, Preferences, describe
 
-    database = _open_existing(args.db)
+    database = _open_existing(args.db, hold=bool(args.set or args.cadre is not None))
     try:
         preferences = Preferences(database)
         values: dict[str, str] = {}
@@ -255,8 +317,19 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _backup_command(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from carecenter.cli import backup_cli
+
+        return backup_cli.COMMANDS[name](args)
+
+    return run
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
+            "flood": cmd_flood, "event": cmd_event,
             "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
+            **{name: _backup_command(name) for name in ("backup", "backups", "restore", "create")},
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 
 

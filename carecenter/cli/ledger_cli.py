@@ -57,10 +57,12 @@ def add_parsers(commands: Any) -> None:
     cmp_.add_argument("--mapping", help="列对应关系 JSON 文件")
 
 
-def _open_db(db: str | None) -> Any:
+def _open_db(db: str | None, hold: bool = False) -> Any:
+    """An existing register (a mistyped path is refused, nothing created); ``hold``: the
+    register's lock for the whole command, so nobody writes between preview and import."""
     from carecenter.storage.database import Database
 
-    return Database(db)
+    return Database(db, hold=hold, create=False)
 
 
 def _file_argument(words: list[str]) -> str:
@@ -122,7 +124,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from carecenter.ledger.importer import LedgerImport
 
     path = _file_argument(args.what)
-    database = _open_db(args.db)
+    database = _open_db(args.db, hold=not args.dry_run)
     try:
         importer = LedgerImport(database)
         data, layout = importer.open(path, args.sheet)

@@ -19,11 +19,14 @@ from typing import Any
 from sqlalchemy import String, and_, func, or_, select, type_coerce
 
 from carecenter.care.due_dates import FACT_COLUMNS, care_facts, entered_on
+from carecenter.care.events import EVENT_KINDS
 from carecenter.ledger.quarter import Quarter
 from carecenter.ledger.style import text_width
+from carecenter.register.verdicts import supporter_facts
 from carecenter.rules import visit_periods
 from carecenter.rules.fields import PERSON, SUPPORTER
 from carecenter.rules.kinds import DEFAULT_KIND, KINDS
+from carecenter.rules.leftbehind import VERDICT_LABELS, PersonFacts
 from carecenter.rules.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
 from carecenter.rules.visit_periods import Assessed, visit_kinds
 from carecenter.storage.database import Database
@@ -32,6 +35,8 @@ from carecenter.storage.models import (
     STATUS_LABELS,
     agreement,
     assessment,
+    care_event,
+    event_person,
     helper,
     need,
     pairing,
@@ -42,6 +47,9 @@ from carecenter.storage.models import (
 )
 
 UNASSESSED = "未评估"
+# seed 002's half-yearly reviews per person, recorded as visits of these kinds.
+REVIEW_KINDS = {"livelihood": "生活保障评估", "disputes": "权益纠纷排查",
+                "comparison": "重点对象比对核实"}
 NO_GROUP = "未分组"
 AGREEMENT_STATES = {"drawn": "已起草", "printed": "已打印", "signed": "已签订", "filed": "已备案"}
 COVERED_STATES = frozenset({"signed", "filed"})
@@ -57,10 +65,11 @@ class QuarterData:
 
 
 VISITS_HEADER = "本季走访(已访/应访)"
+VERDICT_HEADER = "留守认定"  # as of the export day: 留守 / 不符合 / 无法判断 (seed 002)
 LEDGER_HEADERS = (
     "序号", "姓名", "性别", "身份证号", "出生日期", "年龄", "村民小组", "联系电话", "家庭住址",
     "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", VISITS_HEADER,
-    "状态",
+    "状态", VERDICT_HEADER,
 )
 def _choices_width(field: Any) -> int:
     return max(text_width(c.label) for c in field.choices) + 2
@@ -69,7 +78,7 @@ def _choices_width(field: Any) -> int:
 # The narrowest each column may be: wide enough for what it holds when that is known
 # (dates, ID numbers, choice labels, "已退出(2026-10-20)"); the free text is measured.
 LEDGER_WIDTHS = (6, 10, 5, 21, 12, 5, 10, 13, 24, _choices_width(PERSON["health_status"]),
-                 8, 10, 13, 12, 12, 8, 22)
+                 8, 10, 13, 12, 12, 8, 22, 10)
 FREE_TEXT = (1, 6, 7, 8, 11, 12)  # 0-based: name, group, phone, address, helper, phone
 SUPPORTER_HEADERS = ("姓名", "关系", "电话", "去向")
 SUPPORTER_WIDTHS = (10, _choices_width(SUPPORTER["relation"]), 13, 20)
@@ -208,7 +217,9 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         supporters: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for row in session.execute(
                 select(supporter.c.person_id, supporter.c.name, supporter.c.relation,
-                       supporter.c.phone, supporter.c.whereabouts)
+                       supporter.c.phone, supporter.c.whereabouts, supporter.c.location_scope,
+                       supporter.c.away_since, supporter.c.returned_on,
+                       supporter.c.return_kind)
                 .join(person, person.c.id == supporter.c.person_id)
                 .where(_on_register(quarter, as_of))
                 .order_by(supporter.c.person_id, supporter.c.position)).all():
@@ -216,13 +227,26 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         people = list(session.execute(
             select(*FACT_COLUMNS, person.c.kind, person.c.name, person.c.sex,
                    person.c.id_number, person.c.group_id, person.c.phone,
-                   person.c.address, person.c.status, person.c.exit_date)
+                   person.c.address, person.c.status, person.c.exit_date,
+                   person.c.left_behind_year, person.c.verdict, person.c.verdict_until,
+                   person.c.verdict_on)
             .where(_on_register(quarter, as_of))
             .order_by(person.c.name_pinyin, person.c.id)).all())
         history = _assessed(session, people, start, as_of)
         needs_raised = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.raised_on >= start, need.c.raised_on <= as_of)).scalar_one()
+        events = {kind: (n, people) for kind, n, people in session.execute(
+            select(care_event.c.kind, func.count(func.distinct(care_event.c.id)),
+                   func.count(func.distinct(event_person.c.person_id)))
+            .outerjoin(event_person, event_person.c.event_id == care_event.c.id)
+            .where(care_event.c.held_on >= start, care_event.c.held_on <= as_of)
+            .group_by(care_event.c.kind))}
+        reviews: dict[str, int] = dict(session.execute(
+            select(visit.c.kind, func.count(func.distinct(visit.c.person_id)))
+            .where(visit.c.kind.in_(REVIEW_KINDS), visit.c.visited_on >= start,
+                   visit.c.visited_on <= as_of)
+            .group_by(visit.c.kind)).all())
         needs_resolved = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.resolved_on >= start, need.c.resolved_on <= as_of)).scalar_one()
@@ -232,16 +256,19 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
     sexes, healths, relations = ({c.code: c.label for c in f.choices} | {None: None}
                                  for f in (PERSON["sex"], PERSON["health_status"],
                                            SUPPORTER["relation"]))
-    counts: dict[str, Counter[str]] = {k: Counter() for k in ("kind", "group", "colour", "key")}
-    by_kind, by_group, by_colour, by_key = (counts[k] for k in ("kind", "group", "colour", "key"))
+    counts: dict[str, Counter[str]] = {
+        k: Counter() for k in ("kind", "group", "colour", "key", "verdict")}
+    by_kind, by_group, by_colour, by_key, by_verdict = (
+        counts[k] for k in ("kind", "group", "colour", "key", "verdict"))
     key_labels = {f.code: f.label for f in KEY_CATEGORIES}
     entries = exits = active_count = paired_count = covered_count = 0
     due_total = done_total = visit_persons = visited_enough = 0
     quarter_days = (start, end)
     for number, p in enumerate(people, start=1):
         # By position, once (a row's names cost seconds on a county): the select above.
-        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, kind, name, sex,
-         id_number, group_id, phone, address, status_code, exit_date) = p
+        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, _, _, kind, name, sex,
+         id_number, group_id, phone, address, status_code, exit_date, lb_year, verdict_code,
+         verdict_until, verdict_on) = p
         active = exit_date is None or exit_date > as_of
         facts = care_facts(p)
         mine = history.get(pid)
@@ -260,6 +287,12 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         due, done = visit_periods.tally(book, facts, stay, quarter_days, as_of,
                                         mine, visits.get(pid, ()))
         sup = supporters.get(pid, ())
+        if verdict_code is None or verdict_on is None or verdict_until is None \
+                or not verdict_on <= as_of < verdict_until:
+            # The stored verdict is for another day (a past quarter): the same rule then.
+            assess = (KINDS.get(kind) or DEFAULT_KIND).assess
+            verdict_code = assess(PersonFacts(birth, [supporter_facts((s[0], *s[4:], s[1]))
+                                                      for s in sup], lb_year), as_of).code
         helper_name, helper_phone = helpers.get(pid, (None, None))
         if exit_date is not None and exit_date <= as_of:
             status = f"{STATUS_LABELS[status_code]}({exit_date:%Y-%m-%d})"
@@ -271,7 +304,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             healths.get(health_status, health_status),
             COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
             AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(pid)),
-            f"{done}/{due}" if due else None, status,
+            f"{done}/{due}" if due else None, status, VERDICT_LABELS[verdict_code],
         ]
         for s in sup[:MAX_SUPPORTER_COLUMNS]:
             line += (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])
@@ -294,6 +327,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         by_kind[KINDS[kind].label if kind in KINDS else kind] += 1
         by_group[group] += 1
         by_colour[COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
+        by_verdict[VERDICT_LABELS[verdict_code]] += 1
         for code in factors:
             if code in key_labels:
                 by_key[key_labels[code]] += 1
@@ -313,12 +347,18 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "by_colour": {label: counts["colour"][label]
                       for label in [*(COLOUR_LABELS[c] for c in COLOURS), UNASSESSED]},
         "key_categories": {f.label: counts["key"][f.label] for f in KEY_CATEGORIES},
+        "verdicts": {label: by_verdict[label] for label in VERDICT_LABELS.values()},
         "paired": paired_count,
         "agreements": covered_count,
         "visits_due": due_total,
         "visits_done": done_total,
         "visit_persons": visit_persons,
         "visited_enough": visited_enough,
+        # seed 002: the village's events and the half-yearly reviews, in the quarter
+        "events": {EVENT_KINDS[k]: {"times": int(events.get(k, (0, 0))[0]),
+                                    "people": int(events.get(k, (0, 0))[1])}
+                   for k in EVENT_KINDS},
+        "reviews": {REVIEW_KINDS[k]: int(reviews.get(k, 0)) for k in REVIEW_KINDS},
         "needs_raised": int(needs_raised),
         "needs_resolved": int(needs_resolved),
         "entries": entries,
@@ -348,6 +388,8 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield "按风险等级", label, n
     for label, n in figures.get("key_categories", {}).items():
         yield "八类重点对象", label, n
+    for label, n in figures.get("verdicts", {}).items():  # snapshots before issue 17 lack it
+        yield "留守认定(在册人员)", label, n
     paired, agreements = figures.get("paired", 0), figures.get("agreements", 0)
     yield "结对帮扶", "已结对人数", paired
     yield "结对帮扶", "结对覆盖率", percent(paired, active)
@@ -360,6 +402,11 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield "走访", "有走访任务的人数", figures["visit_persons"]
     yield "走访", "走访次数达标的人数", figures.get("visited_enough", 0)
     yield "走访", "走访完成率", percent(min(made, due), due)
+    for label, held in figures.get("events", {}).items():  # before issue 17: none
+        yield "村级活动", f"{label}(次)", held["times"]
+        yield "村级活动", f"{label}(参加人数)", held["people"]
+    for label, n in figures.get("reviews", {}).items():
+        yield "半年评估排查", f"{label}(人)", n
     yield "需求", "本季度提出", figures.get("needs_raised", 0)
     yield "需求", "本季度解决", figures.get("needs_resolved", 0)
     yield "进出", "本季度新纳入", figures.get("entries", 0)

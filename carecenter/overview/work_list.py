@@ -16,10 +16,14 @@ from typing import Any
 from sqlalchemy import bindparam, text
 
 from carecenter.care import due_dates as duestore
-from carecenter.care.care_book import IN_PERSON, NEED_KINDS
+from carecenter.care.care_book import FLOOD_ROUND, FLOOD_RULE, IN_PERSON, NEED_KINDS
+from carecenter.care.events import EventBook
+from carecenter.overview import duty_sections
+from carecenter.register import verdicts
 from carecenter.rules.cadences import DUTIES, Cadence
 from carecenter.rules.kinds import KINDS
 from carecenter.rules.risk import COLOUR_LABELS, RANK
+from carecenter.rules.sources import basis
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 
@@ -28,13 +32,23 @@ SECTIONS: dict[str, str] = {
     "overdue": "逾期",
     "week": "本周到期",
     "month": "本月到期",
+    "not_qualifying": "不再符合",
     "assess": "待评估/复评",
     "key_check": "重点对象核实",
+    "review": "半年评估排查",
+    "event": "村级活动",
     "round": "专项走访",
-    "need": "待办需求",
+    "unsafe": "独居安全",
+    "unpaired": "未结对",
     "agreement": "委托协议",
+    "helper": "帮扶人履职",
+    "whereabouts": "去向未报",
+    "need": "待办需求",
+    "undecided": "待补资料",
 }
-_OWN_SECTION = {"assess": "assess", "key_check": "key_check"}  # duties with a section
+# Duties with a section of their own.
+_OWN_SECTION = {"assess": "assess", "key_check": "key_check", "livelihood": "review",
+                "disputes": "review"}
 
 
 @dataclass(slots=True)
@@ -50,8 +64,13 @@ class WorkItem:
     last: date | None = None
     due: date | None = None
     overdue: bool = False
-    ref: int | None = None  # the round's or the need's id
+    ref: int | None = None  # the round's, need's, agreement's or helper's id
     cadence: Cadence | None = field(default=None, compare=False)
+    seed: str = ""  # the policy text the rule comes from (carecenter.rules.sources)
+
+    @property
+    def basis(self) -> str:
+        return basis(self.seed or (self.cadence.seed if self.cadence else ""))
 
     @property
     def colour_label(self) -> str:
@@ -65,14 +84,26 @@ class WorkItem:
         head = f"[{SECTIONS[self.section]}] {self.colour_label} {self.group or '未分组'} {who}"
         body = f"{self.what}:{self.rule}"
         when = []
-        if self.section == "need":
+        if self.section == "event":
+            head = f"[{SECTIONS[self.section]}] 全村"
+            when.append(f"上次 {self.last:%Y-%m-%d}" if self.last else "尚无记录")
+            when.append(f"应于 {self.due:%Y-%m-%d} 前" if self.due else "")
+        elif self.section == "helper":
+            who = f"{self.name}(帮扶人编号 {self.ref})"
+            head = f"[{SECTIONS[self.section]}] {self.group or '未分组'} {who}"
+            when.append(f"应于 {self.due:%Y-%m-%d} 前" if self.due else "")
+        elif self.section in _ON_FILE:
+            pass
+        elif self.section == "need":
             when.append(f"{self.last:%Y-%m-%d} 提出" if self.last else "")
         else:
             when.append(f"上次 {self.last:%Y-%m-%d}" if self.last else "尚无记录")
             if self.due:
                 late = self.days_late(on)
                 when.append(f"应于 {self.due:%Y-%m-%d} 前" + (f"(逾期 {late} 天)" if late else ""))
-        return f"{head}:{body};" + ",".join(w for w in when if w)
+        tail = f"({self.basis})" if self.basis else ""
+        dated = ",".join(w for w in when if w)
+        return f"{head}:{body}" + (f";{dated}" if dated else "") + tail
 
 
 @dataclass
@@ -98,6 +129,11 @@ class WorkList:
             + ",".join(f"{SECTIONS[k]} {n} 项" for k, n in counts.items())
         )
         return out
+
+
+# Sections about the file, not a dated duty: no "last done" or "due by".
+_ON_FILE = frozenset({"not_qualifying", "undecided", "unpaired", "unsafe", "whereabouts",
+                      "agreement"})
 
 
 def _same(value: date) -> date:
@@ -131,9 +167,19 @@ def _build(database: Database, on: date, group_id: int | None,
     where = "p.status = 'active'" + (" AND p.group_id = :group" if group_id else "")
     params: dict[str, object] = {"on": on.isoformat(), "end": month_end.isoformat(),
                                  "group": group_id}
-    with database.transaction() as session:
+    # The due dates are brought up to today and kept. When another window holds the
+    # register, this reads what that window keeps up to date (read-only connections).
+    writable = database.can_write()
+    with (database.transaction() if writable else database.scratch()) as session:
         connection = session.connection()
-        duestore.ensure_current(connection, on, progress)
+        if writable or not database.read_only:
+            duestore.ensure_current(connection, on, progress)
+            verdicts.ensure_current(connection, on)
+        found = [*duty_sections.verdicts(connection, group_id),
+                 *duty_sections.unpaired(connection, group_id),
+                 *duty_sections.unsafe_alone(connection, group_id),
+                 *duty_sections.unreported_whereabouts(connection, group_id),
+                 *duty_sections.helpers_short(connection, group_id, on)]
         groups = {
             r[0]: (r[1], r[2])
             for r in connection.execute(text("SELECT id, name, position FROM village_group"))
@@ -197,8 +243,10 @@ def _build(database: Database, on: date, group_id: int | None,
         assert end is not None and start is not None
         items.append(WorkItem(
             "round", pid, name or "", group_name, position, colour, "专项走访",
-            f"{round_name}({start:%m月%d日}至{end:%m月%d日})", None, end, end < on,
-            ref=round_id,
+            f"{round_name}({start:%m月%d日}至{end:%m月%d日})"
+            + (f";{FLOOD_RULE}" if round_name.startswith(FLOOD_ROUND) else ""),
+            None, end, end < on, ref=round_id,
+            seed="001" if round_name.startswith(FLOOD_ROUND) else "",
         ))
     for need_id, pid, kind, raised, description, name, gid, colour in needs:
         group_name, position = groups.get(gid, nowhere)
@@ -206,8 +254,23 @@ def _build(database: Database, on: date, group_id: int | None,
             "need", pid, name or "", group_name, position, colour,
             "需求:" + NEED_KINDS.get(kind, kind), description, _date(raised), ref=need_id,
         ))
-    items.extend(_agreement_items(database, on, group_id, groups))
-    for item in items[len(keys):]:  # rounds, needs, agreements: few
+    agreement_items = _agreement_items(database, on, group_id, groups)
+    items.extend(agreement_items)
+    with database.engine.connect() as connection:
+        found.extend(duty_sections.missing_agreements(
+            connection, group_id, on, {i.person_id for i in agreement_items}))
+    if not group_id:  # the village's own duties (seed 002: activities, health talks)
+        for d in EventBook(database).dues(on):
+            if d.due <= month_end:
+                items.append(WorkItem("event", 0, "全村", "", -1, None, DUTIES[d.cadence.duty],
+                                      d.cadence.label, d.last, d.due, d.due < on,
+                                      cadence=d.cadence))
+    for f in found:
+        group_name, position = groups.get(f.group_id, nowhere) if f.group_id else nowhere
+        items.append(WorkItem(f.section, f.person_id, f.name, group_name, position,
+                              f.colour, f.what, f.rule, None, f.due, False, f.ref,
+                              seed=f.seed))
+    for item in items[len(keys):]:  # rounds, needs, agreements, the file's sections
         keys.append((order[item.section], RANK.get(item.colour or "", 3), item.group_position,
                      item.group, item.due or item.last or on, item.person_id, len(keys)))
     # Sorted by the keys (the last part is unique, so items are never compared).
@@ -239,5 +302,6 @@ def _agreement_items(database: Database, on: date, group_id: int | None,
         items.append(WorkItem(
             "agreement", w.person_id, name or "", group_name, position, colour,
             "委托照顾协议", w.message, None, None, w.kind == "ended", ref=w.agreement_id,
+            seed="002",
         ))
     return items

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 ALL = None
 NO_COLOUR = "none"
+ANY_RISK = "any"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class RegisterQuery:
     sort_key: str = "name"
     descending: bool = False
     colour: str | None = ALL  # red / yellow / green, or NO_COLOUR: not yet assessed
+    verdict: str | None = ALL  # left_behind / not / undecided (the stored 留守 verdict)
+    housing: str | None = ALL  # ANY_RISK, or one code of 住房安全隐患 (危房, flood zone...)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("group", PERSON["group_id"].label, True, 90),
     Column("colour", "风险等级", True, 80),
     Column("helper", "帮扶人", False, 80),
-    Column("verdict", "留守认定", False, 70),
+    Column("verdict", "留守认定", True, 70),
     Column("phone", PERSON["phone"].label, True, 110),
     Column("id_number", PERSON["id_number"].label, True, 170),
     Column("status", "状态", True, 60),
@@ -78,7 +81,8 @@ COLUMN_KEYS = [c.key for c in COLUMNS]
 
 # What a row is made from, in this order: the person's columns and their group's name.
 ROW_SOURCE = ("id", "kind", "name", "sex", "birth_date", "left_behind_year", "group",
-              "phone", "id_number", "status", "colour")
+              "phone", "id_number", "status", "colour", "verdict", "verdict_reason",
+              "verdict_until", "verdict_on")
 
 
 def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: date) -> Row:
@@ -86,11 +90,15 @@ def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: dat
     # The rules load with the first row, not with the window (start-up: bench/).
     from carecenter.rules.idnumber import age_on
     from carecenter.rules.kinds import KINDS
-    from carecenter.rules.leftbehind import PersonFacts
+    from carecenter.rules.leftbehind import VERDICT_LABELS, PersonFacts
 
     (id_, kind, name, sex, birth_date, left_behind_year, group, phone, id_number, status,
-     colour, helper) = values
-    verdict = KINDS[kind].assess(PersonFacts(birth_date, supporters, left_behind_year), today)
+     colour, code, reason, until, worked_on, helper) = values
+    if code is None or until is None or worked_on is None or not worked_on <= today < until:
+        # Not yet worked out for this day (the calendar moved since): as the store will.
+        verdict = KINDS[kind].assess(PersonFacts(birth_date, supporters, left_behind_year),
+                                     today)
+        code, reason = verdict.code, verdict.text
     return Row(
         id=id_,
         name=name or "",
@@ -103,9 +111,8 @@ def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: dat
         id_number=id_number or "待补充身份证号",
         status=STATUS_LABELS.get(status, status),
         incomplete=id_number is None,
-        verdict=("留守" if verdict.left_behind else
-                 "无法判断" if verdict.undecided else "不符合"),
-        verdict_reason=verdict.text,
+        verdict=VERDICT_LABELS.get(code, code),
+        verdict_reason=reason or "",
     )
 
 

@@ -30,13 +30,14 @@ DEFAULT = RegisterQuery()
 _IDS = ("SELECT id FROM person WHERE status = ? "
         "ORDER BY name_pinyin ASC, name_pinyin, id LIMIT ? OFFSET ?")
 _ROWS = ("SELECT p.id, p.kind, p.name, p.sex, p.birth_date, p.left_behind_year, g.name, "
-         "p.phone, p.id_number, p.status, p.colour, "
+         "p.phone, p.id_number, p.status, p.colour, p.verdict, p.verdict_reason, "
+         "p.verdict_until, p.verdict_on, "
          "(SELECT h.name FROM pairing AS pa JOIN helper AS h ON h.id = pa.helper_id "
          "WHERE pa.person_id = p.id AND pa.ended_on IS NULL AND pa.rank = 1 "
          "ORDER BY pa.started_on DESC, pa.id DESC LIMIT 1) FROM person AS p "
          "LEFT OUTER JOIN village_group AS g ON g.id = p.group_id WHERE p.id IN ({})")
-_SUPPORTERS = ("SELECT person_id, name, location_scope, away_since, returned_on, return_kind "
-               "FROM supporter WHERE person_id IN ({}) ORDER BY person_id, position")
+_SUPPORTERS = ("SELECT person_id, name, location_scope, away_since, returned_on, return_kind, "
+               "relation FROM supporter WHERE person_id IN ({}) ORDER BY person_id, position")
 
 
 def _date(value: str | None) -> date | None:
@@ -116,10 +117,11 @@ class FirstScreen:
             facts: dict[int, list[SupporterFacts]] = {}
             for s in self.connection.execute(_SUPPORTERS.format(marks), chunk):
                 facts.setdefault(s[0], []).append(SupporterFacts(
-                    s[1] or "", s[2], _date(s[3]), _date(s[4]), s[5]))
+                    s[1] or "", s[2], _date(s[3]), _date(s[4]), s[5], s[6]))
             for r in self.connection.execute(_ROWS.format(marks), chunk):
                 values: list[Any] = list(r)
-                values[4] = _date(values[4])
+                for i in (4, 13, 14):  # birth date, verdict_until, verdict_on
+                    values[i] = _date(values[i])
                 result[r[0]] = make_row(values, facts.get(r[0], []), today)
         return result
 

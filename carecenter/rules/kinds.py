@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 
 from carecenter.rules import leftbehind
-from carecenter.rules.cadences import ELDER_CADENCES, CadenceBook
+from carecenter.rules.cadences import ELDER_CADENCES, ELDER_VILLAGE_CADENCES, CadenceBook
 from carecenter.rules.fields import PERSON_FIELDS, Field
 
 
@@ -21,6 +21,8 @@ class PersonKind:
     field_names: tuple[str, ...]
     assess: Callable[[leftbehind.PersonFacts, date], leftbehind.Verdict]
     cadences: CadenceBook  # how often each duty falls due (carecenter.rules.cadences)
+    # Duties of the village towards the kind as a whole (activities, health talks).
+    village_cadences: CadenceBook = CadenceBook(())
 
     @cached_property  # asked for on every clean: once per kind, not per row
     def fields(self) -> tuple[Field, ...]:
@@ -33,6 +35,7 @@ ELDER = PersonKind(
     field_names=tuple(f.name for f in PERSON_FIELDS),
     assess=leftbehind.assess,
     cadences=ELDER_CADENCES,
+    village_cadences=ELDER_VILLAGE_CADENCES,
 )
 
 KINDS: dict[str, PersonKind] = {k.code: k for k in (ELDER,)}

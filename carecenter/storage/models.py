@@ -107,7 +107,20 @@ person = Table(
     Column("colour", String(8), index=True),
     Column("colour_on", Date),
     Column("factors", CodeList(400)),
+    # A colour lowered within its three months (seed 002): the higher colour whose visits
+    # go on until held_until (carecenter.care.care_book.CareBook.assess).
+    Column("held_colour", String(8)),
+    Column("held_until", Date),
     *(column_for(f) for f in PERSON_FIELDS),
+    # The 留守 verdict as of the last write or calendar day it could change on
+    # (carecenter.register.verdicts): left_behind / not / undecided, why, and the day
+    # it is next worked out again by the calendar alone (a 60th birthday, six months
+    # away, the Spring Festival). NULL: not worked out yet.
+    Column("verdict", String(12)),
+    Column("verdict_reason", Text),
+    Column("verdict_until", Date, index=True),
+    Column("verdict_on", Date, index=True),  # the day it was worked out for
+    Index("ix_person_verdict", "status", "verdict", "name_pinyin"),
     # Covers the search box: status filter, name order and the search text in one index,
     # so a keystroke scans the index alone (rowid is in every SQLite index entry).
     Index("ix_person_search", "status", "name_pinyin", "kind", "search_key"),
@@ -277,6 +290,28 @@ round_member = Table(
     Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
 )
 
+# 村级活动 (seed 002): the monthly care and mutual-help activity and the quarterly health
+# talk, held for the village, with who took part.
+care_event = Table(
+    "care_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("held_on", Date, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(60), nullable=False),
+    Column("place", String(60)),
+    Column("note", Text),
+    Column("photo", LargeBinary),  # optional: one picture, kept in the file
+    Column("created_at", DateTime, nullable=False),
+)
+
+event_person = Table(
+    "event_person",
+    metadata,
+    Column("event_id", Integer, ForeignKey("care_event.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), primary_key=True, index=True),
+)
+
 # 委托照顾协议: its state (drawn up, printed, signed, filed), its parties and term, and
 # the content as printed, so a re-print shows the same.
 agreement = Table(
@@ -350,6 +385,8 @@ class Person:
     group_id: int | None
     colour: str | None
     colour_on: date | None
+    held_colour: str | None
+    held_until: date | None
     factors: list[str]
     supporters: list[Supporter]
     events: list[PersonEvent]

@@ -8,7 +8,9 @@ first paint; any other database opens the normal way first (bench/: start-up).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import platform
 import sys
 from collections.abc import Sequence
@@ -21,7 +23,8 @@ from PySide6.QtWidgets import QApplication
 from carecenter import __version__
 from carecenter.errors import KnownError
 from carecenter.register.first_screen import open_first_screen
-from carecenter.storage.location import resolve
+from carecenter.storage.location import ENV_VAR, resolve, sqlite_file
+from carecenter.storage.register_lock import RegisterLock
 from ui.shell.crash import excepthook, failed_to_start
 from ui.shell.icon import app_icon
 from ui.shell.logfile import START_LOGGER, open_log_file, setup_logging
@@ -71,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(START_LOGGER).info(
             "留守关爱 %s 启动;数据库 %s;Python %s, Qt %s, %s", __version__, location,
             platform.python_version(), qVersion(), platform.platform())
-        return run(app, location, quit_when_ready=args.quit_when_ready)
+        # A path the clerk named must exist; only the default place starts a new register.
+        named = bool(args.db or os.environ.get(ENV_VAR))
+        return run(app, location, create=not named, quit_when_ready=args.quit_when_ready)
     except Exception as error:  # before or while the window is built: a box, not silence
         failed_to_start(error)
         return 1
@@ -93,17 +98,59 @@ def start_application() -> QApplication:
     return app
 
 
-def run(app: QApplication, location: str, *, quit_when_ready: bool = False) -> int:
+def hold_register(location: str, create: bool) -> RegisterLock | None | bool:
+    """The register's lock, taken before anything reads the file; False (the clerk told
+    why) when it is held elsewhere or the named file does not exist; None for a server."""
+    path = sqlite_file(location)
+    if path is None:
+        return None
+    from PySide6.QtWidgets import QMessageBox
+
+    if not create and not path.exists():
+        QMessageBox.critical(None, "找不到登记册",
+                             f"登记册文件 {path} 不存在。请检查路径是否写错;"
+                             "要新建登记册,请用 python -m carecenter create --db 路径。")
+        return False
+    if create:
+        # The first start of a new install: the data folder is not there yet, and the
+        # lock file goes in it before the register does. If it cannot be made, the lock
+        # says plainly that the folder cannot be written.
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+    lock = RegisterLock(path, lasting=True)
+    try:
+        lock.acquire()
+    except KnownError as e:
+        QMessageBox.critical(None, "登记册已在别处打开", e.message)
+        return False
+    return lock
+
+
+def run(app: QApplication, location: str, create: bool = True, *,
+        quit_when_ready: bool = False) -> int:
     """Show the main window on this database until the clerk closes it."""
+    lock = hold_register(location, create)
+    if lock is False:
+        return 1
+    held = lock if isinstance(lock, RegisterLock) else None
+    try:
+        return _run(app, location, held, quit_when_ready)
+    finally:
+        if held is not None:
+            held.release()
+
+
+def _run(app: QApplication, location: str, lock: RegisterLock | None,
+         quit_when_ready: bool) -> int:
     first = open_first_screen(location)
     if first is None:
-        database = open_database(location)
+        database = open_database(location, lock)
         if database is None:
             return 1
         window = MainWindow(database)
     else:
         # The database layer loads after the first paint (MainWindow.finish_start).
-        window = MainWindow(first=first, open_database=lambda: open_database(location))
+        window = MainWindow(first=first, open_database=lambda: open_database(location, lock))
     after_first_paint(window.tabs, open_log_file)
     if quit_when_ready:
         after_first_paint(window.tabs, lambda: QTimer.singleShot(0, lambda: ready(window)))
@@ -135,12 +182,12 @@ def ready(window: MainWindow) -> None:
     QApplication.exit(0 if shown and opened else 1)
 
 
-def open_database(location: str) -> Database | None:
+def open_database(location: str, lock: RegisterLock | None = None) -> Database | None:
     """The database, opened and migrated; None if it cannot be (the clerk is told why)."""
     from carecenter.storage.database import Database
 
     try:
-        return Database(location)
+        return Database(location, lock=lock)
     except KnownError as e:
         from PySide6.QtWidgets import QMessageBox
 

@@ -35,6 +35,7 @@ from carecenter.register.columns import COLUMN_KEYS, COLUMNS, NO_COLOUR, Registe
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
 from ui.overview.worklist_view import WorkListView
+from ui.register.register_filters import housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
 from ui.shell.help_menu import add_help_menu
 from ui.widgets.colours import colour_icon, colour_text
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         for code in COLOURS:
             self.colour_filter.addItem(colour_icon(code), colour_text(code), code)
         self.colour_filter.addItem(colour_icon(""), colour_text(None), NO_COLOUR)
+        self.verdict_filter, self.housing_filter = verdict_filter(), housing_filter()
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("status_filter")
         for label, status in STATUS_FILTERS:
@@ -159,8 +161,10 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.group_filter, 1)
         filters.addWidget(QLabel("风险等级"))
         filters.addWidget(self.colour_filter)
-        filters.addWidget(QLabel("状态"))
-        filters.addWidget(self.status_filter)
+        for label, box in (("留守认定", self.verdict_filter), ("住房隐患", self.housing_filter),
+                           ("状态", self.status_filter)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(box)
         register_page = QWidget()
         layout = QVBoxLayout(register_page)
         layout.addLayout(filters)
@@ -184,7 +188,8 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.group_filter.currentIndexChanged.connect(lambda _i: self.search_now())
         self.status_filter.currentIndexChanged.connect(lambda _i: self.search_now())
-        self.colour_filter.currentIndexChanged.connect(lambda _i: self.search_now())
+        for box in (self.colour_filter, self.verdict_filter, self.housing_filter):
+            box.currentIndexChanged.connect(lambda _i: self.search_now())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
         self._build_actions()
@@ -378,6 +383,8 @@ class MainWindow(QMainWindow):
             group_id=self.group_filter.currentData(),
             status=self.status_filter.currentData(),
             colour=self.colour_filter.currentData(),
+            verdict=self.verdict_filter.currentData(),
+            housing=self.housing_filter.currentData(),
         )
 
     def search_now(self) -> None:
