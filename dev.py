@@ -29,12 +29,18 @@ WINDOWS = os.name == "nt"
 DEBIAN_PACKAGES = [
     "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libfreetype6",
     "libglib2.0-0", "libdbus-1-3", "libx11-6", "fonts-wqy-microhei", "poppler-utils",
-    "faketime",
+    "faketime", "postgresql",
     "binutils",  # PyInstaller reads the libraries' dependencies with objdump (bundle smoke)
 ]
 # The whole suite runs again with the machine's clock moved to these moments (just before
 # a year ends, a leap day), so that nothing in it depends on the day it runs (issue 13).
 FAR_DAYS = ("2031-12-31 23:59:30", "2028-02-29 12:00:00")
+# The storage, scoping, concurrency and export tests run again against a PostgreSQL
+# server (issue 22): a throwaway cluster of its own on loopback, never the machine's
+# `main` one, without fsync (its data is thrown away; creating a database per test
+# costs a few ms instead of ~1 s). CARECENTER_TEST_POSTGRES set by hand wins.
+PG_ENV = "CARECENTER_TEST_POSTGRES"
+PG_CLUSTER, PG_PORT, PG_ROLE = "carecenter_ci", 5439, "carecenter_ci"
 
 
 def say(message: str) -> None:
@@ -126,6 +132,45 @@ def ensure_system_packages() -> int:
     return apt_install(missing)
 
 
+def start_postgres() -> str | None:
+    """A URL to a running PostgreSQL server the tests may use, or None (said why)."""
+    if os.environ.get(PG_ENV):
+        return os.environ[PG_ENV]
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"),
+                      key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if not sys.platform.startswith("linux") or not versions or not shutil.which("pg_ctlcluster"):
+        say("没有 PostgreSQL，服务器上的测试跳过 (no PostgreSQL here: the server tests are "
+            f"skipped; set {PG_ENV} to a server URL to run them)")
+        return None
+    if os.geteuid() != 0:
+        say("非 root 无法启动测试用的 PostgreSQL，服务器上的测试跳过 (not root: the server "
+            f"tests are skipped; set {PG_ENV} to a server URL to run them)")
+        return None
+    version = versions[-1].parts[-3]
+    if not Path(f"/etc/postgresql/{version}/{PG_CLUSTER}").is_dir():
+        say(f"建立测试用 PostgreSQL {version} 集群 (creating a throwaway cluster) {PG_CLUSTER}")
+        code = subprocess.run(
+            ["pg_createcluster", version, PG_CLUSTER, "-p", str(PG_PORT),
+             "-o", "fsync=off", "-o", "synchronous_commit=off", "-o", "full_page_writes=off"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False).returncode
+        if code != 0:
+            say("建立 PostgreSQL 集群失败，服务器上的测试跳过 (pg_createcluster failed)")
+            return None
+    subprocess.run(["pg_ctlcluster", version, PG_CLUSTER, "start"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=False)
+    psql = ["runuser", "-u", "postgres", "--", "psql", "-p", str(PG_PORT), "-Atqc"]
+    found = subprocess.run([*psql, f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'"],
+                           capture_output=True, text=True, check=False)
+    if found.returncode != 0:
+        say("PostgreSQL 未能启动，服务器上的测试跳过 (the cluster did not start): "
+            + found.stderr.strip())
+        return None
+    if found.stdout.strip() != "1":
+        subprocess.run([*psql, f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_ROLE}'"],
+                       check=False)
+    return f"postgresql+psycopg://{PG_ROLE}:{PG_ROLE}@127.0.0.1:{PG_PORT}/postgres"
+
+
 def cmd_app(args: list[str]) -> int:
     code = setup()
     if code != 0:
@@ -140,12 +185,15 @@ def cmd_test(args: list[str]) -> int:
         code = ensure_system_packages()
     if code != 0:
         return code
+    server = start_postgres()
+    test_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if server:
+        test_env[PG_ENV] = server  # the tests that need a server run in the main pass too
     steps: list[tuple[str, list[str | Path], dict[str, str] | None]] = [
         ("ruff check .", [venv_exe("ruff"), "check", "."], None),
         ("mypy carecenter ui", [venv_exe("mypy"), "carecenter", "ui"], None),
         ("pytest (QT_QPA_PLATFORM=offscreen)",
-         [venv_exe("python"), "-m", "pytest", *args],
-         {**os.environ, "QT_QPA_PLATFORM": "offscreen"}),
+         [venv_exe("python"), "-m", "pytest", *args], test_env),
     ]
     for number, (title, cmd, env) in enumerate(steps, start=1):
         print(f"\n===== [{number}/{len(steps) + 1}] {title} =====", flush=True)
@@ -160,7 +208,7 @@ def cmd_test(args: list[str]) -> int:
         # The bundle is frozen and started while the far-day passes run: the two are
         # independent, and side by side CI waits for the longer only.
         smoke = start_bundle_smoke()
-        code = run_on_far_days()
+        code = run_on_far_days(server)
         smoke_code = finish_bundle_smoke(smoke)
         if code != 0 or smoke_code != 0:
             return code or smoke_code
@@ -191,24 +239,34 @@ def finish_bundle_smoke(process: subprocess.Popen[str]) -> int:
     return process.returncode
 
 
-def run_on_far_days() -> int:
-    """The suite again under faketime on FAR_DAYS, side by side; skipped without faketime."""
+def run_on_far_days(server: str | None) -> int:
+    """The suite again under faketime on FAR_DAYS, and the server pass (the tests marked
+    ``backends`` on PostgreSQL), side by side; each skipped, saying so, without its tool."""
     faketime = shutil.which("faketime")
-    print(f"\n===== [4/4] pytest under faketime {' / '.join(FAR_DAYS)}, "
-          "and the frozen bundle's smoke test =====", flush=True)
-    if not faketime:
+    print(f"\n===== [4/4] pytest under faketime {' / '.join(FAR_DAYS)}"
+          f"{', and on PostgreSQL' if server else ''} =====", flush=True)
+    quick = [str(venv_exe("python")), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    runs: list[tuple[str, list[str], dict[str, str]]] = []
+    if faketime:
+        # Not FAKETIME_DONT_FAKE_MONOTONIC: with it, libfaketime 0.9.10 makes every
+        # time.sleep() fail with EINVAL (Python sleeps on an absolute monotonic deadline).
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        env.pop("FAKETIME_DONT_FAKE_MONOTONIC", None)
+        runs += [(day, [faketime, day, *quick], env) for day in FAR_DAYS]
+    else:
         say("没有 faketime，跳过换日期运行 (faketime missing: the far-day runs are skipped)")
-        return 0
-    # Not FAKETIME_DONT_FAKE_MONOTONIC: with it, libfaketime 0.9.10 makes every
-    # time.sleep() fail with EINVAL (Python sleeps on an absolute monotonic deadline).
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("FAKETIME_DONT_FAKE_MONOTONIC", None)
-    runs = [(day, subprocess.Popen(
-        [faketime, day, str(venv_exe("python")), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        encoding="utf-8", errors="replace")) for day in FAR_DAYS]
+    if server:
+        runs.append(("PostgreSQL", [*quick, "-m", "backends"],
+                     {**os.environ, "QT_QPA_PLATFORM": "offscreen", PG_ENV: server,
+                      "CARECENTER_TEST_BACKEND": "postgresql"}))
+    else:
+        say("没有 PostgreSQL 服务器，跳过服务器上的测试 "
+            "(no server: the PostgreSQL pass is skipped)")
+    started = [(day, subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        encoding="utf-8", errors="replace")) for day, cmd, env in runs]
     worst = 0
-    for day, process in runs:
+    for day, process in started:
         output, _ = process.communicate()
         lines = output.rstrip().splitlines()
         print(f"--- {day}: {lines[-1] if lines else ''}", flush=True)

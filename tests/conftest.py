@@ -1,5 +1,11 @@
 """Shared fixtures: a real SQLite file per test, the suite's own clock, offscreen Qt.
 
+With ``CARECENTER_TEST_BACKEND=postgresql`` (and ``CARECENTER_TEST_POSTGRES`` naming a
+server), ``db_path`` is instead a throwaway database on that server: ``dev.py test`` runs
+the tests marked ``backends`` (storage, scoping, concurrency, export) a second time so.
+Tests marked ``sqlite_only`` look at the SQLite file itself and are skipped there; tests
+that need a server (``postgres`` fixture) are skipped, saying why, when there is none.
+
 The suite keeps its own time: every test runs with the core's clock set to ``TODAY`` (10:00),
 whatever the machine's date, and so do the command lines the tests start in a subprocess
 (``CARECENTER_TODAY`` is inherited). A test that needs another day sets it with
@@ -26,6 +32,9 @@ from carecenter import clock  # noqa: E402
 from carecenter.register.people import PersonDraft, Register  # noqa: E402
 from carecenter.rules.idnumber import check_char  # noqa: E402
 from carecenter.storage.database import Database  # noqa: E402
+from tests import pg_server  # noqa: E402
+
+ON_POSTGRES = os.environ.get("CARECENTER_TEST_BACKEND") == "postgresql"
 
 TODAY = date(2026, 11, 23)
 
@@ -43,9 +52,39 @@ def make_id(birth: str, sequence: str = "001", area: str = "430524") -> str:
     return body + check_char(body)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="SQLite 专用,服务器上不运行 (looks at the SQLite file itself)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pg_server.Server]:
+    """The PostgreSQL server the suite may use; the test is skipped without one."""
+    state = pg_server.connect()
+    if state is None:
+        pytest.skip(f"没有 PostgreSQL 服务器 (no server: set {pg_server.ENV}; "
+                    "python3 dev.py test starts one on Debian)")
+    if isinstance(state, str):
+        pytest.skip(state)
+    yield state
+    state.close()
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "register.db"
+def db_path(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """Where the test's register lives: a SQLite file, or on the PostgreSQL pass the URL
+    of a database of its own (a str; tests pass it on with ``str(db_path)``)."""
+    if not ON_POSTGRES:
+        yield tmp_path / "register.db"
+        return
+    server: pg_server.Server = request.getfixturevalue("postgres")
+    url = server.migrated()
+    yield url  # type: ignore[misc]
+    server.drop(url)
 
 
 @pytest.fixture

@@ -29,6 +29,9 @@ from carecenter.storage.database import Database
 from carecenter.storage.models import agreement, person
 from tests.conftest import TODAY
 
+# Run on SQLite and again on PostgreSQL (dev.py test's server pass).
+pytestmark = pytest.mark.backends
+
 Q3, Q4 = Quarter(2026, 3), Quarter(2026, 4)
 NOW = datetime(2026, 11, 23, 9, 0)
 

@@ -17,6 +17,9 @@ from carecenter.storage.database import Database
 from carecenter.storage.models import export_snapshot, visit
 from tests.test_ledger_export import NOW, small_register
 
+# Run on SQLite and again on PostgreSQL (dev.py test's server pass).
+pytestmark = pytest.mark.backends
+
 
 def run(capsys: pytest.CaptureFixture[str], *words: str) -> tuple[int, str, str]:
     code = main(list(words))

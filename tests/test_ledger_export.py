@@ -32,6 +32,9 @@ from carecenter.storage.models import (
 )
 from tests.conftest import TODAY, elder
 
+# Run on SQLite and again on PostgreSQL (dev.py test's server pass).
+pytestmark = pytest.mark.backends
+
 Q4 = Quarter(2026, 4)
 NOW = datetime(2026, 11, 1, 9, 0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import random
 from datetime import date
@@ -245,15 +246,16 @@ def test_accepting_is_one_transaction(database: Database, register: Register,
     result = propose(database, leaving=None)
     choices = [(people[0], a)] + result.choices()
     calls = []
-    real = proposal_module.PairingBook.assign.__globals__["insert_pairings"]
+    # The module's globals, past the retrying wrapper (storage.backends.retrying).
+    assign_globals = inspect.unwrap(proposal_module.PairingBook.assign).__globals__
+    real = assign_globals["insert_pairings"]
 
     def failing(session: object, rows: list[dict[str, object]]) -> None:
         calls.append(len(rows))
         real(session, rows[:3])  # half the rows written, then the power goes
         raise OSError("磁盘故障")
 
-    monkeypatch.setitem(proposal_module.PairingBook.assign.__globals__, "insert_pairings",
-                        failing)
+    monkeypatch.setitem(assign_globals, "insert_pairings", failing)
     with pytest.raises(OSError):
         book.assign(choices)
     assert calls == [6]

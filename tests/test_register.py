@@ -15,6 +15,9 @@ from carecenter.register.people import LikelyDuplicate, PersonDraft, Register
 from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, make_id
 
+# Run on SQLite and again on PostgreSQL (dev.py test's server pass).
+pytestmark = pytest.mark.backends
+
 
 def test_a_saved_file_comes_back_whole_after_reopening(db_path: Path,
                                                         register: Register) -> None:

@@ -15,17 +15,24 @@ from carecenter.errors import DatabaseError
 from carecenter.register.people import Register
 from carecenter.storage.database import Database, head_revision, resolve
 from carecenter.storage.models import metadata
+from carecenter.storage.postgres import include_object
 from tests.conftest import TODAY
+
+# Run on SQLite and again on PostgreSQL (dev.py test's server pass).
+pytestmark = pytest.mark.backends
 
 DATA = Path(__file__).with_name("data")
 
 
 def test_migrations_from_empty_build_exactly_the_declared_schema(database: Database) -> None:
     with database.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+        context = MigrationContext.configure(connection,
+                                             opts={"include_object": include_object})
+        diff = compare_metadata(context, metadata)
     assert diff == []
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_at_the_latest_migration_with_wal_and_foreign_keys(
         db_path: Path, database: Database) -> None:
     with database.engine.connect() as connection:
@@ -37,6 +44,7 @@ def test_new_database_is_at_the_latest_migration_with_wal_and_foreign_keys(
     assert version == head_revision()
 
 
+@pytest.mark.sqlite_only
 def test_database_from_a_newer_program_is_refused_with_a_clear_message(db_path: Path) -> None:
     Database(db_path).close()
     with sqlite3.connect(db_path) as raw:
@@ -82,6 +90,7 @@ def test_the_schema_head_the_program_knows_is_alembics_head() -> None:
     assert head_revision() == SCHEMA_HEAD
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_refuses_the_save_in_chinese_and_keeps_nothing(
         db_path: Path, database: Database) -> None:
     from carecenter.register.people import Register

@@ -19,10 +19,12 @@ from bench.measures import (
     open_file,
     pairing,
     search,
+    server,
     startup,
     worklist,
 )
 
 MEASURES: list[ModuleType] = [
     startup, search, open_file, worklist, pairing, export, ledger_import, cards, memory,
+    server,
 ]

@@ -30,6 +30,7 @@ from carecenter.rules.risk import (
     RANK,
     propose,
 )
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
     ACTIVE,
@@ -207,6 +208,7 @@ class CareBook:
 
     # -- assessments -----------------------------------------------------------------
 
+    @retrying
     def assess(self, person_id: int, entry: AssessmentInput) -> AssessmentRecord:
         """Record an assessment; the person's colour becomes it if it is their latest."""
         errors: list[FieldError] = []
@@ -320,6 +322,7 @@ class CareBook:
     def record_visit(self, entry: VisitInput) -> int:
         return self.record_visits([entry], numbered=False)[0]
 
+    @retrying
     def record_visits(self, entries: Sequence[VisitInput], numbered: bool = True) -> list[int]:
         """Record visits (and the needs they raised) all at once, or none of them.
 
@@ -399,6 +402,7 @@ class CareBook:
 
     # -- needs (需求台账) --------------------------------------------------------------
 
+    @retrying
     def raise_need(self, person_id: int, entry: NeedInput) -> int:
         errors: list[FieldError] = []
         if entry.kind not in NEED_KINDS:
@@ -418,6 +422,7 @@ class CareBook:
                 description=text, created_at=now, updated_at=now,
             )))
 
+    @retrying
     def handle_need(self, need_id: int, handling: str) -> None:
         """Write down what is being done about a need (it stays open)."""
         errors: list[FieldError] = []
@@ -429,6 +434,7 @@ class CareBook:
             session.execute(need.update().where(need.c.id == need_id).values(
                 handling=text, updated_at=clock.now()))
 
+    @retrying
     def resolve_need(self, need_id: int, resolved_on: date, resolution: str) -> None:
         errors: list[FieldError] = []
         text = _text(resolution, "resolution", "解决情况", 500, errors, required=True)
@@ -468,6 +474,7 @@ class CareBook:
 
     # -- special rounds (专项走访) -------------------------------------------------------
 
+    @retrying
     def declare_round(self, name: str, starts_on: date, ends_on: date,
                       person_ids: Sequence[int], note: str = "") -> int:
         errors: list[FieldError] = []

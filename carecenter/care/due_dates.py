@@ -46,7 +46,8 @@ _LAST = text(
     "SELECT person_id, kind, visited_on FROM ("
     " SELECT person_id, kind, visited_on, row_number() OVER ("
     "  PARTITION BY person_id, kind ORDER BY visited_on DESC) AS n FROM ("
-    "  SELECT DISTINCT person_id, kind, visited_on FROM visit WHERE person_id IN :ids))"
+    "  SELECT DISTINCT person_id, kind, visited_on FROM visit WHERE person_id IN :ids)"
+    " AS days) AS ranked"  # PostgreSQL wants each subquery named; SQLite did not
     f" WHERE n <= {DEPTH}"
 ).bindparams(bindparam("ids", expanding=True))
 

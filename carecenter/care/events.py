@@ -20,6 +20,7 @@ from carecenter import clock
 from carecenter.errors import FieldError, ValidationFailed
 from carecenter.rules.cadences import Cadence
 from carecenter.rules.kinds import KINDS
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import ACTIVE, care_event, event_person, person
 
@@ -67,6 +68,7 @@ class EventBook:
         self.database = database
         self.today = today
 
+    @retrying
     def record(self, entry: EventInput) -> int:
         """Record an event and who took part, in one transaction, or refuse it whole."""
         errors: list[FieldError] = []

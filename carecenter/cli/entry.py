@@ -127,6 +127,10 @@ def build_parser() -> ChineseArgumentParser:
 
     backup_commands.add_parsers(commands)
 
+    from carecenter.cli import township_cli
+
+    township_cli.add_parsers(commands)
+
     settings = commands.add_parser(
         "settings", help="查看或修改本村设置(村名、村干部、村医、协议、结对负荷)")
     settings.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
@@ -329,11 +333,21 @@ def _backup_command(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _township_command(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from carecenter.cli import township_cli
+
+        return township_cli.COMMANDS[name](args)
+
+    return run
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
             "flood": cmd_flood, "event": cmd_event,
             "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
             **{name: _backup_command(name) for name in ("backup", "backups", "restore", "create")},
-            **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
+            **{name: _ledger_command(name) for name in ("import", "export", "compare")},
+            **{name: _township_command(name) for name in ("migrate-to", "villages")}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

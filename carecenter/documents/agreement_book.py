@@ -22,6 +22,7 @@ from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.rules import idnumber
 from carecenter.rules.fields import Field, FieldType, Section
 from carecenter.settings.settings_store import Settings
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import ACTIVE, agreement, person, supporter
 
@@ -142,6 +143,7 @@ class Agreements:
         return Terms(name, terms.trustee_relation.strip()[:20], phone, number, starts,
                      terms.ends_on)
 
+    @retrying
     def draw_up(self, person_id: int, terms: Terms, template: dict[str, Any] | None = None,
                 role: str | None = None) -> int:
         """Record a new agreement for the person; a current one is superseded (kept)."""
@@ -188,6 +190,7 @@ class Agreements:
             raise KnownError(f"协议(编号 {agreement_id})不存在")
         return row
 
+    @retrying
     def _mark(self, agreement_id: int, state: str, on: date | None) -> None:
         on = on or self.today()
         label = {PRINTED: "打印", SIGNED: "签订", FILED: "备案"}[state]
@@ -231,6 +234,7 @@ class Agreements:
     def mark_filed(self, agreement_id: int, on: date | None = None) -> None:
         self._mark(agreement_id, FILED, on)
 
+    @retrying
     def end(self, agreement_id: int, on: date | None = None) -> None:
         on = on or self.today()
         with self.database.transaction() as session:

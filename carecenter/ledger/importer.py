@@ -55,6 +55,7 @@ from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.settings.settings_store import Settings
 from carecenter.storage import backups
+from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 from carecenter.storage.models import EXITED, person, supporter, village_group
@@ -816,6 +817,7 @@ class LedgerImport:
             done.append(pid)
         return done
 
+    @retrying
     def apply(self, preview: Preview, progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportResult:
         """Write every accepted row, and create the new groups, in one transaction."""

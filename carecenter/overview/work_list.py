@@ -24,6 +24,7 @@ from carecenter.rules.cadences import DUTIES, Cadence
 from carecenter.rules.kinds import KINDS
 from carecenter.rules.risk import COLOUR_LABELS, RANK
 from carecenter.rules.sources import basis
+from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 
@@ -161,6 +162,7 @@ def build(database: Database, on: date, group_id: int | None = None,
         return _build(database, on, group_id, progress)
 
 
+@retrying
 def _build(database: Database, on: date, group_id: int | None,
            progress: Callable[[int, int], None] | None) -> WorkList:
     month_end = date(on.year + on.month // 12, on.month % 12 + 1, 1) - timedelta(days=1)

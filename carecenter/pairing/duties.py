@@ -144,7 +144,10 @@ def _duties_query(on: date) -> Select[Any]:
         .outerjoin(tally, and_(tally.c.person_id == pairing.c.person_id, by_helper))
         .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
                person.c.status == ACTIVE)
-        .group_by(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name)
+        # person.id too: PostgreSQL then knows each person's other columns are one value
+        # per group (the order below, the work list's group and colour); SQLite did not ask.
+        .group_by(pairing.c.person_id, person.c.id, person.c.name, pairing.c.helper_id,
+                  helper.c.name)
         .order_by(helper.c.name, pairing.c.helper_id, person.c.name_pinyin)
     )
     return query

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from carecenter import clock
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.idnumber import parse as parse_id
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import helper, pairing, village_group
 
@@ -117,6 +118,7 @@ class HelperBook:
 
     # -- writing ----------------------------------------------------------------------
 
+    @retrying
     def add(self, draft: HelperDraft) -> int:
         now = clock.now()
         with self.database.transaction() as session:
@@ -125,6 +127,7 @@ class HelperBook:
                 helper.insert().values(**row, active=True, created_at=now, updated_at=now)
                 .returning(helper.c.id)).scalar_one())
 
+    @retrying
     def edit(self, helper_id: int, draft: HelperDraft) -> None:
         with self.database.transaction() as session:
             self._require(session, helper_id)
@@ -132,6 +135,7 @@ class HelperBook:
             session.execute(update(helper).where(helper.c.id == helper_id)
                             .values(**row, updated_at=clock.now()))
 
+    @retrying
     def deactivate(self, helper_id: int, reason: str = "", on: date | None = None) -> int:
         """Stop using a helper; their current pairings end today with the reason.
 
@@ -152,6 +156,7 @@ class HelperBook:
                 active=False, inactive_since=on, updated_at=clock.now()))
             return int(getattr(ended, "rowcount", 0) or 0)
 
+    @retrying
     def reactivate(self, helper_id: int) -> None:
         with self.database.transaction() as session:
             self._require(session, helper_id)

@@ -22,6 +22,7 @@ from carecenter.errors import KnownError, NotFound
 from carecenter.rules.risk import COLOUR_LABELS, GREEN, RED, YELLOW
 from carecenter.settings.preferences import PAIRING
 from carecenter.settings.settings_store import Settings
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import ACTIVE, helper, pairing, person, village_group
 
@@ -227,6 +228,7 @@ class PairingBook:
 
     # -- writing ----------------------------------------------------------------------
 
+    @retrying
     def pair(self, person_id: int, helper_id: int, rank: int = PRIMARY,
              on: date | None = None, reason: str = "改派") -> int:
         """Make ``helper_id`` the person's primary (or second) helper from ``on``.
@@ -255,6 +257,7 @@ class PairingBook:
                 person_id=person_id, helper_id=helper_id, rank=rank, started_on=on,
                 created_at=clock.now()).returning(pairing.c.id)).scalar_one())
 
+    @retrying
     def unpair(self, person_id: int, rank: int = PRIMARY, on: date | None = None,
                reason: str = "解除结对") -> None:
         on = on or self.today()
@@ -293,6 +296,7 @@ class PairingBook:
         if not row.active:
             raise KnownError(f"帮扶人 {row.name} 已停用,不能结对")
 
+    @retrying
     def assign(self, choices: Sequence[tuple[int, int]], on: date | None = None,
                reason: str = "重新结对") -> int:
         """Make each (person, helper) a primary pairing, all in ONE transaction.

@@ -13,6 +13,7 @@ from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
 from carecenter.errors import FieldError, KnownError, ValidationFailed
+from carecenter.storage.backends import retrying
 from carecenter.storage.models import VillageGroup, person, village_group
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -115,6 +116,7 @@ class GroupBook:
             raise ValidationFailed([FieldError("name", "村民小组名称最多 30 个字")])
         return name
 
+    @retrying
     def add(self, name: str) -> int:
         name = self._clean_name(name)
         with self.database.transaction() as session:
@@ -138,6 +140,7 @@ class GroupBook:
         session.flush()
         return group.id
 
+    @retrying
     def rename(self, group_id: int, name: str) -> None:
         name = self._clean_name(name)
         with self.database.transaction() as session:
@@ -147,6 +150,7 @@ class GroupBook:
                 raise ValidationFailed([FieldError("name", f"已有名为“{name}”的村民小组")])
             group.name = name
 
+    @retrying
     def move(self, group_id: int, step: int) -> None:
         """Move a group up (-1) or down (+1) in the list."""
         with self.database.transaction() as session:
@@ -162,6 +166,7 @@ class GroupBook:
                     update(village_group).where(village_group.c.id == gid).values(position=position)
                 )
 
+    @retrying
     def set_active(self, group_id: int, active: bool) -> None:
         """A group no longer used is hidden from choices; people keep their group."""
         with self.database.transaction() as session:

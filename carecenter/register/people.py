@@ -37,6 +37,7 @@ from carecenter.rules.leftbehind import (
     SupporterFacts,
     Verdict,
 )
+from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
@@ -330,6 +331,7 @@ class Register:
 
     # -- writing ---------------------------------------------------------------------
 
+    @retrying
     def save(
         self, draft: PersonDraft, person_id: int | None = None, allow_duplicate: bool = False,
         allow_incomplete: bool = False,
@@ -378,7 +380,7 @@ class Register:
             session.add(record)
             changed = ["新建档案"]
         else:
-            record = self._get(session, person_id)
+            record = self._get(session, person_id, lock=True)
             saved_at = record.updated_at  # type: ignore[attr-defined]
             if draft.version is not None and saved_at != draft.version:
                 raise KnownError(
@@ -526,6 +528,7 @@ class Register:
         event.detail = detail
         return event
 
+    @retrying
     def exit(self, person_id: int, on: date, reason: str, note: str = "") -> None:
         """Take a person off the active register; the file and its history stay."""
         with self.database.transaction() as session:
@@ -540,7 +543,7 @@ class Register:
             raise ValidationFailed([FieldError("exit_date", "退出日期不能在今天之后")])
         if reason == "other" and not note.strip():
             raise ValidationFailed([FieldError("exit_note", "退出原因选“其他”时请写明原因")])
-        record = self._get(session, person_id)
+        record = self._get(session, person_id, lock=True)
         if record.status == EXITED:
             raise KnownError(
                 f"{record.name} 已于 {record.exit_date:%Y-%m-%d} 退出,无需重复办理"
@@ -579,10 +582,11 @@ class Register:
         self.exit(person_id, today, reason, verdict.text[:200])
         return EXIT_REASONS[reason]
 
+    @retrying
     def reinstate(self, person_id: int, note: str = "") -> None:
         """Bring an exited person back onto the register (a mistaken exit, or a return)."""
         with self.database.transaction() as session:
-            record = self._get(session, person_id)
+            record = self._get(session, person_id, lock=True)
             if record.status != EXITED:
                 raise KnownError(f"{record.name} 在册,无需恢复")
             record.status = ACTIVE
@@ -595,8 +599,10 @@ class Register:
 
     # -- reading ---------------------------------------------------------------------
 
-    def _get(self, session: Session, person_id: int) -> Person:
-        record = session.get(Person, person_id)
+    def _get(self, session: Session, person_id: int, lock: bool = False) -> Person:
+        # ``lock`` before a change: on a server a second writer of the same person waits
+        # here until the first commits, then reads its save (and so its version).
+        record = session.get(Person, person_id, with_for_update=lock or None)
         if record is None:
             raise NotFound(f"档案号 {person_id} 不在登记册上")
         return record

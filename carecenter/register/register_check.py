@@ -21,6 +21,7 @@ from carecenter import clock
 from carecenter.errors import FieldError
 from carecenter.rules import idnumber
 from carecenter.storage import database as db
+from carecenter.storage.location import shown as without_password
 from carecenter.storage.models import (
     ACTIVE,
     EXITED,
@@ -63,7 +64,7 @@ class CheckReport:
         if self.revision == self.head:
             version += "(最新)"
         lines = [
-            f"数据库:{self.location}",
+            f"数据库:{without_password(self.location)}",
             f"数据库结构版本:{version}",
             f"在册:{self.active} 人",
             f"已退出:{self.exited} 人",

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from carecenter import clock
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import setting
 
@@ -41,6 +42,7 @@ class Settings:
     def set(self, key: str, value: Any) -> None:
         self.set_many({key: value})
 
+    @retrying
     def set_many(self, items: dict[str, Any]) -> None:
         """Several keys in one transaction: all are written or none."""
         now = clock.now()

@@ -5,6 +5,11 @@
 ``rules.fields``), ``bulk`` inserts thousands of rows at once, ``location`` says where
 the file lives. Alembic migrations are in ``migrations/``.
 
+A township's PostgreSQL server (issue 22): ``postgres`` sets up its connections (each
+scoped to a village, SERIALIZABLE), ``backends`` says what a failed write means on
+either database and runs a conflicting write again, ``villages`` lists and adds the
+villages, ``transfer`` moves a village between its file and the server.
+
 May import: the basics and ``rules`` (the field declarations the tables are made from);
 no other domain package.
 """

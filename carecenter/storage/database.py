@@ -16,17 +16,27 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecenter.errors import DatabaseError
+from carecenter.storage import postgres, villages
+from carecenter.storage.backends import Conflict, conflict_message, is_retryable
 from carecenter.storage.location import (
     SCHEMA_HEAD,
+    is_server,
     resolve,  # noqa: F401 (callers open what they resolve)
+    shown,
     sqlite_file,
     url_for,
 )
+from carecenter.storage.postgres import TOWNSHIP
 from carecenter.storage.register_lock import RegisterLock
+from carecenter.storage.villages import ONLY_VILLAGE
+
+# Which village of a township's server to open (its id, name or code, or '*' for all),
+# until operators are bound to villages (issue 18).
+SCOPE_VAR = "CARECENTER_VILLAGE"
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -69,7 +79,8 @@ def _sqlite_begin(connection: Any) -> None:
 _WRITE_OPTION = "carecenter_write"
 
 
-def make_engine(db: str, read_only: bool = False) -> Engine:
+def make_engine(db: str, read_only: bool = False,
+                scope: postgres.Scope | None = None) -> Engine:
     url = url_for(db)
     if url.startswith("sqlite:///") and read_only:
         # Read-only connections cannot checkpoint, so closing them never deletes the
@@ -92,6 +103,8 @@ def make_engine(db: str, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if url.startswith("postgresql"):
+        return postgres.make_engine(url, scope or postgres.Scope(TOWNSHIP))
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -136,15 +149,40 @@ def upgrade(engine: Engine) -> None:
     if current == script.get_current_head():
         return
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode copies a table to change its keys (SQLite cannot ALTER them), and
+            # dropping the original would break every reference to it with foreign keys
+            # on: off for the migration (only outside a transaction), checked at its end.
+            connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if not sqlite:
+                    # The schema is the township's: a migration moves every village's rows.
+                    connection.execute(text("SELECT set_config(:name, :value, true)"),
+                                       {"name": postgres.SCOPE_SETTING, "value": TOWNSHIP})
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise DatabaseError(
+                        "数据库升级后有记录指向不存在的记录,升级已撤销,数据未改变。")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA foreign_keys=ON")
+
+
+def _busy(error: OperationalError) -> bool:
+    text_ = str(error.orig).lower()
+    return "locked" in text_ or "busy" in text_
 
 
 def _explain(error: OperationalError, path: Path | None = None) -> str:
     """What the clerk can do about a write the database refused."""
     text_ = str(error.orig).lower()
-    if "locked" in text_ or "busy" in text_:
+    if _busy(error):
         return "数据库正被另一个窗口或程序使用,请关闭其他“留守关爱”窗口后重试。本次修改未保存。"
     if "readonly" in text_ or "read-only" in text_ or (path and not _writable(path)):
         return (f"登记册所在的文件夹或文件是只读的({path.parent if path else ''}),无法保存。"
@@ -174,12 +212,21 @@ class Database:
     for its own length, and is refused while someone holds the register. ``create=False``
     refuses a SQLite path that does not exist (a mistyped ``--db``), before anything is
     created.
+
+    ``scope`` is what this program may see of a township's server: one village (its id,
+    name or code), or ``TOWNSHIP`` for all; by default $CARECENTER_VILLAGE, else the
+    server's only village, else the township. A village's SQLite file is its one village.
     """
 
     def __init__(self, db: str | os.PathLike[str] | None = None, migrate: bool = True,
                  hold: bool = False, create: bool = True,
-                 lock: RegisterLock | None = None) -> None:
+                 lock: RegisterLock | None = None, scope: str | int | None = None) -> None:
         self.location = resolve(db)
+        # $CARECENTER_VILLAGE chooses a village on a server; a village's own file ignores it.
+        server = is_server(self.location)
+        wanted = (str(scope) if scope is not None
+                  else (os.environ.get(SCOPE_VAR) or None) if server else None)
+        self._scope = postgres.Scope(TOWNSHIP)
         self.path = sqlite_file(self.location)
         # ``lock``: the app took the register's lock before anything read it; it is
         # this database's from here and released by ``close``.
@@ -194,8 +241,10 @@ class Database:
         self.read_only = (self.path is not None and not self.holds and self.path.exists()
                           and not self.can_write())
         try:
-            self.engine = make_engine(self.location, read_only=self.read_only)
+            self.engine = make_engine(self.location, read_only=self.read_only,
+                                      scope=self._scope)
             self._open(migrate)
+            self._settle_scope(wanted)
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
@@ -223,8 +272,9 @@ class Database:
                     f"登记册所在的文件夹或文件是只读的({self.path.parent}),无法打开来修改。"
                     "文件本身没有损坏;请检查权限,或把登记册复制到可以写入的文件夹。"
                     f"({e.orig})") from e
+            what = "数据库" if is_server(self.location) else "数据库文件"
             raise DatabaseError(
-                f"无法打开数据库文件 {self.location}:它可能已损坏或不是本程序的数据文件。"
+                f"无法打开{what} {shown(self.location)}:它可能已损坏或不是本程序的数据文件。"
                 f"({e.orig})") from e
         except BaseException:
             self.engine.dispose()
@@ -259,6 +309,43 @@ class Database:
             if current_revision(self.engine) != SCHEMA_HEAD:
                 upgrade(self.engine.execution_options(**{_WRITE_OPTION: True}))
         return restored.set_aside
+
+    @property
+    def scope(self) -> str:
+        """The village this program sees (its id as text), or TOWNSHIP for all of them."""
+        return self._scope.value
+
+    @property
+    def on_server(self) -> bool:
+        return self.engine.dialect.name != "sqlite"
+
+    def _settle_scope(self, wanted: str | None) -> None:
+        """Which villages this program sees. A village's file is its one village; on a
+        server, the village asked for, else the only one there, else the township."""
+        if not self.on_server:
+            if wanted not in (None, TOWNSHIP, str(ONLY_VILLAGE)):
+                self.engine.dispose()
+                raise DatabaseError("村的数据库文件只有本村一个村,无法按其他村打开。")
+            self._scope.value = str(ONLY_VILLAGE)
+            return
+        try:
+            with self.engine.connect() as connection:
+                known = villages.listed(connection)  # a township connection still: all
+                bypass = postgres.bypasses_policies(connection)
+            if wanted is None:
+                wanted = str(known[0].id) if len(known) == 1 else TOWNSHIP
+            elif wanted != TOWNSHIP:
+                match = [v for v in known if wanted in (str(v.id), v.name, v.code)]
+                if not match:
+                    raise DatabaseError(f"服务器上没有“{wanted}”这个村。")
+                wanted = str(match[0].id)
+            if wanted != TOWNSHIP and bypass:
+                raise DatabaseError(
+                    "连接服务器所用的账户不受行级安全策略限制(超级用户或 BYPASSRLS),"
+                    "无法只看本村的数据。请为本程序建立一个普通账户。")
+        finally:
+            self.engine.dispose()  # connections made from now on carry the scope
+        self._scope.value = wanted
 
     def session(self) -> Session:
         return self.sessions()
@@ -311,7 +398,10 @@ class Database:
                 session.rollback()
 
     def check_soundness(self) -> str:
-        """SQLite's quick check, once per session: "" if sound, else what is wrong."""
+        """SQLite's quick check, once per session: "" if sound, else what is wrong (a
+        server keeps its own files sound: nothing to check from here)."""
+        if self.path is None:
+            return ""
         if self._soundness is None:
             with self.engine.connect() as connection:
                 rows = [r[0] for r in connection.exec_driver_sql(
@@ -337,9 +427,18 @@ class Database:
             try:
                 with self.write_sessions() as session, session.begin():
                     yield session
-            except OperationalError as e:
-                raise DatabaseError(_explain(e, self.path)) from e
-            except IntegrityError as e:
+            except DBAPIError as e:
+                if is_retryable(e):  # backends.retrying runs the whole write again
+                    raise Conflict(conflict_message(e)) from e
+                if isinstance(e, OperationalError):
+                    message = _explain(e, self.path)
+                    if _busy(e):
+                        # SQLite's own "another writer came first": the same case as a
+                        # server's serialization failure, and run again the same way.
+                        raise Conflict(message) from e
+                    raise DatabaseError(message) from e
+                if not isinstance(e, IntegrityError):
+                    raise
                 # Another window saved the same ID number a moment before this one.
                 raise DatabaseError(
                     f"保存与已有数据冲突:{e.orig}。本次修改未保存,请刷新后重试。"

@@ -13,8 +13,13 @@ from carecenter.errors import KnownError
 
 # The newest migration this program ships; a test keeps it equal to Alembic's head.
 # Knowing it here lets an up-to-date database open without loading Alembic at all.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0009"
 ENV_VAR = "CARECENTER_DB"
+# A township's server (issue 22): ``postgresql+psycopg://user:password@host/dbname``,
+# from this variable or from a one-line file in the user's settings folder
+# (``SERVER_FILE``), so a village PC set up once opens the server without arguments.
+URL_VAR = "CARECENTER_DATABASE_URL"
+SERVER_FILE = "database-url.txt"
 
 
 class ResourceMissing(KnownError):
@@ -48,10 +53,46 @@ def default_path() -> Path:
     return Path(user_data_dir("carecenter", appauthor=False)) / "carecenter.db"
 
 
+def server_file() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("carecenter", appauthor=False)) / SERVER_FILE
+
+
+def configured_url() -> str | None:
+    """The server URL in $CARECENTER_DATABASE_URL or the settings folder's file, if any."""
+    url = os.environ.get(URL_VAR, "").strip()
+    if url:
+        return url
+    path = server_file()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    except OSError:
+        return None
+    return next((line.strip() for line in lines
+                 if line.strip() and not line.lstrip().startswith("#")), None)
+
+
 def resolve(db: str | os.PathLike[str] | None = None) -> str:
-    """The database to open: the argument, else $CARECENTER_DB, else the data folder."""
-    chosen = str(db) if db else os.environ.get(ENV_VAR) or str(default_path())
-    return chosen
+    """The database to open: the argument, else $CARECENTER_DATABASE_URL (or the server
+    file in the settings folder), else $CARECENTER_DB, else the data folder's file."""
+    if db:
+        return str(db)
+    return configured_url() or os.environ.get(ENV_VAR) or str(default_path())
+
+
+def is_server(db: str) -> bool:
+    return sqlite_file(db) is None
+
+
+def shown(db: str) -> str:
+    """The location as a message may show it: a server URL without its password."""
+    if not is_server(db) or "@" not in db:
+        return db
+    scheme, _, rest = db.partition("://")
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}" if user else f"{scheme}://{host}"
 
 
 def sqlite_file(db: str) -> Path | None:

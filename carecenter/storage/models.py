@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry, relationship
@@ -61,6 +62,13 @@ class CodeList(TypeDecorator[list[str]]):
         return value.split(",") if value else []
 
 
+def village_column() -> Column[Any]:
+    """The village a row belongs to (issue 22). A village's SQLite file holds one village
+    (id 1, the default here); on a township's server the migrations make the default the
+    connection's own village and row-level security shows each village only its rows."""
+    return Column("village_id", Integer, nullable=False, server_default="1")
+
+
 def column_for(f: Field) -> Column[Any]:
     kinds: dict[FieldType, Any] = {
         FieldType.TEXT: String(f.max_length),
@@ -80,18 +88,33 @@ def column_for(f: Field) -> Column[Any]:
     return Column(f.name, kinds[f.type], nullable=True)
 
 
+# The villages of a register: one in a village's SQLite file, each village of the
+# township on a server. ``code`` says which register a village came from, so moving it
+# in twice (``migrate-to``) finds it there already.
+village = Table(
+    "village",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(40), nullable=False),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
 village_group = Table(
     "village_group",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(30), nullable=False, unique=True),
+    village_column(),
+    Column("name", String(30), nullable=False),
     Column("position", Integer, nullable=False, default=0, server_default="0"),
     Column("active", Boolean, nullable=False, default=True, server_default="1"),
+    UniqueConstraint("village_id", "name", name="uq_village_group_name"),
 )
 
 person = Table(
     "person",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("kind", String(16), nullable=False, default="elder", server_default="elder"),
     Column("status", String(16), nullable=False, default="active", server_default="active"),
@@ -125,11 +148,13 @@ person = Table(
     # so a keystroke scans the index alone (rowid is in every SQLite index entry).
     Index("ix_person_search", "status", "name_pinyin", "kind", "search_key"),
     Index("uq_person_id_number", "id_number", unique=True),
+    Index("ix_person_village", "village_id"),
 )
 
 supporter = Table(
     "supporter",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("position", Integer, nullable=False, default=0, server_default="0"),
@@ -140,6 +165,7 @@ supporter = Table(
 person_event = Table(
     "person_event",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("at", DateTime, nullable=False),
@@ -154,6 +180,8 @@ person_event = Table(
 setting = Table(
     "setting",
     metadata,
+    Column("village_id", Integer, primary_key=True, server_default="1",
+           autoincrement=False),
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
@@ -163,6 +191,7 @@ setting = Table(
 helper = Table(
     "helper",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("name", String(30), nullable=False),
     Column("role", String(24), nullable=False),
@@ -181,6 +210,7 @@ helper = Table(
 pairing = Table(
     "pairing",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False),
     Column("helper_id", Integer, ForeignKey("helper.id"), nullable=False),
@@ -197,6 +227,7 @@ pairing = Table(
 assessment = Table(
     "assessment",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False),
     Column("assessed_on", Date, nullable=False),
@@ -217,6 +248,7 @@ assessment = Table(
 visit = Table(
     "visit",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False),
     Column("visited_on", Date, nullable=False),
@@ -237,6 +269,7 @@ visit = Table(
 care_due = Table(
     "care_due",
     metadata,
+    village_column(),
     Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
     Column("duty", String(16), primary_key=True),
     Column("cadence", String(24), nullable=False),
@@ -246,7 +279,9 @@ care_due = Table(
     # What a work list row shows of the person, kept with the date (no join at read).
     Column("kind", String(16), nullable=False),
     Column("name", String(30), nullable=False),
-    Column("group_id", Integer),
+    # A copy of person.group_id, without a foreign key; ``refers_to`` tells a village's
+    # move to the server (storage.transfer) to carry it over to the group's new id.
+    Column("group_id", Integer, info={"refers_to": "village_group"}),
     Column("colour", String(8)),
     # Covers the work list's read: every row due by a date, without touching the table.
     Index("ix_care_due_worklist", "due_on", "person_id", "cadence", "last_on", "kind", "name",
@@ -257,6 +292,7 @@ care_due = Table(
 need = Table(
     "need",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("kind", String(24), nullable=False),
@@ -275,6 +311,7 @@ need = Table(
 care_round = Table(
     "care_round",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("name", String(60), nullable=False),
     Column("starts_on", Date, nullable=False),
@@ -286,6 +323,7 @@ care_round = Table(
 round_member = Table(
     "round_member",
     metadata,
+    village_column(),
     Column("round_id", Integer, ForeignKey("care_round.id"), primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
 )
@@ -295,6 +333,7 @@ round_member = Table(
 care_event = Table(
     "care_event",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("held_on", Date, nullable=False, index=True),
     Column("kind", String(16), nullable=False),
@@ -308,6 +347,7 @@ care_event = Table(
 event_person = Table(
     "event_person",
     metadata,
+    village_column(),
     Column("event_id", Integer, ForeignKey("care_event.id"), primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), primary_key=True, index=True),
 )
@@ -317,6 +357,7 @@ event_person = Table(
 agreement = Table(
     "agreement",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("trustee_name", String(30), nullable=False),
@@ -340,6 +381,7 @@ agreement = Table(
 export_snapshot = Table(
     "export_snapshot",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("period", String(10), nullable=False),  # e.g. 2026Q4
     Column("made_at", DateTime, nullable=False),

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter import __version__
-from carecenter.storage.location import default_path, sqlite_file
+from carecenter.storage.location import default_path, shown, sqlite_file
 from ui.shell.logfile import log_folder
 
 PRODUCT = "留守关爱"
@@ -59,7 +59,7 @@ class AboutDialog(QDialog):
             icon.setPixmap(window_icon.pixmap(64, 64))
         form = QFormLayout()
         form.addRow("版本:", self._value(__version__, "version"))
-        form.addRow("数据库文件:", self._value(location, "database"))
+        form.addRow("数据库:", self._value(shown(location), "database"))
         form.addRow("数据文件夹:", self._value(str(self.folder), "data_folder"))
         form.addRow("日志文件夹:", self._value(str(self.logs), "log_folder"))
 

@@ -34,6 +34,7 @@ from carecenter.errors import KnownError
 from carecenter.register.columns import COLUMN_KEYS, COLUMNS, NO_COLOUR, RegisterQuery
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
+from carecenter.storage.location import shown
 from ui.overview.worklist_view import WorkListView
 from ui.register.register_filters import housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
             assert first is not None and open_database is not None
             location = first.location
         self.location = location
-        self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{location}]")
+        self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{shown(location)}]")
 
         self.search = SearchBox()
         self.search.setObjectName("search")

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from carecenter.storage.models import metadata
+from carecenter.storage.postgres import include_object
 
 config = context.config
 
@@ -37,6 +38,7 @@ def _run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,  # both here and offline: PLATFORM.md
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
