@@ -1,4 +1,5 @@
-"""Make resources/fonts/ARPLUMingCN-GB.ttf: a subset of AR PL UMing CN (明体/宋体 style).
+"""Make carecenter/resources/fonts/ARPLUMingCN-GB.ttf: a subset of AR PL UMing CN
+(明体/宋体 style).
 
 The whole font (Debian's fonts-arphic-uming, uming.ttc) is 21 MB with four faces; the
 documents need one face with the characters of GB 2312 (6,763 hanzi, which covers the
@@ -8,7 +9,7 @@ Latin-1 and the punctuation of Chinese text. Result: about 4.7 MB.
     apt-get install fonts-arphic-uming && pip install fonttools
     python scripts/subset_font.py [uming.ttc] [out.ttf]
 
-Licence: Arphic Public License (resources/fonts/ARPHICPL.TXT); a modified font is
+Licence: Arphic Public License (carecenter/resources/fonts/ARPHICPL.TXT); a modified font is
 distributed under the same licence with a notice of the change (see fonts/README.md).
 """
 
@@ -23,7 +24,7 @@ from fontTools.ttLib import TTCollection
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "/usr/share/fonts/truetype/arphic/uming.ttc"
-TARGET = ROOT / "resources" / "fonts" / "ARPLUMingCN-GB.ttf"
+TARGET = ROOT / "carecenter" / "resources" / "fonts" / "ARPLUMingCN-GB.ttf"
 
 RANGES = [
     (0x2200, 0x22FF),

@@ -61,6 +61,26 @@ def test_card_preview_then_save(qtbot: QtBot, database: Database, people: list[i
     assert "王一" in text and "刘建国" in text
 
 
+def test_the_preview_is_drawn_at_the_screens_pixel_ratio(
+        qtbot: QtBot, database: Database, people: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a 150% screen the page is drawn with 1.5× the pixels, at the same size on screen."""
+    dialog = dialog_for(qtbot, database, people[0], people)
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    plain = dialog.findChild(QLabel, "page1")
+    assert plain is not None
+    size, pixels = plain.size(), dialog.previews[0].width()
+    sharp = dialog_for(qtbot, database, people[0], people)
+    monkeypatch.setattr(sharp, "devicePixelRatioF", lambda: 1.5)
+    qtbot.mouseClick(sharp.make_button, Qt.MouseButton.LeftButton)
+    page = sharp.findChild(QLabel, "page1")
+    assert page is not None
+    assert page.size() == size
+    [first, *_] = sharp.previews
+    assert first.devicePixelRatio() == 1.5
+    assert abs(first.width() - 1.5 * pixels) <= 2
+
+
 def test_batch_of_the_filtered_people(qtbot: QtBot, database: Database,
                                       people: list[int]) -> None:
     dialog = dialog_for(qtbot, database, None, people[1:])

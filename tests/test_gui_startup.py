@@ -3,6 +3,7 @@ then opens the database the normal way; anything the clerk does first waits for 
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -26,6 +27,8 @@ from tests.conftest import elder, signed_in
 from ui.care.needs_window import NeedsWindow
 from ui.register.register_model import RegisterModel
 from ui.shell import app as ui_app
+from ui.shell import crash as ui_crash
+from ui.shell.logfile import START_LOGGER
 from ui.shell.main_window import MainWindow
 
 NAMES = ["张桂兰", "李秀英", "王建国", "赵淑珍", "刘德明"]
@@ -207,3 +210,36 @@ def test_the_window_shows_before_the_database_layer_loads(filled: Path) -> None:
                             check=True, cwd=Path(__file__).resolve().parent.parent,
                             env={**os.environ, "HOME": str(filled.parent)}, timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+def test_quit_when_ready_opens_a_new_register_shows_the_window_and_ends(
+        qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """What the frozen bundle's smoke test asks of the program (scripts/smoke_bundle.py).
+
+    Last in this file: after any main() that ran its event loop, a window built by hand
+    never gets its after-first-paint call in this process (seen on main too), so the
+    tests that run main() come after those that build the window themselves."""
+    monkeypatch.setattr(ui_app, "setup_logging", lambda: None)
+    monkeypatch.setattr(ui_app, "open_log_file", lambda: None)
+    monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)
+    monkeypatch.setattr("ui.shell.main_window.QSettings",
+                        lambda: QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    names = qapp.organizationName(), qapp.applicationName()
+    # The first start of a new install: the data folder is made, the register in it.
+    new = tmp_path / "新建" / "carecenter.db"
+    monkeypatch.delenv("CARECENTER_DB", raising=False)
+    monkeypatch.setattr("carecenter.storage.location.default_path", lambda: new)
+    boxes: list[object] = []  # a box would wait for a click: recorded instead
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args, **kw: boxes.append(args))
+    monkeypatch.setattr(ui_crash, "show_error", lambda *args: boxes.append(args))
+    with caplog.at_level(logging.INFO, logger=START_LOGGER):
+        code = ui_app.main(["--quit-when-ready"])
+    assert boxes == []
+    assert code == 0
+    qapp.setOrganizationName(names[0])
+    qapp.setApplicationName(names[1])
+    ready = [r.getMessage() for r in caplog.records if "就绪" in r.getMessage()]
+    assert len(ready) == 1
+    assert "窗口已显示,数据库已打开" in ready[0] and "qtbase_zh_CN.qm" in ready[0]
+    assert new.exists()

@@ -47,7 +47,7 @@ def measure(ctx: Context, rows: list[Row]) -> None:
 
 
 def font_file() -> Path | None:
-    shipped = sorted((ROOT / "resources" / "fonts").glob("*.tt[fc]"))
+    shipped = sorted((ROOT / "carecenter" / "resources" / "fonts").glob("*.tt[fc]"))
     for path in [*shipped, *map(Path, FONTS)]:
         if path.exists():
             return path

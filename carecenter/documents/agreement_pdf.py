@@ -1,8 +1,8 @@
 """委托照顾协议书: composed from the file, the trustee and the village's template, and
 drawn from that composition alone, so a re-print shows exactly what was signed.
 
-The wording lives in ``resources/templates/agreement.toml`` (a village edits it without
-code); the village's name, committee and phone come from the settings.
+The wording lives in ``carecenter/resources/templates/agreement.toml`` (a village edits
+it without code); the village's name, committee and phone come from the settings.
 """
 
 from __future__ import annotations

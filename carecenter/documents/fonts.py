@@ -1,7 +1,7 @@
 """The embedded Song-style font of every printed document, with a fallback for rare
 characters.
 
-reportlab embeds a TrueType font as a subset; the font ships in ``resources/fonts``
+reportlab embeds a TrueType font as a subset; the font ships in ``carecenter/resources/fonts``
 (AR PL UMing, see its README). A name character outside the shipped subset is drawn
 from a CJK TrueType font of the system when one exists, else it is reported missing.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from carecenter.storage.location import RESOURCES
+from carecenter.storage.location import ResourceMissing, resource
 
-FONT_FILE = RESOURCES / "fonts" / "ARPLUMingCN-GB.ttf"
+FONT_FILE = ("fonts", "ARPLUMingCN-GB.ttf")  # inside carecenter/resources
 SONG = "CareSong"
 FALLBACK = "CareFallback"
 
@@ -29,16 +29,18 @@ _FALLBACK_CANDIDATES = (
 )
 
 
-class FontMissing(RuntimeError):
-    pass
+class FontMissing(ResourceMissing):
+    """The shipped font is not installed: a Chinese message saying to reinstall."""
 
 
 @cache
 def register() -> str:
     """Register the document font once; its reportlab name."""
-    if not FONT_FILE.exists():
-        raise FontMissing(f"缺少打印字体文件 {FONT_FILE},请重新安装程序")
-    pdfmetrics.registerFont(TTFont(SONG, str(FONT_FILE)))
+    try:
+        path = resource(*FONT_FILE)
+    except ResourceMissing as e:
+        raise FontMissing("无法打印:缺少打印字体。" + e.message) from None
+    pdfmetrics.registerFont(TTFont(SONG, str(path)))
     return SONG
 
 

@@ -1,6 +1,7 @@
-"""The agreement's template: the program's own (resources/templates/agreement.toml) or a
-village's file named in 本村设置, read and checked here so that a setting can be checked
-when it is saved (``preferences``) and the agreement drawn up from it (``documents``).
+"""The agreement's template: the program's own (``carecenter/resources/templates/
+agreement.toml``) or a village's file named in 本村设置, read and checked here so that a
+setting can be checked when it is saved (``preferences``) and the agreement drawn up from
+it (``documents``).
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from carecenter.errors import KnownError
-from carecenter.storage.location import RESOURCES
+from carecenter.storage.location import resource, resources
 
-TEMPLATE = RESOURCES / "templates" / "agreement.toml"
+# The program's own template; ``resource`` checks it is there before it is read.
+TEMPLATE = resources() / "templates" / "agreement.toml"
 TEMPLATE_SETTING = "agreement_template"  # a path to a village's own template, if any
 
 
 def load_template(path: Path | str | None = None) -> dict[str, Any]:
-    path = Path(path) if path else TEMPLATE
+    path = Path(path) if path else resource("templates", "agreement.toml")
     try:
         with open(path, "rb") as f:
             template = tomllib.load(f)

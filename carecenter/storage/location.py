@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from carecenter.errors import KnownError
+
 # The newest migration this program ships; a test keeps it equal to Alembic's head.
 # Knowing it here lets an up-to-date database open without loading Alembic at all.
 SCHEMA_HEAD = "0004"
@@ -18,8 +20,31 @@ ENV_VAR = "CARECENTER_DB"
 # (``SERVER_FILE``), so a village PC set up once opens the server without arguments.
 URL_VAR = "CARECENTER_DATABASE_URL"
 SERVER_FILE = "database-url.txt"
-# Fonts, templates and icons shipped with the program.
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+class ResourceMissing(KnownError):
+    """A file the program ships is not where it was installed: the install is broken."""
+
+
+def resources() -> Path:
+    """The folder of the fonts, templates and icons shipped inside the package
+    (``carecenter/resources``): found through the package itself, so the same call works
+    from source, from an installed wheel and from a frozen bundle (PyInstaller's
+    importer answers ``files()`` with its unpacked folder)."""
+    from importlib.resources import files
+
+    return Path(str(files("carecenter").joinpath("resources")))
+
+
+def resource(*parts: str) -> Path:
+    """A shipped file, e.g. ``resource("fonts", "x.ttf")``; a ResourceMissing telling the
+    clerk to reinstall when it is not there."""
+    path = resources().joinpath(*parts)
+    if not path.is_file():
+        raise ResourceMissing(
+            f"程序文件缺失:{'/'.join(parts)}(应在 {path})。"
+            "程序安装不完整,请重新运行“留守关爱”安装程序;已保存的数据不受影响。")
+    return path
 
 
 def default_path() -> Path:

@@ -7,18 +7,21 @@ written reason, and so does lowering a colour within its three months.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +43,7 @@ from carecenter.rules.risk import (
 from ui.widgets.colours import colour_icon, colour_text
 from ui.widgets.dates import date_edit, to_date
 from ui.widgets.field_widgets import confirm_buttons
+from ui.widgets.screen_fit import fit_resize
 
 
 class AssessmentDialog(QDialog):
@@ -146,18 +150,32 @@ class AssessmentDialog(QDialog):
         buttons = confirm_buttons(self, "保存评估", self.save)
         QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.save)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addLayout(aspects)
-        layout.addLayout(form)
+        # The factors and the form scroll on a small screen (1366×768, or 150%): the
+        # head, the errors and the buttons stay in sight.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(aspects)
+        inner.addLayout(form)
         if past:
             history_label = QLabel("评估记录:\n" + past)
             history_label.setStyleSheet("color: #555")
-            layout.addWidget(history_label)
+            inner.addWidget(history_label)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         self._update_proposal()
-        self.resize(720, 0)
+        # As tall as everything needs, as far as the screen allows (the scroll area alone
+        # would ask for less).
+        whole = self.sizeHint().height() - scroll.sizeHint().height() + body.sizeHint().height()
+        fit_resize(self, 720, whole)
 
     def factors(self) -> list[str]:
         return [code for code, box in self.boxes.items() if box.isChecked()]

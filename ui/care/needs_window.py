@@ -41,6 +41,7 @@ from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.widgets.dates import date_edit, to_date
 from ui.widgets.error_form import ErrorForm
 from ui.widgets.field_widgets import confirm_buttons
+from ui.widgets.screen_fit import fit_resize
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -178,7 +179,7 @@ class NeedsWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
-        self.resize(1180, 640)
+        fit_resize(self, 1180, 640)
         self.loaded = False  # a tab of the main window reads the ledger when first shown
         if load:
             self.reload()

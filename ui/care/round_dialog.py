@@ -41,6 +41,7 @@ from carecenter.register.groups import GroupBook
 from carecenter.rules.risk import COLOUR_HEX, COLOUR_LABELS, COLOURS
 from ui.widgets.dates import date_edit, to_date
 from ui.widgets.error_form import ErrorForm
+from ui.widgets.screen_fit import fit_resize
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -226,7 +227,7 @@ class RoundDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout.addLayout(bottom)
-        self.resize(760, 720)
+        fit_resize(self, 760, 720)
         self.update_count()
         self.reload()
         self.name.setFocus()

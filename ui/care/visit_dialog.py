@@ -24,6 +24,7 @@ from carecenter.errors import KnownError, ValidationFailed
 from ui.widgets.dates import date_edit, to_date
 from ui.widgets.enter_keys import enter_saves
 from ui.widgets.field_widgets import confirm_buttons
+from ui.widgets.screen_fit import fit_resize
 
 
 class VisitDialog(QDialog):
@@ -88,7 +89,7 @@ class VisitDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
-        self.resize(460, 0)
+        fit_resize(self, 460, 0)
         self.kind.setFocus()
 
     def entry(self) -> VisitInput:

@@ -46,6 +46,7 @@ from carecenter.care import visit_grid as sheet
 from carecenter.care.care_book import NEED_KINDS, VISIT_KINDS, CareBook, NeedInput, VisitInput
 from carecenter.errors import KnownError, ValidationFailed
 from carecenter.register.groups import GroupBook
+from ui.widgets.screen_fit import fit_resize
 
 PERSON, DATE, KIND, FOUND, NEED_KIND, NEED = range(6)
 HEADERS = ("人员", "日期", "方式", "走访情况", "需求类别", "需求内容")
@@ -405,7 +406,7 @@ class VisitSheet(QDialog):
         layout.addWidget(legend)
         layout.addWidget(self.grid, 1)
         layout.addLayout(bottom)
-        self.resize(1080, 720)
+        fit_resize(self, 1080, 720)
         self.grid.setCurrentCell(0, PERSON)
         self.grid.setFocus()
 

@@ -47,6 +47,7 @@ from ui.widgets.save_place import ask_save_path
 DOCUMENTS = (("card", "关爱服务卡(当前选中的人)"), ("form", "基本情况登记表(当前选中的人)"),
              ("agreement", "委托照顾协议书(当前选中的人)"), ("cards", "批量打印关爱服务卡"))
 PREVIEW_PAGES = 6  # pages shown; the PDF itself holds them all
+PREVIEW_DPI = 70  # a page at this size fits the dialog beside its options
 
 
 class PrintDialog(QDialog):
@@ -266,11 +267,20 @@ class PrintDialog(QDialog):
 
     def _show_pages(self, pdf: bytes) -> None:
         total = pdf_pages.page_count(pdf)
-        for number, image in enumerate(pdf_pages.page_images(pdf, 70, limit=PREVIEW_PAGES), 1):
+        # Drawn at the screen's pixel ratio (150% on many laptops), shown at 70 dpi's size:
+        # sharp text, not a 70 dpi picture stretched.
+        ratio = self.devicePixelRatioF()
+        images = pdf_pages.page_images(pdf, PREVIEW_DPI * ratio, limit=PREVIEW_PAGES)
+        self.previews: list[QPixmap] = []
+        for number, image in enumerate(images, 1):
             label = QLabel()
             label.setObjectName(f"page{number}")
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setFixedSize(image.size())  # whole pages, the scroll area scrolls
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            self.previews.append(pixmap)
+            label.setPixmap(pixmap)
+            # Whole pages, the scroll area scrolls.
+            label.setFixedSize(pixmap.deviceIndependentSize().toSize())
             label.setStyleSheet("border: 1px solid #999; background: white;")
             self.pages_layout.addWidget(label)
         if total > PREVIEW_PAGES:

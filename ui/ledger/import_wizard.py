@@ -53,6 +53,7 @@ from carecenter.storage.database import Database
 from ui.widgets import file_dialogs
 from ui.widgets.background import run_in_background
 from ui.widgets.changed_meanwhile import skip_changed as skip_changed_ask
+from ui.widgets.screen_fit import fit_resize
 
 ROW_COLOURS = {NEW: "#e8f5e9", UPDATE: "#e3f2fd", REFUSED: "#fde0dc", IGNORED: "#eeeeee"}
 PROBLEM_COLOUR = "#f8b4a8"
@@ -469,7 +470,7 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< 上一步")
         self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成")
-        self.resize(980, 640)
+        fit_resize(self, 980, 640)
         self.importer = LedgerImport(database)
         self.path = Path()
         self.data: Sheet | None = None

@@ -42,6 +42,7 @@ from carecenter.storage.database import Database
 from ui.widgets import file_dialogs
 from ui.widgets.background import run_in_background
 from ui.widgets.save_place import missing_folder, save_folder
+from ui.widgets.screen_fit import fit_resize
 
 QUARTERS_OFFERED = 8
 
@@ -95,7 +96,7 @@ class ReportWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addLayout(bottom)
-        self.resize(900, 620)
+        fit_resize(self, 900, 620)
         self.tabs.currentChanged.connect(self._tab_shown)
 
     # -- export ----------------------------------------------------------------------

@@ -55,6 +55,7 @@ from ui.pairing.pairing_dialog import suggest
 from ui.widgets.first_paint import after_first_paint
 from ui.widgets.list_output import list_buttons
 from ui.widgets.save_place import ask_save_path, missing_folder
+from ui.widgets.screen_fit import fit_resize
 
 COLUMNS = ("姓名", "身份", "联系电话", "村民小组", "结对人数", "负荷", "状态")
 LOAD_COLUMN = 5
@@ -215,7 +216,7 @@ class HelpersWindow(QDialog):
         self.pairings = PairingBook(database, lambda: self.day)
         self.groups = GroupBook(database)
         self.setWindowTitle("帮扶人与结对")
-        self.resize(1000, 640)
+        fit_resize(self, 1000, 640)
 
         self.model = HelperModel()
         # 6,000 helpers in a county: a proxy over a list this size filters as fast as typed.

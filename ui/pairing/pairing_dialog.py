@@ -33,6 +33,7 @@ from carecenter.pairing.proposal import Proposal, accept, propose
 from carecenter.rules.risk import COLOUR_HEX
 from carecenter.storage.database import Database
 from ui.widgets.changed_meanwhile import skip_changed
+from ui.widgets.screen_fit import fit_resize
 
 COLUMNS = ("姓名", "村民小组", "风险等级", "负荷权重", "建议帮扶人", "理由")
 HELPER_COLUMN = 4
@@ -146,7 +147,7 @@ class PairingDialog(QDialog):
         self.proposal = proposal
         self.saved = 0
         self.setWindowTitle("结对建议")
-        self.resize(980, 620)
+        fit_resize(self, 980, 620)
         self.model = ProposalModel(proposal)
         self.table = QTableView()
         self.table.setObjectName("proposal")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from carecenter.errors import KnownError
 from carecenter.register.groups import GroupBook
+from ui.widgets.screen_fit import fit_resize
 
 
 class GroupsDialog(QDialog):
@@ -25,7 +26,7 @@ class GroupsDialog(QDialog):
         super().__init__(parent)
         self.groups = groups
         self.setWindowTitle("村民小组")
-        self.resize(420, 420)
+        fit_resize(self, 420, 420)
         self.list = QListWidget()
         self.list.setObjectName("groups_list")
         self.list.itemDoubleClicked.connect(lambda _item: self.rename())

@@ -41,6 +41,7 @@ from ui.care.care_panel import CarePanel
 from ui.documents.agreement_panel import AgreementPanel
 from ui.register.supporters_panel import SupportersPanel
 from ui.widgets.field_widgets import FieldForm, confirm_buttons
+from ui.widgets.screen_fit import fit_resize
 
 
 class PersonEditor(QDialog):
@@ -54,7 +55,7 @@ class PersonEditor(QDialog):
         self.saved_id: int | None = None
         self._filled: dict[str, Any] = {}  # values the ID number filled in
         self.setWindowTitle(f"编辑档案:{self.file.name}" if self.file else "新建档案")
-        self.resize(760, 640)
+        fit_resize(self, 760, 640)
 
         self.verdict_label = QLabel()
         self.verdict_label.setObjectName("verdict")

@@ -40,6 +40,7 @@ from carecenter.storage.database import Database
 from ui.widgets import file_dialogs
 from ui.widgets.error_form import ErrorForm
 from ui.widgets.field_widgets import confirm_buttons
+from ui.widgets.screen_fit import fit_resize
 
 CADRE_COLUMNS = ("职务", "姓名", "电话")
 
@@ -71,7 +72,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.form.general)
         layout.addWidget(confirm_buttons(self, "保存", self.save))
-        self.resize(620, 680)
+        fit_resize(self, 620, 680)
         first = self.inputs[OPTIONS[0].name]
         first.setFocus()
         self._as_opened = self._entered()

@@ -8,23 +8,28 @@ first paint; any other database opens the normal way first (bench/: start-up).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import platform
 import sys
 from collections.abc import Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer, qVersion
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from carecenter import __version__
 from carecenter.errors import KnownError
 from carecenter.register.first_screen import open_first_screen
 from carecenter.storage.location import ENV_VAR, resolve, sqlite_file
 from carecenter.storage.register_lock import RegisterLock
-from ui.shell.logfile import open_log_file, setup_logging
+from ui.shell.crash import excepthook, failed_to_start
+from ui.shell.icon import app_icon
+from ui.shell.logfile import START_LOGGER, open_log_file, setup_logging
 from ui.shell.main_window import MainWindow
+from ui.shell.translations import install_chinese
 from ui.widgets import file_dialogs
 from ui.widgets.first_paint import after_first_paint
 
@@ -43,6 +48,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
     parser = ChineseArgumentParser(prog="留守关爱", add_help=True)
     parser.add_argument("--db", help="数据库文件(默认在用户数据目录,或由 CARECENTER_DB 指定)")
+    # For the smoke test of a frozen build (scripts/smoke_bundle.py): start, open the
+    # database, show the window, log that it is ready and end. Not for the clerk.
+    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     args, _qt_args = parser.parse_known_args(list(argv))
     return args
 
@@ -57,40 +65,38 @@ def choose_font(app: QApplication) -> None:
             return
 
 
-def _excepthook(kind: type[BaseException], value: BaseException,
-                tb: TracebackType | None) -> None:
-    """A bug: log the traceback, tell the clerk plainly, keep the program running."""
-    log.error("未处理的错误", exc_info=(kind, value, tb))
-    import traceback
-
-    from PySide6.QtWidgets import QMessageBox
-
-    text = "".join(traceback.format_exception(kind, value, tb))
-    if QApplication.instance() is not None:
-        box = QMessageBox(QMessageBox.Icon.Critical, "程序出错",
-                          "程序遇到了一个错误,刚才的操作没有完成,已保存的数据不受影响。"
-                          "请把详细信息告诉维护人员。")
-        box.setDetailedText(text)
-        box.exec()
-    else:
-        sys.__excepthook__(kind, value, tb)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     setup_logging()
+    sys.excepthook = excepthook
+    try:
+        app = start_application()
+        location = resolve(args.db)
+        logging.getLogger(START_LOGGER).info(
+            "留守关爱 %s 启动;数据库 %s;Python %s, Qt %s, %s", __version__, location,
+            platform.python_version(), qVersion(), platform.platform())
+        # A path the clerk named must exist; only the default place starts a new register.
+        named = bool(args.db or os.environ.get(ENV_VAR))
+        return run(app, location, create=not named, quit_when_ready=args.quit_when_ready)
+    except Exception as error:  # before or while the window is built: a box, not silence
+        failed_to_start(error)
+        return 1
+    finally:
+        open_log_file()  # in case the window was never painted
+
+
+def start_application() -> QApplication:
+    """The QApplication, in Chinese (Qt's own dialogs too) with the program's icon and
+    font; before any window."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("carecenter")
     app.setApplicationName("留守关爱")
+    app.setApplicationVersion(__version__)
+    install_chinese(app)
+    app.setWindowIcon(app_icon())
     choose_font(app)
-    sys.excepthook = _excepthook
-    try:
-        # A path the clerk named must exist; only the default place starts a new register.
-        named = bool(args.db or os.environ.get(ENV_VAR))
-        return run(app, resolve(args.db), create=not named)
-    finally:
-        open_log_file()  # in case the window was never painted
+    return app
 
 
 def hold_register(location: str, create: bool) -> RegisterLock | None | bool:
@@ -106,6 +112,12 @@ def hold_register(location: str, create: bool) -> RegisterLock | None | bool:
                              f"登记册文件 {path} 不存在。请检查路径是否写错;"
                              "要新建登记册,请用 python -m carecenter create --db 路径。")
         return False
+    if create:
+        # The first start of a new install: the data folder is not there yet, and the
+        # lock file goes in it before the register does. If it cannot be made, the lock
+        # says plainly that the folder cannot be written.
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
     lock = RegisterLock(path, lasting=True)
     try:
         lock.acquire()
@@ -115,20 +127,22 @@ def hold_register(location: str, create: bool) -> RegisterLock | None | bool:
     return lock
 
 
-def run(app: QApplication, location: str, create: bool = True) -> int:
+def run(app: QApplication, location: str, create: bool = True, *,
+        quit_when_ready: bool = False) -> int:
     """Show the main window on this database until the clerk closes it."""
     lock = hold_register(location, create)
     if lock is False:
         return 1
     held = lock if isinstance(lock, RegisterLock) else None
     try:
-        return _run(app, location, held)
+        return _run(app, location, held, quit_when_ready)
     finally:
         if held is not None:
             held.release()
 
 
-def _run(app: QApplication, location: str, lock: RegisterLock | None) -> int:
+def _run(app: QApplication, location: str, lock: RegisterLock | None,
+         quit_when_ready: bool) -> int:
     if lock is not None:
         file_dialogs.protect(lock.register)
     first = open_first_screen(location)
@@ -152,6 +166,8 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None) -> int:
         # The database layer loads after the first paint (MainWindow.finish_start).
         window = MainWindow(first=first, open_database=open_and_check)
     after_first_paint(window.guard.stack, open_log_file)
+    if quit_when_ready:
+        after_first_paint(window.guard.stack, lambda: QTimer.singleShot(0, lambda: ready(window)))
     window.show()
     code = app.exec()
     # Delete the window while Qt is still whole, not in the interpreter's exit order.
@@ -163,6 +179,21 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None) -> int:
     if first is not None:
         first.close()
     return int(code)
+
+
+def ready(window: MainWindow) -> None:
+    """Log that the window is up on an open, current database, then end (smoke test)."""
+    from carecenter.storage.location import SCHEMA_HEAD
+    from ui.shell.translations import loaded_catalogues
+
+    shown = window.isVisible()
+    opened = window.finish_start() and window.database is not None
+    logging.getLogger(START_LOGGER).info(
+        "就绪:窗口%s显示,数据库%s打开(结构版本 %s),Qt 翻译 %s",
+        "已" if shown else "未", "已" if opened else "未", SCHEMA_HEAD,
+        ", ".join(loaded_catalogues()) or "无")
+    window.close()
+    QApplication.exit(0 if shown and opened else 1)
 
 
 def open_database(location: str, lock: RegisterLock | None = None) -> Database | None:

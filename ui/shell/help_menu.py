@@ -1,5 +1,7 @@
-"""帮助 menu: the user guide shipped with the program (``ui/shell/guide/``: HTML with
-screenshots), opened in the clerk's web browser, or, failing that, in a window."""
+"""The 帮助 menu, made in one place: 使用说明 (F1) — the user guide shipped with the
+program (``ui/shell/guide/``: HTML with screenshots), opened in the clerk's web browser or,
+failing that, in a window of our own — and 关于留守关爱.
+"""
 
 from __future__ import annotations
 
@@ -12,24 +14,22 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 GUIDE = Path(__file__).resolve().parent / "guide" / "index.html"
 
 
-def add_help_menu(window: QMainWindow) -> QAction:
-    """The 帮助 menu with 使用说明 (F1); others add their own entries to the same menu
-    (it is found by its object name ``help_menu``)."""
-    bar = window.menuBar()
-    menu = next((a.menu() for a in bar.actions()
-                 if isinstance(a.menu(), QMenu) and a.menu().objectName() == "help_menu"), None)
-    if not isinstance(menu, QMenu):
-        menu = bar.addMenu("帮助(&H)")
-        menu.setObjectName("help_menu")
+def add_help_menu(window: QMainWindow, location: str) -> QMenu:
+    """The 帮助 menu at the right of the menu bar: 使用说明 (F1) and 关于留守关爱."""
+    menu = window.menuBar().addMenu("帮助(&H)")
+    menu.setObjectName("help_menu")
     guide = QAction("使用说明(F1)", window)
     guide.setObjectName("user_guide")
     guide.setShortcut(QKeySequence.StandardKey.HelpContents)
     guide.triggered.connect(lambda: open_guide(window))
-    if menu.actions():
-        menu.insertAction(menu.actions()[0], guide)
-    else:
-        menu.addAction(guide)
-    return guide
+    menu.addAction(guide)
+    menu.addSeparator()
+    about = QAction("关于留守关爱(&A)…", window)
+    about.setObjectName("about")
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    about.triggered.connect(lambda: show_about(window, location))
+    menu.addAction(about)
+    return menu
 
 
 def open_guide(window: QMainWindow) -> bool:
@@ -48,3 +48,9 @@ def open_guide(window: QMainWindow) -> bool:
     dialog.resize(860, 680)
     dialog.show()
     return False
+
+
+def show_about(window: QMainWindow, location: str) -> None:
+    from ui.shell.about_dialog import AboutDialog
+
+    AboutDialog(location, window).exec()

@@ -8,9 +8,12 @@ before then is kept and written to it then.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# One info line at every start (version, database): the log says which program wrote it.
+START_LOGGER = "carecenter.start"
 
 
 class _Early(logging.Handler):
@@ -25,9 +28,20 @@ class _Early(logging.Handler):
 
 
 def setup_logging() -> None:
-    """Warnings and bugs go to stderr at once, and to the log file once it is open."""
-    logging.basicConfig(level=logging.WARNING, handlers=[logging.StreamHandler(), _Early()],
-                        format=FORMAT)
+    """Warnings and bugs go to stderr at once (when there is one: the windowed program on
+    Windows has none), and to the log file once it is open; the start-up line too."""
+    handlers: list[logging.Handler] = [_Early()]
+    if sys.stderr is not None:
+        handlers.insert(0, logging.StreamHandler())
+    logging.basicConfig(level=logging.WARNING, handlers=handlers, format=FORMAT)
+    logging.getLogger(START_LOGGER).setLevel(logging.INFO)
+
+
+def log_folder() -> Path:
+    """Where the log file is written (the user's log folder)."""
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("carecenter", appauthor=False))
 
 
 def open_log_file() -> None:
@@ -39,9 +53,7 @@ def open_log_file() -> None:
         return
     from logging.handlers import RotatingFileHandler
 
-    from platformdirs import user_log_dir
-
-    folder = Path(user_log_dir("carecenter", appauthor=False))
+    folder = log_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler | None = RotatingFileHandler(

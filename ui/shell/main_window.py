@@ -47,6 +47,7 @@ from ui.shell.help_menu import add_help_menu, open_guide
 from ui.shell.start_page import StartPage
 from ui.widgets.colours import colour_icon, colour_text
 from ui.widgets.first_paint import after_first_paint
+from ui.widgets.screen_fit import fit_resize
 
 # The database layer, the rules and the dialogs load after the first paint (start-up).
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         else:
             assert first is not None and open_database is not None
             location = first.location
+        self.location = location
         self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{shown(location)}]")
 
         self.search = SearchBox()
@@ -375,7 +377,6 @@ class MainWindow(QMainWindow):
         settings.setObjectName("settings")
         settings.triggered.connect(self._when_open(self.edit_settings))
         menu.addAction(settings)
-        add_help_menu(self)
         from ui.shell import backup_menu
 
         backup_menu.install(self, lambda: self.database if self.finish_start() else None,
@@ -384,6 +385,7 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
         self.addAction(find)
+        self.help_menu = add_help_menu(self, self.location)
 
     def _command(self, name: str) -> None:
         getattr(self, name)()
@@ -772,7 +774,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1100, 700)
+            fit_resize(self, 1100, 700)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QWidget
+
 from ui.widgets import file_dialogs
-from PySide6.QtWidgets import QFileDialog, QWidget
 
 KEY = "save/folder"
 
