@@ -19,6 +19,7 @@ from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import PERSON
+from carecenter.rules.kinds import RECORDS, combined
 from carecenter.rules.risk import ASPECTS, COLOUR_LABELS, COLOURS, FACTOR, FACTORS, RANK, propose
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
@@ -41,6 +42,9 @@ VISIT_KINDS: dict[str, str] = {
     "health": "健康随访",
     "checkup": "健康体检",
 }
+# Every record any kind of person declares (a child's 监护人联系交流, a woman's 两癌筛查,
+# a 特困 person's 临时救助...): what a visit may be recorded as.
+RECORD_KINDS: dict[str, str] = {**VISIT_KINDS, **RECORDS}
 IN_PERSON = frozenset({"home", "health", "checkup"})
 CALLS = frozenset({"phone", "video"})
 
@@ -112,7 +116,7 @@ class VisitRecord:
 
     @property
     def kind_label(self) -> str:
-        return VISIT_KINDS.get(self.kind, self.kind)
+        return RECORD_KINDS.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
@@ -296,7 +300,7 @@ class CareBook:
                 errors.append(FieldError("visited_on", f"{_row(row)}走访日期不能在今天之后", row))
             elif entry.visited_on.year < 2000:
                 errors.append(FieldError("visited_on", f"{_row(row)}走访日期不对", row))
-            if entry.kind not in VISIT_KINDS:
+            if entry.kind not in RECORD_KINDS:
                 errors.append(FieldError("kind", f"{_row(row)}请选择走访方式", row))
             visitor = _text(entry.visitor, "visitor", "走访人", 30, errors, row, required=True)
             found = _text(entry.found, "found", "走访情况", 500, errors, row)
@@ -338,6 +342,16 @@ class CareBook:
                 raise ValidationFailed(errors)  # rolls the whole sheet back
             duestore.refresh(session.connection(), [e.person_id for e in entries], today)
         return ids
+
+    def record_kinds(self, person_id: int) -> dict[str, str]:
+        """What a record of this person may be: the visits, then what the person's
+        kinds bring (a child's 监护人联系交流)."""
+        with self.database.session() as session:
+            row = session.execute(select(person.c.kind, person.c.kinds)
+                                  .where(person.c.id == person_id)).first()
+        if row is None:
+            return dict(VISIT_KINDS)
+        return {**VISIT_KINDS, **combined(row.kinds, row.kind).records}
 
     def visits(self, person_id: int, limit: int | None = None) -> list[VisitRecord]:
         """The person's visits, latest first."""

@@ -27,9 +27,17 @@ from carecenter.rules import idnumber
 from carecenter.rules.fields import (
     OUTSIDE_COUNTY,
     PERSON,
-    SUPPORTER_FIELDS,
 )
-from carecenter.rules.kinds import KINDS, PersonKind
+from carecenter.rules.kinds import (
+    ANY_PERSON,
+    KINDS,
+    ROLES,
+    SUPPORTER_COLUMNS,
+    Kinds,
+    PersonKind,
+    combined,
+)
+from carecenter.rules.kinds.elder import SUPPORTER_ROLE
 from carecenter.rules.leftbehind import PersonFacts, SupporterFacts, Verdict
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.database import Database
@@ -54,10 +62,16 @@ class PersonDraft:
 
     values: dict[str, Any] = field(default_factory=dict)
     supporters: list[dict[str, Any]] = field(default_factory=list)
-    kind: str = "elder"
+    kind: str = "elder"  # the primary kind: the file's form and first tab
+    # Every kind the person is of (a 特困 elder: ["elder", "tekun"]); empty: ``kind``.
+    kinds: list[str] = field(default_factory=list)
     # When the file was last saved as the editor read it: a save over a newer one
     # (another window on the shared PC) is refused rather than silently undone.
     version: datetime | None = None
+
+    @property
+    def kindset(self) -> Kinds:
+        return combined(self.kinds or (self.kind,), self.kind)
 
 
 @dataclass
@@ -74,10 +88,15 @@ class PersonFile:
     exit_note: str | None = None
     events: list[tuple[datetime, str, date | None, str]] = field(default_factory=list)
     updated_at: datetime | None = None
+    kinds: tuple[str, ...] = ()  # every kind of the file, the primary first
 
     @property
     def name(self) -> str:
         return str(self.values.get("name") or "")
+
+    @property
+    def kindset(self) -> Kinds:
+        return combined(self.kinds or (self.kind,), self.kind)
 
     def facts(self) -> PersonFacts:
         return PersonFacts(
@@ -90,14 +109,14 @@ class PersonFile:
                     returned_on=s.get("returned_on"),
                     return_kind=s.get("return_kind"),
                 )
-                for s in self.supporters
+                for s in self.supporters if (s.get("role") or "supporter") == "supporter"
             ],
             left_behind_year=self.values.get("left_behind_year"),
         )
 
     def draft(self) -> PersonDraft:
         return PersonDraft(dict(self.values), [dict(s) for s in self.supporters], self.kind,
-                           self.updated_at)
+                           list(self.kinds or (self.kind,)), self.updated_at)
 
 
 # What ``Register.clean`` returns: typed values, supporters, warnings.
@@ -173,10 +192,13 @@ class Register:
         self, draft: PersonDraft, person_id: int | None = None, session: Session | None = None
     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
         """Typed values and supporters, plus warnings; or ValidationFailed naming fields."""
-        kind = self._kind(draft.kind)
+        self._kind(draft.kind)
+        for code in draft.kinds:
+            self._kind(code)
+        kinds = draft.kindset
         errors: list[FieldError] = []
         values: dict[str, Any] = {}
-        for f in kind.fields:
+        for f in kinds.fields:
             try:
                 values[f.name] = f.clean(draft.values.get(f.name, f.default))
             except FieldError as e:
@@ -187,7 +209,8 @@ class Register:
         for s in supporters:
             # DOMAIN.md: supporters away must report where they are and a phone number.
             if s.get("location_scope") in OUTSIDE_COUNTY and not s.get("phone"):
-                warnings.append(f"外出赡养人{s.get('name')}没有登记电话,紧急时联系不上")
+                label = ROLES[s["role"]].label
+                warnings.append(f"外出{label}{s.get('name')}没有登记电话,紧急时联系不上")
         if not errors and session is not None:
             self._check_unique_id(session, values, person_id, errors)
             if values.get("group_id") is not None and not self.groups.exists(
@@ -242,25 +265,34 @@ class Register:
     def _clean_supporters(
         self, rows: list[dict[str, Any]], errors: list[FieldError]
     ) -> list[dict[str, Any]]:
+        """Each row by the fields of its role (the elder's 赡养人 when it names none);
+        ``row`` in an error counts the rows in the order given, whatever their role."""
         cleaned: list[dict[str, Any]] = []
         for index, row in enumerate(rows, start=1):
-            if all(row.get(f.name) in (None, "", []) for f in SUPPORTER_FIELDS):
+            role = ROLES.get(row.get("role") or SUPPORTER_ROLE.code)
+            if role is None:
+                errors.append(FieldError("role", f"第 {index} 行:未知的身份“{row.get('role')}”",
+                                         index))
+                continue
+            if all(row.get(f.name) in (None, "", [], f.default) for f in role.fields):
                 continue  # a blank line left in the table is not a supporter
-            values: dict[str, Any] = {}
-            for f in SUPPORTER_FIELDS:
+            who = f"第 {index} 名{role.label}" if role.code == "supporter" else \
+                f"{role.label}第 {sum(1 for r in rows[:index] if r.get('role') == role.code)} 行"
+            values: dict[str, Any] = {"role": role.code}
+            for f in role.fields:
                 try:
-                    values[f.name] = f.clean(row.get(f.name), row=index)
+                    values[f.name] = f.clean(row.get(f.name, f.default), row=index)
                 except FieldError as e:
-                    errors.append(FieldError(e.field, f"第 {index} 名赡养人:{e.message}", index))
+                    errors.append(FieldError(e.field, f"{who}:{e.message}", index))
             away, back = values.get("away_since"), values.get("returned_on")
             if away and back and back < away:
                 errors.append(FieldError(
-                    "returned_on", f"第 {index} 名赡养人:返乡时间早于外出时间", index
+                    "returned_on", f"{who}:返乡时间早于外出时间", index
                 ))
             if back and not values.get("return_kind"):
                 errors.append(FieldError(
                     "return_kind",
-                    f"第 {index} 名赡养人:填了返乡时间,请选返乡类型(临时返乡或长期返乡)",
+                    f"{who}:填了返乡时间,请选返乡类型(临时返乡或长期返乡)",
                     index,
                 ))
             if values.get("return_kind") and not back:
@@ -355,7 +387,7 @@ class Register:
                 missing = [name for name in missing if getattr(stored, name) is not None]
             if missing:
                 raise IncompleteFile(missing)
-        self._record_left_behind_year(draft.kind, values, supporters)
+        self._record_left_behind_year(draft.kindset, values, supporters)
         if not allow_duplicate:
             candidates = self.likely_duplicates(session, values, person_id)
             if candidates:
@@ -363,7 +395,6 @@ class Register:
         now = clock.now()
         if person_id is None:
             record = Person()
-            record.kind = draft.kind
             record.status = ACTIVE
             record.created_at = now  # type: ignore[attr-defined]
             session.add(record)
@@ -377,6 +408,10 @@ class Register:
                     "为免覆盖别人的修改,本次未保存;请关闭后重新打开档案再改。"
                 )
             changed = self._changes(record, values, supporters)
+            if tuple(record.kinds or (record.kind,)) != draft.kindset.codes:
+                changed.append("关爱对象类别")
+        record.kind = draft.kindset.primary.code
+        record.kinds = list(draft.kindset.codes)
         for name, value in values.items():
             setattr(record, name, value)
         record.updated_at = now  # type: ignore[attr-defined]
@@ -416,8 +451,8 @@ class Register:
                 values, supporters, warnings = cleaned_already[index]
             else:
                 values, supporters, warnings = self.clean(draft)
-            self._record_left_behind_year(draft.kind, values, supporters)
-            cleaned.append((draft.kind, values, supporters, warnings))
+            self._record_left_behind_year(draft.kindset, values, supporters)
+            cleaned.append((draft.kindset, values, supporters, warnings))
         numbers = [c[1]["id_number"] for c in cleaned if c[1].get("id_number")]
         errors = [FieldError("id_number", f"身份证号 {n} 在这批档案中出现了 {k} 次")
                   for n, k in Counter(numbers).items() if k > 1]
@@ -440,14 +475,14 @@ class Register:
             if name not in self._pinyin:
                 self._pinyin[name] = pinyin.keys(name)
             sort, terms = self._pinyin[name]
-            rows.append({**values, "kind": kind, "status": ACTIVE, "created_at": now,
+            rows.append({**values, "kind": kind.primary.code, "kinds": list(kind.codes),
+                         "status": ACTIVE, "created_at": now,
                          "updated_at": now, "name_pinyin": sort,
                          "search_key": search_key(name, values.get("id_number"),
                                                   values.get("phone"), terms)})
         ids = _insert_people(session, rows)
         supporter_rows = [
-            {"person_id": pid, "position": position,
-             **{f.name: s.get(f.name) for f in SUPPORTER_FIELDS}}
+            {"person_id": pid, "position": position, **_supporter_row(s)}
             for pid, (_, _, supporters, _) in zip(ids, cleaned, strict=True)
             for position, s in enumerate(supporters)
         ]
@@ -457,25 +492,28 @@ class Register:
              "detail": "新建档案"} for pid in ids])
         return [SaveResult(pid, c[3]) for pid, c in zip(ids, cleaned, strict=True)]
 
-    def _record_left_behind_year(self, kind_code: str, values: dict[str, Any],
+    def _record_left_behind_year(self, kinds: Kinds, values: dict[str, Any],
                                  supporters: list[dict[str, Any]]) -> None:
         """Remember the festival year the person is found left-behind in, so that the
         carry-over rule (seed 002) still knows it once the children are home for the
-        Spring Festival. A carried-over verdict does not renew it."""
+        Spring Festival. A carried-over verdict does not renew it. Only a kind whose
+        file keeps that year (the elder's) records it."""
         today = self.today()
-        preview = PersonFile(0, kind_code, ACTIVE, values, supporters)
-        verdict = self._kind(kind_code).assess(preview.facts(), today)
-        if verdict.left_behind and not verdict.carried_over:
-            year = festival_year_start(today).year
-            values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
+        for k in kinds.members:
+            if not any(f.name == "left_behind_year" for f in k.fields):
+                continue
+            verdict = k.judge(values, supporters, today)
+            if verdict.left_behind and not verdict.carried_over:
+                year = festival_year_start(today).year
+                values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
 
     @staticmethod
     def _supporter(position: int, values: dict[str, Any],
                    stored: Supporter | None) -> Supporter:
         s = stored or Supporter()
         s.position = position
-        for f in SUPPORTER_FIELDS:
-            setattr(s, f.name, values.get(f.name))
+        for name, value in _supporter_row(values).items():
+            setattr(s, name, value)
         return s
 
     @staticmethod
@@ -490,15 +528,15 @@ class Register:
         self, record: Person, values: dict[str, Any], supporters: list[dict[str, Any]]
     ) -> list[str]:
         changed = [
-            PERSON[name].label for name, value in values.items()
+            ANY_PERSON[name].label for name, value in values.items()
             if getattr(record, name) != value
         ]
-        old = [
-            {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS} for s in record.supporters
-        ]
-        new = [{f.name: s.get(f.name) for f in SUPPORTER_FIELDS} for s in supporters]
-        if old != new:
-            changed.append("赡养人")
+        old = [_supporter_row(_stored_supporter(s)) for s in record.supporters]
+        new = [_supporter_row(s) for s in supporters]
+        for role in ROLES.values():
+            if [s for s in old if s["role"] == role.code] != \
+                    [s for s in new if s["role"] == role.code]:
+                changed.append(role.label)
         return changed
 
     @staticmethod
@@ -540,6 +578,31 @@ class Register:
             session.flush()
             duestore.refresh(session.connection(), [person_id], self.today())
 
+    def leave_kind(self, person_id: int, code: str, on: date, reason: str = "aged_out"
+                   ) -> bool:
+        """The person is no longer of this kind (a child turned 16): with other kinds
+        left the file stays on the register without it, else the person exits. True
+        when the person exited. One transaction either way."""
+        with self.database.session() as session:
+            record = self._get(session, person_id)
+            kinds = list(combined(record.kinds, record.kind).codes)
+        if code not in kinds:
+            raise KnownError(f"{record.name}不是{self._kind(code).label},无需办理")
+        if len(kinds) == 1:
+            self.exit(person_id, on, reason)
+            return True
+        rest = [c for c in kinds if c != code]
+        with self.database.transaction() as session:
+            record = self._get(session, person_id)
+            record.kinds = rest
+            record.kind = rest[0]
+            record.updated_at = clock.now()  # type: ignore[attr-defined]
+            detail = f"不再是{self._kind(code).label}:{EXIT_REASONS.get(reason, reason)}"
+            session.add(self._event(person_id, "updated", on, detail))
+            session.flush()
+            duestore.refresh(session.connection(), [person_id], self.today())
+        return False
+
     def reinstate(self, person_id: int, note: str = "") -> None:
         """Bring an exited person back onto the register (a mistaken exit, or a return)."""
         with self.database.transaction() as session:
@@ -565,16 +628,14 @@ class Register:
     def load(self, person_id: int) -> PersonFile:
         with self.database.session() as session:
             record = self._get(session, person_id)
-            kind = self._kind(record.kind)
+            kinds = combined(record.kinds, self._kind(record.kind).code)
             return PersonFile(
                 id=record.id,
                 kind=record.kind,
+                kinds=kinds.codes,
                 status=record.status,
-                values={f.name: getattr(record, f.name) for f in kind.fields},
-                supporters=[
-                    {"id": s.id, **{f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS}}
-                    for s in record.supporters
-                ],
+                values={f.name: getattr(record, f.name) for f in kinds.fields},
+                supporters=[{"id": s.id, **_stored_supporter(s)} for s in record.supporters],
                 exit_date=record.exit_date,
                 exit_reason=record.exit_reason,
                 exit_note=record.exit_note,
@@ -589,7 +650,12 @@ class Register:
             ).scalar_one_or_none()
 
     def verdict(self, file: PersonFile, on: date | None = None) -> Verdict:
-        return self._kind(file.kind).assess(file.facts(), on or self.today())
+        """The file's one verdict: the first of its kinds it qualifies as, else the
+        primary kind's (``verdicts`` gives each)."""
+        return file.kindset.verdict(file.values, file.supporters, on or self.today())
+
+    def verdicts(self, file: PersonFile, on: date | None = None) -> dict[str, Verdict]:
+        return file.kindset.verdicts(file.values, file.supporters, on or self.today())
 
     def count(self, status: str | None = ACTIVE) -> int:
         with self.database.session() as session:
@@ -597,6 +663,24 @@ class Register:
             if status:
                 query = query.where(person.c.status == status)
             return int(session.execute(query).scalar_one())
+
+
+def _supporter_row(values: dict[str, Any]) -> dict[str, Any]:
+    """A supporter's columns from a cleaned row: its role's fields, the rest blank."""
+    role = values.get("role") or SUPPORTER_ROLE.code
+    out: dict[str, Any] = {"role": role}
+    for f in SUPPORTER_COLUMNS:
+        value = values.get(f.name)
+        out[f.name] = bool(value) if f.type.value == "bool" else value
+    return out
+
+
+def _stored_supporter(s: Supporter) -> dict[str, Any]:
+    """A stored row as its role's fields (an unknown role: every column)."""
+    role = ROLES.get(s.role or SUPPORTER_ROLE.code)
+    fields = role.fields if role is not None else SUPPORTER_COLUMNS
+    return {"role": s.role or SUPPORTER_ROLE.code,
+            **{f.name: getattr(s, f.name) for f in fields}}
 
 
 def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from carecenter import clock
 from carecenter.documents import card_batch as batch
-from carecenter.documents import registration_form as form
+from carecenter.documents import person_form as form
 from carecenter.documents.care_card import Cancelled
 from carecenter.documents.document_data import Printable, printable
 from carecenter.errors import KnownError
@@ -219,7 +219,7 @@ class PrintDialog(QDialog):
         if code == "form":
             self.pdf_name = f"基本情况登记表_{data.name}.pdf"
             self.info.setText(f"{data.name}的基本情况登记表。")
-            return form.registration_form(data, self.today())
+            return form.person_form(data, self.today())
         return self._agreement(data)
 
     def _agreement(self, data: Printable) -> bytes | None:
