@@ -111,8 +111,16 @@ def test_a_colour_holds_three_months_before_it_may_be_lowered_without_reason(
     with pytest.raises(ValidationFailed) as refused:
         assess(care, pid, date(2026, 11, 20), [])  # lowering to green inside the hold
     assert "至少保持三个月(至 2026-11-30)" in refused.value.message
-    # With a written reason it may; after the hold it may without one.
-    assert assess(care, pid, date(2026, 11, 20), [], reason="已入住敬老院").colour == "green"
+    # Any written reason is not enough: one of the declared reasons (seed 002).
+    with pytest.raises(ValidationFailed, match="须选择理由"):
+        assess(care, pid, date(2026, 11, 20), [], reason="已入住敬老院")
+    lowered = assess(care, pid, date(2026, 11, 20), [], lowering="recovered")
+    assert lowered.colour == "green" and lowered.reason.startswith("病情好转")
+    # Red's two visits a month go on until the three months are over (30 November).
+    [red] = follow_up(care, TODAY, pid)
+    assert red.cadence is not None and red.cadence.code == "red"
+    assert [i.cadence.code for i in follow_up(care, date(2026, 12, 1), pid)
+            if i.cadence is not None] in ([], ["green"])
     care.today = lambda: date(2026, 12, 5)
     assert assess(care, pid, date(2026, 12, 1), []).colour == "green"
     # Raising is allowed at any time.
@@ -141,14 +149,17 @@ def test_red_visited_once_in_a_month_is_overdue_yellow_is_not(
     for pid in (red, yellow):
         home(care, pid, date(2026, 11, 2))  # once in November
     on = date(2026, 11, 30)
-    [red_item] = follow_up(care, on, red)
-    assert red_item.overdue and red_item.due == date(2026, 11, 17)
+    [red_item] = follow_up(care, on, red)  # seed 002: twice in each calendar month
+    assert red_item.due == date(2026, 11, 30) and red_item.section == "week"
     assert red_item.rule == "红色每月至少随访2次"
-    yellow_items = follow_up(care, on, yellow)
-    assert yellow_items == []  # due 2026-12-02: next month, not on this month's list
-    # A second visit in the month puts red right.
+    [late] = follow_up(care, date(2026, 12, 1), red)
+    assert late.overdue and late.due == date(2026, 11, 30)
+    assert follow_up(care, on, yellow) == []  # November has its one; December's by 31 Dec
+    # A second visit in the month puts red right until the end of December.
     home(care, red, date(2026, 11, 16))
-    assert follow_up(care, on, red) == []  # next due 2026-12-01
+    assert follow_up(care, on, red) == []
+    [december] = follow_up(care, date(2026, 12, 1), red)
+    assert december.due == date(2026, 12, 31) and not december.overdue
 
 
 def test_green_visited_in_the_quarter_is_not_overdue(
@@ -156,20 +167,22 @@ def test_green_visited_in_the_quarter_is_not_overdue(
     green = add(register, "绿老人", "002")
     assess(care, green, date(2026, 8, 1), [])
     home(care, green, date(2026, 10, 10))
-    assert follow_up(care, date(2026, 12, 20), green) == []  # due 2027-01-10
-    [item] = follow_up(care, date(2027, 1, 11), green)
+    assert follow_up(care, date(2026, 12, 20), green) == []  # Q4 met: Q1 due by 31 March
+    [item] = follow_up(care, date(2027, 3, 20), green)
     assert item.cadence is not None and item.cadence.code == "green"
-    assert item.due == date(2027, 1, 10) and item.overdue and item.days_late(
-        date(2027, 1, 11)) == 1
+    assert item.due == date(2027, 3, 31) and not item.overdue
+    [late] = follow_up(care, date(2027, 4, 1), green)
+    assert late.overdue and late.days_late(date(2027, 4, 1)) == 1
 
 
 def test_the_strictest_cadence_of_a_duty_wins() -> None:
     alone = CareFacts(1, date(2026, 1, 1), birth_date=date(1950, 1, 1), colour="red",
                       colour_on=date(2026, 10, 1), living_with=frozenset({"alone"}),
                       refuses_institution=True, illnesses=frozenset({"hypertension"}))
-    got = {d.cadence.duty: d for d in dues(ELDER_CADENCES, alone, {"home": date(2026, 11, 1)},
-                                           TODAY)}
-    assert got["follow_up"].cadence.code == "weekly"  # weekly beats red's fortnight
+    got = {d.cadence.duty: d for d in dues(ELDER_CADENCES, alone,
+                                           {"home": [date(2026, 11, 1)]}, TODAY)}
+    assert got["follow_up"].cadence.code == "weekly"  # weekly beats red's twice a month
+    # Sunday 1 November met its week (26 Oct - 1 Nov); the next week ends Sunday 8th.
     assert got["follow_up"].due == date(2026, 11, 8)
     assert got["health"].cadence.code == "health_monthly"  # hypertension: monthly
     willing = CareFacts(1, date(2026, 1, 1), colour="red", colour_on=date(2026, 10, 1),

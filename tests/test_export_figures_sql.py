@@ -208,15 +208,17 @@ def test_needs_entries_and_exits_in_the_quarter_match_sql(
 
 def test_visits_of_people_on_the_register_all_q3_match_sql(exported: Exported) -> None:
     """For people on the register the whole quarter with one colour all along (red from
-    before it began), not on the weekly round: red owes a visit in each half-month (home
-    visit or health follow-up), everyone else a home visit each month."""
+    before it began), not on the weekly round: red owes two visits (distinct days) in
+    each calendar month (home visit or health follow-up; seed 002: 每个月至少随访2次),
+    everyone else a home visit each month."""
     path, q = exported.path, Q3
     rows = sql(path, f"""
         SELECT p.id_number, p.then_colour,
-          (SELECT count(DISTINCT strftime('%m', v.visited_on)
-                  || (CAST(strftime('%d', v.visited_on) AS INTEGER) > 15))
+          (SELECT coalesce(sum(min(2, n)), 0) FROM (
+             SELECT count(DISTINCT v.visited_on) AS n
              FROM visit v WHERE v.person_id = p.id AND v.kind IN ('home', 'health')
-              AND v.visited_on BETWEEN :start AND :as_of) AS halves,
+              AND v.visited_on BETWEEN :start AND :as_of
+             GROUP BY strftime('%m', v.visited_on))) AS halves,
           (SELECT count(DISTINCT strftime('%m', v.visited_on)) FROM visit v
             WHERE v.person_id = p.id AND v.kind = 'home'
               AND v.visited_on BETWEEN :start AND :as_of) AS months

@@ -40,7 +40,8 @@ def people(database: Database) -> tuple[Register, CareBook, int, int]:
                                 registered_on="2026-01-05")).person_id
     care = CareBook(database)
     on = clock.today()
-    care.assess(red, AssessmentInput(on, "刘主任", ["incapacitated"]))
+    # Red since September: its two visits a month are overdue.
+    care.assess(red, AssessmentInput(date(2026, 9, 1), "刘主任", ["incapacitated"]))
     care.assess(green, AssessmentInput(on, "刘主任", []))
     for pid in (red, green):
         care.record_visit(VisitInput(pid, date(2026, 1, 10), "home", "王网格员"))

@@ -153,24 +153,27 @@ def test_weekly_contact_and_monthly_visit_are_on_the_work_list_on_fixed_dates(
     with clock.at("2026-11-05"):
         care.record_visit(VisitInput(pid, clock.today(), "contact", "儿童督导主任王芳",
                                           "爷爷每周和孩子视频,孩子情绪好"))
+    # seed 000 每周: once in each calendar week (Monday to Sunday), as the elders'
+    # weekly round; the contact on Thursday 5 November meets that week, so the next
+    # falls due by Sunday 15 November.
     with clock.at("2026-11-12"):
         mine = {i.what: i for i in build(database, clock.today()).items if i.person_id == pid}
-    assert mine["监护人联系"].due == date(2026, 11, 12)
+    assert mine["监护人联系"].due == date(2026, 11, 15)
     assert mine["监护人联系"].section == "week"
     assert "每周" in mine["监护人联系"].rule
-    assert "入户走访" not in mine  # due 2 December: next month's list
-    with clock.at("2026-12-01"):
-        mine = {i.what: i for i in build(database, clock.today()).items if i.person_id == pid}
-    assert mine["入户走访"].due == date(2026, 12, 2)  # a month after coming on
+    # 每月至少入户走访一次: once in each calendar month, November owed in full
+    assert mine["入户走访"].due == date(2026, 11, 30)
     assert "村社干部每月至少入户走访" in mine["入户走访"].rule
-    with clock.at("2026-11-14"):
+    with clock.at("2026-11-16"):
         overdue = {i.what: i for i in build(database, clock.today()).items
                    if i.person_id == pid}
     assert overdue["监护人联系"].overdue
-    with clock.at("2026-12-03"):
+    with clock.at("2026-11-17"):
+        care.record_visit(VisitInput(pid, clock.today(), "contact", "儿童督导主任王芳", "已通话"))
         care.record_visit(VisitInput(pid, clock.today(), "home", "村干部李四", "在校正常"))
         mine = {i.what: i for i in build(database, clock.today()).items if i.person_id == pid}
-    assert "入户走访" not in mine or mine["入户走访"].due == date(2027, 1, 3)
+    assert mine["监护人联系"].due == date(2026, 11, 29) and not mine["监护人联系"].overdue
+    assert "入户走访" not in mine  # November met; December's is due 31 December
 
 
 def test_parents_rows_are_checked_by_their_own_fields(register: Register) -> None:

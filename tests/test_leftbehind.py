@@ -42,10 +42,10 @@ def test_away_less_than_six_months_is_not_yet_left_behind() -> None:
     assert assess(facts, date(2025, 9, 1)).left_behind
 
 
-def test_no_supporter_on_file_is_not_left_behind() -> None:
+def test_no_supporter_on_file_cannot_be_decided_yet() -> None:
     verdict = assess(PersonFacts(BORN, []), date(2025, 6, 1))
-    assert not verdict.left_behind
-    assert "未登记" in verdict.text
+    assert not verdict.left_behind and verdict.undecided and verdict.label == "无法判断"
+    assert verdict.text == "暂无法认定是否留守:缺少子女或其他赡养义务人"
 
 
 def test_supporter_back_for_good_ends_left_behind() -> None:
@@ -90,9 +90,54 @@ def test_missing_whereabouts_scope_is_named_in_the_reason() -> None:
     facts = PersonFacts(BORN, [away(scope=None)])  # type: ignore[arg-type]
     verdict = assess(facts, date(2025, 6, 1))
     assert not verdict.left_behind
-    assert "所在范围未填写" in verdict.text
+    assert verdict.undecided and verdict.text == "暂无法认定是否留守:缺少张强的所在范围"
 
 
 def test_a_confirmation_two_years_old_does_not_carry_over() -> None:
     facts = PersonFacts(BORN, [away(since=date(2026, 3, 1))], left_behind_year=2024)
     assert not assess(facts, date(2026, 5, 1)).left_behind
+
+
+def test_a_wife_at_home_does_not_stop_an_elder_being_left_behind() -> None:
+    # seed 001: the spouse owes 扶养, not 赡养; a son away since 2020, the wife at home.
+    wife = SupporterFacts("李桂英", "in_county", relation="spouse")
+    son = SupporterFacts("张强", "out_province", date(2020, 3, 1), relation="son")
+    verdict = assess(PersonFacts(BORN, [son, wife]), date(2026, 11, 23))
+    assert verdict.left_behind and verdict.label == "留守"
+    assert "全部 1 名赡养人" in verdict.text
+
+
+def test_a_spouse_alone_is_no_supporter_and_the_verdict_waits_for_one() -> None:
+    wife = SupporterFacts("李桂英", "in_county", relation="spouse")
+    verdict = assess(PersonFacts(BORN, [wife]), date(2026, 11, 23))
+    assert verdict.undecided
+    assert verdict.text == "暂无法认定是否留守:缺少子女或其他赡养义务人(配偶不是赡养义务人)"
+
+
+def test_a_child_in_the_county_says_no_even_when_another_lacks_its_place() -> None:
+    facts = PersonFacts(BORN, [away("张强", scope=None), away("张丽", scope="in_county")])  # type: ignore[arg-type]
+    verdict = assess(facts, date(2025, 6, 1))
+    assert verdict.code == "not" and "张丽在本县内" in verdict.text
+    assert not verdict.undecided
+
+
+def test_under_sixty_says_no_even_without_supporters() -> None:
+    verdict = assess(PersonFacts(date(1970, 1, 1), []), date(2026, 11, 23))
+    assert verdict.code == "not" and "未满 60 周岁" in verdict.text
+
+
+def test_missing_birth_date_is_undecided_unless_a_supporter_is_home() -> None:
+    assert assess(PersonFacts(None, [away()]), date(2025, 6, 1)).text == \
+        "暂无法认定是否留守:缺少出生日期(待补充身份证号或出生日期)"
+    home = assess(PersonFacts(None, [away(scope="in_county")]), date(2025, 6, 1))
+    assert home.code == "not"
+
+
+def test_the_verdict_knows_the_next_day_the_calendar_may_change_it() -> None:
+    # Turns 60 on 2026-11-24; son six months away on 2025-09-01; Spring Festival 2027-02-06.
+    young = PersonFacts(date(1966, 11, 24), [away()])
+    assert assess(young, date(2026, 11, 23)).until == date(2026, 11, 24)
+    recent = PersonFacts(BORN, [away(since=date(2025, 3, 1))])
+    assert assess(recent, date(2025, 8, 31)).until == date(2025, 9, 1)
+    settled = PersonFacts(BORN, [away()])
+    assert assess(settled, date(2026, 11, 23)).until == date(2027, 2, 6)

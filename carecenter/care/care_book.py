@@ -20,7 +20,17 @@ from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import PERSON
 from carecenter.rules.kinds import RECORDS, combined
-from carecenter.rules.risk import ASPECTS, COLOUR_LABELS, COLOURS, FACTOR, FACTORS, RANK, propose
+from carecenter.rules.risk import (
+    ASPECTS,
+    COLOUR_LABELS,
+    COLOURS,
+    FACTOR,
+    FACTORS,
+    HOLD_MONTHS,
+    LOWERING_REASONS,
+    RANK,
+    propose,
+)
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
     ACTIVE,
@@ -41,12 +51,21 @@ VISIT_KINDS: dict[str, str] = {
     "video": "联系子女(视频或电话)",
     "health": "健康随访",
     "checkup": "健康体检",
+    # seed 002: each half-year, per person (the cadences in carecenter.rules.cadences)
+    "livelihood": "生活保障评估",
+    "disputes": "权益纠纷排查",
+    "comparison": "重点对象比对核实",
 }
 # Every record any kind of person declares (a child's 监护人联系交流, a woman's 两癌筛查,
 # a 特困 person's 临时救助...): what a visit may be recorded as.
 RECORD_KINDS: dict[str, str] = {**VISIT_KINDS, **RECORDS}
 IN_PERSON = frozenset({"home", "health", "checkup"})
 CALLS = frozenset({"phone", "video"})
+
+# seed 001: 汛期 the helpers move elders living in 危房 or at flood and geological-hazard
+# spots to safety: a special round the clerk starts, listing everyone at housing risk.
+FLOOD_ROUND = "汛期安全排查"
+FLOOD_RULE = "住危房、地质灾害隐患点或洪涝易发区的老人,汛期前检查并提前转移到安全地方"
 
 # 需求的类别: the same list as the file's 关爱服务需求.
 NEED_KINDS: dict[str, str] = {c.code: c.label for c in PERSON["service_needs"].choices}
@@ -60,6 +79,7 @@ class AssessmentInput:
     colour: str | None = None  # None: take the proposed colour
     reason: str = ""
     notes: dict[str, str] = field(default_factory=dict)  # aspect code → what was found
+    lowering: str | None = None  # a code of LOWERING_REASONS, to lower within 3 months
 
 
 @dataclass(frozen=True)
@@ -156,7 +176,6 @@ class RoundRecord:
         return self.members - self.visited
 
 
-HOLD_MONTHS = 3
 
 
 def review_date(assessed_on: date) -> date:
@@ -224,11 +243,15 @@ class CareBook:
             record = self._person(session, person_id)
             if record.status != ACTIVE:
                 errors.append(FieldError("person", f"{record.name} 已退出登记册,不能再评估"))
-            if on is not None and colour in COLOURS and not reason:
-                self._check_hold(session, person_id, on, colour, errors)
+            held: tuple[str, date] | None = None
+            if on is not None and colour in COLOURS:
+                held = self._check_hold(session, person_id, on, colour, entry.lowering,
+                                        errors)
             if errors:
                 raise ValidationFailed(errors)
             assert on is not None
+            if held is not None:
+                reason = LOWERING_REASONS[entry.lowering or ""] + (f":{reason}" if reason else "")
             new_id = _insert(session, assessment.insert().values(
                 person_id=person_id, assessed_on=on, assessor=assessor, factors=factors,
                 proposed=proposal.colour, colour=colour, reason=reason or None,
@@ -237,30 +260,47 @@ class CareBook:
                 created_at=clock.now(),
             ))
             if record.colour_on is None or on >= record.colour_on:
+                # A colour lowered within its three months: the higher one's visits go
+                # on until then (held_colour, held_until); any other new colour ends a
+                # hold unless it is still the higher one.
+                keep = held or ((record.held_colour, record.held_until)
+                                if record.held_until is not None and record.held_colour
+                                and RANK[record.held_colour] < RANK[colour]
+                                and on < record.held_until else None)
                 session.execute(person.update().where(person.c.id == person_id).values(
-                    colour=colour, colour_on=on, factors=factors))
+                    colour=colour, colour_on=on, factors=factors,
+                    held_colour=keep[0] if keep else None,
+                    held_until=keep[1] if keep else None))
             duestore.refresh(session.connection(), [person_id], self.today())
         return AssessmentRecord(new_id, person_id, on, assessor, tuple(factors),
                                 proposal.colour, colour, reason, notes)
 
     def _check_hold(self, session: Session, person_id: int, on: date, colour: str,
-                    errors: list[FieldError]) -> None:
-        """Lowering a colour within its three months needs a written reason (seed 002)."""
+                    lowering: str | None, errors: list[FieldError]
+                    ) -> tuple[str, date] | None:
+        """Lowering a colour within its three months needs a reason from the declared
+        list (seed 002: 持续不低于三个月的关爱服务); the higher colour's visits then go on
+        until the three months are over: (that colour, the day they are over)."""
         previous = session.execute(
             select(assessment.c.colour, assessment.c.assessed_on)
             .where(assessment.c.person_id == person_id, assessment.c.assessed_on <= on)
             .order_by(assessment.c.assessed_on.desc(), assessment.c.id.desc()).limit(1)
         ).first()
         if previous is None:
-            return
+            return None
         held_until = review_date(previous.assessed_on)
-        if on < held_until and RANK[colour] > RANK[previous.colour]:
+        if not (on < held_until and RANK[colour] > RANK[previous.colour]):
+            return None
+        if lowering not in LOWERING_REASONS:
+            choices = "、".join(LOWERING_REASONS.values())
             errors.append(FieldError(
-                "reason",
+                "lowering",
                 f"{COLOUR_LABELS[previous.colour]}自 {previous.assessed_on:%Y-%m-%d} 定级,"
                 f"至少保持三个月(至 {held_until:%Y-%m-%d});提前调低为"
-                f"{COLOUR_LABELS[colour]}须写明理由",
+                f"{COLOUR_LABELS[colour]}须选择理由:{choices}",
             ))
+            return None
+        return previous.colour, held_until
 
     def assessments(self, person_id: int) -> list[AssessmentRecord]:
         """The person's assessments, latest first."""
@@ -461,6 +501,20 @@ class CareBook:
                 {"round_id": round_id, "person_id": pid} for pid in dict.fromkeys(person_ids)
             ])
         return round_id
+
+    def start_flood_round(self, starts_on: date, ends_on: date) -> int:
+        """The flood-season check (seed 001): a special round of everyone on the register
+        whose file marks a housing risk (危房, 地质灾害隐患点, 洪涝易发区)."""
+        with self.database.session() as session:
+            ids = session.execute(
+                select(person.c.id).where(person.c.status == ACTIVE,
+                                          person.c.housing_risks.is_not(None))
+                .order_by(person.c.id)).scalars().all()
+        if not ids:
+            raise KnownError("登记册上没有标记住房安全隐患(危房、地质灾害隐患点、洪涝易发区)"
+                             "的在册人员,无需开展汛期安全排查")
+        return self.declare_round(f"{FLOOD_ROUND}({starts_on.year}年)", starts_on, ends_on,
+                                  ids, FLOOD_RULE)
 
     def rounds(self, open_on: date | None = None) -> list[RoundRecord]:
         """Special rounds (those not yet ended on ``open_on``, if given), with progress."""

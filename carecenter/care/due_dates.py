@@ -16,14 +16,15 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
 from carecenter import clock
-from carecenter.rules.cadences import ASSESSMENT, CareFacts, dues
-from carecenter.rules.kinds import combined
+from carecenter.rules.cadences import ASSESSMENT, CareFacts, depth, dues
+from carecenter.rules.kinds import KINDS, combined
 from carecenter.rules.risk import ADVANCED_AGE
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.models import ACTIVE, care_due, person, setting
 
 # Bump when a cadence changes: every database then works its dates out again.
-RULES_VERSION = "2"  # 2: the kinds of person (issue 21)
+RULES_VERSION = "4"  # 2: counts in calendar periods; 3: half-yearly reviews, holds;
+# 4: the kinds of person (issue 21)
 SETTING_KEY = "care_due_rules"
 BATCH = 5000
 
@@ -32,7 +33,7 @@ FACT_COLUMNS = (
     person.c.id, person.c.colour, person.c.colour_on, person.c.factors, person.c.illnesses,
     person.c.living_with, person.c.health_status, person.c.disability_grade,
     person.c.refuses_institution, person.c.birth_date, person.c.registered_on,
-    person.c.created_at,
+    person.c.created_at, person.c.held_colour, person.c.held_until,
 )
 _FACTS = len(FACT_COLUMNS)
 _PEOPLE = select(
@@ -40,9 +41,15 @@ _PEOPLE = select(
     person.c.kinds,
 ).where(person.c.id.in_(bindparam("ids", expanding=True)))
 
+# The latest DEPTH distinct days of each kind of record per person: enough to tell
+# whether the period of the latest one has its count (red: two in the month).
+DEPTH = max(depth(kind.cadences) for kind in KINDS.values())
 _LAST = text(
-    "SELECT person_id, kind, max(visited_on) FROM visit "
-    "WHERE person_id IN :ids GROUP BY person_id, kind"
+    "SELECT person_id, kind, visited_on FROM ("
+    " SELECT person_id, kind, visited_on, row_number() OVER ("
+    "  PARTITION BY person_id, kind ORDER BY visited_on DESC) AS n FROM ("
+    "  SELECT DISTINCT person_id, kind, visited_on FROM visit WHERE person_id IN :ids))"
+    f" WHERE n <= {DEPTH}"
 ).bindparams(bindparam("ids", expanding=True))
 
 
@@ -56,12 +63,13 @@ def care_facts(row: Sequence[Any]) -> CareFacts:
     """What the cadences need of a person, from a row that begins with ``FACT_COLUMNS``
     (read by position: by name costs seconds on a county's export)."""
     (pid, colour, colour_on, factors, illnesses, living_with, health, grade, refuses,
-     birth, registered, created) = row[:_FACTS]
+     birth, registered, created, held_colour, held_until) = row[:_FACTS]
     return CareFacts(
         person_id=pid, created_on=entered_on(registered, created), birth_date=birth,
         colour=colour, colour_on=colour_on, factors=frozenset(factors or ()),
         illnesses=frozenset(illnesses or ()), living_with=frozenset(living_with or ()),
-        health_status=health, disability_grade=grade, refuses_institution=bool(refuses))
+        health_status=health, disability_grade=grade, refuses_institution=bool(refuses),
+        held_colour=held_colour, held_until=held_until)
 
 
 def _birthday(birth: date, age: int) -> date:
@@ -96,11 +104,11 @@ def _refresh_batch(connection: Connection, ids: Sequence[int], today: date) -> N
 
 def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dict[str, Any]]:
     """The ``care_due`` rows these people should have now (nothing is written)."""
-    last: dict[int, dict[str, date]] = {}
+    last: dict[int, dict[str, list[date]]] = {}
     for pid, kind, day in connection.execute(_LAST, {"ids": ids}):
         found = _as_date(day)
         if found is not None:
-            last.setdefault(pid, {})[kind] = found
+            last.setdefault(pid, {}).setdefault(kind, []).append(found)
     rows = []
     # Each row unpacked once: a Row's attribute costs ten times its index (0.5 µs), and
     # refreshing 10,000 people read 350,000 of them.
@@ -114,9 +122,11 @@ def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dic
         age = facts.age(today)
         stale_on = _birthday(birth, ADVANCED_AGE) if birth and age is not None and \
             age < ADVANCED_AGE else None
+        if facts.held_until is not None and facts.held_until > today:  # the hold ends
+            stale_on = min(stale_on or facts.held_until, facts.held_until)
         done = last.get(pid, {})
         if colour_on is not None:
-            done = {**done, ASSESSMENT: colour_on}
+            done = {**done, ASSESSMENT: [colour_on]}
         for d in dues(combined(kinds, kind).cadences, facts, done, today):
             rows.append({"person_id": pid, "duty": d.cadence.duty, "cadence": d.cadence.code,
                          "last_on": d.last, "due_on": d.due, "stale_on": stale_on,

@@ -94,6 +94,12 @@ def build_parser() -> ChineseArgumentParser:
     worklist.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     worklist.add_argument("--date", type=_day, help="按哪一天计算(默认今天)")
     worklist.add_argument("--group", help="只看一个村民小组")
+    worklist.add_argument("--exit", type=int, action="append", metavar="档案号",
+                          help="为“不再符合”的人办理退出(原因按留守认定;可重复)")
+    flood = commands.add_parser("flood", help="开展汛期安全排查:列出全部有住房安全隐患的在册人员")
+    flood.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    flood.add_argument("--from", dest="starts", type=_day, help="开始日期(默认今天)")
+    flood.add_argument("--to", dest="ends", type=_day, required=True, help="结束日期")
 
     from carecenter.cli import ledger_cli as ledger_commands
 
@@ -132,6 +138,13 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 
     database = _open_existing(args.db)
     try:
+        if args.exit:
+            from carecenter.register.people import Register
+
+            register = Register(database)
+            for pid in args.exit:
+                print(f"档案号 {pid} 已退出:{register.exit_not_qualifying(pid)}")
+            return 0
         group_id = None
         if args.group:
             from carecenter.register.groups import GroupBook
@@ -145,6 +158,22 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     finally:
         database.close()
     print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_flood(args: argparse.Namespace) -> int:
+    from carecenter.care.care_book import CareBook
+
+    database = _open_existing(args.db)
+    try:
+        care = CareBook(database)
+        starts = args.starts or clock.today()
+        round_id = care.start_flood_round(starts, args.ends)
+        [record] = [r for r in care.rounds() if r.id == round_id]
+    finally:
+        database.close()
+    print(f"已开展{record.name}({starts:%Y-%m-%d} 至 {args.ends:%Y-%m-%d}):"
+          f"{record.members} 人,列入工作台“专项走访”")
     return 0
 
 
@@ -256,6 +285,7 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
+            "flood": cmd_flood,
             "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 

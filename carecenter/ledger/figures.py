@@ -24,6 +24,7 @@ from carecenter.ledger.style import text_width
 from carecenter.rules import visit_periods
 from carecenter.rules.fields import PERSON, SUPPORTER
 from carecenter.rules.kinds import DEFAULT_KIND, KINDS
+from carecenter.rules.leftbehind import VERDICT_LABELS
 from carecenter.rules.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
 from carecenter.rules.visit_periods import Assessed, visit_kinds
 from carecenter.storage.database import Database
@@ -57,11 +58,17 @@ class QuarterData:
 
 
 VISITS_HEADER = "本季走访(已访/应访)"
+VERDICT_HEADER = "留守认定"  # as of the export day: 留守 / 不符合 / 无法判断 (seed 002)
 LEDGER_HEADERS = (
     "序号", "姓名", "性别", "身份证号", "出生日期", "年龄", "村民小组", "联系电话", "家庭住址",
     "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", VISITS_HEADER,
-    "状态",
+    "状态", VERDICT_HEADER,
 )
+# A supporter row of the export's read, by name (for a verdict worked out again).
+_SUPPORTER_KEYS = ("name", "relation", "phone", "whereabouts", "location_scope", "away_since",
+                   "returned_on", "return_kind", "role", "unable")
+
+
 def _choices_width(field: Any) -> int:
     return max(text_width(c.label) for c in field.choices) + 2
 
@@ -69,7 +76,7 @@ def _choices_width(field: Any) -> int:
 # The narrowest each column may be: wide enough for what it holds when that is known
 # (dates, ID numbers, choice labels, "已退出(2026-10-20)"); the free text is measured.
 LEDGER_WIDTHS = (6, 10, 5, 21, 12, 5, 10, 13, 24, _choices_width(PERSON["health_status"]),
-                 8, 10, 13, 12, 12, 8, 22)
+                 8, 10, 13, 12, 12, 8, 22, 10)
 FREE_TEXT = (1, 6, 7, 8, 11, 12)  # 0-based: name, group, phone, address, helper, phone
 SUPPORTER_HEADERS = ("姓名", "关系", "电话", "去向")
 SUPPORTER_WIDTHS = (10, _choices_width(SUPPORTER["relation"]), 13, 20)
@@ -208,7 +215,9 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         supporters: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for row in session.execute(
                 select(supporter.c.person_id, supporter.c.name, supporter.c.relation,
-                       supporter.c.phone, supporter.c.whereabouts)
+                       supporter.c.phone, supporter.c.whereabouts, supporter.c.location_scope,
+                       supporter.c.away_since, supporter.c.returned_on,
+                       supporter.c.return_kind, supporter.c.role, supporter.c.unable)
                 .join(person, person.c.id == supporter.c.person_id)
                 .where(_on_register(quarter, as_of))
                 .order_by(supporter.c.person_id, supporter.c.position)).all():
@@ -216,7 +225,9 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         people = list(session.execute(
             select(*FACT_COLUMNS, person.c.kind, person.c.name, person.c.sex,
                    person.c.id_number, person.c.group_id, person.c.phone,
-                   person.c.address, person.c.status, person.c.exit_date)
+                   person.c.address, person.c.status, person.c.exit_date,
+                   person.c.left_behind_year, person.c.verdict, person.c.verdict_until,
+                   person.c.verdict_on)
             .where(_on_register(quarter, as_of))
             .order_by(person.c.name_pinyin, person.c.id)).all())
         history = _assessed(session, people, start, as_of)
@@ -232,16 +243,19 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
     sexes, healths, relations = ({c.code: c.label for c in f.choices} | {None: None}
                                  for f in (PERSON["sex"], PERSON["health_status"],
                                            SUPPORTER["relation"]))
-    counts: dict[str, Counter[str]] = {k: Counter() for k in ("kind", "group", "colour", "key")}
-    by_kind, by_group, by_colour, by_key = (counts[k] for k in ("kind", "group", "colour", "key"))
+    counts: dict[str, Counter[str]] = {
+        k: Counter() for k in ("kind", "group", "colour", "key", "verdict")}
+    by_kind, by_group, by_colour, by_key, by_verdict = (
+        counts[k] for k in ("kind", "group", "colour", "key", "verdict"))
     key_labels = {f.code: f.label for f in KEY_CATEGORIES}
     entries = exits = active_count = paired_count = covered_count = 0
     due_total = done_total = visit_persons = visited_enough = 0
     quarter_days = (start, end)
     for number, p in enumerate(people, start=1):
         # By position, once (a row's names cost seconds on a county): the select above.
-        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, kind, name, sex,
-         id_number, group_id, phone, address, status_code, exit_date) = p
+        (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, _, _, kind, name, sex,
+         id_number, group_id, phone, address, status_code, exit_date, lb_year, verdict_code,
+         verdict_until, verdict_on) = p
         active = exit_date is None or exit_date > as_of
         facts = care_facts(p)
         mine = history.get(pid)
@@ -260,6 +274,13 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         due, done = visit_periods.tally(book, facts, stay, quarter_days, as_of,
                                         mine, visits.get(pid, ()))
         sup = supporters.get(pid, ())
+        if verdict_code is None or verdict_on is None or verdict_until is None \
+                or not verdict_on <= as_of < verdict_until:
+            # The stored verdict is for another day (a past quarter): the same rule then.
+            judge = (KINDS.get(kind) or DEFAULT_KIND).judge
+            verdict_code = judge(
+                {"birth_date": birth, "left_behind_year": lb_year, "sex": sex},
+                [dict(zip(_SUPPORTER_KEYS, s, strict=False)) for s in sup], as_of).code
         helper_name, helper_phone = helpers.get(pid, (None, None))
         if exit_date is not None and exit_date <= as_of:
             status = f"{STATUS_LABELS[status_code]}({exit_date:%Y-%m-%d})"
@@ -271,7 +292,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             healths.get(health_status, health_status),
             COLOUR_LABELS.get(colour or "", UNASSESSED), helper_name, helper_phone,
             AGREEMENT_STATES.get(state or "", "未签订"), _day(last_visit.get(pid)),
-            f"{done}/{due}" if due else None, status,
+            f"{done}/{due}" if due else None, status, VERDICT_LABELS[verdict_code],
         ]
         for s in sup[:MAX_SUPPORTER_COLUMNS]:
             line += (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])
@@ -294,6 +315,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         by_kind[KINDS[kind].label if kind in KINDS else kind] += 1
         by_group[group] += 1
         by_colour[COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
+        by_verdict[VERDICT_LABELS[verdict_code]] += 1
         for code in factors:
             if code in key_labels:
                 by_key[key_labels[code]] += 1
@@ -313,6 +335,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "by_colour": {label: counts["colour"][label]
                       for label in [*(COLOUR_LABELS[c] for c in COLOURS), UNASSESSED]},
         "key_categories": {f.label: counts["key"][f.label] for f in KEY_CATEGORIES},
+        "verdicts": {label: by_verdict[label] for label in VERDICT_LABELS.values()},
         "paired": paired_count,
         "agreements": covered_count,
         "visits_due": due_total,
@@ -348,6 +371,8 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield "按风险等级", label, n
     for label, n in figures.get("key_categories", {}).items():
         yield "八类重点对象", label, n
+    for label, n in figures.get("verdicts", {}).items():  # snapshots before issue 17 lack it
+        yield "留守认定(在册人员)", label, n
     paired, agreements = figures.get("paired", 0), figures.get("agreements", 0)
     yield "结对帮扶", "已结对人数", paired
     yield "结对帮扶", "结对覆盖率", percent(paired, active)

@@ -17,10 +17,13 @@ from sqlalchemy import bindparam, text
 
 from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
-from carecenter.care.care_book import IN_PERSON, NEED_KINDS
+from carecenter.care.care_book import FLOOD_ROUND, FLOOD_RULE, IN_PERSON, NEED_KINDS
+from carecenter.overview import duty_sections
+from carecenter.register import verdicts
 from carecenter.rules.cadences import Cadence
 from carecenter.rules.kinds import CADENCES, DUTY_OF, KINDS
 from carecenter.rules.risk import COLOUR_LABELS, RANK
+from carecenter.rules.sources import basis
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 
@@ -29,14 +32,23 @@ SECTIONS: dict[str, str] = {
     "overdue": "逾期",
     "week": "本周到期",
     "month": "本月到期",
+    "not_qualifying": "不再符合",
     "assess": "待评估/复评",
     "key_check": "重点对象核实",
     "age_out": "到龄退出",
+    "review": "半年评估排查",
     "round": "专项走访",
-    "need": "待办需求",
+    "unsafe": "独居安全",
+    "unpaired": "未结对",
     "agreement": "委托协议",
+    "helper": "帮扶人履职",
+    "whereabouts": "去向未报",
+    "need": "待办需求",
+    "undecided": "待补资料",
 }
-_OWN_SECTION = {"assess": "assess", "key_check": "key_check"}  # duties with a section
+# Duties with a section of their own.
+_OWN_SECTION = {"assess": "assess", "key_check": "key_check", "livelihood": "review",
+                "disputes": "review"}
 
 
 @dataclass(slots=True)
@@ -52,9 +64,14 @@ class WorkItem:
     last: date | None = None
     due: date | None = None
     overdue: bool = False
-    ref: int | None = None  # the round's or the need's id
+    ref: int | None = None  # the round's, need's, agreement's or helper's id
     cadence: Cadence | None = field(default=None, compare=False)
     kind: str = ""  # the kind an age_out item is about
+    seed: str = ""  # the policy text the rule comes from (carecenter.rules.sources)
+
+    @property
+    def basis(self) -> str:
+        return basis(self.seed or (self.cadence.seed if self.cadence else ""))
 
     @property
     def colour_label(self) -> str:
@@ -68,7 +85,13 @@ class WorkItem:
         head = f"[{SECTIONS[self.section]}] {self.colour_label} {self.group or '未分组'} {who}"
         body = f"{self.what}:{self.rule}"
         when = []
-        if self.section == "need":
+        if self.section == "helper":
+            who = f"{self.name}(帮扶人编号 {self.ref})"
+            head = f"[{SECTIONS[self.section]}] {self.group or '未分组'} {who}"
+            when.append(f"应于 {self.due:%Y-%m-%d} 前" if self.due else "")
+        elif self.section in _ON_FILE:
+            pass
+        elif self.section == "need":
             when.append(f"{self.last:%Y-%m-%d} 提出" if self.last else "")
         elif self.section == "age_out":
             when.append(f"{self.due:%Y-%m-%d} 到龄" if self.due else "")
@@ -77,7 +100,9 @@ class WorkItem:
             if self.due:
                 late = self.days_late(on)
                 when.append(f"应于 {self.due:%Y-%m-%d} 前" + (f"(逾期 {late} 天)" if late else ""))
-        return f"{head}:{body};" + ",".join(w for w in when if w)
+        tail = f"({self.basis})" if self.basis else ""
+        dated = ",".join(w for w in when if w)
+        return f"{head}:{body}" + (f";{dated}" if dated else "") + tail
 
 
 @dataclass
@@ -103,6 +128,11 @@ class WorkList:
             + ",".join(f"{SECTIONS[k]} {n} 项" for k, n in counts.items())
         )
         return out
+
+
+# Sections about the file, not a dated duty: no "last done" or "due by".
+_ON_FILE = frozenset({"not_qualifying", "undecided", "unpaired", "unsafe", "whereabouts",
+                      "agreement"})
 
 
 def _same(value: date) -> date:
@@ -139,6 +169,12 @@ def _build(database: Database, on: date, group_id: int | None,
     with database.transaction() as session:
         connection = session.connection()
         duestore.ensure_current(connection, on, progress)
+        verdicts.ensure_current(connection, on)
+        found = [*duty_sections.verdicts(connection, group_id),
+                 *duty_sections.unpaired(connection, group_id),
+                 *duty_sections.unsafe_alone(connection, group_id),
+                 *duty_sections.unreported_whereabouts(connection, group_id),
+                 *duty_sections.helpers_short(connection, group_id, on)]
         groups = {
             r[0]: (r[1], r[2])
             for r in connection.execute(text("SELECT id, name, position FROM village_group"))
@@ -210,8 +246,10 @@ def _build(database: Database, on: date, group_id: int | None,
         assert end is not None and start is not None
         items.append(WorkItem(
             "round", pid, name or "", group_name, position, colour, "专项走访",
-            f"{round_name}({start:%m月%d日}至{end:%m月%d日})", None, end, end < on,
-            ref=round_id,
+            f"{round_name}({start:%m月%d日}至{end:%m月%d日})"
+            + (f";{FLOOD_RULE}" if round_name.startswith(FLOOD_ROUND) else ""),
+            None, end, end < on, ref=round_id,
+            seed="001" if round_name.startswith(FLOOD_ROUND) else "",
         ))
     for need_id, pid, kind, raised, description, name, gid, colour in needs:
         group_name, position = groups.get(gid, nowhere)
@@ -228,8 +266,17 @@ def _build(database: Database, on: date, group_id: int | None,
             "age_out", pid, name or "", group_name, position, colour, k.label, k.leave_rule,
             None, turned, False, kind=k.code,
         ))
-    items.extend(_agreement_items(database, on, group_id, groups))
-    for item in items[len(keys):]:  # rounds, needs, agreements: few
+    agreement_items = _agreement_items(database, on, group_id, groups)
+    items.extend(agreement_items)
+    with database.engine.connect() as connection:
+        found.extend(duty_sections.missing_agreements(
+            connection, group_id, on, {i.person_id for i in agreement_items}))
+    for f in found:
+        group_name, position = groups.get(f.group_id, nowhere) if f.group_id else nowhere
+        items.append(WorkItem(f.section, f.person_id, f.name, group_name, position,
+                              f.colour, f.what, f.rule, None, f.due, False, f.ref,
+                              seed=f.seed))
+    for item in items[len(keys):]:  # rounds, needs, agreements, the file's sections
         keys.append((order[item.section], RANK.get(item.colour or "", 3), item.group_position,
                      item.group, item.due or item.last or on, item.person_id, len(keys)))
     # Sorted by the keys (the last part is unique, so items are never compared).
@@ -261,5 +308,6 @@ def _agreement_items(database: Database, on: date, group_id: int | None,
         items.append(WorkItem(
             "agreement", w.person_id, name or "", group_name, position, colour,
             "委托照顾协议", w.message, None, None, w.kind == "ended", ref=w.agreement_id,
+            seed="002",
         ))
     return items

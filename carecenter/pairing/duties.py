@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
 from carecenter.pairing.pairs import PRIMARY
 from carecenter.storage.database import Database
@@ -97,6 +98,28 @@ class HelperDuties:
 def person_duties(database: Database, on: date, helper_id: int | None = None
                   ) -> list[PersonDuties]:
     """Per current primary pairing: the count of each duty in its period around ``on``."""
+    query = _duties_query(on)
+    if helper_id is not None:
+        query = query.where(pairing.c.helper_id == helper_id)
+    with database.session() as session:
+        return [PersonDuties(r[0], r[1], r[2], r[3], tuple(int(n) for n in r[4:]))
+                for r in session.execute(query)]
+
+
+def person_duties_on(connection: Connection, on: date, group_id: int | None = None
+                     ) -> list[tuple[PersonDuties, int | None, str | None]]:
+    """``person_duties`` in the caller's transaction, with each person's village group
+    and colour (the work list's 帮扶人履职 section)."""
+    query = _duties_query(on).add_columns(person.c.group_id, person.c.colour) \
+        .group_by(person.c.group_id, person.c.colour)
+    if group_id:
+        query = query.where(person.c.group_id == group_id)
+    count = len(DUTIES)
+    return [(PersonDuties(r[0], r[1], r[2], r[3], tuple(int(n) for n in r[4:4 + count])),
+             r[4 + count], r[5 + count]) for r in connection.execute(query)]
+
+
+def _duties_query(on: date) -> Select[Any]:
     # One pass over the year's visits, counted per person, recorder and kind-in-period;
     # then matched to the pairings (a join on the raw visits is minutes at county size).
     year_first, year_after = period_bounds(on, "year")
@@ -124,11 +147,7 @@ def person_duties(database: Database, on: date, helper_id: int | None = None
         .group_by(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name)
         .order_by(helper.c.name, pairing.c.helper_id, person.c.name_pinyin)
     )
-    if helper_id is not None:
-        query = query.where(pairing.c.helper_id == helper_id)
-    with database.session() as session:
-        return [PersonDuties(r[0], r[1], r[2], r[3], tuple(int(n) for n in r[4:]))
-                for r in session.execute(query)]
+    return query
 
 
 def helper_duties(database: Database, on: date) -> list[HelperDuties]:

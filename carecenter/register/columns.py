@@ -22,6 +22,7 @@ NO_COLOUR = "none"
 # (a test keeps this equal to ``carecenter.rules.kinds.KINDS``).
 KIND_FILTER: tuple[tuple[str, str], ...] = (
     ("elder", "老年人"), ("child", "儿童"), ("woman", "妇女"), ("tekun", "特困"))
+ANY_RISK = "any"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class RegisterQuery:
     sort_key: str = "name"
     descending: bool = False
     colour: str | None = ALL  # red / yellow / green, or NO_COLOUR: not yet assessed
+    verdict: str | None = ALL  # left_behind / not / undecided (the stored 留守 verdict)
+    housing: str | None = ALL  # ANY_RISK, or one code of 住房安全隐患 (危房, flood zone...)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("group", PERSON["group_id"].label, True, 90),
     Column("colour", "风险等级", True, 80),
     Column("helper", "帮扶人", False, 80),
-    Column("verdict", "留守认定", False, 70),
+    Column("verdict", "留守认定", True, 70),
     Column("kinds", "类别", False, 80),
     Column("phone", PERSON["phone"].label, True, 110),
     Column("id_number", PERSON["id_number"].label, True, 170),
@@ -83,9 +86,11 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS = [c.key for c in COLUMNS]
 
 # What a row is made from, in this order: the person's columns and their group's name,
-# then the fields the verdicts read (``VERDICT_READS``, by name) and the helper.
+# the stored verdict, then the helper; beside them the fields the verdicts read
+# (``VERDICT_READS``, by name) and the supporters.
 ROW_SOURCE = ("id", "kind", "kinds", "name", "sex", "birth_date", "group",
-              "phone", "id_number", "status", "colour")
+              "phone", "id_number", "status", "colour", "verdict", "verdict_reason",
+              "verdict_until", "verdict_on")
 # What a supporter row is read with for the verdicts (every role's facts).
 SUPPORTER_SOURCE = ("role", "name", "relation", "location_scope", "away_since",
                     "returned_on", "return_kind", "unable", "whereabouts")
@@ -98,12 +103,16 @@ def make_row(values: Sequence[Any], reads: Mapping[str, Any],
     # The rules load with the first row, not with the window (start-up: bench/).
     from carecenter.rules.idnumber import age_on
     from carecenter.rules.kinds import combined
+    from carecenter.rules.leftbehind import VERDICT_LABELS
 
     (id_, kind, kinds, name, sex, birth_date, group, phone, id_number, status,
-     colour, helper) = values
+     colour, code, reason, until, worked_on, helper) = values
     kindset = combined(kinds, kind)
-    verdict = kindset.verdict({**reads, "birth_date": birth_date, "sex": sex}, supporters,
-                              today)
+    if code is None or until is None or worked_on is None or not worked_on <= today < until:
+        # Not yet worked out for this day (the calendar moved since): as the store will.
+        verdict = kindset.verdict({**reads, "birth_date": birth_date, "sex": sex},
+                                  supporters, today)
+        code, reason = verdict.code, verdict.text
     return Row(
         id=id_,
         name=name or "",
@@ -116,10 +125,18 @@ def make_row(values: Sequence[Any], reads: Mapping[str, Any],
         id_number=id_number or "待补充身份证号",
         status=STATUS_LABELS.get(status, status),
         incomplete=id_number is None,
-        verdict=verdict.label if verdict.left_behind or verdict.undecided else "不符合",
-        verdict_reason=verdict.text,
+        verdict=_label(code, reason or "", VERDICT_LABELS),
+        verdict_reason=reason or "",
         kinds=kindset.short,
     )
+
+
+def _label(code: str, reason: str, labels: Mapping[str, str]) -> str:
+    """留守, 特困 (what the file qualified as: the reason says 符合特困认定), 不符合 or
+    无法判断."""
+    if code == "left_behind" and reason.startswith("符合") and "认定" in reason[:8]:
+        return reason[2:reason.index("认定")]
+    return labels.get(code, code)
 
 
 class RowSource(Protocol):

@@ -31,7 +31,8 @@ _IDS = ("SELECT id FROM person WHERE status = ? "
 READS = ("left_behind_year", "tekun_since", "tekun_cert", "support_mode")
 DATES = frozenset({"birth_date", "tekun_since", "away_since", "returned_on"})
 _ROWS = ("SELECT p.id, p.kind, p.kinds, p.name, p.sex, p.birth_date, g.name, "
-         "p.phone, p.id_number, p.status, p.colour, "
+         "p.phone, p.id_number, p.status, p.colour, p.verdict, p.verdict_reason, "
+         "p.verdict_until, p.verdict_on, "
          "(SELECT h.name FROM pairing AS pa JOIN helper AS h ON h.id = pa.helper_id "
          "WHERE pa.person_id = p.id AND pa.ended_on IS NULL AND pa.rank = 1 "
          "ORDER BY pa.started_on DESC, pa.id DESC LIMIT 1), "
@@ -118,9 +119,10 @@ class FirstScreen:
                     row[name] = _date(row[name])
                 facts.setdefault(s[0], []).append(row)
             for r in self.connection.execute(_ROWS.format(marks), chunk):
-                values: list[Any] = list(r[:12])
-                values[5] = _date(values[5])
-                reads = dict(zip(READS, r[12:], strict=True))
+                values: list[Any] = list(r[:16])
+                for i in (5, 13, 14):  # birth date, verdict_until, verdict_on
+                    values[i] = _date(values[i])
+                reads = dict(zip(READS, r[16:], strict=True))
                 reads["tekun_since"] = _date(reads["tekun_since"])
                 result[r[0]] = make_row(values, reads, facts.get(r[0], []), today)
         return result

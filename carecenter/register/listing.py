@@ -12,10 +12,21 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, String, case, func, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from carecenter import clock
 from carecenter.register.columns import (
+    ANY_RISK,
     COLUMNS,
     NO_COLOUR,
     ROW_SOURCE,
@@ -46,6 +57,11 @@ def _colour_order() -> Any:
     return case({code: rank for code, rank in RANK.items()}, value=person.c.colour, else_=3)
 
 
+def _verdict_order() -> Any:
+    """留守 first, then 无法判断 (data to fill in), then 不符合, then not worked out."""
+    return case({"left_behind": 0, "undecided": 1, "not": 2}, value=person.c.verdict, else_=3)
+
+
 # What each sortable column (carecenter.register.columns) orders by; a test keeps them matched.
 SORTS: dict[str, Callable[[], Any]] = {
     "name": lambda: person.c.name_pinyin,
@@ -56,6 +72,7 @@ SORTS: dict[str, Callable[[], Any]] = {
     "phone": lambda: person.c.phone,
     "id_number": lambda: person.c.id_number,
     "status": lambda: person.c.status,
+    "verdict": _verdict_order,
 }
 
 _LIKE_ESCAPE = str.maketrans({"%": "\\%", "_": "\\_", "\\": "\\\\"})
@@ -99,6 +116,16 @@ class Listing:
             conditions.append(person.c.colour.is_(None))
         elif query.colour is not None:
             conditions.append(person.c.colour == query.colour)
+        if query.verdict is not None:
+            conditions.append(person.c.verdict == query.verdict)
+        if query.housing == ANY_RISK:
+            conditions.append(person.c.housing_risks.is_not(None))
+        elif query.housing is not None:  # codes stored comma-separated (CodeList)
+            codes = type_coerce(person.c.housing_risks, String)
+            conditions.append(or_(codes == query.housing,
+                                  codes.like(f"{query.housing},%"),
+                                  codes.like(f"%,{query.housing}"),
+                                  codes.like(f"%,{query.housing},%")))
         text = normalise_search(query.text)
         if text:
             pattern = "%" + text.translate(_LIKE_ESCAPE) + "%"
@@ -149,7 +176,9 @@ class Listing:
                            person.c.sex, person.c.birth_date,
                            village_group.c.name.label("group"), person.c.phone,
                            person.c.id_number, person.c.status, person.c.colour,
-                           _primary_helper(), *(person.c[n] for n in _READS))
+                           person.c.verdict, person.c.verdict_reason, person.c.verdict_until,
+                           person.c.verdict_on, _primary_helper(),
+                           *(person.c[n] for n in _READS))
                     .outerjoin(village_group, village_group.c.id == person.c.group_id)
                     .where(person.c.id.in_(chunk))
                 )

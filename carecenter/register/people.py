@@ -21,7 +21,7 @@ from carecenter import clock
 from carecenter.calendar import festival_year_start
 from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
-from carecenter.register import pinyin
+from carecenter.register import pinyin, verdicts
 from carecenter.register.groups import GroupBook
 from carecenter.rules import idnumber
 from carecenter.rules.fields import (
@@ -38,7 +38,13 @@ from carecenter.rules.kinds import (
     combined,
 )
 from carecenter.rules.kinds.elder import SUPPORTER_ROLE
-from carecenter.rules.leftbehind import PersonFacts, SupporterFacts, Verdict
+from carecenter.rules.leftbehind import (
+    NOT_QUALIFYING,
+    SPOUSE,
+    PersonFacts,
+    SupporterFacts,
+    Verdict,
+)
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
@@ -108,6 +114,7 @@ class PersonFile:
                     away_since=s.get("away_since"),
                     returned_on=s.get("returned_on"),
                     return_kind=s.get("return_kind"),
+                    relation=s.get("relation"),
                 )
                 for s in self.supporters if (s.get("role") or "supporter") == "supporter"
             ],
@@ -206,6 +213,8 @@ class Register:
         warnings: list[str] = []
         self._check_id(draft, values, errors, warnings)
         supporters = self._clean_supporters(draft.supporters, errors)
+        if any(f.name == "spouse_name" for f in kinds.fields):
+            supporters = _spouse_to_living_with(values, supporters, warnings)
         for s in supporters:
             # DOMAIN.md: supporters away must report where they are and a phone number.
             if s.get("location_scope") in OUTSIDE_COUNTY and not s.get("phone"):
@@ -387,7 +396,7 @@ class Register:
                 missing = [name for name in missing if getattr(stored, name) is not None]
             if missing:
                 raise IncompleteFile(missing)
-        self._record_left_behind_year(draft.kindset, values, supporters)
+        verdict = self._record_left_behind_year(draft.kindset, values, supporters)
         if not allow_duplicate:
             candidates = self.likely_duplicates(session, values, person_id)
             if candidates:
@@ -413,6 +422,8 @@ class Register:
         record.kind = draft.kindset.primary.code
         record.kinds = list(draft.kindset.codes)
         for name, value in values.items():
+            setattr(record, name, value)
+        for name, value in verdicts.stored(verdict, self.today()).items():
             setattr(record, name, value)
         record.updated_at = now  # type: ignore[attr-defined]
         self._index(record, values)
@@ -451,8 +462,9 @@ class Register:
                 values, supporters, warnings = cleaned_already[index]
             else:
                 values, supporters, warnings = self.clean(draft)
-            self._record_left_behind_year(draft.kindset, values, supporters)
-            cleaned.append((draft.kindset, values, supporters, warnings))
+            verdict = self._record_left_behind_year(draft.kindset, values, supporters)
+            cleaned.append((draft.kindset, {**values, **verdicts.stored(verdict, self.today())},
+                            supporters, warnings))
         numbers = [c[1]["id_number"] for c in cleaned if c[1].get("id_number")]
         errors = [FieldError("id_number", f"身份证号 {n} 在这批档案中出现了 {k} 次")
                   for n, k in Counter(numbers).items() if k > 1]
@@ -493,11 +505,12 @@ class Register:
         return [SaveResult(pid, c[3]) for pid, c in zip(ids, cleaned, strict=True)]
 
     def _record_left_behind_year(self, kinds: Kinds, values: dict[str, Any],
-                                 supporters: list[dict[str, Any]]) -> None:
+                                 supporters: list[dict[str, Any]]) -> Verdict:
         """Remember the festival year the person is found left-behind in, so that the
         carry-over rule (seed 002) still knows it once the children are home for the
         Spring Festival. A carried-over verdict does not renew it. Only a kind whose
-        file keeps that year (the elder's) records it."""
+        file keeps that year (the elder's) records it. The file's verdict, stored with
+        it (``carecenter.register.verdicts``)."""
         today = self.today()
         for k in kinds.members:
             if not any(f.name == "left_behind_year" for f in k.fields):
@@ -506,6 +519,7 @@ class Register:
             if verdict.left_behind and not verdict.carried_over:
                 year = festival_year_start(today).year
                 values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
+        return kinds.verdict(values, supporters, today)
 
     @staticmethod
     def _supporter(position: int, values: dict[str, Any],
@@ -568,6 +582,8 @@ class Register:
             record.exit_date = on
             record.exit_reason = reason
             record.exit_note = note.strip() or None
+            record.held_colour = None  # seed 002's three months end with the exit
+            record.held_until = None
             detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
             session.add(self._event(person_id, "exited", on, detail))
             # A helper's load is for people on the register: the pairing ends with the exit.
@@ -602,6 +618,23 @@ class Register:
             session.flush()
             duestore.refresh(session.connection(), [person_id], self.today())
         return False
+
+    def exit_not_qualifying(self, person_id: int) -> str:
+        """The work list's one step for 不再符合: exit today with the verdict's reason
+        (a supporter back for good → 赡养人返乡, else 经核实不符合条件) and its words as
+        the note. Refused when the person is 留守 or cannot be decided today. Returns
+        the reason's label."""
+        file = self.load(person_id)
+        if file.status == EXITED:
+            raise KnownError(f"{file.name} 已于 {file.exit_date:%Y-%m-%d} 退出,无需重复办理")
+        verdict = self.verdict(file)
+        if verdict.code != NOT_QUALIFYING:
+            raise KnownError(f"{file.name}现在{verdict.text},不能按“不再符合”办理退出")
+        today = self.today()
+        back = any(s.returned_for_good_on(today) for s in file.facts().supporters)
+        reason = "supporter_returned" if back else "not_eligible"
+        self.exit(person_id, today, reason, verdict.text[:200])
+        return EXIT_REASONS[reason]
 
     def reinstate(self, person_id: int, note: str = "") -> None:
         """Bring an exited person back onto the register (a mistaken exit, or a return)."""
@@ -681,6 +714,30 @@ def _stored_supporter(s: Supporter) -> dict[str, Any]:
     fields = role.fields if role is not None else SUPPORTER_COLUMNS
     return {"role": s.role or SUPPORTER_ROLE.code,
             **{f.name: getattr(s, f.name) for f in fields}}
+
+
+def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, Any]],
+                           warnings: list[str]) -> list[dict[str, Any]]:
+    """A supporter row marked 配偶 (a ledger's 老伴/丈夫/妻子) becomes the spouse living
+    together: seed 001, 老年人与配偶有相互扶养的义务 — 扶养, not 赡养, so the spouse's
+    place never counts against 留守. Nothing typed is lost: the name and phone move to
+    the spouse fields (unless these already name someone)."""
+    kept = []
+    for s in supporters:
+        if s.get("relation") != SPOUSE:
+            kept.append(s)
+            continue
+        name = s.get("name") or ""
+        if not values.get("spouse_name"):
+            values["spouse_name"] = name or None
+            values["spouse_phone"] = values.get("spouse_phone") or s.get("phone")
+        away = s.get("location_scope") in OUTSIDE_COUNTY and not s.get("returned_on")
+        if not away:
+            living = [c for c in values.get("living_with") or [] if c != "alone"]
+            values["living_with"] = [*living, "spouse"] if "spouse" not in living else living
+        warnings.append(f"配偶{name}不是赡养义务人(扶养而非赡养),已改记为配偶"
+                        + ("、陪伴居住" if not away else ""))
+    return kept
 
 
 def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:

@@ -6,14 +6,17 @@ living alone and refusing an institution); the strictest of them is the one that
 counts. A kind of person (``carecenter.rules.kinds``) carries its own list, so children can
 bring their own cadences without touching the elder's.
 
-Each duty's next date is worked out from the latest record that counts:
+Each cadence asks for ``count`` records in each of its periods
+(``carecenter.rules.periods``): 红色每个月至少随访2次 is two visits in every calendar month,
+黄色 one, 绿色 one in each calendar quarter; the yearly check once in each calendar year;
+the re-assessment three months (rolling) after the colour. The next due date:
 
-* ``every`` cadences (visits, follow-ups, re-assessment): next due = the latest record
-  + the interval; "twice a month" is an interval of half a month (15 days). Without any
-  record yet, the interval runs from the day the person came onto the register (or was
-  given their colour).
-* ``calendar`` cadences (the quarterly census, the yearly health check): done once in
-  each calendar quarter or year: after a record, due by the end of the next period.
+* **calendar** periods: the end of the first period, from the one of the latest record
+  on, that has fewer than ``count`` records; the period the person came onto the
+  register in (or was given the colour in) is owed only when they were on it for more
+  than half of its days, as in the quarter's figures (``carecenter.rules.visit_periods``).
+  Visits on 3 and 10 January meet January; the next two fall due by 28 February.
+* **rolling** periods: the latest record + the interval (or the day the person came on).
 
 The dates depend only on the records, never on the day they are looked at (except
 through age: someone turning 80 may fall under the weekly round), so they are kept in
@@ -22,12 +25,32 @@ the ``care_due`` table and refreshed with every write (``carecenter.care.due_dat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from carecenter.calendar import add_months
-from carecenter.rules.risk import ADVANCED_AGE, COLOUR_LABELS, GREEN, KEY_CATEGORIES, RED, YELLOW
+from carecenter.rules.periods import (
+    HALF_YEAR,
+    MONTH,
+    QUARTER,
+    WEEK,
+    YEAR,
+    Period,
+    mostly_inside,
+    rolling_days,
+    rolling_months,
+)
+from carecenter.rules.risk import (
+    ADVANCED_AGE,
+    COLOUR_LABELS,
+    GREEN,
+    HOLD_MONTHS,
+    KEY_CATEGORIES,
+    RANK,
+    RED,
+    YELLOW,
+)
 
 ASSESSMENT = "assessment"  # evidence: an assessment, not a visit
 
@@ -36,7 +59,9 @@ DUTIES: dict[str, str] = {
     "follow_up": "风险随访",
     "visit": "走访打卡",
     "assess": "风险评估",
-    "key_check": "重点对象核实",
+    "key_check": "重点对象比对核实",
+    "livelihood": "生活保障评估",
+    "disputes": "权益纠纷排查",
     "health": "健康随访",
     "checkup": "健康体检",
     "census": "季度排查",
@@ -63,6 +88,18 @@ class CareFacts:
     health_status: str | None = None
     disability_grade: str | None = None
     refuses_institution: bool = False
+    # A colour lowered within its three months: the higher one's visits go on until
+    # held_until (seed 002: 持续不低于三个月的关爱服务).
+    held_colour: str | None = None
+    held_until: date | None = None
+
+    def colour_on_day(self, on: date) -> str | None:
+        """The colour whose visits are owed on ``on``: the colour, or a higher one held."""
+        held = self.held_colour
+        if held is not None and self.held_until is not None and on < self.held_until \
+                and (self.colour is None or RANK[held] < RANK[self.colour]):
+            return held
+        return self.colour
 
     def age(self, on: date) -> int | None:
         b = self.birth_date
@@ -78,34 +115,37 @@ class Cadence:
     label: str  # the rule as the clerk reads it: 红色每月至少随访2次
     applies: Callable[[CareFacts, date], bool]
     evidence: frozenset[str]  # visit kinds (carecenter.care.care_book.VISIT_KINDS) or ASSESSMENT
-    days: int = 0  # an interval in days ...
-    months: int = 0  # ... or in months
-    calendar: int = 0  # or: once in each calendar period of this many months (3, 12)
+    period: Period
+    count: int = 1  # records asked for in each period
     anchor_on_colour: bool = False
+    seed: str = "002"  # the seed file the rule comes from
 
     @property
-    def strictness(self) -> int:
+    def strictness(self) -> float:
         """Roughly the days between two records; smaller is stricter."""
-        if self.calendar:
-            return self.calendar * 31
-        return self.days or self.months * 30
+        return self.period.length / self.count
 
-    def next_due(self, last: date | None, anchor: date) -> date:
-        """The next date this must be done by; it depends on the records alone, not on
-        the day it is asked, so it can be kept (``carecenter.care.due_dates``)."""
-        if self.calendar:
-            if last is None:  # due by the end of the period the person came on in
-                return add_months(period_start(anchor, self.calendar), self.calendar) \
-                    - timedelta(days=1)
-            return add_months(period_start(last, self.calendar), 2 * self.calendar) \
-                - timedelta(days=1)
-        base = last if last is not None else anchor
-        return base + timedelta(days=self.days) if self.days else add_months(base, self.months)
-
-
-def period_start(on: date, months: int) -> date:
-    """The first day of the calendar quarter (3), half-year (6) or year (12) of ``on``."""
-    return date(on.year, (on.month - 1) // months * months + 1, 1)
+    def next_due(self, records: Sequence[date], anchor: date, from_change: bool = False
+                 ) -> date:
+        """The next date this must be done by. ``records``: the distinct days that
+        count, newest first (at least ``count`` of them when there are); ``anchor``: the
+        day the person came on, or (``from_change``) was given the colour. It depends on
+        the records alone, not on the day it is asked, so it can be kept
+        (``carecenter.care.due_dates``)."""
+        p = self.period
+        if p.rolling:
+            return p.after(records[0] if records else anchor)
+        first_owed = p.span(anchor)
+        if not mostly_inside(first_owed, anchor, first_owed[1], from_change):
+            first_owed = p.span(first_owed[1] + timedelta(days=1))
+        counted = [d for d in records if d >= anchor]
+        if counted:
+            span = p.span(counted[0])
+            if span[0] >= first_owed[0]:
+                if sum(1 for d in counted if d >= span[0]) >= self.count:
+                    return p.span(span[1] + timedelta(days=1))[1]
+                return span[1]
+        return first_owed[1]
 
 
 IN_PERSON_VISIT = frozenset({"home", "health"})  # a 随访 in person (上门)
@@ -114,14 +154,18 @@ HEALTH_FOLLOW_UP = frozenset({"health"})
 CHECKUP = frozenset({"checkup"})
 ON_ASSESSMENT = frozenset({ASSESSMENT})
 CENSUS = frozenset({"home", ASSESSMENT})
+COMPARISON = frozenset({"comparison"})
+LIVELIHOOD = frozenset({"livelihood"})
+DISPUTES = frozenset({"disputes"})
 
 MONTHLY_ILLNESSES = frozenset({"hypertension", "diabetes2", "tuberculosis", "mental"})
 _INCAPACITATED = frozenset({"partly_disabled", "disabled", "dementia"})
 _KEY_CODES = frozenset(f.code for f in KEY_CATEGORIES)
+IMMEDIATELY = rolling_days(0)  # due from the day the person came on
 
 
 def _colour(code: str) -> Callable[[CareFacts, date], bool]:
-    return lambda p, on: p.colour == code
+    return lambda p, on: p.colour_on_day(on) == code
 
 
 def _everyone(p: CareFacts, on: date) -> bool:
@@ -172,37 +216,46 @@ class CadenceBook:
 
 
 ELDER_CADENCES = CadenceBook((
-    # 随访 by risk colour (seed 002: 红色每个月至少随访2次, 黄色每个月至少1次, 绿色每季度1次),
-    # and the weekly round for the most vulnerable who refuse an institution.
+    # 随访 by risk colour (seed 002: 红色每个月至少随访2次, 黄色每个月至少随访1次, 绿色每季度
+    # 随访1次), each a count in every calendar month or quarter; and the weekly round for
+    # the most vulnerable who refuse an institution (seed 002: 每周巡访探视1次).
     Cadence("weekly", "follow_up",
             "独居、空巢、高龄、重病、重残、失能且不愿入住养老机构,每周巡访1次",
-            _weekly, IN_PERSON_VISIT, days=7),
+            _weekly, IN_PERSON_VISIT, WEEK),
     Cadence("red", "follow_up", f"{COLOUR_LABELS[RED]}每月至少随访2次", _colour(RED),
-            IN_PERSON_VISIT, days=15, anchor_on_colour=True),
+            IN_PERSON_VISIT, MONTH, count=2, anchor_on_colour=True),
     Cadence("yellow", "follow_up", f"{COLOUR_LABELS[YELLOW]}每月至少随访1次", _colour(YELLOW),
-            IN_PERSON_VISIT, months=1, anchor_on_colour=True),
+            IN_PERSON_VISIT, MONTH, anchor_on_colour=True),
     Cadence("green", "follow_up", f"{COLOUR_LABELS[GREEN]}每季度随访1次", _colour(GREEN),
-            IN_PERSON_VISIT, months=3, anchor_on_colour=True),
-    # 一月一访: the team or the paired helper at the door every month, filling the card.
+            IN_PERSON_VISIT, QUARTER, anchor_on_colour=True),
+    # seed 002 一月一访: the team or the paired helper at the door every month, filling the card.
     Cadence("monthly", "visit", "每月上门走访1次(关爱服务卡打卡)", _everyone,
-            HOME_VISIT, months=1),
-    # 风险评估: first, then three months after each (定级后持续不低于三个月,再次评估)
+            HOME_VISIT, MONTH),
+    # 风险评估: first, then three months after each (seed 002: 定级后持续不低于三个月,
+    # 三个月后再次评估)
     Cadence("first_assessment", "assess", "尚未评估风险等级", lambda p, on: p.colour is None,
-            ON_ASSESSMENT, days=0),
+            ON_ASSESSMENT, IMMEDIATELY),
     Cadence("reassessment", "assess", "定级满三个月,再次评估", lambda p, on: p.colour is not None,
-            ON_ASSESSMENT, months=3, anchor_on_colour=True),
-    # 八类重点对象每半年比对核实
-    Cadence("key_check", "key_check", "八类重点对象每半年核实1次",
-            lambda p, on: bool(p.factors & _KEY_CODES), ON_ASSESSMENT, months=6,
-            anchor_on_colour=True),
-    # 健康随访: 高血压、2型糖尿病、肺结核、严重精神障碍每月1次;其余每季度1次
+            ON_ASSESSMENT, rolling_months(3), anchor_on_colour=True),
+    # seed 002: 每半年开展1次数据比对核实,重点针对八类重点对象 — met only by a comparison
+    # (not by any re-assessment), once in each calendar half-year.
+    Cadence("key_check", "key_check", "八类重点对象每半年比对核实1次",
+            lambda p, on: bool(p.factors & _KEY_CODES), COMPARISON, HALF_YEAR),
+    # seed 002: 党群服务中心每半年对生活保障情况进行1次评估; 每半年开展1次合法权益问题、
+    # 矛盾纠纷排查
+    Cadence("livelihood", "livelihood", "每半年生活保障评估1次", _everyone, LIVELIHOOD,
+            HALF_YEAR),
+    Cadence("disputes", "disputes", "每半年合法权益问题、矛盾纠纷排查1次", _everyone, DISPUTES,
+            HALF_YEAR),
+    # seed 002 健康随访: 高血压、2型糖尿病、肺结核、严重精神障碍患者每月1次;其余每季度1次
     Cadence("health_monthly", "health",
             "高血压、2型糖尿病、肺结核、严重精神障碍患者每月健康随访1次",
-            lambda p, on: bool(p.illnesses & MONTHLY_ILLNESSES), HEALTH_FOLLOW_UP, months=1),
+            lambda p, on: bool(p.illnesses & MONTHLY_ILLNESSES), HEALTH_FOLLOW_UP, MONTH),
     Cadence("health_quarterly", "health", "每季度健康随访1次", _everyone, HEALTH_FOLLOW_UP,
-            months=3),
-    Cadence("checkup", "checkup", "每年健康体检1次", _everyone, CHECKUP, calendar=12),
-    Cadence("census", "census", "每季度全面排查1次", _everyone, CENSUS, calendar=3),
+            QUARTER),
+    # seed 002: 每年为农村留守老年人健康体检1次; 每季度开展1次全面排查
+    Cadence("checkup", "checkup", "每年健康体检1次", _everyone, CHECKUP, YEAR),
+    Cadence("census", "census", "每季度全面排查1次", _everyone, CENSUS, QUARTER),
 ))
 
 
@@ -225,17 +278,29 @@ class Due:
         return "later"
 
 
-def dues(book: CadenceBook, facts: CareFacts, last_done: dict[str, date], on: date) -> list[Due]:
-    """Every duty of the person with its next date; ``last_done`` maps evidence → date."""
+def depth(book: CadenceBook) -> int:
+    """How many of the latest records of each kind the due dates need."""
+    return max((c.count for c in book.cadences), default=1)
+
+
+def dues(book: CadenceBook, facts: CareFacts, done: Mapping[str, Sequence[date]],
+         on: date) -> list[Due]:
+    """Every duty of the person with its next date; ``done`` maps evidence → the latest
+    distinct days of it, newest first (at least ``depth(book)`` of them when there are)."""
     out = []
     for c in book.governing(facts, on):
-        last = None
+        days: set[date] = set()
         for kind in c.evidence:
-            d = last_done.get(kind)
-            if d is not None and (last is None or d > last):
-                last = d
-        anchor = facts.created_on
-        if c.anchor_on_colour and facts.colour_on is not None:
-            anchor = facts.colour_on
-        out.append(Due(facts.person_id, c, last, c.next_due(last, anchor)))
+            days.update(done.get(kind, ()))
+        records = sorted(days, reverse=True)
+        anchor, changed = facts.created_on, False
+        colour_on = facts.colour_on
+        if c.anchor_on_colour and facts.held_until is not None \
+                and facts.colour_on_day(on) != facts.colour:
+            # The higher colour held after a lowering counts from the day it was set.
+            colour_on = add_months(facts.held_until, -HOLD_MONTHS)
+        if c.anchor_on_colour and colour_on is not None and colour_on > facts.created_on:
+            anchor, changed = colour_on, True
+        out.append(Due(facts.person_id, c, records[0] if records else None,
+                       c.next_due(records, anchor, changed)))
     return out

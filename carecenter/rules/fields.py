@@ -365,6 +365,13 @@ PERSON_FIELDS: tuple[Field, ...] = (
         ("spouse", "配偶"), ("grandchildren", "孙辈"), ("relatives", "其他近亲属"),
         ("alone", "独居"), ("empty_nest", "空巢")), exclusive=("alone",),
         synonyms=("居住情况", "居住方式")),
+    # seed 001: 老年人与配偶有相互扶养的义务 — the spouse owes 扶养, not 赡养: recorded here,
+    # living together, never among the supporters whose place decides 留守.
+    Field("spouse_name", "配偶姓名", FieldType.TEXT, HEALTH, max_length=30,
+          synonyms=("老伴姓名", "配偶"),
+          hint="配偶不是赡养义务人,不计入“子女或其他赡养义务人是否外出”"),
+    Field("spouse_phone", "配偶电话", FieldType.PHONE, HEALTH, max_length=20,
+          synonyms=("老伴电话", "配偶联系电话")),
     Field("daily_carers", "日常照料人", FieldType.MULTI, HEALTH, choices(
         ("spouse", "配偶"), ("relatives", "近亲属"), ("hired", "雇人"),
         ("home_service", "居家养老服务"), ("self", "自己"), ("neighbours", "邻里"),
@@ -411,7 +418,10 @@ SUPPORTER_FIELDS: tuple[Field, ...] = (
           synonyms=("子女姓名", "赡养人姓名", "外出子女姓名", "赡养义务人姓名"), check=person_name),
     Field("relation", "关系", FieldType.CHOICE, SUPPORTERS, choices(
         ("son", "儿子"), ("daughter", "女儿"), ("daughter_in_law", "儿媳"),
-        ("son_in_law", "女婿"), ("grandchild", "孙子女"), ("spouse", "配偶"),
+        ("son_in_law", "女婿"), ("grandchild", "孙子女"),
+        # A 配偶 row (a ledger's 老伴/丈夫/妻子) is taken in and moved to the spouse
+        # fields when the file is saved (seed 001: 扶养, not 赡养).
+        ("spouse", "配偶"),
         ("other", "其他赡养义务人")), required=True,
           synonyms=("与老人关系", "与本人关系", "子女关系", "称谓")),
     Field("phone", "电话", FieldType.PHONE, SUPPORTERS, max_length=20,

@@ -4,8 +4,18 @@ Seed 002: 子女或其他赡养义务人全部离开县域范围外出半年以�
 老年人。上一年度属于留守老人的,春节后其子女暂时未外出的也属于留守老人;上一年度不属于留守
 老人的,其子女春节后准备外出的,待全部离开县域范围外出半年以上方可认定为留守老人。
 
+Seed 001: 老年人与配偶有相互扶养的义务 — a spouse owes 扶养, not 赡养, so a spouse is never
+one of the supporters whose presence in the county counts: an elder whose son has been
+away since 2020 and whose wife is at home is 留守 (the spouse is recorded as living
+together, ``living_with``). Supporter rows marked 配偶 are left out of the verdict.
+
 The verdict is a pure function of the file's facts and a reference date, and it says
-why in words the clerk can read aloud.
+why in words the clerk can read aloud. It has three outcomes: 留守; 不符合 with the
+reason (under 60, a supporter in the county or back for good, away under six months);
+and 无法判断 naming what is missing (birth date, supporters, a supporter's 所在范围 or
+外出时间) when nothing else already says no. ``until`` is the next day the verdict can
+change by the calendar alone (a 60th birthday, six months away, the Spring Festival),
+so a stored verdict (``carecenter.register.verdicts``) is worked out again then.
 """
 
 from __future__ import annotations
@@ -20,6 +30,12 @@ from carecenter.rules.idnumber import age_on
 
 MIN_AGE = 60  # seed 002: 年满60周岁及以上
 MIN_AWAY_MONTHS = 6  # seed 002: 外出半年以上
+SPOUSE = "spouse"  # seed 001: 扶养, not 赡养
+
+LEFT_BEHIND = "left_behind"
+NOT_QUALIFYING = "not"
+UNDECIDED = "undecided"
+VERDICT_LABELS = {LEFT_BEHIND: "留守", NOT_QUALIFYING: "不符合", UNDECIDED: "无法判断"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,11 @@ class SupporterFacts:
     away_since: date | None = None
     returned_on: date | None = None
     return_kind: str | None = None  # "temporary" | "permanent"
+    relation: str | None = None
+
+    @property
+    def is_spouse(self) -> bool:
+        return self.relation == SPOUSE
 
     def home_on(self, day: date) -> bool:
         return self.returned_on is not None and self.returned_on <= day
@@ -56,17 +77,22 @@ class Verdict:
     # The file lacks a fact the rule needs (an imported person without ID number or
     # birth date): neither 留守 nor not, until the clerk fills it in.
     undecided: bool = False
+    until: date | None = None  # the calendar alone may change the verdict on this day
+
+    @property
+    def code(self) -> str:
+        if self.left_behind:
+            return LEFT_BEHIND
+        return UNDECIDED if self.undecided else NOT_QUALIFYING
 
     @property
     def label(self) -> str:
-        if self.undecided:
-            return "无法判断"
-        return "留守" if self.left_behind else "非留守"
+        return VERDICT_LABELS[self.code]
 
     @property
     def text(self) -> str:
         if self.undecided:
-            return "暂无法认定是否留守:" + ";".join(self.reasons)
+            return "暂无法认定是否留守:缺少" + ";".join(self.reasons)
         return f"{'符合' if self.left_behind else '不符合'}留守认定:" + ";".join(self.reasons)
 
 
@@ -92,22 +118,81 @@ def _qualifying_span(supporters: Sequence[SupporterFacts]) -> tuple[date, date |
     return start, end
 
 
+def _next_change(facts: PersonFacts, supporters: Sequence[SupporterFacts], on: date
+                 ) -> date:
+    """The next day after ``on`` the verdict may change with nothing written: a 60th
+    birthday, a supporter's six months, a return or departure dated ahead, and at the
+    latest the next Spring Festival (the carry-over rule looks back one festival year)."""
+    festival = spring_festival(festival_year_start(on).year + 1)
+    days = [festival]
+    if facts.birth_date is not None:
+        days.append(add_months(facts.birth_date, 12 * MIN_AGE))
+    for s in supporters:
+        for d in (s.away_since, s.returned_on):
+            if d is not None:
+                days.append(d)
+                days.append(add_months(d, MIN_AWAY_MONTHS))
+    return min((d for d in days if d > on), default=festival)
+
+
 def assess(facts: PersonFacts, on: date) -> Verdict:
-    """Is this person left-behind on ``on``, and why (or why not)."""
+    """Is this person left-behind on ``on``, and why (or why not, or what is missing)."""
+    supporters = [s for s in facts.supporters if not s.is_spouse]
+    until = _next_change(facts, supporters, on)
+    verdict = _assess(facts, supporters, on)
+    return Verdict(verdict.left_behind, verdict.reasons, verdict.carried_over,
+                   verdict.qualifies_from, verdict.undecided, until)
+
+
+def _missing(facts: PersonFacts, supporters: Sequence[SupporterFacts], on: date
+             ) -> list[str]:
+    """What the verdict cannot do without (无法判断), in the clerk's words."""
+    out = []
     if facts.birth_date is None:
-        return Verdict(False, ("缺少出生日期(待补充身份证号或出生日期),无法判断是否年满 60 周岁",),
-                       undecided=True)
-    age = age_on(facts.birth_date, on)
-    if age < MIN_AGE:
-        turns = add_months(facts.birth_date, 12 * MIN_AGE)
-        return Verdict(False, (f"{on:%Y-%m-%d} 时 {age} 岁,未满 60 周岁({turns:%Y-%m-%d} 满)",))
-    supporters = list(facts.supporters)
+        out.append("出生日期(待补充身份证号或出生日期)")
     if not supporters:
-        return Verdict(False, ("未登记子女或其他赡养义务人",))
+        spouse = any(s.is_spouse for s in facts.supporters)
+        out.append("子女或其他赡养义务人" + ("(配偶不是赡养义务人)" if spouse else ""))
+    for s in supporters:
+        if s.home_on(on):
+            continue
+        if s.location_scope is None:
+            out.append(f"{s.name}的所在范围")
+        elif s.location_scope in OUTSIDE_COUNTY and s.away_since is None:
+            out.append(f"{s.name}的外出时间")
+    return out
+
+
+def _assess(facts: PersonFacts, supporters: Sequence[SupporterFacts], on: date) -> Verdict:
+    no: list[str] = []  # reasons that already say "not left-behind"
+    age = age_on(facts.birth_date, on) if facts.birth_date is not None else None
+    if age is not None and age < MIN_AGE:
+        assert facts.birth_date is not None
+        turns = add_months(facts.birth_date, 12 * MIN_AGE)
+        no.append(f"{on:%Y-%m-%d} 时 {age} 岁,未满 60 周岁({turns:%Y-%m-%d} 满)")
     for s in supporters:
         if s.returned_for_good_on(on):
-            return Verdict(False, (f"赡养人{s.name}已于 {s.returned_on:%Y-%m-%d} 长期返乡",))
+            no.append(f"赡养人{s.name}已于 {s.returned_on:%Y-%m-%d} 长期返乡")
+    if no:
+        return Verdict(False, tuple(no))
+    missing = _missing(facts, supporters, on)
+    if facts.birth_date is None or not supporters:
+        in_county = [s for s in supporters
+                     if s.location_scope is not None and s.location_scope not in OUTSIDE_COUNTY]
+        if in_county:  # a definite no, whatever else is missing
+            return Verdict(False, tuple(f"{s.name}在本县内,未离开县域" for s in in_county))
+        return Verdict(False, tuple(missing), undecided=True)
+    assert age is not None
+    verdict = _decide(PersonFacts(facts.birth_date, supporters, facts.left_behind_year),
+                      age, on)
+    if verdict.left_behind or not missing or len(verdict.reasons) > 1:
+        # Left-behind; or a reason that holds whatever the missing facts turn out to be.
+        return verdict
+    return Verdict(False, tuple(missing), undecided=True)
 
+
+def _decide(facts: PersonFacts, age: int, on: date) -> Verdict:
+    supporters = list(facts.supporters)
     span = _qualifying_span(supporters)
     if span and span[0] <= on and (span[1] is None or on < span[1]):
         earliest = min(s.away_since for s in supporters if s.away_since)
@@ -141,19 +226,18 @@ def assess(facts: PersonFacts, on: date) -> Verdict:
             carried_over=True,
         )
 
-    reasons: list[str] = []
+    reasons: list[str] = []  # each a fact that says "not (yet)"; what is missing apart
     for s in supporters:
         if s.returned_on is not None and s.home_on(on):
             reasons.append(f"{s.name} {s.returned_on:%Y-%m-%d} 返乡,现不在外")
-        elif s.location_scope is None:
-            reasons.append(f"{s.name}的所在范围未填写")
+        elif s.location_scope is None or s.location_scope in OUTSIDE_COUNTY \
+                and s.away_since is None:
+            continue  # missing: see _missing
         elif s.location_scope not in OUTSIDE_COUNTY:
             reasons.append(f"{s.name}在本县内,未离开县域")
-        elif s.away_since is None:
-            reasons.append(f"{s.name}的外出时间未填写")
-        elif s.away_since > on:
+        elif s.away_since is not None and s.away_since > on:
             reasons.append(f"{s.name} {s.away_since:%Y-%m-%d} 才外出")
-        else:
+        elif s.away_since is not None:
             full = add_months(s.away_since, MIN_AWAY_MONTHS)
             if full > on:
                 reasons.append(f"{s.name}外出不满半年({full:%Y-%m-%d} 满半年)")

@@ -23,6 +23,17 @@ COLOUR_MEANING = {RED: "高风险,重点关注", YELLOW: "低风险,密切关注
 COLOUR_HEX = {RED: "#d7301f", YELLOW: "#f0b400", GREEN: "#2e8b57"}
 RANK = {RED: 0, YELLOW: 1, GREEN: 2}
 
+# seed 002: 一旦定级并启动保护措施,要持续不低于三个月的关爱服务. Lowering a colour before
+# its three months are over needs one of these reasons, and the visits of the higher
+# colour continue until the three months are over (unless the person exits).
+HOLD_MONTHS = 3
+LOWERING_REASONS: dict[str, str] = {
+    "mistaken": "原评定有误,经复核更正",
+    "risk_gone": "风险因素已消除(如子女返乡照料、已有固定照料人)",
+    "recovered": "病情好转,恢复生活自理",
+    "moved_in_family": "已与子女或近亲属同住",
+}
+
 
 def colour_code(text: str) -> str | None:
     """red / 红 / 红色 → red; anything else None."""

@@ -10,14 +10,13 @@ their own:
   follow-up, which a home visit also satisfies, rather than the monthly visit); of two
   as strict, the one asking for the more particular visit (a yellow person's monthly
   home visit rather than the follow-up, which a health follow-up would also meet).
-* **Periods.** A cadence asks for one visit in each of its periods of the quarter:
-  a visit every N days (N under 14) → N-day blocks from the quarter's first day, a
-  left-over shorter than half a block going to the last one (13 weekly blocks in every
-  quarter); "n times a month" (every 15 days) → each calendar month cut in n equal
-  parts (1st-15th and 16th-end); monthly or quarterly → the calendar months or the
-  quarter. A red person owes 6 visits in a quarter, yellow 3, green 3 (the monthly
-  home visit is stricter than the green quarterly follow-up), unassessed 3, the weekly
-  round 13.
+* **Periods.** A cadence asks for ``count`` visits in each of its periods
+  (``carecenter.rules.periods``), the same periods the work list's due dates use: red
+  two in each calendar month, yellow one, the monthly home visit one, green one in the
+  quarter, the weekly round one in each calendar week (Monday to Sunday). A red person
+  owes 6 visits in a quarter, yellow 3, green 3 (the monthly home visit is stricter than
+  the green quarterly follow-up), unassessed 3, the weekly round 13 or 14 (the weeks
+  with most of their days in the quarter).
 * **Days on the register, by whole periods.** The person is on the register from the
   entry date up to the day before the exit date. A period is owed when the person was
   on the register, under that cadence, for more than half of its days: someone who
@@ -27,22 +26,24 @@ their own:
 * **Up to a date.** When the quarter is exported before it ends, a period that has not
   ended yet is owed only once a visit has been made in it: a visit made counts, one
   still to come is not yet late.
-* **Done.** An owed period is met when a visit of a kind its cadence accepts (home
-  visit; for the colour follow-up a health follow-up too) was made within it, while
-  the person was on the register. Two visits in one half-month make up for no other
-  half-month: visits done never exceed visits due.
+* **Done.** An owed period is met by as many visits (distinct days) of a kind its
+  cadence accepts (home visit; for the colour follow-up a health follow-up too) as it
+  asks for, made within it while the person was on the register. Visits on 3 and 10
+  January meet January's two; three visits in one month make up for none in another:
+  visits done never exceed visits due.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from carecenter.calendar import add_months
+from carecenter.rules import periods as periods_module
 from carecenter.rules.cadences import VISIT_DUTIES, Cadence, CadenceBook, CareFacts
+from carecenter.rules.periods import mostly_inside
 from carecenter.rules.risk import ADVANCED_AGE
 
 Period = tuple[date, date]  # first and last day, both included
@@ -79,7 +80,8 @@ def visit_kinds(books: Iterable[CadenceBook]) -> frozenset[str]:
 
 
 def periods(cadence: Cadence, first: date, last: date) -> tuple[Period, ...]:
-    """The periods of ``first``..``last`` (a quarter) that each ask for one visit."""
+    """The whole periods overlapping ``first``..``last`` (a quarter), each asking for
+    the cadence's ``count`` of visits."""
     key = (id(cadence), first, last)
     kept = _PERIODS.get(key)
     if kept is None or kept[0] is not cadence:
@@ -89,35 +91,30 @@ def periods(cadence: Cadence, first: date, last: date) -> tuple[Period, ...]:
 
 
 def _periods(cadence: Cadence, first: date, last: date) -> list[Period]:
-    if cadence.days >= 14:  # "n times a month"
-        parts = max(1, round(30 / cadence.days))
+    period = cadence.period
+    if not period.rolling:  # whole periods: a week across two quarters keeps its 7 days
         out = []
-        month = date(first.year, first.month, 1)
-        while month <= last:
-            length = (add_months(month, 1) - month).days
-            for k in range(parts):
-                a = month + timedelta(days=k * length // parts)
-                b = month + timedelta(days=(k + 1) * length // parts - 1)
-                out.append((max(a, first), min(b, last)))
-            month = add_months(month, 1)
+        start = period.start(first)
+        while start <= last:
+            after = period.following(start)
+            out.append((start, after - timedelta(days=1)))
+            start = after
         return out
-    if cadence.days > 0:  # every N days: blocks from the first day
-        step = cadence.days
-        total = (last - first).days + 1
-        count = max(1, total // step + (2 * (total % step) >= step))
-        return [(first + timedelta(days=k * step),
-                 last if k == count - 1 else first + timedelta(days=(k + 1) * step - 1))
-                for k in range(count)]
-    months = cadence.months or cadence.calendar
-    if months <= 0:
-        raise ValueError(f"cadence {cadence.code} has no period")
-    out = []
-    start = date(first.year, (first.month - 1) // months * months + 1, 1)
-    while start <= last:
-        after = add_months(start, months)
-        out.append((max(start, first), min(after - timedelta(days=1), last)))
-        start = after
-    return out
+    # A rolling interval has no calendar periods; the quarter is cut in blocks of it
+    # from its first day (a left-over shorter than half a block goes to the last one).
+    if period.rolling_months:
+        return _periods(replace(cadence, period=rolling_calendar(period.rolling_months)),
+                        first, last)
+    step = max(1, period.rolling_days)
+    total = (last - first).days + 1
+    count = max(1, total // step + (2 * (total % step) >= step))
+    return [(first + timedelta(days=k * step),
+             last if k == count - 1 else first + timedelta(days=(k + 1) * step - 1))
+            for k in range(count)]
+
+
+def rolling_calendar(months: int) -> periods_module.Period:
+    return periods_module.Period(f"calendar{months}", "", months=months)
 
 
 class Assessed(NamedTuple):
@@ -163,8 +160,11 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
         eighty = _birthday(facts.birth_date, ADVANCED_AGE)
         if not first < eighty <= last:
             eighty = None
+    held = facts.held_until  # a lowered colour's three months end (seed 002)
+    if held is not None and not first < held <= last:
+        held = None
     if history is None:
-        if eighty is None:  # nothing changes: the usual case
+        if eighty is None and held is None:  # nothing changes: the usual case
             return [(first, last, visit_cadence(book, facts, first))]
         history = (Assessed(date.min, facts.colour, facts.factors),) if facts.colour else ()
     cuts = [first]
@@ -180,6 +180,8 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
         previous = a
     if eighty is not None:
         cuts.append(eighty)
+    if held is not None:
+        cuts.append(held)
     if len(cuts) == 1:  # nothing changes in the stretch: the usual case
         return [(first, last, visit_cadence(book, _as_assessed(facts, before), first))]
     days = sorted(set(cuts))
@@ -199,15 +201,16 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
 
 
 Window = tuple[date, date, bool]  # look for a visit from .. to; owed even if none found
-_WINDOWS: dict[tuple[int, date, date, date, date, date], tuple[Cadence, tuple[Window, ...]]] = {}
+_WINDOWS: dict[tuple[int, date, date, date, date, date, bool],
+               tuple[Cadence, tuple[Window, ...]]] = {}
 
 
-def windows(cadence: Cadence, quarter: Period, stretch: Period, as_of: date
-            ) -> tuple[Window, ...]:
+def windows(cadence: Cadence, quarter: Period, stretch: Period, as_of: date,
+            from_change: bool = False) -> tuple[Window, ...]:
     """The owed periods of a stretch under one cadence, each as the days a visit must
     fall on, and whether it is owed when none did (a period still running is not).
     Worked out once for everyone on the register all quarter long."""
-    key = (id(cadence), *quarter, *stretch, as_of)
+    key = (id(cadence), *quarter, *stretch, as_of, from_change)
     kept = _WINDOWS.get(key)
     if kept is not None and kept[0] is cadence:
         return kept[1]
@@ -216,10 +219,9 @@ def windows(cadence: Cadence, quarter: Period, stretch: Period, as_of: date
     a, b = stretch
     out = []
     for p0, p1 in periods(cadence, *quarter):
-        inside = (min(p1, b) - max(p0, a)).days + 1
-        if 2 * inside <= (p1 - p0).days + 1:
+        if not mostly_inside((p0, p1), a, b, from_change):
             continue  # on the register under this cadence for half the period or less
-        out.append((max(p0, a), min(p1, b, as_of), p1 <= as_of))
+        out.append((max(p0, a), min(p1, b, as_of), min(p1, quarter[1]) <= as_of))
     _WINDOWS[key] = (cadence, tuple(out))
     return _WINDOWS[key][1]
 
@@ -241,12 +243,13 @@ def tally(book: CadenceBook, facts: CareFacts, stay: Period, quarter: Period, as
         if cadence is None:
             continue
         evidence = cadence.evidence
-        days = sorted(d for d, kind in visits if kind in evidence)
-        for lo, hi, owed in windows(cadence, quarter, (a, b), as_of):
+        need = cadence.count
+        days = sorted({d for d, kind in visits if kind in evidence})
+        # A stretch after the first began with a change of cadence (a new colour).
+        for lo, hi, owed in windows(cadence, quarter, (a, b), as_of, a > first):
             i = bisect_left(days, lo)
-            if i < len(days) and days[i] <= hi:
-                due += 1
-                done += 1
-            elif owed:
-                due += 1
+            j = bisect_right(days, hi, lo=i)
+            made = min(need, j - i)  # seed 002: 每个月至少2次 — more make up for no other
+            done += made
+            due += need if owed else made
     return VisitTally(due, done)

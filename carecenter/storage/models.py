@@ -111,8 +111,21 @@ person = Table(
     Column("colour", String(8), index=True),
     Column("colour_on", Date),
     Column("factors", CodeList(400)),
+    # A colour lowered within its three months (seed 002): the higher colour whose visits
+    # go on until held_until (carecenter.care.care_book.CareBook.assess).
+    Column("held_colour", String(8)),
+    Column("held_until", Date),
     *(column_for(f) for f in PERSON_FIELDS),
     *(column_for(f) for f in KIND_FIELDS),  # the child's, woman's and 特困 fields
+    # The 留守 verdict as of the last write or calendar day it could change on
+    # (carecenter.register.verdicts): left_behind / not / undecided, why, and the day
+    # it is next worked out again by the calendar alone (a 60th birthday, six months
+    # away, the Spring Festival). NULL: not worked out yet.
+    Column("verdict", String(12)),
+    Column("verdict_reason", Text),
+    Column("verdict_until", Date, index=True),
+    Column("verdict_on", Date, index=True),  # the day it was worked out for
+    Index("ix_person_verdict", "status", "verdict", "name_pinyin"),
     # Covers the search box: status filter, name order and the search text in one index,
     # so a keystroke scans the index alone (rowid is in every SQLite index entry).
     Index("ix_person_search", "status", "name_pinyin", "kind", "search_key"),
@@ -360,6 +373,8 @@ class Person:
     group_id: int | None
     colour: str | None
     colour_on: date | None
+    held_colour: str | None
+    held_until: date | None
     factors: list[str]
     supporters: list[Supporter]
     events: list[PersonEvent]

@@ -33,6 +33,7 @@ from carecenter.rules.risk import (
     COLOUR_SHORT,
     COLOURS,
     FACTORS,
+    LOWERING_REASONS,
     propose,
     suggested_factors,
 )
@@ -104,9 +105,15 @@ class AssessmentDialog(QDialog):
         for code in COLOURS:
             self.colour.addItem(colour_icon(code), COLOUR_LABELS[code], code)
         self.colour.currentIndexChanged.connect(self._update_proposal)
+        # seed 002: lowering within three months needs one of the declared reasons.
+        self.lowering = QComboBox()
+        self.lowering.setObjectName("lowering")
+        self.lowering.addItem("(三个月内调低等级时选择)", None)
+        for code, label in LOWERING_REASONS.items():
+            self.lowering.addItem(label, code)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
-        self.reason.setPlaceholderText("改评其他等级或三个月内调低等级时必须填写理由")
+        self.reason.setPlaceholderText("改评其他等级时必须写明理由;三个月内调低等级另选调低理由")
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(54)
         self.assessor = QLineEdit(history[0].assessor if history else "")
@@ -123,6 +130,7 @@ class AssessmentDialog(QDialog):
         form.addRow("建议等级", self.proposal)
         form.addRow("评定等级", choose)
         form.addRow("理由", self.reason)
+        form.addRow("调低理由", self.lowering)
         form.addRow("评估人", self.assessor)
         form.addRow("评估日期", self.assessed_on)
 
@@ -171,6 +179,7 @@ class AssessmentDialog(QDialog):
             to_date(self.assessed_on.date()), self.assessor.text(), self.factors(),
             self.colour.currentData(), self.reason.toPlainText(),
             {code: edit.text() for code, edit in self.notes.items()},
+            self.lowering.currentData(),
         )
         try:
             self.care.assess(self.person_id, entry)

@@ -9,6 +9,7 @@ cadences, duties and records of its members, worked out once per combination.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -141,10 +142,10 @@ class Kinds:
     def verdict(self, values: Values, supporters: Sequence[Values], on: date) -> Verdict:
         """One verdict for the file: the first kind it qualifies as, else the primary's."""
         found = self.verdicts(values, supporters, on)
-        for v in found.values():
-            if v.left_behind:
-                return v
-        return found[self.primary.code]
+        chosen = next((v for v in found.values() if v.left_behind), found[self.primary.code])
+        # It may change when any member's may.
+        days = [v.until for v in found.values() if v.until is not None]
+        return replace(chosen, until=min(days)) if days else chosen
 
 
 @cache

@@ -15,6 +15,7 @@ The file follows the registration form 民发〔2016〕42号 附件1 (农村留�
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from carecenter.calendar import add_months
@@ -38,6 +39,7 @@ from carecenter.rules.kinds.declaration import (
     Values,
     every_month,
     every_week,
+    next_change,
     pick,
 )
 from carecenter.rules.leftbehind import Verdict
@@ -159,7 +161,16 @@ def _who(s: Values) -> str:
 
 
 def judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
-    """Is the child 留守 on ``on``, and why (or why not, or what is missing)."""
+    """Is the child 留守 on ``on``, and why (or why not, or what is missing); ``until``
+    the next day it may change by the calendar (the 16th birthday, a date ahead)."""
+    birth = values.get("birth_date")
+    days = [add_months(birth, 12 * LEAVING_AGE) if birth else None]
+    for s in supporters:
+        days += [s.get("away_since"), s.get("returned_on")]
+    return replace(_judge(values, supporters, on), until=next_change(on, *days))
+
+
+def _judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
     birth = values.get("birth_date")
     if birth is None:
         return Verdict(False, ("出生日期(待补充身份证号或出生日期),无法判断是否不满 16 周岁",),

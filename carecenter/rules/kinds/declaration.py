@@ -18,6 +18,7 @@ from typing import Any
 from carecenter.rules.cadences import Cadence, CadenceBook, CareFacts
 from carecenter.rules.fields import PERSON_FIELDS, Field, Section
 from carecenter.rules.leftbehind import Verdict
+from carecenter.rules.periods import MONTH, QUARTER, WEEK, YEAR, Period
 
 Values = Mapping[str, Any]
 Judge = Callable[[Values, Sequence[Values], date], Verdict]
@@ -91,30 +92,48 @@ def pick(names: Sequence[str], *own: Sequence[Field]) -> tuple[Field, ...]:
     return tuple(pool[name] for name in names)
 
 
+def every(period: Period, code: str, duty: str, label: str, evidence: frozenset[str],
+          applies: Callable[[CareFacts, date], bool] | None = None, count: int = 1,
+          seed: str = "000") -> Cadence:
+    """``count`` records in each ``period`` (``carecenter.rules.periods``): the one
+    engine the elders' cadences use, for the work list and the quarter's figures."""
+    return Cadence(code, duty, label, applies or _everyone, evidence, period, count,
+                   seed=seed)
+
+
 def every_week(code: str, duty: str, label: str, evidence: frozenset[str],
                applies: Callable[[CareFacts, date], bool] | None = None) -> Cadence:
-    """Once a week (the child's guardian in touch: seed 000 每周联系交流一次)."""
-    return Cadence(code, duty, label, applies or _everyone, evidence, days=7)
+    """Once in each calendar week (the child's guardian in touch: seed 000
+    每周与留守儿童联系交流一次)."""
+    return every(WEEK, code, duty, label, evidence, applies)
 
 
 def every_month(code: str, duty: str, label: str, evidence: frozenset[str],
                 applies: Callable[[CareFacts, date], bool] | None = None) -> Cadence:
-    return Cadence(code, duty, label, applies or _everyone, evidence, months=1)
+    return every(MONTH, code, duty, label, evidence, applies)
 
 
 def every_quarter(code: str, duty: str, label: str, evidence: frozenset[str],
                   applies: Callable[[CareFacts, date], bool] | None = None) -> Cadence:
-    return Cadence(code, duty, label, applies or _everyone, evidence, calendar=3)
+    return every(QUARTER, code, duty, label, evidence, applies)
 
 
 def every_year(code: str, duty: str, label: str, evidence: frozenset[str],
                applies: Callable[[CareFacts, date], bool] | None = None) -> Cadence:
     """Once in each calendar year (a woman's screening, a 特困 person's yearly review)."""
-    return Cadence(code, duty, label, applies or _everyone, evidence, calendar=12)
+    return every(YEAR, code, duty, label, evidence, applies)
 
 
 def _everyone(p: CareFacts, on: date) -> bool:
     return True
+
+
+def next_change(on: date, *days: date | None) -> date:
+    """The first of ``days`` after ``on`` (a birthday, a departure or return dated
+    ahead), else a year on: the day a stored verdict is worked out again."""
+    later = [d for d in days if d is not None and d > on]
+    return min(later) if later else on.replace(year=on.year + 1) if (on.month, on.day) != (2, 29) \
+        else date(on.year + 1, 3, 1)
 
 
 def age_on(birth: date | None, on: date) -> int | None:

@@ -35,6 +35,7 @@ def supporter_facts(supporters: Sequence[Values], role: str) -> list[leftbehind.
             away_since=s.get("away_since"),
             returned_on=s.get("returned_on"),
             return_kind=s.get("return_kind"),
+            relation=s.get("relation"),
         )
         for s in supporters if (s.get("role") or "supporter") == role
     ]

@@ -13,7 +13,7 @@ service (访视和照料) delivered each quarter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from carecenter.rules.cadences import CadenceBook, CareFacts
@@ -32,6 +32,7 @@ from carecenter.rules.kinds.declaration import (
     Values,
     every_quarter,
     every_year,
+    next_change,
     pick,
 )
 from carecenter.rules.leftbehind import Verdict
@@ -75,6 +76,10 @@ class StatusVerdict(Verdict):
 
 
 def judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
+    return replace(_judge(values, on), until=next_change(on, values.get("tekun_since")))
+
+
+def _judge(values: Values, on: date) -> Verdict:
     since = values.get("tekun_since")
     cert = values.get("tekun_cert")
     if since is None:

@@ -12,8 +12,10 @@ year, met by a record of that kind.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
+from carecenter.calendar import add_months
 from carecenter.rules.cadences import CadenceBook
 from carecenter.rules.fields import (
     BASIC,
@@ -27,7 +29,15 @@ from carecenter.rules.fields import (
     person_name,
 )
 from carecenter.rules.idnumber import age_on
-from carecenter.rules.kinds.declaration import Figure, PersonKind, Role, Values, every_year, pick
+from carecenter.rules.kinds.declaration import (
+    Figure,
+    PersonKind,
+    Role,
+    Values,
+    every_year,
+    next_change,
+    pick,
+)
 from carecenter.rules.leftbehind import Verdict
 
 MIN_AGE, MAX_AGE = 20, 59
@@ -72,6 +82,16 @@ TRAINING, TALK, REUNION, SCREENING = "training", "mental_talk", "reunion", "scre
 
 
 def judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
+    """Is she 留守 on ``on``; ``until`` the next day it may change by the calendar."""
+    birth = values.get("birth_date")
+    days = [add_months(birth, 12 * MIN_AGE) if birth else None,
+            add_months(birth, 12 * (MAX_AGE + 1)) if birth else None]
+    for s in supporters:
+        days += [s.get("away_since"), s.get("returned_on")]
+    return replace(_judge(values, supporters, on), until=next_change(on, *days))
+
+
+def _judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
     birth = values.get("birth_date")
     if birth is None:
         return Verdict(False, ("出生日期(待补充身份证号或出生日期)",), undecided=True)

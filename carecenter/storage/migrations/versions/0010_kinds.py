@@ -2,7 +2,7 @@
 roles of the people around a person (赡养人, parents, 委托监护人, husband)
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,155 @@
+"""The work list's sections beyond the visit cadences: everything else the seeds make
+the village's job (issue 17). Each finder reads the register with one set-wise query
+and returns ``(section, person_id, name, group_id, colour, what, rule, seed, due, ref)``
+tuples; ``carecenter.overview.work_list`` makes them items.
+
+* 不再符合 (seed 002 留守认定): on the register but the stored verdict says no, with the
+  reason; one step exits them (``Register.exit_not_qualifying``).
+* 待补资料: the verdict cannot be decided, naming what is missing.
+* 未结对 (seed 002 人盯人、结对帮扶; seed 003 100% have someone responsible).
+* 委托协议 missing (seed 002: 确保100%签订《委托照顾协议书》) for the left-behind.
+* 帮扶人履职 (seed 001: phone 4 a month, visit 3 a quarter, children 3 a year).
+* 独居安全 (seed 002: 避免生活不能自理的老年人单独居住生活).
+* 去向未报 (seed 002: 外出的应向村委会报告去向、联系方式).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, text
+
+from carecenter.rules.fields import OUTSIDE_COUNTY
+from carecenter.rules.leftbehind import SPOUSE
+
+
+class Found(NamedTuple):
+    section: str
+    person_id: int
+    name: str
+    group_id: int | None
+    colour: str | None
+    what: str
+    rule: str
+    seed: str
+    due: date | None = None
+    ref: int | None = None
+
+
+# Codes that make a person unable to look after themselves (生活不能自理).
+INCAPABLE_HEALTH = ("partly_disabled", "disabled", "dementia")
+COVERED_AGREEMENTS = ("signed", "filed")
+
+
+def _where(group_id: int | None) -> str:
+    return "p.status = 'active'" + (" AND p.group_id = :group" if group_id else "")
+
+
+def _quoted(codes: Sequence[str]) -> str:
+    return ",".join(f"'{c}'" for c in codes)
+
+
+def verdicts(connection: Connection, group_id: int | None) -> list[Found]:
+    out = []
+    for pid, name, gid, colour, code, reason in connection.execute(text(
+            "SELECT p.id, p.name, p.group_id, p.colour, p.verdict, p.verdict_reason "
+            f"FROM person p WHERE {_where(group_id)} AND p.verdict IN ('not', 'undecided')"),
+            {"group": group_id}):
+        if code == "not":
+            out.append(Found("not_qualifying", pid, name or "", gid, colour, "留守认定",
+                             f"{reason};不再符合的请办理退出", "002"))
+        else:
+            out.append(Found("undecided", pid, name or "", gid, colour, "留守认定",
+                             f"{reason},请补充", "002"))
+    return out
+
+
+def unpaired(connection: Connection, group_id: int | None) -> list[Found]:
+    return [Found("unpaired", pid, name or "", gid, colour, "结对帮扶",
+                  "每名关爱对象都应有结对帮扶人(人盯人、结对帮扶)", "002")
+            for pid, name, gid, colour in connection.execute(text(
+                "SELECT p.id, p.name, p.group_id, p.colour FROM person p "
+                f"WHERE {_where(group_id)} AND NOT EXISTS (SELECT 1 FROM pairing x "
+                "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL)"),
+                {"group": group_id})]
+
+
+def missing_agreements(connection: Connection, group_id: int | None, on: date,
+                       warned: set[int]) -> list[Found]:
+    """Left-behind people with no current signed or filed agreement (those whose
+    agreement runs out or changed are on the list already, ``warned``)."""
+    return [Found("agreement", pid, name or "", gid, colour, "委托照顾协议",
+                  "尚无已签订的委托照顾协议(应100%签订)", "002")
+            for pid, name, gid, colour in connection.execute(text(
+                "SELECT p.id, p.name, p.group_id, p.colour FROM person p "
+                f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' "
+                "AND NOT EXISTS (SELECT 1 FROM agreement a WHERE a.person_id = p.id "
+                f"AND a.state IN ({_quoted(COVERED_AGREEMENTS)}) AND a.ended_on IS NULL "
+                "AND a.starts_on <= :on AND (a.ends_on IS NULL OR a.ends_on >= :on))"),
+                {"group": group_id, "on": on.isoformat()})
+            if pid not in warned]
+
+
+def unsafe_alone(connection: Connection, group_id: int | None) -> list[Found]:
+    return [Found("unsafe", pid, name or "", gid, colour, "独居安全",
+                  "生活不能自理的老年人应避免单独居住生活,请协调亲属陪伴或动员入住养老机构",
+                  "002")
+            for pid, name, gid, colour in connection.execute(text(
+                "SELECT p.id, p.name, p.group_id, p.colour FROM person p "
+                f"WHERE {_where(group_id)} AND ',' || p.living_with || ',' LIKE '%,alone,%' "
+                f"AND (p.health_status IN ({_quoted(INCAPABLE_HEALTH)}) "
+                "OR ',' || p.factors || ',' LIKE '%,incapacitated,%')"),
+                {"group": group_id})]
+
+
+def unreported_whereabouts(connection: Connection, group_id: int | None) -> list[Found]:
+    """Supporters away (outside the county, not back) with no 去向 or no phone."""
+    people: dict[int, tuple[Any, ...]] = {}
+    names: dict[int, list[str]] = {}
+    for pid, name, gid, colour, who, where, phone in connection.execute(text(
+            "SELECT p.id, p.name, p.group_id, p.colour, s.name, s.whereabouts, s.phone "
+            "FROM supporter s JOIN person p ON p.id = s.person_id "
+            f"WHERE {_where(group_id)} AND s.location_scope IN ({_quoted(sorted(OUTSIDE_COUNTY))}) "
+            f"AND s.returned_on IS NULL AND coalesce(s.relation, '') != '{SPOUSE}' "
+            "AND (coalesce(s.whereabouts, '') = '' OR coalesce(s.phone, '') = '') "
+            "ORDER BY p.id, s.position"), {"group": group_id}):
+        people[pid] = (name, gid, colour)
+        lacking = "、".join(x for x, v in (("去向", where), ("电话", phone)) if not v)
+        names.setdefault(pid, []).append(f"{who}缺{lacking}")
+    return [Found("whereabouts", pid, name or "", gid, colour, "外出赡养人去向",
+                  ";".join(names[pid]) + "(外出的应向村委会报告去向和联系方式)", "002")
+            for pid, (name, gid, colour) in people.items()]
+
+
+def helpers_short(connection: Connection, group_id: int | None, on: date) -> list[Found]:
+    """Per helper with people whose seed-001 duties fall short in a period that ends this
+    month (the month's calls always; the quarter's visits in its last month; the year's
+    calls to the children in December): one item naming the helper (``ref``), due by the
+    month's end."""
+    from carecenter.pairing.duties import DUTIES, PERIOD_LABELS, period_bounds, person_duties_on
+
+    after_month = (on.replace(day=28) + timedelta(days=4)).replace(day=1)
+    judged = [period_bounds(on, d.period)[1] <= after_month for d in DUTIES]
+    short: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    first: dict[int, tuple[int, str, int | None, str | None]] = {}
+    for row, gid, colour in person_duties_on(connection, on, group_id):
+        missing = [j and not ok for ok, j in zip(row.met, judged, strict=True)]
+        if not any(missing):
+            continue
+        counts = short.setdefault(row.helper_id, [0] * len(DUTIES))
+        for i, lacking in enumerate(missing):
+            counts[i] += lacking
+        names[row.helper_id] = row.helper_name
+        first.setdefault(row.helper_id, (row.person_id, row.person_name, gid, colour))
+    out = []
+    due = after_month - timedelta(days=1)
+    for hid, counts in short.items():
+        pid, pname, gid, colour = first[hid]
+        parts = [f"{PERIOD_LABELS[d.period]}{d.label}不足 {d.required} 次的 {n} 人"
+                 for d, n in zip(DUTIES, counts, strict=True) if n]
+        out.append(Found("helper", pid, f"帮扶人{names[hid]}", gid, colour, "帮扶人履职",
+                         ";".join(parts) + f"(如{pname})", "001", due, hid))
+    return out
