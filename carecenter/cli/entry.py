@@ -96,6 +96,15 @@ def build_parser() -> ChineseArgumentParser:
     worklist.add_argument("--group", help="只看一个村民小组")
     worklist.add_argument("--exit", type=int, action="append", metavar="档案号",
                           help="为“不再符合”的人办理退出(原因按留守认定;可重复)")
+    event = commands.add_parser("event", help="登记村级活动(关爱互助活动、健康教育)及参加人员")
+    event.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    event.add_argument("--date", type=_day, help="活动日期(默认今天)")
+    event.add_argument("--kind", required=True, choices=["activity", "health_talk"],
+                       help="activity:关爱服务和互助活动;health_talk:健康教育咨询")
+    event.add_argument("--title", required=True, help="活动名称")
+    event.add_argument("--place", default="", help="活动地点")
+    event.add_argument("--people", default="", help="参加人员档案号,逗号分隔")
+    event.add_argument("--photo", help="照片文件(可选)")
     flood = commands.add_parser("flood", help="开展汛期安全排查:列出全部有住房安全隐患的在册人员")
     flood.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     flood.add_argument("--from", dest="starts", type=_day, help="开始日期(默认今天)")
@@ -158,6 +167,30 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     finally:
         database.close()
     print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_event(args: argparse.Namespace) -> int:
+    from carecenter.care.events import EVENT_KINDS, EventBook, EventInput
+
+    try:
+        people = [int(p) for p in args.people.replace("，", ",").split(",") if p.strip()]
+    except ValueError:
+        raise KnownError(f"参加人员应是逗号分隔的档案号,而不是“{args.people}”") from None
+    photo = None
+    if args.photo:
+        try:
+            photo = Path(args.photo).read_bytes()
+        except OSError as e:
+            raise KnownError(f"读不了照片文件 {args.photo}:{e.strerror}") from None
+    database = _open_existing(args.db)
+    try:
+        held = args.date or clock.today()
+        EventBook(database).record(EventInput(held, args.kind, args.title, people,
+                                              args.place, photo=photo))
+    finally:
+        database.close()
+    print(f"已登记{EVENT_KINDS[args.kind]}“{args.title}”({held:%Y-%m-%d}),参加 {len(people)} 人")
     return 0
 
 
@@ -285,7 +318,7 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
-            "flood": cmd_flood,
+            "flood": cmd_flood, "event": cmd_event,
             "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import String, and_, func, or_, select, type_coerce
 
 from carecenter.care.due_dates import FACT_COLUMNS, care_facts, entered_on
+from carecenter.care.events import EVENT_KINDS
 from carecenter.ledger.quarter import Quarter
 from carecenter.ledger.style import text_width
 from carecenter.rules import visit_periods
@@ -33,6 +34,8 @@ from carecenter.storage.models import (
     STATUS_LABELS,
     agreement,
     assessment,
+    care_event,
+    event_person,
     helper,
     need,
     pairing,
@@ -43,6 +46,9 @@ from carecenter.storage.models import (
 )
 
 UNASSESSED = "未评估"
+# seed 002's half-yearly reviews per person, recorded as visits of these kinds.
+REVIEW_KINDS = {"livelihood": "生活保障评估", "disputes": "权益纠纷排查",
+                "comparison": "重点对象比对核实"}
 NO_GROUP = "未分组"
 AGREEMENT_STATES = {"drawn": "已起草", "printed": "已打印", "signed": "已签订", "filed": "已备案"}
 COVERED_STATES = frozenset({"signed", "filed"})
@@ -234,6 +240,17 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         needs_raised = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.raised_on >= start, need.c.raised_on <= as_of)).scalar_one()
+        events = {kind: (n, people) for kind, n, people in session.execute(
+            select(care_event.c.kind, func.count(func.distinct(care_event.c.id)),
+                   func.count(func.distinct(event_person.c.person_id)))
+            .outerjoin(event_person, event_person.c.event_id == care_event.c.id)
+            .where(care_event.c.held_on >= start, care_event.c.held_on <= as_of)
+            .group_by(care_event.c.kind))}
+        reviews: dict[str, int] = dict(session.execute(
+            select(visit.c.kind, func.count(func.distinct(visit.c.person_id)))
+            .where(visit.c.kind.in_(REVIEW_KINDS), visit.c.visited_on >= start,
+                   visit.c.visited_on <= as_of)
+            .group_by(visit.c.kind)).all())
         needs_resolved = session.execute(
             select(func.count()).select_from(need)
             .where(need.c.resolved_on >= start, need.c.resolved_on <= as_of)).scalar_one()
@@ -342,6 +359,11 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "visits_done": done_total,
         "visit_persons": visit_persons,
         "visited_enough": visited_enough,
+        # seed 002: the village's events and the half-yearly reviews, in the quarter
+        "events": {EVENT_KINDS[k]: {"times": int(events.get(k, (0, 0))[0]),
+                                    "people": int(events.get(k, (0, 0))[1])}
+                   for k in EVENT_KINDS},
+        "reviews": {REVIEW_KINDS[k]: int(reviews.get(k, 0)) for k in REVIEW_KINDS},
         "needs_raised": int(needs_raised),
         "needs_resolved": int(needs_resolved),
         "entries": entries,
@@ -385,6 +407,11 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield "走访", "有走访任务的人数", figures["visit_persons"]
     yield "走访", "走访次数达标的人数", figures.get("visited_enough", 0)
     yield "走访", "走访完成率", percent(min(made, due), due)
+    for label, held in figures.get("events", {}).items():  # before issue 17: none
+        yield "村级活动", f"{label}(次)", held["times"]
+        yield "村级活动", f"{label}(参加人数)", held["people"]
+    for label, n in figures.get("reviews", {}).items():
+        yield "半年评估排查", f"{label}(人)", n
     yield "需求", "本季度提出", figures.get("needs_raised", 0)
     yield "需求", "本季度解决", figures.get("needs_resolved", 0)
     yield "进出", "本季度新纳入", figures.get("entries", 0)

@@ -18,9 +18,10 @@ from sqlalchemy import bindparam, text
 from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
 from carecenter.care.care_book import FLOOD_ROUND, FLOOD_RULE, IN_PERSON, NEED_KINDS
+from carecenter.care.events import EventBook
 from carecenter.overview import duty_sections
 from carecenter.register import verdicts
-from carecenter.rules.cadences import Cadence
+from carecenter.rules.cadences import DUTIES, Cadence
 from carecenter.rules.kinds import CADENCES, DUTY_OF, KINDS
 from carecenter.rules.risk import COLOUR_LABELS, RANK
 from carecenter.rules.sources import basis
@@ -37,6 +38,7 @@ SECTIONS: dict[str, str] = {
     "key_check": "重点对象核实",
     "age_out": "到龄退出",
     "review": "半年评估排查",
+    "event": "村级活动",
     "round": "专项走访",
     "unsafe": "独居安全",
     "unpaired": "未结对",
@@ -85,7 +87,11 @@ class WorkItem:
         head = f"[{SECTIONS[self.section]}] {self.colour_label} {self.group or '未分组'} {who}"
         body = f"{self.what}:{self.rule}"
         when = []
-        if self.section == "helper":
+        if self.section == "event":
+            head = f"[{SECTIONS[self.section]}] 全村"
+            when.append(f"上次 {self.last:%Y-%m-%d}" if self.last else "尚无记录")
+            when.append(f"应于 {self.due:%Y-%m-%d} 前" if self.due else "")
+        elif self.section == "helper":
             who = f"{self.name}(帮扶人编号 {self.ref})"
             head = f"[{SECTIONS[self.section]}] {self.group or '未分组'} {who}"
             when.append(f"应于 {self.due:%Y-%m-%d} 前" if self.due else "")
@@ -271,6 +277,12 @@ def _build(database: Database, on: date, group_id: int | None,
     with database.engine.connect() as connection:
         found.extend(duty_sections.missing_agreements(
             connection, group_id, on, {i.person_id for i in agreement_items}))
+    if not group_id:  # the village's own duties (seed 002: activities, health talks)
+        for d in EventBook(database).dues(on):
+            if d.due <= month_end:
+                items.append(WorkItem("event", 0, "全村", "", -1, None, DUTIES[d.cadence.duty],
+                                      d.cadence.label, d.last, d.due, d.due < on,
+                                      cadence=d.cadence))
     for f in found:
         group_name, position = groups.get(f.group_id, nowhere) if f.group_id else nowhere
         items.append(WorkItem(f.section, f.person_id, f.name, group_name, position,

@@ -65,6 +65,8 @@ DUTIES: dict[str, str] = {
     "health": "健康随访",
     "checkup": "健康体检",
     "census": "季度排查",
+    "activity": "关爱互助活动",
+    "health_talk": "健康教育",
 }
 
 # The duties met by a visit at the door (随访, 走访打卡). The township's "visits done
@@ -256,6 +258,17 @@ ELDER_CADENCES = CadenceBook((
     # seed 002: 每年为农村留守老年人健康体检1次; 每季度开展1次全面排查
     Cadence("checkup", "checkup", "每年健康体检1次", _everyone, CHECKUP, YEAR),
     Cadence("census", "census", "每季度全面排查1次", _everyone, CENSUS, QUARTER),
+))
+
+
+# Held for the village, not for one person (carecenter.care.events).
+ELDER_VILLAGE_CADENCES = CadenceBook((
+    # seed 002: 每月至少组织1次农村留守老年人关爱服务和互助活动
+    Cadence("activity", "activity", "每月至少组织1次关爱服务和互助活动", _everyone,
+            frozenset({"activity"}), MONTH),
+    # seed 002: 每季度对农村留守老年人群体开展健康教育咨询…1次
+    Cadence("health_talk", "health_talk", "每季度开展1次健康教育咨询", _everyone,
+            frozenset({"health_talk"}), QUARTER),
 ))
 
 

@@ -298,6 +298,28 @@ round_member = Table(
     Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
 )
 
+# 村级活动 (seed 002): the monthly care and mutual-help activity and the quarterly health
+# talk, held for the village, with who took part.
+care_event = Table(
+    "care_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("held_on", Date, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(60), nullable=False),
+    Column("place", String(60)),
+    Column("note", Text),
+    Column("photo", LargeBinary),  # optional: one picture, kept in the file
+    Column("created_at", DateTime, nullable=False),
+)
+
+event_person = Table(
+    "event_person",
+    metadata,
+    Column("event_id", Integer, ForeignKey("care_event.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("person.id"), primary_key=True, index=True),
+)
+
 # 委托照顾协议: its state (drawn up, printed, signed, filed), its parties and term, and
 # the content as printed, so a re-print shows the same.
 agreement = Table(

@@ -279,6 +279,7 @@ class WorkListView(QWidget):
             return
         from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+        from carecenter.overview.work_list import SECTIONS
         from ui.care.assessment_dialog import AssessmentDialog
         from ui.care.visit_dialog import VisitDialog
 
@@ -293,19 +294,51 @@ class WorkListView(QWidget):
                     done = True
                 except KnownError as e:
                     QMessageBox.warning(self, "办结需求", e.message)
-        elif item.section == "agreement":
+        elif item.section == "not_qualifying":
+            # The one step: exit with the verdict's reason, after a confirmation.
+            answer = QMessageBox.question(
+                self, "办理退出",
+                f"{item.name}{item.rule}。\n\n确认为其办理退出登记吗?档案和记录全部保留,"
+                "需要时可恢复在册。")
+            if answer == QMessageBox.StandardButton.Yes:
+                try:
+                    label = self.register.exit_not_qualifying(item.person_id)
+                    done = True
+                    QMessageBox.information(self, "办理退出", f"{item.name}已退出({label})")
+                except KnownError as e:
+                    QMessageBox.warning(self, "办理退出", e.message)
+        elif item.section == "event":
+            from carecenter.care.events import EVENT_KINDS, EventBook, EventInput
+
+            kind = next(iter(item.cadence.evidence)) if item.cadence else "activity"
+            title, ok = QInputDialog.getText(
+                self, "登记村级活动", f"{EVENT_KINDS[kind]}名称(今天举办):")
+            if ok:
+                try:
+                    EventBook(self.care.database).record(
+                        EventInput(self.care.today(), kind, title))
+                    done = True
+                except KnownError as e:
+                    QMessageBox.warning(self, "登记村级活动", e.message)
+        elif item.section in ("agreement", "unpaired", "helper", "unsafe", "whereabouts",
+                              "undecided"):
+            where = {"agreement": "在登记册选中此人,用“打印…”起草并打印协议。",
+                     "unpaired": "在“结对帮扶”中为其指定帮扶人。",
+                     "helper": "请督促帮扶人履职,并在“走访记录”中登记电话与走访。"}
             QMessageBox.information(
-                self, "委托照顾协议",
-                f"{item.rule}\n\n在登记册选中此人,用“打印…”重新起草并打印协议。")
+                self, SECTIONS[item.section],
+                f"{item.name}:{item.rule}\n{item.basis}\n\n"
+                + where.get(item.section, "在登记册打开此人的档案补充或修改。"))
         elif item.section == "age_out":
             done = self._age_out(item)
-        elif item.section in ("assess", "key_check"):
+        elif item.section in ("assess",):
             dialog = AssessmentDialog(self.care, self.register, item.person_id, self)
             done = bool(dialog.exec())
             dialog.deleteLater()
         else:
             # What meets the duty is recorded: a visit at the door where one counts,
-            # else the cadence's own record (a child's 监护人联系交流, a woman's 两癌筛查).
+            # else the cadence's own record (a child's 监护人联系交流, a woman's 两癌筛查,
+            # 比对核实, 生活保障评估…).
             evidence = item.cadence.evidence if item.cadence else frozenset({"home"})
             kind = "home" if "home" in evidence else min(evidence)
             note = f"{item.what}:{item.rule}"

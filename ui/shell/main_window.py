@@ -41,6 +41,7 @@ from carecenter.register.columns import (
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
 from ui.overview.worklist_view import WorkListView
+from ui.register.register_filters import housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
 from ui.widgets.colours import colour_icon, colour_text
 from ui.widgets.first_paint import after_first_paint
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         for code in COLOURS:
             self.colour_filter.addItem(colour_icon(code), colour_text(code), code)
         self.colour_filter.addItem(colour_icon(""), colour_text(None), NO_COLOUR)
+        self.verdict_filter, self.housing_filter = verdict_filter(), housing_filter()
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("status_filter")
         for label, status in STATUS_FILTERS:
@@ -169,8 +171,10 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.kind_filter)
         filters.addWidget(QLabel("风险等级"))
         filters.addWidget(self.colour_filter)
-        filters.addWidget(QLabel("状态"))
-        filters.addWidget(self.status_filter)
+        for label, box in (("留守认定", self.verdict_filter), ("住房隐患", self.housing_filter),
+                           ("状态", self.status_filter)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(box)
         register_page = QWidget()
         layout = QVBoxLayout(register_page)
         layout.addLayout(filters)
@@ -194,8 +198,9 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.group_filter.currentIndexChanged.connect(lambda _i: self.search_now())
         self.status_filter.currentIndexChanged.connect(lambda _i: self.search_now())
-        self.colour_filter.currentIndexChanged.connect(lambda _i: self.search_now())
-        self.kind_filter.currentIndexChanged.connect(lambda _i: self.search_now())
+        for box in (self.colour_filter, self.verdict_filter, self.housing_filter,
+                    self.kind_filter):
+            box.currentIndexChanged.connect(lambda _i: self.search_now())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
         self._build_actions()
@@ -389,6 +394,8 @@ class MainWindow(QMainWindow):
             status=self.status_filter.currentData(),
             colour=self.colour_filter.currentData(),
             kind=self.kind_filter.currentData(),
+            verdict=self.verdict_filter.currentData(),
+            housing=self.housing_filter.currentData(),
         )
 
     def search_now(self) -> None:

@@ -78,6 +78,8 @@ class PersonKind:
     # What can be printed for the person: form (the kind's registration form), card
     # (关爱服务卡), agreement (委托照顾协议, the elder's).
     documents: tuple[str, ...] = ("form", "card")
+    # Duties of the village towards the kind as a whole (activities, health talks).
+    village_cadences: CadenceBook = CadenceBook(())
     # A common field shown in another tab than its own (a child's 残疾 under 就学与健康).
     placement: Mapping[str, Section] = field(default_factory=dict)
 

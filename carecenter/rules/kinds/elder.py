@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from carecenter.rules import leftbehind
-from carecenter.rules.cadences import DUTIES, ELDER_CADENCES
+from carecenter.rules.cadences import DUTIES, ELDER_CADENCES, ELDER_VILLAGE_CADENCES
 from carecenter.rules.fields import PERSON_FIELDS, SECTIONS, SUPPORTER_FIELDS, SUPPORTERS
 from carecenter.rules.idnumber import age_on
 from carecenter.rules.kinds.declaration import Figure, PersonKind, Role, Values
@@ -58,6 +58,7 @@ ELDER = PersonKind(
     sections=SECTIONS,
     roles=(SUPPORTER_ROLE,),
     cadences=ELDER_CADENCES,
+    village_cadences=ELDER_VILLAGE_CADENCES,
     duties=DUTIES,
     records={"home": "入户走访", "phone": "电话问候", "video": "联系子女(视频或电话)",
              "health": "健康随访", "checkup": "健康体检"},

@@ -1,5 +1,5 @@
 """The 留守 verdict kept with the file; the spouse living together, not a supporter;
-a lowered colour's three months held
+a lowered colour's three months held; village events (activities, health talks)
 
 Revision ID: 0006
 Revises: 0003
@@ -43,6 +43,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_person_verdict_on'), ['verdict_on'],
                               unique=False)
         batch_op.create_index('ix_person_verdict', ['status', 'verdict', 'name_pinyin'],
+                              unique=False)
+    op.create_table('care_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('title', sa.String(length=60), nullable=False),
+    sa.Column('place', sa.String(length=60), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('photo', sa.LargeBinary(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_care_event'))
+    )
+    with op.batch_alter_table('care_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_care_event_held_on'), ['held_on'], unique=False)
+    op.create_table('event_person',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['care_event.id'],
+                            name=op.f('fk_event_person_event_id_care_event')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'],
+                            name=op.f('fk_event_person_person_id_person')),
+    sa.PrimaryKeyConstraint('event_id', 'person_id', name=op.f('pk_event_person'))
+    )
+    with op.batch_alter_table('event_person', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_person_person_id'), ['person_id'],
                               unique=False)
     _spouses_to_living_with()
 
@@ -92,6 +117,12 @@ def _spouses_to_living_with() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('event_person', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_person_person_id'))
+    op.drop_table('event_person')
+    with op.batch_alter_table('care_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_care_event_held_on'))
+    op.drop_table('care_event')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index('ix_person_verdict')
         batch_op.drop_index(batch_op.f('ix_person_verdict_on'))
