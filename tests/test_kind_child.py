@@ -198,3 +198,17 @@ def test_the_child_prints_on_the_official_form_with_ticks_from_the_declarations(
                      "小学(√)", "打工(√)", "单位负责人", "不满十六周岁"):
         assert expected in text.replace(" ", ""), expected
     assert unembedded_fonts(pdf) == []
+
+
+def test_the_childs_care_card_names_parents_and_guardian_by_role(
+        register: Register, database: Database) -> None:
+    from carecenter.documents.care_card import care_card
+
+    pid = register.save(child()).person_id
+    pdf = care_card(printable(database, pid))
+    assert pdf is not None
+    text = text_of(pdf).replace(" ", "")
+    for expected in ("留守儿童关爱服务卡", "父亲(父母)", "母亲(父母)", "祖父(委托监护人)",
+                     "李福贵", "13700003333", "方式:监护人联系交流、入户走访"):
+        assert expected in text, expected
+    assert unembedded_fonts(pdf) == []

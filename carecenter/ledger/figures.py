@@ -24,7 +24,7 @@ from carecenter.ledger.quarter import Quarter
 from carecenter.ledger.style import text_width
 from carecenter.rules import visit_periods
 from carecenter.rules.fields import PERSON, SUPPORTER
-from carecenter.rules.kinds import DEFAULT_KIND, KINDS
+from carecenter.rules.kinds import DEFAULT_KIND, KINDS, combined
 from carecenter.rules.leftbehind import VERDICT_LABELS
 from carecenter.rules.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
 from carecenter.rules.visit_periods import Assessed, visit_kinds
@@ -109,6 +109,11 @@ def free_text_columns(supporters: int) -> list[int]:
     first = len(LEDGER_HEADERS)
     return [*FREE_TEXT, *(first + 4 * i + j for i in range(supporters)
                           for j in SUPPORTER_FREE_TEXT)]
+
+
+# The elders' ledger and its figures are the elders' (issue 21): the other kinds have
+# sheets and figures of their own.
+_ELDERS = type_coerce(person.c.kinds, String).like("%elder%")
 
 
 def _on_register(quarter: Quarter, as_of: date) -> Any:
@@ -225,7 +230,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                        supporter.c.away_since, supporter.c.returned_on,
                        supporter.c.return_kind, supporter.c.role, supporter.c.unable)
                 .join(person, person.c.id == supporter.c.person_id)
-                .where(_on_register(quarter, as_of))
+                .where(_on_register(quarter, as_of), _ELDERS)
                 .order_by(supporter.c.person_id, supporter.c.position)).all():
             supporters[row[0]].append(row[1:])
         people = list(session.execute(
@@ -233,9 +238,17 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                    person.c.id_number, person.c.group_id, person.c.phone,
                    person.c.address, person.c.status, person.c.exit_date,
                    person.c.left_behind_year, person.c.verdict, person.c.verdict_until,
-                   person.c.verdict_on)
-            .where(_on_register(quarter, as_of))
+                   person.c.verdict_on, person.c.kinds)
+            .where(_on_register(quarter, as_of), _ELDERS)
             .order_by(person.c.name_pinyin, person.c.id)).all())
+        # Everyone on the register at the end, by kind (a 特困 elder counts under both);
+        # the other kinds' own figures are in ``carecenter.ledger.kind_sheets``.
+        every_kind: Counter[str] = Counter()
+        for kind_code, stored in session.execute(
+                select(person.c.kind, person.c.kinds).where(
+                    _on_register(quarter, as_of),
+                    or_(person.c.exit_date.is_(None), person.c.exit_date > as_of))):
+            every_kind.update(k.label for k in combined(stored, kind_code).members)
         history = _assessed(session, people, start, as_of)
         needs_raised = session.execute(
             select(func.count()).select_from(need)
@@ -272,7 +285,8 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         # By position, once (a row's names cost seconds on a county): the select above.
         (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, _, _, kind, name, sex,
          id_number, group_id, phone, address, status_code, exit_date, lb_year, verdict_code,
-         verdict_until, verdict_on) = p
+         verdict_until, verdict_on, stored_kinds) = p
+        kindset = combined(stored_kinds, kind)
         active = exit_date is None or exit_date > as_of
         facts = care_facts(p)
         mine = history.get(pid)
@@ -287,7 +301,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         entered = entered_on(registered, created)
         stay = (max(entered, start),
                 min(exit_date - timedelta(days=1), end) if exit_date else end)
-        book = KINDS[kind].cadences if kind in KINDS else DEFAULT_KIND.cadences
+        book = kindset.cadences
         due, done = visit_periods.tally(book, facts, stay, quarter_days, as_of,
                                         mine, visits.get(pid, ()))
         sup = supporters.get(pid, ())
@@ -329,7 +343,6 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         if not active:
             continue
         active_count += 1
-        by_kind[KINDS[kind].label if kind in KINDS else kind] += 1
         by_group[group] += 1
         by_colour[COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
         by_verdict[VERDICT_LABELS[verdict_code]] += 1
@@ -346,7 +359,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "partial": as_of < quarter.end,
         "persons": len(people),
         "active": active_count,
-        "by_kind": dict(counts["kind"]),
+        "by_kind": {k.label: every_kind[k.label] for k in KINDS.values() if every_kind[k.label]},
         "by_group": {g: counts["group"][g] for g in [*group_order, NO_GROUP]
                      if counts["group"][g]},
         "by_colour": {label: counts["colour"][label]
@@ -412,6 +425,9 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield "村级活动", f"{label}(参加人数)", held["people"]
     for label, n in figures.get("reviews", {}).items():
         yield "半年评估排查", f"{label}(人)", n
+    for label, counted in figures.get("kinds", {}).items():  # before issue 21: none
+        for item, n in counted.items():
+            yield label, item, n
     yield "需求", "本季度提出", figures.get("needs_raised", 0)
     yield "需求", "本季度解决", figures.get("needs_resolved", 0)
     yield "进出", "本季度新纳入", figures.get("entries", 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -68,7 +68,9 @@ class PersonDraft:
 
     values: dict[str, Any] = field(default_factory=dict)
     supporters: list[dict[str, Any]] = field(default_factory=list)
-    kind: str = "elder"  # the primary kind: the file's form and first tab
+    # The primary kind: the file's form and first tab. Empty: a new file is an elder's,
+    # an edit keeps the file's kinds (an elders' ledger updating a child's phone).
+    kind: str = ""
     # Every kind the person is of (a 特困 elder: ["elder", "tekun"]); empty: ``kind``.
     kinds: list[str] = field(default_factory=list)
     # When the file was last saved as the editor read it: a save over a newer one
@@ -199,7 +201,8 @@ class Register:
         self, draft: PersonDraft, person_id: int | None = None, session: Session | None = None
     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
         """Typed values and supporters, plus warnings; or ValidationFailed naming fields."""
-        self._kind(draft.kind)
+        for code in [draft.kind] if draft.kind else []:
+            self._kind(code)
         for code in draft.kinds:
             self._kind(code)
         kinds = draft.kindset
@@ -388,6 +391,10 @@ class Register:
         the file knew, raises ``IncompleteFile`` unless ``allow_incomplete``; a file
         that was already incomplete saves, with 待补充 warnings, so an imported
         person's phone can be corrected before anyone knows the birth date."""
+        if not draft.kind and not draft.kinds and person_id is not None:
+            stored = self._get(session, person_id)
+            draft = replace(draft, kind=stored.kind,
+                            kinds=list(combined(stored.kinds, stored.kind).codes))
         values, supporters, warnings = self.clean(draft, person_id, session)
         missing = missing_facts(values)
         if missing and not allow_incomplete:

@@ -254,6 +254,7 @@ CHILD = PersonKind(
     ),
     columns=("school", "grade", "guardianship"),
     helper_roles=("teacher",),
+    card_ways=("监护人联系交流", "入户走访"),
     seed="000",
     placement={"disability": SCHOOL, "disability_grade": SCHOOL, "income_sources": CARE,
                "assistance": CARE, "difficulties": CARE, "needs_note": CARE, "note": CARE},

@@ -78,6 +78,8 @@ class PersonKind:
     # What can be printed for the person: form (the kind's registration form), card
     # (关爱服务卡), agreement (委托照顾协议, the elder's).
     documents: tuple[str, ...] = ("form", "card")
+    # The ways a visit is written on the care card (关爱服务卡) kept at home.
+    card_ways: tuple[str, ...] = ("入户走访", "电话问候")
     # Duties of the village towards the kind as a whole (activities, health talks).
     village_cadences: CadenceBook = CadenceBook(())
     # A common field shown in another tab than its own (a child's 残疾 under 就学与健康).

@@ -73,4 +73,5 @@ ELDER = PersonKind(
     seed="002",
     reads=("birth_date", "left_behind_year"),
     documents=("form", "card", "agreement"),
+    card_ways=("入户走访", "电话问候", "健康随访", "健康体检"),
 )

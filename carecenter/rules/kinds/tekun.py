@@ -140,6 +140,7 @@ TEKUN = PersonKind(
         Figure("full_care", "全护理", lambda v, on: v.get("self_care") == "none"),
     ),
     columns=("support_mode", "self_care"),
+    card_ways=("入户走访", "服务送达", "救助落实"),
     seed="000",
     reads=("tekun_since", "tekun_cert", "support_mode"),
 )

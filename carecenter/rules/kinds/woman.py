@@ -154,6 +154,7 @@ WOMAN = PersonKind(
         Figure("training_wish", "有培训意愿", lambda v, on: bool(v.get("training_wish"))),
     ),
     columns=("employment",),
+    card_ways=("入户走访", "技能培训", "心理健康讲座", "两癌筛查"),
     seed="000",
     reads=("birth_date", "sex"),
     placement={"health_status": GROWTH, "illnesses": GROWTH, "disability": GROWTH,
