@@ -81,7 +81,7 @@ def test_worklist_prints_due_items_one_per_line_with_counts_last(
     assert "逾期" in lines[-1] and "待办需求" in lines[-1]
     items = lines[:-1]
     assert items and all(line.startswith("[") and ("档案号" in line or "帮扶人编号" in line
-                                                       or "全村" in line)
+                                                    or line.startswith("[村级活动] 全村"))
                          for line in items)
     overdue = [line for line in items if line.startswith("[逾期]")]
     assert overdue and all("逾期" in line.split(";")[-1] for line in overdue)

@@ -87,6 +87,7 @@ def test_rows_without_id_birth_date_or_sex_come_in_flagged(
 def test_cli_imports_the_thin_ledger(db_path: Path, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     path = thin_ledger(tmp_path / "thin.xlsx")
+    assert main(["create", "--db", str(db_path)]) == 0
     assert main(["import", "ledger", str(path), "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "新增 2 人" in out and "拒绝 0 行" in out and "待补充性别" in out

@@ -416,6 +416,7 @@ def test_cli_mapping_file(db_path: Path, tmp_path: Path) -> None:
     path = save(rows, tmp_path / "x.xlsx")
     mapping_file = tmp_path / "m.json"
     mapping_file.write_text('{"A": "姓名", "号码": "id_number"}', encoding="utf-8")
+    assert main(["create", "--db", str(db_path)]) == 0
     assert main(["import", str(path), "--db", str(db_path), "--mapping", str(mapping_file)]) == 1
     # 名字/号码 are no header the program knows: the mapping file says what they are, but
     # the header must still be found first; a ledger with one known column is enough.

@@ -60,6 +60,8 @@ VISIT_KINDS: dict[str, str] = {
 # a 特困 person's 临时救助...): what a visit may be recorded as.
 RECORD_KINDS: dict[str, str] = {**VISIT_KINDS, **RECORDS}
 IN_PERSON = frozenset({"home", "health", "checkup"})
+# What a helper's printed visit sheet offers to tick (the reviews are the office's).
+SHEET_KINDS = ("home", "phone", "video", "health", "checkup")
 CALLS = frozenset({"phone", "video"})
 
 # seed 001: 汛期 the helpers move elders living in 危房 or at flood and geological-hazard

@@ -123,6 +123,10 @@ def build_parser() -> ChineseArgumentParser:
 
     print_command.add_parser(commands)
 
+    from carecenter.cli import backup_cli as backup_commands
+
+    backup_commands.add_parsers(commands)
+
     settings = commands.add_parser(
         "settings", help="查看或修改本村设置(村名、村干部、村医、协议、结对负荷)")
     settings.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
@@ -133,13 +137,12 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
-def _open_existing(db: str | None) -> Database:
-    from carecenter.storage.database import Database, resolve
+def _open_existing(db: str | None, hold: bool = False) -> Database:
+    """An existing register (a mistyped path is refused, nothing created); ``hold``: the
+    register's lock for the whole command (refused while the app holds it)."""
+    from carecenter.storage.database import Database
 
-    location = resolve(db)
-    if "://" not in location and not Path(location).exists():
-        raise KnownError(f"数据库文件 {location} 不存在")
-    return Database(location)
+    return Database(db, hold=hold, create=False)
 
 
 def cmd_worklist(args: argparse.Namespace) -> int:
@@ -214,7 +217,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from carecenter.demo import register_demo as demo
     from carecenter.storage.database import Database
 
-    database = Database(args.db)
+    database = Database(args.db, hold=True)
     try:
         def progress(done: int, total: int) -> None:
             print(f"\r已生成 {done}/{total} 人", end="", file=sys.stderr, flush=True)
@@ -235,12 +238,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from carecenter.register import register_check as check
-    from carecenter.storage.database import Database, resolve
+    from carecenter.storage.database import Database
 
-    location = resolve(args.db)
-    if "://" not in location and not Path(location).exists():
-        raise KnownError(f"数据库文件 {location} 不存在")
-    database = Database(location, migrate=False)
+    database = Database(args.db, migrate=False, create=False)
     try:
         report = check.run(database)
     finally:
@@ -281,7 +281,7 @@ def cmd_pair(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     from carecenter.settings.preferences import Cadre, Preferences, describe
 
-    database = _open_existing(args.db)
+    database = _open_existing(args.db, hold=bool(args.set or args.cadre is not None))
     try:
         preferences = Preferences(database)
         values: dict[str, str] = {}
@@ -317,9 +317,19 @@ def _ledger_command(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _backup_command(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from carecenter.cli import backup_cli
+
+        return backup_cli.COMMANDS[name](args)
+
+    return run
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_worklist,
             "flood": cmd_flood, "event": cmd_event,
             "pair": cmd_pair, "print": cmd_print, "settings": cmd_settings,
+            **{name: _backup_command(name) for name in ("backup", "backups", "restore", "create")},
             **{name: _ledger_command(name) for name in ("import", "export", "compare")}}
 
 

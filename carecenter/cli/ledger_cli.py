@@ -59,10 +59,12 @@ def add_parsers(commands: Any) -> None:
     cmp_.add_argument("--mapping", help="列对应关系 JSON 文件")
 
 
-def _open_db(db: str | None) -> Any:
+def _open_db(db: str | None, hold: bool = False) -> Any:
+    """An existing register (a mistyped path is refused, nothing created); ``hold``: the
+    register's lock for the whole command, so nobody writes between preview and import."""
     from carecenter.storage.database import Database
 
-    return Database(db)
+    return Database(db, hold=hold, create=False)
 
 
 def _file_argument(words: list[str]) -> str:
@@ -128,7 +130,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     kind = args.kind or kind_import.detect(path, args.sheet)
     if kind not in (None, "elder"):
         return _import_kind(path, kind, args)
-    database = _open_db(args.db)
+    database = _open_db(args.db, hold=not args.dry_run)
     try:
         importer = LedgerImport(database)
         data, layout = importer.open(path, args.sheet)
@@ -164,7 +166,7 @@ def _import_kind(path: str, kind: str, args: argparse.Namespace) -> int:
     """Another kind's ledger (a children's): checked whole, then written in one go."""
     from carecenter.ledger import kind_import
 
-    database = _open_db(args.db)
+    database = _open_db(args.db, hold=not args.dry_run)
     try:
         found = kind_import.preview(database, path, kind, args.sheet)
         for line in found.lines():

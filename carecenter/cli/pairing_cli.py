@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from carecenter.errors import KnownError
 from carecenter.pairing.pairs import LOAD_COLOUR_LABELS, PairingBook, load_rules
@@ -35,12 +34,9 @@ def largest_load_line(book: PairingBook) -> str:
 
 def run(db: str | None, dry_run: bool = False, on: date | None = None) -> int:
     from carecenter.pairing.proposal import accept, propose, summary
-    from carecenter.storage.database import Database, resolve
+    from carecenter.storage.database import Database
 
-    location = resolve(db)
-    if "://" not in location and not Path(location).exists():
-        raise KnownError(f"数据库文件 {location} 不存在")
-    database = Database(location)
+    database = Database(db, hold=not dry_run, create=False)
     try:
         book = PairingBook(database)
         proposal = propose(database)

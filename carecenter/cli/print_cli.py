@@ -60,12 +60,9 @@ def _write(out: str, pdf: bytes) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from carecenter.storage.database import Database, resolve
+    from carecenter.storage.database import Database
 
-    location = resolve(args.db)
-    if "://" not in location and not Path(location).exists():
-        raise KnownError(f"数据库文件 {location} 不存在")
-    database = Database(location)
+    database = Database(args.db, create=False)
     try:
         return _run(database, args)
     finally:

@@ -37,7 +37,7 @@ from carecenter.demo.draws import (
 )
 from carecenter.demo.kinds_demo import KindMaker, counts
 from carecenter.errors import KnownError
-from carecenter.register import pinyin
+from carecenter.register import pinyin, verdicts
 from carecenter.register.groups import group_key
 from carecenter.register.people import search_key
 from carecenter.rules.fields import OUTSIDE_COUNTY, PERSON
@@ -617,5 +617,6 @@ def generate(
             "  WHERE p.person_id = visit.person_id AND p.ended_on IS NULL AND p.rank = 1), "
             "  visitor) WHERE kind = 'home' AND round_id IS NULL"))
         duestore.rebuild(connection, today)
+        verdicts.ensure_current(connection, today)  # the 留守 verdict kept with each file
     return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,
                        visits_total, helpers_made, paired)

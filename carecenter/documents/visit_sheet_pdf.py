@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from sqlalchemy import or_, select
 
-from carecenter.care.care_book import VISIT_KINDS
+from carecenter.care.care_book import SHEET_KINDS, VISIT_KINDS
 from carecenter.documents.document_data import group_names
 from carecenter.documents.layout import Cell, grid_row, new_canvas, text_box
 from carecenter.errors import KnownError
@@ -77,7 +77,7 @@ def visit_sheet(database: Database, helper_id: int, month: date,
     village = Settings(database).village()
     canvas, out = new_canvas(target, title=f"走访记录表 {who.name} {month:%Y-%m}",
                              pagesize=(PAGE_W, PAGE_H))
-    kinds = list(VISIT_KINDS.values())
+    kinds = [VISIT_KINDS[k] for k in SHEET_KINDS]
     fixed = [10 * mm, 22 * mm, 16 * mm, 12 * mm, 28 * mm]
     kind_w = 21 * mm
     date_w = 18 * mm

@@ -49,6 +49,7 @@ from carecenter.register.people import PersonDraft, Register
 from carecenter.rules import idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.settings.settings_store import Settings
+from carecenter.storage import backups
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 from carecenter.storage.models import EXITED, person, supporter, village_group
@@ -603,6 +604,9 @@ class LedgerImport:
               cancelled: Cancelled | None = None) -> ImportResult:
         """Write every accepted row, and create the new groups, in one transaction."""
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
+        if any(not r.unchanged for r in accepted):
+            # The way back from an import the clerk regrets (issue 15).
+            self.database.back_up(backups.IMPORT)
         written: list[int] = []
         batch: list[tuple[RowPreview, PersonDraft]] = []
         with collector_paused(), self.database.transaction() as session:

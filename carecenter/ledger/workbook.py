@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from carecenter.errors import KnownError
+from carecenter.ledger import workbook_size
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
 CSV_SHEET = "CSV"  # the one "sheet" of a .csv file
@@ -42,6 +43,8 @@ def _check_path(path: Path) -> None:
         raise KnownError(f"文件 {path} 不存在")
     if path.is_dir():
         raise KnownError(f"{path} 是文件夹,请选择一个 Excel 工作簿")
+    # Before calamine sees it: one far-out cell can make it abort the process.
+    workbook_size.check(path)
 
 
 def sheet_names(path: str | Path) -> list[str]:

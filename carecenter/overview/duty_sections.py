@@ -127,29 +127,31 @@ def helpers_short(connection: Connection, group_id: int | None, on: date) -> lis
     """Per helper with people whose seed-001 duties fall short in a period that ends this
     month (the month's calls always; the quarter's visits in its last month; the year's
     calls to the children in December): one item naming the helper (``ref``), due by the
-    month's end."""
+    month's end. Only those periods' visits are read."""
     from carecenter.pairing.duties import DUTIES, PERIOD_LABELS, period_bounds, person_duties_on
 
     after_month = (on.replace(day=28) + timedelta(days=4)).replace(day=1)
-    judged = [period_bounds(on, d.period)[1] <= after_month for d in DUTIES]
+    judged = [d for d in DUTIES if period_bounds(on, d.period)[1] <= after_month]
     short: dict[int, list[int]] = {}
     names: dict[int, str] = {}
     first: dict[int, tuple[int, str, int | None, str | None]] = {}
-    for row, gid, colour in person_duties_on(connection, on, group_id):
-        missing = [j and not ok for ok, j in zip(row.met, judged, strict=True)]
+    for pid, pname, hid, hname, counts, gid, colour in person_duties_on(
+            connection, on, judged, group_id):
+        missing = [n < d.required for n, d in zip(counts, judged, strict=True)]
         if not any(missing):
             continue
-        counts = short.setdefault(row.helper_id, [0] * len(DUTIES))
+        tally = short.setdefault(hid, [0] * len(judged))
         for i, lacking in enumerate(missing):
-            counts[i] += lacking
-        names[row.helper_id] = row.helper_name
-        first.setdefault(row.helper_id, (row.person_id, row.person_name, gid, colour))
+            tally[i] += lacking
+        names[hid] = hname
+        first.setdefault(hid, (pid, pname, gid, colour))
     out = []
     due = after_month - timedelta(days=1)
-    for hid, counts in short.items():
+    for hid, tally in short.items():
         pid, pname, gid, colour = first[hid]
         parts = [f"{PERIOD_LABELS[d.period]}{d.label}不足 {d.required} 次的 {n} 人"
-                 for d, n in zip(DUTIES, counts, strict=True) if n]
-        out.append(Found("helper", pid, f"帮扶人{names[hid]}", gid, colour, "帮扶人履职",
-                         ";".join(parts) + f"(如{pname})", "001", due, hid))
+                 for d, n in zip(judged, tally, strict=True) if n]
+        out.append(Found("helper", pid, f"帮扶人{names[hid]}", gid, colour,
+                         "帮扶人履职", ";".join(parts) + f"(如{pname})", "001", due, hid))
     return out
+

@@ -172,10 +172,14 @@ def _build(database: Database, on: date, group_id: int | None,
     where = "p.status = 'active'" + (" AND p.group_id = :group" if group_id else "")
     params: dict[str, object] = {"on": on.isoformat(), "end": month_end.isoformat(),
                                  "group": group_id}
-    with database.transaction() as session:
+    # The due dates are brought up to today and kept. When another window holds the
+    # register, this reads what that window keeps up to date (read-only connections).
+    writable = database.can_write()
+    with (database.transaction() if writable else database.scratch()) as session:
         connection = session.connection()
-        duestore.ensure_current(connection, on, progress)
-        verdicts.ensure_current(connection, on)
+        if writable or not database.read_only:
+            duestore.ensure_current(connection, on, progress)
+            verdicts.ensure_current(connection, on)
         found = [*duty_sections.verdicts(connection, group_id),
                  *duty_sections.unpaired(connection, group_id),
                  *duty_sections.unsafe_alone(connection, group_id),

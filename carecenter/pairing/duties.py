@@ -9,11 +9,12 @@ month, quarter and year that contain the chosen day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, select
 
 from carecenter.pairing.pairs import PRIMARY
 from carecenter.storage.database import Database
@@ -106,42 +107,57 @@ def person_duties(database: Database, on: date, helper_id: int | None = None
                 for r in session.execute(query)]
 
 
-def person_duties_on(connection: Connection, on: date, group_id: int | None = None
-                     ) -> list[tuple[PersonDuties, int | None, str | None]]:
-    """``person_duties`` in the caller's transaction, with each person's village group
-    and colour (the work list's 帮扶人履职 section)."""
-    query = _duties_query(on).add_columns(person.c.group_id, person.c.colour) \
+def person_duties_on(connection: Connection, on: date, duties: Sequence[Duty],
+                     group_id: int | None = None
+                     ) -> list[tuple[int, str, int, str, tuple[int, ...], int | None,
+                                     str | None]]:
+    """For the work list's 帮扶人履职, in the caller's transaction: per current primary
+    pairing, the counts of ``duties`` alone (only their periods' visits are read), with
+    the person's village group and colour."""
+    if not duties:
+        return []
+    query = _duties_query(on, duties).add_columns(person.c.group_id, person.c.colour) \
         .group_by(person.c.group_id, person.c.colour)
     if group_id:
         query = query.where(person.c.group_id == group_id)
-    count = len(DUTIES)
-    return [(PersonDuties(r[0], r[1], r[2], r[3], tuple(int(n) for n in r[4:4 + count])),
-             r[4 + count], r[5 + count]) for r in connection.execute(query)]
+    n = len(duties)
+    return [(r[0], r[1], r[2], r[3], tuple(int(c) for c in r[4:4 + n]), r[4 + n], r[5 + n])
+            for r in connection.execute(query)]
 
 
-def _duties_query(on: date) -> Select[Any]:
-    # One pass over the year's visits, counted per person, recorder and kind-in-period;
+def _duties_query(on: date, duties: Sequence[Duty] = DUTIES) -> Select[Any]:
+    # One pass over the periods' visits, counted per person, recorder and kind-in-period;
     # then matched to the pairings (a join on the raw visits is minutes at county size).
-    year_first, year_after = period_bounds(on, "year")
+    year_first = min(period_bounds(on, d.period)[0] for d in duties)
+    year_after = max(period_bounds(on, d.period)[1] for d in duties)
     counts = []
-    for n, duty in enumerate(DUTIES):
+    for n, duty in enumerate(duties):
         first, after = period_bounds(on, duty.period)
         counts.append(func.count(case((and_(
             visit.c.kind == duty.kind, visit.c.visited_on >= first,
             visit.c.visited_on < after), 1))).label(f"n{n}"))
-    tally = (select(visit.c.person_id, visit.c.helper_id, visit.c.visitor, *counts)
-             .where(visit.c.visited_on >= year_first, visit.c.visited_on < year_after,
-                    visit.c.kind.in_([d.kind for d in DUTIES]))
-             .group_by(visit.c.person_id, visit.c.helper_id, visit.c.visitor)
-             .subquery())
-    by_helper = or_(tally.c.helper_id == pairing.c.helper_id,
-                    and_(tally.c.helper_id.is_(None), tally.c.visitor == helper.c.name))
+    kinds = visit.c.kind.in_([d.kind for d in duties])
+    in_periods = and_(visit.c.visited_on >= year_first, visit.c.visited_on < year_after, kinds)
+    # Two tallies, each joined on equality (an OR in the join condition scans the whole
+    # tally for every pairing): visits naming the helper, and older ones naming only
+    # the visitor, matched by the helper's name.
+    by_id = (select(visit.c.person_id, visit.c.helper_id, *counts)
+             .where(in_periods, visit.c.helper_id.is_not(None))
+             .group_by(visit.c.person_id, visit.c.helper_id).subquery())
+    by_name = (select(visit.c.person_id, visit.c.visitor, *counts)
+               .where(in_periods, visit.c.helper_id.is_(None))
+               .group_by(visit.c.person_id, visit.c.visitor).subquery())
     query = (
         select(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name,
-               *(func.coalesce(func.sum(tally.c[f"n{n}"]), 0) for n in range(len(DUTIES))))
+               *(func.coalesce(func.sum(by_id.c[f"n{n}"]), 0)
+                 + func.coalesce(func.sum(by_name.c[f"n{n}"]), 0)
+                 for n in range(len(duties))))
         .join(person, person.c.id == pairing.c.person_id)
         .join(helper, helper.c.id == pairing.c.helper_id)
-        .outerjoin(tally, and_(tally.c.person_id == pairing.c.person_id, by_helper))
+        .outerjoin(by_id, and_(by_id.c.person_id == pairing.c.person_id,
+                               by_id.c.helper_id == pairing.c.helper_id))
+        .outerjoin(by_name, and_(by_name.c.person_id == pairing.c.person_id,
+                                 by_name.c.visitor == helper.c.name))
         .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
                person.c.status == ACTIVE)
         .group_by(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name)

@@ -125,7 +125,8 @@ person = Table(
     Column("verdict_reason", Text),
     Column("verdict_until", Date, index=True),
     Column("verdict_on", Date, index=True),  # the day it was worked out for
-    Index("ix_person_verdict", "status", "verdict", "name_pinyin"),
+    # Verdict first: never chosen for a plain status query (the search box has its own).
+    Index("ix_person_verdict", "verdict", "status"),
     # Covers the search box: status filter, name order and the search text in one index,
     # so a keystroke scans the index alone (rowid is in every SQLite index entry).
     Index("ix_person_search", "status", "name_pinyin", "kind", "search_key"),

@@ -50,9 +50,7 @@ from carecenter.register.groups import GroupBook
 PERSON, DATE, KIND, FOUND, NEED_KIND, NEED = range(6)
 HEADERS = ("人员", "日期", "方式", "走访情况", "需求类别", "需求内容")
 WIDTHS = (190, 100, 150, 300, 90)
-# The visit sheet keys the five ways a helper records (the half-yearly reviews are
-# recorded in the person's file).
-KIND_KEYS = dict(zip("12345", VISIT_KINDS, strict=False))
+KIND_KEYS = dict(zip("12345678", VISIT_KINDS, strict=True))
 NEED_KEYS = dict(zip("12345678", NEED_KINDS, strict=False))
 # The core names a field; the grid shows it in this column.
 FIELD_COLUMN = {"person": PERSON, "visited_on": DATE, "kind": KIND, "found": FOUND,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from types import TracebackType
@@ -20,7 +21,8 @@ from PySide6.QtWidgets import QApplication
 
 from carecenter.errors import KnownError
 from carecenter.register.first_screen import open_first_screen
-from carecenter.storage.location import resolve
+from carecenter.storage.location import ENV_VAR, resolve, sqlite_file
+from carecenter.storage.register_lock import RegisterLock
 from ui.shell.logfile import open_log_file, setup_logging
 from ui.shell.main_window import MainWindow
 from ui.widgets.first_paint import after_first_paint
@@ -83,22 +85,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     choose_font(app)
     sys.excepthook = _excepthook
     try:
-        return run(app, resolve(args.db))
+        # A path the clerk named must exist; only the default place starts a new register.
+        named = bool(args.db or os.environ.get(ENV_VAR))
+        return run(app, resolve(args.db), create=not named)
     finally:
         open_log_file()  # in case the window was never painted
 
 
-def run(app: QApplication, location: str) -> int:
+def hold_register(location: str, create: bool) -> RegisterLock | None | bool:
+    """The register's lock, taken before anything reads the file; False (the clerk told
+    why) when it is held elsewhere or the named file does not exist; None for a server."""
+    path = sqlite_file(location)
+    if path is None:
+        return None
+    from PySide6.QtWidgets import QMessageBox
+
+    if not create and not path.exists():
+        QMessageBox.critical(None, "找不到登记册",
+                             f"登记册文件 {path} 不存在。请检查路径是否写错;"
+                             "要新建登记册,请用 python -m carecenter create --db 路径。")
+        return False
+    lock = RegisterLock(path, lasting=True)
+    try:
+        lock.acquire()
+    except KnownError as e:
+        QMessageBox.critical(None, "登记册已在别处打开", e.message)
+        return False
+    return lock
+
+
+def run(app: QApplication, location: str, create: bool = True) -> int:
     """Show the main window on this database until the clerk closes it."""
+    lock = hold_register(location, create)
+    if lock is False:
+        return 1
+    held = lock if isinstance(lock, RegisterLock) else None
+    try:
+        return _run(app, location, held)
+    finally:
+        if held is not None:
+            held.release()
+
+
+def _run(app: QApplication, location: str, lock: RegisterLock | None) -> int:
     first = open_first_screen(location)
     if first is None:
-        database = open_database(location)
+        database = open_database(location, lock)
         if database is None:
             return 1
         window = MainWindow(database)
     else:
         # The database layer loads after the first paint (MainWindow.finish_start).
-        window = MainWindow(first=first, open_database=lambda: open_database(location))
+        window = MainWindow(first=first, open_database=lambda: open_database(location, lock))
     after_first_paint(window.tabs, open_log_file)
     window.show()
     code = app.exec()
@@ -113,12 +151,12 @@ def run(app: QApplication, location: str) -> int:
     return int(code)
 
 
-def open_database(location: str) -> Database | None:
+def open_database(location: str, lock: RegisterLock | None = None) -> Database | None:
     """The database, opened and migrated; None if it cannot be (the clerk is told why)."""
     from carecenter.storage.database import Database
 
     try:
-        return Database(location)
+        return Database(location, lock=lock)
     except KnownError as e:
         from PySide6.QtWidgets import QMessageBox
 

@@ -42,7 +42,7 @@ def upgrade() -> None:
                               unique=False)
         batch_op.create_index(batch_op.f('ix_person_verdict_on'), ['verdict_on'],
                               unique=False)
-        batch_op.create_index('ix_person_verdict', ['status', 'verdict', 'name_pinyin'],
+        batch_op.create_index('ix_person_verdict', ['verdict', 'status'],
                               unique=False)
     op.create_table('care_event',
     sa.Column('id', sa.Integer(), nullable=False),

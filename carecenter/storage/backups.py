@@ -1,0 +1,321 @@
+"""Backups of a register, and restoring one, through SQLite's online backup API.
+
+Never a file copy: a live register in WAL mode keeps its latest saves in the ``-wal``
+file, which a copy of the ``.db`` alone misses (PLATFORM.md). Each backup is one plain
+SQLite file (rollback journal, not WAL) named ``<register>-YYYYMMDD-HHMMSS-<kind>.db``
+in the backup folder: the ``backup.folder`` setting, else ``<register>-备份`` beside
+the register. Kinds: ``daily`` (at start, at most once a day), ``migration`` and
+``import`` (before those), ``manual`` (备份到…) and ``restore`` (the file set aside
+before a restore). Automatic ones are thinned out: the newest of each of the last 7
+days, 4 weeks and 12 months are kept (``prune``); manual ones are never deleted.
+
+Restoring checks the backup with ``PRAGMA integrity_check`` first, keeps the current
+register aside as a backup, and writes the backup into the register through SQLite.
+The caller holds the register's lock (``register_lock``). No SQLAlchemy here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from carecenter import clock
+from carecenter.errors import KnownError
+
+DAILY, MIGRATION, IMPORT, MANUAL, RESTORE = "daily", "migration", "import", "manual", "restore"
+KIND_LABELS = {DAILY: "每日自动", MIGRATION: "升级前", IMPORT: "导入前", MANUAL: "手动",
+               RESTORE: "恢复前的原文件"}
+AUTOMATIC = (DAILY, MIGRATION, IMPORT)
+FOLDER_SETTING = "backup.folder"
+KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<kind>[a-z]+)\.db$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken: datetime
+    kind: str
+    size: int
+    persons: int | None  # None: the file cannot be read as a register
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def line(self) -> str:
+        persons = "无法读取" if self.persons is None else f"{self.persons} 人"
+        return (f"{self.path}\t{self.taken:%Y-%m-%d %H:%M:%S}\t{persons}\t"
+                f"{_size_text(self.size)}\t{self.kind_label}")
+
+
+def _size_text(size: int) -> str:
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    # Read-only: a connection that cannot write cannot checkpoint, so closing it never
+    # deletes a WAL another process still writes into.
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def default_folder(register: Path) -> Path:
+    return register.with_name(register.stem + "-备份")
+
+
+def folder_for(register: Path) -> Path:
+    """The backup folder: the register's own setting, else beside the register."""
+    if register.exists():
+        try:
+            connection = _read_only(register)
+            try:
+                row = connection.execute("SELECT value FROM setting WHERE key = ?",
+                                         (FOLDER_SETTING,)).fetchone()
+            finally:
+                connection.close()
+            if row and row[0]:
+                chosen = json.loads(row[0])
+                if isinstance(chosen, str) and chosen.strip():
+                    return Path(chosen.strip()).expanduser()
+        except (sqlite3.Error, ValueError):
+            pass  # no setting table yet, or a damaged file: the default folder
+    return default_folder(register)
+
+
+def _target(register: Path, folder: Path, kind: str, moment: datetime) -> Path:
+    stamp = f"{moment:%Y%m%d-%H%M%S}"
+    target = folder / f"{register.stem}-{stamp}-{kind}.db"
+    n = 1
+    while target.exists():  # two in the same second
+        n += 1
+        target = folder / f"{register.stem}-{stamp}-{n}-{kind}.db"
+    return target
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """``source`` into a new file ``target`` through the backup API, fsynced, atomically."""
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        src = _read_only(source)
+    except sqlite3.Error as e:
+        raise KnownError(f"无法读取登记册 {source}:{e}") from e
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            # A backup is one self-contained file: no -wal beside it.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    except sqlite3.Error as e:
+        partial.unlink(missing_ok=True)
+        raise KnownError(f"备份 {source} 失败:{e}") from e
+    finally:
+        src.close()
+    with open(partial, "rb+") as written:
+        os.fsync(written.fileno())
+    os.replace(partial, target)
+
+
+def take(register: Path, folder: Path | None = None, kind: str = MANUAL) -> Path:
+    """Back the register up into ``folder`` (the setting's by default); the new file."""
+    if not register.exists():
+        raise KnownError(f"登记册文件 {register} 不存在,无法备份")
+    folder = folder or folder_for(register)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KnownError(f"无法建立备份文件夹 {folder}({e.strerror})") from e
+    target = _target(register, folder, kind, clock.now())
+    try:
+        copy_database(register, target)
+    except OSError as e:
+        raise KnownError(f"无法写入备份文件夹 {folder}({e.strerror})") from e
+    if kind in AUTOMATIC:
+        prune(folder, register)
+    return target
+
+
+def persons_in(path: Path) -> int | None:
+    try:
+        connection = _read_only(path)
+        try:
+            return int(connection.execute("SELECT count(*) FROM person").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+
+
+def _parse(path: Path) -> tuple[str, datetime, str] | None:
+    m = _NAME.match(path.name)
+    if m is None:
+        return None
+    try:
+        taken = datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
+    return m["stem"], taken, m["kind"]
+
+
+def _files(folder: Path, register: Path) -> list[tuple[Path, datetime, str]]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        parsed = _parse(path)
+        if parsed and parsed[0] == register.stem and path.is_file():
+            found.append((path, parsed[1], parsed[2]))
+    found.sort(key=lambda f: (f[1], f[0].name), reverse=True)
+    return found
+
+
+def listing(register: Path, folder: Path | None = None) -> list[Backup]:
+    """The register's backups in the folder, newest first, with size and persons."""
+    return [Backup(path, taken, kind, path.stat().st_size, persons_in(path))
+            for path, taken, kind in _files(folder or folder_for(register), register)]
+
+
+def taken_today(register: Path, folder: Path | None = None) -> bool:
+    today = clock.today()
+    return any(taken.date() == today
+               for _p, taken, kind in _files(folder or folder_for(register), register)
+               if kind in AUTOMATIC)
+
+
+def daily(register: Path) -> Path | None:
+    """The start-up backup: at most one a day (any automatic one today counts)."""
+    if not register.exists() or taken_today(register):
+        return None
+    return take(register, kind=DAILY)
+
+
+def to_keep(moments: Iterable[datetime], today: date) -> set[datetime]:
+    """Of automatic backups taken at these moments, the ones rotation keeps."""
+    newest: dict[tuple[str, object], datetime] = {}
+    for moment in sorted(moments, reverse=True):
+        day = moment.date()
+        for key in (("day", day), ("week", day.isocalendar()[:2]),
+                    ("month", (day.year, day.month))):
+            newest.setdefault(key, moment)
+    kept: set[datetime] = set()
+    days = sorted((k for k in newest if k[0] == "day"), key=lambda k: newest[k], reverse=True)
+    weeks = sorted((k for k in newest if k[0] == "week"), key=lambda k: newest[k],
+                   reverse=True)
+    months = sorted((k for k in newest if k[0] == "month"), key=lambda k: newest[k],
+                    reverse=True)
+    for keys, count in ((days, KEEP_DAYS), (weeks, KEEP_WEEKS), (months, KEEP_MONTHS)):
+        kept.update(newest[k] for k in keys[:count])
+    # Whatever was taken today stays: a backup before an import is the way back from it.
+    kept.update(m for m in newest.values() if m.date() >= today)
+    return kept
+
+
+def prune(folder: Path, register: Path) -> list[Path]:
+    """Delete the automatic backups rotation no longer keeps; the ones deleted."""
+    automatic = [(p, t) for p, t, kind in _files(folder, register) if kind in AUTOMATIC]
+    keep = to_keep((t for _p, t in automatic), clock.today())
+    seen: set[datetime] = set()
+    removed = []
+    for path, taken in automatic:  # newest first: of two in one second, the first stays
+        if taken in keep and taken not in seen:
+            seen.add(taken)
+            continue
+        if taken.date() == clock.today():
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def verify(backup: Path) -> int:
+    """Check a backup before it is restored; the number of persons it holds."""
+    if not backup.is_file():
+        raise KnownError(f"备份文件 {backup} 不存在")
+    try:
+        connection = _read_only(backup)
+        try:
+            result = [r[0] for r in connection.execute("PRAGMA integrity_check(20)")]
+            if result != ["ok"]:
+                raise KnownError(f"备份文件 {backup} 未通过完整性检查,不能用来恢复:"
+                                 f"{'；'.join(map(str, result))[:200]}")
+            version = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            persons = connection.execute("SELECT count(*) FROM person").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error as e:
+        if "malformed" in str(e) or "corrupt" in str(e):
+            raise KnownError(f"备份文件 {backup} 已损坏,未通过完整性检查,不能用来恢复({e})") from e
+        raise KnownError(f"{backup} 不是本程序的登记册备份,不能用来恢复({e})") from e
+    if version is None:
+        raise KnownError(f"{backup} 不是本程序的登记册备份,不能用来恢复")
+    return int(persons)
+
+
+def newest_sound(register: Path) -> Backup | None:
+    """The newest backup that passes the integrity check, if any."""
+    for found in listing(register):
+        try:
+            verify(found.path)
+        except KnownError:
+            continue
+        return found
+    return None
+
+
+@dataclass(frozen=True)
+class Restored:
+    persons: int
+    set_aside: Path  # the register as it was before, kept
+
+
+def restore(backup: Path, register: Path) -> Restored:
+    """Replace the register's content by the backup's; the caller holds the lock and has
+    closed its own connections. The current register is kept aside first."""
+    persons = verify(backup)
+    folder = folder_for(register)
+    aside = _set_aside(register, folder)
+    try:
+        target = sqlite3.connect(register)
+        try:
+            source = _read_only(backup)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+            target.execute("PRAGMA journal_mode=WAL")
+        finally:
+            target.close()
+    except sqlite3.Error as e:
+        raise KnownError(f"恢复失败:{e}。原登记册已另存为 {aside}。") from e
+    return Restored(persons, aside)
+
+
+def _set_aside(register: Path, folder: Path) -> Path:
+    """Keep the current register as a backup; a damaged one is moved aside whole."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KnownError(f"无法建立备份文件夹 {folder}({e.strerror}),未恢复") from e
+    if not register.exists():
+        return register
+    target = _target(register, folder, RESTORE, clock.now())
+    try:
+        copy_database(register, target)
+        return target
+    except KnownError:
+        pass  # too damaged to read through SQLite: move its files aside as they are
+    for suffix in ("", "-wal", "-shm"):
+        part = register.with_name(register.name + suffix)
+        if part.exists():
+            os.replace(part, target.with_name(target.name + suffix))
+    return target
