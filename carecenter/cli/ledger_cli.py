@@ -127,10 +127,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     from carecenter.ledger.importer import LedgerImport
 
     path = _file_argument(args.what)
-    kind = args.kind or kind_import.detect(path, args.sheet)
+    database = _open_db(args.db, hold=not args.dry_run)  # a mistyped register first
+    try:
+        kind = args.kind or kind_import.detect(path, args.sheet)
+    except BaseException:
+        database.close()
+        raise
     if kind not in (None, "elder"):
-        return _import_kind(path, kind, args)
-    database = _open_db(args.db, hold=not args.dry_run)
+        return _import_kind(database, path, kind, args)
     try:
         importer = LedgerImport(database)
         data, layout = importer.open(path, args.sheet)
@@ -162,11 +166,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_kind(path: str, kind: str, args: argparse.Namespace) -> int:
+def _import_kind(database: Any, path: str, kind: str, args: argparse.Namespace) -> int:
     """Another kind's ledger (a children's): checked whole, then written in one go."""
     from carecenter.ledger import kind_import
 
-    database = _open_db(args.db, hold=not args.dry_run)
     try:
         found = kind_import.preview(database, path, kind, args.sheet)
         for line in found.lines():

@@ -38,8 +38,8 @@ def contacts_of(data: Printable) -> list[Contact]:
     for contact, row in zip(data.supporters, data.file.supporters, strict=False):
         role = ROLES.get(row.get("role") or "supporter")
         label = role.label if role else "赡养人"
-        rows.append(Contact(f"{contact.role}({label})" if contact.role else label,
-                            contact.name, contact.phone))
+        named = f"{contact.role}({label})" if contact.role and contact.role != label else label
+        rows.append(Contact(named, contact.name, contact.phone))
     return rows
 
 
