@@ -130,3 +130,50 @@ def test_wizard_finds_the_sheet_with_the_table_behind_a_notes_sheet(
     wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
     assert "工作表“花名册”" in wizard.mapping_page.subTitle()
+
+
+def test_wizard_reads_every_group_sheet_and_asks_before_any_exit(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    """Issue 16: the sheets named with why, the columns left out listed, and an exit the
+    ledger proposes (已故) written only after the clerk ticks the box."""
+    from PySide6.QtWidgets import QCheckBox, QLabel
+
+    from tests.test_ledger_workbooks import HU, INSTRUCTIONS, QIN, SUMMARY, book
+
+    header = ["序号", "姓名", "身份证号", "户主姓名", "备注"]
+    path = book(tmp_path / "村台账.xlsx", [
+        ("填写说明", INSTRUCTIONS), ("汇总", SUMMARY),
+        ("一组", [header, [1, "胡翠娥", HU, "马建国", None]]),
+        ("二组", [header, [1, "秦玉莲", QIN, "秦勇", "2026年9月8日病故"]]),
+    ])
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.resize(1000, 640)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    note = wizard.mapping_page.note.text()
+    assert "工作表“汇总”:汇总表,不读取" in note and "工作表“二组”:人员台账,读取" in note
+    wizard.next()
+    page = wizard.preview_page
+    assert "新增 2 人" in page.summary.text()
+    skipped = page.findChild(QLabel, "preview_not_imported")
+    assert skipped is not None and "户主姓名" in skipped.text()
+    model = page.model
+    assert model is not None
+    assert model.data(model.index(1, 0)) == "二组 2"
+    assert "建议办理退出" in model.data(model.index(1, 2))
+    wizard.grab().save(str(tmp_path / "wizard_preview.png"))
+    box = page.findChild(QCheckBox, "confirm_exits")
+    assert box is not None and box.isVisible() and not box.isChecked()
+    wizard.next()
+    assert wizard.currentPage() is page and count(database) == 0
+    assert "勾选“按台账办理退出”" in answers[-1]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    wizard.next()
+    assert "其中 1 人按台账办理退出" in answers[-1]
+    assert wizard.currentPage() is wizard.result_page
+    with database.session() as session:
+        status = dict(session.execute(select(person.c.name, person.c.status)).all())
+    assert status == {"胡翠娥": "active", "秦玉莲": "exited"}

@@ -460,4 +460,6 @@ def test_a_person_the_ledger_says_has_left_is_not_added_and_is_only_flagged(
     rows[1][3] = "死亡"
     _, again = opened(database, save(rows, tmp_path / "s2.xlsx"))
     assert again.rows[0].action == "update"
-    assert "登记册上仍在册" in again.rows[0].problems_text()
+    # issue 16: 死亡 proposes the exit (reason, date) for the clerk to confirm
+    assert "建议办理退出,原因“死亡”" in again.rows[0].problems_text()
+    assert again.exits == [again.rows[0]]

@@ -257,7 +257,10 @@ def cmd_id(args: argparse.Namespace) -> int:
     print(f"身份证号:{info.number}")
     if info.upgraded_from:
         print(f"(由 15 位旧号 {info.upgraded_from} 升位)")
-    print(f"签发地:{info.province}")
+    from carecenter.rules import divisions
+
+    county = divisions.county_name(info.number[:6])
+    print(f"签发地:{info.province}{(' ' + county) if county else ''}")
     print(f"出生日期:{info.birth_date:%Y年%m月%d日}")
     print(f"性别:{info.sex_label}")
     print(f"年龄:{info.age_on(today)} 岁({today:%Y-%m-%d})")

@@ -1,7 +1,7 @@
 """The ledger's command-line commands: import, export (and the exports kept), compare.
 
     python -m carecenter import [ledger] FILE.xlsx --db PATH [--sheet S] [--mapping M.json]
-                                [--dry-run] [--skip-bad] [--report R.xlsx]
+                                [--dry-run] [--skip-bad] [--report R.xlsx] [--confirm-exits]
     python -m carecenter export [quarter] [2026Q3] --db PATH --out FILE.xlsx [--date D]
     python -m carecenter export snapshots --db PATH          (what was sent, when)
     python -m carecenter export show N --db PATH [--out F]  (its figures; its file again)
@@ -11,6 +11,8 @@
 
 When any row of an import is refused, nothing is written and the exit code is 1, unless
 ``--skip-bad`` imports the other rows (exit 0), saying how many were skipped and why.
+Rows whose 状态 or 备注 say the person died, moved into a home or has children back are
+exits proposed (issue 16): nothing is written (exit 1) until ``--confirm-exits``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def add_parsers(commands: Any) -> None:
     imp.add_argument("--mapping", help="列对应关系 JSON 文件:{\"列标题\": \"字段\"}")
     imp.add_argument("--dry-run", action="store_true", help="只预览,不写入")
     imp.add_argument("--skip-bad", action="store_true", help="跳过被拒绝的行,导入其余行")
+    imp.add_argument("--confirm-exits", action="store_true",
+                     help="台账状态或备注写明已故、入住养老机构、子女返乡等的,按台账办理退出")
     imp.add_argument("--report", help="把未导入的行及原因另存为 Excel 工作簿")
     imp.add_argument("--kind", choices=("elder", "child", "woman"),
                      help="台账类别(默认按表头自动判断:有父亲、母亲或监护人列的是留守儿童台账)")
@@ -104,20 +108,29 @@ def read_mapping_file(path: str, layout: Any) -> None:
         column.target = target
 
 
-def print_preview(preview: Any, limit: int = 200) -> None:
-    from carecenter.ledger.import_preview import IGNORED, REFUSED
+def print_preview(preview: Any, limit: int = 200, every: bool = False) -> None:
+    """The summary, each sheet and column left out, then the rows: with ``every`` (the
+    dry run) each row with what will happen and why, else those with something to say."""
+    from carecenter.ledger.import_preview import IGNORED
 
     print(preview.summary())
+    if len(preview.sheets) > 1:
+        for plan in preview.sheets:
+            print(plan.describe())
+    for where, label, why in preview.not_imported():
+        print(f"未导入的列:{where}“{label}”——{why}" if label else f"未导入的列:{where}——{why}")
     shown = 0
     for row in preview.rows:
-        if row.action == IGNORED or not (row.errors or row.warnings):
+        if not every and (row.action == IGNORED or not (row.errors or row.warnings)):
+            continue
+        if every and row.action == IGNORED and row.errors and row.errors[0].message == "空行":
             continue
         if shown >= limit:
             print("……另有更多行,请用 --report 保存完整清单")
             break
-        mark = "拒绝" if row.action == REFUSED else row.action_label
         who = row.name or "(无姓名)"
-        print(f"第 {row.row} 行 [{mark}] {who}:{row.problems_text()}")
+        said = row.why() if every else row.problems_text()
+        print(f"{row.where} [{row.action_label}] {who}:{said}")
         shown += 1
 
 
@@ -141,24 +154,35 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.mapping:
             read_mapping_file(args.mapping, layout)
         preview = importer.preview(path, data, layout)
-        print_preview(preview)
+        print_preview(preview, limit=2000 if args.dry_run else 200, every=args.dry_run)
         if args.report:
             save_report(preview, args.report)
             print(f"已保存导入报告:{args.report}")
         refused = preview.refused
+        unconfirmed = bool(preview.exits) and not args.confirm_exits
         if args.dry_run:
             print("预览完毕(--dry-run),未写入任何数据")
-            return 1 if refused else 0
+            if unconfirmed:
+                print("导入时须加 --confirm-exits 确认上面建议的退出", file=sys.stderr)
+            return 1 if refused or unconfirmed else 0
         if refused and not args.skip_bad:
             print(f"有 {len(refused)} 行被拒绝,未导入任何数据。改正后重新导入,"
                   "或加 --skip-bad 只导入其余行", file=sys.stderr)
             return 1
+        if unconfirmed:
+            print(f"有 {len(preview.exits)} 人台账写明已故、入住养老机构或子女返乡等(见上),"
+                  "未导入任何数据。核对后加 --confirm-exits 按台账办理退出,或改正台账后重新导入",
+                  file=sys.stderr)
+            return 1
+        preview.confirm_exits = args.confirm_exits
         result = importer.apply(preview)
         if args.mapping:
             importer.save_mapping(layout)
     finally:
         database.close()
     print(f"导入完成:新增 {result.created} 人,更新 {result.updated} 人")
+    if preview.exits:
+        print(f"按台账办理退出 {len(preview.exits)} 人")
     if result.groups_created:
         print(f"新建村民小组:{'、'.join(result.groups_created)}")
     if refused:

@@ -12,7 +12,6 @@ from typing import Any
 
 from carecenter.errors import FieldError
 from carecenter.ledger.workbook import text_of
-from carecenter.rules import idnumber
 from carecenter.rules.fields import parse_date
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -21,8 +20,27 @@ _FOOTER = re.compile(
     r"^(合\s*计|总\s*计|小\s*计|共\s*[0-9一二三四五六七八九十百千]+\s*(人|户|名)|"
     r"填\s*表\s*人|填\s*报\s*人|审\s*核\s*人|复\s*核\s*人|审\s*核|制\s*表|负\s*责\s*人|"
     r"单位负责人|填报单位|填表单位|填报日期|填表日期|制表日期|备\s*注\s*[:\uff1a]|"
-    r"说\s*明\s*[:\uff1a]|注\s*[:\uff1a]|注\s*[0-9]|村\s*\(\s*居\s*\)|盖\s*章)"
+    r"说\s*明\s*[:\uff1a]|注\s*[:\uff1a]|注\s*[0-9]|村\s*\(\s*居\s*\)|盖\s*章|"
+    r"经\s*办\s*人|签\s*字|签\s*名|统\s*计\s*人|联\s*系\s*人\s*[:\uff1a]|"
+    r"(?:[(（]?\s*(?:公\s*章|印\s*章|盖\s*章)\s*[)）]?\s*)$)"
 )
+# What stands under a table and is nobody's row (issue 16): the committee's stamp line,
+# a date, a signature; a row of nothing else ends the table wherever it sits.
+_STAMP = re.compile(r"村\s*民?\s*委\s*员?\s*会|居\s*委\s*会|人民政府|盖\s*章|公\s*章|签\s*字|"
+                    r"签\s*名|经\s*办\s*人|负\s*责\s*人|审\s*核|填\s*报|制\s*表")
+_DATE_LINE = re.compile(
+    r"^\s*(?:日\s*期\s*[:\uff1a]?\s*)?[0-9〇零一二三四五六七八九十]{4}\s*年\s*"
+    r"[0-9〇零一二三四五六七八九十]{1,2}\s*月(?:\s*[0-9〇零一二三四五六七八九十]{1,3}\s*日)?\s*$|"
+    r"^\s*\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}\s*$|^\s*(?:报送|填报|填表)?日\s*期\s*[:\uff1a]")
+
+
+def is_stamp_or_date(value: Any) -> bool:
+    """白竹村村民委员会(盖章), 2026年12月5日, 经办人:…: a line under a table."""
+    if isinstance(value, date):
+        return True
+    text = text_of(value)
+    return bool(text) and (bool(_STAMP.search(text)) or bool(_DATE_LINE.match(text))
+                           or is_footer(text))
 
 
 def is_number(value: Any) -> bool:
@@ -66,6 +84,44 @@ def id_text(value: Any) -> str:
         if number.is_integer():
             return str(int(number))
     return text_of(value)
+
+
+def looks_truncated(number: str) -> bool:
+    """An 18-digit number ending in 000: what Excel leaves of a number it kept to 15
+    significant digits, typed back as text (issue 16). Real numbers seldom end so (the
+    sequence code x00 with check digit 0), so it is flagged, not refused."""
+    return len(number) == 18 and number.endswith("000")
+
+
+# Sex as ledgers code it: GB/T 2261.1 (1 男, 2 女), or M/F.
+_SEX_CODES = {"1": "男", "2": "女", "M": "男", "F": "女", "MALE": "男", "FEMALE": "女",
+              "男性": "男", "女性": "女", "男": "男", "女": "女"}
+
+
+def sex_text(value: Any) -> tuple[str, bool]:
+    """(男/女 or the text as written, whether it was a code worth flagging)."""
+    text = text_of(value).replace(" ", "").upper()
+    label = _SEX_CODES.get(text)
+    if label is None:
+        return text_of(value), False
+    return label, text not in ("男", "女", "男性", "女性")
+
+
+def age_years(text: str) -> int | None:
+    """78, 78岁, 七十八, 七十八周岁 as whole years; None when it is not an age."""
+    text = re.sub(r"\s|周?岁$", "", text)
+    if not text:
+        return None
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]*)?", text):
+        return int(float(text))
+    if not re.fullmatch(r"[零〇一二两三四五六七八九十百]+", text):
+        return None
+    import cn2an  # a library for numbers in words (issue 16), loaded only when needed
+
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return None
 
 
 def date_cell(value: Any) -> tuple[date | None, bool, str]:
@@ -129,47 +185,6 @@ def relation_text(value: Any) -> str | None:
         if word in text:
             return f.choice_label(code)
     return text
-
-
-_PROVINCE_SHORT = {
-    code: re.sub(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$", "", name)
-    for code, name in idnumber.PROVINCES.items()
-}
-
-
-# Where most of the county's people go to work, by province code: a ledger writes
-# 深圳 or 东莞, seldom 广东省深圳市.
-_CITIES = {
-    "44": "深圳|广州|东莞|佛山|中山|惠州|珠海|江门|汕头",
-    "32": "苏州|南京|无锡|常州|昆山|南通",
-    "33": "杭州|宁波|温州|义乌|金华|绍兴|嘉兴|台州",
-    "35": "厦门|福州|泉州|晋江", "37": "青岛|济南|烟台", "42": "武汉|宜昌|襄阳",
-    "43": "长沙|株洲|湘潭|衡阳|邵阳|岳阳", "51": "成都|绵阳", "61": "西安",
-    "41": "郑州|洛阳", "36": "南昌|赣州", "34": "合肥|芜湖", "13": "石家庄|保定",
-    "21": "沈阳|大连", "45": "南宁|柳州", "52": "贵阳|遵义", "53": "昆明", "46": "海口|三亚",
-}
-
-
-def scope_from_whereabouts(whereabouts: str, home_province: str | None) -> str | None:
-    """省外 when the place names another province than the person's own; else unknown."""
-    if not whereabouts:
-        return None
-    if re.search(r"本县|本镇|本乡|本村|在家|县内|县城", whereabouts):
-        return "本县内"
-    if re.search(r"国外|境外|日本|韩国|新加坡|美国|欧洲", whereabouts):
-        return "境外"
-    if re.search(r"省外|外省", whereabouts):
-        return "省外"
-    if home_province:
-        for code, short in _PROVINCE_SHORT.items():
-            if short and short in whereabouts and code != home_province:
-                return "省外"
-        for code, cities in _CITIES.items():
-            if code != home_province and re.search(cities, whereabouts):
-                return "省外"
-    if re.search(r"县外|外县", whereabouts):
-        return "县外省内"
-    return None
 
 
 _ANNOTATED = re.compile(r"(.+?)\s*[((\[【]([^))\]】]*)[))\]】]\s*")

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carecenter.ledger.exits import ExitProposal
 from carecenter.ledger.mapping import Layout
+from carecenter.ledger.sheet_kinds import SheetPlan
 from carecenter.register.people import Cleaned, PersonDraft, missing_facts
 
 NEW, UPDATE, REFUSED, IGNORED = "new", "update", "refused", "ignored"
@@ -39,6 +41,29 @@ class RowPreview:
     unchanged: bool = False  # an update that changes nothing: not written again
     cleaned: Cleaned | None = None  # what Register.clean made of the draft
     cells: list[Any] = field(default_factory=list)
+    sheet: str = ""  # set when a workbook's several sheets are read in one import
+    exit: ExitProposal | None = None  # 状态/备注 say the person has left (issue 16)
+    basis: str = ""  # what an update was matched by: 身份证号, 姓名和村民小组
+
+    def why(self) -> str:
+        """What will happen to this row and why, in a line (the preview, --dry-run)."""
+        if self.action in (REFUSED, IGNORED):
+            return ";".join(p.message if not p.field else f"{p.field}:{p.message}"
+                            for p in self.errors) or "空行"
+        if self.action == UPDATE:
+            what = (f"按{self.basis}找到登记册上的此人," if self.basis else "登记册上已有此人,")
+            what += "内容相同,无需改动" if self.unchanged else "更新档案"
+        else:
+            what = ("登记册上没有这个身份证号,新建档案" if self.id_number
+                    else "没有身份证号,同组没有同名的人,新建档案(待补充身份证号)")
+        if self.exit is not None:
+            what += ",并建议办理退出(须确认)"
+        return what + (";" + ";".join(f"{p.field}:{p.message}" if p.field else p.message
+                                      for p in self.warnings) if self.warnings else "")
+
+    @property
+    def where(self) -> str:
+        return f"工作表“{self.sheet}”第 {self.row} 行" if self.sheet else f"第 {self.row} 行"
 
     @property
     def action_label(self) -> str:
@@ -63,6 +88,21 @@ class Preview:
     new_groups: dict[str, str]  # key → name as first written
     # (Excel row, its text) where a second table or notes start: nothing below is read.
     ended: tuple[int, str] | None = None
+    # Every sheet of the workbook, what it is and whether it was read (issue 16).
+    sheets: list[SheetPlan] = field(default_factory=list)
+    # (where, column label, why) of every source column not imported (issue 16).
+    skipped_columns: list[tuple[str, str, str]] = field(default_factory=list)
+
+    # The clerk has confirmed the exits the ledger describes (wizard, --confirm-exits).
+    confirm_exits: bool = False
+
+    def not_imported(self) -> list[tuple[str, str, str]]:
+        return list(self.skipped_columns)
+
+    @property
+    def exits(self) -> list[RowPreview]:
+        """Rows coming in whose 状态 or 备注 say the person has left: exits proposed."""
+        return [r for r in self.rows if r.accepted and r.exit is not None]
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -83,10 +123,19 @@ class Preview:
                         and missing_facts(r.cleaned[0]))
             if facts:
                 text += f"({facts} 人还缺出生日期或性别)"
+        if self.exits:
+            text += (f";其中 {len(self.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
+                     "建议办理退出(须确认)")
         if self.new_groups:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
         if self.ended:
             text += f";第 {self.ended[0]} 行“{self.ended[1][:20]}”起是另一张表或说明,未导入"
+        if len(self.sheets) > 1:
+            read = [p.name for p in self.sheets if p.read]
+            skipped = [f"{p.name}({p.kind_label})" for p in self.sheets if not p.read]
+            text += f";读取工作表:{'、'.join(read)}"
+            if skipped:
+                text += f";不读取:{'、'.join(skipped)}"
         return text
 
 

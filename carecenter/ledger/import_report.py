@@ -36,6 +36,15 @@ def save_report(preview: Preview, path: str | Path) -> Path:
     write_table(notes, ["行号", "处理", "姓名", "身份证号", "字段", "提示"], lines,
                 widths=[8, 8, 12, 22, 12, 70], text_columns={4},
                 title=f"{preview.path.name} 已导入但需留意的行")
+    every = book.create_sheet("逐行预览")
+    lines = [[row.row, row.sheet, row.action_label, row.name, row.id_number, row.why()]
+             for row in preview.rows]
+    write_table(every, ["行号", "工作表", "处理", "姓名", "身份证号", "将如何处理及原因"], lines,
+                widths=[8, 14, 8, 12, 22, 90], text_columns={5},
+                title=f"{preview.path.name} 每一行将如何处理")
+    columns = book.create_sheet("未导入的列")
+    write_table(columns, ["位置", "列标题", "原因"], [list(c) for c in preview.not_imported()],
+                widths=[24, 24, 50], title=f"{preview.path.name} 未导入的列")
     target = Path(path)
     save(book, target)
     return target

@@ -10,13 +10,16 @@ The rules (issue 7), the same for every village's ledger:
 - normalised: full-width digits, spaces, lower-case x, 15-digit numbers, dates in the
   clerk's forms, group spellings (a group not yet known is created);
 - ignored (忽略): blank rows, totals, signatures and notes above or below the table.
+Issue 16 adds: every register sheet of a workbook is read in one preview (``sheet_kinds``),
+a group from the sheet's name or title; an ID ending in 000 (Excel's truncation) comes in
+without the number; 所在范围 from 去向 (``rules.divisions``); a 状态/备注 saying the person
+left proposes an exit, written only when the clerk confirms.
 Nothing is written until ``apply``; then all accepted rows go in one transaction,
 each through ``Register.save_in`` so the rules are the editor's.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,8 +31,9 @@ from sqlalchemy import select
 from carecenter import clock
 from carecenter.care import due_dates as duestore
 from carecenter.errors import FieldError, KnownError, ValidationFailed
-from carecenter.ledger import cells, mapping
+from carecenter.ledger import cells, mapping, sheet_kinds
 from carecenter.ledger.compare import status_code
+from carecenter.ledger.exits import proposed_exit
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -43,10 +47,11 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
 )
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import TableShape
+from carecenter.ledger.sheet_kinds import NO_TABLE
 from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft, Register
-from carecenter.rules import idnumber
+from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
 from carecenter.settings.settings_store import Settings
 from carecenter.storage import backups
@@ -86,28 +91,61 @@ class LedgerImport:
         self.register = Register(database, today=today)
         self.settings = Settings(database)
         self.today = today
-        self._columns: dict[str, int] = {}  # field → sheet column, for the preview's cells
+        # field → sheet column per sheet, for the preview's cells
+        self._columns: dict[str, dict[str, int]] = {}
+        self.book: list[sheet_kinds.SheetPlan] = []  # every sheet of the workbook opened
+        self._home: divisions.Home | None = None  # the village's county, from 本村设置
+        self._created: dict[int, int] = {}  # id(row) → the person an apply created for it
+        # name → rows without an ID read so far, to know a person on two sheets (issue 16)
+        self._without_id: dict[str, list[tuple[RowPreview, dict[str, Any]]]] = {}
 
     def open(self, path: str | Path, sheet: str | None = None) -> tuple[Sheet, Layout]:
-        """The sheet and its layout; without a sheet named, the first sheet that holds a
-        table (a workbook often starts with a 填表说明 sheet)."""
-        sheets = iter([read_sheet(path, sheet)]) if sheet is not None else read_sheets(path)
-        seen: list[Sheet] = []
-        for data in sheets:
-            layout = mapping.detect(data.rows)
-            if layout is not None:
-                return data, mapping.apply_saved(self.settings, layout)
-            seen.append(data)
-        if len(seen) > 1:
-            raise KnownError(f"在工作簿的 {len(seen)} 张工作表({'、'.join(d.name for d in seen)})"
-                             f"里都找不到表头:{_HEADER_NEEDED}")
-        data = seen[0]
+        """The first register sheet and its layout. Without a sheet named, every sheet
+        is classified (register, summary, instructions, blank: issue 16) and the preview
+        reads all register sheets; the one returned carries the mapping the clerk sees."""
+        sheets = [read_sheet(path, sheet)] if sheet is not None else list(read_sheets(path))
+        plans = sheet_kinds.plan(sheets)
+        chosen = [p for p in plans if p.read] or [
+            p for p in plans if p.layout is not None and (sheet is not None or p.kind == NO_TABLE)]
+        if chosen:
+            self.book = plans
+            first = chosen[0]
+            assert first.data is not None or first.layout is not None
+            data = first.data or next(s for s in sheets if s.name == first.name)
+            first.data = data
+            assert first.layout is not None
+            return data, mapping.apply_saved(self.settings, first.layout)
+        if len(plans) > 1:
+            reasons = ";".join(f"“{p.name}”{p.kind_label}:{p.reason}" for p in plans)
+            raise KnownError(f"在工作簿的 {len(plans)} 张工作表({'、'.join(p.name for p in plans)})"
+                             f"里都找不到表头:{_HEADER_NEEDED}({reasons})")
+        data = sheets[0]
         if not any(any(v is not None for v in row) for row in data.rows):
             raise KnownError(f"工作表“{data.name}”是空的,没有可导入的内容")
         raise KnownError(
             f"在工作表“{data.name}”的前 {mapping.HEADER_SCAN_ROWS} 行里找不到表头:"
             f"{_HEADER_NEEDED}请检查是否选对了工作表"
         )
+
+    def _parts(self, data: Sheet, layout: Layout) -> list[tuple[Sheet, Layout, str | None]]:
+        """The sheets one preview reads: the one opened, then the workbook's other
+        register sheets; a sheet laid out like the first takes the clerk's mapping."""
+        plans = self.book if any(p.data is data for p in self.book) else []
+        mine = next((p for p in plans if p.data is data), None)
+        parts: list[tuple[Sheet, Layout, str | None]] = [
+            (data, layout, mine.group if mine else None)]
+        chosen = layout.targets()
+        for p in plans:
+            if not p.read or p is mine or p.data is None or p.layout is None:
+                continue
+            other = p.layout
+            if other.key == layout.key:
+                for c in other.columns:
+                    c.target = chosen.get(c.index, mapping.IGNORE)
+            else:
+                other = mapping.apply_saved(self.settings, other)
+            parts.append((p.data, other, p.group))
+        return parts
 
     def save_mapping(self, layout: Layout) -> None:
         mapping.save(self.settings, layout)
@@ -122,59 +160,115 @@ class LedgerImport:
 
     def _preview(self, path: str | Path, data: Sheet, layout: Layout,
                  progress: Progress | None, cancelled: Cancelled | None) -> Preview:
-        if layout.column_for(mapping.person_target("name")) is None:
-            raise KnownError("请把“姓名”对应到台账中的一列,否则无法导入")
+        parts = self._parts(data, layout)
+        for part_data, part_layout, _ in parts:
+            if part_layout.column_for(mapping.person_target("name")) is None:
+                raise KnownError(f"请把工作表“{part_data.name}”的“姓名”对应到台账中的一列,"
+                                 "否则无法导入")
         idnumber.forget()
+        village = self.settings.village()
+        self._home = divisions.home_of(village.get("county", ""), village.get("province", ""))
         stored = self._stored()
-        self._columns = {t.partition(":")[2]: j for j, t in layout.targets().items()
-                         if t.startswith("person:")}
         new_groups: dict[str, str] = {}
-        seen_ids: dict[str, int] = {}
-        seen_names: dict[tuple[str, str], int] = {}
+        seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]] = {}
+        seen_names: dict[tuple[str, str], str] = {}
+        self._without_id = {}
         rows: list[RowPreview] = []
-        body = data.rows[layout.first_row:]
         pending: list[tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool]] = []
-        shape = TableShape(layout, [data.rows[i] for i in layout.header_rows])
-        for offset, raw in enumerate(body):
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            if progress and offset % 200 == 0:
-                progress(offset, len(body) * 2)
-            number = layout.first_row + offset + 1
-            reason = shape.skip(number, raw)
-            if reason:
-                rows.append(RowPreview(number, IGNORED, cells=list(raw),
-                                       errors=[Problem("", reason)]))
-                continue
-            result = self._read_row(number, raw, layout, stored, new_groups, shape.group)
-            if result is None:
-                continue
-            row, values, supporters, month_only = result
-            rows.append(row)
-            if self._continues(shape, row, values, supporters):
-                continue
-            if row.action != NEW:  # ignored or refused while reading
-                continue
-            self._match(row, values, stored, seen_ids, seen_names)
-            self._exited_in_ledger(row, values.pop("_status", ""), stored)
-            if row.accepted:
-                pending.append((row, values, supporters, month_only))
-        self._trim_trailing_ignored(rows)
+        total = sum(max(len(d.rows) - lay.first_row, 0) for d, lay, _ in parts) or 1
+        done = 0
+        ended: tuple[int, str] | None = None
+        several = len(parts) > 1
+        for part_data, part_layout, group in parts:
+            self._columns[part_data.name] = {
+                t.partition(":")[2]: j for j, t in part_layout.targets().items()
+                if t.startswith("person:")}
+            body = part_data.rows[part_layout.first_row:]
+            shape = TableShape(part_layout, [part_data.rows[i] for i in part_layout.header_rows],
+                               group)
+            for offset, raw in enumerate(body):
+                if cancelled and cancelled():
+                    raise ImportCancelled()
+                if progress and (done + offset) % 200 == 0:
+                    progress(done + offset, total * 2)
+                number = part_layout.first_row + offset + 1
+                reason = shape.skip(number, raw)
+                if reason:
+                    rows.append(RowPreview(number, IGNORED, cells=list(raw),
+                                           errors=[Problem("", reason)],
+                                           sheet=part_data.name if several else ""))
+                    continue
+                result = self._read_row(number, raw, part_layout, stored, new_groups,
+                                        shape.group)
+                if result is None:
+                    continue
+                row, values, supporters, month_only = result
+                row.sheet = part_data.name if several else ""
+                rows.append(row)
+                if self._continues(shape, row, values, supporters):
+                    continue
+                if row.action != NEW:  # ignored or refused while reading
+                    continue
+                self._match(row, values, stored, seen_ids, seen_names)
+                status = values.pop("_status", "")
+                self._exited_in_ledger(row, status, stored)
+                self._propose_exit(row, status, values, stored)
+                if row.accepted:
+                    pending.append((row, values, supporters, month_only))
+            done += len(body)
+            self._trim_trailing_ignored(rows)
+            ended = ended or shape.ended
         files = self._load_files({r.person_id for r, *_ in pending if r.person_id})
-        for done, (row, values, supporters, month_only) in enumerate(pending):
+        for index, (row, values, supporters, month_only) in enumerate(pending):
             if cancelled and cancelled():
                 raise ImportCancelled()
-            if progress and done % 200 == 0:
-                progress(len(body) + done * len(body) // max(len(pending), 1), len(body) * 2)
+            if progress and index % 200 == 0:
+                progress(total + index * total // max(len(pending), 1), total * 2)
             self._check(row, values, supporters, month_only, files.get(row.person_id or -1))
         for r in rows:
             if r.action == REFUSED and r.new_group:
                 r.warnings = [w for w in r.warnings if not w.message.endswith("导入时将新建")]
         used = {r.new_group for r in rows if r.accepted and r.new_group}
         if progress:
-            progress(len(body) * 2, len(body) * 2)
-        return Preview(Path(path), data.name, layout, rows,
-                       {k: v for k, v in new_groups.items() if k in used}, shape.ended)
+            progress(total * 2, total * 2)
+        names = "、".join(d.name for d, _, _ in parts)
+        return Preview(Path(path), names, layout, rows,
+                       {k: v for k, v in new_groups.items() if k in used}, ended,
+                       sheets=list(self.book) if any(p.data is data for p in self.book) else [],
+                       skipped_columns=self._not_imported(parts, rows))
+
+    @staticmethod
+    def _not_imported(parts: list[tuple[Sheet, Layout, str | None]],
+                      rows: list[RowPreview]) -> list[tuple[str, str, str]]:
+        """Every column of the sheets read that is not imported, with the reason: one
+        without a header but with values too (issue 16: nothing dropped unseen)."""
+        from openpyxl.utils import get_column_letter
+
+        found: list[tuple[str, str, str]] = []
+        several = len(parts) > 1
+        for data, layout, _ in parts:
+            prefix = f"工作表“{data.name}”" if several else ""
+            known = {c.index for c in layout.columns}
+            filled: set[int] = set()
+            read = [r.cells for r in rows if r.action != IGNORED
+                    and r.sheet == (data.name if several else "")]
+            width = max((len(c) for c in read), default=0)
+            unknown = [j for j in range(width) if j not in known]
+            for line in read:
+                filled.update(j for j in unknown if j < len(line) and line[j] is not None
+                              and text_of(line[j]))
+            for c in layout.columns:
+                if c.target == mapping.IGNORE:
+                    why = c.why or mapping.why_not_imported(c.label)
+                elif c.target in ("extra:kind", "extra:colour"):
+                    why = mapping.why_not_imported(c.label)
+                else:
+                    continue
+                found.append((f"{prefix}{get_column_letter(c.index + 1)} 列", c.label, why))
+            for j in sorted(filled):
+                found.append((f"{prefix}{get_column_letter(j + 1)} 列", "",
+                              "没有列标题,但有内容"))
+        return found
 
     @staticmethod
     def _continues(shape: TableShape, row: RowPreview, values: dict[str, Any],
@@ -341,10 +435,13 @@ class LedgerImport:
         return -1 - list(new_groups).index(key)
 
     def _match(self, row: RowPreview, values: dict[str, Any], stored: _Stored,
-               seen_ids: dict[str, int], seen_names: dict[tuple[str, str], int]) -> None:
+               seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]],
+               seen_names: dict[tuple[str, str], str]) -> None:
         raw_id = values.get("id_number")
         label = PERSON["id_number"].label
         number = None
+        if raw_id and self._truncated(row, values, idnumber.normalise(raw_id), stored):
+            raw_id = None
         if raw_id:
             try:
                 info = idnumber.parse(raw_id, today=self.today())
@@ -356,17 +453,31 @@ class LedgerImport:
             values["_id_info"] = info
             row.id_number = number
             if number in seen_ids:
+                first, first_values = seen_ids[number]
+                if first.sheet != row.sheet and first_values.get("name") == values.get("name"):
+                    # The same person on two sheets (a 总表 and a group's sheet): read once,
+                    # the group taken from whichever sheet gives one.
+                    if first_values.get("group_id") is None and values.get("group_id") is not None:
+                        first_values["group_id"] = values["group_id"]
+                        first.new_group = first.new_group or row.new_group
+                    row.action = IGNORED
+                    row.errors.append(Problem("", f"与{first.where}是同一人(身份证号、姓名相同),"
+                                                  "已在那里读入"))
+                    row.warnings = []
+                    row.new_group = None
+                    return
                 row.action = REFUSED
                 row.errors.append(Problem(
-                    label, f"与第 {seen_ids[number]} 行身份证号相同;同一文件中只保留第一行"))
+                    label, f"与{first.where}身份证号相同;同一文件中只保留第一行"))
                 return
-            seen_ids[number] = row.row
+            seen_ids[number] = (row, values)
             if info.upgraded_from:
                 row.warnings.append(Problem(label, f"15 位旧号 {info.upgraded_from} 已升为 18 位"))
         name = str(values.get("name") or "")
         group = values.get("group_id")
         if number and number in stored.by_id:
             row.action, row.person_id = UPDATE, stored.by_id[number]
+            row.basis = "身份证号"
         elif name:
             candidates = stored.by_name_group.get((name, group), [])
             if number:
@@ -375,6 +486,7 @@ class LedgerImport:
                 candidates = self._narrow(candidates, values, stored)
             if len(candidates) == 1:
                 row.action, row.person_id = UPDATE, candidates[0]
+                row.basis = "姓名和村民小组"
                 if number:
                     row.warnings.append(Problem(label, "按姓名和村民小组找到登记册上尚无身份证号的"
                                                        "同一人,将补上身份证号"))
@@ -385,25 +497,78 @@ class LedgerImport:
                     "没有身份证号无法分辨是哪一位,请补充身份证号"))
                 return
         if not number:
+            if self._same_on_another_sheet(row, values, name, group):
+                return
             birth = values.get("birth_date")
             key = (name, f"{group}|{birth or ''}")
             if key in seen_names:
                 row.action = REFUSED
                 row.errors.append(Problem(
-                    "姓名", f"与第 {seen_names[key]} 行姓名、村民小组相同且都没有身份证号,"
+                    "姓名", f"与{seen_names[key]}姓名、村民小组相同且都没有身份证号,"
                     "无法分辨,请补充身份证号"))
                 return
-            seen_names[key] = row.row
+            seen_names[key] = row.where
         if row.person_id in stored.exited:
             row.warnings.append(Problem("", "此人已退出登记册,只更新档案内容"))
 
-    @staticmethod
-    def _exited_in_ledger(row: RowPreview, status: str, stored: _Stored) -> None:
+    def _same_on_another_sheet(self, row: RowPreview, values: dict[str, Any], name: str,
+                               group: Any) -> bool:
+        """A person without an ID number on a 总表 and again on a group's sheet is one
+        person (a group's sheet names the group the 总表 left out): read once, said so."""
+        if not row.sheet or not name:
+            return False
+        for first, first_values in self._without_id.get(name, []):
+            theirs = first_values.get("group_id")
+            if first.sheet == row.sheet or not (theirs is None or group is None
+                                                or theirs == group):
+                continue
+            if theirs is None and group is not None:
+                first_values["group_id"] = group
+                first.new_group = first.new_group or row.new_group
+            row.action, row.person_id, row.warnings, row.new_group = IGNORED, None, [], None
+            row.errors.append(Problem("", f"与{first.where}同名、都没有身份证号且村民小组不矛盾,"
+                                          "按同一人处理,已在那里读入;如是两个人,请补充身份证号"))
+            return True
+        self._without_id.setdefault(name, []).append((row, values))
+        return False
+
+    def _truncated(self, row: RowPreview, values: dict[str, Any], number: str,
+                   stored: _Stored) -> bool:
+        """An ID that Excel cut to 15 digits and the clerk typed back (…000) is not
+        trusted: the person comes in 待补充身份证号, the number kept in 备注 and the
+        birth date taken from its intact first 14 digits (issue 16)."""
+        if not (cells.looks_truncated(number) and number.isdigit()):
+            return False
+        column = self._column(row, "id_number")
+        if number in stored.by_id:  # already on the register so: matched, and flagged
+            row.warnings.append(Problem("身份证号", f"“{number}”末三位为 000,疑被 Excel 截断;"
+                                                   "登记册上也是这个号,请对照身份证核对", column))
+            return False
+        try:
+            birth: date | None = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            birth = None
+        values.pop("id_number", None)
+        values.setdefault("_notes", []).append(f"疑被截断的身份证号:{number}")
+        if birth is not None and not values.get("birth_date") and birth <= self.today():
+            values["birth_date"] = birth
+            got = f",出生日期按前 14 位记为 {birth:%Y-%m-%d}"
+        else:
+            got = ""
+        row.warnings.append(Problem(
+            "身份证号", f"“{number}”末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字);"
+            f"未作为身份证号导入,原值记入备注{got},请对照身份证补录", column))
+        return True
+
+    def _exited_in_ledger(self, row: RowPreview, status: str, stored: _Stored) -> None:
         """A ledger (our own export, the township's list) may say someone has left: no
         new file for them, and a person still on the register is only flagged; an exit
         needs its date and reason, given in the person's file."""
         if not status or status_code(status) != EXITED or not row.accepted:
             return
+        if "退出" not in status and proposed_exit(status, self.today()) is not None:
+            return  # 已故, 户口已迁出: an exit proposed, with its reason and date
+
         if row.action == NEW:
             row.action = IGNORED
             row.errors.append(Problem("", f"台账中此人状态为“{status}”,不新建档案"))
@@ -412,6 +577,20 @@ class LedgerImport:
         elif row.person_id not in stored.exited:
             row.warnings.append(Problem("状态", f"台账中为“{status}”,登记册上仍在册;"
                                               "如属实,请在档案中办理退出"))
+
+    def _propose_exit(self, row: RowPreview, status: str, values: dict[str, Any],
+                      stored: _Stored) -> None:
+        """状态 or 备注 saying the person died, moved into a home or has children back:
+        an exit proposed with its reason and date, for the clerk to confirm."""
+        if not row.accepted or row.person_id in stored.exited:
+            return
+        for label, text in (("状态", status), ("备注", str(values.get("note") or ""))):
+            proposal = proposed_exit(text, self.today())
+            if proposal is not None:
+                row.exit = proposal
+                row.warnings.append(Problem(label, proposal.describe() + ";导入时须确认",
+                                            self._column(row, "note") if label == "备注" else None))
+                return
 
     @staticmethod
     def _narrow(candidates: list[int], values: dict[str, Any], stored: _Stored) -> list[int]:
@@ -469,7 +648,10 @@ class LedgerImport:
             self._birth_from_age(row, values, age)
         sex = values.get("sex")
         if isinstance(sex, str):
-            values["sex"] = sex.strip().removesuffix("性")
+            values["sex"], coded = cells.sex_text(sex)
+            if coded and info is None:  # with an ID number, the number says the sex
+                row.warnings.append(Problem("性别", f"性别写作“{sex}”,按 {values['sex']} 记",
+                                            self._column(row, "sex")))
         for name in list(values):
             f = PERSON[name]
             if name in KEY_FIELDS or f.type is FieldType.GROUP:
@@ -516,25 +698,27 @@ class LedgerImport:
     def _birth_from_age(self, row: RowPreview, values: dict[str, Any],
                         age: tuple[str, int]) -> None:
         text, column = age
-        m = re.match(r"\s*([0-9]+(?:\.[0-9]*)?)\s*(?:岁|周岁)?\s*$", text)  # 78, 78岁
-        if not m:
+        years = cells.age_years(text)  # 78, 78岁, 七十八 (issue 16: ages in words)
+        if years is None:
+            row.warnings.append(Problem("年龄", f"年龄“{text}”看不懂,未用于出生日期", column))
             return
-        years = int(float(m.group(1)))
         if 0 < years < 120:
             values["birth_date"] = date(self.today().year - years, 1, 1)
+            written = "" if text.strip().rstrip("岁周").isdigit() else f"(台账写作“{text}”)"
             row.warnings.append(Problem(
-                "出生日期", f"没有身份证号和出生日期,按年龄 {years} 岁暂记为 "
+                "出生日期", f"没有身份证号和出生日期,按年龄 {years} 岁{written}暂记为 "
                 f"{values['birth_date']:%Y} 年 1 月 1 日,补充身份证号后自动更正", column))
 
     def _column(self, row: RowPreview, name: str) -> int | None:
-        return self._columns.get(name)
+        columns = self._columns.get(row.sheet) or next(iter(self._columns.values()), {})
+        return columns.get(name)
 
     def _supporters(self, row: RowPreview, rows: list[dict[str, Any]], values: dict[str, Any],
                     stored: tuple[dict[str, Any], list[dict[str, Any]]] | None,
                     notes: list[str]) -> list[dict[str, Any]]:
         existing = [dict(s) for s in stored[1]] if stored else []
-        home = (values.get("id_number") or (stored[0].get("id_number") if stored else "")
-                or "")[:2] or None
+        number = values.get("id_number") or (stored[0].get("id_number") if stored else "") or ""
+        home = self._home or divisions.home_from_id(str(number))
         for index, entry in enumerate(rows, start=1):
             columns = entry.pop("_columns", {})
             filled = {k: v for k, v in entry.items() if v not in (None, "")}
@@ -552,9 +736,7 @@ class LedgerImport:
                                             f"{filled['name']}未填关系,暂记为“其他赡养义务人”"))
             match = next((s for s in existing if s.get("name") == filled["name"]), None)
             if "location_scope" not in filled and not (match and match.get("location_scope")):
-                scope = cells.scope_from_whereabouts(str(filled.get("whereabouts") or ""), home)
-                if scope:
-                    filled["location_scope"] = scope
+                self._scope(row, index, filled, columns, home)
             for name in list(filled):
                 f = SUPPORTER[name]
                 try:
@@ -571,6 +753,21 @@ class LedgerImport:
             else:
                 match.update(filled)
         return existing
+
+    def _scope(self, row: RowPreview, index: int, filled: dict[str, Any],
+               columns: dict[str, int], home: divisions.Home | None) -> None:
+        """所在范围 from where the ledger says the supporter is, seen from the village's
+        county (本村设置); a place not known for sure is flagged, never guessed."""
+        where = str(filled.get("whereabouts") or "")
+        if not where:
+            return
+        scope, why = divisions.scope_of(where, home)
+        if scope:
+            filled["location_scope"] = scope
+            return
+        row.warnings.append(Problem(
+            f"赡养人{index}", f"{filled['name']}的所在范围未填:{why},请在档案中选择",
+            columns.get("whereabouts")))
 
     # -- apply -------------------------------------------------------------------------
 
@@ -593,18 +790,41 @@ class LedgerImport:
         """New people in bulk; a refusal names the first row it concerns."""
         try:
             cleaned = [row.cleaned for row, _ in batch]
-            return [r.person_id for r in self.register.create_many(
+            ids = [r.person_id for r in self.register.create_many(
                 session, [draft for _, draft in batch],
                 None if any(c is None for c in cleaned) else cleaned)]  # type: ignore[arg-type]
+            self._created.update((id(row), pid) for (row, _), pid in zip(batch, ids, strict=True))
+            return ids
         except ValidationFailed as e:
             raise KnownError(f"第 {batch[0][0].row} 行起的一批:{e.message}。"
                              "导入已撤销,登记册没有改动") from e
+
+    def _exits(self, session: Any, preview: Preview) -> list[int]:
+        """The exits the clerk confirmed, in the import's transaction."""
+        done: list[int] = []
+        for row in preview.exits:
+            assert row.exit is not None
+            pid = row.person_id or self._created.get(id(row))
+            if pid is None:
+                continue
+            note = f"据台账{row.exit.said[:40]}"
+            try:
+                self.register.exit_in(session, pid, row.exit.on, row.exit.reason, note,
+                                      refresh_due=False)
+            except ValidationFailed as e:
+                raise KnownError(f"{row.where}:{e.message}。导入已撤销,登记册没有改动") from e
+            done.append(pid)
+        return done
 
     def apply(self, preview: Preview, progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportResult:
         """Write every accepted row, and create the new groups, in one transaction."""
         accepted = [r for r in preview.rows if r.accepted and r.draft is not None]
-        if any(not r.unchanged for r in accepted):
+        if preview.exits and not preview.confirm_exits:
+            raise KnownError(f"有 {len(preview.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
+                             "请先确认按台账办理退出,或改正台账后再导入;登记册没有改动")
+        self._created = {}
+        if any(not r.unchanged for r in accepted) or preview.exits:
             # The way back from an import the clerk regrets (issue 15).
             self.database.back_up(backups.IMPORT)
         written: list[int] = []
@@ -645,6 +865,7 @@ class LedgerImport:
                         f"第 {row.row} 行:{e.message}。导入已撤销,登记册没有改动") from e
                 written.append(saved.person_id)
             written += self._create(session, batch)
+            written += self._exits(session, preview)
             del loaded
             created = sum(1 for r in accepted if r.person_id is None)
             updated = len(accepted) - created

@@ -37,7 +37,11 @@ _SUPPORTER_PREFIX = re.compile(
 )
 _GROUP_HEADING = re.compile(r"子女|赡养|外出|家属|儿女")
 # Columns about other people than the elder and their supporters (帮扶责任人电话).
-_SOMEONE_ELSE = re.compile(r"帮扶|结对|包保|网格员|责任人|受托人|村干部|驻村|填表人|审核人|复核人")
+_SOMEONE_ELSE = re.compile(r"帮扶|结对|包保|网格员|责任人|受托人|村干部|驻村|填表人|审核人|复核人|"
+                           r"组长|联络员|联系人")
+# The householder's columns (户主姓名, 与户主关系, 户号): the household's, never the elder's
+# (issue 16: the householder's name went onto the elder's file).
+_HOUSEHOLD = re.compile(r"户主|户号|户编号")
 _NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
 
@@ -133,6 +137,8 @@ def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
     if not label:
         return Guess("")
     bare = _without_brackets(label) or label
+    if _HOUSEHOLD.search(label):
+        return Guess("")
     under_supporters = bool(heading and _GROUP_HEADING.search(heading))
     index = _heading_index(heading) if under_supporters else None
     for candidate in (label, bare):
@@ -169,6 +175,26 @@ def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
     return Guess("")
 
 
+def why_not_imported(label: str) -> str:
+    """Why a column with this header is not imported, in the clerk's words."""
+    text = normalise_label(label.rpartition("/")[2] or label)
+    if not text:
+        return "没有列标题"
+    if _HOUSEHOLD.search(normalise_label(label)):
+        return "户主(户)的信息,不是老人本人的"
+    if _SOMEONE_ELSE.search(normalise_label(label)):
+        return "帮扶人、组长、村干部等其他人的信息"
+    found = guess(text)
+    if found.kind == "extra":
+        return EXTRAS[found.name][0] + ("仅用于比对" if found.name in ("colour", "status")
+                                        else ",档案中由身份证号或其他项得出")
+    if _SUPPORTER_PREFIX.match(_without_brackets(text)):
+        return "赡养人的这一项档案中不保存"
+    if found.kind:
+        return "同一项已由另一列导入"
+    return "档案中没有对应的项目"
+
+
 def _number(text: str) -> int | None:
     if not text:
         return None
@@ -187,13 +213,14 @@ class Column:
     index: int  # 0-based column in the sheet
     label: str  # as shown: 子女情况/姓名 for a two-row header
     target: str = IGNORE
+    why: str = ""  # why a column whose header promised a field is not imported
 
 
 @dataclass
 class Layout:
     """Where the table is on the sheet and what each column holds."""
 
-    header_rows: tuple[int, ...]  # 0-based sheet rows of the header (one or two)
+    header_rows: tuple[int, ...]  # 0-based sheet rows of the header (one to three)
     columns: list[Column] = field(default_factory=list)
     reused: bool = False  # the mapping came from a saved one
 
@@ -257,6 +284,31 @@ def _combine(upper: list[Any], lower: list[Any], width: int) -> list[tuple[str, 
     return labels
 
 
+def _stack(rows: list[list[Any]], width: int) -> list[tuple[str, str]]:
+    """(label, heading) per column of a header of several rows (基本信息 / 子女(赡养人)
+    情况 / 联系方式 over 电话 + 务工地址): the lowest cell of a column is its label, the
+    cells above it, each carried right across the columns it spans, its heading."""
+    labels: list[tuple[str, str]] = []
+    carried = [""] * len(rows)
+    for j in range(width):
+        texts = [_text(r[j]) if j < len(r) else "" for r in rows]
+        lowest = max((k for k, t in enumerate(texts) if t), default=-1)
+        for k, text in enumerate(texts):
+            if text:
+                carried[k] = text if lowest > k else ""
+                for below in range(k + 1, len(rows)):  # a new heading starts its own
+                    if not texts[below]:
+                        carried[below] = ""
+            elif 0 <= lowest < k:
+                carried[k] = ""
+        if lowest < 0:
+            labels.append(("", ""))
+            continue
+        heading = "/".join(carried[k] for k in range(lowest) if carried[k])
+        labels.append((texts[lowest], heading))
+    return labels
+
+
 def _single(row: list[Any], width: int) -> list[tuple[str, str]]:
     return [(_text(row[j]) if j < len(row) else "", "") for j in range(width)]
 
@@ -293,6 +345,12 @@ def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str,
             # An upper row that changes no column's meaning is not part of the header.
             if _targets(pair) != _targets(_single(rows[i + 1], width)):
                 candidates.append(((i, i + 1), pair))
+        if (len(candidates) == 2 and i + 2 < len(rows) and _is_label_row(rows[i + 2])
+                and _may_head(rows[i + 1])):
+            triple = _stack(rows[i:i + 3], width)
+            if _targets(triple) != _targets(candidates[1][1]) and _targets(triple) != _targets(
+                    _combine(rows[i + 1], rows[i + 2], width)):
+                candidates.append(((i, i + 1, i + 2), triple))
         for header_rows, labels in candidates:
             score = _score(labels)
             if not any(guess(lb, hd).kind == "person" and guess(lb, hd).name == "name"
@@ -300,7 +358,9 @@ def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str,
                 continue
             filled = sum(1 for label, heading in labels if label or heading)
             # 姓名 and one more known column, or 姓名 beside columns the clerk can map.
-            if (score >= 2 or filled >= 2) and (best is None or score > best[0]):
+            better = best is None or score > best[0] or (
+                len(header_rows) == 3 and score == best[0])  # the fuller header of equals
+            if (score >= 2 or filled >= 2) and better:
                 best = (score, header_rows, labels)
     if best is None:
         return None
@@ -323,7 +383,7 @@ def propose(labels: list[tuple[str, str]]) -> list[Column]:
             if g.index is not None and g.index != current:
                 current, filled = g.index, set()
             elif (current == 0 or g.name in filled
-                  or (heading and heading != last_heading and filled)):
+                  or (heading and _top(heading) != _top(last_heading) and filled)):
                 current, filled = current + 1, set()
             if current <= MAX_SUPPORTERS:
                 filled.add(g.name)
@@ -343,6 +403,11 @@ def propose(labels: list[tuple[str, str]]) -> list[Column]:
             columns.append(Column(j, shown, target))
     _one_column_each(columns, labels)
     return columns
+
+
+def _top(heading: str) -> str:
+    """The outermost heading: 联系方式 under 子女情况 is still the same supporter's."""
+    return heading.partition("/")[0]
 
 
 def _plainness(label: str) -> tuple[int, int]:

@@ -27,10 +27,13 @@ _SECTION = re.compile(
 class TableShape:
     """The state of one pass over a ledger's rows."""
 
-    def __init__(self, layout: Layout, header: list[list[Any]]) -> None:
+    def __init__(self, layout: Layout, header: list[list[Any]],
+                 group: str | None = None) -> None:
         self.header = [_labels(r) for r in header]
+        self._header_texts = {t for r in header for v in r if (t := text_of(v))}
         self.seq_col = layout.column_for("extra:seq")
-        self.group: str | None = None  # from the last group heading row
+        # From the last group heading row, else the sheet's name or title (issue 16).
+        self.group: str | None = group
         self.ended: tuple[int, str] | None = None  # (Excel row, text) where the table ends
         self._last: tuple[int, str, list[dict[str, Any]]] | None = None
 
@@ -38,6 +41,14 @@ class TableShape:
         """Why this row is not a person's (it is skipped), or None."""
         if self.ended:
             return f"第 {self.ended[0]} 行起是另一张表或说明,不导入"
+        if self._repeated_header(raw):
+            return "重复的表头行(分页打印的台账常见)"
+        filled = [v for j, v in enumerate(raw) if v is not None
+                  and not (j == self.seq_col and text_of(v).isdigit())]
+        # A person's row has numbers (ID, phone, age) or a name: cheap tests first.
+        if filled and not any(cells.is_number(v) for v in filled) and all(
+                cells.is_stamp_or_date(v) for v in filled):
+            return f"落款、日期或签名行:“{'  '.join(text_of(v) for v in filled)[:30]}”"
         texts: list[str] = []
         if sum(v is not None for v in raw) <= 2:  # a title or heading: one cell (+ 序号)
             # A title merged across from column A sits in the 序号 column: only a
@@ -55,6 +66,18 @@ class TableShape:
         else:
             return None
         return f"另一张表或说明从这里开始:“{self.ended[1][:20]}”,以下不导入"
+
+    def _repeated_header(self, raw: list[Any]) -> bool:
+        """This table's header again (a ledger printed page by page repeats it)."""
+        if not any(isinstance(v, str) and v.strip() in self._header_texts for v in raw):
+            return False
+        labels = _labels(raw)
+        filled = sum(1 for label in labels if label)
+        for header in self.header:
+            same = sum(1 for a, b in zip(labels, header, strict=False) if a and a == b)
+            if same >= 2 and same == filled:
+                return True
+        return False
 
     def _another_header(self, raw: list[Any]) -> bool:
         """A header row below the data that is not this table's own, repeated."""

@@ -573,32 +573,38 @@ class Register:
 
     def exit(self, person_id: int, on: date, reason: str, note: str = "") -> None:
         """Take a person off the active register; the file and its history stay."""
+        with self.database.transaction() as session:
+            self.exit_in(session, person_id, on, reason, note)
+
+    def exit_in(self, session: Session, person_id: int, on: date, reason: str,
+                note: str = "", refresh_due: bool = True) -> None:
+        """``exit`` inside the caller's transaction (an import's confirmed exits)."""
         if reason not in EXIT_REASONS:
             raise ValidationFailed([FieldError("exit_reason", "请选择退出原因")])
         if on > self.today():
             raise ValidationFailed([FieldError("exit_date", "退出日期不能在今天之后")])
         if reason == "other" and not note.strip():
             raise ValidationFailed([FieldError("exit_note", "退出原因选“其他”时请写明原因")])
-        with self.database.transaction() as session:
-            record = self._get(session, person_id)
-            if record.status == EXITED:
-                raise KnownError(
-                    f"{record.name} 已于 {record.exit_date:%Y-%m-%d} 退出,无需重复办理"
-                )
-            record.status = EXITED
-            record.exit_date = on
-            record.exit_reason = reason
-            record.exit_note = note.strip() or None
-            record.held_colour = None  # seed 002's three months end with the exit
-            record.held_until = None
-            detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
-            session.add(self._event(person_id, "exited", on, detail))
-            # A helper's load is for people on the register: the pairing ends with the exit.
-            session.execute(
-                pairing.update()
-                .where(pairing.c.person_id == person_id, pairing.c.ended_on.is_(None))
-                .values(ended_on=on, end_reason=f"对象退出:{EXIT_REASONS[reason]}"[:60]))
-            session.flush()
+        record = self._get(session, person_id)
+        if record.status == EXITED:
+            raise KnownError(
+                f"{record.name} 已于 {record.exit_date:%Y-%m-%d} 退出,无需重复办理"
+            )
+        record.status = EXITED
+        record.exit_date = on
+        record.exit_reason = reason
+        record.exit_note = note.strip() or None
+        record.held_colour = None  # seed 002's three months end with the exit
+        record.held_until = None
+        detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
+        session.add(self._event(person_id, "exited", on, detail))
+        # A helper's load is for people on the register: the pairing ends with the exit.
+        session.execute(
+            pairing.update()
+            .where(pairing.c.person_id == person_id, pairing.c.ended_on.is_(None))
+            .values(ended_on=on, end_reason=f"对象退出:{EXIT_REASONS[reason]}"[:60]))
+        session.flush()
+        if refresh_due:
             duestore.refresh(session.connection(), [person_id], self.today())
 
     def leave_kind(self, person_id: int, code: str, on: date, reason: str = "aged_out"

@@ -313,9 +313,9 @@ STATUS_LABELS = {ACTIVE: "在册", EXITED: "已退出"}
 # --- the person's file: 基本情况登记表 (DOMAIN.md "One person, one file") ---
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", FieldType.TEXT, BASIC, required=True, max_length=30,
-          # 户主姓名 last: where a ledger has both, the householder is often the son.
+          # Not 户主姓名: the householder is often the son (issue 16), never the elder's.
           synonyms=("老人姓名", "留守老人姓名", "留守老年人姓名", "人员姓名", "对象姓名",
-                    "老年人姓名", "户主姓名"), check=person_name),
+                    "老年人姓名"), check=person_name),
     Field("id_number", "身份证号", FieldType.ID_NUMBER, BASIC, max_length=18,
           synonyms=("身份证号码", "公民身份号码", "身份证", "证件号码", "身份证件号码",
                     "证件号"),

@@ -1,7 +1,8 @@
 """National ID numbers (居民身份证号码, GB 11643-1999): normalise, check, decode.
 
 One place decides whether a number can exist. Only the province part of the address
-code is checked: codes of abolished counties stay valid in old numbers.
+code refuses a number: codes of abolished counties stay valid in old numbers, so a code
+not on the current table of counties (``rules.divisions``) is only a warning.
 """
 
 from __future__ import annotations
@@ -157,7 +158,18 @@ def _parse(raw: object, today: date, field: str) -> IdInfo:
 def warnings_for(info: IdInfo, today: date | None = None) -> list[str]:
     """Things that may be right but deserve a second look."""
     today = today or clock.today()
+    found: list[str] = []
     age = info.age_on(today)
     if age > WARN_AGE:
-        return [f"按身份证号计算年龄为 {age} 岁,请核对出生日期"]
-    return []
+        found.append(f"按身份证号计算年龄为 {age} 岁,请核对出生日期")
+    if info.upgraded_from is None and info.number.endswith("000"):
+        # Excel keeps 15 significant digits: an 18-digit number typed as a number and
+        # copied back as text ends in 000 (issue 16). Real ones seldom do.
+        found.append("末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字),请对照身份证核对")
+    from carecenter.rules import divisions
+
+    if divisions.county_name(info.number[:6]) is None:
+        # The current table: a county merged since keeps its code in old numbers.
+        found.append(f"前 6 位地址码 {info.number[:6]} 不在现行行政区划(GB/T 2260)中,"
+                     "可能是已撤销或合并的县,也可能抄错,请核对")
+    return found

@@ -82,7 +82,9 @@ _AGREEMENT = "委托协议"
 _LOAD = "结对负荷"
 
 OPTIONS: tuple[Option, ...] = (
-    Option("village.county", "县(市、区)", _VILLAGE, hint="如:隆回县"),
+    Option("village.province", "省(自治区、直辖市)", _VILLAGE, hint="如:湖南省"),
+    Option("village.county", "县(市、区)", _VILLAGE,
+           hint="如:隆回县;导入台账时据此判断赡养人是否在本县内"),
     Option("village.township", "乡镇", _VILLAGE, hint="如:荷田乡"),
     Option("village.name", "村名", _VILLAGE, hint="如:白竹村;印在协议、联系卡和登记表上"),
     Option("village.committee", "村民委员会名称", _VILLAGE, hint="如:白竹村村民委员会"),

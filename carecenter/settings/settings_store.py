@@ -16,13 +16,14 @@ from carecenter.storage.database import Database
 from carecenter.storage.models import setting
 
 # The keys the program knows, with their defaults; callers use these names.
-VILLAGE = "village"  # {"name", "committee", "phone", "township", "county"}
+VILLAGE = "village"  # {"name", "committee", "phone", "township", "county", "province"}
 DEFAULT_VILLAGE: dict[str, str] = {
     "name": "",
     "committee": "",
     "phone": "",
     "township": "",
     "county": "",
+    "province": "",  # with the county: where 本县内 ends for a supporter's 所在范围
 }
 
 

@@ -67,7 +67,7 @@ class PreviewModel(QAbstractTableModel):
     """One line per sheet row: row number, action, the mapped cells, the problems."""
 
     FILTERS = (("全部", None), ("新增", NEW), ("更新", UPDATE), ("拒绝", REFUSED),
-               ("忽略", IGNORED), ("有提示", "warned"))
+               ("忽略", IGNORED), ("有提示", "warned"), ("建议退出", "exits"))
 
     def __init__(self, preview: Preview) -> None:
         super().__init__()
@@ -82,6 +82,8 @@ class PreviewModel(QAbstractTableModel):
             self.rows = list(self.preview.rows)
         elif code == "warned":
             self.rows = [r for r in self.preview.rows if r.accepted and r.warnings]
+        elif code == "exits":
+            self.rows = self.preview.exits
         else:
             self.rows = [r for r in self.preview.rows if r.action == code]
         self.endResetModel()
@@ -101,7 +103,7 @@ class PreviewModel(QAbstractTableModel):
         if section == 1:
             return "处理"
         if section == 2:
-            return "问题与提示"
+            return "将如何处理及原因"
         return mapping.target_label(self.columns[section - 3].target).split("(")[0]
 
     def _problems(self, row: RowPreview, column: int | None) -> tuple[list[str], list[str]]:
@@ -117,12 +119,12 @@ class PreviewModel(QAbstractTableModel):
         column = self.columns[section - 3].index if section >= 3 else None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == 0:
-                return row.row
+                return f"{row.sheet} {row.row}" if row.sheet else row.row
             if section == 1:
                 return row.action_label
             if column is not None:
                 return text_of(row.cells[column]) if column < len(row.cells) else ""
-            return row.problems_text()
+            return row.why()
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is not None:
                 errors, warnings = self._problems(row, column)
@@ -186,7 +188,7 @@ class FilePage(QWizardPage):
             QMessageBox.warning(self, "导入台账", e.message)
             return
         if len(names) > 1:  # a 填表说明 sheet often comes first: let the core find the table
-            self.sheets.addItem("(自动:第一张有表头的工作表)", None)
+            self.sheets.addItem("(自动:读取所有人员台账工作表,跳过说明、汇总和空白表)", None)
         for name in names:
             self.sheets.addItem(name, name)
 
@@ -235,10 +237,17 @@ class MappingPage(QWizardPage):
         layout, data = self.owner.sheet_layout, self.owner.data
         assert layout is not None and data is not None
         rows = " 与 ".join(f"第 {r + 1} 行" for r in layout.header_rows)
-        self.setSubTitle(f"工作表“{data.name}”的表头在{rows}。请逐列核对“导入为”,"
+        alike = [p.name for p in self.owner.importer.book if p.read and p.name != data.name
+                 and p.layout is not None and p.layout.key == layout.key]
+        also = f"(同样格式的“{'”“'.join(alike)}”按同一对应关系读取)" if alike else ""
+        self.setSubTitle(f"工作表“{data.name}”的表头在{rows}{also}。请逐列核对“导入为”,"
                          "不需要的列选“(不导入)”。")
-        self.note.setText("已使用上次保存的对应关系。" if layout.reused else
-                          "程序按表头名称推测了每一列的含义,请核对。")
+        note = ("已使用上次保存的对应关系。" if layout.reused else
+                "程序按表头名称和各列内容推测了每一列的含义,请核对。")
+        book = self.owner.importer.book
+        if len(book) > 1:  # issue 16: every sheet, and whether it is read
+            note += "\n" + "\n".join(plan.describe() for plan in book)
+        self.note.setText(note)
         targets = mapping.all_targets(max(3, layout.supporter_count()))
         samples = data.rows[layout.first_row:layout.first_row + 30]
         self.table.setRowCount(len(layout.columns))
@@ -247,7 +256,10 @@ class MappingPage(QWizardPage):
             values = [text_of(r[column.index]) for r in samples if column.index < len(r)]
             example = "、".join([v for v in values if v][:3])
             self.table.setItem(i, 0, QTableWidgetItem(column_letter(column.index)))
-            self.table.setItem(i, 1, QTableWidgetItem(column.label))
+            label = QTableWidgetItem(column.label)
+            if column.why:  # the header promised a field its values do not fit
+                label.setToolTip(column.why)
+            self.table.setItem(i, 1, label)
             self.table.setItem(i, 2, QTableWidgetItem(example))
             box = QComboBox()
             box.setObjectName(f"map_{column.index}")
@@ -295,6 +307,11 @@ class PreviewPage(QWizardPage):
         self.filter.currentIndexChanged.connect(self._filter)
         report = QPushButton("保存问题清单…")
         report.clicked.connect(lambda: self.owner.save_report(self))
+        self.columns_note = QLabel()
+        self.columns_note.setObjectName("preview_not_imported")
+        self.columns_note.setWordWrap(True)
+        self.confirm_exits = QCheckBox()
+        self.confirm_exits.setObjectName("confirm_exits")
         self.view = QTableView()
         self.view.setObjectName("preview_table")
         self.view.verticalHeader().setVisible(False)
@@ -308,8 +325,10 @@ class PreviewPage(QWizardPage):
         top.addWidget(report)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.columns_note)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.confirm_exits)
 
     def initializePage(self) -> None:
         owner = self.owner
@@ -334,6 +353,17 @@ class PreviewPage(QWizardPage):
             wide = column.target in ("person:id_number", "person:address")
             self.view.setColumnWidth(i, 170 if wide else 100)
         self.summary.setText(owner.preview.summary() + "。")
+        skipped = owner.preview.not_imported()
+        self.columns_note.setVisible(bool(skipped))
+        self.columns_note.setText("未导入的列:" + ";".join(
+            f"{where}“{label}”({why})" if label else f"{where}({why})"
+            for where, label, why in skipped))
+        exits = owner.preview.exits
+        self.confirm_exits.setVisible(bool(exits))
+        self.confirm_exits.setChecked(False)  # the clerk confirms, nobody else
+        self.confirm_exits.setText(
+            f"已核对:按台账为 {len(exits)} 人办理退出(已故、入住养老机构、子女返乡等,"
+            "原因和日期见“建议退出”)")
         self.filter.setCurrentIndex(0)
 
     def _filter(self) -> None:
@@ -348,9 +378,17 @@ class PreviewPage(QWizardPage):
         if not accepted:
             QMessageBox.warning(self, "导入台账", "没有可以导入的行")
             return False
+        if preview.exits and not self.confirm_exits.isChecked():
+            QMessageBox.warning(self, "导入台账", f"有 {len(preview.exits)} 人台账写明已故、入住"
+                                "养老机构或子女返乡等。请在“建议退出”中逐一核对,勾选“按台账"
+                                "办理退出”后再导入,或改正台账后重新导入。")
+            self.filter.setCurrentIndex(self.filter.findData("exits"))
+            return False
+        preview.confirm_exits = bool(preview.exits)
         question = (f"将新增 {preview.count(NEW)} 人,更新 {preview.count(UPDATE)} 人"
                     + (f",新建村民小组 {'、'.join(preview.new_groups.values())}"
                        if preview.new_groups else "")
+                    + (f",其中 {len(preview.exits)} 人按台账办理退出" if preview.exits else "")
                     + f";{preview.count(REFUSED)} 行被拒绝,不导入。\n\n确定导入吗?")
         answer = QMessageBox.question(self, "确认导入", question)
         if answer != QMessageBox.StandardButton.Yes:
