@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,14 @@ def test_demo_register_has_valid_ids_that_agree_with_sex_and_birth(tmp_path: Pat
     # A few files from a thin ledger wait for birth date and sex as well (issue 7).
     thin = [r for r in rows if r.birth_date is None]
     assert thin and all(r.id_number is None and r.sex is None for r in thin)
-    over_60 = sum(idnumber.age_on(r.birth_date, TODAY) >= 60 for r in rows if r.birth_date)
-    assert over_60 > PEOPLE * 0.8
+    elders = [r for r in rows if r.kind == "elder"]
+    over_60 = sum(idnumber.age_on(r.birth_date, TODAY) >= 60 for r in elders if r.birth_date)
+    assert over_60 > len(elders) * 0.8
+    # every kind, in a village's proportions (issue 21): most files are elders'
+    kinds = Counter(r.kind for r in rows)
+    assert kinds["elder"] > kinds["child"] > kinds["woman"] > kinds["tekun"] > 0
+    assert all(idnumber.age_on(r.birth_date, TODAY) < 16 for r in rows if r.kind == "child")
+    assert any("tekun" in r.kinds and r.kind == "elder" for r in rows)  # 特困 elders
     report = run_check(tmp_path / "demo.db")
     assert report.clean, report.problems
     assert report.active + report.exited == PEOPLE
@@ -104,7 +111,8 @@ def test_demo_supporters_away_out_of_county_have_a_place_and_a_date(demo_path: P
         rows = connection.execute(select(supporter)).all()
     database.close()
     for r in rows:
-        assert r.whereabouts and r.relation
+        assert r.relation
+        assert r.whereabouts or r.role == "guardian"  # a 委托监护人 lives with the child
         if r.location_scope in ("out_county", "out_province", "abroad"):
             assert r.away_since is not None and r.away_since <= TODAY
         if r.returned_on is not None:

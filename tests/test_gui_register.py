@@ -161,7 +161,7 @@ def test_editor_offers_every_declared_field_of_the_kind(qtbot: QtBot, register: 
     editor = PersonEditor(register, None)
     qtbot.addWidget(editor)
     shown = {name for form in editor.forms for name in form.inputs}
-    assert shown == set(editor.kind.field_names)
+    assert shown == {f.name for f in editor.kind.fields}
     assert [editor.tabs.tabText(i) for i in range(4)] == ["基本信息", "赡养人", "健康与照料",
                                                           "困难与需求"]
 

@@ -21,6 +21,7 @@ from carecenter.care import due_dates as duestore
 from carecenter.care import visit_tally
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import PERSON
+from carecenter.rules.kinds import RECORDS, combined
 from carecenter.rules.risk import (
     ASPECTS,
     COLOUR_LABELS,
@@ -58,6 +59,9 @@ VISIT_KINDS: dict[str, str] = {
     "disputes": "权益纠纷排查",
     "comparison": "重点对象比对核实",
 }
+# Every record any kind of person declares (a child's 监护人联系交流, a woman's 两癌筛查,
+# a 特困 person's 临时救助...): what a visit may be recorded as.
+RECORD_KINDS: dict[str, str] = {**VISIT_KINDS, **RECORDS}
 IN_PERSON = visit_tally.IN_PERSON
 # What a helper's printed visit sheet offers to tick (the reviews are the office's).
 SHEET_KINDS = ("home", "phone", "video", "health", "checkup")
@@ -137,7 +141,7 @@ class VisitRecord:
 
     @property
     def kind_label(self) -> str:
-        return VISIT_KINDS.get(self.kind, self.kind)
+        return RECORD_KINDS.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
@@ -351,7 +355,7 @@ class CareBook:
                 errors.append(FieldError("visited_on", f"{_row(row)}走访日期不能在今天之后", row))
             elif entry.visited_on.year < 2000:
                 errors.append(FieldError("visited_on", f"{_row(row)}走访日期不对", row))
-            if entry.kind not in VISIT_KINDS:
+            if entry.kind not in RECORD_KINDS:
                 errors.append(FieldError("kind", f"{_row(row)}请选择走访方式", row))
             visitor = _text(entry.visitor, "visitor", "走访人", 30, errors, row, required=True)
             found = _text(entry.found, "found", "走访情况", 500, errors, row)
@@ -405,6 +409,16 @@ class CareBook:
                 (e.person_id, visit_tally.month_of(e.visited_on)) for e in entries
                 if e.visited_on is not None and e.kind in IN_PERSON])
         return ids
+
+    def record_kinds(self, person_id: int) -> dict[str, str]:
+        """What a record of this person may be: the visits, then what the person's
+        kinds bring (a child's 监护人联系交流)."""
+        with self.database.session() as session:
+            row = session.execute(select(person.c.kind, person.c.kinds)
+                                  .where(person.c.id == person_id)).first()
+        if row is None:
+            return dict(VISIT_KINDS)
+        return {**VISIT_KINDS, **combined(row.kinds, row.kind).records}
 
     def visits(self, person_id: int, limit: int | None = None) -> list[VisitRecord]:
         """The person's visits, latest first."""

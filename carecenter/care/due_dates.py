@@ -17,13 +17,14 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
 from carecenter import clock
 from carecenter.rules.cadences import ASSESSMENT, CareFacts, depth, dues
-from carecenter.rules.kinds import KINDS
+from carecenter.rules.kinds import KINDS, combined
 from carecenter.rules.risk import ADVANCED_AGE
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.models import ACTIVE, care_due, person, setting
 
 # Bump when a cadence changes: every database then works its dates out again.
-RULES_VERSION = "3"  # 2: counts in calendar periods; 3: half-yearly reviews, holds
+RULES_VERSION = "4"  # 2: counts in calendar periods; 3: half-yearly reviews, holds;
+# 4: the kinds of person (issue 21)
 SETTING_KEY = "care_due_rules"
 BATCH = 5000
 
@@ -37,6 +38,7 @@ FACT_COLUMNS = (
 _FACTS = len(FACT_COLUMNS)
 _PEOPLE = select(
     *FACT_COLUMNS, person.c.kind, person.c.name, person.c.group_id, person.c.status,
+    person.c.kinds,
 ).where(person.c.id.in_(bindparam("ids", expanding=True)))
 
 # The latest DEPTH distinct days of each kind of record per person: enough to tell
@@ -112,7 +114,7 @@ def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dic
     # Each row unpacked once: a Row's attribute costs ten times its index (0.5 µs), and
     # refreshing 10,000 people read 350,000 of them.
     for r in connection.execute(_PEOPLE, {"ids": ids}):
-        kind, name, group_id, status = r[_FACTS:]
+        kind, name, group_id, status, kinds = r[_FACTS:]
         if status != ACTIVE:
             continue
         facts = care_facts(r)
@@ -126,7 +128,7 @@ def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dic
         done = last.get(pid, {})
         if colour_on is not None:
             done = {**done, ASSESSMENT: [colour_on]}
-        for d in dues(KINDS[kind].cadences, facts, done, today):
+        for d in dues(combined(kinds, kind).cadences, facts, done, today):
             rows.append({"person_id": pid, "duty": d.cadence.duty, "cadence": d.cadence.code,
                          "last_on": d.last, "due_on": d.due, "stale_on": stale_on,
                          "kind": kind, "name": name or "", "group_id": group_id,

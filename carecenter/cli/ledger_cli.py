@@ -39,6 +39,8 @@ def add_parsers(commands: Any) -> None:
     imp.add_argument("--confirm-exits", action="store_true",
                      help="台账状态或备注写明已故、入住养老机构、子女返乡等的,按台账办理退出")
     imp.add_argument("--report", help="把未导入的行及原因另存为 Excel 工作簿")
+    imp.add_argument("--kind", choices=("elder", "child", "woman"),
+                     help="台账类别(默认按表头自动判断:有父亲、母亲或监护人列的是留守儿童台账)")
 
     exp = commands.add_parser(
         "export", help="导出季度报送台账(Excel);查看、对比历次报送",
@@ -134,11 +136,19 @@ def print_preview(preview: Any, limit: int = 200, every: bool = False) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from carecenter.ledger import kind_import
     from carecenter.ledger.import_report import save_report
     from carecenter.ledger.importer import LedgerImport
 
     path = _file_argument(args.what)
-    database = _open_db(args.db, hold=not args.dry_run)
+    database = _open_db(args.db, hold=not args.dry_run)  # a mistyped register first
+    try:
+        kind = args.kind or kind_import.detect(path, args.sheet)
+    except BaseException:
+        database.close()
+        raise
+    if kind not in (None, "elder"):
+        return _import_kind(database, path, kind, args)
     try:
         importer = LedgerImport(database)
         data, layout = importer.open(path, args.sheet)
@@ -178,6 +188,29 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"新建村民小组:{'、'.join(result.groups_created)}")
     if refused:
         print(f"跳过 {len(refused)} 行(原因见上)")
+    return 0
+
+
+def _import_kind(database: Any, path: str, kind: str, args: argparse.Namespace) -> int:
+    """Another kind's ledger (a children's): checked whole, then written in one go."""
+    from carecenter.ledger import kind_import
+
+    try:
+        found = kind_import.preview(database, path, kind, args.sheet)
+        for line in found.lines():
+            print(line)
+        refused = [r for r in found.rows if not r.accepted]
+        if args.dry_run:
+            print("预览完毕(--dry-run),未写入任何数据")
+            return 1 if refused else 0
+        if refused and not args.skip_bad:
+            print(f"有 {len(refused)} 行被拒绝,未导入任何数据。改正后重新导入,"
+                  "或加 --skip-bad 只导入其余行", file=sys.stderr)
+            return 1
+        ids = kind_import.apply(database, found)
+    finally:
+        database.close()
+    print(f"导入完成:新增{found.kind.label} {len(ids)} 人")
     return 0
 
 

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(database: Any, args: argparse.Namespace) -> int:
     from carecenter.documents import card_batch as batch
     from carecenter.documents import document_data as data
-    from carecenter.documents import registration_form as form
+    from carecenter.documents import person_form as form
     from carecenter.documents import visit_sheet_pdf as sheet
 
     if args.kind in ("agreement", "card", "form") and not args.person:
@@ -108,8 +108,8 @@ def _run(database: Any, args: argparse.Namespace) -> int:
     person_id = data.find_person(database, args.person)
     info = data.printable(database, person_id)
     if args.kind == "form":
-        pdf = form.registration_form(info, clock.today())
-        what = "基本情况登记表"
+        pdf = form.person_form(info, clock.today())
+        what = info.file.kindset.primary.form_title
     elif args.kind == "card":
         pdf = batch.print_cards(database, [person_id])
         what = "关爱服务卡"

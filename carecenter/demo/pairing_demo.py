@@ -35,8 +35,16 @@ SECOND_SHARE = 0.05
 LEAVING_REASONS = ("外出务工", "身体原因", "搬迁到县城", "工作调动")
 
 
-def make_helpers(connection: Connection, count: int, seed: int, today: date) -> tuple[int, int]:
-    """Add ``count`` helpers and pair people; returns (helpers, current pairings)."""
+# Who pairs with the other kinds: a child's teacher (seed 003: 教师结对关爱在校留守儿童),
+# cadres and volunteers.
+OTHER_KINDS_ROLES = Weighted([("teacher", 50), ("cadre", 20), ("volunteer", 20),
+                              ("party_member", 10)])
+
+
+def make_helpers(connection: Connection, count: int, seed: int, today: date,
+                 roles: Weighted[str] = ROLE_WEIGHTS) -> tuple[int, int]:
+    """Add ``count`` helpers and pair people not yet paired; returns (helpers, current
+    pairings)."""
     if count <= 0:
         return 0, 0
     rng = random.Random(seed * 7919 + 5)
@@ -73,7 +81,7 @@ def make_helpers(connection: Connection, count: int, seed: int, today: date) -> 
     homes += [g for _, g in by_remainder[:count - len(homes)]]
     rng.shuffle(homes)
     for group in homes:
-        role = ROLE_WEIGHTS(rng)
+        role = roles(rng)
         male = rng.random() < 0.6
         name = SURNAMES(rng) + (YOUNG_MALE if male else YOUNG_FEMALE)(rng)
         phone = f"1{rng.choice('35789')}{rng.randrange(10**9):09d}"

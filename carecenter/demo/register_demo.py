@@ -37,12 +37,14 @@ from carecenter.demo.draws import (
     coded,
     words,
 )
+from carecenter.demo.kinds_demo import KindMaker, counts
 from carecenter.errors import KnownError
 from carecenter.register import pinyin, verdicts
 from carecenter.register.groups import group_key
 from carecenter.register.people import search_key
 from carecenter.rules.fields import OUTSIDE_COUNTY, PERSON
 from carecenter.rules.idnumber import check_char
+from carecenter.rules.kinds import SUPPORTER_COLUMNS
 from carecenter.rules.roles import CLERK, require
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
@@ -244,7 +246,7 @@ class _Maker:
 
         living = self.living_with(married)
         row: dict[str, Any] = {
-            "kind": "elder", "status": status, "exit_date": exit_date,
+            "kind": "elder", "kinds": ["elder"], "status": status, "exit_date": exit_date,
             "exit_reason": exit_reason, "exit_note": exit_note,
             "name_pinyin": sort_key, "search_key": key,
             "created_at": created, "updated_at": updated,
@@ -453,6 +455,50 @@ class _Maker:
         row["return_kind"] = "permanent"
 
 
+TEKUN_BLANK = {name: None for name in ("tekun_since", "tekun_cert", "support_mode", "self_care",
+                                        "monthly_allowance")}
+SUPPORTER_KEYS = ("position", "role", *(f.name for f in SUPPORTER_COLUMNS))
+
+
+def _other_kinds(connection: Connection, others: KindMaker, share: dict[str, int],
+                 groups: list[tuple[int, str]], houses: int,
+                 progress: Callable[[int], None]) -> tuple[int, int]:
+    """The children, women and 特困 people after the elders; (supporters, visits)."""
+    supporters_total = visits_total = done = 0
+    for code in ("child", "woman", "tekun"):
+        draw = getattr(others, code)
+        left = share[code]
+        while left > 0:
+            size = min(BATCH, left)
+            people = [draw(groups[others.rng.randrange(len(groups))], houses)
+                      for _ in range(size)]
+            ids = connection.execute(
+                insert(person).returning(person.c.id, sort_by_parameter_order=True),
+                [p[0] for p in people]).scalars().all()
+            supporter_rows: list[dict[str, Any]] = []
+            event_rows: list[dict[str, Any]] = []
+            visits: list[dict[str, Any]] = []
+            for person_id, (row, supporters, events) in zip(ids, people, strict=True):
+                others.records(person_id, row, visits)
+                supporter_rows += [{"person_id": person_id,
+                                    **{k: s.get(k) for k in SUPPORTER_KEYS}}
+                                   for s in supporters]
+                event_rows += [{**e, "person_id": person_id} for e in events]
+            for s in supporter_rows:
+                s["unable"] = bool(s["unable"])
+            if supporter_rows:
+                connection.execute(insert(supporter), supporter_rows)
+            connection.execute(insert(person_event), event_rows)
+            if visits:
+                connection.execute(insert(visit), visits)
+            supporters_total += len(supporter_rows)
+            visits_total += len(visits)
+            left -= size
+            done += size
+            progress(done)
+    return supporters_total, visits_total
+
+
 def _ensure_groups(connection: Connection) -> list[tuple[int, str]]:
     """一组 … 十二组, reusing groups already there (三组 and 3组 are the same group)."""
     existing = {group_key(name): int(gid) for gid, name in connection.execute(
@@ -480,7 +526,8 @@ def generate(
     today: date | None = None,
     helpers: int | None = None,
 ) -> DemoSummary:
-    """Add ``persons`` synthetic elders, refusing a database that already has people."""
+    """Add ``persons`` synthetic people of every kind (``kinds_demo.counts``: most of
+    them elders), refusing a database that already has people."""
     started = time.perf_counter()
     # Its bulk writes go round the service calls, so the role is checked here (issue 18).
     require(database.operator, CLERK, "生成演示数据")
@@ -503,13 +550,19 @@ def generate(
         supporters_total = 0
         visits_total = 0
         done = 0
-        while done < persons:
-            size = min(BATCH, persons - done)
+        share = counts(persons)
+        elders = share["elder"]
+        # The other kinds from a stream of their own: a seed's elders stay the same people.
+        others = KindMaker(random.Random(seed + 2_000_003), today, taken, maker.village)
+        while done < elders:
+            size = min(BATCH, elders - done)
             people = [maker.person(groups[maker.rng.randrange(len(groups))], houses)
                       for _ in range(size)]
             rows = [p[0] for p in people]
             for row in rows:
                 care.colour(row)
+                row.update(TEKUN_BLANK)
+                others.make_elder_tekun(row)
             # RETURNING in parameter order gives each row its id on SQLite and PostgreSQL
             # alike, without guessing ids that a server's sequence would not know about.
             ids = connection.execute(
@@ -522,6 +575,8 @@ def generate(
             assessments: list[dict[str, Any]] = []
             for person_id, (row, supporters, events) in zip(ids, people, strict=True):
                 care.records(person_id, row, visits, needs, assessments)
+                if "tekun" in row["kinds"]:
+                    others.records(person_id, row, visits)
                 for s in supporters:
                     s["person_id"] = person_id
                     supporter_rows.append(s)
@@ -540,10 +595,25 @@ def generate(
                 progress(done, persons)
         if persons:
             care.rounds(connection, groups)
-        from carecenter.demo.pairing_demo import make_helpers
+        from carecenter.demo.pairing_demo import OTHER_KINDS_ROLES, make_helpers
 
-        helpers_made, paired = make_helpers(
-            connection, persons // 15 if helpers is None else helpers, seed, today)
+        # The elders' helpers first, as before the other kinds came (a seed's elders keep
+        # their pairings); a number asked for is made once everyone is in.
+        helpers_made = paired = 0
+        if helpers is None:
+            helpers_made, paired = make_helpers(connection, elders // 15, seed, today)
+        made, visits_made = _other_kinds(connection, others, share, groups, houses,
+                                         lambda n: progress(elders + n, persons)
+                                         if progress is not None else None)
+        supporters_total += made
+        visits_total += visits_made
+        if helpers is not None:
+            helpers_made, paired = make_helpers(connection, helpers, seed, today)
+        elif persons > elders:
+            more, more_paired = make_helpers(connection, (persons - elders) // 15, seed + 1,
+                                             today, OTHER_KINDS_ROLES)
+            helpers_made += more
+            paired += more_paired
         # Home visits were made by the paired helper, so duties count (seed 001).
         connection.execute(text(
             "UPDATE visit SET helper_id = (SELECT p.helper_id FROM pairing p "

@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from carecenter.documents.document_data import Contact, Printable
 from carecenter.documents.layout import Cell, grid_row, new_canvas, text_box
+from carecenter.rules.kinds import ROLES
 from carecenter.rules.risk import COLOUR_LABELS
 
 PAGE_W, PAGE_H = A4
@@ -28,12 +29,17 @@ class Cancelled(Exception):
 
 
 def contacts_of(data: Printable) -> list[Contact]:
+    """Helpers, cadres, the doctor, then the people around the person, each named by
+    relation and role: 儿子(赡养人), 父亲(父母), 祖母(委托监护人)."""
     rows = list(data.helpers)
     rows += data.cadres
     if data.doctor is not None:
         rows.append(data.doctor)
-    rows += [Contact(f"{c.role}(赡养人)" if c.role else "赡养人", c.name, c.phone)
-             for c in data.supporters]
+    for contact, row in zip(data.supporters, data.file.supporters, strict=False):
+        role = ROLES.get(row.get("role") or "supporter")
+        label = role.label if role else "赡养人"
+        named = f"{contact.role}({label})" if contact.role and contact.role != label else label
+        rows.append(Contact(named, contact.name, contact.phone))
     return rows
 
 
@@ -44,8 +50,10 @@ def draw_card(canvas: Canvas, data: Printable, bottom: float) -> None:
     width = PAGE_W - 2 * MARGIN
     village = data.village
     place = "".join(v for v in (village["township"], village["name"]) if v)
+    kinds = data.file.kindset
+    # The card is the primary kind's: 留守老年人关爱服务卡, 留守儿童关爱服务卡…
     text_box(c, (x0, top - 10 * mm, width, 10 * mm),
-             f"{place}留守老年人关爱服务卡", 16, align="center")
+             f"{place}{kinds.primary.label.removeprefix('农村')}关爱服务卡", 16, align="center")
     top -= 12 * mm
     left_w = width * 0.5 - 2 * mm
     right_x = x0 + width * 0.5 + 2 * mm
@@ -95,9 +103,9 @@ def draw_card(canvas: Canvas, data: Printable, bottom: float) -> None:
     for _ in range(VISIT_ROWS):
         grid_row(c, right_x, y, vw, row_h, ["", "", "", ""])
         y -= row_h
+    ways = "、".join(dict.fromkeys(w for k in kinds.members for w in k.card_ways))
     text_box(c, (right_x, bottom + 5 * mm, right_w, 8 * mm),
-             "方式:入户走访、电话问候、健康随访、健康体检。"
-             "遇紧急情况请拨打 120、110,并告知帮扶人。", 8)
+             f"方式:{ways}。遇紧急情况请拨打 120、110,并告知帮扶人。", 8)
 
 
 def draw_sheet(canvas: Canvas, cards: list[Printable]) -> None:

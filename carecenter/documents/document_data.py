@@ -106,9 +106,12 @@ def printable(database: Database, person_id: int, today: date | None = None,
         settings = Settings(database)
         settings_cache = {"village": settings.village(), "cadres": village_cadres(settings),
                           "doctor": village_doctor(settings)}
-    from carecenter.rules.fields import SUPPORTER
+    from carecenter.rules.kinds import ROLES
 
-    relation = SUPPORTER["relation"]
+    def relation(s: dict[str, Any]) -> str:
+        role = ROLES.get(s.get("role") or "supporter")
+        return role.field("relation").display(s.get("relation")) if role else ""
+
     if not masking.may_see_full(database.operator):
         # A 查看 operator prints with the numbers' middles hidden (issue 18).
         file.values["id_number"] = masking.id_number(file.values.get("id_number"))
@@ -123,7 +126,7 @@ def printable(database: Database, person_id: int, today: date | None = None,
         village=settings_cache["village"],
         cadres=settings_cache["cadres"],
         doctor=settings_cache["doctor"],
-        supporters=[Contact(relation.display(s.get("relation")), s.get("name") or "",
+        supporters=[Contact(relation(s), s.get("name") or "",
                             s.get("phone") or "") for s in file.supporters],
         colour=colour or "",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -24,6 +24,7 @@ from carecenter.rules.fields import (
     FieldType,
     in_section,
 )
+from carecenter.rules.kinds import ELDER, PersonKind, Role
 from carecenter.storage.models import STATUS_LABELS
 
 PAGE_W, PAGE_H = A4
@@ -91,6 +92,79 @@ def _pairs(flow: Flow, data: Printable, fields: list[Field]) -> None:
         flow.row(widths, [*pending, Cell(span=2)])
 
 
+def _role_table(flow: Flow, role: Role, rows: list[dict[str, Any]]) -> None:
+    """Every row of a role (赡养人, 丈夫...) in a table built from its fields."""
+    quarter = [WIDTH / 4] * 4
+    flow.row(quarter, [Cell(f"{role.label}({len(rows)} 人)", span=4, align="center",
+                            label=True, size=11.5)], keep=2 * ROW)
+    fields = [f for f in role.fields if f.name != "id_number"] or list(role.fields)
+    shares = {"whereabouts": 1.5, "phone": 1.3, "address": 1.5}
+    total = sum(shares.get(f.name, 1.0) for f in fields)
+    widths = [WIDTH * shares.get(f.name, 1.0) / total for f in fields]
+    flow.row(widths, [Cell(f.label, label=True, size=9.5) for f in fields], keep=ROW)
+    for s in rows or [{}]:
+        flow.row(widths, [Cell(f.display(s.get(f.name)), size=9.5, align="center")
+                          for f in fields])
+
+
+def extra_sections(flow: Flow, data: Printable, skip: PersonKind) -> None:
+    """What the file's other kinds add to a kind's own form (a 特困 elder's 特困供养):
+    each of their tabs whose fields the form did not print."""
+    printed = {f.name for f in skip.fields}
+    quarter = [WIDTH / 4] * 4
+    for section, content in data.file.kindset.tabs():
+        if isinstance(content, Role):
+            if content in skip.roles:
+                continue
+            _role_table(flow, content,
+                        [s for s in data.file.supporters if s.get("role") == content.code])
+            continue
+        fields = [f for f in content if f.name not in printed]
+        if not fields:
+            continue
+        flow.row(quarter, [Cell(section.label, span=4, align="center", label=True,
+                                size=11.5)], keep=ROW)
+        _pairs(flow, data, fields)
+
+
+def draw_declared(canvas: Canvas, data: Printable, today: date) -> None:
+    """A kind's form with no layout of its own (留守妇女, 特困群众): its tabs in order,
+    fields two to a row and each role's table, from the declarations."""
+    kinds = data.file.kindset
+    village = data.village
+    place = "".join(v for v in (village["county"], village["township"], village["name"]) if v)
+    subtitle = (f"{place or '____村'}    档案号:{data.file.id}    类别:{kinds.label}    "
+                f"状态:{STATUS_LABELS.get(data.file.status, data.file.status)}    "
+                f"打印日期:{today:%Y年%m月%d日}")
+    flow = Flow(canvas, kinds.primary.form_title, subtitle)
+    quarter = [WIDTH / 4] * 4
+    for section, content in kinds.tabs():
+        if isinstance(content, Role):
+            _role_table(flow, content,
+                        [s for s in data.file.supporters if s.get("role") == content.code])
+            continue
+        flow.row(quarter, [Cell(section.label, span=4, align="center", label=True,
+                                size=11.5)], keep=ROW)
+        if any(f.name == "group_id" for f in content):
+            flow.row([26 * mm, WIDTH - 26 * mm], [Cell("村民小组", label=True), Cell(data.group)])
+        _pairs(flow, data, content)
+    _foot(canvas, flow, data)
+
+
+def _foot(canvas: Canvas, flow: Flow, data: Printable) -> None:
+    helpers = "、".join(f"{h.name}({h.role} {h.phone})".replace(" )", ")")
+                       for h in data.helpers) or "(未结对)"
+    flow.row([26 * mm, WIDTH - 26 * mm], [Cell("结对帮扶人", label=True), Cell(helpers)],
+             keep=ROW)
+    if flow.y - 22 * mm < BOTTOM:
+        flow.new_page()
+    y = flow.y - 14 * mm
+    third = WIDTH / 3
+    for i, who in enumerate(("本人或家属签字:", "填表人签字:", "村委会(盖章)")):
+        text_box(canvas, (LEFT + i * third, y, third, 8 * mm), who, 10.5)
+    text_box(canvas, (LEFT + 2 * third, y - 9 * mm, third, 8 * mm), "    年    月    日", 10.5)
+
+
 def draw_form(canvas: Canvas, data: Printable, today: date) -> None:
     village = data.village
     place = "".join(v for v in (village["county"], village["township"], village["name"]) if v)
@@ -126,19 +200,8 @@ def draw_form(canvas: Canvas, data: Printable, today: date) -> None:
         flow.row(quarter, [Cell(section.label, span=4, align="center", label=True,
                                 size=11.5)], keep=ROW)
         _pairs(flow, data, in_section(PERSON_FIELDS, section))
-
-    helpers = "、".join(f"{h.name}({h.role} {h.phone})".replace(" )", ")")
-                       for h in data.helpers) or "(未结对)"
-    flow.row([26 * mm, WIDTH - 26 * mm], [Cell("结对帮扶人", label=True), Cell(helpers)],
-             keep=ROW)
-    # signatures at the foot
-    if flow.y - 22 * mm < BOTTOM:
-        flow.new_page()
-    y = flow.y - 14 * mm
-    third = WIDTH / 3
-    for i, who in enumerate(("本人或家属签字:", "填表人签字:", "村委会(盖章)")):
-        text_box(canvas, (LEFT + i * third, y, third, 8 * mm), who, 10.5)
-    text_box(canvas, (LEFT + 2 * third, y - 9 * mm, third, 8 * mm), "    年    月    日", 10.5)
+    extra_sections(flow, data, skip=ELDER)
+    _foot(canvas, flow, data)
 
 
 def registration_form(data: Printable, today: date, target: str | IO[bytes] | None = None

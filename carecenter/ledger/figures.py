@@ -22,11 +22,10 @@ from carecenter.care.due_dates import FACT_COLUMNS, care_facts, entered_on
 from carecenter.care.events import EVENT_KINDS
 from carecenter.ledger.quarter import Quarter
 from carecenter.ledger.style import text_width
-from carecenter.register.verdicts import supporter_facts
 from carecenter.rules import visit_periods
 from carecenter.rules.fields import PERSON, SUPPORTER
-from carecenter.rules.kinds import DEFAULT_KIND, KINDS
-from carecenter.rules.leftbehind import VERDICT_LABELS, PersonFacts
+from carecenter.rules.kinds import DEFAULT_KIND, KINDS, combined
+from carecenter.rules.leftbehind import VERDICT_LABELS
 from carecenter.rules.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
 from carecenter.rules.visit_periods import Assessed, visit_kinds
 from carecenter.storage.database import Database
@@ -72,6 +71,11 @@ LEDGER_HEADERS = (
     "健康状况", "风险等级", "帮扶人", "帮扶人电话", "委托照顾协议", "最近走访", VISITS_HEADER,
     "状态", VERDICT_HEADER,
 )
+# A supporter row of the export's read, by name (for a verdict worked out again).
+_SUPPORTER_KEYS = ("name", "relation", "phone", "whereabouts", "location_scope", "away_since",
+                   "returned_on", "return_kind", "role", "unable")
+
+
 def _choices_width(field: Any) -> int:
     return max(text_width(c.label) for c in field.choices) + 2
 
@@ -106,6 +110,11 @@ def free_text_columns(supporters: int) -> list[int]:
     first = len(LEDGER_HEADERS)
     return [*FREE_TEXT, *(first + 4 * i + j for i in range(supporters)
                           for j in SUPPORTER_FREE_TEXT)]
+
+
+# The elders' ledger and its figures are the elders' (issue 21): the other kinds have
+# sheets and figures of their own.
+_ELDERS = type_coerce(person.c.kinds, String).like("%elder%")
 
 
 def _on_register(quarter: Quarter, as_of: date) -> Any:
@@ -220,9 +229,9 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                 select(supporter.c.person_id, supporter.c.name, supporter.c.relation,
                        supporter.c.phone, supporter.c.whereabouts, supporter.c.location_scope,
                        supporter.c.away_since, supporter.c.returned_on,
-                       supporter.c.return_kind)
+                       supporter.c.return_kind, supporter.c.role, supporter.c.unable)
                 .join(person, person.c.id == supporter.c.person_id)
-                .where(_on_register(quarter, as_of), CURRENT_SUPPORTER)
+                .where(_on_register(quarter, as_of), _ELDERS, CURRENT_SUPPORTER)
                 .order_by(supporter.c.person_id, supporter.c.position)).all():
             supporters[row[0]].append(row[1:])
         people = list(session.execute(
@@ -230,9 +239,17 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                    person.c.id_number, person.c.group_id, person.c.phone,
                    person.c.address, person.c.status, person.c.exit_date,
                    person.c.left_behind_year, person.c.verdict, person.c.verdict_until,
-                   person.c.verdict_on)
-            .where(_on_register(quarter, as_of))
+                   person.c.verdict_on, person.c.kinds)
+            .where(_on_register(quarter, as_of), _ELDERS)
             .order_by(person.c.name_pinyin, person.c.id)).all())
+        # Everyone on the register at the end, by kind (a 特困 elder counts under both);
+        # the other kinds' own figures are in ``carecenter.ledger.kind_sheets``.
+        every_kind: Counter[str] = Counter()
+        for kind_code, stored in session.execute(
+                select(person.c.kind, person.c.kinds).where(
+                    _on_register(quarter, as_of),
+                    or_(person.c.exit_date.is_(None), person.c.exit_date > as_of))):
+            every_kind.update(k.label for k in combined(stored, kind_code).members)
         history = _assessed(session, people, start, as_of)
         needs_raised = session.execute(
             select(func.count()).select_from(need)
@@ -269,7 +286,8 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         # By position, once (a row's names cost seconds on a county): the select above.
         (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, _, _, kind, name, sex,
          id_number, group_id, phone, address, status_code, exit_date, lb_year, verdict_code,
-         verdict_until, verdict_on) = p
+         verdict_until, verdict_on, stored_kinds) = p
+        kindset = combined(stored_kinds, kind)
         active = exit_date is None or exit_date > as_of
         facts = care_facts(p)
         mine = history.get(pid)
@@ -284,16 +302,17 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         entered = entered_on(registered, created)
         stay = (max(entered, start),
                 min(exit_date - timedelta(days=1), end) if exit_date else end)
-        book = KINDS[kind].cadences if kind in KINDS else DEFAULT_KIND.cadences
+        book = kindset.cadences
         due, done = visit_periods.tally(book, facts, stay, quarter_days, as_of,
                                         mine, visits.get(pid, ()))
         sup = supporters.get(pid, ())
         if verdict_code is None or verdict_on is None or verdict_until is None \
                 or not verdict_on <= as_of < verdict_until:
             # The stored verdict is for another day (a past quarter): the same rule then.
-            assess = (KINDS.get(kind) or DEFAULT_KIND).assess
-            verdict_code = assess(PersonFacts(birth, [supporter_facts((s[0], *s[4:], s[1]))
-                                                      for s in sup], lb_year), as_of).code
+            judge = (KINDS.get(kind) or DEFAULT_KIND).judge
+            verdict_code = judge(
+                {"birth_date": birth, "left_behind_year": lb_year, "sex": sex},
+                [dict(zip(_SUPPORTER_KEYS, s, strict=False)) for s in sup], as_of).code
         helper_name, helper_phone = helpers.get(pid, (None, None))
         if exit_date is not None and exit_date <= as_of:
             status = f"{STATUS_LABELS[status_code]}({exit_date:%Y-%m-%d})"
@@ -325,7 +344,6 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         if not active:
             continue
         active_count += 1
-        by_kind[KINDS[kind].label if kind in KINDS else kind] += 1
         by_group[group] += 1
         by_colour[COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
         by_verdict[VERDICT_LABELS[verdict_code]] += 1
@@ -342,7 +360,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "partial": as_of < quarter.end,
         "persons": len(people),
         "active": active_count,
-        "by_kind": dict(counts["kind"]),
+        "by_kind": {k.label: every_kind[k.label] for k in KINDS.values() if every_kind[k.label]},
         "by_group": {g: counts["group"][g] for g in [*group_order, NO_GROUP]
                      if counts["group"][g]},
         "by_colour": {label: counts["colour"][label]
@@ -408,6 +426,9 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield "村级活动", f"{label}(参加人数)", held["people"]
     for label, n in figures.get("reviews", {}).items():
         yield "半年评估排查", f"{label}(人)", n
+    for label, counted in figures.get("kinds", {}).items():  # before issue 21: none
+        for item, n in counted.items():
+            yield label, item, n
     yield "需求", "本季度提出", figures.get("needs_raised", 0)
     yield "需求", "本季度解决", figures.get("needs_resolved", 0)
     yield "进出", "本季度新纳入", figures.get("entries", 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from carecenter.ledger.figures import (
     ledger_headers,
     ledger_widths,
 )
+from carecenter.ledger.kind_sheets import KindSheet, collect_kinds
 from carecenter.ledger.quarter import Quarter
 from carecenter.rules.roles import CLERK, require
 from carecenter.settings.settings_store import Settings
@@ -81,7 +82,8 @@ def _title(database: Database, quarter: Quarter) -> tuple[str, str]:
 
 
 def write_workbook(data: QuarterData, title: str, unit: str,
-                   previous: Snapshot | None, made_at: datetime) -> bytes:
+                   previous: Snapshot | None, made_at: datetime,
+                   sheets: Sequence[KindSheet] = ()) -> bytes:
     book = style.new_workbook()
     ledger = book.create_sheet("台账")
     when = f"截至 {data.as_of:%Y年%m月%d日}" if data.figures["partial"] else (
@@ -99,6 +101,14 @@ def write_workbook(data: QuarterData, title: str, unit: str,
                       text_columns={ID_COLUMN},
                       title=f"{title}({data.quarter.label})", subtitle=subtitle,
                       print_columns=len(LEDGER_HEADERS))
+    for kind_sheet in sheets:  # one sheet for each other kind (issue 21)
+        sheet = book.create_sheet(kind_sheet.kind.label.removeprefix("农村"))
+        style.write_table(sheet, kind_sheet.headers, kind_sheet.rows,
+                          style.fitted_widths(kind_sheet.headers, kind_sheet.rows,
+                                              [8.0] * len(kind_sheet.headers)),
+                          text_columns={kind_sheet.headers.index("身份证号")},
+                          title=f"{kind_sheet.kind.label}关爱服务台账({data.quarter.label})",
+                          subtitle=subtitle)
     summary = book.create_sheet("汇总")
     rows = compare_figures(data.figures, previous.figures if previous else None)
     previous_label = f"上次报送({previous.period})" if previous else "上次报送(无)"
@@ -144,11 +154,13 @@ def export_quarter(database: Database, quarter: Quarter, out: str | Path,
     with collector_paused():
         stage(0)
         data = collect(database, quarter, today)
+        sheets = collect_kinds(database, quarter, data.as_of)
+        data.figures["kinds"] = {s.kind.label: s.figures for s in sheets}
         stage(1)
         previous = previous_snapshot(database, quarter)
         made_at = clock.now()
         title, unit = _title(database, quarter)
-        content = write_workbook(data, title, unit, previous, made_at)
+        content = write_workbook(data, title, unit, previous, made_at, sheets)
     stage(2)
     try:
         target.write_bytes(content)
@@ -201,7 +213,10 @@ def compare_with_now(database: Database, kept: Snapshot, quarter: Quarter, today
                      ) -> tuple[dict[str, Any], list[list[Any]]]:
     """The figures of ``quarter`` as the register stands today, beside a kept export:
     what was sent, and what would be sent now. Nothing is written."""
-    figures = collect(database, quarter, today).figures
+    data = collect(database, quarter, today)
+    figures = data.figures
+    figures["kinds"] = {s.kind.label: s.figures
+                        for s in collect_kinds(database, quarter, data.as_of)}
     return figures, compare_figures(figures, kept.figures)
 
 

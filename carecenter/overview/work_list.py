@@ -15,13 +15,15 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 
+from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
 from carecenter.care.care_book import FLOOD_ROUND, FLOOD_RULE, IN_PERSON, NEED_KINDS
 from carecenter.care.events import EventBook
 from carecenter.overview import duty_sections
 from carecenter.register import verdicts
 from carecenter.rules.cadences import DUTIES, Cadence
-from carecenter.rules.kinds import KINDS
+from carecenter.rules.kinds import CADENCES, DUTY_OF, KINDS
+from carecenter.rules.kinds import DUTIES as KIND_DUTIES
 from carecenter.rules.risk import COLOUR_LABELS, RANK
 from carecenter.rules.roles import VIEWER
 from carecenter.rules.sources import basis
@@ -37,6 +39,7 @@ SECTIONS: dict[str, str] = {
     "not_qualifying": "不再符合",
     "assess": "待评估/复评",
     "key_check": "重点对象核实",
+    "age_out": "到龄退出",
     "review": "半年评估排查",
     "event": "村级活动",
     "round": "专项走访",
@@ -68,6 +71,7 @@ class WorkItem:
     overdue: bool = False
     ref: int | None = None  # the round's, need's, agreement's or helper's id
     cadence: Cadence | None = field(default=None, compare=False)
+    kind: str = ""  # the kind an age_out item is about
     seed: str = ""  # the policy text the rule comes from (carecenter.rules.sources)
 
     @property
@@ -98,6 +102,8 @@ class WorkItem:
             pass
         elif self.section == "need":
             when.append(f"{self.last:%Y-%m-%d} 提出" if self.last else "")
+        elif self.section == "age_out":
+            when.append(f"{self.due:%Y-%m-%d} 到龄" if self.due else "")
         else:
             when.append(f"上次 {self.last:%Y-%m-%d}" if self.last else "尚无记录")
             if self.due:
@@ -209,6 +215,16 @@ def _build(database: Database, on: date, group_id: int | None,
             "  AND v.visited_on >= r.starts_on AND v.visited_on <= :on"
             f"  AND v.kind IN ({','.join(repr(k) for k in sorted(IN_PERSON))}))"
         ), params).all()
+        # A kind with an age limit (a child at 16): everyone of it who has reached it,
+        # from the very day (issue 21), to leave the register or that kind.
+        aged = [
+            (k, r) for k in KINDS.values() if k.leaves_at is not None
+            for r in connection.execute(text(
+                "SELECT p.id, p.name, p.group_id, p.colour, p.birth_date FROM person p "
+                f"WHERE {where} AND p.kinds LIKE :kind AND p.birth_date <= :born"),
+                {**params, "kind": f"%{k.code}%",
+                 "born": add_months(on, -12 * k.leaves_at).isoformat()})
+        ]
         needs = connection.execute(text(
             "SELECT n.id, n.person_id, n.kind, n.raised_on, n.description, p.name, p.group_id, "
             "p.colour FROM need n "
@@ -218,17 +234,16 @@ def _build(database: Database, on: date, group_id: int | None,
     items: list[WorkItem] = []
     keys: list[tuple[Any, ...]] = []  # each item's place, worked out as it is made
     order = {code: i for i, code in enumerate(SECTIONS)}
-    duty_order = {code: i for i, code in enumerate(DUTIES)}
+    # The elders' duties in their order (issue 20), then the other kinds' (issue 21).
+    duty_order = {code: i for i, code in enumerate(dict.fromkeys([*DUTIES, *KIND_DUTIES]))}
     nowhere = ("", 1 << 30)
     week_end = on + timedelta(days=6)
-    cadences = {code: book.by_code for code, book in
-                ((k, kind.cadences) for k, kind in KINDS.items())}
     # SQLite hands dates back as text here (raw SQL), PostgreSQL as dates.
     day: Callable[[Any], date] = date.fromisoformat
     if due_rows and isinstance(due_rows[0][3], date):
         day = _same
-    for pid, code, last, due, kind, name, gid, colour in due_rows:
-        cadence = cadences[kind].get(code)
+    for pid, code, last, due, _kind, name, gid, colour in due_rows:
+        cadence = CADENCES.get(code)
         if cadence is None:
             continue  # a rule this program no longer has; the next refresh drops it
         due_day = day(due)
@@ -242,7 +257,7 @@ def _build(database: Database, on: date, group_id: int | None,
                      position, group_name, due_day, pid, len(keys)))
         items.append(WorkItem(
             section, pid, name, group_name, position,
-            colour, DUTIES[cadence.duty], cadence.label, day(last) if last else None, due_day,
+            colour, DUTY_OF[code], cadence.label, day(last) if last else None, due_day,
             overdue, None, cadence,
         ))
     for round_id, round_name, starts, ends, pid, name, gid, colour in rounds:
@@ -262,6 +277,15 @@ def _build(database: Database, on: date, group_id: int | None,
         items.append(WorkItem(
             "need", pid, name or "", group_name, position, colour,
             "需求:" + NEED_KINDS.get(kind, kind), description, _date(raised), ref=need_id,
+        ))
+    for k, (pid, name, gid, colour, born) in aged:
+        group_name, position = groups.get(gid, nowhere)
+        birth = _date(born)
+        assert birth is not None and k.leaves_at is not None
+        turned = add_months(birth, 12 * k.leaves_at)
+        items.append(WorkItem(
+            "age_out", pid, name or "", group_name, position, colour, k.label, k.leave_rule,
+            None, turned, False, kind=k.code,
         ))
     agreement_items = _agreement_items(database, on, group_id, groups)
     items.extend(agreement_items)

@@ -31,6 +31,7 @@ ROLES: dict[str, str] = {
     "civil_assistant": "民政协理员",
     "elders_head": "老协会会长",
     "cadre": "村组干部",
+    "teacher": "教师",  # a child's helper may be a teacher (seed 003: 教师结对关爱)
     "party_member": "党员",
     "volunteer": "志愿者",
     "neighbour": "邻居",

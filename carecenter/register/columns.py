@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from carecenter.rules.fields import PERSON, STATUS_LABELS
 
 if TYPE_CHECKING:
-    from carecenter.rules.leftbehind import SupporterFacts
+    from collections.abc import Mapping
 
 ALL = None
 NO_COLOUR = "none"
+# The kinds as the register's filter names them, without loading the rules at start-up
+# (a test keeps this equal to ``carecenter.rules.kinds.KINDS``).
+KIND_FILTER: tuple[tuple[str, str], ...] = (
+    ("elder", "老年人"), ("child", "儿童"), ("woman", "妇女"), ("tekun", "特困"))
 ANY_RISK = "any"
 
 
@@ -59,6 +63,7 @@ class Row:
     incomplete: bool
     verdict: str = ""
     verdict_reason: str = ""
+    kinds: str = ""  # 老年人、特困
 
     def value(self, key: str) -> Any:
         return getattr(self, key)
@@ -73,32 +78,41 @@ COLUMNS: tuple[Column, ...] = (
     Column("colour", "风险等级", True, 80),
     Column("helper", "帮扶人", False, 80),
     Column("verdict", "留守认定", True, 70),
+    Column("kinds", "类别", False, 80),
     Column("phone", PERSON["phone"].label, True, 110),
     Column("id_number", PERSON["id_number"].label, True, 170),
     Column("status", "状态", True, 150),  # 已退出(2026-10-20)
 )
 COLUMN_KEYS = [c.key for c in COLUMNS]
 
-# What a row is made from, in this order: the person's columns and their group's name.
-ROW_SOURCE = ("id", "kind", "name", "sex", "birth_date", "left_behind_year", "group",
+# What a row is made from, in this order: the person's columns and their group's name,
+# the stored verdict, then the helper; beside them the fields the verdicts read
+# (``VERDICT_READS``, by name) and the supporters.
+ROW_SOURCE = ("id", "kind", "kinds", "name", "sex", "birth_date", "group",
               "phone", "id_number", "status", "colour", "verdict", "verdict_reason",
               "verdict_until", "verdict_on")
+# What a supporter row is read with for the verdicts (every role's facts).
+SUPPORTER_SOURCE = ("role", "name", "relation", "location_scope", "away_since",
+                    "returned_on", "return_kind", "unable", "whereabouts")
 
 
-def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: date) -> Row:
-    """One row of the table from the ``ROW_SOURCE`` values and the person's supporters."""
+def make_row(values: Sequence[Any], reads: Mapping[str, Any],
+             supporters: Sequence[Mapping[str, Any]], today: date) -> Row:
+    """One row of the table from the ``ROW_SOURCE`` values and the helper's name, the
+    fields the verdicts read, and the person's supporters (``SUPPORTER_SOURCE``)."""
     # The rules load with the first row, not with the window (start-up: bench/).
     from carecenter.access import masking
     from carecenter.rules.idnumber import age_on
-    from carecenter.rules.kinds import KINDS
-    from carecenter.rules.leftbehind import VERDICT_LABELS, PersonFacts
+    from carecenter.rules.kinds import combined
+    from carecenter.rules.leftbehind import VERDICT_LABELS
 
-    (id_, kind, name, sex, birth_date, left_behind_year, group, phone, id_number, status,
+    (id_, kind, kinds, name, sex, birth_date, group, phone, id_number, status,
      colour, code, reason, until, worked_on, helper) = values
+    kindset = combined(kinds, kind)
     if code is None or until is None or worked_on is None or not worked_on <= today < until:
         # Not yet worked out for this day (the calendar moved since): as the store will.
-        verdict = KINDS[kind].assess(PersonFacts(birth_date, supporters, left_behind_year),
-                                     today)
+        verdict = kindset.verdict({**reads, "birth_date": birth_date, "sex": sex},
+                                  supporters, today)
         code, reason = verdict.code, verdict.text
     return Row(
         id=id_,
@@ -114,9 +128,18 @@ def make_row(values: Sequence[Any], supporters: list[SupporterFacts], today: dat
         id_number=masking.id_number(id_number) if id_number else "待补充身份证号",
         status=STATUS_LABELS.get(status, status),
         incomplete=id_number is None,
-        verdict=VERDICT_LABELS.get(code, code),
+        verdict=_label(code, reason or "", VERDICT_LABELS),
         verdict_reason=reason or "",
+        kinds=kindset.short,
     )
+
+
+def _label(code: str, reason: str, labels: Mapping[str, str]) -> str:
+    """留守, 特困 (what the file qualified as: the reason says 符合特困认定), 不符合 or
+    无法判断."""
+    if code == "left_behind" and reason.startswith("符合") and "认定" in reason[:8]:
+        return reason[2:reason.index("认定")]
+    return labels.get(code, code)
 
 
 class RowSource(Protocol):

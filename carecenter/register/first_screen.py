@@ -14,31 +14,33 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from carecenter import clock
-from carecenter.register.columns import RegisterQuery, Row, make_row
+from carecenter.register.columns import SUPPORTER_SOURCE, RegisterQuery, Row, make_row
 from carecenter.rules.fields import ACTIVE
 from carecenter.storage.location import SCHEMA_HEAD, sqlite_file
-
-if TYPE_CHECKING:
-    from carecenter.rules.leftbehind import SupporterFacts
 
 DEFAULT = RegisterQuery()
 
 # The SQL that carecenter.register.listing builds for the default query, written out.
 _IDS = ("SELECT id FROM person WHERE status = ? "
         "ORDER BY name_pinyin ASC, name_pinyin, id LIMIT ? OFFSET ?")
-_ROWS = ("SELECT p.id, p.kind, p.name, p.sex, p.birth_date, p.left_behind_year, g.name, "
+# The fields the verdicts read besides birth date and sex (``VERDICT_READS``), and
+# which of them are dates; a test keeps these matched with the declarations.
+READS = ("left_behind_year", "tekun_since", "tekun_cert", "support_mode")
+DATES = frozenset({"birth_date", "tekun_since", "away_since", "returned_on"})
+_ROWS = ("SELECT p.id, p.kind, p.kinds, p.name, p.sex, p.birth_date, g.name, "
          "p.phone, p.id_number, p.status, p.colour, p.verdict, p.verdict_reason, "
          "p.verdict_until, p.verdict_on, "
          "(SELECT h.name FROM pairing AS pa JOIN helper AS h ON h.id = pa.helper_id "
          "WHERE pa.person_id = p.id AND pa.ended_on IS NULL AND pa.rank = 1 "
-         "ORDER BY pa.started_on DESC, pa.id DESC LIMIT 1) FROM person AS p "
+         "ORDER BY pa.started_on DESC, pa.id DESC LIMIT 1), "
+         + ", ".join(f"p.{n}" for n in READS) + " FROM person AS p "
          "LEFT OUTER JOIN village_group AS g ON g.id = p.group_id WHERE p.id IN ({})")
-_SUPPORTERS = ("SELECT person_id, name, location_scope, away_since, returned_on, return_kind, "
-               "relation FROM supporter WHERE person_id IN ({}) AND ended_on IS NULL "
-               "ORDER BY person_id, position")
+_SUPPORTERS = ("SELECT person_id, " + ", ".join(SUPPORTER_SOURCE)
+               + " FROM supporter WHERE person_id IN ({}) AND ended_on IS NULL"
+               " ORDER BY person_id, position")
 
 
 def _date(value: str | None) -> date | None:
@@ -106,24 +108,24 @@ class FirstScreen:
         return [(r[0], r[1]) for r in rows.fetchall()]
 
     def rows(self, ids: Sequence[int]) -> dict[int, Row]:
-        from carecenter.rules.leftbehind import (
-            SupporterFacts,  # loads with the rows, not the window
-        )
-
         today = self.today()
         result: dict[int, Row] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
             marks = ",".join("?" * len(chunk))
-            facts: dict[int, list[SupporterFacts]] = {}
+            facts: dict[int, list[dict[str, Any]]] = {}
             for s in self.connection.execute(_SUPPORTERS.format(marks), chunk):
-                facts.setdefault(s[0], []).append(SupporterFacts(
-                    s[1] or "", s[2], _date(s[3]), _date(s[4]), s[5], s[6]))
+                row = dict(zip(SUPPORTER_SOURCE, s[1:], strict=True))
+                for name in DATES.intersection(row):
+                    row[name] = _date(row[name])
+                facts.setdefault(s[0], []).append(row)
             for r in self.connection.execute(_ROWS.format(marks), chunk):
-                values: list[Any] = list(r)
-                for i in (4, 13, 14):  # birth date, verdict_until, verdict_on
+                values: list[Any] = list(r[:16])
+                for i in (5, 13, 14):  # birth date, verdict_until, verdict_on
                     values[i] = _date(values[i])
-                result[r[0]] = make_row(values, facts.get(r[0], []), today)
+                reads = dict(zip(READS, r[16:], strict=True))
+                reads["tekun_since"] = _date(reads["tekun_since"])
+                result[r[0]] = make_row(values, reads, facts.get(r[0], []), today)
         return result
 
     def close(self) -> None:

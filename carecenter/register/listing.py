@@ -29,12 +29,14 @@ from carecenter.register.columns import (
     ANY_RISK,
     COLUMNS,
     NO_COLOUR,
+    ROW_SOURCE,
+    SUPPORTER_SOURCE,
     RegisterQuery,
     Row,
     make_row,
 )
 from carecenter.rules.fields import normalise_phone
-from carecenter.rules.leftbehind import SupporterFacts
+from carecenter.rules.kinds import VERDICT_READS
 from carecenter.rules.risk import RANK
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
@@ -45,6 +47,16 @@ from carecenter.storage.models import (
     supporter,
     village_group,
 )
+
+# The verdicts' own fields, read by name after the row's columns.
+_READS = tuple(n for n in VERDICT_READS if n not in ("birth_date", "sex"))
+
+
+def kind_condition(code: str) -> ColumnElement[bool]:
+    """People of this kind, whether it is their primary kind or one more (a 特困 elder
+    is found under 特困 too): the kind codes are no part of one another."""
+    # As plain text: the column's own type would turn the pattern into a list of codes.
+    return type_coerce(person.c.kinds, String).like(f"%{code}%")
 
 
 def _colour_order() -> Any:
@@ -102,7 +114,7 @@ class Listing:
         if query.status:
             conditions.append(person.c.status == query.status)
         if query.kind:
-            conditions.append(person.c.kind == query.kind)
+            conditions.append(kind_condition(query.kind))
         if query.group_id == 0:
             conditions.append(person.c.group_id.is_(None))
         elif query.group_id is not None:
@@ -167,33 +179,32 @@ class Listing:
                 chunk = list(ids[start:start + 500])
                 facts = self._supporter_facts(connection, chunk)
                 statement = (
-                    select(person.c.id, person.c.kind, person.c.name, person.c.sex,
-                           person.c.birth_date, person.c.left_behind_year,
+                    select(person.c.id, person.c.kind, person.c.kinds, person.c.name,
+                           person.c.sex, person.c.birth_date,
                            village_group.c.name.label("group"), person.c.phone,
                            person.c.id_number, person.c.status, person.c.colour,
                            person.c.verdict, person.c.verdict_reason, person.c.verdict_until,
-                           person.c.verdict_on, _primary_helper())
+                           person.c.verdict_on, _primary_helper(),
+                           *(person.c[n] for n in _READS))
                     .outerjoin(village_group, village_group.c.id == person.c.group_id)
                     .where(person.c.id.in_(chunk))
                 )
+                width = len(ROW_SOURCE) + 1
                 for r in connection.execute(statement):  # in columns.ROW_SOURCE's order
-                    result[r.id] = make_row(r, facts.get(r.id, []), today)
+                    reads = dict(zip(_READS, r[width:], strict=True))
+                    result[r.id] = make_row(r[:width], reads, facts.get(r.id, []), today)
         return result
 
     @staticmethod
     def _supporter_facts(connection: Connection,
-                         ids: Sequence[int]) -> dict[int, list[SupporterFacts]]:
-        """The supporters of a page of people, for the 留守 verdict column."""
-        facts: dict[int, list[SupporterFacts]] = {}
+                         ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """The supporters of a page of people, for the verdict column."""
+        facts: dict[int, list[dict[str, Any]]] = {}
         statement = (
-            select(supporter.c.person_id, supporter.c.name, supporter.c.location_scope,
-                   supporter.c.away_since, supporter.c.returned_on, supporter.c.return_kind,
-                   supporter.c.relation)
+            select(supporter.c.person_id, *(supporter.c[n] for n in SUPPORTER_SOURCE))
             .where(supporter.c.person_id.in_(ids), CURRENT_SUPPORTER)
             .order_by(supporter.c.person_id, supporter.c.position)
         )
         for s in connection.execute(statement):
-            facts.setdefault(s.person_id, []).append(SupporterFacts(
-                s.name or "", s.location_scope, s.away_since, s.returned_on, s.return_kind,
-                s.relation))
+            facts.setdefault(s[0], []).append(dict(zip(SUPPORTER_SOURCE, s[1:], strict=True)))
         return facts

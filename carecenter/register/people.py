@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -30,12 +30,19 @@ from carecenter.rules.fields import (
     OUTSIDE_COUNTY,
     PERSON,
     STATUS_LABELS,
-    SUPPORTER,
-    SUPPORTER_FIELDS,
     Field,
     FieldType,
 )
-from carecenter.rules.kinds import KINDS, PersonKind
+from carecenter.rules.kinds import (
+    ANY_PERSON,
+    KINDS,
+    ROLES,
+    SUPPORTER_COLUMNS,
+    Kinds,
+    PersonKind,
+    combined,
+)
+from carecenter.rules.kinds.elder import SUPPORTER_ROLE
 from carecenter.rules.leftbehind import (
     NOT_QUALIFYING,
     SPOUSE,
@@ -67,10 +74,18 @@ class PersonDraft:
 
     values: dict[str, Any] = field(default_factory=dict)
     supporters: list[dict[str, Any]] = field(default_factory=list)
-    kind: str = "elder"
+    # The primary kind: the file's form and first tab. Empty: a new file is an elder's,
+    # an edit keeps the file's kinds (an elders' ledger updating a child's phone).
+    kind: str = ""
+    # Every kind the person is of (a 特困 elder: ["elder", "tekun"]); empty: ``kind``.
+    kinds: list[str] = field(default_factory=list)
     # When the file was last saved as the editor read it: a save over a newer one
     # (another window on the shared PC) is refused rather than silently undone.
     version: datetime | None = None
+
+    @property
+    def kindset(self) -> Kinds:
+        return combined(self.kinds or (self.kind,), self.kind)
 
 
 @dataclass
@@ -87,10 +102,15 @@ class PersonFile:
     exit_note: str | None = None
     events: list[tuple[datetime, str, date | None, str]] = field(default_factory=list)
     updated_at: datetime | None = None
+    kinds: tuple[str, ...] = ()  # every kind of the file, the primary first
 
     @property
     def name(self) -> str:
         return str(self.values.get("name") or "")
+
+    @property
+    def kindset(self) -> Kinds:
+        return combined(self.kinds or (self.kind,), self.kind)
 
     def facts(self) -> PersonFacts:
         return PersonFacts(
@@ -104,14 +124,14 @@ class PersonFile:
                     return_kind=s.get("return_kind"),
                     relation=s.get("relation"),
                 )
-                for s in self.supporters
+                for s in self.supporters if (s.get("role") or "supporter") == "supporter"
             ],
             left_behind_year=self.values.get("left_behind_year"),
         )
 
     def draft(self) -> PersonDraft:
         return PersonDraft(dict(self.values), [dict(s) for s in self.supporters], self.kind,
-                           self.updated_at)
+                           list(self.kinds or (self.kind,)), self.updated_at)
 
 
 # What ``Register.clean`` returns: typed values, supporters, warnings.
@@ -188,10 +208,14 @@ class Register:
         self, draft: PersonDraft, person_id: int | None = None, session: Session | None = None
     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
         """Typed values and supporters, plus warnings; or ValidationFailed naming fields."""
-        kind = self._kind(draft.kind)
+        for code in [draft.kind] if draft.kind else []:
+            self._kind(code)
+        for code in draft.kinds:
+            self._kind(code)
+        kinds = draft.kindset
         errors: list[FieldError] = []
         values: dict[str, Any] = {}
-        for f in kind.fields:
+        for f in kinds.fields:
             try:
                 values[f.name] = f.clean(draft.values.get(f.name, f.default))
             except FieldError as e:
@@ -199,12 +223,13 @@ class Register:
         warnings: list[str] = []
         self._check_id(draft, values, errors, warnings)
         supporters = self._clean_supporters(draft.supporters, errors)
-        if "spouse_name" in kind.field_names:
+        if any(f.name == "spouse_name" for f in kinds.fields):
             supporters = _spouse_to_living_with(values, supporters, warnings)
         for s in supporters:
             # DOMAIN.md: supporters away must report where they are and a phone number.
             if s.get("location_scope") in OUTSIDE_COUNTY and not s.get("phone"):
-                warnings.append(f"外出赡养人{s.get('name')}没有登记电话,紧急时联系不上")
+                label = ROLES[s["role"]].label
+                warnings.append(f"外出{label}{s.get('name')}没有登记电话,紧急时联系不上")
         if not errors and session is not None:
             self._check_unique_id(session, values, person_id, errors)
             if values.get("group_id") is not None and not self.groups.exists(
@@ -259,25 +284,34 @@ class Register:
     def _clean_supporters(
         self, rows: list[dict[str, Any]], errors: list[FieldError]
     ) -> list[dict[str, Any]]:
+        """Each row by the fields of its role (the elder's 赡养人 when it names none);
+        ``row`` in an error counts the rows in the order given, whatever their role."""
         cleaned: list[dict[str, Any]] = []
         for index, row in enumerate(rows, start=1):
-            if all(row.get(f.name) in (None, "", []) for f in SUPPORTER_FIELDS):
+            role = ROLES.get(row.get("role") or SUPPORTER_ROLE.code)
+            if role is None:
+                errors.append(FieldError("role", f"第 {index} 行:未知的身份“{row.get('role')}”",
+                                         index))
+                continue
+            if all(row.get(f.name) in (None, "", [], f.default) for f in role.fields):
                 continue  # a blank line left in the table is not a supporter
-            values: dict[str, Any] = {}
-            for f in SUPPORTER_FIELDS:
+            who = f"第 {index} 名{role.label}" if role.code == "supporter" else \
+                f"{role.label}第 {sum(1 for r in rows[:index] if r.get('role') == role.code)} 行"
+            values: dict[str, Any] = {"role": role.code}
+            for f in role.fields:
                 try:
-                    values[f.name] = f.clean(row.get(f.name), row=index)
+                    values[f.name] = f.clean(row.get(f.name, f.default), row=index)
                 except FieldError as e:
-                    errors.append(FieldError(e.field, f"第 {index} 名赡养人:{e.message}", index))
+                    errors.append(FieldError(e.field, f"{who}:{e.message}", index))
             away, back = values.get("away_since"), values.get("returned_on")
             if away and back and back < away:
                 errors.append(FieldError(
-                    "returned_on", f"第 {index} 名赡养人:返乡时间早于外出时间", index
+                    "returned_on", f"{who}:返乡时间早于外出时间", index
                 ))
             if back and not values.get("return_kind"):
                 errors.append(FieldError(
                     "return_kind",
-                    f"第 {index} 名赡养人:填了返乡时间,请选返乡类型(临时返乡或长期返乡)",
+                    f"{who}:填了返乡时间,请选返乡类型(临时返乡或长期返乡)",
                     index,
                 ))
             if values.get("return_kind") and not back:
@@ -366,6 +400,10 @@ class Register:
         the file knew, raises ``IncompleteFile`` unless ``allow_incomplete``; a file
         that was already incomplete saves, with 待补充 warnings, so an imported
         person's phone can be corrected before anyone knows the birth date."""
+        if not draft.kind and not draft.kinds and person_id is not None:
+            stored = self._get(session, person_id)
+            draft = replace(draft, kind=stored.kind,
+                            kinds=list(combined(stored.kinds, stored.kind).codes))
         values, supporters, warnings = self.clean(draft, person_id, session)
         missing = missing_facts(values)
         if missing and not allow_incomplete:
@@ -374,7 +412,7 @@ class Register:
                 missing = [name for name in missing if getattr(stored, name) is not None]
             if missing:
                 raise IncompleteFile(missing)
-        verdict = self._record_left_behind_year(draft.kind, values, supporters)
+        verdict = self._record_left_behind_year(draft.kindset, values, supporters)
         if not allow_duplicate:
             candidates = self.likely_duplicates(session, values, person_id)
             if candidates:
@@ -382,7 +420,6 @@ class Register:
         now = clock.now()
         if person_id is None:
             record = Person()
-            record.kind = draft.kind
             record.status = ACTIVE
             record.created_at = now  # type: ignore[attr-defined]
             session.add(record)
@@ -399,8 +436,13 @@ class Register:
             changed = self._changes(record, values, supporters)
             trail = audit.diff({name: getattr(record, name) for name in values}, values,
                                _LABELS, _DISPLAY) + _supporter_changes(
-                [{"id": s.id, **{f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS}}
-                 for s in record.supporters], supporters)
+                [{"id": s.id, **_stored_supporter(s)} for s in record.supporters], supporters)
+            before_kinds = combined(record.kinds, record.kind)
+            if before_kinds.codes != draft.kindset.codes:
+                changed.append("关爱对象类别")
+                trail.append(("关爱对象类别", before_kinds.label, draft.kindset.label))
+        record.kind = draft.kindset.primary.code
+        record.kinds = list(draft.kindset.codes)
         for name, value in values.items():
             setattr(record, name, value)
         for name, value in verdicts.stored(verdict, self.today()).items():
@@ -455,8 +497,8 @@ class Register:
                 values, supporters, warnings = cleaned_already[index]
             else:
                 values, supporters, warnings = self.clean(draft)
-            verdict = self._record_left_behind_year(draft.kind, values, supporters)
-            cleaned.append((draft.kind, {**values, **verdicts.stored(verdict, self.today())},
+            verdict = self._record_left_behind_year(draft.kindset, values, supporters)
+            cleaned.append((draft.kindset, {**values, **verdicts.stored(verdict, self.today())},
                             supporters, warnings))
         numbers = [c[1]["id_number"] for c in cleaned if c[1].get("id_number")]
         errors = [FieldError("id_number", f"身份证号 {n} 在这批档案中出现了 {k} 次")
@@ -480,14 +522,14 @@ class Register:
             if name not in self._pinyin:
                 self._pinyin[name] = pinyin.keys(name)
             sort, terms = self._pinyin[name]
-            rows.append({**values, "kind": kind, "status": ACTIVE, "created_at": now,
+            rows.append({**values, "kind": kind.primary.code, "kinds": list(kind.codes),
+                         "status": ACTIVE, "created_at": now,
                          "updated_at": now, "name_pinyin": sort,
                          "search_key": search_key(name, values.get("id_number"),
                                                   values.get("phone"), terms)})
         ids = _insert_people(session, rows)
         supporter_rows = [
-            {"person_id": pid, "position": position,
-             **{f.name: s.get(f.name) for f in SUPPORTER_FIELDS}}
+            {"person_id": pid, "position": position, **_supporter_row(s)}
             for pid, (_, _, supporters, _) in zip(ids, cleaned, strict=True)
             for position, s in enumerate(supporters)
         ]
@@ -503,27 +545,30 @@ class Register:
             for pid, row in zip(ids, rows, strict=True)))
         return [SaveResult(pid, c[3]) for pid, c in zip(ids, cleaned, strict=True)]
 
-    def _record_left_behind_year(self, kind_code: str, values: dict[str, Any],
+    def _record_left_behind_year(self, kinds: Kinds, values: dict[str, Any],
                                  supporters: list[dict[str, Any]]) -> Verdict:
         """Remember the festival year the person is found left-behind in, so that the
         carry-over rule (seed 002) still knows it once the children are home for the
-        Spring Festival. A carried-over verdict does not renew it. The verdict, stored
-        with the file (``carecenter.register.verdicts``)."""
+        Spring Festival. A carried-over verdict does not renew it. Only a kind whose
+        file keeps that year (the elder's) records it. The file's verdict, stored with
+        it (``carecenter.register.verdicts``)."""
         today = self.today()
-        preview = PersonFile(0, kind_code, ACTIVE, values, supporters)
-        verdict = self._kind(kind_code).assess(preview.facts(), today)
-        if verdict.left_behind and not verdict.carried_over:
-            year = festival_year_start(today).year
-            values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
-        return verdict
+        for k in kinds.members:
+            if not any(f.name == "left_behind_year" for f in k.fields):
+                continue
+            verdict = k.judge(values, supporters, today)
+            if verdict.left_behind and not verdict.carried_over:
+                year = festival_year_start(today).year
+                values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
+        return kinds.verdict(values, supporters, today)
 
     @staticmethod
     def _supporter(position: int, values: dict[str, Any],
                    stored: Supporter | None) -> Supporter:
         s = stored or Supporter()
         s.position = position
-        for f in SUPPORTER_FIELDS:
-            setattr(s, f.name, values.get(f.name))
+        for name, value in _supporter_row(values).items():
+            setattr(s, name, value)
         return s
 
     @staticmethod
@@ -538,7 +583,7 @@ class Register:
         self, record: Person, values: dict[str, Any], supporters: list[dict[str, Any]]
     ) -> list[str]:
         changed = [
-            _old_to_new(PERSON[name], getattr(record, name), value)
+            _old_to_new(ANY_PERSON[name], getattr(record, name), value)
             for name, value in values.items() if getattr(record, name) != value
         ]
         changed += supporter_changes(record.supporters, supporters)
@@ -596,6 +641,31 @@ class Register:
         if refresh_due:
             duestore.refresh(session.connection(), [person_id], self.today())
 
+    def leave_kind(self, person_id: int, code: str, on: date, reason: str = "aged_out"
+                   ) -> bool:
+        """The person is no longer of this kind (a child turned 16): with other kinds
+        left the file stays on the register without it, else the person exits. True
+        when the person exited. One transaction either way."""
+        with self.database.session() as session:
+            record = self._get(session, person_id)
+            kinds = list(combined(record.kinds, record.kind).codes)
+        if code not in kinds:
+            raise KnownError(f"{record.name}不是{self._kind(code).label},无需办理")
+        if len(kinds) == 1:
+            self.exit(person_id, on, reason)
+            return True
+        rest = [c for c in kinds if c != code]
+        with self.database.transaction() as session:
+            record = self._get(session, person_id)
+            record.kinds = rest
+            record.kind = rest[0]
+            record.updated_at = clock.now()  # type: ignore[attr-defined]
+            detail = f"不再是{self._kind(code).label}:{EXIT_REASONS.get(reason, reason)}"
+            session.add(self._event(person_id, "updated", on, detail))
+            session.flush()
+            duestore.refresh(session.connection(), [person_id], self.today())
+        return False
+
     def exit_not_qualifying(self, person_id: int) -> str:
         """The work list's one step for 不再符合: exit today with the verdict's reason
         (a supporter back for good → 赡养人返乡, else 经核实不符合条件) and its words as
@@ -647,16 +717,14 @@ class Register:
     def load(self, person_id: int) -> PersonFile:
         with self.database.session() as session:
             record = self._get(session, person_id)
-            kind = self._kind(record.kind)
+            kinds = combined(record.kinds, self._kind(record.kind).code)
             return PersonFile(
                 id=record.id,
                 kind=record.kind,
+                kinds=kinds.codes,
                 status=record.status,
-                values={f.name: getattr(record, f.name) for f in kind.fields},
-                supporters=[
-                    {"id": s.id, **{f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS}}
-                    for s in record.supporters
-                ],
+                values={f.name: getattr(record, f.name) for f in kinds.fields},
+                supporters=[{"id": s.id, **_stored_supporter(s)} for s in record.supporters],
                 exit_date=record.exit_date,
                 exit_reason=record.exit_reason,
                 exit_note=record.exit_note,
@@ -671,7 +739,12 @@ class Register:
             ).scalar_one_or_none()
 
     def verdict(self, file: PersonFile, on: date | None = None) -> Verdict:
-        return self._kind(file.kind).assess(file.facts(), on or self.today())
+        """The file's one verdict: the first of its kinds it qualifies as, else the
+        primary kind's (``verdicts`` gives each)."""
+        return file.kindset.verdict(file.values, file.supporters, on or self.today())
+
+    def verdicts(self, file: PersonFile, on: date | None = None) -> dict[str, Verdict]:
+        return file.kindset.verdicts(file.values, file.supporters, on or self.today())
 
     def count(self, status: str | None = ACTIVE) -> int:
         with self.database.session() as session:
@@ -681,26 +754,61 @@ class Register:
             return int(session.execute(query).scalar_one())
 
 
-_LABELS = {name: f.label for name, f in PERSON.items()}
-_DISPLAY = {name: f.display for name, f in PERSON.items()}
-_SUPPORTER_LABELS = {f.name: f.label for f in SUPPORTER_FIELDS}
-_SUPPORTER_DISPLAY = {f.name: f.display for f in SUPPORTER_FIELDS}
+def _supporter_row(values: dict[str, Any]) -> dict[str, Any]:
+    """A supporter's columns from a cleaned row: its role's fields, the rest blank."""
+    role = values.get("role") or SUPPORTER_ROLE.code
+    out: dict[str, Any] = {"role": role}
+    for f in SUPPORTER_COLUMNS:
+        value = values.get(f.name)
+        out[f.name] = bool(value) if f.type.value == "bool" else value
+    return out
+
+
+def _stored_supporter(s: Supporter) -> dict[str, Any]:
+    """A stored row as its role's fields (an unknown role: every column)."""
+    role = ROLES.get(s.role or SUPPORTER_ROLE.code)
+    fields = role.fields if role is not None else SUPPORTER_COLUMNS
+    return {"role": s.role or SUPPORTER_ROLE.code,
+            **{f.name: getattr(s, f.name) for f in fields}}
+
+
+_LABELS = {name: f.label for name, f in ANY_PERSON.items()}
+_DISPLAY = {name: f.display for name, f in ANY_PERSON.items()}
+
+
+def _role_fields(role_code: str) -> tuple[Field, ...]:
+    role = ROLES.get(role_code)
+    return role.fields if role is not None else SUPPORTER_COLUMNS
+
+
+def _role_label(role_code: str) -> str:
+    role = ROLES.get(role_code)
+    return role.label if role is not None else SUPPORTER_ROLE.label
 
 
 def _supporter_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]
                        ) -> list[audit.Change]:
-    """Each supporter's changed fields, named 赡养人 张强·电话: a stored supporter matched
-    by its id (a row removed in the middle shifts nobody), a new one against nothing,
-    a removed one against nothing."""
+    """Each supporter's changed fields, named by role, 赡养人 张强·电话 (a child's 父母
+    王芳·电话): a stored supporter matched by its id (a row removed in the middle shifts
+    nobody), a new one against nothing, a removed one against nothing."""
     stored = {s["id"]: s for s in old}
     pairs = [(stored.pop(s["id"], {}) if s.get("id") is not None else {}, s) for s in new]
     pairs += [(s, {}) for s in stored.values()]
     changes: list[audit.Change] = []
     for before, after in pairs:
         who = after.get("name") or before.get("name") or ""
-        for label, was, now in audit.diff(before, after, _SUPPORTER_LABELS,
-                                          _SUPPORTER_DISPLAY):
-            changes.append((f"赡养人 {who}·{label}", was, now))
+        role = after.get("role") or before.get("role") or SUPPORTER_ROLE.code
+        fields = {f.name: f for f in _role_fields(role)}
+        if before and before.get("role") and before["role"] != role:
+            fields.update((f.name, f) for f in _role_fields(before["role"]))
+            changes.append((f"{_role_label(role)} {who}·身份", _role_label(before["role"]),
+                            _role_label(role)))
+        labels = {name: f.label for name, f in fields.items()}
+        display = {name: f.display for name, f in fields.items()}
+        old_values = _supporter_row(before) if before else {}
+        new_values = _supporter_row(after) if after else {}
+        for label, was, now in audit.diff(old_values, new_values, labels, display):
+            changes.append((f"{_role_label(role)} {who}·{label}", was, now))
     return changes
 
 
@@ -751,23 +859,31 @@ def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 def _who(values: dict[str, Any]) -> str:
     name = values.get("name") or "(无姓名)"
     relation = values.get("relation")
-    label = SUPPORTER["relation"].choice_label(relation) if relation else ""
+    label = ""
+    if relation:
+        role = ROLES.get(values.get("role") or SUPPORTER_ROLE.code, SUPPORTER_ROLE)
+        try:
+            label = role.field("relation").choice_label(relation)
+        except KeyError:  # a role without a relation (a woman's husband)
+            label = ""
     return f"{name}({label})" if label else str(name)
 
 
 def supporter_changes(stored: Sequence[Supporter], supporters: list[dict[str, Any]]
                       ) -> list[str]:
     """What the history says of a save's supporters, naming each one removed, added or
-    changed (not only "赡养人")."""
-    before = {s.id: {f.name: getattr(s, f.name) for f in SUPPORTER_FIELDS} for s in stored}
+    changed by its role (移除赡养人张强(儿子), 新增委托监护人王芳), compared as their
+    role's fields."""
+    before = {s.id: _supporter_row(_stored_supporter(s)) for s in stored}
     kept = {s.get("id") for s in supporters}
-    changes = [f"移除赡养人{_who(v)}" for sid, v in before.items() if sid not in kept]
+    changes = [f"移除{_role_label(v['role'])}{_who(v)}"
+               for sid, v in before.items() if sid not in kept]
     for s in supporters:
-        values = {f.name: s.get(f.name) for f in SUPPORTER_FIELDS}
+        values = _supporter_row(s)
         if s.get("id") not in before:
-            changes.append(f"新增赡养人{_who(values)}")
+            changes.append(f"新增{_role_label(values['role'])}{_who(values)}")
         elif before[s["id"]] != values:
-            changes.append(f"修改赡养人{_who(values)}")
+            changes.append(f"修改{_role_label(values['role'])}{_who(values)}")
     return changes
 
 

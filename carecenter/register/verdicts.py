@@ -18,21 +18,22 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, or_, select, text
 
-from carecenter.rules.kinds import DEFAULT_KIND, KINDS
-from carecenter.rules.leftbehind import PersonFacts, SupporterFacts, Verdict
+from carecenter.register.columns import SUPPORTER_SOURCE
+from carecenter.rules.kinds import VERDICT_READS, combined
+from carecenter.rules.leftbehind import SupporterFacts, Verdict
 from carecenter.storage.models import CURRENT_SUPPORTER, person, supporter
 
 BATCH = 5000
 
-_PEOPLE = select(person.c.id, person.c.kind, person.c.birth_date,
-                 person.c.left_behind_year).where(
+# The file's kinds and the fields their verdicts read (carecenter.rules.kinds).
+_PEOPLE = select(person.c.id, person.c.kind, person.c.kinds,
+                 *(person.c[n] for n in VERDICT_READS)).where(
     person.c.id.in_(bindparam("ids", expanding=True)))
 _SUPPORTERS = select(
-    supporter.c.person_id, supporter.c.name, supporter.c.location_scope,
-    supporter.c.away_since, supporter.c.returned_on, supporter.c.return_kind,
-    supporter.c.relation,
+    supporter.c.person_id, *(supporter.c[n] for n in SUPPORTER_SOURCE),
 ).where(supporter.c.person_id.in_(bindparam("ids", expanding=True)),
         CURRENT_SUPPORTER).order_by(supporter.c.person_id, supporter.c.position)
+_DATES = frozenset({"away_since", "returned_on", "birth_date", "tekun_since"})
 _UPDATE = text("UPDATE person SET verdict = :verdict, verdict_reason = :reason, "
                "verdict_until = :until, verdict_on = :on WHERE id = :pid")
 
@@ -57,14 +58,21 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _dated(names: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    return {n: _as_date(v) if n in _DATES else v for n, v in zip(names, row, strict=True)}
+
+
 def compute(connection: Connection, ids: Sequence[int], today: date) -> dict[int, Verdict]:
-    supporters: dict[int, list[SupporterFacts]] = {}
+    """Each file's one verdict by its kinds: the first it qualifies as, else the
+    primary kind's (``carecenter.rules.kinds.Kinds.verdict``)."""
+    supporters: dict[int, list[dict[str, Any]]] = {}
     for r in connection.execute(_SUPPORTERS, {"ids": ids}):
-        supporters.setdefault(r[0], []).append(supporter_facts(r[1:]))
+        supporters.setdefault(r[0], []).append(_dated(SUPPORTER_SOURCE, r[1:]))
     out = {}
-    for pid, kind, birth, year in connection.execute(_PEOPLE, {"ids": ids}):
-        assess = (KINDS.get(kind) or DEFAULT_KIND).assess
-        out[pid] = assess(PersonFacts(_as_date(birth), supporters.get(pid, ()), year), today)
+    for r in connection.execute(_PEOPLE, {"ids": ids}):
+        pid, kind, kinds = r[:3]
+        out[pid] = combined(kinds, kind).verdict(_dated(VERDICT_READS, r[3:]),
+                                                 supporters.get(pid, []), today)
     return out
 
 

@@ -36,6 +36,7 @@ from carecenter.rules.fields import (  # noqa: F401 (the statuses are read from 
     Field,
     FieldType,
 )
+from carecenter.rules.kinds import KIND_FIELDS, SUPPORTER_COLUMNS
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -118,6 +119,9 @@ person = Table(
     village_column(),
     Column("id", Integer, primary_key=True),
     Column("kind", String(16), nullable=False, default="elder", server_default="elder"),
+    # Every kind the person is of, the primary ``kind`` first (a 特困 elder: elder,tekun);
+    # one file whatever the kinds (carecenter.rules.kinds).
+    Column("kinds", CodeList(60)),
     Column("status", String(16), nullable=False, default="active", server_default="active"),
     Column("exit_date", Date),
     Column("exit_reason", String(24)),
@@ -136,6 +140,7 @@ person = Table(
     Column("held_colour", String(8)),
     Column("held_until", Date),
     *(column_for(f) for f in PERSON_FIELDS),
+    *(column_for(f) for f in KIND_FIELDS),  # the child's, woman's and 特困 fields
     # The 留守 verdict as of the last write or calendar day it could change on
     # (carecenter.register.verdicts): left_behind / not / undecided, why, and the day
     # it is next worked out again by the calendar alone (a 60th birthday, six months
@@ -165,7 +170,10 @@ supporter = Table(
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("position", Integer, nullable=False, default=0, server_default="0"),
-    *(column_for(f) for f in SUPPORTER_FIELDS),
+    # Whose the row is (carecenter.rules.kinds: the elder's 赡养人, a child's parent or
+    # 委托监护人, a woman's husband); its columns the union of the roles' fields.
+    Column("role", String(16), nullable=False, default="supporter", server_default="supporter"),
+    *(column_for(f) for f in SUPPORTER_COLUMNS),
     # Never deleted: a supporter removed from the file (in the editor, or replaced by
     # an import) is ended on a day and kept, with what ended them (issue 15).
     Column("ended_on", Date),
@@ -490,6 +498,7 @@ class Supporter:
     id: int
     person_id: int
     position: int
+    role: str
     ended_on: date | None
     end_note: str | None
 
@@ -506,6 +515,7 @@ class PersonEvent:
 class Person:
     id: int
     kind: str
+    kinds: list[str]
     status: str
     exit_date: date | None
     exit_reason: str | None
@@ -549,6 +559,7 @@ EXIT_REASONS: dict[str, str] = {
     "moved": "迁出本村",
     "institution": "入住养老机构",
     "died": "死亡",
+    "aged_out": "到龄(留守儿童年满16周岁)",
     "not_eligible": "经核实不符合条件",
     "other": "其他",
 }

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.care.care_book import NEED_KINDS, VISIT_KINDS, CareBook, NeedInput, VisitInput
+from carecenter.care.care_book import NEED_KINDS, CareBook, NeedInput, VisitInput
 from carecenter.errors import KnownError, ValidationFailed
 from ui.widgets.dates import date_edit, to_date
 from ui.widgets.enter_keys import enter_saves
@@ -43,7 +43,7 @@ class VisitDialog(QDialog):
         self.visited_on.setObjectName("visited_on")
         self.kind = QComboBox()
         self.kind.setObjectName("kind")
-        for code, label in VISIT_KINDS.items():
+        for code, label in care.record_kinds(person_id).items():
             self.kind.addItem(label, code)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.visitor = QLineEdit(care.last_visitor())

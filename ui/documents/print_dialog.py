@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from carecenter import clock
 from carecenter.documents import card_batch as batch
-from carecenter.documents import registration_form as form
+from carecenter.documents import person_form as form
 from carecenter.documents.care_card import Cancelled
 from carecenter.documents.document_data import Printable, log_print, printable
 from carecenter.errors import KnownError
@@ -221,7 +221,7 @@ class PrintDialog(QDialog):
         if code == "form":
             self.pdf_name = f"基本情况登记表_{data.name}.pdf"
             self.info.setText(f"{data.name}的基本情况登记表。")
-            pdf = form.registration_form(data, self.today())
+            pdf = form.person_form(data, self.today())
             log_print(self.database, f"{data.name}的基本情况登记表", person_id=self.person_id)
             return pdf
         return self._agreement(data)

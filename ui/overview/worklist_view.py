@@ -364,15 +364,18 @@ class WorkListView(QWidget):
                 self, SECTIONS[item.section],
                 f"{item.name}:{item.rule}\n{item.basis}\n\n"
                 + where.get(item.section, "在登记册打开此人的档案补充或修改。"))
+        elif item.section == "age_out":
+            done = self._age_out(item)
         elif item.section in ("assess",):
             dialog = AssessmentDialog(self.care, self.register, item.person_id, self)
             done = bool(dialog.exec())
             dialog.deleteLater()
         else:
-            kind = "health" if item.what == "健康随访" else \
-                "checkup" if item.what == "健康体检" else "home"
-            if item.cadence is not None and len(item.cadence.evidence) == 1:
-                kind = next(iter(item.cadence.evidence))  # 比对核实, 生活保障评估…
+            # What meets the duty is recorded: a visit at the door where one counts,
+            # else the cadence's own record (a child's 监护人联系交流, a woman's 两癌筛查,
+            # 比对核实, 生活保障评估…).
+            evidence = item.cadence.evidence if item.cadence else frozenset({"home"})
+            kind = "home" if "home" in evidence else min(evidence)
             note = f"{item.what}:{item.rule}"
             visit = VisitDialog(self.care, item.person_id, item.name, self, kind=kind,
                                 round_id=item.ref if item.section == "round" else None,
@@ -384,3 +387,24 @@ class WorkListView(QWidget):
             self.table.selectRow(min(row, self.model.rowCount() - 1))
             for callback in self.on_changed:
                 callback()
+
+    def _age_out(self, item: WorkItem) -> bool:
+        """The person reached the kind's age: leave that kind (or, with no other kind,
+        the register), dated the birthday, after the clerk says yes."""
+        from PySide6.QtWidgets import QMessageBox
+
+        assert self.register is not None
+        if item.due is None:
+            return False
+        answer = QMessageBox.question(
+            self, "到龄退出",
+            f"{item.name}:{item.rule}。\n\n确定按 {item.due:%Y-%m-%d} 办理吗?"
+            "(档案保留;如还属于其他类别,只去掉这一类别)")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.register.leave_kind(item.person_id, item.kind, item.due)
+        except KnownError as e:
+            QMessageBox.warning(self, "到龄退出", e.message)
+            return False
+        return True

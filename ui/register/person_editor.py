@@ -1,17 +1,22 @@
 """The person editor: one tab per section of the basic-information form (一人一档).
 
-The tabs are built from the core's field declarations; messages from the core show
-beside the field they name.
+The tabs are built from the declarations of the person's kinds (``carecenter.rules.kinds``):
+the fields of each section, and a table for each role of the people around the person
+(赡养人, 父母, 委托监护人, 丈夫). Ticking another kind (a 特困 elder) adds its tabs in
+place, keeping what was typed. Messages from the core show beside the field they name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QMessageBox,
@@ -33,8 +38,8 @@ from carecenter.register.people import (
     missing_facts,
 )
 from carecenter.rules import idnumber
-from carecenter.rules.fields import PERSON, SECTIONS, SUPPORTERS, in_section
-from carecenter.rules.kinds import DEFAULT_KIND, kind
+from carecenter.rules.fields import PERSON
+from carecenter.rules.kinds import DEFAULT_KIND, KINDS, Kinds, Role, combined
 from carecenter.rules.leftbehind import Verdict
 from carecenter.storage.models import ACTIVE, EXIT_REASONS, EXITED
 from ui.care.care_panel import CarePanel
@@ -46,12 +51,14 @@ from ui.widgets.screen_fit import fit_resize
 
 class PersonEditor(QDialog):
     def __init__(self, register: Register, person_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, kinds: Sequence[str] | None = None) -> None:
         super().__init__(parent)
         self.register = register
         self.person_id = person_id
         self.file: PersonFile | None = register.load(person_id) if person_id else None
-        self.kind = kind(self.file.kind) if self.file else DEFAULT_KIND
+        self.kindset: Kinds = self.file.kindset if self.file else \
+            combined(kinds or (DEFAULT_KIND.code,))
+        self.kind = self.kindset.primary
         self.saved_id: int | None = None
         self._filled: dict[str, Any] = {}  # values the ID number filled in
         self.setWindowTitle(f"编辑档案:{self.file.name}" if self.file else "新建档案")
@@ -65,19 +72,22 @@ class PersonEditor(QDialog):
 
         self.tabs = QTabWidget()
         self.forms: list[FieldForm] = []
-        self.supporters = SupportersPanel()
-        for section in SECTIONS:
-            if section == SUPPORTERS:
-                self.tabs.addTab(self.supporters, section.label)
-                continue
-            form = FieldForm(in_section(self.kind.fields, section),
-                             groups=register.groups.list)
-            self.forms.append(form)
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setWidget(form)
-            scroll.setObjectName(f"tab_{section.code}")
-            self.tabs.addTab(scroll, section.label)
+        self.panels: list[SupportersPanel] = []
+        self.supporters = SupportersPanel()  # the first role's panel, once built
+        self._others: list[dict[str, Any]] = []  # rows of a role no tab shows now
+        self._kind_tabs = 0
+        self.kind_boxes: dict[str, QCheckBox] = {}
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(QLabel("关爱对象类别:"))
+        for code, k in KINDS.items():
+            box = QCheckBox(k.label)
+            box.setObjectName(f"kind_{code}")
+            box.setChecked(code in self.kindset.codes)
+            box.toggled.connect(self._kinds_ticked)
+            self.kind_boxes[code] = box
+            kind_row.addWidget(box)
+        kind_row.addStretch()
+        self._build_tabs()
         self.care_panel: CarePanel | None = None
         self.agreement_panel: AgreementPanel | None = None
         if self.file:
@@ -85,9 +95,10 @@ class PersonEditor(QDialog):
                 self.care_panel = CarePanel(CareBook(register.database, register.today),
                                             register, self.file.id, self.file.name)
                 self.tabs.addTab(self.care_panel, "走访与评估")
-                self.agreement_panel = AgreementPanel(register.database, self.file,
-                                                      register.today, self._trustees)
-                self.tabs.addTab(self.agreement_panel, "委托协议")
+                if "agreement" in self.kindset.documents:
+                    self.agreement_panel = AgreementPanel(register.database, self.file,
+                                                          register.today, self._trustees)
+                    self.tabs.addTab(self.agreement_panel, "委托协议")
             self.tabs.addTab(self._history(self.file), "变更记录")
         self.colour_label = QLabel(self.care_panel.headline() if self.care_panel else "")
         self.colour_label.setObjectName("colour")
@@ -97,6 +108,7 @@ class PersonEditor(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
+        layout.addLayout(kind_row)
         if self.care_panel:
             layout.addWidget(self.colour_label)
             panel = self.care_panel
@@ -111,13 +123,65 @@ class PersonEditor(QDialog):
         self._timer.timeout.connect(self.update_verdict)
         self._load()
         self.dirty = False
-        for form in self.forms:
-            form.changed.connect(self._changed)
-        self.supporters.changed.connect(self._changed)
-        self.input("id_number").changed.connect(self._id_typed)
+        self._connect()
         self.update_verdict()
         # The first field has the cursor, so that what the clerk types is not lost.
         self.input("name").focus()
+
+    def _connect(self) -> None:
+        for form in self.forms:
+            form.changed.connect(self._changed)
+        for panel in self.panels:
+            panel.changed.connect(self._changed)
+        self.input("id_number").changed.connect(self._id_typed)
+
+    def _build_tabs(self) -> None:
+        """The kinds' tabs, first in the row (the care, agreement and history tabs
+        stay after them)."""
+        for _ in range(self._kind_tabs):
+            page = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if page is not None:
+                page.deleteLater()
+        self.forms, self.panels = [], []
+        tabs = self.kindset.tabs()
+        for index, (section, content) in enumerate(tabs):
+            if isinstance(content, Role):
+                panel = SupportersPanel(role=content)
+                self.panels.append(panel)
+                self.tabs.insertTab(index, panel, section.label)
+                continue
+            form = FieldForm(content, groups=self.register.groups.list)
+            self.forms.append(form)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(form)
+            scroll.setObjectName(f"tab_{section.code}")
+            self.tabs.insertTab(index, scroll, section.label)
+        self._kind_tabs = len(tabs)
+        if self.panels:
+            self.supporters = self.panels[0]
+        self.tabs.setCurrentIndex(0)
+
+    def _kinds_ticked(self) -> None:
+        """Another kind ticked (or one unticked): the tabs again, with what was typed."""
+        codes = [c for c, box in self.kind_boxes.items() if box.isChecked()]
+        if not codes:  # a file is of at least one kind
+            box = self.kind_boxes[self.kindset.primary.code]
+            box.blockSignals(True)
+            box.setChecked(True)
+            box.blockSignals(False)
+            return
+        draft = self.draft()
+        primary = self.kindset.primary.code
+        self.kindset = combined([primary, *codes] if primary in codes else codes)
+        self.kind = self.kindset.primary
+        self._build_tabs()
+        for form in self.forms:
+            form.set_values(draft.values)
+        self._set_supporters(draft.supporters)
+        self._connect()
+        self._changed()
 
     # -- contents -------------------------------------------------------------------
 
@@ -147,7 +211,7 @@ class PersonEditor(QDialog):
         values: dict[str, Any] = dict(self.file.values) if self.file else {}
         for form in self.forms:
             form.set_values(values)
-        self.supporters.set_supporters(self.file.supporters if self.file else [])
+        self._set_supporters(self.file.supporters if self.file else [])
         if self.file and self.file.status == EXITED:
             reason = EXIT_REASONS.get(self.file.exit_reason or "", "")
             note = f"({self.file.exit_note})" if self.file.exit_note else ""
@@ -161,7 +225,13 @@ class PersonEditor(QDialog):
                                       + self._to_fill(self.file.values))
             self.status_label.setStyleSheet("font-weight: bold;")
         else:
-            self.status_label.setText(f"新建档案 · {self.kind.label}")
+            self.status_label.setText(f"新建档案 · {self.kindset.label}")
+
+    def _set_supporters(self, rows: list[dict[str, Any]]) -> None:
+        shown = {p.role.code for p in self.panels}
+        for panel in self.panels:
+            panel.set_supporters(rows)
+        self._others = [r for r in rows if (r.get("role") or "supporter") not in shown]
 
     @staticmethod
     def _to_fill(values: dict[str, Any]) -> str:
@@ -196,7 +266,8 @@ class PersonEditor(QDialog):
         values: dict[str, Any] = {}
         for form in self.forms:
             values.update(form.values())
-        return PersonDraft(values, self.supporters.supporters(), self.kind.code,
+        rows = [r for panel in self.panels for r in panel.supporters()] + self._others
+        return PersonDraft(values, rows, self.kindset.primary.code, list(self.kindset.codes),
                            self.file.updated_at if self.file else None)
 
     def _id_typed(self) -> None:
@@ -238,10 +309,14 @@ class PersonEditor(QDialog):
             self.verdict_label.setText("留守认定:资料有误或不全,改正后显示")
             self.verdict_label.setStyleSheet("color: #808080;")
             return None
-        preview = PersonFile(0, draft.kind, "active", values, supporters)
+        preview = PersonFile(0, draft.kind, "active", values, supporters,
+                             kinds=tuple(draft.kinds))
         verdict = self.register.verdict(preview)
-        mark = "✔ " if verdict.left_behind else "? " if verdict.undecided else "✘ "
-        self.verdict_label.setText(mark + verdict.text)
+        lines = []
+        for v in self.register.verdicts(preview).values():
+            mark = "✔ " if v.left_behind else "? " if v.undecided else "✘ "
+            lines.append(mark + v.text)
+        self.verdict_label.setText("\n".join(lines))
         colour = ("#1e7e34" if verdict.left_behind else
                   "#808080" if verdict.undecided else "#8a6d3b")
         self.verdict_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
@@ -312,9 +387,25 @@ class PersonEditor(QDialog):
                     self.tabs.setCurrentIndex(index)
                     break
             first_input.focus()
-            self.supporters.show_errors(supporter_errors)
-        elif self.supporters.show_errors(supporter_errors):
-            self.tabs.setCurrentWidget(self.supporters)
+            self._show_supporter_errors(supporter_errors)
+        else:
+            shown = self._show_supporter_errors(supporter_errors)
+            if shown is not None:
+                self.tabs.setCurrentWidget(shown)
+
+    def _show_supporter_errors(self, errors: dict[int, dict[str, str]]
+                               ) -> SupportersPanel | None:
+        """Errors are numbered by the draft's rows (each panel's in turn): each panel
+        shows its own; the first panel with one is returned."""
+        first = None
+        offset = 0
+        for panel in self.panels:
+            count = len(panel.rows)
+            mine = {i - offset: e for i, e in errors.items() if offset < i <= offset + count}
+            if panel.show_errors(mine) and first is None:
+                first = panel
+            offset += count
+        return first
 
     def reject(self) -> None:
         if self.dirty:

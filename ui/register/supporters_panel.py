@@ -1,4 +1,6 @@
-"""The 赡养人 tab: every supporter of a person, a list above and the chosen one's form below."""
+"""A tab of the people around a person, one role each (the elder's 赡养人, a child's
+父母 or 委托监护人, a woman's husband): a list above and the chosen one's form below,
+both built from the role's declaration (``carecenter.rules.kinds``)."""
 
 from __future__ import annotations
 
@@ -18,23 +20,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.rules.fields import SUPPORTER, SUPPORTER_FIELDS
+from carecenter.rules.kinds import Role
+from carecenter.rules.kinds.elder import SUPPORTER_ROLE
 from ui.widgets.field_widgets import FieldForm
-
-SUMMARY = ("name", "relation", "phone", "whereabouts", "location_scope", "away_since",
-           "return_kind")
 
 
 class SupportersPanel(QWidget):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, role: Role = SUPPORTER_ROLE) -> None:
         super().__init__(parent)
+        self.role = role
+        self.summary = role.summary or tuple(f.name for f in role.fields[:6])
         self.rows: list[dict[str, Any]] = []
         self.current = -1
-        self.table = QTableWidget(0, len(SUMMARY))
-        self.table.setObjectName("supporters_table")
-        self.table.setHorizontalHeaderLabels([SUPPORTER[k].label for k in SUMMARY])
+        self.table = QTableWidget(0, len(self.summary))
+        self.table.setObjectName("supporters_table" if role is SUPPORTER_ROLE
+                                 else f"{role.code}_table")
+        self.table.setHorizontalHeaderLabels([role.field(k).label for k in self.summary])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -42,22 +45,23 @@ class SupportersPanel(QWidget):
         self.table.setMaximumHeight(150)
         self.table.currentCellChanged.connect(self._select)
 
-        self.add_button = QPushButton("添加赡养人(&A)")
-        self.add_button.setObjectName("add_supporter")
+        self.add_button = QPushButton(f"添加{role.label}(&A)")
+        self.add_button.setObjectName("add_supporter" if role is SUPPORTER_ROLE
+                                      else f"add_{role.code}")
         self.add_button.clicked.connect(self.add)
-        self.remove_button = QPushButton("删除此赡养人")
+        self.remove_button = QPushButton(f"删除此{role.label}")
         self.remove_button.clicked.connect(self.remove)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch()
 
-        self.form = FieldForm(SUPPORTER_FIELDS)
+        self.form = FieldForm(role.fields)
         self.form.changed.connect(self._edited)
-        self.empty = QLabel("尚未登记赡养人。子女或其他赡养义务人都要登记,"
-                            "外出的要写明去向和外出时间。")
+        self.empty = QLabel(role.empty)
         self.empty.setWordWrap(True)
-        note = QLabel("提示:子女春节等临时回家,返乡类型选“临时返乡”,再外出时清空返乡时间即可。")
+        note = QLabel(role.hint)
+        note.setVisible(bool(role.hint))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
 
@@ -72,7 +76,8 @@ class SupportersPanel(QWidget):
         self._update_visibility()
 
     def set_supporters(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = [dict(r) for r in rows]
+        self.rows = [dict(r) for r in rows
+                     if (r.get("role") or SUPPORTER_ROLE.code) == self.role.code]
         self.current = -1
         self.table.setRowCount(0)
         for index in range(len(self.rows)):
@@ -84,11 +89,12 @@ class SupportersPanel(QWidget):
 
     def supporters(self) -> list[dict[str, Any]]:
         self._store()
-        return [dict(r) for r in self.rows]
+        return [{**r, "role": self.role.code} for r in self.rows]
 
     def add(self) -> None:
         self._store()
-        self.rows.append({})
+        self.rows.append({f.name: f.default for f in self.role.fields
+                          if f.default is not None})
         index = len(self.rows) - 1
         self.table.insertRow(index)
         self._refresh_row(index)
@@ -100,8 +106,9 @@ class SupportersPanel(QWidget):
     def remove(self) -> None:
         if self.current < 0:
             return
-        name = self.rows[self.current].get("name") or "这名赡养人"
-        answer = QMessageBox.question(self, "删除赡养人", f"确定删除“{name}”?保存档案后生效。")
+        name = self.rows[self.current].get("name") or f"这名{self.role.label}"
+        answer = QMessageBox.question(self, f"删除{self.role.label}",
+                                      f"确定删除“{name}”?保存档案后生效。")
         if answer != QMessageBox.StandardButton.Yes:
             return
         index = self.current
@@ -153,10 +160,15 @@ class SupportersPanel(QWidget):
 
     def _refresh_row(self, index: int) -> None:
         values = self.rows[index]
-        for column, key in enumerate(SUMMARY):
-            f = SUPPORTER[key]
+        for column, key in enumerate(self.summary):
+            f = self.role.field(key)
             raw = values.get(key)
-            text = f.choice_label(raw) if f.choices else ("" if raw is None else str(raw))
+            if f.choices:
+                text = f.choice_label(raw)
+            elif isinstance(raw, bool):
+                text = "是" if raw else ""
+            else:
+                text = "" if raw is None else str(raw)
             self.table.setItem(index, column, QTableWidgetItem(text))
 
     def _update_visibility(self) -> None:

@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter.errors import KnownError
-from carecenter.register.columns import COLUMN_KEYS, COLUMNS, NO_COLOUR, RegisterQuery
+from carecenter.register.columns import (
+    COLUMN_KEYS,
+    COLUMNS,
+    KIND_FILTER,
+    NO_COLOUR,
+    RegisterQuery,
+)
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
 from carecenter.storage.location import shown
@@ -115,7 +121,8 @@ class MainWindow(QMainWindow):
             assert first is not None and open_database is not None
             location = first.location
         self.location = location
-        self.setWindowTitle(f"留守关爱 — 农村留守老年人台账  [{shown(location)}]")
+        self.setWindowTitle(
+            f"留守关爱 — 农村留守老人、儿童、妇女和特困群众台账  [{shown(location)}]")
 
         self.search = SearchBox()
         self.search.setObjectName("search")
@@ -123,6 +130,11 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.group_filter = QComboBox()
         self.group_filter.setObjectName("group_filter")
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kind_filter")
+        self.kind_filter.addItem("全部", None)
+        for code, label in KIND_FILTER:
+            self.kind_filter.addItem(label, code)
         self.colour_filter = QComboBox()
         self.colour_filter.setObjectName("colour_filter")
         self.colour_filter.addItem("全部", None)
@@ -168,6 +180,8 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.search, 3)
         filters.addWidget(QLabel("村民小组"))
         filters.addWidget(self.group_filter, 1)
+        filters.addWidget(QLabel("类别"))
+        filters.addWidget(self.kind_filter)
         filters.addWidget(QLabel("风险等级"))
         filters.addWidget(self.colour_filter)
         for label, box in (("留守认定", self.verdict_filter), ("住房隐患", self.housing_filter),
@@ -216,7 +230,8 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.group_filter.currentIndexChanged.connect(lambda _i: self.search_now())
         self.status_filter.currentIndexChanged.connect(lambda _i: self.search_now())
-        for box in (self.colour_filter, self.verdict_filter, self.housing_filter):
+        for box in (self.colour_filter, self.verdict_filter, self.housing_filter,
+                    self.kind_filter):
             box.currentIndexChanged.connect(lambda _i: self.search_now())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
@@ -450,6 +465,7 @@ class MainWindow(QMainWindow):
             group_id=self.group_filter.currentData(),
             status=self.status_filter.currentData(),
             colour=self.colour_filter.currentData(),
+            kind=self.kind_filter.currentData(),
             verdict=self.verdict_filter.currentData(),
             housing=self.housing_filter.currentData(),
         )
@@ -583,7 +599,9 @@ class MainWindow(QMainWindow):
             PersonEditor,  # dialogs load when first opened (start-up)
         )
 
-        editor = PersonEditor(self.register, None, self)
+        # A new file is of the kind the register is filtered to (儿童: a child's form).
+        kind = self.kind_filter.currentData()
+        editor = PersonEditor(self.register, None, self, kinds=[kind] if kind else None)
         saved = editor.exec() and editor.saved_id is not None
         editor.deleteLater()
         if saved and editor.saved_id is not None:
