@@ -121,8 +121,10 @@ def person_duties_on(connection: Connection, on: date, duties: Sequence[Duty],
     if group_id:
         query = query.where(person.c.group_id == group_id)
     n = len(duties)
+    # The driver's own tuples: a county's pairings as SQLAlchemy Rows, fetched one by one,
+    # cost a third of this call.
     return [(r[0], r[1], r[2], r[3], tuple(int(c) for c in r[4:4 + n]), r[4 + n], r[5 + n])
-            for r in connection.execute(query)]
+            for r in connection.execute(query).cursor.fetchall()]
 
 
 def _duties_query(on: date, duties: Sequence[Duty] = DUTIES) -> Select[Any]:
