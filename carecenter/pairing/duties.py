@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, select
+from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
 from carecenter.pairing.pairs import PRIMARY
 from carecenter.storage.database import Database
@@ -118,19 +118,26 @@ def person_duties_on(connection: Connection, on: date, duties: Sequence[Duty],
     second): the caller reads the few it shows."""
     if not duties:
         return []
-    by_id, by_name = _tallies(on, duties)
+    counted = []
+    for duty in duties:
+        first, after = period_bounds(on, duty.period)
+        # Per pairing, its person's visits of the kind in the period, read by the
+        # (person, kind, date) index: only those visits' rows are read, not every visit
+        # of the period (a year's million in December). A visit counts for the helper it
+        # names, or, naming none, for the visitor of the helper's name.
+        counted.append(
+            select(func.count()).select_from(visit)
+            .where(visit.c.person_id == pairing.c.person_id, visit.c.kind == duty.kind,
+                   visit.c.visited_on >= first, visit.c.visited_on < after,
+                   or_(visit.c.helper_id == pairing.c.helper_id,
+                       and_(visit.c.helper_id.is_(None), visit.c.visitor == helper.c.name)))
+            .scalar_subquery())
     people = select(person.c.id).where(person.c.status == ACTIVE)
     if group_id:
         people = people.where(person.c.group_id == group_id)
     query = (
-        select(pairing.c.person_id, pairing.c.helper_id, helper.c.name,
-               *(func.coalesce(by_id.c[f"n{n}"], 0) + func.coalesce(by_name.c[f"n{n}"], 0)
-                 for n in range(len(duties))))
+        select(pairing.c.person_id, pairing.c.helper_id, helper.c.name, *counted)
         .join(helper, helper.c.id == pairing.c.helper_id)
-        .outerjoin(by_id, and_(by_id.c.person_id == pairing.c.person_id,
-                               by_id.c.helper_id == pairing.c.helper_id))
-        .outerjoin(by_name, and_(by_name.c.person_id == pairing.c.person_id,
-                                 by_name.c.visitor == helper.c.name))
         .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
                pairing.c.person_id.in_(people))
     )
