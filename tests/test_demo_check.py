@@ -265,3 +265,23 @@ def test_check_finds_kept_due_dates_that_disagree_with_the_records(demo_path: Pa
         raw.execute("UPDATE care_due SET due_on = '2099-01-01' WHERE person_id = ?", (pid,))
     report = run_check(demo_path)
     assert f"档案号 {pid} 的到期日期与走访、评估记录不符" in report.problems
+
+
+def test_demo_holds_most_half_yearly_reviews_as_a_village_using_the_program_would(
+        demo_path: Path) -> None:
+    # seed 002: 生活保障评估、矛盾纠纷排查 each half-year; 八类重点对象 compared each half-year.
+    with sqlite3.connect(demo_path) as connection:
+        active = connection.execute(
+            "SELECT count(*) FROM person WHERE status = 'active'").fetchone()[0]
+        this_half = {kind: n for kind, n in connection.execute(
+            "SELECT kind, count(DISTINCT person_id) FROM visit WHERE visited_on >= ? "
+            "AND kind IN ('livelihood', 'disputes', 'comparison') GROUP BY kind",
+            (f"{TODAY.year}-07-01" if TODAY.month > 6 else f"{TODAY.year}-01-01",))}
+        overdue = connection.execute(
+            "SELECT count(*) FROM care_due WHERE duty IN ('livelihood', 'disputes') "
+            "AND due_on < ?", (TODAY.isoformat(),)).fetchone()[0]
+    assert 0.8 * active <= this_half["livelihood"] <= active
+    assert 0.8 * active <= this_half["disputes"] <= active
+    assert 0 < this_half.get("comparison", 0) < active
+    # A tail is left undone: the work list still has reviews to show some day.
+    assert overdue < 0.1 * active

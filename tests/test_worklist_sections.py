@@ -122,6 +122,29 @@ def test_helpers_short_of_their_duties_at_the_end_of_the_period(
     assert worklist.build(database, TODAY).section("helper") == []
 
 
+def test_a_helpers_calls_count_by_their_id_or_their_name_never_another_helpers(
+        register: Register, database: Database) -> None:
+    first, second = add(register, "老人甲", "002"), add(register, "老人乙", "003")
+    helpers = HelperBook(database)
+    li = helpers.add(HelperDraft("李帮扶", "volunteer", "13700000001"))
+    wang = helpers.add(HelperDraft("王帮扶", "volunteer", "13700000002"))
+    pairs = PairingBook(database, today=lambda: TODAY)
+    pairs.pair(first, li, on=date(2026, 1, 1))
+    pairs.pair(second, li, on=date(2026, 1, 1))
+    care = CareBook(database, today=lambda: TODAY)
+    for day in (2, 9):  # two calls naming 李帮扶, two entered by name only
+        care.record_visit(VisitInput(first, date(2026, 11, day), "phone", "李帮扶",
+                                     helper_id=li))
+        care.record_visit(VisitInput(first, date(2026, 11, day + 1), "phone", "李帮扶"))
+    for day in (2, 9, 16, 20):  # 王帮扶's calls are not 李帮扶's
+        care.record_visit(VisitInput(second, date(2026, 11, day), "phone", "王帮扶",
+                                     helper_id=wang))
+    care.record_visit(VisitInput(second, date(2026, 10, 5), "phone", "李帮扶", helper_id=li))
+    [item] = worklist.build(database, TODAY).section("helper")
+    assert item.ref == li and "本月电话问候老人不足 4 次的 1 人(如老人乙)" in item.rule
+    assert item.person_id == second
+
+
 def test_the_flood_round_lists_everyone_at_housing_risk(
         register: Register, database: Database, db_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:

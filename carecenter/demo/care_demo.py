@@ -15,7 +15,7 @@ from sqlalchemy import Connection, insert, select
 
 from carecenter.calendar import add_months, spring_festival
 from carecenter.care.care_book import NEED_KINDS
-from carecenter.rules.cadences import MONTHLY_ILLNESSES
+from carecenter.rules.cadences import KEY_CODES, MONTHLY_ILLNESSES
 from carecenter.rules.risk import FACTORS, propose, suggested_factors
 from carecenter.storage.models import care_round, person, round_member, visit
 
@@ -106,6 +106,25 @@ class CareMaker:
         if rng.random() < 0.85:  # the yearly health check at the township hospital
             on = start + timedelta(days=rng.randrange(0, max(1, (end - start).days + 1)))
             visits.append(self._visit(person_id, on, "checkup", "镇卫生院"))
+        self._half_yearly(person_id, row, start, end, visits)
+
+    def _half_yearly(self, person_id: int, row: dict[str, Any], start: date, end: date,
+                     visits: list[dict[str, Any]]) -> None:
+        """A village that uses the program holds its half-yearly reviews (seed 002:
+        生活保障评估, 矛盾纠纷排查; 八类重点对象比对核实) for most people in each
+        half-year: a tail is left for the work list to show."""
+        rng = self.rng
+        key = bool(set(row.get("factors") or []) & KEY_CODES)
+        half = date(start.year, 1 if start.month <= 6 else 7, 1)
+        while half <= end:
+            first, last = max(half, start), min(end, add_months(half, 6) - timedelta(days=1))
+            current = add_months(half, 6) > self.today
+            for kind, applies in (("livelihood", True), ("disputes", True),
+                                  ("comparison", key)):
+                if applies and first <= last and rng.random() < (0.9 if current else 0.97):
+                    on = first + timedelta(days=rng.randrange(0, (last - first).days + 1))
+                    visits.append(self._visit(person_id, on, kind, "刘主任"))
+            half = add_months(half, 6)
 
     def rounds(self, connection: Connection, groups: list[tuple[int, str]]) -> None:
         """A Spring Festival round last winter, all done; a cold-snap round under way."""

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from carecenter.rules.fields import OUTSIDE_COUNTY
 from carecenter.rules.leftbehind import SPOUSE
@@ -135,9 +135,8 @@ def helpers_short(connection: Connection, group_id: int | None, on: date) -> lis
     judged = [d for d in DUTIES if period_bounds(on, d.period)[1] <= after_month]
     short: dict[int, list[int]] = {}
     names: dict[int, str] = {}
-    first: dict[int, tuple[int, str, int | None, str | None]] = {}
-    for pid, pname, hid, hname, counts, gid, colour in person_duties_on(
-            connection, on, judged, group_id):
+    first: dict[int, int] = {}  # the helper's first person short, named as an example
+    for pid, hid, hname, counts in person_duties_on(connection, on, judged, group_id):
         missing = [n < d.required for n, d in zip(counts, judged, strict=True)]
         if not any(missing):
             continue
@@ -145,11 +144,21 @@ def helpers_short(connection: Connection, group_id: int | None, on: date) -> lis
         for i, lacking in enumerate(missing):
             tally[i] += lacking
         names[hid] = hname
-        first.setdefault(hid, (pid, pname, gid, colour))
+        first[hid] = min(first.get(hid, pid), pid)
+    # Only the example people's rows are read (one per helper short, not one per pairing).
+    people: dict[int, tuple[str, int | None, str | None]] = {}
+    ids = sorted(set(first.values()))
+    for chunk in range(0, len(ids), 500):
+        for pid, pname, gid, colour in connection.execute(text(
+                "SELECT id, name, group_id, colour FROM person WHERE id IN :ids")
+                .bindparams(bindparam("ids", expanding=True)),
+                {"ids": ids[chunk:chunk + 500]}):
+            people[pid] = (pname or "", gid, colour)
     out = []
     due = after_month - timedelta(days=1)
-    for hid, tally in short.items():
-        pid, pname, gid, colour = first[hid]
+    for hid, tally in sorted(short.items(), key=lambda h: (names[h[0]], h[0])):
+        pid = first[hid]
+        pname, gid, colour = people.get(pid, ("", None, None))
         parts = [f"{PERIOD_LABELS[d.period]}{d.label}不足 {d.required} 次的 {n} 人"
                  for d, n in zip(judged, tally, strict=True) if n]
         out.append(Found("helper", pid, f"帮扶人{names[hid]}", gid, colour,

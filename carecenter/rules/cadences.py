@@ -162,7 +162,7 @@ DISPUTES = frozenset({"disputes"})
 
 MONTHLY_ILLNESSES = frozenset({"hypertension", "diabetes2", "tuberculosis", "mental"})
 _INCAPACITATED = frozenset({"partly_disabled", "disabled", "dementia"})
-_KEY_CODES = frozenset(f.code for f in KEY_CATEGORIES)
+KEY_CODES = frozenset(f.code for f in KEY_CATEGORIES)  # 八类重点对象
 IMMEDIATELY = rolling_days(0)  # due from the day the person came on
 
 
@@ -242,7 +242,7 @@ ELDER_CADENCES = CadenceBook((
     # seed 002: 每半年开展1次数据比对核实,重点针对八类重点对象 — met only by a comparison
     # (not by any re-assessment), once in each calendar half-year.
     Cadence("key_check", "key_check", "八类重点对象每半年比对核实1次",
-            lambda p, on: bool(p.factors & _KEY_CODES), COMPARISON, HALF_YEAR),
+            lambda p, on: bool(p.factors & KEY_CODES), COMPARISON, HALF_YEAR),
     # seed 002: 党群服务中心每半年对生活保障情况进行1次评估; 每半年开展1次合法权益问题、
     # 矛盾纠纷排查
     Cadence("livelihood", "livelihood", "每半年生活保障评估1次", _everyone, LIVELIHOOD,
