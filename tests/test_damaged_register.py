@@ -14,7 +14,7 @@ from carecenter.errors import DatabaseError
 from carecenter.register.people import Register
 from carecenter.storage import backups
 from carecenter.storage.database import Database
-from tests.conftest import elder, make_id
+from tests.conftest import elder, make_id, signed_in
 from tests.ledger_books import save
 
 
@@ -35,7 +35,7 @@ def damage_index(path: Path) -> None:
 
 @pytest.fixture
 def damaged(db_path: Path) -> Path:
-    database = Database(db_path)
+    database = signed_in(Database(db_path))
     register = Register(database)
     for n, name in enumerate(("张桂兰", "李秀英", "王建国")):
         register.save(elder(name, sequence=f"{n * 2 + 2:03d}"))
@@ -47,7 +47,7 @@ def damaged(db_path: Path) -> Path:
 
 def test_the_first_write_of_a_session_is_refused_naming_the_good_backup(
         damaged: Path) -> None:
-    database = Database(damaged)
+    database = signed_in(Database(damaged))
     try:
         with pytest.raises(DatabaseError) as refused:
             Register(database).save(elder("赵淑珍", "19470101", "021"))
@@ -73,7 +73,7 @@ def test_restoring_the_named_backup_gives_a_sound_register_back(
     good = backups.newest_sound(damaged)
     assert good is not None
     assert main(["restore", str(good.path), "--db", str(damaged)]) == 0
-    database = Database(damaged)
+    database = signed_in(Database(damaged))
     try:
         assert database.check_soundness() == ""
         Register(database).save(elder("赵淑珍", "19470101", "021"))
@@ -87,7 +87,7 @@ def test_a_read_only_folder_is_called_read_only_not_damaged(
         capsys: pytest.CaptureFixture[str]) -> None:
     # As root nothing is read-only, so the folder's refusal is simulated where the
     # program first meets it: creating the lock file beside the register.
-    Database(db_path).close()
+    signed_in(Database(db_path)).close()
     import carecenter.storage.register_lock as register_lock
 
     real_open = register_lock.os.open

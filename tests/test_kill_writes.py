@@ -17,6 +17,7 @@ import pytest
 
 from carecenter.demo import register_demo
 from carecenter.storage.database import Database
+from tests.conftest import signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = 3  # per kind of write: seconds, not minutes
@@ -27,6 +28,9 @@ from datetime import date
 from carecenter.storage.database import Database
 op, db, arg = sys.argv[1:]
 database = Database(db, hold=True)
+import os
+from carecenter.access import operators
+operators.sign_in(database, os.environ["CARECENTER_OPERATOR"], os.environ["CARECENTER_PASSWORD"])
 if op == "import":
     from carecenter.ledger.importer import LedgerImport
     importer = LedgerImport(database)
@@ -56,7 +60,7 @@ def village(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A demo register with nobody paired, and a ledger of its people."""
     folder = tmp_path_factory.mktemp("village")
     path = folder / "village.db"
-    database = Database(path)
+    database = signed_in(Database(path))
     register_demo.generate(database, 600, seed=3)
     with database.transaction() as session:
         from sqlalchemy import text
@@ -97,7 +101,7 @@ def test_a_kill_at_any_moment_leaves_all_or_nothing(
     for n in range(KILLS):
         path = tmp_path / f"{op}{n}.db"
         if op == "import":
-            Database(path).close()  # an empty register receives the whole ledger
+            signed_in(Database(path)).close()  # an empty register receives the whole ledger
         else:
             path.write_bytes(source.read_bytes())
         before = counts(path)
