@@ -124,7 +124,6 @@ def test_the_helpers_window_prints_a_helpers_monthly_visit_sheet(
 def test_the_save_dialog_opens_in_the_folder_last_saved_into_not_the_programs(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QFileDialog
 
     from ui.widgets import save_place
 
@@ -137,11 +136,12 @@ def test_the_save_dialog_opens_in_the_folder_last_saved_into_not_the_programs(
     folder = tmp_path / "村里的表"
     folder.mkdir()
 
-    def dialog(_parent: object, _title: str, suggested: str, _filters: str) -> tuple[str, str]:
+    def dialog(_parent: object, _title: str, suggested: str, _filters: str) -> str:
         offered.append(suggested)
-        return str(folder / "名单"), ""
+        return str(folder / "名单")
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    # The dialog that never reads the register's own folder (issue 15).
+    monkeypatch.setattr(save_place.file_dialogs, "save_file", dialog)
     first = save_place.ask_save_path(None, "保存", "名单.pdf", "PDF 文件 (*.pdf)", ".pdf")
     assert first == str(folder / "名单.pdf")  # the suffix added
     assert offered[0] == str(tmp_path / "文档" / "名单.pdf")  # Documents, made if missing

@@ -34,12 +34,13 @@ from carecenter.storage import transfer
 from carecenter.storage.database import Database
 from carecenter.storage.models import metadata, person, supporter, village
 from tests import pg_server
+from tests.conftest import signed_in
 
 TODAY = date(2026, 11, 23)
 
 
 def village_file(path: Path, name: str, persons: int, seed: int) -> Path:
-    database = Database(path)
+    database = signed_in(Database(path))
     register_demo.generate(database, persons, seed=seed, today=TODAY)
     Settings(database).set("village", {"name": name})
     database.close()
@@ -89,7 +90,8 @@ def test_a_village_moves_in_whole_and_a_second_run_copies_nothing(
         assert expected["person"] == 40 and expected["visit"] > 0
         # What the clerk saw at home is what the village sees on the server: every work
         # list line, with its group (care_due keeps a copy of the group's id).
-        scoped = Database(township.url, scope=township.a)
+        scoped = signed_in(Database(township.url, scope=township.a))
+        signed_in(source)
         lines = [sorted((i.name, i.group, i.what, i.due) for i in work_list.build(d, TODAY).items)
                  for d in (source, scoped)]
         scoped.close()
@@ -101,15 +103,16 @@ def test_a_village_moves_in_whole_and_a_second_run_copies_nothing(
 
 def test_a_village_sees_none_of_another_villages_rows_by_any_path(
         township: Township, tmp_path: Path) -> None:
-    a = Database(township.url, scope=township.a)
-    b = Database(township.url, scope=township.b)
+    a = signed_in(Database(township.url, scope=township.a))
+    b = signed_in(Database(township.url, scope=township.b))
     try:
         with b.engine.connect() as connection:
             b_people = dict(connection.execute(select(person.c.id, person.c.name)).all())  # type: ignore[arg-type]
         with a.engine.connect() as connection:
             a_people = dict(connection.execute(select(person.c.id, person.c.name)).all())  # type: ignore[arg-type]
             # Every table, read whole: only the village's own rows come back.
-            for table in metadata.sorted_tables:
+            for table in [t for t in metadata.sorted_tables
+                          if t is village or "village_id" in t.c]:
                 column = table.c.id if table is village else table.c.village_id
                 seen = set(connection.execute(select(column).distinct()).scalars())
                 assert seen <= {township.a}, table.name
@@ -191,7 +194,7 @@ def test_the_command_line_as_a_village_lists_only_its_people(
     monkeypatch.setenv("CARECENTER_VILLAGE", "高良村")
     assert main(["worklist", "--db", township.url, "--date", "2026-11-23"]) == 0
     out = capsys.readouterr().out
-    b = Database(township.url, scope=township.b)
+    b = signed_in(Database(township.url, scope=township.b))
     with b.engine.connect() as connection:  # helpers' and supporters' names are B's too
         others = names["b"] | {h.name for h in HelperBook(b).list()} | set(
             connection.execute(select(supporter.c.name)).scalars())

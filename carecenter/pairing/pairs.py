@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import case, exists, func, select, tuple_, update
+from sqlalchemy import case, exists, func, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from carecenter import clock
@@ -174,11 +174,11 @@ class PairingBook:
         with self.database.engine.connect() as connection:
             # The driver's own tuples; from the open pairings (exits end them), each
             # asking its person's colour and status by the primary key.
-            rows = connection.exec_driver_sql(
+            rows = connection.execute(text(
                 "SELECT r.helper_id, r.rank, p.colour, count(*) FROM pairing r "
                 "JOIN person p ON p.id = r.person_id "
-                "WHERE r.ended_on IS NULL AND p.status = ? "
-                "GROUP BY r.helper_id, r.rank, p.colour", (ACTIVE,)).cursor.fetchall()
+                "WHERE r.ended_on IS NULL AND p.status = :status "
+                "GROUP BY r.helper_id, r.rank, p.colour"), {"status": ACTIVE}).fetchall()
         for helper_id, rank, colour, n in rows:
             load = loads.setdefault(helper_id, Load())
             if rank != PRIMARY:
