@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,7 +149,11 @@ def test_a_save_waits_for_another_writer_instead_of_failing_at_once(
     other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
     other.execute("UPDATE setting SET value = value")
-    releaser = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    def release() -> None:
+        time.sleep(0.3)  # a plain sleep: a timed wait (threading.Timer) never ends under
+        other.execute("COMMIT")  # faketime, whose monotonic clock the kernel does not share
+
+    releaser = threading.Thread(target=release)
     releaser.start()
     try:
         with database.transaction() as session:
