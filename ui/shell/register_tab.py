@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QTabWidget
 
-    from carecenter.overview.printed_lists import PrintedList
+    from carecenter.overview.printed_lists import Pending
     from carecenter.register.first_screen import FirstScreen
     from carecenter.register.listing import Listing
     from carecenter.register.people import Register
@@ -246,9 +246,10 @@ class RegisterTab(_Window):
             self.table.scrollTo(self.model.index(row, 0))
 
 
-    def printed_register(self) -> PrintedList:
-        """The register as filtered now, in the order shown."""
-        from carecenter.overview.printed_lists import register_list
+    def printed_register(self) -> Pending:
+        """The register as filtered now, in the order shown (read when written: a
+        county's register takes seconds, shown in a progress dialog)."""
+        from carecenter.overview.printed_lists import pending_register_list
 
         assert self.database is not None  # the buttons act once the database is open
         q = self.query()
@@ -260,9 +261,12 @@ class RegisterTab(_Window):
         if q.text.strip():
             said.insert(0, f"搜索:{q.text.strip()}")
         ids = self.model.ids
-        return register_list(self.database, ids, "留守老年人名单",
-                             f"{'  '.join(said)}  共 {len(ids)} 人")
-
+        # The kind shown names the list (儿童: 留守儿童名单); all kinds: 关爱对象名单.
+        kind = self.kind_filter.currentText() if q.kind else ""
+        title = f"留守{kind}名单" if kind in ("老年人", "儿童", "妇女") else (
+            f"{kind}人员名单" if kind else "关爱对象名单")
+        return pending_register_list(self.database, ids, title,
+                                     f"{'  '.join(said)}  共 {len(ids)} 人")
 
     def show_verdict(self, verdict: str) -> None:
         """The register, every active person with this 留守 verdict."""
