@@ -75,6 +75,7 @@ class KindPreview:
     columns: dict[int, str]  # column → target (a field, or "father.phone")
     rows: list[KindRow]
     unknown: list[str] = field(default_factory=list)  # headers matched to nothing
+    headers: dict[int, str] = field(default_factory=dict)  # column → its header, as written
 
     @property
     def accepted(self) -> list[KindRow]:
@@ -285,7 +286,11 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
         if not verdict.left_behind:
             row.warnings.append(verdict.text)
         row.draft = draft
-    return KindPreview(kind, at + 1, columns, rows, unknown)
+    above = data.rows[at - 1] if at else []
+    headers = {i: " ".join(t for t in (text_of(above[i]) if i < len(above) else "",
+                                       text_of(data.rows[at][i]) if i < len(data.rows[at])
+                                       else "") if t) for i in columns}
+    return KindPreview(kind, at + 1, columns, rows, unknown, headers)
 
 
 def apply(database: Database, found: KindPreview) -> list[int]:

@@ -662,6 +662,11 @@ class Register:
             record.updated_at = clock.now()  # type: ignore[attr-defined]
             detail = f"不再是{self._kind(code).label}:{EXIT_REASONS.get(reason, reason)}"
             session.add(self._event(person_id, "updated", on, detail))
+            # Every write in the audit log, old → new (issue 18).
+            audit.record(session, "updated", "person", person_id, person_id=person_id,
+                         summary=f"{record.name}:{detail}",
+                         changes=[("类别", "、".join(self._kind(c).label for c in kinds),
+                                   "、".join(self._kind(c).label for c in rest))])
             session.flush()
             duestore.refresh(session.connection(), [person_id], self.today())
         return False
