@@ -182,6 +182,8 @@ def _export(database: Database, quarter: Quarter, target: Path, today: date,
     steps.say(900, f"正在保存到 {target.name}…")
     write_whole(target, lambda part: part.write_bytes(content))
     # Past this point the file is written: the snapshot is kept whatever the button says.
+    if steps.progress is not None:
+        steps.progress(950, 1000, "正在留存本次报送的工作簿…")
     with database.transaction() as session:
         inserted = session.execute(export_snapshot.insert().values(
             period=quarter.code, made_at=made_at, made_on=data.as_of,
