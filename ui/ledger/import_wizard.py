@@ -162,6 +162,9 @@ class FilePage(QWizardPage):
         self.path.setPlaceholderText("Excel 工作簿(.xlsx / .xls)")
         self.path.editingFinished.connect(self.load_sheets)
         browse = QPushButton("浏览…")
+        browse.setObjectName("browse")
+        # Enter goes on to 下一步 once a file is chosen, not into the file dialog again.
+        browse.setAutoDefault(False)
         browse.clicked.connect(self.browse)
         self.sheets = QComboBox()
         self.sheets.setObjectName("import_sheet")
@@ -176,12 +179,16 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
 
     def browse(self) -> None:
+        # Where the ledger last came from, else 文档 (not the program's or home folder).
+        typed = self.path.text().strip()
+        start = str(Path(typed).expanduser().parent) if typed else None
         chosen = file_dialogs.open_file(
-            self, "选择台账文件", str(Path.home()),
+            self, "选择台账文件", start,
             "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.csv);;所有文件 (*)")
         if chosen:
             self.path.setText(chosen)
             self.load_sheets()
+            self.sheets.setFocus()
 
     def load_sheets(self) -> None:
         self.sheets.clear()
@@ -453,6 +460,7 @@ class ResultPage(QWizardPage):
         self.text.setWordWrap(True)
         report = QPushButton("保存未导入行的报告…")
         report.setObjectName("save_report")
+        report.setAutoDefault(False)  # Enter on the last page is 完成, not a save dialog
         report.clicked.connect(lambda: self.owner.save_report(self))
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)

@@ -47,6 +47,7 @@ from ui.documents.agreement_panel import AgreementPanel
 from ui.register.supporters_panel import SupportersPanel
 from ui.widgets.field_widgets import FieldForm, confirm_buttons
 from ui.widgets.screen_fit import fit_resize
+from ui.widgets.tab_keys import tab_keys
 
 
 class PersonEditor(QDialog):
@@ -105,6 +106,7 @@ class PersonEditor(QDialog):
 
         buttons = confirm_buttons(self, "保存(Ctrl+S)", self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+        tab_keys(self.tabs, self)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)

@@ -57,25 +57,39 @@ class Actions(_Window):
 
         def action(text: str, slot: Callable[[], object],
                    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                   name: str = "") -> QAction:
+                   name: str = "", key_hint: str = "", key_on_button: bool = False) -> QAction:
+            """``key_on_button``: the toolbar button says its key ("新增(Ctrl+N)"); the
+            menu never repeats it in the text, as it shows the key in its own column."""
             act = QAction(text, self)
             act.setObjectName(name)
+            keys = QKeySequence(shortcut).toString() if shortcut is not None else key_hint
             if shortcut is not None:
                 act.setShortcut(shortcut)
-                act.setToolTip(f"{text}({QKeySequence(shortcut).toString()})")
+            elif key_hint:
+                # A key the table handles itself: the menu shows it where shortcuts go.
+                act.setText(f"{text}\t{key_hint}")
+            if keys:
+                act.setToolTip(f"{text.removesuffix('…')}({keys})")
+            if keys and key_on_button:
+                act.setIconText(f"{text.removesuffix('…')}({keys})")
+            elif key_hint:
+                act.setIconText(text)
             act.triggered.connect(self._when_open(slot))
             toolbar.addAction(act)
             menu.addAction(act)
             return act
 
-        self.new_action = action("新增(Ctrl+N)", self.new_person, QKeySequence.StandardKey.New,
-                                 "new_person")
-        self.open_action = action("打开档案(Enter)", self.open_current, None, "open_person")
+        self.new_action = action("新增", self.new_person, QKeySequence.StandardKey.New,
+                                 "new_person", key_on_button=True)
+        self.open_action = action("打开档案", self.open_current, None, "open_person",
+                                  key_hint="Enter", key_on_button=True)
         self.exit_action = action("退出登记…", self.exit_current, "Ctrl+D", "exit_person")
         self.reinstate_action = action("恢复在册", self.reinstate_current, None, "reinstate")
         toolbar.addSeparator()
-        self.visit_action = action("记录走访(Ctrl+R)", self.visit_current, "Ctrl+R", "visit")
-        self.assess_action = action("风险评估(Ctrl+E)", self.assess_current, "Ctrl+E", "assess")
+        self.visit_action = action("记录走访", self.visit_current, "Ctrl+R", "visit",
+                                   key_on_button=True)
+        self.assess_action = action("风险评估", self.assess_current, "Ctrl+E", "assess",
+                                    key_on_button=True)
         care_menu = self.menuBar().addMenu("走访与需求(&V)")
         for text, slot, keys, name in (
                 ("录入走访记录表…", self.enter_sheet, "Ctrl+Shift+R", "sheet"),
@@ -95,7 +109,8 @@ class Actions(_Window):
         action("帮扶人…", self.edit_helpers, "Ctrl+H", "helpers")
         action("结对建议…", self.suggest_pairing, None, "suggest_pairing")
         action("打印…", self.print_documents, QKeySequence.StandardKey.Print, "print")
-        action("刷新(F5)", self.refresh, QKeySequence.StandardKey.Refresh, "refresh")
+        action("刷新", self.refresh, QKeySequence.StandardKey.Refresh, "refresh",
+               key_on_button=True)
         menu.addSeparator()
         settings = QAction("本村设置…", self)
         settings.setObjectName("settings")

@@ -35,6 +35,7 @@ from ui.shell.register_tab import RegisterTab
 from ui.shell.start_page import StartPage
 from ui.widgets.first_paint import after_first_paint
 from ui.widgets.screen_fit import fit_resize
+from ui.widgets.tab_keys import tab_keys
 
 # The database layer, the rules and the dialogs load after the first paint (start-up).
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         self.overview = OverviewPage()
         self.overview.setObjectName("overview")
         self.tabs.addTab(self.overview, "概况")
+        tab_keys(self.tabs, self)
         self._worklist_stale = False
         self._overview_stale = True
         # An empty register opens on the three ways in; the tabs once anyone is in it.

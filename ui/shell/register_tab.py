@@ -28,7 +28,7 @@ from carecenter.register.columns import (
 )
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
-from ui.register.register_filters import housing_filter, verdict_filter
+from ui.register.register_filters import compact, housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
 from ui.widgets.colours import colour_icon, colour_text
 
@@ -152,6 +152,12 @@ class RegisterTab(_Window):
         self.count_label = QLabel()
         self._totals = ""
         filters = QHBoxLayout()
+        # The search box is where the clerk starts: wide enough to read what it asks for.
+        metrics = self.search.fontMetrics()
+        self.search.setMinimumWidth(metrics.horizontalAdvance("搜索:姓名 / 拼音首字母") + 40)
+        for box in (self.group_filter, self.kind_filter, self.colour_filter,
+                    self.verdict_filter, self.housing_filter, self.status_filter):
+            compact(box)
         filters.addWidget(self.search, 3)
         filters.addWidget(QLabel("村民小组"))
         filters.addWidget(self.group_filter, 1)

@@ -1,0 +1,152 @@
+"""Rough edges found walking the app as a new clerk in a real X window (issue 20): each
+test presses the keys the clerk pressed there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPushButton, QToolBar, QWizard
+from pytestqt.qtbot import QtBot
+
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from tests.conftest import elder
+from tests.ledger_books import messy_ledger
+from ui.ledger import import_wizard
+from ui.ledger.import_wizard import ImportWizard
+from ui.register.person_editor import PersonEditor
+from ui.shell.app import choose_font
+from ui.shell.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[MainWindow]:
+    font = qapp.font()
+    choose_font(qapp)  # the program's 11 pt, as the clerk sees it
+    register = Register(database)
+    register.groups.add("一组")
+    register.save(elder("李秀英", birth="19440505", sequence="004"))
+    win = MainWindow(database)
+    qtbot.addWidget(win)
+    # The size openbox gives the window on a 1366×768 screen.
+    win.resize(1185, 640)
+    win.show()
+    yield win
+    qapp.setFont(font)
+
+
+@pytest.fixture
+def no_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def answer(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        shown.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, answer)
+    return shown
+
+
+def test_menus_show_each_shortcut_once_and_the_toolbar_says_it(window: MainWindow) -> None:
+    menu = window.menuBar().actions()[0].menu()
+    assert menu is not None
+    for act in menu.actions():
+        if not act.shortcut().isEmpty():
+            # The menu's own column shows Ctrl+N; "新增(Ctrl+N)  Ctrl+N" said it twice.
+            assert act.shortcut().toString() not in act.text(), act.text()
+    toolbar = window.findChild(QToolBar, "toolbar")
+    assert toolbar is not None
+    button = toolbar.widgetForAction(window.new_action)
+    assert button is not None and button.text() == "新增(Ctrl+N)"
+    assert window.new_action.text() == "新增"
+    assert window.open_action.text().split("\t") == ["打开档案", "Enter"]
+    opened = toolbar.widgetForAction(window.open_action)
+    assert opened is not None and opened.text() == "打开档案(Enter)"
+
+
+def test_ctrl_pgdown_in_a_choice_field_turns_the_tab_and_keeps_the_choice(
+        qtbot: QtBot, register: Register, no_boxes: list[str]) -> None:
+    editor = PersonEditor(register, None)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    education = editor.input("education").widget
+    assert isinstance(education, QComboBox)
+    education.setFocus()
+    before = education.currentIndex()
+    qtbot.keyClick(education, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert editor.tabs.currentIndex() == 1  # 赡养人
+    assert education.currentIndex() == before
+    qtbot.keyClick(editor.focusWidget() or editor, Qt.Key.Key_PageUp,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert editor.tabs.currentIndex() == 0
+
+
+def test_ctrl_pgdown_in_the_registers_filters_turns_the_main_tabs(
+        qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.tabs.setCurrentIndex(1)
+    window.status_filter.setFocus()
+    qtbot.keyClick(window.status_filter, Qt.Key.Key_PageDown,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert window.status_filter.currentText() == "在册"
+    assert window.tabs.currentIndex() == 2
+
+
+def test_register_search_box_is_readable_beside_the_filters_on_a_small_screen(
+        window: MainWindow) -> None:
+    window.tabs.setCurrentIndex(1)
+    wanted = window.search.fontMetrics().horizontalAdvance("搜索:姓名 / 拼音首字母")
+    assert window.search.width() >= wanted  # it was 50 px wide and showed "…"
+    assert window.minimumSizeHint().width() <= 1366
+    housing = window.housing_filter
+    # The list that drops down still shows each choice whole.
+    longest = max(housing.fontMetrics().horizontalAdvance(housing.itemText(i))
+                  for i in range(housing.count()))
+    assert housing.view().minimumWidth() >= longest
+
+
+def test_enter_after_choosing_a_ledger_goes_on_and_enter_at_the_end_finishes(
+        qtbot: QtBot, database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        no_boxes: list[str]) -> None:
+    (tmp_path / "台账").mkdir()
+    path = messy_ledger(tmp_path / "台账" / "花名册.xlsx")
+    asked: list[object] = []
+
+    def open_file(parent: object, title: str, start: object, filters: str) -> str:
+        asked.append(start)
+        return str(path)
+
+    saved: list[str] = []
+    monkeypatch.setattr(import_wizard.file_dialogs, "open_file", open_file)
+    monkeypatch.setattr(import_wizard.file_dialogs, "save_file",
+                        lambda *a: saved.append("save") or "")
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    browse = wizard.file_page.findChild(QPushButton, "browse")
+    assert browse is not None
+    qtbot.mouseClick(browse, Qt.MouseButton.LeftButton)
+    assert asked == [None]  # 文档, not the program's folder or home
+    qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
+    assert len(asked) == 1  # Enter did not open the file dialog again
+    assert wizard.currentPage() is wizard.mapping_page
+    wizard.back()
+    qtbot.mouseClick(browse, Qt.MouseButton.LeftButton)
+    assert asked[-1] == str(path.parent)  # the folder the ledger came from
+    wizard.next()
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.result_page
+    report = wizard.result_page.findChild(QPushButton, "save_report")
+    assert report is not None
+    report.setFocus()
+    qtbot.keyClick(report, Qt.Key.Key_Return)
+    assert saved == []
+    assert wizard.result() == QWizard.DialogCode.Accepted
