@@ -27,14 +27,3 @@ def housing_filter() -> QComboBox:
     for choice in PERSON["housing_risks"].choices:
         box.addItem(choice.label, choice.code)
     return box
-
-
-def compact(box: QComboBox, chars: int = 5) -> QComboBox:
-    """As wide as ``chars`` characters, not as its longest choice: the register's filter
-    row shares 1,366 px with the search box, which was squeezed to "…" (issue 20). The
-    list that drops down still shows each choice whole."""
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(chars)
-    view = box.view()
-    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24)
-    return box

@@ -28,7 +28,7 @@ from carecenter.register.columns import (
 )
 from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.rules.risk import COLOURS
-from ui.register.register_filters import compact, housing_filter, verdict_filter
+from ui.register.register_filters import housing_filter, verdict_filter
 from ui.register.register_model import RegisterModel
 from ui.widgets.colours import colour_icon, colour_text
 
@@ -151,16 +151,16 @@ class RegisterTab(_Window):
 
         self.count_label = QLabel()
         self._totals = ""
-        filters = QHBoxLayout()
-        # The search box is where the clerk starts: wide enough to read what it asks for.
+        # Two rows: the search box, where the clerk starts, wide on its own row with the
+        # list's 打印/导出; the filters below. On one row at 1366 px the search box was
+        # squeezed to "…" (issue 20).
+        search_row = QHBoxLayout()
         metrics = self.search.fontMetrics()
         self.search.setMinimumWidth(metrics.horizontalAdvance("搜索:姓名 / 拼音首字母") + 40)
-        for box in (self.group_filter, self.kind_filter, self.colour_filter,
-                    self.verdict_filter, self.housing_filter, self.status_filter):
-            compact(box)
-        filters.addWidget(self.search, 3)
+        search_row.addWidget(self.search, 1)
+        filters = QHBoxLayout()
         filters.addWidget(QLabel("村民小组"))
-        filters.addWidget(self.group_filter, 1)
+        filters.addWidget(self.group_filter)
         filters.addWidget(QLabel("类别"))
         filters.addWidget(self.kind_filter)
         filters.addWidget(QLabel("风险等级"))
@@ -169,12 +169,14 @@ class RegisterTab(_Window):
                            ("状态", self.status_filter)):
             filters.addWidget(QLabel(label))
             filters.addWidget(box)
+        filters.addStretch(1)
         from ui.widgets.list_output import list_buttons
 
         for button in list_buttons(self, self.printed_register, "register"):
-            filters.addWidget(button)
+            search_row.addWidget(button)
         self.register_page = register_page = QWidget()
         layout = QVBoxLayout(register_page)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addWidget(self.table)
 
