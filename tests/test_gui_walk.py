@@ -152,3 +152,25 @@ def test_enter_after_choosing_a_ledger_goes_on_and_enter_at_the_end_finishes(
     qtbot.keyClick(report, Qt.Key.Key_Return)
     assert saved == []
     assert wizard.result() == QWizard.DialogCode.Accepted
+
+
+def test_the_quarterly_export_names_every_kind_it_wrote(
+        qtbot: QtBot, database: Database, register: Register, tmp_path: Path,
+        no_boxes: list[str]) -> None:
+    from tests.conftest import TODAY
+    from tests.test_kind_child import child
+    from ui.ledger.report_window import ReportWindow
+
+    register.groups.add("一组")
+    register.save(elder("张桂兰", registered_on="2026-01-05"))
+    register.save(child(registered_on="2026-01-05"))
+    window = ReportWindow(database, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    # The workbook holds every kind: its suggested name is not the elders' alone.
+    assert "留守老年人台账" not in Path(window.out.text()).name
+    assert "两张表" not in window.export_result.placeholderText()
+    window.out.setText(str(tmp_path / "台账.xlsx"))
+    window.export()
+    said = window.export_result.toPlainText()
+    # "126 人" for a register of 200 read as people left out; each sheet's count is said.
+    assert "留守老年人 1 人、留守儿童 1 人" in said, said

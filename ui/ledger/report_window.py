@@ -129,8 +129,9 @@ class ReportWindow(QDialog):
         self.export_result.setObjectName("export_result")
         self.export_result.setReadOnly(True)
         self.export_result.setPlaceholderText(
-            "导出的工作簿有“台账”和“汇总”两张表:台账每人一行,汇总为按类别、村民小组、风险等级的"
-            "人数,八类重点对象,结对与协议覆盖,本季走访(已访/应访),需求提出与解决,新纳入与退出。"
+            "导出的工作簿:“台账”为留守老年人,每人一行;登记册里有留守儿童、留守妇女、特困群众的,"
+            "各有一张表;“汇总”为按类别、村民小组、风险等级的人数,八类重点对象,结对与协议覆盖,"
+            "本季走访(已访/应访),需求提出与解决,新纳入与退出,及各类人员的数字。"
             "每次导出都留存一份,可在“报送记录”中查看。")
         form = QFormLayout()
         form.addRow("季度", self.quarter)
@@ -145,7 +146,7 @@ class ReportWindow(QDialog):
 
     def _suggest_path(self) -> None:
         village = Settings(self.database).village()
-        name = f"{village.get('name') or ''}{self.quarter.currentData()}留守老年人台账.xlsx"
+        name = f"{village.get('name') or ''}{self.quarter.currentData()}关爱服务台账.xlsx"
         folder = Path(self.out.text()).parent if self.out.text() else _documents()
         self.out.setText(str(folder / name))
 
@@ -180,7 +181,8 @@ class ReportWindow(QDialog):
         except KnownError as e:
             QMessageBox.warning(self, "无法导出", e.message)
             return
-        lines = [f"已导出{quarter.label}台账:{result.persons} 人 → {target}",
+        lines = [f"已导出{quarter.label}台账 → {target}",
+                 f"留守老年人 {result.persons} 人" + export_kinds(result.figures),
                  *result.summary_lines()]
         self.export_result.setPlainText("\n".join(lines))
         self._kept_loaded = False
@@ -394,3 +396,11 @@ class ReportWindow(QDialog):
             save_differences(self.comparison, path)
         except KnownError as e:
             QMessageBox.warning(self, "无法保存", e.message)
+
+
+def export_kinds(figures: dict[str, Any]) -> str:
+    """"、留守儿童 46 人…": the other kinds' sheets, so that "126 人" is not read as the
+    whole register of 200 (issue 21 puts each kind on its own sheet)."""
+    kinds = figures.get("kinds") or {}
+    return "".join(f"、{label.removeprefix('农村')} {counts.get('在册', 0)} 人"
+                   for label, counts in kinds.items())
