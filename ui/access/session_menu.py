@@ -93,7 +93,7 @@ def add_menu(window: QMainWindow, database: Callable[[], Database | None],
     add("审计日志…", "audit_log", audit_log)
     add("操作员管理…", "operators", manage)
     menu.addSeparator()
-    lock_action = QAction("锁定(Ctrl+L)", window)
+    lock_action = QAction("锁定", window)  # the menu shows Ctrl+L in its own column
     lock_action.setObjectName("lock")
     lock_action.setShortcut("Ctrl+L")
     lock_action.triggered.connect(lock)
