@@ -175,3 +175,26 @@ def test_the_quarterly_export_names_every_kind_it_wrote(
     said = window.export_result.toPlainText()
     # "126 人" for a register of 200 read as people left out; each sheet's count is said.
     assert "留守老年人 1 人、留守儿童 1 人" in said, said
+
+
+def test_the_guide_without_a_browser_shows_its_pictures_whole_and_esc_closes_it(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QDialog, QTextBrowser
+
+    from ui.shell import help_menu
+
+    monkeypatch.setattr(help_menu.QDesktopServices, "openUrl", lambda url: False)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    guide = next(d for d in window.findChildren(QDialog) if d.windowTitle() == "使用说明")
+    browser = guide.findChild(QTextBrowser)
+    assert browser is not None
+    widest = max(QImage(str(p)).width() for p in help_menu.GUIDE.parent.glob("*.png"))
+    qtbot.waitUntil(lambda: browser.viewport().width() > 0)
+    assert browser.viewport().width() >= widest  # no sideways scrolling of a screenshot
+    assert guide.width() <= 1366
+    qtbot.waitUntil(guide.isActiveWindow)  # in front, with the keyboard
+    qtbot.keyClick(browser, Qt.Key.Key_Escape)
+    assert not guide.isVisible()

@@ -11,6 +11,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from ui.widgets.screen_fit import fit_resize
+
 GUIDE = Path(__file__).resolve().parent / "guide" / "index.html"
 
 
@@ -45,8 +47,14 @@ def open_guide(window: QMainWindow) -> bool:
     browser.setSource(QUrl.fromLocalFile(str(GUIDE)))
     layout = QVBoxLayout(dialog)
     layout.addWidget(browser)
-    dialog.resize(860, 680)
+    # The guide's screenshots are 900 px wide and this viewer does not shrink them: room
+    # for them, within the screen (at 860 px each one scrolled sideways).
+    fit_resize(dialog, 1000, 680)
     dialog.show()
+    # Opened from a menu or F1: the clerk reads it now, and Esc closes it at once (under
+    # a window manager it came up behind, and Esc went to the main window).
+    dialog.raise_()
+    dialog.activateWindow()
     return False
 
 
