@@ -198,3 +198,28 @@ def test_the_guide_without_a_browser_shows_its_pictures_whole_and_esc_closes_it(
     qtbot.waitUntil(guide.isActiveWindow)  # in front, with the keyboard
     qtbot.keyClick(browser, Qt.Key.Key_Escape)
     assert not guide.isVisible()
+
+
+def test_the_overview_in_a_short_window_scrolls_rather_than_squeezing_twelve_groups(
+        qtbot: QtBot, database: Database) -> None:
+    from PySide6.QtGui import QFontMetricsF
+
+    from ui.overview.charts import Bar
+    from ui.overview.overview_page import OverviewPage
+
+    page = OverviewPage()
+    qtbot.addWidget(page)
+    page.resize(1080, 330)  # the 概况 tab of a 480 px high window
+    page.show()
+    qtbot.waitExposed(page)
+    groups = "一二三四五六七八九十"
+    page.groups.set_bars([Bar(f"{n}组", 10, 20, "#c0392b", n) for n in [*groups, "十一", "十二"]])
+    line = QFontMetricsF(page.groups.font()).height()
+
+    def each_row() -> float:  # less the title, the note under the bars and the margins
+        return (page.groups.height() - 3 * line - 30) / 12
+
+    # Each group's name has its line; in a short window they drew over each other.
+    qtbot.waitUntil(lambda: each_row() >= line, timeout=2000)
+    bar = page.charts_area.verticalScrollBar()
+    assert bar.maximum() > 0  # the rest is a scroll away

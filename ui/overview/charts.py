@@ -55,6 +55,14 @@ class Chart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(460, 240)
 
+    def minimumSizeHint(self) -> QSize:
+        return QSize(300, self.frame_height() + 100)
+
+    def frame_height(self) -> int:
+        """The title, the note under the body and the margins: what is not the body."""
+        line = QFontMetricsF(self.font()).height()
+        return int(16 + line * 1.1 + 6 + (line + 4 if self.note else 0)) + 1
+
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -118,10 +126,17 @@ class BarChart(Chart):
 
     def set_bars(self, bars: Sequence[Bar]) -> None:
         self.bars = list(bars)
+        self.updateGeometry()  # its minimum height follows the number of bars
         self.update()
 
     def sizeHint(self) -> QSize:
         return QSize(460, max(160, 60 + 30 * len(self.bars)))
+
+    def minimumSizeHint(self) -> QSize:
+        # A line of text for each bar: twelve groups squeezed into a short window drew
+        # their names over each other (the page scrolls instead, ``OverviewPage``).
+        row = QFontMetricsF(self.font()).height() + 2
+        return QSize(300, self.frame_height() + int(row * max(1, len(self.bars))) + 1)
 
     def draw_body(self, painter: QPainter, rect: QRectF) -> list[tuple[QRectF, Any, str]]:
         metrics = QFontMetricsF(painter.font())

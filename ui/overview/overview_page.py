@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -84,9 +86,18 @@ class OverviewPage(QWidget):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(1, 1)
+        # A short window scrolls the charts rather than squeezing their lines together.
+        body = QWidget()
+        body.setObjectName("overview_body")
+        body.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.charts_area = QScrollArea()
+        self.charts_area.setWidgetResizable(True)
+        self.charts_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.charts_area.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(grid, 1)
+        layout.addWidget(self.charts_area, 1)
 
         self.colours.clicked.connect(self.colour.emit)
         self.groups.clicked.connect(self.group.emit)
