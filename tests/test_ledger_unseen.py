@@ -193,3 +193,19 @@ def test_the_import_command_finds_a_childrens_sheet_and_exits_0(
     assert main(["import", str(path), "--db", db, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "留守儿童" in out and "第 5 行:忽略" in out
+
+
+def test_a_childrens_sheet_in_an_elders_workbook_is_not_read_as_elders(
+        tmp_path: Path, database: Database) -> None:
+    elders = [["序号", "姓名", "身份证号", "组别", "子女姓名", "关系", "务工地"],
+              [1, "柳大娘", make_id("19450101", "722"), "一组", "柳军", "儿子", "广东东莞"]]
+    children = [["序号", "姓名", "身份证号", "组别", "监护人姓名", "与儿童关系", "父亲姓名",
+                 "父亲务工地", "母亲姓名", "母亲务工地"],
+                [1, "柳小明", make_id("20150101", "731"), "一组", "柳大娘", "奶奶", "柳军",
+                 "广东东莞", "何芳", "广东东莞"]]
+    path = book(tmp_path / "u.xlsx", ("留守老人", elders), ("留守儿童", children))
+    imp, preview = preview_of(database, path)
+    assert [r.name for r in preview.rows if r.accepted] == ["柳大娘"]
+    skipped = next(p for p in preview.sheets if p.name == "留守儿童")
+    assert not skipped.read and "--sheet 留守儿童" in skipped.describe()
+    assert kind_import.detect(path, "留守儿童") == "child"

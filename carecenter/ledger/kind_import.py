@@ -193,7 +193,8 @@ def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]]
     return best
 
 
-def _kind_of(rows: Sequence[Sequence[Any]]) -> str | None:
+def kind_of(rows: Sequence[Sequence[Any]]) -> str | None:
+    """The kind (not the elders') whose header these first rows hold, or None."""
     for k in KINDS.values():
         if k.roles and all(r.code != "supporter" for r in k.roles) and looks_like(k, rows):
             return k.code
@@ -205,9 +206,9 @@ def detect(path: str | Path, sheet: str | None = None) -> str | None:
     the guardian); None: the elders' (or not known). Without a sheet named, the first
     sheet with a table decides: a children's ledger behind a 填表说明 sheet is found."""
     if sheet is not None:
-        return _kind_of(read_sheet(path, sheet).rows[:30])
+        return kind_of(read_sheet(path, sheet).rows[:30])
     for head in heads(path):
-        kind = _kind_of(head.rows)
+        kind = kind_of(head.rows)
         if kind is not None or mapping.detect(head.rows) is not None:
             return kind
     return None
