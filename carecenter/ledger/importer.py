@@ -179,6 +179,7 @@ class LedgerImport(RowReading):
                     continue
                 if row.action != NEW:  # ignored or refused while reading
                     continue
+                values["_supporters"] = supporters  # for the same person on another sheet
                 self._match(row, values, stored, seen_ids, seen_names)
                 status = values.pop("_status", "")
                 self._exited_in_ledger(row, status, stored)

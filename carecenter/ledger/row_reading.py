@@ -56,7 +56,11 @@ class RowReading(RowMatching):
             return row, {}, [], False
         if not any(t for j, t in enumerate(texts) if targets.get(j) != "extra:seq"):
             row.action = IGNORED
-            row.errors.append(Problem("", "空行"))
+            # 本季度新增人员 merged across from column A sits in the 序号 column: a
+            # heading, shown as such rather than hidden as a blank row.
+            words = next((t for t in texts if t and not t.isdigit()), "")
+            row.errors.append(Problem("", f"标题或说明行:“{words[:20]}”,不是人员" if words
+                                      else "空行"))
             return row, {}, [], False
         if mapping.normalise_label(name_text) in ("姓名", "老人姓名", "人员姓名"):
             row.action = IGNORED
@@ -166,6 +170,7 @@ class RowReading(RowMatching):
                month_only: bool,
                stored: tuple[dict[str, Any], list[dict[str, Any]]] | None) -> None:
         """Merge the row into the stored file and clean it as the editor would."""
+        values.pop("_supporters", None)
         notes: list[str] = list(values.pop("_notes", []))
         info = values.pop("_id_info", None)
         age = values.pop("_age", None)
