@@ -202,8 +202,8 @@ def test_a_childrens_ledger_is_known_by_its_header_and_imports_with_parents(
     assert meaning["与儿童关系"] == "委托监护人 · 与儿童关系"
     rows = {page.rows.item(r, 1).text(): page.rows.item(r, 2).text()
             for r in range(page.rows.rowCount())}
-    assert rows == {"李小明": "导入", "张丽": "导入", "王五": "不导入"}
-    assert "可导入 2 人,不导入 1 人" in page.summary.text()
+    assert rows == {"李小明": "新增", "张丽": "新增", "王五": "拒绝"}
+    assert "新增 2 人,更新 0 人,无变化 0 人,拒绝 1 行" in page.summary.text()
     assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入"
     assert count(database) == 0  # nothing written before the clerk confirms
     wizard.next()
@@ -212,7 +212,9 @@ def test_a_childrens_ledger_is_known_by_its_header_and_imports_with_parents(
     assert "已新增留守儿童 2 人" in wizard.result_page.text.text()
     assert count(database) == 2
     register = Register(database)
-    [child] = [register.load(i) for i in wizard.kind_ids if register.load(i).name == "李小明"]
+    assert wizard.kind_result is not None
+    [child] = [register.load(i) for i in wizard.kind_result.ids
+               if register.load(i).name == "李小明"]
     assert child.kinds == ("child",)
     assert {s["relation"] for s in child.supporters} == {"father", "mother", "grandfather"}
 

@@ -30,6 +30,7 @@ from carecenter.access import audit
 from carecenter.care import due_dates as duestore
 from carecenter.errors import KnownError, ValidationFailed
 from carecenter.ledger import mapping, sheet_kinds
+from carecenter.ledger.hidden_rows import HIDDEN_WARNING
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -174,8 +175,11 @@ class LedgerImport(RowReading):
                     continue
                 row, values, supporters, month_only = result
                 row.sheet = part_data.name if several else ""
+                row.hidden = number in part_data.hidden
                 rows.append(row)
                 if self._continues(shape, row, values, supporters):
+                    if row.hidden:  # a supporter's row hidden: the person's row says so
+                        _hidden_supporter(rows, row, supporters)
                     continue
                 if row.action != NEW:  # ignored or refused while reading
                     continue
@@ -202,6 +206,8 @@ class LedgerImport(RowReading):
         for r in rows:
             if r.action == REFUSED and r.new_group:
                 r.warnings = [w for w in r.warnings if not w.message.endswith("导入时将新建")]
+            if r.hidden:  # last, so no later step drops it (issue 16: nothing hidden unseen)
+                r.warnings.append(Problem("", HIDDEN_WARNING))
         used = {r.new_group for r in rows if r.accepted and r.new_group}
         if progress:
             progress(total * 2, total * 2)
@@ -386,3 +392,15 @@ class LedgerImport(RowReading):
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
                             list(preview.new_groups.values()),
                             [f"{r.where} {r.name}" for r in changed])
+
+
+def _hidden_supporter(rows: list[RowPreview], row: RowPreview,
+                      supporters: list[dict[str, Any]]) -> None:
+    """A hidden row holding only a supporter (the person's cells merged down over it):
+    the person's row, where that supporter goes, is flagged with it."""
+    names = "、".join(str(s.get("name")) for s in supporters if s.get("name")) or "赡养人"
+    for above in reversed(rows[:-1]):
+        if above.sheet == row.sheet and above.action != IGNORED and above.row < row.row:
+            above.warnings.append(Problem("", f"第 {row.row} 行({names})在 Excel 中被隐藏,"
+                                              "请核对是否仍是赡养人"))
+            return
