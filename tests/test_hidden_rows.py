@@ -110,3 +110,28 @@ def test_a_childrens_ledger_flags_each_hidden_row(tmp_path: Path, database: Data
     assert flagged == {"王小丫": False, "王小虎": True}
     assert "其中 1 行在 Excel 中被隐藏" in found.summary()
     assert any(HIDDEN_WARNING in line and "王小虎" in line for line in found.lines())
+
+
+def test_a_hidden_column_is_named_whether_imported_or_not(
+        tmp_path: Path, database: Database) -> None:
+    path = workbook(tmp_path / "e.xlsx", [("台账", ELDERS, [])])
+    book = openpyxl.load_workbook(path)
+    book["台账"].column_dimensions["H"].hidden = True  # 子女电话: read, and said so
+    book["台账"]["J1"] = "户主姓名"
+    book["台账"]["J2"] = "龙大山"
+    book["台账"].column_dimensions["J"].hidden = True  # another person's: not read
+    book.save(path)
+    importer = LedgerImport(database)
+    data, layout = importer.open(path)
+    preview = importer.preview(path, data, layout)
+    assert ("H 列", "子女电话", True) in preview.hidden_columns
+    assert ("J 列", "户主姓名", False) in preview.hidden_columns
+    assert "H 列“子女电话”(已导入,请核对)" in preview.summary()
+    rows = [["序号", "姓名", "身份证号", "父亲姓名", "父亲电话", "母亲姓名", "监护人姓名"],
+            [1, "王小丫", make_id("20150101", "042"), "王大", "13900001111", "李二", "王奶奶"]]
+    path = workbook(tmp_path / "c.xlsx", [("留守儿童", rows, [])])
+    book = openpyxl.load_workbook(path)
+    book["留守儿童"].column_dimensions["E"].hidden = True
+    book.save(path)
+    found = kind_import.preview(database, path, "child")
+    assert "E 列“父亲电话”(已导入,请核对)" in found.summary()

@@ -29,27 +29,35 @@ _CHUNK = 1 << 20
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*:))?worksheet\b")
 _R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _HIDDEN = re.compile(rb"""\shidden\s*=\s*["'](?:1|true)["']""")
+_COL = re.compile(rb"<col\b([^>]*)>")
+_MIN = re.compile(rb"""\smin\s*=\s*["'](\d+)["']""")
+_MAX = re.compile(rb"""\smax\s*=\s*["'](\d+)["']""")
 HIDDEN_WARNING = "此行在 Excel 中被隐藏,请核对是否仍在册"
 
 
 def hidden_rows(path: str | Path, sheet: str) -> set[int]:
     """Excel's numbers (1 = the first row) of the rows hidden in ``sheet``; empty for a
     file that is not an .xlsx package (whatever its name) or a sheet not found."""
+    return hidden_parts(path, sheet)[0]
+
+
+def hidden_parts(path: str | Path, sheet: str) -> tuple[set[int], set[int]]:
+    """(hidden rows as Excel numbers them, hidden columns 0-based) of ``sheet``."""
     path = Path(path)
     try:
         if not zipfile.is_zipfile(path):
-            return set()
+            return set(), set()
         with zipfile.ZipFile(path) as book:
             part = _sheet_part(book, sheet)
             if part is None:
-                return set()
+                return set(), set()
             with book.open(part) as stream:
                 return _hidden_in(stream)
     except (OSError, KeyError, ParseError, zipfile.BadZipFile, ValueError) as e:
         # calamine read the sheet, so this is an odd package rather than no workbook:
         # said in the log; the import goes on as before this check existed.
         log.warning("无法读取 %s 工作表“%s”的隐藏行:%s", path.name, sheet, e)
-        return set()
+        return set(), set()
 
 
 def _sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
@@ -80,14 +88,17 @@ def _sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _hidden_in(stream: IO[bytes]) -> set[int]:
+def _hidden_in(stream: IO[bytes]) -> tuple[set[int], set[int]]:
     """The hidden rows' numbers, from the ``<row …>`` start tags as the part streams past
     in chunks (cut before the last ``<``, so no tag is ever split). A row without ``r``
     is the one after the previous row (the attribute is optional)."""
     hidden: set[int] = set()
+    columns: set[int] = set()
     number = 0
     row: re.Pattern[bytes] | None = None
+    col = _COL
     end = b"</sheetData>"
+    in_data = False
     buffer = b""
     while True:
         chunk = stream.read(_CHUNK)
@@ -97,18 +108,35 @@ def _hidden_in(stream: IO[bytes]) -> set[int]:
             continue
         text, buffer = buffer[:cut], buffer[cut:]
         if row is None:
-            row, end = _tags(text)
+            row, col, end = _tags(text)
+        if not in_data:  # <cols> comes before the rows
+            _columns(col, text, columns)
+            in_data = b"sheetData" in text
         number = _scan(row, text, number, hidden)
         if not chunk or end in text:
-            return hidden  # merged cells, filters and the rest follow: no rows there
+            return hidden, columns  # merged cells, filters and the rest follow
 
 
-def _tags(text: bytes) -> tuple[re.Pattern[bytes], bytes]:
-    """``<row …>`` and ``</sheetData>`` with the prefix this file gives the spreadsheet
-    namespace (none as Excel and WPS write it; ``x:`` from some generators)."""
+def _tags(text: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes], bytes]:
+    """``<row …>``, ``<col …>`` and ``</sheetData>`` with the prefix this file gives the
+    spreadsheet namespace (none as Excel and WPS write it; ``x:`` from some generators)."""
     found = _ROOT.search(text)
-    prefix = found.group(1) if found and found.group(1) else b""
-    return re.compile(rb"<" + re.escape(prefix) + rb"row\b([^>]*)>"), b"</" + prefix + b"sheetData>"
+    prefix = re.escape(found.group(1)) if found and found.group(1) else b""
+    return (re.compile(rb"<" + prefix + rb"row\b([^>]*)>"),
+            re.compile(rb"<" + prefix + rb"col\b([^>]*)>"),
+            b"</" + (found.group(1) if found and found.group(1) else b"") + b"sheetData>")
+
+
+def _columns(col: re.Pattern[bytes], text: bytes, columns: set[int]) -> None:
+    """``<col min="6" max="7" hidden="1"/>``: columns F and G (0-based 5 and 6)."""
+    head = text.split(b"sheetData", 1)[0]
+    for match in col.finditer(head):
+        attributes = match.group(1)
+        if not _HIDDEN.search(attributes):
+            continue
+        low, high = _MIN.search(attributes), _MAX.search(attributes)
+        if low and high:
+            columns.update(range(int(low.group(1)) - 1, min(int(high.group(1)), 16384)))
 
 
 def _scan(row: re.Pattern[bytes], text: bytes, number: int, hidden: set[int]) -> int:

@@ -98,6 +98,9 @@ class Preview:
     # (where, column label, why) of every source column not imported (issue 16).
     skipped_columns: list[tuple[str, str, str]] = field(default_factory=list)
 
+    # (where, column label, imported or not) of the columns hidden in Excel (issue 16).
+    hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
+
     # The clerk has confirmed the exits the ledger describes (wizard, --confirm-exits).
     confirm_exits: bool = False
 
@@ -131,6 +134,10 @@ class Preview:
         hidden = sum(1 for r in self.rows if r.hidden and r.action != IGNORED)
         if hidden:
             text += f";其中 {hidden} 行在 Excel 中被隐藏(已逐行标出),请核对是否仍在册"
+        if self.hidden_columns:
+            text += ";在 Excel 中被隐藏的列:" + "、".join(
+                f"{where}“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
+                for where, label, imported in self.hidden_columns)
         if self.exits:
             text += (f";其中 {len(self.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
                      "建议办理退出(须确认)")

@@ -215,7 +215,8 @@ class LedgerImport(RowReading):
         return Preview(Path(path), names, layout, rows,
                        {k: v for k, v in new_groups.items() if k in used}, ended,
                        sheets=list(self.book) if any(p.data is data for p in self.book) else [],
-                       skipped_columns=self._not_imported(parts, rows))
+                       skipped_columns=self._not_imported(parts, rows),
+                       hidden_columns=_hidden_columns(parts))
 
     @staticmethod
     def _not_imported(parts: list[tuple[Sheet, Layout, str | None]],
@@ -404,3 +405,22 @@ def _hidden_supporter(rows: list[RowPreview], row: RowPreview,
             above.warnings.append(Problem("", f"第 {row.row} 行({names})在 Excel 中被隐藏,"
                                               "请核对是否仍是赡养人"))
             return
+
+
+def _hidden_columns(parts: list[tuple[Sheet, Layout, str | None]]) -> list[tuple[str, str, bool]]:
+    """The columns the clerk hid in Excel, each with whether it is imported: a hidden
+    column read like any other is said so, so none comes in unseen (issue 16)."""
+    from openpyxl.utils import get_column_letter
+
+    found = []
+    for data, layout, _ in parts:
+        prefix = f"工作表“{data.name}”" if len(parts) > 1 else ""
+        labels = {c.index: c for c in layout.columns}
+        for j in sorted(data.hidden_columns):
+            column = labels.get(j)
+            if column is None and not any(j < len(r) and r[j] is not None for r in data.rows):
+                continue  # hidden and empty: nothing there to import or lose
+            found.append((f"{prefix}{get_column_letter(j + 1)} 列",
+                          column.label if column else "",
+                          column is not None and column.target != mapping.IGNORE))
+    return found

@@ -42,6 +42,7 @@ from carecenter.ledger.kind_columns import (  # noqa: F401 (re-exported)
     map_columns,
 )
 from carecenter.ledger.kind_update import (
+    WHO_LABELS,
     Known,
     StoredFile,
     changes,
@@ -139,6 +140,8 @@ class KindPreview:
     headers: dict[int, str] = field(default_factory=dict)  # column → its header, as written
     ignored: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not a person
     path: str = ""
+    # (column letter, header, imported) of the columns hidden in Excel (issue 16).
+    hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @property
     def accepted(self) -> list[KindRow]:
@@ -157,7 +160,11 @@ class KindPreview:
         return (f"共 {len(self.rows)} 行:新增 {self.count('新增')} 人,更新 {self.count('更新')} 人,"
                 f"无变化 {self.count('无变化')} 人,拒绝 {self.count('拒绝')} 行"
                 + (f";其中 {hidden} 行在 Excel 中被隐藏(已逐行标出),请核对是否仍在册"
-                   if hidden else ""))
+                   if hidden else "")
+                + (";在 Excel 中被隐藏的列:" + "、".join(
+                    f"{where} 列“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
+                    for where, label, imported in self.hidden_columns)
+                   if self.hidden_columns else ""))
 
     def lines(self, every: bool = True) -> list[str]:
         """The preview as text: the columns, every row (or, ``every`` False, only the
@@ -292,7 +299,7 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
             elif "relation" in fields:
                 fields["relation"] = _guardian_relation(fields["relation"])
             if not fields.get("name"):
-                row.warnings.append(f"{role.label}没有姓名,未登记")
+                row.warnings.append(f"{WHO_LABELS.get(who, role.label)}没有姓名,未登记")
                 continue
             if "location_scope" in {f.name for f in role.fields}:
                 scope, why = _scope(fields.get("whereabouts"),
@@ -301,7 +308,8 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
                 if scope is not None:  # the code, which the kind's verdict reads
                     fields["location_scope"] = SUPPORTER["location_scope"].choice_code(scope)
                 elif why:
-                    row.warnings.append(f"{role.label}{fields['name']}的所在范围未填:{why},"
+                    label = WHO_LABELS.get(who, role.label)
+                    row.warnings.append(f"{label}{fields['name']}的所在范围未填:{why},"
                                         "请在档案中选择")
             supporters.append({"role": role.code, **fields})
         draft = PersonDraft(values, supporters, kind=kind.code, kinds=[kind.code])
@@ -347,7 +355,15 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
     headers = {i: " ".join(t for t in (text_of(above[i]) if i < len(above) else "",
                                        text_of(data.rows[at][i]) if i < len(data.rows[at])
                                        else "") if t) for i in columns}
-    return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored, str(path))
+    from openpyxl.utils import get_column_letter
+
+    header = data.rows[at]
+    hidden = [(get_column_letter(j + 1), headers.get(j) or text_of(header[j])
+               if j < len(header) else "", j in columns)
+              for j in sorted(data.hidden_columns)
+              if j in columns or any(j < len(r) and r[j] is not None for r in data.rows[at:])]
+    return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored, str(path),
+                       hidden)
 
 
 def _with_label(kind: PersonKind, field_name: str, message: str) -> str:
