@@ -311,7 +311,8 @@ def test_where_each_supporter_is_comes_from_what_the_ledger_says(
 def test_a_supporter_who_moved_gets_the_range_of_the_new_place_on_reimport(
         database: Database, tmp_path: Path) -> None:
     settle_village(database)
-    header = ["姓名", "身份证号", "组别", "子女姓名", "关系", "务工地", "子女姓名", "关系", "务工地"]
+    header = ["姓名", "身份证号", "组别",
+              "子女姓名", "关系", "务工地", "子女姓名", "关系", "务工地"]
     imported(database, save([header,
                              ["胡翠娥", HU, "一组", "胡国庆", "儿子", "广东东莞",
                               "胡国英", "女儿", "湖南长沙"]], tmp_path / "before.xlsx"))
