@@ -30,6 +30,7 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     changed_since_preview,
     fingerprint,
 )
+from carecenter.ledger.workbook import text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import Register
 from carecenter.rules import divisions, idnumber
@@ -116,9 +117,10 @@ class RowMatching:
                     if first_values.get("group_id") is None and values.get("group_id") is not None:
                         first_values["group_id"] = values["group_id"]
                         first.new_group = first.new_group or row.new_group
+                    added = _merge_same(first, first_values, row, values)
                     row.action = IGNORED
                     row.errors.append(Problem("", f"与{first.where}是同一人(身份证号、姓名相同),"
-                                                  "已在那里读入"))
+                                                  f"已在那里读入{added}"))
                     row.warnings = []
                     row.new_group = None
                     return
@@ -181,9 +183,11 @@ class RowMatching:
             if theirs is None and group is not None:
                 first_values["group_id"] = group
                 first.new_group = first.new_group or row.new_group
+            added = _merge_same(first, first_values, row, values)
             row.action, row.person_id, row.warnings, row.new_group = IGNORED, None, [], None
             row.errors.append(Problem("", f"与{first.where}同名、都没有身份证号且村民小组不矛盾,"
-                                          "按同一人处理,已在那里读入;如是两个人,请补充身份证号"))
+                                          f"按同一人处理,已在那里读入{added};"
+                                          "如是两个人,请补充身份证号"))
             return True
         self._without_id.setdefault(name, []).append((row, values))
         return False
@@ -284,3 +288,42 @@ class RowMatching:
                     values = {f: s[f] for f in SUPPORTER}
                     files[s["person_id"]][1].append({"id": s["id"], **values})
         return files
+
+
+def _merge_same(first: RowPreview, first_values: dict[str, Any], row: RowPreview,
+                values: dict[str, Any]) -> str:
+    """The same person again on another sheet (a 总表 and a group's sheet): what this
+    row adds (its supporters, fields the first row left empty) goes onto the first row,
+    and a field the two rows give differently is flagged there; nothing is dropped
+    unseen. Says what was added, for the ignored row's line in the preview."""
+    added: list[str] = []
+    for key, value in values.items():
+        if key.startswith("_") or key == "group_id" or key not in PERSON:
+            continue
+        theirs = first_values.get(key)
+        if theirs in (None, ""):
+            first_values[key] = value
+            added.append(PERSON[key].label)
+        elif theirs != value:
+            first.warnings.append(Problem(PERSON[key].label, (
+                f"{row.where}写作“{text_of(value)}”,与本行“{text_of(theirs)}”不同,"
+                "按本行导入,请核对")))
+    for key in ("_age", "_status"):
+        if key in values and key not in first_values:
+            first_values[key] = values[key]
+    if values.get("_notes"):
+        first_values.setdefault("_notes", []).extend(values["_notes"])
+    mine = first_values.get("_supporters")
+    if mine is not None:
+        for entry in values.get("_supporters") or []:
+            same = next((s for s in mine if entry.get("name") and s.get("name") == entry["name"]),
+                        None)
+            if same is None:
+                mine.append(entry)
+                added.append(f"赡养人{entry.get('name') or ''}")
+                continue
+            for key, value in entry.items():
+                if key != "_columns" and same.get(key) in (None, "") and value not in (None, ""):
+                    same[key] = value
+                    added.append(f"赡养人{entry['name']}的{SUPPORTER[key].label}")
+    return f";本行的{'、'.join(dict.fromkeys(added))}已并入那一行" if added else ""
