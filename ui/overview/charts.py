@@ -43,6 +43,7 @@ class Chart(QWidget):
     """A titled chart; ``clicked(key)`` when the clerk clicks a bar."""
 
     clicked = Signal(object)
+    reshaped = Signal()  # its bars or columns changed: its minimum height may have
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,6 +128,7 @@ class BarChart(Chart):
     def set_bars(self, bars: Sequence[Bar]) -> None:
         self.bars = list(bars)
         self.updateGeometry()  # its minimum height follows the number of bars
+        self.reshaped.emit()
         self.update()
 
     def sizeHint(self) -> QSize:

@@ -95,6 +95,8 @@ class OverviewPage(QWidget):
         self.charts_area.setWidgetResizable(True)
         self.charts_area.setFrameShape(QFrame.Shape.NoFrame)
         self.charts_area.setWidget(body)
+        for chart in (self.colours, self.coverage, self.months, self.groups):
+            chart.reshaped.connect(self._fit_charts)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.charts_area, 1)
@@ -104,6 +106,16 @@ class OverviewPage(QWidget):
         self.coverage.clicked.connect(self._coverage_clicked)
         self.months.clicked.connect(lambda month: self.people.emit(
             f"{month:%Y年%m月}未走访", ("unvisited", month)))
+
+    def _fit_charts(self) -> None:
+        """The charts' room is at least what their lines need; the scroll area is told
+        directly (a changed minimum inside it was not always noticed)."""
+        body = self.charts_area.widget()
+        layout = body.layout() if body is not None else None
+        if body is None or layout is None:
+            return
+        layout.activate()
+        body.setMinimumHeight(layout.minimumSize().height())
 
     def _coverage_clicked(self, what: str) -> None:
         if what == NOT_QUALIFYING:
