@@ -42,7 +42,11 @@ def run_probe(ctx: Context, mode: str, *args: str, timeout: float = 300
             shown_after = time.perf_counter() - start
             rows = int(line.split()[1])
         elif line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT "):])
+            result = {**(result or {}), **json.loads(line[len("RESULT "):])}
+        elif line.startswith("SIGNED "):
+            seconds, signed_rows = line.split()[1:3]
+            result = {**(result or {}), "signed_in": float(seconds),
+                      "signed_rows": int(signed_rows)}
     _out, err = process.communicate()
     watchdog.cancel()
     if process.returncode != 0 or shown_after is None:

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import QApplication
 
 from carecenter import __version__
 from carecenter.errors import KnownError
-from carecenter.register.first_screen import open_first_screen
+from carecenter.register.first_screen import locked_screen, open_first_screen
+from carecenter.storage import key_file
 from carecenter.storage.location import ENV_VAR, resolve, sqlite_file
 from carecenter.storage.register_lock import RegisterLock
+from ui.access.login import Door
 from ui.shell.crash import excepthook, failed_to_start
 from ui.shell.icon import app_icon
 from ui.shell.logfile import START_LOGGER, open_log_file, setup_logging
@@ -145,11 +147,14 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
          quit_when_ready: bool) -> int:
     if lock is not None:
         file_dialogs.protect(lock.register)
-    first = open_first_screen(location)
+    door = _door(location)
+    # An encrypted register cannot be read before the password (issue 18): the window
+    # starts empty behind its sign-in page, and opens the register after it.
+    first = locked_screen(location) if door is not None else open_first_screen(location)
     window: MainWindow | None = None
 
     def open_and_check() -> Database | None:
-        database = open_database(location, lock)
+        database = open_database(location, lock, door.key if door is not None else None)
         if database is not None:
             # The quick check and the day's backup, once the window is up.
             from ui.shell.backup_menu import check_after_start
@@ -164,7 +169,7 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
         window = MainWindow(database)
     else:
         # The database layer loads after the first paint (MainWindow.finish_start).
-        window = MainWindow(first=first, open_database=open_and_check)
+        window = MainWindow(first=first, open_database=open_and_check, door=door)
     after_first_paint(window.guard.stack, open_log_file)
     if quit_when_ready:
         after_first_paint(window.guard.stack, lambda: QTimer.singleShot(0, lambda: ready(window)))
@@ -196,12 +201,20 @@ def ready(window: MainWindow) -> None:
     QApplication.exit(0 if shown and opened else 1)
 
 
-def open_database(location: str, lock: RegisterLock | None = None) -> Database | None:
+def _door(location: str) -> Door | None:
+    path = sqlite_file(location)
+    if path is None or not key_file.encrypted(path):
+        return None
+    return Door(path)
+
+
+def open_database(location: str, lock: RegisterLock | None = None,
+                  key: bytes | None = None) -> Database | None:
     """The database, opened and migrated; None if it cannot be (the clerk is told why)."""
     from carecenter.storage.database import Database
 
     try:
-        return Database(location, lock=lock)
+        return Database(location, lock=lock, key=key)
     except KnownError as e:
         from PySide6.QtWidgets import QMessageBox
 

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from carecenter.register.listing import Listing
     from carecenter.register.people import Register
     from carecenter.storage.database import Database
+    from ui.access.login import Door
     from ui.care.needs_window import NeedsWindow
 
 STATUS_FILTERS = (("在册", ACTIVE), ("已退出", EXITED), ("全部", None))
@@ -109,9 +110,12 @@ class MainWindow(QMainWindow):
     and ``finish_start()`` after the first paint."""
 
     def __init__(self, database: Database | None = None, *, first: FirstScreen | None = None,
-                 open_database: Callable[[], Database | None] | None = None) -> None:
+                 open_database: Callable[[], Database | None] | None = None,
+                 door: Door | None = None) -> None:
         super().__init__()
         self.database: Database | None = None
+        # An encrypted register opens only once a password has unwrapped its key.
+        self.door = door
         self._first = first
         self._open_database = open_database
         self._starting = False
@@ -240,7 +244,7 @@ class MainWindow(QMainWindow):
             self, lambda: self.database if self.finish_start() else None, self.lock)
         # Nothing of the register shows until an operator signs in (issue 18).
         self.guard = SessionGuard(self, lambda: self.database if self.finish_start() else None,
-                                  self._signed_in)
+                                  self._signed_in, door=door)
         if database is not None:
             self._attach(database)
         else:
@@ -288,6 +292,8 @@ class MainWindow(QMainWindow):
             return True
         if self._starting or self._open_database is None:
             return False
+        if self.door is not None and self.door.shut:
+            return False  # nothing to open before the password (the sign-in page asks)
         self._starting = True
         try:
             database = self._open_database()
@@ -336,6 +342,11 @@ class MainWindow(QMainWindow):
         self.overview.verdict.connect(self.show_verdict)
         self.overview.group.connect(self.show_group_overdue)
         self.overview.people.connect(self.show_people)
+        if self.door is not None:
+            # The window started empty (encrypted, nothing readable before sign-in).
+            self.model.reload()
+            self._update_counts()
+            self.worklist.load_after_first_paint()
 
     # -- actions ----------------------------------------------------------------------
 
