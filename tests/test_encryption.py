@@ -52,11 +52,21 @@ def persons(location: Path, password: str = SUITE_PASSWORD) -> int:
         db.close()
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    db = tmp_path / "演示.db"
+@pytest.fixture(scope="module")
+def demo_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "演示.db"
     made = cli("demo", "--persons", "12", "--db", str(db))
     assert made.returncode == 0, made.stderr
+    return db
+
+
+@pytest.fixture
+def demo(demo_made: Path, tmp_path: Path) -> Path:
+    """A copy of one demo register (made once: a command line start costs seconds), with
+    its key file: the two go together."""
+    db = tmp_path / demo_made.name
+    shutil.copyfile(demo_made, db)
+    shutil.copyfile(key_file.key_path(demo_made), key_file.key_path(db))
     return db
 
 

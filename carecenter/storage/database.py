@@ -99,10 +99,13 @@ def _sqlite_engine(path: Path, keys: KeyHolder, read_only: bool) -> Engine:
     from carecenter.storage import cipher
 
     def connect() -> Any:
-        if keys.key is None:
+        if keys.key is None and key_file.looks_encrypted(path):
             # Encrypted since this engine was made, by a sign-in in this process (a
-            # command's conversion): the key it unwrapped then.
+            # command's conversion): the key it unwrapped then. By another process: this
+            # one has to sign in again.
             keys.key = cipher.known_key_for(path)
+            if keys.key is None and key_file.encrypted(path):
+                raise cipher.RegisterEncrypted(cipher.encrypted_message(path))
         return cipher.connect(path, keys.key, read_only=read_only)
 
     # The URL names the file so that SQLAlchemy pools as for a file (QueuePool), though
