@@ -147,9 +147,11 @@ def print_card(home: Path, command: list[str], db: Path, env: dict[str, str]) ->
             "SELECT id, name, id_number FROM person ORDER BY id LIMIT 1").fetchone()
     raw.close()
     out = home / f"card-{len(command)}.pdf"
-    # Every command signs an operator in (issue 18): the release register has none yet,
-    # so this one becomes its administrator, and the register is encrypted from then on.
-    env = {**env, "CARECENTER_OPERATOR": "冒烟测试", "CARECENTER_PASSWORD": "smoke-test-1"}
+    # No path writes or prints anonymously (issue 18): the release register has no
+    # operator yet, so the first command makes its administrator from these, and the
+    # register is encrypted from then on.
+    env = {**env, "CARECENTER_OPERATOR": "冒烟测试管理员",
+           "CARECENTER_PASSWORD": "smoke-Test-2026"}
     result = subprocess.run([*command, "print", "card", "--person", str(person), "--db",
                              str(db), "--out", str(out)], env=env, cwd=home,
                             capture_output=True, text=True, encoding="utf-8",

@@ -31,7 +31,9 @@ def month_of(day: date | str) -> str:
 def _bump(connection: Connection, month: str, by: int) -> None:
     connection.execute(text(
         "INSERT INTO visit_month_total (month, people) VALUES (:m, :by) "
-        "ON CONFLICT (month) DO UPDATE SET people = people + :by"), {"m": month, "by": by})
+        # Qualified: PostgreSQL finds a bare ``people`` ambiguous (the row or EXCLUDED).
+        "ON CONFLICT (month) DO UPDATE SET people = visit_month_total.people + :by"),
+        {"m": month, "by": by})
 
 
 def added(connection: Connection, cells: Iterable[Cell]) -> None:

@@ -21,11 +21,16 @@ from typing import Any
 from sqlalchemy import select
 
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.ledger.mapping import normalise_label
-from carecenter.ledger.workbook import read_sheet, text_of
+from carecenter.ledger import cells, mapping
+from carecenter.ledger.mapping import Column, Layout, normalise_label
+from carecenter.ledger.rows import TableShape
+from carecenter.ledger.workbook import heads, read_sheet, text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft, Register
+from carecenter.rules import divisions
+from carecenter.rules.fields import SUPPORTER
 from carecenter.rules.kinds import KINDS, PersonKind, Role
+from carecenter.settings.settings_store import Settings
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, village_group
@@ -75,6 +80,8 @@ class KindPreview:
     columns: dict[int, str]  # column → target (a field, or "father.phone")
     rows: list[KindRow]
     unknown: list[str] = field(default_factory=list)  # headers matched to nothing
+    headers: dict[int, str] = field(default_factory=dict)  # column → its header, as written
+    ignored: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not a person
 
     @property
     def accepted(self) -> list[KindRow]:
@@ -84,6 +91,8 @@ class KindPreview:
         out = [f"按“{self.kind.label}”台账读取:表头在第 {self.header_row} 行,"
                f"识别 {len(self.columns)} 列" + (f",未识别:{'、'.join(self.unknown)}"
                                                  if self.unknown else "")]
+        for number, why in self.ignored:
+            out.append(f"第 {number} 行:忽略:{why}")
         for r in self.rows:
             for e in r.errors:
                 out.append(f"第 {r.row} 行 {r.name}:未导入:{e}")
@@ -185,24 +194,64 @@ def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]]
     return best
 
 
-def detect(path: str | Path, sheet: str | None = None) -> str | None:
-    """The kind whose ledger this is, by its header (a children's names the parents or
-    the guardian); None: the elders' (or not known)."""
-    rows = read_sheet(path, sheet).rows[:30]
+def kind_of(rows: Sequence[Sequence[Any]]) -> str | None:
+    """The kind (not the elders') whose header these first rows hold, or None."""
     for k in KINDS.values():
         if k.roles and all(r.code != "supporter" for r in k.roles) and looks_like(k, rows):
             return k.code
     return None
 
 
-def _scope(whereabouts: str | None) -> str | None:
+def detect(path: str | Path, sheet: str | None = None) -> str | None:
+    """The kind whose ledger this is, by its header (a children's names the parents or
+    the guardian); None: the elders' (or not known). Without a sheet named, the first
+    sheet with a table decides: a children's ledger behind a 填表说明 sheet is found."""
+    if sheet is not None:
+        return kind_of(read_sheet(path, sheet).rows[:30])
+    for head in heads(path):
+        kind = kind_of(head.rows)
+        if kind is not None or mapping.detect(head.rows) is not None:
+            return kind
+    return None
+
+
+def _sheet_for(path: str | Path, kind: PersonKind) -> str | None:
+    """The first sheet holding this kind's table (None: the first sheet)."""
+    return next((h.name for h in heads(path) if looks_like(kind, h.rows)), None)
+
+
+def _scope(whereabouts: str | None, home: divisions.Home | None) -> tuple[str | None, str]:
+    """所在范围 from where the ledger says a parent is, from the village's county, as for
+    an elder's supporters: 广东东莞 is 省外 for a Hunan village, not 县外省内."""
     if not whereabouts:
-        return None
-    if _LOCAL.search(whereabouts):
-        return "in_county"
-    if re.search(r"省|自治区|北京|上海|天津|重庆|香港|澳门", whereabouts):
-        return "out_province"
-    return "out_county"
+        return None, ""
+    scope, why = divisions.scope_of(whereabouts, home)
+    if scope is None and _LOCAL.fullmatch(whereabouts.strip()):
+        return divisions.IN_COUNTY, ""
+    return scope, why
+
+
+def _shape(rows: Sequence[Sequence[Any]], at: int, columns: dict[int, str]) -> TableShape:
+    """The elders' reading of a table's end, totals and signatures, for this header."""
+    header = list(rows[at])
+    labels = [Column(i, text_of(v), columns.get(i, mapping.IGNORE)) for i, v in enumerate(header)]
+    for c in labels:
+        if not c.target and normalise_label(c.label) in ("序号", "编号", "序"):
+            c.target = "extra:seq"
+    header_rows = (at - 1, at) if at > 0 and any(text_of(v) for v in rows[at - 1]) else (at,)
+    return TableShape(Layout(header_rows, labels), [list(rows[i]) for i in header_rows])
+
+
+def _not_a_row(shape: TableShape, number: int, raw: list[Any], name: str) -> str | None:
+    """Why a row under the header is not a person's (a total, a signature, a second
+    table), or None."""
+    reason = shape.skip(number, raw)
+    if reason is not None:
+        return reason
+    texts = [t for v in raw if (t := text_of(v))]
+    if texts and (cells.is_footer(texts[0]) or (name and cells.is_footer(name))):
+        return f"合计、签名或说明行:“{(name if cells.is_footer(name) else texts[0])[:20]}”"
+    return None
 
 
 def _guardian_relation(value: str) -> str:
@@ -213,32 +262,54 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
             sheet: str | None = None) -> KindPreview:
     """Read and check the ledger; nothing is written."""
     kind = KINDS[kind_code]
-    data = read_sheet(path, sheet)
+    data = read_sheet(path, sheet if sheet is not None else _sheet_for(path, kind))
     found = _find_header(kind, data.rows)
     if found is None:
         raise KnownError(f"没有找到“{kind.label}”台账的表头:需要“姓名”列,以及"
                          + "、".join(r.label for r in kind.roles) + "的列")
     at, columns, unknown = found
     register = Register(database)
+    village = Settings(database).village()
+    home = divisions.home_of(village.get("county", ""), village.get("province", ""))
+    taken_names: set[tuple[str, str]] = set()
     with database.session() as session:
         taken = {n: (name, kinds) for n, name, kinds in session.execute(
             select(person.c.id_number, person.c.name, person.c.kinds)
             .where(person.c.id_number.is_not(None)))}
+        for name, group in session.execute(
+                select(person.c.name, village_group.c.name)
+                .select_from(person.outerjoin(village_group,
+                                              person.c.group_id == village_group.c.id))
+                .where(person.c.id_number.is_(None))):
+            taken_names.add((name, group_key(group) if group else ""))
     rows: list[KindRow] = []
+    ignored: list[tuple[int, str]] = []
     seen: set[str] = set()
+    seen_names: dict[tuple[str, str, str], int] = {}
+    shape = _shape(data.rows, at, columns)
     for number, raw in enumerate(data.rows[at + 1:], start=at + 2):
-        cells = {target: raw[i] for i, target in columns.items() if i < len(raw)}
-        if not any(text_of(v) for v in cells.values()):
+        cells_ = {target: raw[i] for i, target in columns.items() if i < len(raw)}
+        if not any(text_of(v) for v in raw):
             continue
-        name = text_of(cells.get("name"))
+        name = cells.cjk_squeeze(text_of(cells_.get("name")))
+        why = _not_a_row(shape, number, list(raw), name)
+        if why is not None:
+            ignored.append((number, why))
+            continue
+        if not any(text_of(v) for v in cells_.values()):
+            ignored.append((number, "没有可导入的内容:“" + "、".join(
+                t for v in raw if (t := text_of(v)))[:20] + "”"))
+            continue
         row = KindRow(number, name)
         rows.append(row)
+        if shape.group and "group_id" not in cells_:
+            row.group = shape.group  # a 一组 heading row above, not a column
         if not name:
-            row.errors.append("没有姓名")
+            row.errors.append("姓名:没有姓名")
             continue
         values: dict[str, Any] = {}
         around: dict[str, dict[str, Any]] = {}
-        for target, value in cells.items():
+        for target, value in cells_.items():
             text = text_of(value)
             if not text:
                 continue
@@ -260,18 +331,38 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
             if not fields.get("name"):
                 row.warnings.append(f"{role.label}没有姓名,未登记")
                 continue
-            scope = _scope(fields.get("whereabouts"))
-            if scope is not None and "location_scope" in {f.name for f in role.fields}:
-                fields["location_scope"] = scope
+            if "location_scope" in {f.name for f in role.fields}:
+                scope, why = _scope(fields.get("whereabouts"),
+                                    home or divisions.home_from_id(text_of(values.get(
+                                        "id_number"))))
+                if scope is not None:  # the code, which the kind's verdict reads
+                    fields["location_scope"] = SUPPORTER["location_scope"].choice_code(scope)
+                elif why:
+                    row.warnings.append(f"{role.label}{fields['name']}的所在范围未填:{why},"
+                                        "请在档案中选择")
             supporters.append({"role": role.code, **fields})
         draft = PersonDraft(values, supporters, kind=kind.code, kinds=[kind.code])
         try:
             cleaned, _, warnings = register.clean(draft)
         except ValidationFailed as e:
-            row.errors.extend(err.message for err in e.errors)
+            row.errors.extend(_with_label(kind, err.field, err.message) for err in e.errors)
             continue
         row.warnings.extend(warnings)
         number_ = cleaned.get("id_number")
+        if not number_:
+            # Without an ID number a child is known by name and group (and birth date):
+            # a ledger imported again must not make a second file (issue 16).
+            key = group_key(row.group) if row.group else ""
+            if (name, key) in taken_names:
+                row.errors.append(f"姓名:登记册上{row.group or ''}已有没有身份证号的“{name}”,"
+                                  "不重复导入;如是另一人,请补充身份证号")
+                continue
+            birth = text_of(cleaned.get("birth_date"))
+            if (name, key, birth) in seen_names:
+                row.errors.append(f"姓名:与第 {seen_names[name, key, birth]} 行姓名、村民小组"
+                                  "相同且都没有身份证号,无法分辨,请补充身份证号")
+                continue
+            seen_names[name, key, birth] = number
         if number_:
             if number_ in taken:
                 holder, kinds = taken[number_]
@@ -285,7 +376,17 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
         if not verdict.left_behind:
             row.warnings.append(verdict.text)
         row.draft = draft
-    return KindPreview(kind, at + 1, columns, rows, unknown)
+    above = data.rows[at - 1] if at else []
+    headers = {i: " ".join(t for t in (text_of(above[i]) if i < len(above) else "",
+                                       text_of(data.rows[at][i]) if i < len(data.rows[at])
+                                       else "") if t) for i in columns}
+    return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored)
+
+
+def _with_label(kind: PersonKind, field_name: str, message: str) -> str:
+    """The refusal with the field it is about, as the elders' preview names it."""
+    label = next((f.label for f in kind.fields if f.name == field_name), "")
+    return f"{label}:{message}" if label and not message.startswith(label) else message
 
 
 def apply(database: Database, found: KindPreview) -> list[int]:

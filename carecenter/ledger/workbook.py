@@ -153,6 +153,29 @@ def read_sheets(path: str | Path) -> Iterator[Sheet]:
         yield _calamine_sheet(book, name, path)
 
 
+def heads(path: str | Path, rows: int = 30) -> list[Sheet]:
+    """The first ``rows`` rows of every sheet, cheaply: enough to tell what a sheet is
+    (a children's ledger behind a 填表说明 sheet) before reading the one wanted."""
+    path = Path(path)
+    _check_path(path)
+    if _is_csv(path):
+        whole = _read_csv(path)
+        return [Sheet(whole.name, whole.rows[:rows])]
+    try:
+        from python_calamine import CalamineWorkbook  # noqa: F401
+    except ImportError:
+        return [Sheet(s.name, s.rows[:rows]) for s in read_sheets(path)]
+    book = _calamine(path)
+    found = []
+    for name in book.sheet_names:
+        try:
+            data = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows)
+        except Exception as e:
+            raise _unreadable(path, e) from e
+        found.append(Sheet(name, [[_plain(v) for v in row] for row in data]))
+    return found
+
+
 def _calamine_sheet(book: Any, name: str, path: Path) -> Sheet:
     try:
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
