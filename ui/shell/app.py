@@ -13,6 +13,7 @@ import logging
 import os
 import platform
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -152,6 +153,7 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
     # starts empty behind its sign-in page, and opens the register after it.
     first = locked_screen(location) if door is not None else open_first_screen(location)
     window: MainWindow | None = None
+    checks: list[threading.Thread] = []
 
     def open_and_check() -> Database | None:
         database = open_database(location, lock, door.key if door is not None else None)
@@ -159,7 +161,7 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
             # The quick check and the day's backup, once the window is up.
             from ui.shell.backup_menu import check_after_start
 
-            check_after_start(window, database)
+            checks.append(check_after_start(window, database))
         return database
 
     if first is None:
@@ -175,6 +177,11 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
         after_first_paint(window.guard.stack, lambda: QTimer.singleShot(0, lambda: ready(window)))
     window.show()
     code = app.exec()
+    # The day's backup, if the clerk closed the window while it was being taken, is
+    # finished before the register is closed: a thread cut off inside SQLite at the
+    # interpreter's exit can crash it, and half a backup is none.
+    for check in checks:
+        check.join(timeout=300)
     # Delete the window while Qt is still whole, not in the interpreter's exit order.
     opened = window.database
     window.deleteLater()

@@ -47,6 +47,17 @@ if TYPE_CHECKING:
     from ui.access.login import Door
     from ui.care.needs_window import NeedsWindow
 
+def _load_database_layer() -> None:
+    """Import what opening the register and signing in will need (``_attach``)."""
+    import carecenter.access.operators  # noqa: F401
+    import carecenter.access.register_keys  # noqa: F401
+    import carecenter.care.care_book  # noqa: F401
+    import carecenter.register.listing  # noqa: F401
+    import carecenter.register.people  # noqa: F401
+    import carecenter.settings.preferences  # noqa: F401
+    import ui.care.needs_window  # noqa: F401
+
+
 class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
     """``MainWindow(database)``; or, at start-up, ``MainWindow(first=..., open_database=...)``
     and ``finish_start()`` after the first paint."""
@@ -129,6 +140,11 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             # The database opens after the first paint (of the sign-in page), which then
             # asks for the first administrator or the password.
             after_first_paint(self.guard.stack, self.guard.ask)
+            if door is not None:
+                # Encrypted: the register opens only after the password. The database
+                # layer loads meanwhile, while the clerk types, as it does after the
+                # first paint of a plain register (bench: start-up, sign-in).
+                after_first_paint(self.guard.stack, _load_database_layer)
 
     def lock(self) -> None:
         self.guard.lock()
