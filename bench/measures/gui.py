@@ -60,7 +60,8 @@ def session(ctx: Context) -> dict[str, Any]:
         _shown, rows, result = run_probe(ctx, "session", "--db", str(ctx.db),
                                          "--runs", str(ctx.runs))
         assert result is not None
-        result["rows"] = rows
+        # An encrypted register shows its rows after the sign-in, not at the first paint.
+        result["rows"] = result.get("signed_rows", rows)
         ctx.memo["gui_session"] = result
     session_result: dict[str, Any] = ctx.memo["gui_session"]
     return session_result
