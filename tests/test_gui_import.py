@@ -202,8 +202,8 @@ def test_a_childrens_ledger_is_known_by_its_header_and_imports_with_parents(
     assert meaning["与儿童关系"] == "委托监护人 · 与儿童关系"
     rows = {page.rows.item(r, 1).text(): page.rows.item(r, 2).text()
             for r in range(page.rows.rowCount())}
-    assert rows == {"李小明": "导入", "张丽": "导入", "王五": "不导入"}
-    assert "可导入 2 人,不导入 1 人" in page.summary.text()
+    assert rows == {"李小明": "新增", "张丽": "新增", "王五": "拒绝"}
+    assert "新增 2 人,更新 0 人,无变化 0 人,拒绝 1 行" in page.summary.text()
     assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入"
     assert count(database) == 0  # nothing written before the clerk confirms
     wizard.next()
@@ -212,7 +212,9 @@ def test_a_childrens_ledger_is_known_by_its_header_and_imports_with_parents(
     assert "已新增留守儿童 2 人" in wizard.result_page.text.text()
     assert count(database) == 2
     register = Register(database)
-    [child] = [register.load(i) for i in wizard.kind_ids if register.load(i).name == "李小明"]
+    assert wizard.kind_result is not None
+    [child] = [register.load(i) for i in wizard.kind_result.ids
+               if register.load(i).name == "李小明"]
     assert child.kinds == ("child",)
     assert {s["relation"] for s in child.supporters} == {"father", "mother", "grandfather"}
 
@@ -227,3 +229,41 @@ def test_an_elders_ledger_still_goes_through_the_mapping(
     wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
     assert wizard.kind_preview is None
+
+
+def test_a_childrens_ledger_imported_again_says_what_each_row_changes(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    from carecenter.ledger import kind_import
+    from carecenter.register.people import Register
+    from tests.test_kind_import_export import write
+    from tests.test_kind_reimport import HEADER, XIAOHUA, XIAOMING
+
+    first = write(tmp_path / "一季度.xlsx", [HEADER, XIAOMING, XIAOHUA])
+    kind_import.apply(database, kind_import.preview(database, first, "child"))
+    moved = list(XIAOMING)
+    moved[11] = "13988887777"  # the mother's new phone
+    path = write(tmp_path / "二季度.xlsx", [HEADER, moved, XIAOHUA])
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    page = wizard.kind_page
+    assert wizard.currentPage() is page
+    rows = {page.rows.item(r, 1).text(): (page.rows.item(r, 2).text(),
+                                          page.rows.item(r, 3).text())
+            for r in range(page.rows.rowCount())}
+    assert rows["李小明"][0] == "更新" and "母亲王小红的联系电话" in rows["李小明"][1]
+    assert rows["周小华"][0] == "无变化" and "无需改动" in rows["周小华"][1]
+    assert "更新 1 人,无变化 1 人" in page.summary.text()
+    wizard.resize(1000, 640)
+    wizard.grab().save(str(tmp_path / "kind-page.png"))
+    wizard.next()
+    assert "将新增留守儿童 0 人,更新 1 人(1 人无变化)" in answers[-1]
+    assert "更新 1 人" in wizard.result_page.text.text()
+    assert count(database) == 2
+    [pid] = [i for i in (Register(database).find_by_id_number(XIAOMING[3]),) if i]
+    mother = next(s for s in Register(database).load(pid).supporters
+                  if s.get("relation") == "mother")
+    assert mother["phone"] == "13988887777"

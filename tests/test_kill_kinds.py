@@ -1,6 +1,7 @@
 """A kill -9 at any moment of issue 21's writes leaves a sound register holding all of
 that write or none of it: a children's ledger imported (one transaction for every
-child, their parents and guardian), and children leaving the kind at 16 (each file
+child, their parents and guardian), the same ledger imported again with changes (every
+file updated or none), and children leaving the kind at 16 (each file
 either still a child's, or a 特困 file with the event and the audit entry saying so)."""
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ operators.sign_in(database, os.environ["CARECENTER_OPERATOR"], os.environ["CAREC
 if op == "import":
     from carecenter.ledger import kind_import
     found = kind_import.preview(database, arg, "child")
-    print("go", len(found.accepted), flush=True)
+    print("go", len([r for r in found.accepted if not r.unchanged]), flush=True)
     kind_import.apply(database, found)
 else:
     from sqlalchemy import text
@@ -57,14 +58,15 @@ print("done", flush=True)
 """
 
 
-def _ledger(path: Path) -> Path:
+def _ledger(path: Path, phone: str = "") -> Path:
     rows: list[list[object]] = [["序号", "姓名", "身份证号", "组别", "父亲姓名", "父亲务工地点",
-                                 "母亲姓名", "母亲务工地点", "监护人姓名", "与儿童关系"]]
+                                 "母亲姓名", "母亲务工地点", "监护人姓名", "与儿童关系",
+                                 "父亲电话"]]
     for n in range(CHILDREN):
         birth = f"2014{1 + n % 12:02d}{1 + n % 28:02d}"
         rows.append([n + 1, f"王{_name(n)}", make_id(birth, f"{n % 1000:03d}"),
                      f"{1 + n % 5}组", f"王父{_name(n)}", "广东省东莞市", f"李母{_name(n)}",
-                     "浙江省义乌市", f"王祖{_name(n)}", "爷爷"])
+                     "浙江省义乌市", f"王祖{_name(n)}", "爷爷", phone or None])
     return write(path, rows)
 
 
@@ -103,6 +105,36 @@ def test_a_kill_during_a_childrens_import_leaves_every_child_or_none(tmp_path: P
         # each child comes with father, mother and guardian, or nobody came at all
         assert (persons, supporters) in ((0, 0), (whole, 3 * whole)), (persons, supporters)
         outcomes.add(persons)
+    assert outcomes
+
+
+def test_a_kill_during_a_childrens_ledger_imported_again_leaves_every_update_or_none(
+        tmp_path: Path) -> None:
+    """The same children with their fathers' new phones: every file updated in the
+    one transaction, or none (issue 21: a ledger imported again updates its files)."""
+    first = tmp_path / "first.db"
+    database = signed_in(Database(first))
+    from carecenter.ledger import kind_import
+
+    kind_import.apply(database, kind_import.preview(
+        database, _ledger(tmp_path / "children.xlsx"), "child"))
+    database.close()
+    again = _ledger(tmp_path / "phones.xlsx", phone="13911112222")
+    rng = random.Random("again")
+    outcomes = set()
+    for n in range(KILLS):
+        path = tmp_path / f"again{n}.db"
+        path.write_bytes(first.read_bytes())
+        whole = _kill("import", path, str(again), rng)
+        assert whole == CHILDREN
+        check, persons, supporters = _counts(path)
+        assert (check, persons, supporters) == ("ok", CHILDREN, 3 * CHILDREN)
+        with sqlite3.connect(path) as connection:
+            phones = {r[0] for r in connection.execute(
+                "SELECT phone FROM supporter WHERE relation = 'father'")}
+        connection.close()
+        assert phones in ({None}, {"13911112222"}), phones
+        outcomes.add(frozenset(phones))
     assert outcomes
 
 

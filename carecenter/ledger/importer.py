@@ -30,6 +30,7 @@ from carecenter.access import audit
 from carecenter.care import due_dates as duestore
 from carecenter.errors import KnownError, ValidationFailed
 from carecenter.ledger import mapping, sheet_kinds
+from carecenter.ledger.hidden_rows import HIDDEN_WARNING
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -174,8 +175,11 @@ class LedgerImport(RowReading):
                     continue
                 row, values, supporters, month_only = result
                 row.sheet = part_data.name if several else ""
+                row.hidden = number in part_data.hidden
                 rows.append(row)
                 if self._continues(shape, row, values, supporters):
+                    if row.hidden:  # a supporter's row hidden: the person's row says so
+                        _hidden_supporter(rows, row, supporters)
                     continue
                 if row.action != NEW:  # ignored or refused while reading
                     continue
@@ -202,6 +206,8 @@ class LedgerImport(RowReading):
         for r in rows:
             if r.action == REFUSED and r.new_group:
                 r.warnings = [w for w in r.warnings if not w.message.endswith("导入时将新建")]
+            if r.hidden:  # last, so no later step drops it (issue 16: nothing hidden unseen)
+                r.warnings.append(Problem("", HIDDEN_WARNING))
         used = {r.new_group for r in rows if r.accepted and r.new_group}
         if progress:
             progress(total * 2, total * 2)
@@ -209,7 +215,8 @@ class LedgerImport(RowReading):
         return Preview(Path(path), names, layout, rows,
                        {k: v for k, v in new_groups.items() if k in used}, ended,
                        sheets=list(self.book) if any(p.data is data for p in self.book) else [],
-                       skipped_columns=self._not_imported(parts, rows))
+                       skipped_columns=self._not_imported(parts, rows),
+                       hidden_columns=_hidden_columns(parts))
 
     @staticmethod
     def _not_imported(parts: list[tuple[Sheet, Layout, str | None]],
@@ -386,3 +393,34 @@ class LedgerImport(RowReading):
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
                             list(preview.new_groups.values()),
                             [f"{r.where} {r.name}" for r in changed])
+
+
+def _hidden_supporter(rows: list[RowPreview], row: RowPreview,
+                      supporters: list[dict[str, Any]]) -> None:
+    """A hidden row holding only a supporter (the person's cells merged down over it):
+    the person's row, where that supporter goes, is flagged with it."""
+    names = "、".join(str(s.get("name")) for s in supporters if s.get("name")) or "赡养人"
+    for above in reversed(rows[:-1]):
+        if above.sheet == row.sheet and above.action != IGNORED and above.row < row.row:
+            above.warnings.append(Problem("", f"第 {row.row} 行({names})在 Excel 中被隐藏,"
+                                              "请核对是否仍是赡养人"))
+            return
+
+
+def _hidden_columns(parts: list[tuple[Sheet, Layout, str | None]]) -> list[tuple[str, str, bool]]:
+    """The columns the clerk hid in Excel, each with whether it is imported: a hidden
+    column read like any other is said so, so none comes in unseen (issue 16)."""
+    from openpyxl.utils import get_column_letter
+
+    found = []
+    for data, layout, _ in parts:
+        prefix = f"工作表“{data.name}”" if len(parts) > 1 else ""
+        labels = {c.index: c for c in layout.columns}
+        for j in sorted(data.hidden_columns):
+            column = labels.get(j)
+            if column is None and not any(j < len(r) and r[j] is not None for r in data.rows):
+                continue  # hidden and empty: nothing there to import or lose
+            found.append((f"{prefix}{get_column_letter(j + 1)} 列",
+                          column.label if column else "",
+                          column is not None and column.target != mapping.IGNORE))
+    return found

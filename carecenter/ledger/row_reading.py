@@ -270,8 +270,14 @@ class RowReading(RowMatching):
                 row.warnings.append(Problem(f"赡养人{index}",
                                             f"{filled['name']}未填关系,暂记为“其他赡养义务人”"))
             match = next((s for s in existing if s.get("name") == filled["name"]), None)
-            if "location_scope" not in filled and not (match and match.get("location_scope")):
-                self._scope(row, index, filled, columns, home)
+            if "location_scope" not in filled:
+                if not (match and match.get("location_scope")):
+                    self._scope(row, index, filled, columns, home)
+                elif (filled.get("whereabouts")
+                      and str(filled["whereabouts"]) != str(match.get("whereabouts") or "")):
+                    # The ledger says the supporter is somewhere else now: the stored
+                    # 所在范围 was for the old place (never kept silently stale).
+                    self._rescope(row, index, filled, columns, home, match)
             for name in list(filled):
                 f = SUPPORTER[name]
                 try:
@@ -303,6 +309,21 @@ class RowReading(RowMatching):
         row.warnings.append(Problem(
             f"赡养人{index}", f"{filled['name']}的所在范围未填:{why},请在档案中选择",
             columns.get("whereabouts")))
+
+
+    def _rescope(self, row: RowPreview, index: int, filled: dict[str, Any],
+                 columns: dict[str, int], home: divisions.Home | None,
+                 stored: dict[str, Any]) -> None:
+        """A stored supporter whose place the ledger changes: 所在范围 from the new place;
+        a new place not known for sure keeps the stored range, flagged for the clerk."""
+        scope, why = divisions.scope_of(str(filled["whereabouts"]), home)
+        if scope:
+            filled["location_scope"] = scope
+            return
+        label = SUPPORTER["location_scope"].display(stored.get("location_scope"))
+        row.warnings.append(Problem(
+            f"赡养人{index}", f"{filled['name']}的去向改为“{filled['whereabouts']}”({why}),"
+            f"所在范围仍记为“{label}”,请在档案中核对", columns.get("whereabouts")))
 
 
 def _label(name: str) -> str:

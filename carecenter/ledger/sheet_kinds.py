@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from carecenter.ledger import cells, column_content, kind_import, mapping
+from carecenter.ledger import cells, column_content, kind_columns, mapping
 from carecenter.ledger.column_content import is_label, looks_like_name
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import is_group_heading
@@ -97,7 +97,7 @@ def classify(sheet: Sheet) -> SheetPlan:
     if not any(any(v is not None and text_of(v) for v in row) for row in sheet.rows):
         return SheetPlan(name, BLANK, "空白工作表")
     layout = mapping.detect(sheet.rows)
-    other = kind_import.kind_of(sheet.rows[:mapping.HEADER_SCAN_ROWS])
+    other = kind_columns.kind_of(sheet.rows[:mapping.HEADER_SCAN_ROWS])
     if other is not None:
         # A children's sheet in the elders' workbook: its guardian and parents are no
         # elder's supporters, and a child is no elder (it would come in as one).

@@ -47,11 +47,11 @@ from carecenter.ledger.importer import (
     Preview,
     RowPreview,
 )
-from carecenter.ledger.kind_import import KindPreview
+from carecenter.ledger.kind_import import KindPreview, KindResult
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.workbook import Sheet, text_of
 from carecenter.storage.database import Database
-from ui.ledger.kind_import_page import KindPage
+from ui.ledger.kind_import_page import KindPage, kind_result_text
 from ui.widgets import file_dialogs
 from ui.widgets.background import run_in_background
 from ui.widgets.changed_meanwhile import skip_changed as skip_changed_ask
@@ -465,8 +465,7 @@ class ResultPage(QWizardPage):
     def initializePage(self) -> None:
         found = self.owner.kind_preview
         if found is not None:
-            self.text.setText("\n\n".join(found.lines()[1:-1] + [
-                f"已新增{found.kind.label.removeprefix('农村')} {len(self.owner.kind_ids)} 人。"]))
+            self.text.setText(kind_result_text(found, self.owner.kind_result))
             return
         result, preview = self.owner.import_result, self.owner.preview
         assert result is not None and preview is not None
@@ -507,7 +506,7 @@ class ImportWizard(QWizard):
         self.preview: Preview | None = None
         self.import_result: ImportResult | None = None
         self.kind_preview: KindPreview | None = None  # a ledger of another kind (children)
-        self.kind_ids: list[int] = []
+        self.kind_result: KindResult | None = None
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
@@ -528,7 +527,7 @@ class ImportWizard(QWizard):
         if self.preview is None:
             if self.kind_preview is not None:
                 QMessageBox.information(parent, "导入台账",
-                                        "\n".join(self.kind_preview.lines()[-12:]))
+                                        "\n".join(self.kind_preview.lines(every=False)[-12:]))
             return
         suggested = str(self.path.with_name(self.path.stem + "-导入报告.xlsx"))
         chosen = file_dialogs.save_file(parent, "保存导入报告", suggested,
