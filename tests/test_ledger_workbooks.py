@@ -18,7 +18,7 @@ from carecenter.cli.entry import main
 from carecenter.ledger.importer import IGNORED, NEW, LedgerImport, Preview
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
-from tests.conftest import TODAY, make_id, signed_in
+from tests.conftest import TODAY, dump, make_id, signed_in
 from tests.ledger_books import save
 
 HU = make_id("19430217", "042")  # a woman
@@ -430,15 +430,13 @@ def test_a_column_whose_values_do_not_fit_its_header_is_not_imported_and_said_so
 
 def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
         db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sqlite3
 
     from carecenter.register.people import Register
 
     path = save([["姓名", "身份证号", "备注"], ["杜福生", DU, "已故"], ["秦玉莲", QIN, "已故"],
                  ["马长贵", MA, None]], tmp_path / "cut.xlsx")
     signed_in(Database(db_path)).close()
-    with sqlite3.connect(db_path) as connection:
-        before = "\n".join(connection.iterdump())
+    before = dump(db_path)
     real = Register.exit_in
     calls: list[int] = []
 
@@ -457,8 +455,7 @@ def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
     with pytest.raises(RuntimeError):
         imp.apply(preview)
     database.close()
-    with sqlite3.connect(db_path) as connection:
-        assert "\n".join(connection.iterdump()) == before
+    assert dump(db_path) == before
 
 
 def test_a_cover_sheet_and_groups_named_by_number_with_signatures_under_each(

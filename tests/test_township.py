@@ -34,7 +34,7 @@ from carecenter.storage import transfer
 from carecenter.storage.database import Database
 from carecenter.storage.models import metadata, person, supporter, village
 from tests import pg_server
-from tests.conftest import signed_in
+from tests.conftest import opened, signed_in
 
 TODAY = date(2026, 11, 23)
 
@@ -216,7 +216,7 @@ def test_a_village_moves_out_to_a_file_of_its_own_and_opens_there(
     assert "各表数目核对一致" in capsys.readouterr().out
     assert main(["migrate-to", str(out), "--db", township.url, "--village", "高良村"]) == 0
     assert "未重复迁出" in capsys.readouterr().out
-    moved = Database(out)
+    moved = opened(out)  # encrypted, its administrator the command line's (issue 18)
     original = Database(township.b_file)
     try:
         names = [sorted(Listing(d).rows(Listing(d).ids(RegisterQuery(status=None))).values(),

@@ -55,8 +55,10 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
                 raise KnownError(f"数据库文件 {db} 不存在")
         server = Database(args.target, scope="*")
         try:
+            from carecenter.cli.access_cli import key_for
+
             for db in args.db:
-                source = Database(db)
+                source = Database(db, key=key_for(db))  # an encrypted file: its key (issue 18)
                 try:
                     print(f"迁入 {db} → {shown(args.target)}", flush=True)
                     moved = transfer.move_in(source, server, args.name, progress=_progress)
@@ -81,9 +83,15 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
             match = [v for v in listed(connection) if args.village in (str(v.id), v.name)]
         if not match:
             raise KnownError(f"服务器上没有“{args.village}”这个村")
-        file = Database(target, hold=True)  # a new file: nobody else writes it meanwhile
+        from carecenter.cli.access_cli import key_for, sign_in
+
+        # A new file: nobody else writes it meanwhile.
+        file = Database(target, hold=True, key=key_for(str(target)))
         try:
             moved = transfer.move_out(server, file, match[0].id, progress=_progress)
+            # The village's file is encrypted like any other (issue 18): operators stay
+            # on the server, so the command line's operator becomes its administrator.
+            sign_in(file)
         finally:
             file.close()
     finally:

@@ -45,16 +45,31 @@ if TYPE_CHECKING:
     from carecenter.register.first_screen import FirstScreen
     from carecenter.register.people import Register
     from carecenter.storage.database import Database
+    from ui.access.login import Door
     from ui.care.needs_window import NeedsWindow
+
+def _load_database_layer() -> None:
+    """Import what opening the register and signing in will need (``_attach``)."""
+    import carecenter.access.operators  # noqa: F401
+    import carecenter.access.register_keys  # noqa: F401
+    import carecenter.care.care_book  # noqa: F401
+    import carecenter.register.listing  # noqa: F401
+    import carecenter.register.people  # noqa: F401
+    import carecenter.settings.preferences  # noqa: F401
+    import ui.care.needs_window  # noqa: F401
+
 
 class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
     """``MainWindow(database)``; or, at start-up, ``MainWindow(first=..., open_database=...)``
     and ``finish_start()`` after the first paint."""
 
     def __init__(self, database: Database | None = None, *, first: FirstScreen | None = None,
-                 open_database: Callable[[], Database | None] | None = None) -> None:
+                 open_database: Callable[[], Database | None] | None = None,
+                 door: Door | None = None) -> None:
         super().__init__()
         self.database: Database | None = None
+        # An encrypted register opens only once a password has unwrapped its key.
+        self.door = door
         self._first = first
         self._open_database = open_database
         self._starting = False
@@ -103,7 +118,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             self, lambda: self.database if self.finish_start() else None, self.lock)
         # Nothing of the register shows until an operator signs in (issue 18).
         self.guard = SessionGuard(self, lambda: self.database if self.finish_start() else None,
-                                  self._signed_in)
+                                  self._signed_in, door=door)
         if database is not None:
             self._attach(database)
         else:
@@ -127,6 +142,11 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             # The database opens after the first paint (of the sign-in page), which then
             # asks for the first administrator or the password.
             after_first_paint(self.guard.stack, self.guard.ask)
+            if door is not None:
+                # Encrypted: the register opens only after the password. The database
+                # layer loads meanwhile, while the clerk types, as it does after the
+                # first paint of a plain register (bench: start-up, sign-in).
+                after_first_paint(self.guard.stack, _load_database_layer)
 
     def lock(self) -> None:
         self.guard.lock()
@@ -151,6 +171,8 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             return True
         if self._starting or self._open_database is None:
             return False
+        if self.door is not None and self.door.shut:
+            return False  # nothing to open before the password (the sign-in page asks)
         self._starting = True
         try:
             database = self._open_database()
@@ -199,6 +221,11 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         self.overview.verdict.connect(self.show_verdict)
         self.overview.group.connect(self.show_group_overdue)
         self.overview.people.connect(self.show_people)
+        if self.door is not None:
+            # The window started empty (encrypted, nothing readable before sign-in).
+            self.model.reload()
+            self._update_counts()
+            self.worklist.load_after_first_paint()
 
     def _update_actions(self) -> None:
         has = self.current_person() is not None
