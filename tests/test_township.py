@@ -63,7 +63,7 @@ def township(postgres: pg_server.Server, tmp_path_factory: pytest.TempPathFactor
     a_file = village_file(folder / "baizhu.db", "白竹村", 40, seed=11)
     b_file = village_file(folder / "gaoliang.db", "高良村", 30, seed=12)
     url = postgres.fresh(migrated=False)
-    server = Database(url, scope="*")
+    server = signed_in(Database(url, scope="*"))  # the township's administrator first
     ids = []
     for file in (a_file, b_file):
         source = Database(file)
@@ -192,6 +192,12 @@ def test_the_command_line_as_a_village_lists_only_its_people(
             names[key] = set(connection.execute(select(person.c.name)).scalars())
         database.close()
     monkeypatch.setenv("CARECENTER_VILLAGE", "高良村")
+    # 白竹村's administrator cannot open 高良村 (issue 22: bound to their village); the
+    # township's can. Their names were taken on the server: they came with the village's.
+    monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员(白竹村)")
+    assert main(["worklist", "--db", township.url, "--date", "2026-11-23"]) == 1
+    assert "只能打开本村" in capsys.readouterr().err
+    monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员")
     assert main(["worklist", "--db", township.url, "--date", "2026-11-23"]) == 0
     out = capsys.readouterr().out
     b = signed_in(Database(township.url, scope=township.b))

@@ -105,12 +105,15 @@ def _report(moved: Any, verb: str) -> None:
 def cmd_villages(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
+    from carecenter.cli.access_cli import sign_in
     from carecenter.storage.database import Database, resolve
     from carecenter.storage.models import person
     from carecenter.storage.villages import listed
 
+    # All villages for the township's staff; a village's operator sees their own only.
     database = Database(resolve(args.db), scope="*")
     try:
+        sign_in(database)
         with database.engine.connect() as connection:
             known = listed(connection)
             active: dict[int, int] = dict(connection.execute(

@@ -404,6 +404,7 @@ agreement = Table(
 removed_record = Table(
     "removed_record",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("kind", String(16), nullable=False),  # visit / need
     Column("record_id", Integer, nullable=False),
@@ -418,6 +419,7 @@ removed_record = Table(
 visit_month = Table(
     "visit_month",
     metadata,
+    village_column(),
     Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
     Column("month", String(7), primary_key=True),
 )
@@ -425,6 +427,7 @@ visit_month = Table(
 visit_month_total = Table(
     "visit_month_total",
     metadata,
+    Column("village_id", Integer, primary_key=True, server_default="1"),
     Column("month", String(7), primary_key=True),
     Column("people", Integer, nullable=False),
 )
@@ -456,6 +459,9 @@ operator = Table(
     Column("active", Boolean, nullable=False, default=True, server_default="1"),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # The operator's village (issue 22); NULL: the township's, who may open any village.
+    Column("village_id", Integer, server_default="1"),
+    Index("ix_operator_village", "village_id"),
 )
 
 # Secrets of the register as a whole: the recovery code's hash (shown once at first start).
@@ -480,10 +486,13 @@ audit_log = Table(
     Column("action", String(16), nullable=False),  # created, updated, ended, export, ...
     Column("entity", String(24), nullable=False),  # person, supporter, visit, ...
     Column("record_id", Integer),
-    Column("person_id", Integer, index=True),
+    Column("person_id", Integer, index=True, info={"refers_to": "person"}),
     Column("summary", Text, nullable=False, default="", server_default=""),
     Column("changes", Text),  # JSON: [[field label, old, new], ...]
     Column("count", Integer),  # rows exported or printed
+    # The village the entry is about (issue 22); NULL: the township's own act.
+    Column("village_id", Integer, server_default="1"),
+    Index("ix_audit_log_village", "village_id"),
 )
 
 

@@ -62,6 +62,15 @@ def make_engine(url: str, scope: Scope) -> Engine:
     return engine
 
 
+def as_township(connection: Connection) -> None:
+    """This transaction sees every village (a no-op on SQLite, which holds one): for the
+    township's own acts (moving a village in or out) and for finding who signs in,
+    whose village is not known until they are found."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT set_config(:name, :value, true)"),
+                           {"name": SCOPE_SETTING, "value": TOWNSHIP})
+
+
 def bypasses_policies(connection: Connection) -> bool:
     """True when this account is exempt from row-level security (a superuser, or a role
     with BYPASSRLS): scoping a village then filters nothing, so it must not be used."""
