@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +97,10 @@ def _rows(connection: Connection, table: Table, village_id: int) -> Iterator[Seq
     order = list(table.primary_key.columns)
     result = connection.execution_options(yield_per=CHUNK).execute(
         select(table).where(table.c.village_id == village_id).order_by(*order))
-    yield from result.partitions()
+    try:
+        yield from result.partitions()
+    finally:  # a move stopped half-way closes the server's cursor now, not at collection
+        result.close()
 
 
 def _copy(source: Connection, target: Connection, source_village: int,
@@ -114,37 +118,38 @@ def _copy(source: Connection, target: Connection, source_village: int,
         remap_records = new_ids is not None
         own: dict[int, int] = {}
         done = 0
-        for chunk in _rows(source, table, source_village):
-            rows = [dict(zip(names, r, strict=True)) for r in chunk]
-            if remap:
-                assert new_ids is not None
-                for row, new in zip(rows, new_ids(table, len(rows)), strict=True):
-                    own[row["id"]] = new
-                    row["id"] = new
-            elif keyed:  # the same ids: kept to know which references are there
-                own.update((row["id"], row["id"]) for row in rows)
-            for row in rows:
-                row["village_id"] = target_village
-                for column, parent in references.items():
-                    old = row[column]
-                    if old is not None and parent in maps:
-                        try:
-                            row[column] = maps[parent][old]
-                        except KeyError:
-                            if (table.name, column) in _LOOSE:
-                                row[column] = None
-                                continue
-                            raise KnownError(
-                                f"{table.name} 表有一行指向不存在的 {parent} 记录 {old},"
-                                "请先运行 check 检查数据库。未迁移任何数据。") from None
-                if table.name == "audit_log" and remap_records:
-                    row["record_id"] = _entity_id(maps, row["entity"], row["record_id"])
-            if table.name == "operator":
-                _unclash(target, rows, moved)
-            insert_rows(target, table, rows)
-            done += len(rows)
-            if progress is not None:
-                progress(table.name, done)
+        with closing(_rows(source, table, source_village)) as chunks:
+            for chunk in chunks:
+                rows = [dict(zip(names, r, strict=True)) for r in chunk]
+                if remap:
+                    assert new_ids is not None
+                    for row, new in zip(rows, new_ids(table, len(rows)), strict=True):
+                        own[row["id"]] = new
+                        row["id"] = new
+                elif keyed:  # the same ids: kept to know which references are there
+                    own.update((row["id"], row["id"]) for row in rows)
+                for row in rows:
+                    row["village_id"] = target_village
+                    for column, parent in references.items():
+                        old = row[column]
+                        if old is not None and parent in maps:
+                            try:
+                                row[column] = maps[parent][old]
+                            except KeyError:
+                                if (table.name, column) in _LOOSE:
+                                    row[column] = None
+                                    continue
+                                raise KnownError(
+                                    f"{table.name} 表有一行指向不存在的 {parent} 记录 {old},"
+                                    "请先运行 check 检查数据库。未迁移任何数据。") from None
+                    if table.name == "audit_log" and remap_records:
+                        row["record_id"] = _entity_id(maps, row["entity"], row["record_id"])
+                if table.name == "operator":
+                    _unclash(target, rows, moved)
+                insert_rows(target, table, rows)
+                done += len(rows)
+                if progress is not None:
+                    progress(table.name, done)
         if keyed:
             maps[table.name] = own
         copied[table.name] = done
@@ -230,6 +235,7 @@ def move_in(source: Database, server: Database, name: str | None = None,
             moved.counts = _copy(reading, writing, ONLY_VILLAGE, moved,
                                  _sequence_ids(writing), progress)
             _check(writing, new_id, expected)
+    _analyze(server)
     moved.seconds = time.perf_counter() - started
     return moved
 
@@ -263,6 +269,16 @@ def move_out(server: Database, target: Database, village_id: int,
             _check(writing, ONLY_VILLAGE, expected)
     moved.seconds = time.perf_counter() - started
     return moved
+
+
+def _analyze(server: Database) -> None:
+    """The planner's statistics of the tables that just grew by a village: without them
+    the first searches and work lists after a move plan as if the tables were empty,
+    until autovacuum gets round to them."""
+    with server.engine.connect() as connection:
+        for table in tables():
+            connection.execute(text(f"ANALYZE {table.name}"))
+        connection.commit()
 
 
 def _already(target: Connection, there: Village, expected: dict[str, int], moved: Moved,
