@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,7 +93,8 @@ def counts(connection: Connection, village_id: int) -> dict[str, int]:
         for t in tables()}
 
 
-def _rows(connection: Connection, table: Table, village_id: int) -> Iterator[Sequence[Any]]:
+def _rows(connection: Connection, table: Table, village_id: int
+          ) -> Generator[Sequence[Any], None, None]:
     order = list(table.primary_key.columns)
     result = connection.execution_options(yield_per=CHUNK).execute(
         select(table).where(table.c.village_id == village_id).order_by(*order))
