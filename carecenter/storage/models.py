@@ -161,6 +161,10 @@ person = Table(
     Index("ix_person_overview", "status", "group_id", "colour"),
     Index("ix_person_entered", "registered_on", "created_at"),
     Index("ix_person_exit_date", "exit_date"),
+    # The work list's counts read from indexes, not from 100,000 wide rows: who reached
+    # their kind's age limit, who lives alone unable to look after themselves.
+    Index("ix_person_kinds", "status", "kinds", "birth_date", "group_id"),
+    Index("ix_person_alone", "status", "living_with", "health_status", "factors", "group_id"),
 )
 
 supporter = Table(

@@ -53,6 +53,12 @@ def upgrade() -> None:
         batch_op.create_primary_key('pk_visit_month_total', ['village_id', 'month'])
     op.create_index('ix_operator_village', 'operator', ['village_id'], unique=False)
     op.create_index('ix_audit_log_village', 'audit_log', ['village_id'], unique=False)
+    # The work list's counts from indexes (carecenter.overview.work_list).
+    op.create_index('ix_person_kinds', 'person', ['status', 'kinds', 'birth_date', 'group_id'],
+                    unique=False)
+    op.create_index('ix_person_alone', 'person',
+                    ['status', 'living_with', 'health_status', 'factors', 'group_id'],
+                    unique=False)
     if _postgres():
         _server()
 
@@ -117,6 +123,8 @@ def downgrade() -> None:
         op.execute("DELETE FROM visit_month_total")
         op.execute("INSERT INTO visit_month_total (village_id, month, people) "
                    "SELECT 1, month, count(*) FROM visit_month GROUP BY month")
+    op.drop_index('ix_person_alone', table_name='person')
+    op.drop_index('ix_person_kinds', table_name='person')
     op.drop_index('ix_audit_log_village', table_name='audit_log')
     op.drop_index('ix_operator_village', table_name='operator')
     with op.batch_alter_table('visit_month_total', schema=None) as batch_op:
