@@ -45,8 +45,12 @@ _signed: list[Any] = []
 def open_register(location: Any) -> Any:
     """The register, the operator of $CARECENTER_OPERATOR / $CARECENTER_PASSWORD signed in
     (issue 18: no path writes anonymously). The password is checked once per process:
-    the measures open copies of the one register, and scrypt is slow on purpose."""
-    database = product("carecenter.storage.database", "Database")(location)
+    the measures open copies of the one register, and scrypt is slow on purpose. An
+    encrypted register opens with the key that password unwraps (once per process too)."""
+    from bench.dataset import key_of
+
+    database = product("carecenter.storage.database", "Database")(location,
+                                                                  key=key_of(Path(location)))
     if _signed and product("carecenter.access.operators", "has_operators")(database):
         database.operator = _signed[0]
     else:

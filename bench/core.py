@@ -111,14 +111,21 @@ class Context:
     def scratch_copy(self, name: str) -> Path:
         """A private copy of the register for a measurement that writes."""
         import shutil
-        import sqlite3
+
+        from bench.dataset import connect
 
         target = self.work / name
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".keys"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         shutil.copyfile(self.db, target)
-        with sqlite3.connect(target) as connection:  # the copy must be self-contained
+        keys = Path(str(self.db) + ".keys")  # an encrypted register's key file (issue 18)
+        if keys.exists():
+            shutil.copyfile(keys, Path(str(target) + ".keys"))
+        connection = connect(target)
+        try:  # the copy must be self-contained
             connection.execute("PRAGMA journal_mode=WAL")
+        finally:
+            connection.close()
         return target
 
 
@@ -143,6 +150,12 @@ def machine() -> dict[str, Any]:
     import sqlite3
 
     info["SQLite"] = sqlite3.sqlite_version
+    try:  # the register's own SQLite: SQLCipher's (issue 18)
+        import sqlcipher3.dbapi2
+
+        info["SQLite"] = f"{sqlcipher3.dbapi2.sqlite_version} (SQLCipher)"
+    except ImportError:
+        pass
     return info
 
 

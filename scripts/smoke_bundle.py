@@ -147,11 +147,25 @@ def print_card(home: Path, command: list[str], db: Path, env: dict[str, str]) ->
             "SELECT id, name, id_number FROM person ORDER BY id LIMIT 1").fetchone()
     raw.close()
     out = home / f"card-{len(command)}.pdf"
+    # No path writes or prints anonymously (issue 18): the release register has no
+    # operator yet, so the first command makes its administrator from these, and the
+    # register is encrypted from then on.
+    env = {**env, "CARECENTER_OPERATOR": "冒烟测试管理员",
+           "CARECENTER_PASSWORD": "smoke-Test-2026"}
     result = subprocess.run([*command, "print", "card", "--person", str(person), "--db",
                              str(db), "--out", str(out)], env=env, cwd=home,
                             capture_output=True, text=True, encoding="utf-8",
                             errors="replace", timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+    raw = sqlite3.connect(db)
+    try:
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as e:
+        assert "file is not a database" in str(e), e
+    else:
+        raise AssertionError(f"{db} is still readable without a password")
+    finally:
+        raw.close()
     pdf = out.read_bytes()
     assert b"/FontFile2" in pdf, "the card's font is not embedded"
     try:

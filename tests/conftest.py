@@ -152,6 +152,52 @@ def as_role(db: Database, role: str, name: str | None = None) -> Database:
     return db
 
 
+def opened(location: str | Path, name: str = SUITE_OPERATOR, password: str = SUITE_PASSWORD,
+           **options: Any) -> Database:
+    """The register at ``location`` as a command line opens it: an encrypted one with
+    the key this operator's password unwraps (issue 18), a plain one as it is; the
+    operator signed in."""
+    from carecenter.access import register_keys
+
+    path = Path(location)
+    key = register_keys.unlock(path, name, password) if register_keys.encrypted(path) else None
+    db = Database(location, key=key, **options)
+    operators.sign_in(db, name, password)
+    return db
+
+
+def raw_connection(location: str | Path) -> Any:
+    """A DB-API connection to the register file itself, through the program's SQLite
+    library: keyed when it is encrypted (the first command's sign-in encrypts a plain
+    register, issue 18) with the key this process knows or the suite's password opens."""
+    from carecenter.access import register_keys
+    from carecenter.storage import cipher
+
+    path = Path(location)
+    key = cipher.known_key_for(path)
+    if key is None and register_keys.encrypted(path):
+        key = register_keys.unlock(path, SUITE_OPERATOR, SUITE_PASSWORD)
+    return cipher.connect(path, key)
+
+
+def dump(location: str | Path) -> str:
+    """The register's schema and every row, as text to compare before and after (what
+    sqlite3's ``iterdump`` gave; SQLCipher's module has none)."""
+    connection = raw_connection(location)
+    try:
+        lines: list[str] = []
+        for kind, name, sql in connection.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+                " ORDER BY type, name").fetchall():
+            lines.append(sql)
+            if kind == "table":
+                rows = connection.execute(f'SELECT * FROM "{name}"').fetchall()
+                lines.extend(sorted(f"{name}: {row!r}" for row in rows))
+        return "\n".join(lines)
+    finally:
+        connection.close()
+
+
 @pytest.fixture
 def database(db_path: Path) -> Iterator[Database]:
     db = signed_in(Database(db_path))

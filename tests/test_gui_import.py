@@ -177,3 +177,93 @@ def test_wizard_reads_every_group_sheet_and_asks_before_any_exit(
     with database.session() as session:
         status = dict(session.execute(select(person.c.name, person.c.status)).all())
     assert status == {"胡翠娥": "active", "秦玉莲": "exited"}
+
+
+def test_a_childrens_ledger_is_known_by_its_header_and_imports_with_parents(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    from carecenter.register.people import Register
+    from tests.test_kind_import_export import FLAT, write
+
+    path = write(tmp_path / "留守儿童花名册.xlsx", FLAT)
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    page = wizard.kind_page
+    assert wizard.currentPage() is page  # not the elders' mapping page
+    assert "农村留守儿童" in page.subTitle()
+    meaning = {page.columns.item(r, 1).text(): page.columns.item(r, 2).text()
+               for r in range(page.columns.rowCount())}
+    assert "学校" in meaning["就读学校"]  # the child's own field
+    assert meaning["父亲务工地点"] == "父亲 · 当前务工地点"
+    assert meaning["母亲电话"] == "母亲 · 联系电话"
+    assert meaning["与儿童关系"] == "委托监护人 · 与儿童关系"
+    rows = {page.rows.item(r, 1).text(): page.rows.item(r, 2).text()
+            for r in range(page.rows.rowCount())}
+    assert rows == {"李小明": "新增", "张丽": "新增", "王五": "拒绝"}
+    assert "新增 2 人,更新 0 人,无变化 0 人,拒绝 1 行" in page.summary.text()
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入"
+    assert count(database) == 0  # nothing written before the clerk confirms
+    wizard.next()
+    assert "将新增留守儿童 2 人" in answers[-1]
+    assert wizard.currentPage() is wizard.result_page
+    assert "已新增留守儿童 2 人" in wizard.result_page.text.text()
+    assert count(database) == 2
+    register = Register(database)
+    assert wizard.kind_result is not None
+    [child] = [register.load(i) for i in wizard.kind_result.ids
+               if register.load(i).name == "李小明"]
+    assert child.kinds == ("child",)
+    assert {s["relation"] for s in child.supporters} == {"father", "mother", "grandfather"}
+
+
+def test_an_elders_ledger_still_goes_through_the_mapping(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(messy_ledger(tmp_path / "台账.xlsx")))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    assert wizard.currentPage() is wizard.mapping_page
+    assert wizard.kind_preview is None
+
+
+def test_a_childrens_ledger_imported_again_says_what_each_row_changes(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    from carecenter.ledger import kind_import
+    from carecenter.register.people import Register
+    from tests.test_kind_import_export import write
+    from tests.test_kind_reimport import HEADER, XIAOHUA, XIAOMING
+
+    first = write(tmp_path / "一季度.xlsx", [HEADER, XIAOMING, XIAOHUA])
+    kind_import.apply(database, kind_import.preview(database, first, "child"))
+    moved = list(XIAOMING)
+    moved[11] = "13988887777"  # the mother's new phone
+    path = write(tmp_path / "二季度.xlsx", [HEADER, moved, XIAOHUA])
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    page = wizard.kind_page
+    assert wizard.currentPage() is page
+    rows = {page.rows.item(r, 1).text(): (page.rows.item(r, 2).text(),
+                                          page.rows.item(r, 3).text())
+            for r in range(page.rows.rowCount())}
+    assert rows["李小明"][0] == "更新" and "母亲王小红的联系电话" in rows["李小明"][1]
+    assert rows["周小华"][0] == "无变化" and "无需改动" in rows["周小华"][1]
+    assert "更新 1 人,无变化 1 人" in page.summary.text()
+    wizard.resize(1000, 640)
+    wizard.grab().save(str(tmp_path / "kind-page.png"))
+    wizard.next()
+    assert "将新增留守儿童 0 人,更新 1 人(1 人无变化)" in answers[-1]
+    assert "更新 1 人" in wizard.result_page.text.text()
+    assert count(database) == 2
+    [pid] = [i for i in (Register(database).find_by_id_number(XIAOMING[3]),) if i]
+    mother = next(s for s in Register(database).load(pid).supporters
+                  if s.get("relation") == "mother")
+    assert mother["phone"] == "13988887777"

@@ -117,13 +117,21 @@ def test_a_cancelled_export_writes_nothing(database: Database, register: Registe
     from carecenter.ledger.quarter_export import ExportCancelled, export_quarter, snapshots
 
     register.save(elder("张桂兰", registered_on="2026-01-05"))
-    out = tmp_path / "台账.xlsx"
-    stages: list[int] = []
+    out = tmp_path / "out" / "台账.xlsx"
+    out.parent.mkdir()
+    told: list[tuple[int, str]] = []
     with pytest.raises(ExportCancelled):
         export_quarter(database, Quarter(2026, 3), out, today=TODAY,
-                       progress=lambda done, total: stages.append(done),
-                       cancelled=lambda: len(stages) >= 2)
-    assert stages == [0, 1] and not out.exists() and snapshots(database) == []
+                       progress=lambda done, total, label: told.append((done, label)),
+                       cancelled=lambda: len(told) >= 2)
+    assert len(told) == 2 and not out.exists() and snapshots(database) == []
+    assert not list(out.parent.iterdir())  # no half-written file left beside it either
+    told.clear()
     export_quarter(database, Quarter(2026, 3), out, today=TODAY,
-                   progress=lambda done, total: stages.append(done))
-    assert stages[2:] == [0, 1, 2, 3] and out.exists() and len(snapshots(database)) == 1
+                   progress=lambda done, total, label: told.append((done, label)))
+    assert out.exists() and len(snapshots(database)) == 1
+    done = [d for d, _label in told]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == 1000  # only forward
+    labels = [label for _d, label in told]
+    assert labels[0].startswith("正在统计") and any("正在写台账" in x for x in labels)
+    assert any(x.startswith("正在保存到 台账.xlsx") for x in labels)

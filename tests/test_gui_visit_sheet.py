@@ -18,7 +18,7 @@ from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from carecenter.storage.models import visit
 from tests.conftest import TODAY, elder, ime_type
-from ui.care.visit_sheet import DATE, KIND, PERSON, VisitSheet
+from ui.care.visit_sheet import DATE, FOUND, KIND, PERSON, VisitSheet
 
 
 @pytest.fixture(autouse=True)
@@ -116,20 +116,23 @@ def enter() -> None:
 def test_clerk_types_three_rows_and_saves_them_in_one_go(
         window: VisitSheet, care: CareBook, people: list[int]) -> None:
     first, second, third = people
-    # Row 1: 档案号, Enter; date 11-3, Enter; 1 (入户走访); found "ok", Enter.
+    # Row 1: 档案号, Enter; date 11-3, Enter; 1 (入户走访), Enter; found "ok", Enter.
     cell(str(first))
     cell("11-3")
-    keys("1")
+    cell("1")
     cell("ok")
-    # Row 2: the date defaults to the row above: Enter keeps it; 2 is 电话问候.
+    # Row 2: the date defaults to the row above: Enter keeps it; 2 is 电话问候; nothing
+    # noted: Enter on the empty 走访情况 starts the next row.
     cell(str(second))
     enter()
     cell("2")
+    enter()
     # Row 3: a Chinese name typed through the IME, a compact date, a health follow-up.
     ime_type(focused(), "王德明")
     enter()
     cell("1120")
     cell("4")
+    enter()
     grid = window.grid
     assert grid.text(0, PERSON).startswith("张桂兰")
     assert grid.value(1, DATE) == date(2026, 11, 3)
@@ -151,6 +154,7 @@ def test_one_bad_row_blocks_the_whole_sheet_and_is_marked(
     cell(str(people[0]))
     cell("11-3")
     cell("1")
+    enter()  # nothing noted
     cell(str(people[1]))
     cell("12-25")  # after today: last year's 25 Dec is fine …
     keys("9")  # … but 9 is no kind: nothing chosen, still on the kind cell
@@ -283,7 +287,7 @@ def test_a_sheet_without_visitor_is_refused_once_at_the_visitor_box(
     window.visitor.clear()
     cell(str(people[0]))
     cell("11-3")
-    keys("1")
+    cell("1")
     enter()  # nothing to say in 走访情况
     cell(str(people[1]))
     assert window.save() is False
@@ -294,7 +298,7 @@ def test_a_sheet_without_visitor_is_refused_once_at_the_visitor_box(
     assert care.visits(people[0]) == []
 
 
-def test_a_twenty_row_sheet_takes_about_six_keys_a_row(
+def test_a_twenty_row_sheet_takes_about_seven_keys_a_row(
         qtbot: QtBot, care: CareBook, database: Database) -> None:
     register = Register(database, today=lambda: TODAY)
     given = "一二三四五六七八九十"
@@ -309,11 +313,11 @@ def test_a_twenty_row_sheet_takes_about_six_keys_a_row(
             keys(text)
             enter()
             pressed += len(text) + 1
-        keys("1" if number % 3 else "2")  # 方式: one key, straight on to 走访情况
+        cell("1" if number % 3 else "2")  # 方式: one key, and Enter as in every cell
         enter()  # nothing noted: the next row
-        pressed += 2
+        pressed += 3
     assert window.save() is True, window.summary.text()
-    assert pressed <= 20 * 6 + 8  # 档案号 (1-2 digits) ⏎, ⏎ (date as above), 1, ⏎
+    assert pressed <= 20 * 7 + 8  # 档案号 (1-2 digits) ⏎, ⏎ (date as above), 1 ⏎, ⏎
     visits = [care.visits(p)[0] for p in ids]
     assert [v.visited_on for v in visits] == [date(2026, 11, 3)] * 10 + [date(2026, 11, 10)] * 10
 
@@ -329,3 +333,89 @@ def test_a_filled_in_visitor_is_not_flagged_when_other_rows_are_wrong(
     assert "走访人" not in window.summary.text()  # the box beside it is filled in
     assert not window.visitor.toolTip()
     assert care.visits(people[0]) == []
+
+
+def test_enter_after_a_one_key_kind_goes_to_the_notes_not_the_next_row(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    keys("1")
+    grid = window.grid
+    assert (grid.currentRow(), grid.currentColumn()) == (0, KIND)  # the choice is shown …
+    assert grid.text(0, KIND) == "入户走访"
+    enter()  # … and Enter moves on, as in every cell
+    assert (grid.currentRow(), grid.currentColumn()) == (0, FOUND)
+    ime_type(focused(), "屋顶漏雨")
+    enter()
+    assert grid.text(0, FOUND) == "屋顶漏雨"
+    assert grid.text(1, PERSON) == ""  # nothing landed in the next row's 人员
+    assert window.save() is True, window.summary.text()
+    assert care.visits(people[0])[0].found == "屋顶漏雨"
+
+
+def test_typing_on_after_the_kind_key_writes_the_notes(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    keys("2")
+    keys("ok")  # no Enter after the key: the letters go to 走访情况, not to 方式
+    grid = window.grid
+    assert grid.currentColumn() == FOUND
+    enter()
+    assert (grid.value(0, KIND), grid.text(0, FOUND)) == ("phone", "ok")
+    cell(str(people[1]))
+    cell("")
+    keys("1")
+    ime_type(focused(), "身体好")  # Chinese straight after the key, through the IME
+    enter()
+    assert (grid.value(1, KIND), grid.text(1, FOUND)) == ("home", "身体好")
+
+
+def test_a_second_key_in_kind_changes_the_choice(
+        window: VisitSheet, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    keys("1")
+    keys("2")  # the clerk corrects a wrong key before moving on
+    assert window.grid.value(0, KIND) == "phone"
+    assert window.grid.currentColumn() == KIND
+
+
+def test_a_stray_digit_left_in_person_picks_nobody(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    cell(str(people[0]))
+    cell("11-3")
+    cell("1")
+    enter()  # the next row's 人员
+    grid = window.grid
+    assert (grid.currentRow(), grid.currentColumn()) == (1, PERSON)
+    keys(str(people[1]))  # a stray key, and then straight to Ctrl+S
+    QTest.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert grid.value(1, PERSON) is None
+    assert "请按 Enter 确认" in grid.cell(1, PERSON).toolTip()
+    assert "第 2 行" in window.summary.text()
+    assert care.visits(people[0]) == [] and care.visits(people[1]) == []
+
+
+def test_a_digit_confirmed_with_enter_picks_the_person(
+        window: VisitSheet, people: list[int]) -> None:
+    keys(str(people[2]))
+    enter()
+    assert window.grid.value(0, PERSON) == people[2]
+    assert window.grid.text(0, PERSON).startswith("王德明")
+
+
+def test_a_stray_key_on_a_chosen_person_keeps_them(
+        window: VisitSheet, people: list[int]) -> None:
+    cell(str(people[0]))
+    grid = window.grid
+    QTest.keyClick(focused(), Qt.Key.Key_Escape)  # leave the date editor
+    grid.setCurrentCell(0, PERSON)
+    keys(str(people[1]))  # a digit on the chosen person, then the clerk clicks away
+    QTest.keyClick(focused(), Qt.Key.Key_Escape)  # the completer's list closes first
+    where = grid.visualRect(grid.model().index(0, FOUND)).center()
+    QTest.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    QApplication.processEvents()
+    assert grid.currentColumn() == FOUND
+    assert grid.value(0, PERSON) == people[0]
+    assert grid.text(0, PERSON).startswith("张桂兰")

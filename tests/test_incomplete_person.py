@@ -8,7 +8,6 @@ with the township, ``check`` and the demo.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from carecenter.rules.leftbehind import PersonFacts, assess
 from carecenter.rules.risk import suggested_factors
 from carecenter.storage.database import Database
 from tests.conftest import TODAY, elder, signed_in
+from tests.conftest import dump as dump_register
 from tests.ledger_books import save
 from tests.pdfcheck import text_of
 
@@ -52,8 +52,7 @@ def thin_ledger(path: Path) -> Path:
 
 
 def dump(path: Path) -> str:
-    with sqlite3.connect(path) as connection:
-        return "\n".join(connection.iterdump())
+    return dump_register(path)
 
 
 @pytest.fixture

@@ -85,3 +85,30 @@ def test_list_without_id_column_says_so(database: Database, tmp_path: Path,
     assert main(["compare", str(path), "--db", str(db_path), "--out",
                  str(tmp_path / "d.xlsx")]) == 1
     assert "找不到身份证号" in capsys.readouterr().err
+
+
+def test_a_township_list_of_children_is_compared_with_the_registers_children_only(
+        register: Register, database: Database, tmp_path: Path) -> None:
+    from tests.test_kind_child import child
+
+    register.save(elder("张桂兰", "19500312", "002"))  # an elder: not missing from it
+    register.save(child(name="李小明", sequence="021"))
+    register.save(child(name="王小花", birth="20160101", sequence="042"))
+    rows = [
+        ["某某镇农村留守儿童名单"],
+        ["序号", "姓名", "身份证号"],
+        [1, "李小明", make_id("20150610", "021")],
+        [2, "张桂兰", ZHANG],  # on the register, but as an elder
+    ]
+    result = compare_file(database, save(rows, tmp_path / "儿童名单.xlsx"))
+    assert result.kind == "child"
+    assert "按“农村留守儿童”名单比对" in result.summary_lines()[0]
+    assert [m.name for _, m in result.ours_only] == ["王小花"]  # the elder is not listed
+    assert [(d.name, d.field, d.theirs, d.ours) for d in result.differences] == [
+        ("张桂兰", "类别", "农村留守儿童", "农村留守老年人")]
+    # a list that does not say its kind is compared with everyone, as before
+    rows[0] = ["某某镇名单"]
+    everyone = compare_file(database, save(rows, tmp_path / "名单.xlsx"))
+    assert everyone.kind is None
+    assert sorted(m.name for _, m in everyone.ours_only) == ["王小花"]
+    assert not everyone.differences

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
 from tests.conftest import TODAY, elder, make_id, signed_in
+from tests.conftest import dump as dump_register
 from tests.ledger_books import LI, WANG, ZHANG, ZHOU, messy_ledger, save
 
 
@@ -50,8 +50,7 @@ def people(database: Database) -> dict[str, dict[str, object]]:
 
 
 def dump(path: Path) -> str:
-    with sqlite3.connect(path) as connection:
-        return "\n".join(connection.iterdump())
+    return dump_register(path)
 
 
 def test_messy_ledger_header_found_below_title_with_two_row_header(

@@ -6,7 +6,6 @@ and files that are not what their name says. Each is built here with openpyxl.""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +21,8 @@ from carecenter.ledger.importer import IGNORED, NEW, LedgerImport, Preview
 from carecenter.ledger.mapping import Layout
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
-from tests.conftest import TODAY, make_id, signed_in
+from tests.conftest import TODAY, make_id, raw_connection, signed_in
+from tests.conftest import dump as dump_register
 from tests.ledger_books import save
 
 LIU = make_id("19480315", "022")  # a woman
@@ -75,8 +75,7 @@ def groups_of(database: Database) -> dict[str, str]:
 
 
 def dump(path: Path) -> str:
-    with sqlite3.connect(path) as connection:
-        return "\n".join(connection.iterdump())
+    return dump_register(path)
 
 
 # -- the shapes ----------------------------------------------------------------------
@@ -329,12 +328,12 @@ def test_every_shape_previews_with_dry_run_and_imports_again_as_updates(
     assert "预览完毕" in capsys.readouterr().out
     assert dump(db_path) == empty
     assert main(["import", "ledger", str(path), "--db", str(db_path)]) == 0
-    with sqlite3.connect(db_path) as connection:
+    with raw_connection(db_path) as connection:
         count = connection.execute("SELECT count(*) FROM person").fetchone()[0]
     assert main(["import", "ledger", str(path), "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "新增 0 人" in out and f"更新 {count} 人" in out
-    with sqlite3.connect(db_path) as connection:
+    with raw_connection(db_path) as connection:
         assert connection.execute("SELECT count(*) FROM person").fetchone()[0] == count
 
 

@@ -18,7 +18,7 @@ from carecenter.cli.entry import main
 from carecenter.ledger.importer import IGNORED, NEW, LedgerImport, Preview
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
-from tests.conftest import TODAY, make_id, signed_in
+from tests.conftest import TODAY, dump, make_id, signed_in
 from tests.ledger_books import save
 
 HU = make_id("19430217", "042")  # a woman
@@ -308,6 +308,25 @@ def test_where_each_supporter_is_comes_from_what_the_ledger_says(
     assert "马强的所在范围未填:“邵阳”" in flagged  # 邵阳市 holds 隆回县 too: not guessed
 
 
+def test_a_supporter_who_moved_gets_the_range_of_the_new_place_on_reimport(
+        database: Database, tmp_path: Path) -> None:
+    settle_village(database)
+    header = ["姓名", "身份证号", "组别",
+              "子女姓名", "关系", "务工地", "子女姓名", "关系", "务工地"]
+    imported(database, save([header,
+                             ["胡翠娥", HU, "一组", "胡国庆", "儿子", "广东东莞",
+                              "胡国英", "女儿", "湖南长沙"]], tmp_path / "before.xlsx"))
+    # A quarter later: the son works in the county town, the daughter somewhere unclear.
+    preview = imported(database, save([header,
+                                       ["胡翠娥", HU, "一组", "胡国庆", "儿子", "隆回县桃洪镇",
+                                        "胡国英", "女儿", "在外打工"]], tmp_path / "after.xlsx"))
+    scopes = {s["name"]: s["location_scope"] for found in supporters(database).values()
+              for s in found}
+    assert scopes == {"胡国庆": "in_county", "胡国英": "out_county"}
+    said = preview.rows[0].problems_text()
+    assert "胡国英的去向改为“在外打工”" in said and "请在档案中核对" in said
+
+
 def test_without_the_villages_county_places_are_judged_from_the_elders_id(
         database: Database, tmp_path: Path) -> None:
     path = save([["姓名", "身份证号", "子女姓名", "关系", "去向"],
@@ -411,15 +430,13 @@ def test_a_column_whose_values_do_not_fit_its_header_is_not_imported_and_said_so
 
 def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
         db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sqlite3
 
     from carecenter.register.people import Register
 
     path = save([["姓名", "身份证号", "备注"], ["杜福生", DU, "已故"], ["秦玉莲", QIN, "已故"],
                  ["马长贵", MA, None]], tmp_path / "cut.xlsx")
     signed_in(Database(db_path)).close()
-    with sqlite3.connect(db_path) as connection:
-        before = "\n".join(connection.iterdump())
+    before = dump(db_path)
     real = Register.exit_in
     calls: list[int] = []
 
@@ -438,8 +455,7 @@ def test_an_import_broken_off_while_writing_exits_leaves_the_register_as_it_was(
     with pytest.raises(RuntimeError):
         imp.apply(preview)
     database.close()
-    with sqlite3.connect(db_path) as connection:
-        assert "\n".join(connection.iterdump()) == before
+    assert dump(db_path) == before
 
 
 def test_a_cover_sheet_and_groups_named_by_number_with_signatures_under_each(

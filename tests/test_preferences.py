@@ -18,7 +18,7 @@ from carecenter.register.people import Register
 from carecenter.settings.preferences import Cadre, Preferences
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.database import Database
-from tests.conftest import elder
+from tests.conftest import elder, opened
 from tests.pdfcheck import text_of
 from ui.settings.settings_dialog import SettingsDialog
 
@@ -127,7 +127,10 @@ def test_settings_command(db_path: Path, database: Database) -> None:
     bad = run("--set", "load.red=很多")
     assert bad.returncode == 1 and "红色对象负荷权重应为整数" in bad.stderr
     assert run("--set", "nothing").returncode == 1
-    assert Preferences(database).read()["load.red"] == 3
+    # The first command's sign-in encrypted the register (issue 18): read it as they do.
+    reopened = opened(db_path)
+    assert Preferences(reopened).read()["load.red"] == 3
+    reopened.close()
 
 
 def test_esc_in_the_settings_asks_before_dropping_what_was_typed(

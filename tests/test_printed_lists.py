@@ -148,3 +148,61 @@ def test_the_save_dialog_opens_in_the_folder_last_saved_into_not_the_programs(
     assert (tmp_path / "文档").is_dir()
     save_place.ask_save_path(None, "保存", "表.pdf", "PDF 文件 (*.pdf)", ".pdf")
     assert offered[1] == str(folder / "表.pdf")  # where the clerk saved last time
+
+
+def _long_list(count: int) -> printed_lists.PrintedList:
+    rows = [(str(n), f"姓名{n}", "女", "80", "一组", "未评估", "", "", "", "在册")
+            for n in range(1, count + 1)]
+    return printed_lists.PrintedList("名单", printed_lists.REGISTER_HEADERS, rows,
+                                     printed_lists.REGISTER_WIDTHS)
+
+
+@pytest.mark.parametrize("write", [write_pdf, write_xlsx])
+def test_a_long_list_tells_its_progress_and_a_cancel_half_way_writes_nothing(
+        write: object, tmp_path: Path) -> None:
+    from carecenter.storage.long_work import Steps, WorkCancelled
+
+    assert callable(write)
+    table = _long_list(1200)
+    out = tmp_path / ("名单.pdf" if write is write_pdf else "名单.xlsx")
+    out.write_bytes(b"the list printed last week")
+    told: list[tuple[int, str]] = []
+    steps = Steps(lambda done, total, label: told.append((done, label)),
+                  lambda: len(told) >= 3)  # the clerk presses 取消 half-way
+    with pytest.raises(WorkCancelled, match="已取消"):
+        write(table, out, steps)
+    assert out.read_bytes() == b"the list printed last week"  # the old file untouched
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # and nothing beside it
+    told.clear()
+    write(table, out, Steps(lambda done, total, label: told.append((done, label))))
+    assert out.read_bytes() != b"the list printed last week"
+    done = [d for d, _label in told]
+    assert len(told) > 3 and done == sorted(done)
+    how_far = "共 " if write is write_pdf else "/1200"  # 第 11 页,共 24 页 / (500/1200)
+    assert any(how_far in label for _d, label in told)
+
+
+def test_the_register_button_writes_the_list_through_the_progress_dialog(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QProgressDialog
+
+    from ui.widgets import background, list_output
+
+    monkeypatch.setattr(list_output, "ask_save_path", lambda *a, **k: str(tmp_path / "名单.pdf"))
+    monkeypatch.setattr(list_output.QDesktopServices, "openUrl", lambda url: True)
+    shown: list[QProgressDialog] = []
+    made = background.QProgressDialog
+
+    def dialog(*args: object) -> QProgressDialog:
+        shown.append(made(*args))  # type: ignore[arg-type]
+        return shown[-1]
+
+    monkeypatch.setattr(background, "QProgressDialog", dialog)
+    window.tabs.setCurrentWidget(window.register_page)
+    qtbot.mouseClick(window.findChild(QPushButton, "register_pdf"), Qt.MouseButton.LeftButton)
+    text = text_of((tmp_path / "名单.pdf").read_bytes())
+    assert "关爱对象名单" in text  # all kinds shown: not only the elders
+    assert "张桂兰" in text and "李秀英" in text
+    assert shown and shown[0].windowTitle() == "打印名单(PDF)"
+    assert shown[0].labelText().startswith("正在")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -146,7 +145,12 @@ def test_a_save_waits_for_another_writer_instead_of_failing_at_once(
         database: Database, db_path: Path) -> None:
     register = Register(database)
     register.save(elder())
-    other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    from carecenter.storage import cipher
+
+    # The program's own SQLite library (SQLCipher's): another one in this process would
+    # not see the lock at all.
+    other = cipher.connect(db_path, None)
+    other.isolation_level = None
     other.execute("BEGIN IMMEDIATE")
     other.execute("UPDATE setting SET value = value")
     def release() -> None:

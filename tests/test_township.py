@@ -34,7 +34,7 @@ from carecenter.storage import transfer
 from carecenter.storage.database import Database
 from carecenter.storage.models import metadata, person, supporter, village
 from tests import pg_server
-from tests.conftest import signed_in
+from tests.conftest import opened, signed_in
 
 TODAY = date(2026, 11, 23)
 
@@ -216,13 +216,21 @@ def test_the_command_line_as_a_village_lists_only_its_people(
 
 
 def test_a_village_moves_out_to_a_file_of_its_own_and_opens_there(
-        township: Township, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        township: Township, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from carecenter.access import register_keys
+
     out = tmp_path / "gaoliang-again.db"
     assert main(["migrate-to", str(out), "--db", township.url, "--village", "高良村"]) == 0
-    assert "各表数目核对一致" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    # Its operators came with it (issue 22): the township's one running the move is not
+    # one of them; the file is encrypted when the village's first signs in (issue 18).
+    assert "各表数目核对一致" in said and "本村操作员第一次登录时登记册即加密" in said
+    monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员(高良村)")
     assert main(["migrate-to", str(out), "--db", township.url, "--village", "高良村"]) == 0
     assert "未重复迁出" in capsys.readouterr().out
-    moved = Database(out)
+    assert register_keys.encrypted(out)  # its own administrator signed in: encrypted
+    moved = opened(out, name="演示管理员(高良村)")
     original = Database(township.b_file)
     try:
         names = [sorted(Listing(d).rows(Listing(d).ids(RegisterQuery(status=None))).values(),

@@ -56,9 +56,9 @@ def font_file() -> Path | None:
 
 def card_texts(db: Path) -> tuple[list[int], list[list[str]]]:
     """What a care card says about each of the first people on the register."""
-    import sqlite3
+    from bench.dataset import connect
 
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+    with connect(db, read_only=True) as connection:
         people = connection.execute(
             "SELECT p.id, p.name, p.sex, p.id_number, g.name, p.phone, p.address"
             " FROM person p LEFT JOIN village_group g ON g.id = p.group_id"

@@ -73,9 +73,9 @@ def read_cells(path: Path) -> list[Sheet]:
 
 def ledger_cells(db: Path) -> list[Sheet]:
     """One row per person on the register with the basic fields: the ledger sheet."""
-    import sqlite3
+    from bench.dataset import connect
 
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+    with connect(db, read_only=True) as connection:
         data: list[list[Any]] = [["序号", "姓名", "性别", "身份证号", "出生日期", "村民小组",
                                   "联系电话", "家庭住址", "健康状况", "风险等级", "赡养人",
                                   "赡养人电话", "去向"]]

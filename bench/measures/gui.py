@@ -42,7 +42,11 @@ def run_probe(ctx: Context, mode: str, *args: str, timeout: float = 300
             shown_after = time.perf_counter() - start
             rows = int(line.split()[1])
         elif line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT "):])
+            result = {**(result or {}), **json.loads(line[len("RESULT "):])}
+        elif line.startswith("SIGNED "):
+            seconds, signed_rows = line.split()[1:3]
+            result = {**(result or {}), "signed_in": float(seconds),
+                      "signed_rows": int(signed_rows)}
     _out, err = process.communicate()
     watchdog.cancel()
     if process.returncode != 0 or shown_after is None:
@@ -56,7 +60,8 @@ def session(ctx: Context) -> dict[str, Any]:
         _shown, rows, result = run_probe(ctx, "session", "--db", str(ctx.db),
                                          "--runs", str(ctx.runs))
         assert result is not None
-        result["rows"] = rows
+        # An encrypted register shows its rows after the sign-in, not at the first paint.
+        result["rows"] = result.get("signed_rows", rows)
         ctx.memo["gui_session"] = result
     session_result: dict[str, Any] = ctx.memo["gui_session"]
     return session_result

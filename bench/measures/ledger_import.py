@@ -42,9 +42,12 @@ def measure(ctx: Context, rows: list[Row]) -> None:
 
     def fresh(name: str) -> Database:
         target = ctx.work / name
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".keys"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         shutil.copyfile(empty, target)
+        keys = Path(str(empty) + ".keys")  # encrypted at its first sign-in (issue 18)
+        if keys.exists():
+            shutil.copyfile(keys, Path(str(target) + ".keys"))
         return open_register(target)
 
     for n in range(runs):
@@ -92,9 +95,9 @@ def ledger(ctx: Context) -> tuple[Path, int]:
 
 
 def people(db: Path) -> list[list[Any]]:
-    import sqlite3
+    from bench.dataset import connect
 
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+    with connect(db, read_only=True) as connection:
         query = """
             SELECT p.name, p.sex, p.id_number, p.birth_date, g.name, p.phone, p.address,
                    s.name, s.relation, s.phone, s.whereabouts

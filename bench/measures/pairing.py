@@ -17,10 +17,14 @@ def measure(ctx: Context, rows: list[Row]) -> None:
 
     adapters.product("carecenter.pairing.proposal", "propose")  # NotBuilt before copying anything
     copy = ctx.scratch_copy("pairing.db")  # a proposal must not write, but…
-    import sqlite3
+    from bench.dataset import connect
 
-    with sqlite3.connect(copy) as raw:  # everyone unpaired: the county's first proposal
+    raw = connect(copy)
+    try:  # everyone unpaired: the county's first proposal
         raw.execute("UPDATE pairing SET ended_on = '2026-11-01' WHERE ended_on IS NULL")
+        raw.commit()
+    finally:
+        raw.close()
     database = open_register(copy)
     try:
         found: list[object] = []

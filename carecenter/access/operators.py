@@ -15,7 +15,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from carecenter import clock
-from carecenter.access import audit, passwords
+from carecenter.access import audit, passwords, register_keys
+from carecenter.access.register_keys import WrongPassword
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import person_name
 from carecenter.rules.roles import ADMIN, ROLES, VIEWER, Operator
@@ -27,10 +28,6 @@ from carecenter.storage.villages import ONLY_VILLAGE
 RECOVERY = "recovery"
 # Said the same way whichever of the two was wrong: a guess learns nothing.
 WRONG = "操作员姓名或密码不对,请重新输入"
-
-
-class WrongPassword(KnownError):
-    """The name or password (or recovery code) did not match."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +107,14 @@ def install_first(database: Database, name: str, password_hash: str,
 
 def create_first(database: Database, name: str, password: str) -> str:
     """Make the administrator of a new register and sign them in; the recovery code,
-    to be shown once (printed and kept: it is stored only as a hash)."""
+    to be shown once (printed and kept: it is stored only as a hash). A SQLite register
+    is encrypted from here on, its key wrapped for this password and the code."""
     name = clean_name(name)
     _check_password(password)
     code = passwords.new_recovery_code()
     install_first(database, name, passwords.hash_secret(password),
                   passwords.hash_secret(code))
+    register_keys.encrypt(database, name, password, code)
     return code
 
 
@@ -150,11 +149,18 @@ def recover(database: Database, code: str, name: str, new_password: str) -> str:
         raise WrongPassword(f"没有名为“{name}”的在用管理员;恢复码只能重设管理员的密码")
     fresh = passwords.new_recovery_code()
     database.operator = Operator(row.id, row.name, row.role, row.village_id)
+    password_hash, code_hash = passwords.hash_secret(new_password), passwords.hash_secret(fresh)
+    if database.key is not None:
+        register_keys.add_wraps(database, [
+            register_keys.password_wrap(database.key, row.name, row.id, new_password,
+                                        password_hash),
+            register_keys.code_wrap(database.key, fresh, code_hash)])
     with database.transaction(need=ADMIN, what="找回密码") as session:
-        _set_password(session, row.id, passwords.hash_secret(new_password))
-        _set_recovery(session, passwords.hash_secret(fresh))
+        _set_password(session, row.id, password_hash)
+        _set_recovery(session, code_hash)
         audit.record(session, "recovered", "operator", row.id,
                      summary=f"用恢复码重设了 {row.name} 的密码(恢复码已换新)")
+    register_keys.reconcile(database)
     return fresh
 
 
@@ -218,7 +224,17 @@ class OperatorBook:
                 created_at=now, updated_at=now).returning(operator.c.id)).scalar_one())
             audit.record(session, "created", "operator", new_id, summary=f"添加操作员 {name}",
                          changes=[("姓名", "", name), ("角色", "", ROLES[role])])
+            # The new operator's wrap before the row is saved (the id is known inside the
+            # transaction): a kill between leaves a wrap nobody can sign in with.
+            self._wrap(name, new_id, password, password_hash)
+        register_keys.reconcile(self.database)
         return new_id
+
+    def _wrap(self, name: str, operator_id: int, password: str, password_hash: str) -> None:
+        key = self.database.key
+        if key is not None:
+            register_keys.add_wraps(self.database, [register_keys.password_wrap(
+                key, name, operator_id, password, password_hash)])
 
     def set_role(self, operator_id: int, role: str) -> None:
         if role not in ROLES:
@@ -254,16 +270,23 @@ class OperatorBook:
                          summary=f"操作员 {row.name}",
                          changes=[("状态", "停用" if active else "在用",
                                    "在用" if active else "停用")])
+        # A disabled operator's wrap goes (their password no longer opens the file); a
+        # re-enabled one's comes back from their stored hash.
+        register_keys.reconcile(self.database)
 
     def reset_password(self, operator_id: int, new_password: str) -> None:
         """An administrator sets another operator's password (they forgot it)."""
         _check_password(new_password)
         password_hash = passwords.hash_secret(new_password)
+        with self.database.session() as session:
+            row = self._row(session, operator_id)
+        self._wrap(row.name, operator_id, new_password, password_hash)
         with self.database.transaction(need=ADMIN, what="重设操作员密码") as session:
             row = self._row(session, operator_id)
             _set_password(session, operator_id, password_hash)
             audit.record(session, "updated", "operator", operator_id,
                          summary=f"重设了 {row.name} 的密码")
+        register_keys.reconcile(self.database)
 
     def change_own_password(self, old: str, new: str) -> None:
         """The signed-in operator changes their own password (knowing the old one)."""
@@ -278,18 +301,24 @@ class OperatorBook:
         if new == old:
             raise ValidationFailed([FieldError("new", "新密码与原密码相同")])
         password_hash = passwords.hash_secret(new)
+        self._wrap(who.name, who.id, new, password_hash)
         with self.database.transaction(need=VIEWER, what="修改密码") as session:
             _set_password(session, who.id, password_hash)
             audit.record(session, "updated", "operator", who.id,
                          summary=f"{who.name} 修改了自己的密码")
+        register_keys.reconcile(self.database)
 
     def new_recovery_code(self) -> str:
         """A fresh recovery code (the old one stops working), to be shown once."""
         code = passwords.new_recovery_code()
         code_hash = passwords.hash_secret(code)
+        if self.database.key is not None:
+            register_keys.add_wraps(self.database,
+                                    [register_keys.code_wrap(self.database.key, code, code_hash)])
         with self.database.transaction(need=ADMIN, what="更换恢复码") as session:
             _set_recovery(session, code_hash)
             audit.record(session, "updated", "operator", summary="更换了恢复码")
+        register_keys.reconcile(self.database)
         return code
 
     @staticmethod

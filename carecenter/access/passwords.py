@@ -16,6 +16,8 @@ import secrets
 from carecenter.errors import FieldError
 
 _N, _R, _P = 2**14, 8, 1
+# The same cost wraps the register's key for a password (``access.register_keys``).
+PARAMETERS = (_N, _R, _P)
 MIN_LENGTH = 6
 # The recovery code: 20 letters and digits without the look-alikes (0/O, 1/I/L), in
 # groups of four, to be printed and kept; 100 bits of chance.

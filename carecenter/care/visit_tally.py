@@ -31,6 +31,7 @@ def month_of(day: date | str) -> str:
 def _bump(connection: Connection, month: str, by: int) -> None:
     connection.execute(text(
         "INSERT INTO visit_month_total (month, people) VALUES (:m, :by) "
+        # Qualified: PostgreSQL finds a bare ``people`` ambiguous (the row or EXCLUDED).
         "ON CONFLICT (village_id, month) DO UPDATE SET people = visit_month_total.people + :by"),
         {"m": month, "by": by})
 

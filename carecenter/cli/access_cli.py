@@ -26,6 +26,9 @@ PASSWORD_VAR = "CARECENTER_PASSWORD"
 DEMO_ADMIN = "演示管理员"
 # Set by ``entry.main`` from --operator before a command runs.
 chosen_operator: str | None = None
+# The name and password once asked (a command may open the register twice: the prompt
+# comes once).
+_given: list[tuple[str, str]] = []
 
 
 def add_operator_argument(parser: argparse.ArgumentParser) -> None:
@@ -40,8 +43,14 @@ def _ask(prompt: str, secret: bool = False) -> str:
     return getpass.getpass(prompt) if secret else input(prompt)
 
 
-def credentials() -> tuple[str, str]:
-    name = (chosen_operator or os.environ.get(OPERATOR_VAR) or "").strip()
+def forget_credentials() -> None:
+    _given.clear()
+
+
+def credentials(default: str = "") -> tuple[str, str]:
+    if _given:
+        return _given[0]
+    name = (chosen_operator or os.environ.get(OPERATOR_VAR) or default).strip()
     if not name:
         name = _ask("操作员姓名:").strip()
     if not name:
@@ -49,21 +58,42 @@ def credentials() -> tuple[str, str]:
     password = os.environ.get(PASSWORD_VAR) or _ask(f"{name} 的密码:", secret=True)
     if not password:
         raise KnownError(f"请输入密码(或设置环境变量 {PASSWORD_VAR})")
+    _given[:] = [(name, password)]
     return name, password
+
+
+def key_for(db: str | None, default: str = "") -> bytes | None:
+    """The key of an encrypted register at ``db``, unwrapped with the command line's
+    operator and password (issue 18); None for a plain file or a server."""
+    from carecenter.access import register_keys
+    from carecenter.storage.location import resolve, sqlite_file
+
+    path = sqlite_file(resolve(db))
+    if not register_keys.encrypted(path):
+        return None
+    assert path is not None
+    name, password = credentials(default)
+    return register_keys.unlock(path, name, password)
 
 
 def sign_in(database: Database) -> None:
     """Sign the command line's operator in on ``database`` (the first administrator of a
     register that has none yet)."""
-    from carecenter.access import operators
+    from carecenter.access import operators, register_keys
 
     name, password = credentials()
     if not operators.has_operators(database):
         code = operators.create_first(database, name, password)
         print(f"这个登记册还没有操作员:已建立管理员 {name}。\n"
               f"恢复码(只显示这一次,请抄下或打印后妥善保管):{code}", file=sys.stderr)
+        if database.notice:
+            print(database.notice, file=sys.stderr)
         return
     operators.sign_in(database, name, password)
+    # A register from before encryption is encrypted once, here (issue 18).
+    said = register_keys.protect(database, name, password)
+    if said:
+        print(said, file=sys.stderr)
 
 
 def open_register(db: str | None, must_exist: bool = True, migrate: bool = True,
@@ -72,7 +102,8 @@ def open_register(db: str | None, must_exist: bool = True, migrate: bool = True,
     refuses a mistyped path rather than make a new register there."""
     from carecenter.storage.database import Database
 
-    database = Database(db, migrate=migrate, hold=hold, create=not must_exist)
+    database = Database(db, migrate=migrate, hold=hold, create=not must_exist,
+                        key=key_for(db))
     if not migrate and not _knows_operators(database):
         return database  # an older (or empty) file, only read by check: no operators yet
     try:
@@ -97,8 +128,8 @@ def demo_admin(database: Database) -> None:
 
     password = os.environ.get(PASSWORD_VAR)
     if operators.has_operators(database):
-        operators.sign_in(database, chosen_operator or os.environ.get(OPERATOR_VAR)
-                          or DEMO_ADMIN, password or _ask("密码:", secret=True))
+        name, password = credentials(DEMO_ADMIN)
+        operators.sign_in(database, name, password)
         return
     shown = password is None
     password = password or secrets.token_urlsafe(9)

@@ -83,9 +83,13 @@ def _log(database: Any, action: str, summary: str, count: int | None) -> None:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    from carecenter.storage import backups
+    from carecenter.cli.access_cli import key_for
+    from carecenter.storage import backups, cipher
 
     register = _register(args.db)
+    key = key_for(str(register))  # an encrypted register's backups: read with its key
+    if key is not None:
+        cipher.remember(key)
     folder = Path(args.folder).expanduser() if args.folder else backups.folder_for(register)
     found = backups.listing(register, folder)
     if not found:
@@ -97,11 +101,10 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from carecenter.access import register_keys
     from carecenter.cli.access_cli import open_register
     from carecenter.storage import backups
-    from carecenter.storage.database import Database
     from carecenter.storage.location import resolve, sqlite_file
-    from carecenter.storage.register_lock import RegisterLock
 
     register = sqlite_file(resolve(args.db))
     if register is None:
@@ -109,39 +112,40 @@ def cmd_restore(args: argparse.Namespace) -> int:
     chosen = Path(args.backup).expanduser().resolve()
     if chosen == register:
         raise KnownError("备份文件就是登记册本身,无需恢复")
-    # Only an administrator restores (issue 18): asked before anything is replaced.
-    from carecenter.rules.roles import ADMIN, require
-
-    checking = open_register(str(register))
+    # Only an administrator restores (issue 18): ``restore_from`` asks, before anything
+    # is replaced, and holds the register while it does (not from the start: a damaged
+    # register, which a holder refuses to write, is what a restore is for).
+    database = open_register(str(register))
     try:
-        who = require(checking.operator, ADMIN, "从备份恢复登记册")
+        persons = backups.verify(chosen)
+        aside = register_keys.restore(database, chosen)
+        _log(database, "restore", f"从 {chosen} 恢复登记册(恢复前的登记册另存为 "
+             f"{aside.name},其中有此前的审计日志)", persons)
     finally:
-        checking.close()
-    with RegisterLock(register, lasting=True):
-        result = backups.restore(chosen, register)
-    restored = Database(str(register))
-    restored.operator = who
-    try:
-        _log(restored, "restore", f"从 {chosen} 恢复登记册(恢复前的登记册另存为 "
-             f"{result.set_aside.name},其中有此前的审计日志)", result.persons)
-    finally:
-        restored.close()
-    print(f"已从 {chosen} 恢复登记册 {register}({result.persons} 人)。")
-    if result.set_aside != register:
-        print(f"恢复前的登记册已另存为 {result.set_aside}")
+        database.close()
+    print(f"已从 {chosen} 恢复登记册 {register}({persons} 人)。")
+    if aside != register:
+        print(f"恢复前的登记册已另存为 {aside}")
     return 0
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from carecenter.cli.access_cli import credentials, sign_in
     from carecenter.storage.database import Database
     from carecenter.storage.location import sqlite_file
 
     path = sqlite_file(args.db)
     if path is not None and path.exists():
         raise KnownError(f"{path} 已存在,不能新建;要打开它请直接使用 --db")
+    # The administrator first (issue 18): a new SQLite register is encrypted with a key
+    # wrapped for their password and the recovery code, before anything is in it.
+    credentials()
     database = Database(args.db, hold=True)
-    database.close()
-    print(f"已新建空的登记册:{path or args.db}")
+    try:
+        sign_in(database)
+    finally:
+        database.close()
+    print(f"已新建空的登记册:{path or args.db}" + ("(已加密)" if database.encrypted else ""))
     return 0
 
 

@@ -228,11 +228,11 @@ def cmd_flood(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from carecenter.cli.access_cli import demo_admin
+    from carecenter.cli.access_cli import DEMO_ADMIN, demo_admin, key_for
     from carecenter.demo import register_demo as demo
     from carecenter.storage.database import Database
 
-    database = Database(args.db, hold=True)
+    database = Database(args.db, hold=True, key=key_for(args.db, DEMO_ADMIN))
     try:
         demo_admin(database)
         def progress(done: int, total: int) -> None:
@@ -381,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from carecenter.cli import access_cli
 
     access_cli.chosen_operator = getattr(args, "operator", None)
+    access_cli.forget_credentials()  # each command asks (or reads) its own
     try:
         return COMMANDS[args.command](args)
     except KnownError as e:

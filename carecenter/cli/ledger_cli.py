@@ -192,14 +192,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_kind(database: Any, path: str, kind: str, args: argparse.Namespace) -> int:
-    """Another kind's ledger (a children's): checked whole, then written in one go."""
+    """Another kind's ledger (a children's): checked whole, then written in one go; each
+    row 新增, 更新 (what changes), 无变化 or 拒绝 (why), as the elders' preview says."""
     from carecenter.ledger import kind_import
 
     try:
         found = kind_import.preview(database, path, kind, args.sheet)
-        for line in found.lines():
+        for line in found.lines(every=args.dry_run):
             print(line)
-        refused = [r for r in found.rows if not r.accepted]
+        refused = found.refused
         if args.dry_run:
             print("预览完毕(--dry-run),未写入任何数据")
             return 1 if refused else 0
@@ -207,10 +208,13 @@ def _import_kind(database: Any, path: str, kind: str, args: argparse.Namespace) 
             print(f"有 {len(refused)} 行被拒绝,未导入任何数据。改正后重新导入,"
                   "或加 --skip-bad 只导入其余行", file=sys.stderr)
             return 1
-        ids = kind_import.apply(database, found)
+        result = kind_import.apply(database, found)
     finally:
         database.close()
-    print(f"导入完成:新增{found.kind.label} {len(ids)} 人")
+    print(f"导入完成:新增{found.kind.label} {len(result.created)} 人,更新 {len(result.updated)} 人,"
+          f"无变化 {result.unchanged} 人")
+    if refused:
+        print(f"跳过 {len(refused)} 行(原因见上)")
     return 0
 
 

@@ -55,8 +55,10 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
                 raise KnownError(f"数据库文件 {db} 不存在")
         server = Database(args.target, scope="*")
         try:
+            from carecenter.cli.access_cli import key_for
+
             for db in args.db:
-                source = Database(db)
+                source = Database(db, key=key_for(db))  # an encrypted file: its key (issue 18)
                 try:
                     print(f"迁入 {db} → {shown(args.target)}", flush=True)
                     moved = transfer.move_in(source, server, args.name, progress=_progress)
@@ -81,9 +83,20 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
             match = [v for v in listed(connection) if args.village in (str(v.id), v.name)]
         if not match:
             raise KnownError(f"服务器上没有“{args.village}”这个村")
-        file = Database(target, hold=True)  # a new file: nobody else writes it meanwhile
+        from carecenter.cli.access_cli import key_for, sign_in
+
+        # A new file: nobody else writes it meanwhile.
+        file = Database(target, hold=True, key=key_for(str(target)))
         try:
             moved = transfer.move_out(server, file, match[0].id, progress=_progress)
+            # The village's file is encrypted like any other (issue 18), at its first
+            # sign-in: the village's operators came with it (issue 22); one with no
+            # operator of its own gets the command line's as its administrator.
+            try:
+                sign_in(file)
+            except KnownError:
+                print("本村的操作员已随登记册迁出;本村操作员第一次登录时登记册即加密。"
+                      "在此之前请妥善保管这个文件。", flush=True)
         finally:
             file.close()
     finally:

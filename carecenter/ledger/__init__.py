@@ -2,7 +2,8 @@
 
 ``workbook`` reads a sheet of a workbook, ``mapping`` finds the header and maps columns
 to fields, ``rows`` and ``cells`` read what a row and a cell mean, ``importer`` previews
-(``import_preview``) and applies an import (with ``import_report`` for the rows refused),
+(``import_preview``) and applies an import, each row read by ``row_reading`` and
+found on the register by ``row_matching`` (with ``import_report`` for the rows refused),
 ``quarter_export`` writes the quarterly workbook (季度报送) with its ``figures``,
 ``compare`` sets the township's list beside the register; ``style`` is how every
 workbook the program writes looks.

@@ -17,7 +17,7 @@ from carecenter.rules.fields import parse_date
 EXCEL_EPOCH = date(1899, 12, 30)
 # Rows whose first words say they are not a person: totals, signatures, notes.
 _FOOTER = re.compile(
-    r"^(合\s*计|总\s*计|小\s*计|共\s*[0-9一二三四五六七八九十百千]+\s*(人|户|名)|"
+    r"^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|共\s*[0-9一二三四五六七八九十百千]+\s*(人|户|名)|"
     r"填\s*表\s*人|填\s*报\s*人|审\s*核\s*人|复\s*核\s*人|审\s*核|制\s*表|负\s*责\s*人|"
     r"单位负责人|填报单位|填表单位|填报日期|填表日期|制表日期|备\s*注\s*[:\uff1a]|"
     r"说\s*明\s*[:\uff1a]|注\s*[:\uff1a]|注\s*[0-9]|村\s*\(\s*居\s*\)|盖\s*章|"
@@ -150,6 +150,10 @@ def date_cell(value: Any) -> tuple[date | None, bool, str]:
             return EXCEL_EPOCH + timedelta(days=int(number)), False, ""
         raise ValueError(text_of(value))
     text = text_of(value).translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"})
+    only_year = re.fullmatch(r"\s*(\d{4})\s*年?\s*", text)
+    if only_year and 1900 <= int(only_year.group(1)) <= 2100:  # 2020年, as the number 2020
+        year = only_year.group(1)
+        return date(int(year), 1, 1), True, f"只填了年份 {year},按 1 月 1 日记"
     month_only = bool(re.fullmatch(r"\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*月?\s*", text))
     return parse_date(text), month_only, ""
 

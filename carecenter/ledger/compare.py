@@ -10,7 +10,7 @@ nothing is silently dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from carecenter.ledger.mapping import Layout
 from carecenter.ledger.workbook import read_sheet, text_of
 from carecenter.register.groups import group_key
 from carecenter.rules import idnumber
+from carecenter.rules.kinds import KINDS, combined
 from carecenter.rules.risk import COLOUR_LABELS, colour_code
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.database import Database
@@ -50,6 +51,7 @@ class Ours:
     group: str
     status: str
     colour: str | None
+    kinds: tuple[str, ...] = ("elder",)
 
 
 @dataclass
@@ -80,9 +82,13 @@ class Comparison:
     differences: list[Difference] = field(default_factory=list)
     unreadable: list[tuple[int, str, str]] = field(default_factory=list)  # row, name, why
     matched: int = 0
+    kind: str | None = None  # the township's list is of one kind: compared with those only
 
     def summary_lines(self) -> list[str]:
+        said = ([f"按“{KINDS[self.kind].label}”名单比对,只计登记册上的这一类人员"]
+                if self.kind else [])
         return [
+            *said,
             f"乡镇名单与登记册按身份证号比对:一致或已对上 {self.matched} 人",
             f"乡镇名单有、本村登记册没有:{len(self.theirs_only)} 人",
             f"本村登记册在册、乡镇名单没有:{len(self.ours_only)} 人",
@@ -96,12 +102,14 @@ def _ours(database: Database) -> tuple[dict[str, Ours], list[Ours]]:
     with database.session() as session:
         groups = dict(session.execute(select(village_group.c.id, village_group.c.name)).all())
         rows = session.execute(select(person.c.id, person.c.name, person.c.id_number,
-                                      person.c.group_id, person.c.status, person.c.colour)
+                                      person.c.group_id, person.c.status, person.c.colour,
+                                      person.c.kinds, person.c.kind)
                                .order_by(person.c.name_pinyin)).all()
     by_id: dict[str, Ours] = {}
     without: list[Ours] = []
     for r in rows:
-        entry = Ours(r.id, r.name, groups.get(r.group_id, ""), r.status, r.colour)
+        entry = Ours(r.id, r.name, groups.get(r.group_id, ""), r.status, r.colour,
+                     combined(r.kinds, r.kind).codes)
         if r.id_number:
             by_id[r.id_number] = entry
         elif r.status == ACTIVE:
@@ -151,8 +159,26 @@ def read_theirs(path: str | Path, sheet: str | None, layout: Layout,
     return found, unreadable
 
 
+# How a township's list names its kind, in its title or its sheet's name (issue 21).
+KIND_WORDS = (("child", ("留守儿童", "儿童")), ("woman", ("留守妇女", "妇女")),
+              ("tekun", ("特困",)), ("elder", ("留守老年人", "留守老人", "老年人", "老人")))
+
+
+def list_kind(sheet_name: str, rows: Sequence[Sequence[Any]], header_row: int) -> str | None:
+    """The kind a township's list is of, by the words above its header (its title) or
+    its sheet's name; None when it does not say (then it is compared with everyone)."""
+    above = " ".join(text_of(c) for row in rows[:max(header_row, 0)] for c in row)
+    for text in (above, sheet_name):
+        for code, words in KIND_WORDS:
+            if any(w in text for w in words):
+                return code
+    return None
+
+
 def compare_file(database: Database, path: str | Path, sheet: str | None = None,
-                 adjust: Callable[[Layout], None] | None = None) -> Comparison:
+                 adjust: Callable[[Layout], None] | None = None,
+                 kind: str | None = None) -> Comparison:
+    """``kind``: the list's kind; None: as its title says (``list_kind``), else all."""
     data = read_sheet(path, sheet)
     layout = mapping.detect(data.rows)
     if layout is None:
@@ -161,13 +187,17 @@ def compare_file(database: Database, path: str | Path, sheet: str | None = None,
     if adjust:
         adjust(layout)
     theirs, unreadable = read_theirs(path, sheet, layout, data.rows)
-    return compare(database, Path(path), data.name, theirs, unreadable)
+    if kind is None:
+        kind = list_kind(data.name, data.rows, min(layout.header_rows, default=0))
+    return compare(database, Path(path), data.name, theirs, unreadable, kind)
 
 
 def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
-            unreadable: list[tuple[int, str, str]]) -> Comparison:
-    result = Comparison(path, sheet, unreadable=unreadable)
+            unreadable: list[tuple[int, str, str]], kind: str | None = None) -> Comparison:
+    result = Comparison(path, sheet, unreadable=unreadable, kind=kind)
     ours, without_id = _ours(database)
+    if kind is not None:  # only this kind's people are missing from a list of this kind
+        without_id = [e for e in without_id if kind in e.kinds]
     by_name: dict[tuple[str, str], list[Ours]] = {}
     for entry in without_id:
         by_name.setdefault((entry.name, _group(entry.group)), []).append(entry)
@@ -200,12 +230,17 @@ def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
             result.theirs_only.append(t)
             continue
         result.matched += 1
+        if kind is not None and kind not in mine.kinds:
+            result.differences.append(Difference(
+                t.id_number, mine.name, "类别", KINDS[kind].label,
+                "、".join(KINDS[c].label for c in mine.kinds if c in KINDS)))
         for label, theirs_value, ours_value, same in _fields(t, mine):
             if not same:
                 result.differences.append(
                     Difference(t.id_number, mine.name, label, theirs_value, ours_value))
     for number, mine in ours.items():
-        if number not in seen and mine.status == ACTIVE:
+        if number not in seen and mine.status == ACTIVE and (kind is None
+                                                             or kind in mine.kinds):
             result.ours_only.append((number, mine))
     result.ours_only += [("", entry) for entry in without_id
                          if entry.person_id not in found_without]

@@ -27,6 +27,15 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("moved", re.compile(r"迁出|迁走|户口已迁|搬离|随子女(?:外出|进城|搬)|搬到外地")),
 )
 _NOT = re.compile(r"未|不|没有|拟|准备|计划|是否")
+# A relative named before the words in the same clause: 老伴已去世, 丈夫入住敬老院, 女儿在
+# 敬老院上班 say nothing about the elder leaving (the elder lives on, often alone).
+_SOMEONE_ELSE = re.compile(r"老伴|配偶|丈夫|妻子|老公|老婆|爱人|前夫|前妻|儿子|女儿|子女|儿媳|"
+                           r"女婿|孙|父亲|母亲|哥|弟|姐|妹|侄|其夫|其妻|大儿|二儿|小儿|长子|次子")
+# Working in a home, not living there.
+_WORKS_THERE = re.compile(r"^[^,，;；。]{0,4}(?:上班|工作|务工|打工|做工|当护工|帮工)")
+# Home for the Spring Festival is not home for good: seed 002's carry-over rule.
+_FOR_A_WHILE = re.compile(r"春节|过年|过节|探亲|暂时|临时|短期|放假|节假日|农忙|偶尔|每年|逢年")
+_CLAUSE = re.compile(r"[,，;；。、\s]+")
 _FULL = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(\d{1,2})\s*日?|月)?")
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 
@@ -53,12 +62,23 @@ def proposed_exit(text: str, today: date) -> ExitProposal | None:
     if not text:
         return None
     for reason, pattern in _REASONS:
-        m = pattern.search(text)
-        if m is None or _NOT.search(text[max(0, m.start() - 3):m.end()]):
-            continue
-        on = _date_in(text, today)
-        return ExitProposal(reason, on or today, text, on is not None)
+        for clause in _CLAUSE.split(text):
+            if _says(reason, pattern, clause):
+                on = _date_in(clause, today) or _date_in(text, today)
+                return ExitProposal(reason, on or today, text, on is not None)
     return None
+
+
+def _says(reason: str, pattern: re.Pattern[str], clause: str) -> bool:
+    """Does this clause say the elder left for this reason?"""
+    m = pattern.search(clause)
+    if m is None or _NOT.search(clause[max(0, m.start() - 3):m.end()]):
+        return False
+    if reason == "supporter_returned":
+        return not _FOR_A_WHILE.search(clause)
+    if _SOMEONE_ELSE.search(clause[:m.start()]):
+        return False
+    return not (reason == "institution" and _WORKS_THERE.match(clause[m.end():]))
 
 
 def _date_in(text: str, today: date) -> date | None:

@@ -48,6 +48,7 @@ class RowPreview:
     basis: str = ""  # what an update was matched by: 身份证号, 姓名和村民小组
     # The stored file as the preview saw it: an update is refused if it changed since.
     seen: str | None = None
+    hidden: bool = False  # the clerk hid this row in Excel (issue 16): flagged
 
     def why(self) -> str:
         """What will happen to this row and why, in a line (the preview, --dry-run)."""
@@ -97,6 +98,9 @@ class Preview:
     # (where, column label, why) of every source column not imported (issue 16).
     skipped_columns: list[tuple[str, str, str]] = field(default_factory=list)
 
+    # (where, column label, imported or not) of the columns hidden in Excel (issue 16).
+    hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
+
     # The clerk has confirmed the exits the ledger describes (wizard, --confirm-exits).
     confirm_exits: bool = False
 
@@ -127,6 +131,13 @@ class Preview:
                         and missing_facts(r.cleaned[0]))
             if facts:
                 text += f"({facts} 人还缺出生日期或性别)"
+        hidden = sum(1 for r in self.rows if r.hidden and r.action != IGNORED)
+        if hidden:
+            text += f";其中 {hidden} 行在 Excel 中被隐藏(已逐行标出),请核对是否仍在册"
+        if self.hidden_columns:
+            text += ";在 Excel 中被隐藏的列:" + "、".join(
+                f"{where}“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
+                for where, label, imported in self.hidden_columns)
         if self.exits:
             text += (f";其中 {len(self.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
                      "建议办理退出(须确认)")

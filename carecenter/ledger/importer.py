@@ -21,20 +21,16 @@ each through ``Register.save_in`` so the rules are the editor's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from carecenter import clock
 from carecenter.access import audit
 from carecenter.care import due_dates as duestore
-from carecenter.errors import FieldError, KnownError, ValidationFailed
-from carecenter.ledger import cells, mapping, sheet_kinds
-from carecenter.ledger.compare import status_code
-from carecenter.ledger.exits import proposed_exit
+from carecenter.errors import KnownError, ValidationFailed
+from carecenter.ledger import mapping, sheet_kinds
+from carecenter.ledger.hidden_rows import HIDDEN_WARNING
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -50,21 +46,17 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     fingerprint,
 )
 from carecenter.ledger.mapping import Layout
+from carecenter.ledger.row_reading import RowReading
 from carecenter.ledger.rows import TableShape
 from carecenter.ledger.sheet_kinds import NO_TABLE
 from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
-from carecenter.register.groups import group_key
-from carecenter.register.people import PersonDraft, Register
+from carecenter.register.people import PersonDraft
 from carecenter.rules import divisions, idnumber
-from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER, FieldType
-from carecenter.settings.settings_store import Settings
 from carecenter.storage import backups
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
-from carecenter.storage.database import Database
-from carecenter.storage.models import CURRENT_SUPPORTER, EXITED, person, supporter, village_group
+from carecenter.storage.models import person
 
-KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
 _HEADER_NEEDED = "需要有“姓名”一列,以及身份证号、性别、组别、电话等列中的至少一列。"
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -75,34 +67,8 @@ class ImportCancelled(KnownError):
         super().__init__("导入已取消,登记册没有任何改动")
 
 
-@dataclass
-class _Stored:
-    """What the register holds, read once per preview."""
-
-    by_id: dict[str, int] = field(default_factory=dict)
-    by_name_group: dict[tuple[str, int | None], list[int]] = field(default_factory=dict)
-    without_id: set[int] = field(default_factory=set)
-    births: dict[int, date | None] = field(default_factory=dict)
-    exited: set[int] = field(default_factory=set)
-    groups: dict[str, int] = field(default_factory=dict)  # group_key → id
-    keys: dict[str, str] = field(default_factory=dict)  # a group as written → group_key
-
-
-class LedgerImport:
+class LedgerImport(RowReading):
     """One ledger file: open, (re)map, preview, apply."""
-
-    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
-        self.database = database
-        self.register = Register(database, today=today)
-        self.settings = Settings(database)
-        self.today = today
-        # field → sheet column per sheet, for the preview's cells
-        self._columns: dict[str, dict[str, int]] = {}
-        self.book: list[sheet_kinds.SheetPlan] = []  # every sheet of the workbook opened
-        self._home: divisions.Home | None = None  # the village's county, from 本村设置
-        self._created: dict[int, int] = {}  # id(row) → the person an apply created for it
-        # name → rows without an ID read so far, to know a person on two sheets (issue 16)
-        self._without_id: dict[str, list[tuple[RowPreview, dict[str, Any]]]] = {}
 
     def open(self, path: str | Path, sheet: str | None = None) -> tuple[Sheet, Layout]:
         """The first register sheet and its layout. Without a sheet named, every sheet
@@ -209,11 +175,15 @@ class LedgerImport:
                     continue
                 row, values, supporters, month_only = result
                 row.sheet = part_data.name if several else ""
+                row.hidden = number in part_data.hidden
                 rows.append(row)
                 if self._continues(shape, row, values, supporters):
+                    if row.hidden:  # a supporter's row hidden: the person's row says so
+                        _hidden_supporter(rows, row, supporters)
                     continue
                 if row.action != NEW:  # ignored or refused while reading
                     continue
+                values["_supporters"] = supporters  # for the same person on another sheet
                 self._match(row, values, stored, seen_ids, seen_names)
                 status = values.pop("_status", "")
                 self._exited_in_ledger(row, status, stored)
@@ -236,6 +206,8 @@ class LedgerImport:
         for r in rows:
             if r.action == REFUSED and r.new_group:
                 r.warnings = [w for w in r.warnings if not w.message.endswith("导入时将新建")]
+            if r.hidden:  # last, so no later step drops it (issue 16: nothing hidden unseen)
+                r.warnings.append(Problem("", HIDDEN_WARNING))
         used = {r.new_group for r in rows if r.accepted and r.new_group}
         if progress:
             progress(total * 2, total * 2)
@@ -243,7 +215,8 @@ class LedgerImport:
         return Preview(Path(path), names, layout, rows,
                        {k: v for k, v in new_groups.items() if k in used}, ended,
                        sheets=list(self.book) if any(p.data is data for p in self.book) else [],
-                       skipped_columns=self._not_imported(parts, rows))
+                       skipped_columns=self._not_imported(parts, rows),
+                       hidden_columns=_hidden_columns(parts))
 
     @staticmethod
     def _not_imported(parts: list[tuple[Sheet, Layout, str | None]],
@@ -298,485 +271,6 @@ class LedgerImport:
         """Blank rows after the table's end are not worth a line in the preview."""
         while rows and rows[-1].action == IGNORED and rows[-1].errors[0].message == "空行":
             rows.pop()
-
-    def _stored(self) -> _Stored:
-        stored = _Stored()
-        with self.database.session() as session:
-            query = select(person.c.id, person.c.id_number, person.c.name,
-                           person.c.group_id, person.c.status, person.c.birth_date)
-            for pid, number, name, group_id, status, birth in session.execute(query):
-                stored.births[pid] = birth
-                if number:
-                    stored.by_id[number] = pid
-                else:
-                    stored.without_id.add(pid)
-                stored.by_name_group.setdefault((name, group_id), []).append(pid)
-                if status == EXITED:
-                    stored.exited.add(pid)
-            for gid, name in session.execute(select(village_group.c.id, village_group.c.name)):
-                stored.groups.setdefault(group_key(name), gid)
-        return stored
-
-    def _read_row(
-        self, number: int, raw: list[Any], layout: Layout, stored: _Stored,
-        new_groups: dict[str, str], heading_group: str | None = None,
-    ) -> tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool] | None:
-        targets = layout.targets()
-        row = RowPreview(number, NEW, cells=list(raw))
-        texts = [text_of(v) for v in raw]
-        name_col = layout.column_for(mapping.person_target("name"))
-        name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
-        footer = next((t for t in texts if t and cells.is_footer(t)), None)
-        first = next((t for t in texts if t), "")
-        # 合计 | 3人 (the count in the name column) is a total row, not a person.
-        if footer and (not name_text or cells.is_footer(name_text) or name_text == footer
-                       or first == footer):
-            row.action = IGNORED
-            row.errors.append(Problem("", f"合计、签名或说明行:“{footer[:20]}”"))
-            return row, {}, [], False
-        if not any(t for j, t in enumerate(texts) if targets.get(j) != "extra:seq"):
-            row.action = IGNORED
-            row.errors.append(Problem("", "空行"))
-            return row, {}, [], False
-        if mapping.normalise_label(name_text) in ("姓名", "老人姓名", "人员姓名"):
-            row.action = IGNORED
-            row.errors.append(Problem("", "重复的表头行"))
-            return row, {}, [], False
-        values: dict[str, Any] = {}
-        supporters: dict[int, dict[str, Any]] = {}
-        notes: list[str] = []
-        month_only = False
-        for j, target in targets.items():
-            value = raw[j] if j < len(raw) else None
-            if value is None or texts[j] == "":
-                continue
-            kind, _, rest = target.partition(":")
-            if kind == "person":
-                if PERSON[rest].type is FieldType.DATE:
-                    month_only = self._date(row, j, rest, value, values, notes) or month_only
-                elif rest == "id_number":
-                    if cells.is_placeholder(value):
-                        continue
-                    if cells.is_remark(value):
-                        notes.append(f"身份证号栏:{text_of(value)}")
-                        continue
-                    try:
-                        values[rest] = cells.id_text(value)
-                    except FieldError as e:
-                        row.errors.append(Problem(PERSON[rest].label, e.message, j))
-                elif rest == "group_id":
-                    if cells.is_placeholder(value):
-                        continue
-                    values[rest] = self._group(row, j, value, stored, new_groups)
-                elif rest == "name":
-                    name, remark = cells.name_and_remark(cells.cjk_squeeze(texts[j]))
-                    values[rest] = name
-                    if remark:
-                        notes.append(f"姓名后注:{remark}")
-                        row.warnings.append(Problem("姓名", f"姓名后的“{remark}”记入备注", j))
-                else:
-                    values[rest] = texts[j]
-            elif kind == "supporter":
-                index, _, name = rest.partition(":")
-                entry = supporters.setdefault(int(index), {"_columns": {}})
-                entry["_columns"][name] = j
-                if SUPPORTER[name].type is FieldType.DATE:
-                    try:
-                        entry[name] = cells.date_cell(value)[0]
-                    except ValueError:
-                        entry[name] = texts[j]
-                elif name == "relation":
-                    entry[name] = cells.relation_text(value)
-                elif name == "name":
-                    entry[name] = cells.cjk_squeeze(texts[j])
-                else:
-                    entry[name] = texts[j]
-            elif rest == "age":
-                values["_age"] = (texts[j], j)
-            elif rest == "status":
-                values["_status"] = texts[j]
-        if heading_group and "group_id" not in values and values.get("name"):
-            # The group is a heading row above (一组 … 二组 …), not a column.
-            values["group_id"] = self._group(row, None, heading_group, stored, new_groups)
-        if row.errors:
-            row.action = REFUSED
-        row.name = str(values.get("name") or "")
-        if notes:
-            values["_notes"] = notes
-        return row, values, [supporters[k] for k in sorted(supporters)], month_only
-
-    def _date(self, row: RowPreview, column: int, name: str, value: Any,
-              values: dict[str, Any], notes: list[str]) -> bool:
-        label = PERSON[name].label
-        try:
-            day, month_only, note = cells.date_cell(value)
-        except ValueError:
-            message = f"{label}“{text_of(value)}”不是有效日期"
-            if name == "birth_date":
-                row.errors.append(Problem(label, message + ",请写成 1950-03-12 或 1950.3", column))
-            else:
-                row.warnings.append(Problem(label, message + ",未导入该项,原值记入备注", column))
-                notes.append(f"{label}:{text_of(value)}")
-            return False
-        if note:
-            row.warnings.append(Problem(label, note, column))
-        values[name] = day
-        return month_only and name == "birth_date"
-
-    @staticmethod
-    def _group(row: RowPreview, column: int | None, value: Any, stored: _Stored,
-               new_groups: dict[str, str]) -> int:
-        text = text_of(value)
-        if text.isdigit():
-            text += "组"
-        key = stored.keys.get(text)
-        if key is None:  # a ledger writes its few groups over and over
-            key = stored.keys[text] = group_key(text)
-        if key in stored.groups:
-            return stored.groups[key]
-        if key not in new_groups:
-            new_groups[key] = text.replace(" ", "")[:30]
-        row.new_group = key
-        row.warnings.append(Problem("村民小组", f"“{new_groups[key]}”还没有,导入时将新建",
-                                    column))
-        # A placeholder until the group exists; negative never clashes with a real id.
-        return -1 - list(new_groups).index(key)
-
-    def _match(self, row: RowPreview, values: dict[str, Any], stored: _Stored,
-               seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]],
-               seen_names: dict[tuple[str, str], str]) -> None:
-        raw_id = values.get("id_number")
-        label = PERSON["id_number"].label
-        number = None
-        if raw_id and self._truncated(row, values, idnumber.normalise(raw_id), stored):
-            raw_id = None
-        if raw_id:
-            try:
-                info = idnumber.parse(raw_id, today=self.today())
-            except FieldError as e:
-                row.action = REFUSED
-                row.errors.append(Problem(label, e.message, None))
-                return
-            number = info.number
-            values["_id_info"] = info
-            row.id_number = number
-            if number in seen_ids:
-                first, first_values = seen_ids[number]
-                if first.sheet != row.sheet and first_values.get("name") == values.get("name"):
-                    # The same person on two sheets (a 总表 and a group's sheet): read once,
-                    # the group taken from whichever sheet gives one.
-                    if first_values.get("group_id") is None and values.get("group_id") is not None:
-                        first_values["group_id"] = values["group_id"]
-                        first.new_group = first.new_group or row.new_group
-                    row.action = IGNORED
-                    row.errors.append(Problem("", f"与{first.where}是同一人(身份证号、姓名相同),"
-                                                  "已在那里读入"))
-                    row.warnings = []
-                    row.new_group = None
-                    return
-                row.action = REFUSED
-                row.errors.append(Problem(
-                    label, f"与{first.where}身份证号相同;同一文件中只保留第一行"))
-                return
-            seen_ids[number] = (row, values)
-            if info.upgraded_from:
-                row.warnings.append(Problem(label, f"15 位旧号 {info.upgraded_from} 已升为 18 位"))
-        name = str(values.get("name") or "")
-        group = values.get("group_id")
-        if number and number in stored.by_id:
-            row.action, row.person_id = UPDATE, stored.by_id[number]
-            row.basis = "身份证号"
-        elif name:
-            candidates = stored.by_name_group.get((name, group), [])
-            if number:
-                candidates = [c for c in candidates if c in stored.without_id]
-            elif len(candidates) > 1:
-                candidates = self._narrow(candidates, values, stored)
-            if len(candidates) == 1:
-                row.action, row.person_id = UPDATE, candidates[0]
-                row.basis = "姓名和村民小组"
-                if number:
-                    row.warnings.append(Problem(label, "按姓名和村民小组找到登记册上尚无身份证号的"
-                                                       "同一人,将补上身份证号"))
-            elif len(candidates) > 1 and not number:
-                row.action = REFUSED
-                row.errors.append(Problem(
-                    "姓名", f"登记册上同一村民小组有 {len(candidates)} 位“{name}”,"
-                    "没有身份证号无法分辨是哪一位,请补充身份证号"))
-                return
-        if not number:
-            if self._same_on_another_sheet(row, values, name, group):
-                return
-            birth = values.get("birth_date")
-            key = (name, f"{group}|{birth or ''}")
-            if key in seen_names:
-                row.action = REFUSED
-                row.errors.append(Problem(
-                    "姓名", f"与{seen_names[key]}姓名、村民小组相同且都没有身份证号,"
-                    "无法分辨,请补充身份证号"))
-                return
-            seen_names[key] = row.where
-        if row.person_id in stored.exited:
-            row.warnings.append(Problem("", "此人已退出登记册,只更新档案内容"))
-
-    def _same_on_another_sheet(self, row: RowPreview, values: dict[str, Any], name: str,
-                               group: Any) -> bool:
-        """A person without an ID number on a 总表 and again on a group's sheet is one
-        person (a group's sheet names the group the 总表 left out): read once, said so."""
-        if not row.sheet or not name:
-            return False
-        for first, first_values in self._without_id.get(name, []):
-            theirs = first_values.get("group_id")
-            if first.sheet == row.sheet or not (theirs is None or group is None
-                                                or theirs == group):
-                continue
-            if theirs is None and group is not None:
-                first_values["group_id"] = group
-                first.new_group = first.new_group or row.new_group
-            row.action, row.person_id, row.warnings, row.new_group = IGNORED, None, [], None
-            row.errors.append(Problem("", f"与{first.where}同名、都没有身份证号且村民小组不矛盾,"
-                                          "按同一人处理,已在那里读入;如是两个人,请补充身份证号"))
-            return True
-        self._without_id.setdefault(name, []).append((row, values))
-        return False
-
-    def _truncated(self, row: RowPreview, values: dict[str, Any], number: str,
-                   stored: _Stored) -> bool:
-        """An ID that Excel cut to 15 digits and the clerk typed back (…000) is not
-        trusted: the person comes in 待补充身份证号, the number kept in 备注 and the
-        birth date taken from its intact first 14 digits (issue 16)."""
-        if not (cells.looks_truncated(number) and number.isdigit()):
-            return False
-        column = self._column(row, "id_number")
-        if number in stored.by_id:  # already on the register so: matched, and flagged
-            row.warnings.append(Problem("身份证号", f"“{number}”末三位为 000,疑被 Excel 截断;"
-                                                   "登记册上也是这个号,请对照身份证核对", column))
-            return False
-        try:
-            birth: date | None = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-        except ValueError:
-            birth = None
-        values.pop("id_number", None)
-        values.setdefault("_notes", []).append(f"疑被截断的身份证号:{number}")
-        if birth is not None and not values.get("birth_date") and birth <= self.today():
-            values["birth_date"] = birth
-            got = f",出生日期按前 14 位记为 {birth:%Y-%m-%d}"
-        else:
-            got = ""
-        row.warnings.append(Problem(
-            "身份证号", f"“{number}”末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字);"
-            f"未作为身份证号导入,原值记入备注{got},请对照身份证补录", column))
-        return True
-
-    def _exited_in_ledger(self, row: RowPreview, status: str, stored: _Stored) -> None:
-        """A ledger (our own export, the township's list) may say someone has left: no
-        new file for them, and a person still on the register is only flagged; an exit
-        needs its date and reason, given in the person's file."""
-        if not status or status_code(status) != EXITED or not row.accepted:
-            return
-        if "退出" not in status and proposed_exit(status, self.today()) is not None:
-            return  # 已故, 户口已迁出: an exit proposed, with its reason and date
-
-        if row.action == NEW:
-            row.action = IGNORED
-            row.errors.append(Problem("", f"台账中此人状态为“{status}”,不新建档案"))
-            row.warnings = []
-            row.new_group = None
-        elif row.person_id not in stored.exited:
-            row.warnings.append(Problem("状态", f"台账中为“{status}”,登记册上仍在册;"
-                                              "如属实,请在档案中办理退出"))
-
-    def _propose_exit(self, row: RowPreview, status: str, values: dict[str, Any],
-                      stored: _Stored) -> None:
-        """状态 or 备注 saying the person died, moved into a home or has children back:
-        an exit proposed with its reason and date, for the clerk to confirm."""
-        if not row.accepted or row.person_id in stored.exited:
-            return
-        for label, text in (("状态", status), ("备注", str(values.get("note") or ""))):
-            proposal = proposed_exit(text, self.today())
-            if proposal is not None:
-                row.exit = proposal
-                row.warnings.append(Problem(label, proposal.describe() + ";导入时须确认",
-                                            self._column(row, "note") if label == "备注" else None))
-                return
-
-    @staticmethod
-    def _narrow(candidates: list[int], values: dict[str, Any], stored: _Stored) -> list[int]:
-        """Several people of that name in the group: the one with the row's birth date,
-        else the one still without an ID number (whom an ID-less ledger row describes)."""
-        birth = values.get("birth_date")
-        if isinstance(birth, date):
-            same = [c for c in candidates if (b := stored.births.get(c)) is not None
-                    and (b == birth or (b.year, b.month) == (birth.year, birth.month)
-                         and birth.day == 1)]
-            if same:
-                candidates = same
-        if len(candidates) > 1:
-            without = [c for c in candidates if c in stored.without_id]
-            if len(without) == 1:
-                return without
-        return candidates
-
-    def _load_files(self, ids: set[int]) -> dict[int, tuple[dict[str, Any], list[dict[str, Any]]]]:
-        """Stored values and supporters of the people the file updates, read in batches."""
-        files: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-        wanted = sorted(ids)
-        names = [f.name for f in PERSON_FIELDS]
-        with self.database.session() as session:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                query = select(person.c.id, *(person.c[n] for n in names)).where(
-                    person.c.id.in_(chunk))
-                for r in session.execute(query):
-                    files[r[0]] = (dict(zip(names, r[1:], strict=True)), [])
-                squery = select(supporter).where(
-                    supporter.c.person_id.in_(chunk), CURRENT_SUPPORTER).order_by(
-                    supporter.c.person_id, supporter.c.position)
-                for s in session.execute(squery).mappings():
-                    values = {f: s[f] for f in SUPPORTER}
-                    files[s["person_id"]][1].append({"id": s["id"], **values})
-        return files
-
-    def _check(self, row: RowPreview, values: dict[str, Any], supporters: list[dict[str, Any]],
-               month_only: bool,
-               stored: tuple[dict[str, Any], list[dict[str, Any]]] | None) -> None:
-        """Merge the row into the stored file and clean it as the editor would."""
-        notes: list[str] = list(values.pop("_notes", []))
-        info = values.pop("_id_info", None)
-        age = values.pop("_age", None)
-        if info is not None:
-            values["id_number"] = info.number
-            typed = values.get("birth_date")
-            if typed is not None and cells.same_birth(typed, month_only, info.birth_date):
-                values.pop("birth_date")
-        elif month_only and values.get("birth_date"):
-            row.warnings.append(Problem("出生日期", "台账只写到月份,日期按 1 日记"))
-        if age and info is None and not values.get("birth_date") and not (
-            stored and stored[0].get("birth_date")
-        ):
-            self._birth_from_age(row, values, age)
-        sex = values.get("sex")
-        if isinstance(sex, str):
-            values["sex"], coded = cells.sex_text(sex)
-            if coded and info is None:  # with an ID number, the number says the sex
-                row.warnings.append(Problem("性别", f"性别写作“{sex}”,按 {values['sex']} 记",
-                                            self._column(row, "sex")))
-        for name in list(values):
-            f = PERSON[name]
-            if name in KEY_FIELDS or f.type is FieldType.GROUP:
-                continue
-            try:
-                f.clean(values[name])
-            except FieldError as e:
-                row.warnings.append(Problem(f.label, f"{e.message};未导入该项,原值记入备注",
-                                            self._column(row, name)))
-                notes.append(f"{f.label}:{text_of(values.pop(name))}")
-        merged_supporters = self._supporters(row, supporters, values, stored, notes)
-        if stored is not None:
-            base = dict(stored[0])
-            if info is not None and base.get("id_number") != info.number:
-                base["birth_date"] = None
-                base["sex"] = None
-            base.update(values)
-            values = base
-        if notes:
-            old = str(values.get("note") or "")
-            extra = "台账原值:" + ";".join(notes)
-            if extra not in old:
-                values["note"] = (old + ";" if old else "") + extra
-        draft = PersonDraft(values, merged_supporters)
-        try:
-            clean_values, clean_supporters, warnings = self.register.clean(draft, row.person_id)
-        except ValidationFailed as e:
-            row.action = REFUSED
-            for error in e.errors:
-                label = _label(error.field)
-                row.errors.append(Problem(label, error.message, self._column(row, error.field)))
-            return
-        row.draft = draft
-        row.cleaned = (clean_values, clean_supporters, warnings)
-        if stored is not None:
-            fields = [f.name for f in SUPPORTER.values()]
-            row.unchanged = all(stored[0].get(k) == v for k, v in clean_values.items()) and [
-                {k: s.get(k) for k in fields} for s in stored[1]] == [
-                {k: s.get(k) for k in fields} for s in clean_supporters]
-        if not clean_values.get("id_number"):
-            row.warnings.append(Problem("身份证号", "待补充身份证号"))
-        row.warnings.extend(Problem("", w) for w in warnings if "15 位旧身份证号" not in w)
-
-    def _birth_from_age(self, row: RowPreview, values: dict[str, Any],
-                        age: tuple[str, int]) -> None:
-        text, column = age
-        years = cells.age_years(text)  # 78, 78岁, 七十八 (issue 16: ages in words)
-        if years is None:
-            row.warnings.append(Problem("年龄", f"年龄“{text}”看不懂,未用于出生日期", column))
-            return
-        if 0 < years < 120:
-            values["birth_date"] = date(self.today().year - years, 1, 1)
-            written = "" if text.strip().rstrip("岁周").isdigit() else f"(台账写作“{text}”)"
-            row.warnings.append(Problem(
-                "出生日期", f"没有身份证号和出生日期,按年龄 {years} 岁{written}暂记为 "
-                f"{values['birth_date']:%Y} 年 1 月 1 日,补充身份证号后自动更正", column))
-
-    def _column(self, row: RowPreview, name: str) -> int | None:
-        columns = self._columns.get(row.sheet) or next(iter(self._columns.values()), {})
-        return columns.get(name)
-
-    def _supporters(self, row: RowPreview, rows: list[dict[str, Any]], values: dict[str, Any],
-                    stored: tuple[dict[str, Any], list[dict[str, Any]]] | None,
-                    notes: list[str]) -> list[dict[str, Any]]:
-        existing = [dict(s) for s in stored[1]] if stored else []
-        number = values.get("id_number") or (stored[0].get("id_number") if stored else "") or ""
-        home = self._home or divisions.home_from_id(str(number))
-        for index, entry in enumerate(rows, start=1):
-            columns = entry.pop("_columns", {})
-            filled = {k: v for k, v in entry.items() if v not in (None, "")}
-            if not filled:
-                continue
-            if not filled.get("name"):
-                shown = "、".join(f"{SUPPORTER[k].label}{text_of(v)}" for k, v in filled.items())
-                row.warnings.append(Problem(
-                    f"赡养人{index}", f"没有姓名,未导入({shown}),原值记入备注"))
-                notes.append(f"赡养人{index}:{shown}")
-                continue
-            if not filled.get("relation"):
-                filled["relation"] = "其他赡养义务人"
-                row.warnings.append(Problem(f"赡养人{index}",
-                                            f"{filled['name']}未填关系,暂记为“其他赡养义务人”"))
-            match = next((s for s in existing if s.get("name") == filled["name"]), None)
-            if "location_scope" not in filled and not (match and match.get("location_scope")):
-                self._scope(row, index, filled, columns, home)
-            for name in list(filled):
-                f = SUPPORTER[name]
-                try:
-                    f.clean(filled[name])
-                except FieldError as e:
-                    if name in ("name", "relation"):
-                        continue  # the register's clean refuses the row, naming it
-                    row.warnings.append(Problem(
-                        f"赡养人{index}", f"{e.message};未导入该项,原值记入备注",
-                        columns.get(name)))
-                    notes.append(f"赡养人{index}{f.label}:{text_of(filled.pop(name))}")
-            if match is None:
-                existing.append(filled)
-            else:
-                match.update(filled)
-        return existing
-
-    def _scope(self, row: RowPreview, index: int, filled: dict[str, Any],
-               columns: dict[str, int], home: divisions.Home | None) -> None:
-        """所在范围 from where the ledger says the supporter is, seen from the village's
-        county (本村设置); a place not known for sure is flagged, never guessed."""
-        where = str(filled.get("whereabouts") or "")
-        if not where:
-            return
-        scope, why = divisions.scope_of(where, home)
-        if scope:
-            filled["location_scope"] = scope
-            return
-        row.warnings.append(Problem(
-            f"赡养人{index}", f"{filled['name']}的所在范围未填:{why},请在档案中选择",
-            columns.get("whereabouts")))
 
     # -- apply -------------------------------------------------------------------------
 
@@ -901,9 +395,32 @@ class LedgerImport:
                             [f"{r.where} {r.name}" for r in changed])
 
 
-def _label(name: str) -> str:
-    if name in PERSON:
-        return PERSON[name].label
-    if name in SUPPORTER:
-        return "赡养人" + SUPPORTER[name].label
-    return ""
+def _hidden_supporter(rows: list[RowPreview], row: RowPreview,
+                      supporters: list[dict[str, Any]]) -> None:
+    """A hidden row holding only a supporter (the person's cells merged down over it):
+    the person's row, where that supporter goes, is flagged with it."""
+    names = "、".join(str(s.get("name")) for s in supporters if s.get("name")) or "赡养人"
+    for above in reversed(rows[:-1]):
+        if above.sheet == row.sheet and above.action != IGNORED and above.row < row.row:
+            above.warnings.append(Problem("", f"第 {row.row} 行({names})在 Excel 中被隐藏,"
+                                              "请核对是否仍是赡养人"))
+            return
+
+
+def _hidden_columns(parts: list[tuple[Sheet, Layout, str | None]]) -> list[tuple[str, str, bool]]:
+    """The columns the clerk hid in Excel, each with whether it is imported: a hidden
+    column read like any other is said so, so none comes in unseen (issue 16)."""
+    from openpyxl.utils import get_column_letter
+
+    found = []
+    for data, layout, _ in parts:
+        prefix = f"工作表“{data.name}”" if len(parts) > 1 else ""
+        labels = {c.index: c for c in layout.columns}
+        for j in sorted(data.hidden_columns):
+            column = labels.get(j)
+            if column is None and not any(j < len(r) and r[j] is not None for r in data.rows):
+                continue  # hidden and empty: nothing there to import or lose
+            found.append((f"{prefix}{get_column_letter(j + 1)} 列",
+                          column.label if column else "",
+                          column is not None and column.target != mapping.IGNORE))
+    return found

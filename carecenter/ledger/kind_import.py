@@ -6,8 +6,10 @@ place of work: 父亲姓名 | 父亲电话 | 父亲务工地点 …, or a headin
 Columns are matched to the kind's declared fields (labels and synonyms) and to its roles'
 fields by those prefixes. Every row is checked by the register's own rules before
 anything is written; the accepted rows, and any village group the ledger names that
-the register lacks, are written in one transaction. A child whose ID number is already
-on the register is not added twice.
+the register lacks, are written in one transaction. A child already on the register
+(by ID number, else by name and village group) is updated, never added twice, and a
+row that says what the file holds is 无变化 (``kind_update``); a row the clerk hid in
+Excel is flagged (``hidden_rows``).
 """
 
 from __future__ import annotations
@@ -20,36 +22,50 @@ from typing import Any
 
 from sqlalchemy import select
 
+from carecenter.access import audit
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.ledger.mapping import normalise_label
-from carecenter.ledger.workbook import read_sheet, text_of
+from carecenter.ledger import cells, mapping
+from carecenter.ledger.hidden_rows import HIDDEN_WARNING
+from carecenter.ledger.import_preview import (
+    ACTION_LABELS,
+    NEW,
+    REFUSED,
+    UPDATE,
+    ChangedSincePreview,
+)
+from carecenter.ledger.kind_columns import (  # noqa: F401 (re-exported)
+    RELATION_WORDS,
+    WHO,
+    _find_header,
+    kind_of,
+    looks_like,
+    map_columns,
+)
+from carecenter.ledger.kind_update import (
+    WHO_LABELS,
+    Known,
+    StoredFile,
+    changes,
+    fingerprint,
+    load,
+    merged,
+    read_files,
+)
+from carecenter.ledger.mapping import Column, Layout, normalise_label
+from carecenter.ledger.rows import TableShape
+from carecenter.ledger.workbook import heads, read_sheet, text_of
 from carecenter.register.groups import group_key
-from carecenter.register.people import PersonDraft, Register
-from carecenter.rules.kinds import KINDS, PersonKind, Role
+from carecenter.register.people import Cleaned, PersonDraft, Register
+from carecenter.rules import divisions
+from carecenter.rules.fields import SUPPORTER
+from carecenter.rules.kinds import KINDS, PersonKind
+from carecenter.settings.settings_store import Settings
+from carecenter.storage import backups
+from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
-from carecenter.storage.models import person, village_group
+from carecenter.storage.models import village_group
 
-# Who a column is about, by the words it starts with (or its heading): (role, relation).
-WHO: tuple[tuple[tuple[str, ...], tuple[str, str | None]], ...] = (
-    (("受委托监护人", "委托监护人", "实际监护人", "监护人"), ("guardian", None)),
-    (("父亲", "爸爸"), ("parent", "father")),
-    (("母亲", "妈妈"), ("parent", "mother")),
-    (("丈夫",), ("husband", "husband")),
-)
-# What the rest of such a column names, in the role's fields.
-ROLE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("身份证", "证件号"), "id_number"),
-    (("电话", "手机", "联系方式"), "phone"),
-    (("务工", "去向", "外出地", "工作地", "打工"), "whereabouts"),
-    (("外出时间", "外出日期"), "away_since"),
-    (("关系", "称谓"), "relation"),
-    (("住址", "地址", "居住地"), "address"),
-    (("姓名", "名字", "", "情况"), "name"),
-)
-RELATION_WORDS = {"爷爷": "祖父", "奶奶": "祖母", "外公": "外祖父", "外婆": "外祖母",
-                  "姥爷": "外祖父", "姥姥": "外祖母", "哥哥": "兄姐", "姐姐": "兄姐"}
-EXTRAS = {"序号", "编号", "年龄", "备注说明"}
 # Where a parent works, in the clerk's words: at home or in the county means not away.
 _LOCAL = re.compile(r"在家|本村|本镇|本乡|本县|县城|务农|无")
 
@@ -62,10 +78,56 @@ class KindRow:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     group: str | None = None  # the village group the row names
+    person_id: int | None = None  # the file it updates (None: a new file)
+    basis: str = ""  # how that file was found: 身份证号, 姓名和村民小组
+    changes: list[str] = field(default_factory=list)  # what an update changes
+    seen: str | None = None  # the file's fingerprint when the preview read it
+    hidden: bool = False  # the clerk hid the row in Excel (issue 16)
+    cleaned: Cleaned | None = None  # what the register's clean made of a new file
 
     @property
     def accepted(self) -> bool:
         return self.draft is not None and not self.errors
+
+    @property
+    def unchanged(self) -> bool:
+        """On the register already, saying what the file holds: nothing to write."""
+        return self.accepted and self.person_id is not None and not self.changes
+
+    @property
+    def action(self) -> str:
+        if not self.accepted:
+            return REFUSED
+        return NEW if self.person_id is None else UPDATE
+
+    @property
+    def action_label(self) -> str:
+        """新增 / 更新 / 无变化 / 拒绝: what the import does with the row."""
+        return "无变化" if self.unchanged else ACTION_LABELS[self.action]
+
+    def why(self) -> str:
+        """What will happen and why, in a line (the wizard's table, ``--dry-run``)."""
+        if not self.accepted:
+            return ";".join(self.errors)
+        if self.person_id is None:
+            what = "新建档案"
+        else:
+            what = f"按{self.basis}找到登记册上的此人," + (
+                "内容相同,无需改动" if self.unchanged else f"更新:{'、'.join(self.changes)}")
+        return what + "".join(";" + w for w in self.warnings)
+
+
+@dataclass
+class KindResult:
+    created: list[int]
+    updated: list[int]
+    unchanged: int
+    # Rows left out because their file was changed elsewhere after the preview.
+    changed_meanwhile: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return self.created + self.updated
 
 
 @dataclass
@@ -75,134 +137,100 @@ class KindPreview:
     columns: dict[int, str]  # column → target (a field, or "father.phone")
     rows: list[KindRow]
     unknown: list[str] = field(default_factory=list)  # headers matched to nothing
+    headers: dict[int, str] = field(default_factory=dict)  # column → its header, as written
+    ignored: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not a person
+    path: str = ""
+    # (column letter, header, imported) of the columns hidden in Excel (issue 16).
+    hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @property
     def accepted(self) -> list[KindRow]:
         return [r for r in self.rows if r.accepted]
 
-    def lines(self) -> list[str]:
+    @property
+    def refused(self) -> list[KindRow]:
+        return [r for r in self.rows if not r.accepted]
+
+    def count(self, label: str) -> int:
+        """Rows by what happens to them: 新增, 更新, 无变化, 拒绝."""
+        return sum(1 for r in self.rows if r.action_label == label)
+
+    def summary(self) -> str:
+        hidden = sum(1 for r in self.rows if r.hidden)
+        return (f"共 {len(self.rows)} 行:新增 {self.count('新增')} 人,更新 {self.count('更新')} 人,"
+                f"无变化 {self.count('无变化')} 人,拒绝 {self.count('拒绝')} 行"
+                + (f";其中 {hidden} 行在 Excel 中被隐藏(已逐行标出),请核对是否仍在册"
+                   if hidden else "")
+                + (";在 Excel 中被隐藏的列:" + "、".join(
+                    f"{where} 列“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
+                    for where, label, imported in self.hidden_columns)
+                   if self.hidden_columns else ""))
+
+    def lines(self, every: bool = True) -> list[str]:
+        """The preview as text: the columns, every row (or, ``every`` False, only the
+        rows with something to say) with what happens to it, and the summary."""
         out = [f"按“{self.kind.label}”台账读取:表头在第 {self.header_row} 行,"
                f"识别 {len(self.columns)} 列" + (f",未识别:{'、'.join(self.unknown)}"
                                                  if self.unknown else "")]
+        for number, why in self.ignored:
+            out.append(f"第 {number} 行:忽略:{why}")
         for r in self.rows:
-            for e in r.errors:
-                out.append(f"第 {r.row} 行 {r.name}:未导入:{e}")
-            for w in r.warnings:
-                out.append(f"第 {r.row} 行 {r.name}:{w}")
-        refused = len(self.rows) - len(self.accepted)
-        out.append(f"可导入 {len(self.accepted)} 人,不导入 {refused} 人")
+            if every or r.errors or r.warnings:
+                out.append(f"第 {r.row} 行 {r.name or '(无姓名)'} [{r.action_label}]:{r.why()}")
+        out.append(self.summary())
         return out
-
-
-def _person_names(kind: PersonKind) -> dict[str, str]:
-    # How children's ledgers name the child (the shared 姓名 field names an elder).
-    names: dict[str, str] = {"儿童姓名": "name", "学生姓名": "name", "留守儿童姓名": "name",
-                             "孩子姓名": "name"}
-    for f in kind.fields:
-        for n in (f.label, *f.synonyms):
-            names.setdefault(normalise_label(n), f.name)
-    return names
-
-
-def _role_of(kind: PersonKind, label: str, heading: str) -> tuple[Role, str | None, str] | None:
-    """(role, relation, what the rest of the label names) when the column is about
-    someone around the person: by its own words (父亲电话) or its heading's (父亲 over 电话)."""
-    roles = {r.code: r for r in kind.roles}
-    if label in ("与儿童关系", "与被监护人关系", "与留守儿童关系") and "guardian" in roles:
-        return roles["guardian"], None, "关系"
-    for text, own in ((label, True), (heading, False)):
-        for words, (code, relation) in WHO:
-            for word in words:
-                if text.startswith(word) and code in roles:
-                    return roles[code], relation, label[len(word):] if own else label
-    return None
-
-
-def _role_field(role: Role, rest: str) -> str | None:
-    rest = rest.removeprefix("的")
-    for words, name in ROLE_WORDS:
-        if (any(w and w in rest for w in words) or rest in words) \
-                and any(f.name == name for f in role.fields):
-            return name
-    return None
-
-
-def map_columns(kind: PersonKind, header: Sequence[Any], heading: Sequence[Any] = ()
-                ) -> tuple[dict[int, str], list[str]]:
-    """Each column's target, and the labels matched to nothing."""
-    people = _person_names(kind)
-    columns: dict[int, str] = {}
-    unknown = []
-    carried = ""
-    for i, cell in enumerate(header):
-        label = normalise_label(cell)
-        above = normalise_label(heading[i]) if i < len(heading) else ""
-        if not label and above:  # a label over both rows (merged down): its own column
-            label, above, carried = above, "", ""
-            cell = heading[i]
-        carried = above or carried
-        if not label:
-            continue
-        target = None
-        who = _role_of(kind, label, carried if carried != label else "")
-        if who is not None:
-            role, relation, rest = who
-            name = _role_field(role, rest)
-            if name is not None:
-                target = f"{relation or role.code}.{name}"
-        elif label in people:
-            target = people[label]
-        if target is None:
-            if label not in EXTRAS and not label.startswith("序"):
-                unknown.append(str(cell).strip())
-            continue
-        if target not in columns.values():
-            columns[i] = target
-    return columns, unknown
-
-
-def looks_like(kind: PersonKind, rows: Sequence[Sequence[Any]]) -> bool:
-    """Does a header among the first rows name the people around this kind (a child's
-    父亲 and 母亲 or 监护人)? Then the ledger is this kind's."""
-    return _find_header(kind, rows) is not None
-
-
-def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]]
-                 ) -> tuple[int, dict[int, str], list[str]] | None:
-    """(index of the header row, columns, unknown labels): the row, or the pair of rows
-    (a heading over the labels), that names the person and someone around them."""
-    best: tuple[int, dict[int, str], list[str]] | None = None
-    for index in range(min(30, len(rows))):
-        shapes: list[tuple[Sequence[Any], Sequence[Any]]] = [((), rows[index])]
-        if index > 0:
-            shapes.append((rows[index - 1], rows[index]))
-        for heading, header in shapes:
-            columns, unknown = map_columns(kind, header, heading)
-            roles = {t.split(".")[0] for t in columns.values() if "." in t}
-            if "name" in columns.values() and roles and (
-                    best is None or len(columns) > len(best[1])):
-                best = (index, columns, unknown)
-    return best
 
 
 def detect(path: str | Path, sheet: str | None = None) -> str | None:
     """The kind whose ledger this is, by its header (a children's names the parents or
-    the guardian); None: the elders' (or not known)."""
-    rows = read_sheet(path, sheet).rows[:30]
-    for k in KINDS.values():
-        if k.roles and all(r.code != "supporter" for r in k.roles) and looks_like(k, rows):
-            return k.code
+    the guardian); None: the elders' (or not known). Without a sheet named, the first
+    sheet with a table decides: a children's ledger behind a 填表说明 sheet is found."""
+    if sheet is not None:
+        return kind_of(read_sheet(path, sheet).rows[:30])
+    for head in heads(path):
+        kind = kind_of(head.rows)
+        if kind is not None or mapping.detect(head.rows) is not None:
+            return kind
     return None
 
 
-def _scope(whereabouts: str | None) -> str | None:
+def _sheet_for(path: str | Path, kind: PersonKind) -> str | None:
+    """The first sheet holding this kind's table (None: the first sheet)."""
+    return next((h.name for h in heads(path) if looks_like(kind, h.rows)), None)
+
+
+def _scope(whereabouts: str | None, home: divisions.Home | None) -> tuple[str | None, str]:
+    """所在范围 from where the ledger says a parent is, from the village's county, as for
+    an elder's supporters: 广东东莞 is 省外 for a Hunan village, not 县外省内."""
     if not whereabouts:
-        return None
-    if _LOCAL.search(whereabouts):
-        return "in_county"
-    if re.search(r"省|自治区|北京|上海|天津|重庆|香港|澳门", whereabouts):
-        return "out_province"
-    return "out_county"
+        return None, ""
+    scope, why = divisions.scope_of(whereabouts, home)
+    if scope is None and _LOCAL.fullmatch(whereabouts.strip()):
+        return divisions.IN_COUNTY, ""
+    return scope, why
+
+
+def _shape(rows: Sequence[Sequence[Any]], at: int, columns: dict[int, str]) -> TableShape:
+    """The elders' reading of a table's end, totals and signatures, for this header."""
+    header = list(rows[at])
+    labels = [Column(i, text_of(v), columns.get(i, mapping.IGNORE)) for i, v in enumerate(header)]
+    for c in labels:
+        if not c.target and normalise_label(c.label) in ("序号", "编号", "序"):
+            c.target = "extra:seq"
+    header_rows = (at - 1, at) if at > 0 and any(text_of(v) for v in rows[at - 1]) else (at,)
+    return TableShape(Layout(header_rows, labels), [list(rows[i]) for i in header_rows])
+
+
+def _not_a_row(shape: TableShape, number: int, raw: list[Any], name: str) -> str | None:
+    """Why a row under the header is not a person's (a total, a signature, a second
+    table), or None."""
+    reason = shape.skip(number, raw)
+    if reason is not None:
+        return reason
+    texts = [t for v in raw if (t := text_of(v))]
+    if texts and (cells.is_footer(texts[0]) or (name and cells.is_footer(name))):
+        return f"合计、签名或说明行:“{(name if cells.is_footer(name) else texts[0])[:20]}”"
+    return None
 
 
 def _guardian_relation(value: str) -> str:
@@ -213,32 +241,45 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
             sheet: str | None = None) -> KindPreview:
     """Read and check the ledger; nothing is written."""
     kind = KINDS[kind_code]
-    data = read_sheet(path, sheet)
+    data = read_sheet(path, sheet if sheet is not None else _sheet_for(path, kind))
     found = _find_header(kind, data.rows)
     if found is None:
         raise KnownError(f"没有找到“{kind.label}”台账的表头:需要“姓名”列,以及"
                          + "、".join(r.label for r in kind.roles) + "的列")
     at, columns, unknown = found
     register = Register(database)
-    with database.session() as session:
-        taken = {n: (name, kinds) for n, name, kinds in session.execute(
-            select(person.c.id_number, person.c.name, person.c.kinds)
-            .where(person.c.id_number.is_not(None)))}
+    village = Settings(database).village()
+    home = divisions.home_of(village.get("county", ""), village.get("province", ""))
+    known = Known.read(database)
     rows: list[KindRow] = []
-    seen: set[str] = set()
+    ignored: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}  # ID number → the row that first gave it
+    seen_names: dict[tuple[str, str, str], int] = {}
+    pending: list[tuple[KindRow, dict[str, Any], list[dict[str, Any]]]] = []
+    shape = _shape(data.rows, at, columns)
     for number, raw in enumerate(data.rows[at + 1:], start=at + 2):
-        cells = {target: raw[i] for i, target in columns.items() if i < len(raw)}
-        if not any(text_of(v) for v in cells.values()):
+        cells_ = {target: raw[i] for i, target in columns.items() if i < len(raw)}
+        if not any(text_of(v) for v in raw):
             continue
-        name = text_of(cells.get("name"))
-        row = KindRow(number, name)
+        name = cells.cjk_squeeze(text_of(cells_.get("name")))
+        why = _not_a_row(shape, number, list(raw), name)
+        if why is not None:
+            ignored.append((number, why))
+            continue
+        if not any(text_of(v) for v in cells_.values()):
+            ignored.append((number, "没有可导入的内容:“" + "、".join(
+                t for v in raw if (t := text_of(v)))[:20] + "”"))
+            continue
+        row = KindRow(number, name, hidden=number in data.hidden)
         rows.append(row)
+        if shape.group and "group_id" not in cells_:
+            row.group = shape.group  # a 一组 heading row above, not a column
         if not name:
-            row.errors.append("没有姓名")
+            row.errors.append("姓名:没有姓名")
             continue
         values: dict[str, Any] = {}
         around: dict[str, dict[str, Any]] = {}
-        for target, value in cells.items():
+        for target, value in cells_.items():
             text = text_of(value)
             if not text:
                 continue
@@ -258,46 +299,166 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
             elif "relation" in fields:
                 fields["relation"] = _guardian_relation(fields["relation"])
             if not fields.get("name"):
-                row.warnings.append(f"{role.label}没有姓名,未登记")
+                row.warnings.append(f"{WHO_LABELS.get(who, role.label)}没有姓名,未登记")
                 continue
-            scope = _scope(fields.get("whereabouts"))
-            if scope is not None and "location_scope" in {f.name for f in role.fields}:
-                fields["location_scope"] = scope
+            if "location_scope" in {f.name for f in role.fields}:
+                scope, why = _scope(fields.get("whereabouts"),
+                                    home or divisions.home_from_id(text_of(values.get(
+                                        "id_number"))))
+                if scope is not None:  # the code, which the kind's verdict reads
+                    fields["location_scope"] = SUPPORTER["location_scope"].choice_code(scope)
+                elif why:
+                    label = WHO_LABELS.get(who, role.label)
+                    row.warnings.append(f"{label}{fields['name']}的所在范围未填:{why},"
+                                        "请在档案中选择")
             supporters.append({"role": role.code, **fields})
         draft = PersonDraft(values, supporters, kind=kind.code, kinds=[kind.code])
         try:
-            cleaned, _, warnings = register.clean(draft)
+            cleaned = register.clean(draft)
         except ValidationFailed as e:
-            row.errors.extend(err.message for err in e.errors)
+            row.errors.extend(_with_label(kind, err.field, err.message) for err in e.errors)
             continue
-        row.warnings.extend(warnings)
-        number_ = cleaned.get("id_number")
+        number_ = cleaned[0].get("id_number")
+        birth = cleaned[0].get("birth_date")
         if number_:
-            if number_ in taken:
-                holder, kinds = taken[number_]
-                row.errors.append(f"身份证号 {number_} 已登记在 {holder} 名下,不重复导入")
-                continue
             if number_ in seen:
-                row.errors.append(f"身份证号 {number_} 在本表中重复")
+                row.errors.append(f"身份证号 {number_} 与第 {seen[number_]} 行相同;"
+                                  "同一文件中只导入第一行")
                 continue
-            seen.add(number_)
-        verdict = kind.judge(cleaned, [dict(s) for s in draft.supporters], register.today())
+            seen[number_] = number
+        else:
+            # Without an ID number a child is told apart by name, group and birth date.
+            key = (name, group_key(row.group) if row.group else "", text_of(birth))
+            if key in seen_names:
+                row.errors.append(f"姓名:与第 {seen_names[key]} 行姓名、村民小组相同且都没有"
+                                  "身份证号,无法分辨,请补充身份证号")
+                continue
+            seen_names[key] = number
+        if not _match(row, kind, known, number_, birth):
+            continue
+        if row.person_id is not None:
+            pending.append((row, values, supporters))
+            continue
+        row.draft, row.cleaned = draft, cleaned
+        row.warnings.extend(cleaned[2])
+        verdict = kind.judge(cleaned[0], [dict(s) for s in draft.supporters], register.today())
         if not verdict.left_behind:
             row.warnings.append(verdict.text)
-        row.draft = draft
-    return KindPreview(kind, at + 1, columns, rows, unknown)
+    files = read_files(database, [r.person_id for r, _, _ in pending if r.person_id])
+    for row, values, supporters in pending:
+        assert row.person_id is not None
+        _update(register, kind, known, row, files[row.person_id], values, supporters)
+    for row in rows:
+        if row.hidden:  # issue 16: nothing hidden comes in unseen
+            row.warnings.append(HIDDEN_WARNING)
+    above = data.rows[at - 1] if at else []
+    headers = {i: " ".join(t for t in (text_of(above[i]) if i < len(above) else "",
+                                       text_of(data.rows[at][i]) if i < len(data.rows[at])
+                                       else "") if t) for i in columns}
+    from openpyxl.utils import get_column_letter
+
+    header = data.rows[at]
+    hidden = [(get_column_letter(j + 1), headers.get(j) or text_of(header[j])
+               if j < len(header) else "", j in columns)
+              for j in sorted(data.hidden_columns)
+              if j in columns or any(j < len(r) and r[j] is not None for r in data.rows[at:])]
+    return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored, str(path),
+                       hidden)
 
 
-def apply(database: Database, found: KindPreview) -> list[int]:
-    """Write the accepted rows (and any new village group) in one transaction."""
+def _with_label(kind: PersonKind, field_name: str, message: str) -> str:
+    """The refusal with the field it is about, as the elders' preview names it."""
+    label = next((f.label for f in kind.fields if f.name == field_name), "")
+    return f"{label}:{message}" if label and not message.startswith(label) else message
+
+
+def _match(row: KindRow, kind: PersonKind, known: Known, number: str | None,
+           birth: Any) -> bool:
+    """The file the row is (``row.person_id``), by ID number, else by name and group;
+    False when the row is refused because several files could be it."""
+    if number and number in known.by_id:
+        row.person_id, row.basis = known.by_id[number], "身份证号"
+        return True
+    found = known.by_name_and_group(kind, row.name, row.group, birth, bool(number))
+    if len(found) == 1:
+        row.person_id, row.basis = found[0], "姓名和村民小组"
+        if number:
+            row.warnings.append("按姓名和村民小组找到登记册上尚无身份证号的同一人,将补上身份证号")
+        return True
+    if len(found) > 1 and not number:
+        row.errors.append(f"姓名:登记册上{row.group or ''}有 {len(found)} 位“{row.name}”,"
+                          "没有身份证号无法分辨是哪一位,请补充身份证号")
+        return False
+    return True
+
+
+def _update(register: Register, kind: PersonKind, known: Known, row: KindRow,
+            stored: StoredFile, values: dict[str, Any], supporters: list[dict[str, Any]]
+            ) -> None:
+    """The row over the stored file, checked as the editor would, and what it changes.
+    A file of another kind (a 特困 child) takes this kind too, if the ledger shows the
+    person is of it; else the row is refused rather than a second kind put on a file."""
+    kinds = list(stored.kinds)
+    added = kind.code not in kinds
+    if added:
+        kinds.append(kind.code)
+    values = dict(values)
+    new_group = False
+    if row.group:
+        gid = known.groups.get(group_key(row.group))
+        if gid is None:
+            new_group = True  # made by the import, which then sets it
+        else:
+            values["group_id"] = gid
+    base, people = merged(stored, values, supporters)
+    draft = PersonDraft(base, people, kind=stored.kind, kinds=kinds)
+    try:
+        clean_values, clean_people, warnings = register.clean(draft, row.person_id)
+    except ValidationFailed as e:
+        row.errors.extend(_with_label(kind, err.field, err.message) for err in e.errors)
+        return
+    verdict = kind.judge(clean_values, clean_people, register.today())
+    if added:
+        held = "、".join(KINDS[c].label for c in stored.kinds)
+        if not verdict.left_behind:
+            row.errors.append(f"登记册上此人({row.basis}相同)是{held},按台账又不是"
+                              f"{kind.label}({verdict.text}),未导入;请核对身份证号")
+            return
+        row.warnings.append(f"登记册上此人是{held},将增加“{kind.label}”类别")
+    elif not verdict.left_behind:
+        row.warnings.append(verdict.text)
+    row.warnings.extend(warnings)
+    if row.person_id in known.exited:
+        row.warnings.append("此人已退出登记册,只更新档案内容")
+    row.changes = ([f"增加为{kind.label}"] if added else []) + changes(
+        stored, draft.kindset.fields, clean_values, clean_people, new_group)
+    row.draft, row.seen = draft, stored.seen
+
+
+@retrying
+def apply(database: Database, found: KindPreview, skip_changed: bool = False) -> KindResult:
+    """Write the accepted rows that change something (new files, updates) and any new
+    village group in one transaction. A file changed elsewhere since the preview is
+    not written over: the import is refused whole (``ChangedSincePreview`` naming the
+    rows), or with ``skip_changed`` those rows are left out and the rest written."""
     register = Register(database)
-    accepted = found.accepted
+    writes = [r for r in found.accepted if not r.unchanged]
+    if writes:
+        database.back_up(backups.IMPORT)  # the way back from an import the clerk regrets
     with collector_paused(), database.transaction() as session:
         groups: dict[str, int] = {}
         for gid, name in session.execute(select(village_group.c.id, village_group.c.name)):
             groups.setdefault(group_key(name), gid)
-        drafts = []
-        for row in accepted:
+        # Held here: the session keeps the files only while they are referenced.
+        loaded = load(session, [r.person_id for r in writes if r.person_id is not None])
+        changed = [r for r in writes if r.person_id is not None and (
+            r.person_id not in loaded or fingerprint(loaded[r.person_id]) != r.seen)]
+        if changed and not skip_changed:
+            raise ChangedSincePreview([f"第 {r.row} 行 {r.name}" for r in changed])
+        drafts, updates = [], []
+        for row in writes:
+            if row in changed:
+                continue
             assert row.draft is not None
             values = dict(row.draft.values)
             if row.group:
@@ -305,16 +466,36 @@ def apply(database: Database, found: KindPreview) -> list[int]:
                 if key not in groups:
                     groups[key] = register.groups.add_in(session, row.group[:30])
                 values["group_id"] = groups[key]
-            drafts.append(PersonDraft(values, row.draft.supporters, row.draft.kind,
-                                      row.draft.kinds))
+            draft = PersonDraft(values, row.draft.supporters, row.draft.kind, row.draft.kinds)
+            if row.person_id is None:
+                drafts.append(draft)
+            else:
+                updates.append((row, draft))
         try:
-            ids = [r.person_id for r in register.create_many(session, drafts)]
+            created = [r.person_id for r in register.create_many(session, drafts)]
         except ValidationFailed as e:
             raise KnownError(f"{e.message}。导入已撤销,登记册没有改动") from e
+        updated = []
+        for row, draft in updates:
+            assert row.person_id is not None
+            try:
+                updated.append(register.save_in(session, draft, row.person_id,
+                                                allow_duplicate=True,
+                                                refresh_due=False).person_id)
+            except KnownError as e:
+                raise KnownError(f"第 {row.row} 行 {row.name}:{e.message}。"
+                                 "导入已撤销,登记册没有改动") from e
+        del loaded
         from carecenter.care import due_dates
         from carecenter.register import verdicts
 
         session.flush()
+        ids = created + updated
         due_dates.refresh(session.connection(), ids, register.today())
         verdicts.refresh(session.connection(), ids, register.today())
-    return ids
+        if ids:
+            audit.record(session, "imported", "ledger",
+                         summary=f"导入{found.kind.label}台账 {Path(found.path).name}:"
+                         f"新建 {len(created)} 人,更新 {len(updated)} 人", count=len(ids))
+    return KindResult(created, updated, sum(1 for r in found.rows if r.unchanged),
+                      [f"第 {r.row} 行 {r.name}" for r in changed])

@@ -155,6 +155,9 @@ def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
     if _SOMEONE_ELSE.search(bare):
         return Guess("")  # the helper's or a cadre's column, not the elder's
     m = _SUPPORTER_PREFIX.match(bare)
+    if m and m.end() == len(bare) and not heading:
+        # A column headed just 赡养人, 子女 or 外出子女2 holds their names.
+        return Guess("supporter", "name", _number(m.group(1)))
     if m and m.end() < len(bare):
         rest = bare[m.end():]
         number = _number(m.group(1))

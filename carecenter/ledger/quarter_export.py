@@ -38,6 +38,7 @@ from carecenter.rules.roles import CLERK, require
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
+from carecenter.storage.long_work import Progress, Steps, WorkCancelled, write_whole
 from carecenter.storage.models import export_snapshot
 
 
@@ -83,8 +84,24 @@ def _title(database: Database, quarter: Quarter) -> tuple[str, str]:
 
 def write_workbook(data: QuarterData, title: str, unit: str,
                    previous: Snapshot | None, made_at: datetime,
-                   sheets: Sequence[KindSheet] = ()) -> bytes:
+                   sheets: Sequence[KindSheet] = (), steps: Steps | None = None) -> bytes:
+    """The workbook's bytes; ``steps`` hears of the ledger's rows (400 → 800 per mille)
+    and of the kinds' sheets and the saving after them."""
+    steps = steps or Steps()
     book = style.new_workbook()
+    try:
+        _fill(book, data, title, unit, previous, made_at, sheets, steps)
+        steps.say(850, "正在生成工作簿文件…")
+        buffer = io.BytesIO()
+        book.save(buffer)
+    except BaseException:
+        style.discard(book)  # a cancel half-way: nothing left open
+        raise
+    return buffer.getvalue()
+
+
+def _fill(book: Any, data: QuarterData, title: str, unit: str, previous: Snapshot | None,
+          made_at: datetime, sheets: Sequence[KindSheet], steps: Steps) -> None:
     ledger = book.create_sheet("台账")
     when = f"截至 {data.as_of:%Y年%m月%d日}" if data.figures["partial"] else (
         f"{data.quarter.start:%Y年%m月%d日}至{data.quarter.end:%Y年%m月%d日}")
@@ -95,13 +112,15 @@ def write_workbook(data: QuarterData, title: str, unit: str,
     # Printed: the township's columns, one A4 landscape page wide (about 8 pt); the
     # supporters' columns stay on screen and for the re-import (all of them on one
     # page would print at 4 pt).
-    style.write_table(ledger, headers, data.rows,
+    ledger_rows = steps.rows(data.rows, len(data.rows), 400, 800, "正在写台账")
+    style.write_table(ledger, headers, ledger_rows,
                       style.fitted_widths(headers, data.rows, ledger_widths(count),
                                           free_text_columns(count)),
                       text_columns={ID_COLUMN},
                       title=f"{title}({data.quarter.label})", subtitle=subtitle,
                       print_columns=len(LEDGER_HEADERS))
     for kind_sheet in sheets:  # one sheet for each other kind (issue 21)
+        steps.say(800, f"正在写{kind_sheet.kind.label}表…")
         sheet = book.create_sheet(kind_sheet.kind.label.removeprefix("农村"))
         style.write_table(sheet, kind_sheet.headers, kind_sheet.rows,
                           style.fitted_widths(kind_sheet.headers, kind_sheet.rows,
@@ -115,9 +134,6 @@ def write_workbook(data: QuarterData, title: str, unit: str,
     style.write_table(summary, ["类别", "项目", "本次", previous_label, "变化"], rows,
                       [16, 30, 12, 18, 10], title=f"{title}汇总({data.quarter.label})",
                       subtitle=subtitle)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 class ExportCancelled(KnownError):
@@ -127,45 +143,47 @@ class ExportCancelled(KnownError):
 
 def export_quarter(database: Database, quarter: Quarter, out: str | Path,
                    today: date | None = None,
-                   progress: Callable[[int, int], None] | None = None,
+                   progress: Progress | None = None,
                    cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Write the quarter's workbook to ``out`` and keep it as a snapshot.
 
-    ``progress(step, 3)`` is told as each stage (figures, workbook, saving) begins; when
-    ``cancelled()`` turns true between stages nothing is written (``ExportCancelled``)."""
+    ``progress(done, 1000, label)`` is told as the work goes (the figures, the ledger's
+    rows, the kinds' sheets, saving); when ``cancelled()`` turns true nothing is written
+    nor kept (``ExportCancelled``)."""
+    try:
+        return _export(database, quarter, Path(out), today or clock.today(),
+                       Steps(progress, cancelled))
+    except WorkCancelled:
+        raise ExportCancelled() from None
 
-    def stage(number: int) -> None:
-        if cancelled is not None and cancelled():
-            raise ExportCancelled()
-        if progress is not None:
-            progress(number, 3)
+
+def _export(database: Database, quarter: Quarter, target: Path, today: date,
+            steps: Steps) -> ExportResult:
 
     # The township's ledger keeps full ID numbers: only a 经办人 may write it (issue 18),
     # checked before a single cell is written.
     require(database.operator, CLERK, "导出季度报送台账(含完整身份证号)")
-    today = today or clock.today()
     if quarter.start > today:
         raise KnownError(f"{quarter.label}还没有开始,无法导出")
-    target = Path(out)
     if target.suffix.lower() != ".xlsx":
         raise KnownError(f"导出文件应以 .xlsx 结尾:{target.name}")
     # The quarter's rows (a county: 100,000 rows of 30 cells) live until the workbook
     # is written; the cyclic collector would walk them again and again meanwhile.
     with collector_paused():
-        stage(0)
+        steps.say(0, f"正在统计{quarter.label}的人数、走访与需求…")
         data = collect(database, quarter, today)
+        steps.say(300, "正在统计儿童、妇女、特困人员…")
         sheets = collect_kinds(database, quarter, data.as_of)
         data.figures["kinds"] = {s.kind.label: s.figures for s in sheets}
-        stage(1)
         previous = previous_snapshot(database, quarter)
         made_at = clock.now()
         title, unit = _title(database, quarter)
-        content = write_workbook(data, title, unit, previous, made_at, sheets)
-    stage(2)
-    try:
-        target.write_bytes(content)
-    except OSError as e:
-        raise KnownError(f"无法保存 {target}:文件可能正在 Excel 中打开,或没有写入权限") from e
+        content = write_workbook(data, title, unit, previous, made_at, sheets, steps)
+    steps.say(900, f"正在保存到 {target.name}…")
+    write_whole(target, lambda part: part.write_bytes(content))
+    # Past this point the file is written: the snapshot is kept whatever the button says.
+    if steps.progress is not None:
+        steps.progress(950, 1000, "正在留存本次报送的工作簿…")
     with database.transaction() as session:
         inserted = session.execute(export_snapshot.insert().values(
             period=quarter.code, made_at=made_at, made_on=data.as_of,
@@ -176,8 +194,8 @@ def export_quarter(database: Database, quarter: Quarter, out: str | Path,
         audit.record(session, "export", "ledger", int(snapshot_id),
                      summary=f"{quarter.label}季度报送台账 {target.name}(完整身份证号)",
                      count=len(data.rows))
-    if progress is not None:
-        progress(3, 3)
+    if steps.progress is not None:
+        steps.progress(1000, 1000, "已完成")
     return ExportResult(len(data.rows), data.figures, int(snapshot_id), previous)
 
 

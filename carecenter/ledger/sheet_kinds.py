@@ -16,16 +16,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from carecenter.ledger import cells, column_content, mapping
+from carecenter.ledger import cells, column_content, kind_columns, mapping
 from carecenter.ledger.column_content import is_label, looks_like_name
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import is_group_heading
 from carecenter.ledger.workbook import Sheet, text_of
+from carecenter.rules.kinds import KINDS
 
-REGISTER, SUMMARY, INSTRUCTIONS, BLANK, NO_TABLE = (
-    "register", "summary", "instructions", "blank", "no_table")
+REGISTER, SUMMARY, INSTRUCTIONS, BLANK, NO_TABLE, OTHER_KIND = (
+    "register", "summary", "instructions", "blank", "no_table", "other_kind")
 KIND_LABELS = {REGISTER: "人员台账", SUMMARY: "汇总表", INSTRUCTIONS: "填表说明",
-               BLANK: "空白", NO_TABLE: "无人员表格"}
+               BLANK: "空白", NO_TABLE: "无人员表格", OTHER_KIND: "其他类别的台账"}
 
 _INSTRUCTION_NAME = re.compile(r"说明|须知|要求|注意|指标解释|填表|示例|样表|模板")
 _COVER_NAME = re.compile(r"封面|目录|封皮")
@@ -96,6 +97,14 @@ def classify(sheet: Sheet) -> SheetPlan:
     if not any(any(v is not None and text_of(v) for v in row) for row in sheet.rows):
         return SheetPlan(name, BLANK, "空白工作表")
     layout = mapping.detect(sheet.rows)
+    other = kind_columns.kind_of(sheet.rows[:mapping.HEADER_SCAN_ROWS])
+    if other is not None:
+        # A children's sheet in the elders' workbook: its guardian and parents are no
+        # elder's supporters, and a child is no elder (it would come in as one).
+        label = KINDS[other].label
+        return SheetPlan(name, OTHER_KIND, f"{label}台账(表头有父母、监护人或丈夫等),"
+                         f"不作为老年人导入;请另行导入:import 文件 --sheet {name}",
+                         layout=layout)
     if layout is None:
         if _counts(sheet) or _SUMMARY_NAME.search(name):
             return SheetPlan(name, SUMMARY, "按组统计人数的汇总表,没有人员名单")

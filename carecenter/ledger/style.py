@@ -9,6 +9,7 @@ default font, which is set to 宋体 so that Excel and WPS show every cell in it
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -30,6 +31,20 @@ def new_workbook() -> Workbook:
     # The default font is the first of the workbook's fonts; openpyxl has no public setter.
     book._fonts = IndexedList([Font(name=FONT_NAME, sz=11, family=2, scheme=None)])
     return book
+
+
+def discard(book: Workbook) -> None:
+    """A write-only workbook given up half-way (a cancel): its sheets are closed and their
+    temporary files removed now, not when the collector finds them (their writers would
+    then write into files already closed)."""
+    for sheet in book.worksheets:
+        with contextlib.suppress(Exception):
+            if not sheet.closed:
+                sheet.close()
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cleanup()
 
 
 def _cell(sheet: Any, value: Any, **style: Any) -> WriteOnlyCell:

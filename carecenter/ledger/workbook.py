@@ -12,13 +12,14 @@ row the clerk sees in Excel.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from carecenter.errors import KnownError
 from carecenter.ledger import workbook_size
+from carecenter.ledger.hidden_rows import hidden_parts
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
 CSV_SHEET = "CSV"  # the one "sheet" of a .csv file
@@ -28,6 +29,9 @@ CSV_SHEET = "CSV"  # the one "sheet" of a .csv file
 class Sheet:
     name: str
     rows: list[list[Any]]  # blank cells are None
+    # Excel's numbers of the rows the clerk hid (.xlsx only: ``hidden_rows``).
+    hidden: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based, like the rows' cells
 
 
 def _plain(value: Any) -> Any:
@@ -153,12 +157,35 @@ def read_sheets(path: str | Path) -> Iterator[Sheet]:
         yield _calamine_sheet(book, name, path)
 
 
+def heads(path: str | Path, rows: int = 30) -> list[Sheet]:
+    """The first ``rows`` rows of every sheet, cheaply: enough to tell what a sheet is
+    (a children's ledger behind a 填表说明 sheet) before reading the one wanted."""
+    path = Path(path)
+    _check_path(path)
+    if _is_csv(path):
+        whole = _read_csv(path)
+        return [Sheet(whole.name, whole.rows[:rows])]
+    try:
+        from python_calamine import CalamineWorkbook  # noqa: F401
+    except ImportError:
+        return [Sheet(s.name, s.rows[:rows]) for s in read_sheets(path)]
+    book = _calamine(path)
+    found = []
+    for name in book.sheet_names:
+        try:
+            data = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows)
+        except Exception as e:
+            raise _unreadable(path, e) from e
+        found.append(Sheet(name, [[_plain(v) for v in row] for row in data]))
+    return found
+
+
 def _calamine_sheet(book: Any, name: str, path: Path) -> Sheet:
     try:
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
         raise _unreadable(path, e) from e
-    return Sheet(name, [[_plain(v) for v in row] for row in data])
+    return Sheet(name, [[_plain(v) for v in row] for row in data], *hidden_parts(path, name))
 
 
 def _pick(names: list[str], wanted: str | None, path: Path) -> str:
@@ -183,7 +210,7 @@ def _read_openpyxl(path: Path, sheet: str | None) -> Sheet:
         rows = [[_plain(v) for v in row] for row in book[name].iter_rows(values_only=True)]
     finally:
         book.close()
-    return Sheet(name, rows)
+    return Sheet(name, rows, *hidden_parts(path, name))
 
 
 def _read_csv(path: Path) -> Sheet:

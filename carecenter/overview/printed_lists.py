@@ -10,7 +10,7 @@ start-up).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from carecenter.errors import KnownError
 from carecenter.rules.risk import COLOUR_LABELS
 from carecenter.storage.database import Database
+from carecenter.storage.long_work import Steps, write_whole
 
 if TYPE_CHECKING:
     from carecenter.overview.work_list import WorkItem
@@ -37,6 +38,16 @@ class PrintedList:
     text_columns: tuple[int, ...] = ()  # 1-based: stay text in Excel (ID numbers)
 
 
+@dataclass
+class Pending:
+    """A list whose rows are read when it is written (a county's register: seconds),
+    so that the reading shows progress too; ``count`` rows are to come."""
+
+    count: int
+    title: str
+    build: Callable[[Steps], PrintedList]
+
+
 def _check_folder(path: str | Path) -> Path:
     target = Path(path)
     if not target.parent.is_dir():
@@ -44,13 +55,26 @@ def _check_folder(path: str | Path) -> Path:
     return target
 
 
-def write_pdf(table: PrintedList, path: str | Path) -> int:
-    """A4, landscape when the list is wide; returns the number of pages."""
+def write_pdf(table: PrintedList, path: str | Path, steps: Steps | None = None,
+              start: int = 0) -> int:
+    """A4, landscape when the list is wide; returns the number of pages. ``steps`` hears
+    of each page from ``start`` per mille to the end; a cancel writes nothing."""
+    target = _check_folder(path)
+    pages = 0
+
+    def write(part: Path) -> None:
+        nonlocal pages
+        pages = _draw_pdf(table, part, steps or Steps(), start)
+
+    write_whole(target, write)
+    return pages
+
+
+def _draw_pdf(table: PrintedList, target: Path, steps: Steps, start: int) -> int:
     from reportlab.lib.pagesizes import A4, landscape
 
     from carecenter.documents import fonts, layout
 
-    target = _check_folder(path)
     wide = sum(table.widths) > 60 or len(table.headers) > 7
     size = landscape(A4) if wide else A4
     canvas, _ = layout.new_canvas(str(target), table.title, pagesize=size)
@@ -62,6 +86,9 @@ def write_pdf(table: PrintedList, path: str | Path) -> int:
     per_page = max(1, int((page_height - 2 * MARGIN - 60) // ROW_HEIGHT))
     pages = max(1, -(-len(table.rows) // per_page))
     for page in range(pages):
+        if page % 10 == 0:
+            steps.say(start + (1000 - start) * page // pages,
+                      f"正在生成第 {page + 1} 页,共 {pages} 页")
         top = page_height - MARGIN
         canvas.setFont(font, 15)
         canvas.drawCentredString(page_width / 2, top - 14, table.title)
@@ -80,19 +107,29 @@ def write_pdf(table: PrintedList, path: str | Path) -> int:
     return pages
 
 
-def write_xlsx(table: PrintedList, path: str | Path) -> int:
-    """One sheet: title, subtitle, the header and the rows; returns the rows written."""
+def write_xlsx(table: PrintedList, path: str | Path, steps: Steps | None = None,
+               start: int = 0) -> int:
+    """One sheet: title, subtitle, the header and the rows; returns the rows written.
+    ``steps`` hears of the rows from ``start`` per mille; a cancel writes nothing."""
     from carecenter.ledger import style
 
+    steps = steps or Steps()
     target = _check_folder(path)
     book = style.new_workbook()
     sheet = book.create_sheet(table.title[:31])
     minimum = [max(6.0, w) for w in (table.widths or [10] * len(table.headers))]
     widths = style.fitted_widths(table.headers, table.rows, minimum, cap=50)
-    count = style.write_table(sheet, table.headers, table.rows, widths,
-                              text_columns=table.text_columns, title=table.title,
-                              subtitle=table.subtitle)
-    style.save(book, target)
+    rows = steps.rows(table.rows, len(table.rows), start, start + (1000 - start) * 4 // 5,
+                      "正在写入表格")
+    try:
+        count = style.write_table(sheet, table.headers, rows, widths,
+                                  text_columns=table.text_columns, title=table.title,
+                                  subtitle=table.subtitle)
+        steps.say(start + (1000 - start) * 4 // 5, "正在保存文件…")
+        write_whole(target, book.save)
+    except BaseException:
+        style.discard(book)  # a cancel half-way: nothing left open
+        raise
     return count
 
 
@@ -104,13 +141,18 @@ REGISTER_WIDTHS = (5.0, 9, 5, 5, 9, 8, 9, 13, 20, 10)
 
 
 def register_list(database: Database, ids: Sequence[int], title: str,
-                  subtitle: str = "") -> PrintedList:
-    """People in the order shown, with the register's columns."""
+                  subtitle: str = "", steps: Steps | None = None,
+                  share: int = 0) -> PrintedList:
+    """People in the order shown, with the register's columns; ``steps`` hears of the
+    reading up to ``share`` per mille of the whole work."""
     from carecenter.register.listing import Listing
 
     listing = Listing(database)
     rows: list[tuple[str, ...]] = []
     for start in range(0, len(ids), 500):
+        if steps is not None:
+            steps.say(share * start // max(len(ids), 1),
+                      f"正在读取名单({start}/{len(ids)})")
         chunk = ids[start:start + 500]
         found = listing.rows(chunk)
         for pid in chunk:
@@ -122,6 +164,17 @@ def register_list(database: Database, ids: Sequence[int], title: str,
                          r.id_number, r.status))
     return PrintedList(title, REGISTER_HEADERS, rows, REGISTER_WIDTHS,
                        subtitle or f"共 {len(rows)} 人", text_columns=(9,))
+
+
+def pending_register_list(database: Database, ids: Sequence[int], title: str,
+                          subtitle: str = "") -> Pending:
+    """The register list read when written, with progress (0-40 % reading the rows)."""
+    ids = list(ids)
+    return Pending(len(ids), title, lambda steps: register_list(
+        database, ids, title, subtitle, steps, READING_SHARE))
+
+
+READING_SHARE = 400  # per mille of printing a register list that goes on reading it
 
 
 WORK_HEADERS = ("类别", "风险等级", "村民小组", "姓名", "事项", "要求 / 说明", "上次", "应完成",

@@ -1,5 +1,10 @@
-"""The register's first screen, read with the standard library's sqlite3 while
-SQLAlchemy is still loading, so that the main window shows at once (bench/: start-up).
+"""The register's first screen, read with the DB-API module directly while SQLAlchemy
+is still loading, so that the main window shows at once (bench/: start-up).
+
+The module is SQLCipher's (``storage.cipher``), the SQLite library the database layer
+uses too: two SQLite libraries in one process on one file would drop each other's POSIX
+locks when either closes it. An encrypted register has no first screen before sign-in
+(``locked_screen``).
 
 Only a SQLite file already at this program's schema revision is read this way. Any
 other database — missing, older, newer, a server URL, not a database — gives None and
@@ -11,7 +16,6 @@ default query (everyone on the register, by name) until then. Its answers equal
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -50,14 +54,14 @@ def _date(value: str | None) -> date | None:
 class FirstScreen:
     """Read-only answers for the default query, from a database at ``SCHEMA_HEAD``."""
 
-    def __init__(self, location: str, connection: sqlite3.Connection) -> None:
+    def __init__(self, location: str, connection: Any) -> None:
         self.location = location
-        self._connection: sqlite3.Connection | None = connection
+        self._connection: Any = connection
         self._counts: dict[str | None, int] = {}
         self.today = clock.today
 
     @property
-    def connection(self) -> sqlite3.Connection:
+    def connection(self) -> Any:
         if self._connection is None:
             raise RuntimeError("first screen already closed")
         return self._connection
@@ -139,18 +143,36 @@ def open_first_screen(location: str) -> FirstScreen | None:
     path = sqlite_file(location)
     if path is None or not path.is_file():
         return None
+    from carecenter.storage import cipher
+
+    module = cipher.dbapi()
+    if cipher.looks_encrypted(path):
+        return None  # encrypted (or not a database): the normal path, after sign-in
     try:
         # mode=rw: never create a file here; the normal path decides where databases go.
-        connection = sqlite3.connect(path.as_uri() + "?mode=rw", uri=True)
-    except sqlite3.Error:
+        connection = cipher.connect(path.as_uri() + "?mode=rw", None, uri=True)
+    except module.Error:
         return None
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         if row is None or row[0] != SCHEMA_HEAD:
             connection.close()
             return None
-    except sqlite3.Error:  # not a database, or no schema yet: the normal path explains
+    except module.Error:  # not a database, or no schema yet: the normal path explains
         connection.close()
         return None
     return FirstScreen(location, connection)
 
+
+
+def locked_screen(location: str) -> FirstScreen:
+    """The first screen of an encrypted register before anyone signed in: nothing can be
+    read from it yet (issue 18), so the window starts empty behind its sign-in page and
+    reads the register once the password has unwrapped its key."""
+    from carecenter.storage import cipher
+
+    connection = cipher.connect(":memory:", None)
+    connection.executescript(
+        "CREATE TABLE person (id INTEGER, status TEXT, name_pinyin TEXT);"
+        "CREATE TABLE village_group (id INTEGER, name TEXT, position INTEGER);")
+    return FirstScreen(location, connection)

@@ -9,9 +9,8 @@ file's history.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select
@@ -22,117 +21,51 @@ from carecenter.access import audit
 from carecenter.calendar import festival_year_start
 from carecenter.care import due_dates as duestore
 from carecenter.care.corrections import CORRECTION_EVENTS
-from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
+from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.register import pinyin, verdicts
-from carecenter.register.groups import GroupBook
+from carecenter.register.changes import (
+    DISPLAY,
+    LABELS,
+    old_to_new,
+    stored_supporter,
+    supporter_changes,
+    supporter_field_changes,
+    supporter_row,
+)
+from carecenter.register.leaving import Leaving
+from carecenter.register.person_files import PersonDraft, PersonFile
 from carecenter.rules import idnumber
 from carecenter.rules.fields import (
     OUTSIDE_COUNTY,
     PERSON,
-    STATUS_LABELS,
-    Field,
-    FieldType,
 )
 from carecenter.rules.kinds import (
     ANY_PERSON,
-    KINDS,
     ROLES,
-    SUPPORTER_COLUMNS,
     Kinds,
-    PersonKind,
     combined,
 )
 from carecenter.rules.kinds.elder import SUPPORTER_ROLE
 from carecenter.rules.leftbehind import (
-    NOT_QUALIFYING,
     SPOUSE,
-    PersonFacts,
-    SupporterFacts,
     Verdict,
 )
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import insert_rows
-from carecenter.storage.database import Database
 from carecenter.storage.models import (
     ACTIVE,
-    EXIT_REASONS,
     EXITED,
     Person,
-    PersonEvent,
     Supporter,
-    pairing,
     person,
     person_event,
     supporter,
     village_group,
 )
 
-
-@dataclass
-class PersonDraft:
-    """What the editor (or an import row) wants the file to say."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    supporters: list[dict[str, Any]] = field(default_factory=list)
-    # The primary kind: the file's form and first tab. Empty: a new file is an elder's,
-    # an edit keeps the file's kinds (an elders' ledger updating a child's phone).
-    kind: str = ""
-    # Every kind the person is of (a 特困 elder: ["elder", "tekun"]); empty: ``kind``.
-    kinds: list[str] = field(default_factory=list)
-    # When the file was last saved as the editor read it: a save over a newer one
-    # (another window on the shared PC) is refused rather than silently undone.
-    version: datetime | None = None
-
-    @property
-    def kindset(self) -> Kinds:
-        return combined(self.kinds or (self.kind,), self.kind)
-
-
-@dataclass
-class PersonFile:
-    """A person's file as stored: typed values, supporters, status and history."""
-
-    id: int
-    kind: str
-    status: str
-    values: dict[str, Any]
-    supporters: list[dict[str, Any]]
-    exit_date: date | None = None
-    exit_reason: str | None = None
-    exit_note: str | None = None
-    events: list[tuple[datetime, str, date | None, str]] = field(default_factory=list)
-    updated_at: datetime | None = None
-    kinds: tuple[str, ...] = ()  # every kind of the file, the primary first
-
-    @property
-    def name(self) -> str:
-        return str(self.values.get("name") or "")
-
-    @property
-    def kindset(self) -> Kinds:
-        return combined(self.kinds or (self.kind,), self.kind)
-
-    def facts(self) -> PersonFacts:
-        return PersonFacts(
-            birth_date=self.values.get("birth_date"),
-            supporters=[
-                SupporterFacts(
-                    name=s.get("name") or "",
-                    location_scope=s.get("location_scope"),
-                    away_since=s.get("away_since"),
-                    returned_on=s.get("returned_on"),
-                    return_kind=s.get("return_kind"),
-                    relation=s.get("relation"),
-                )
-                for s in self.supporters if (s.get("role") or "supporter") == "supporter"
-            ],
-            left_behind_year=self.values.get("left_behind_year"),
-        )
-
-    def draft(self) -> PersonDraft:
-        return PersonDraft(dict(self.values), [dict(s) for s in self.supporters], self.kind,
-                           list(self.kinds or (self.kind,)), self.updated_at)
-
+# The register's public names, those of its halves included (callers import them here).
+__all__ = ["Cleaned", "IncompleteFile", "LikelyDuplicate", "PersonDraft", "PersonFile",
+           "Register", "SaveResult", "missing_facts", "search_key"]
 
 # What ``Register.clean`` returns: typed values, supporters, warnings.
 Cleaned = tuple[dict[str, Any], list[dict[str, Any]], list[str]]
@@ -191,16 +124,8 @@ EVENT_LABELS = {"created": "建档", "updated": "修改", "exited": "退出", "r
                 **CORRECTION_EVENTS}
 
 
-class Register:
+class Register(Leaving):
     """People on the register, read and written through one transaction per call."""
-
-    def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
-        self.database = database
-        self.today = today
-        self.groups = GroupBook(database)
-        # Name → (pinyin sort key, search terms): an import's names repeat (3,400 different
-        # ones in a 10,000-row ledger) and pypinyin takes ~0.1 ms to read one.
-        self._pinyin: dict[str, tuple[str, list[str]]] = {}
 
     # -- validation ------------------------------------------------------------------
 
@@ -239,11 +164,6 @@ class Register:
         if errors:
             raise ValidationFailed(errors)
         return values, supporters, warnings
-
-    def _kind(self, code: str) -> PersonKind:
-        if code not in KINDS:
-            raise KnownError(f"未知的关爱对象类别:{code}")
-        return KINDS[code]
 
     def _check_id(
         self,
@@ -424,7 +344,8 @@ class Register:
             record.created_at = now  # type: ignore[attr-defined]
             session.add(record)
             changed = ["新建档案"]
-            trail = audit.diff({}, values, _LABELS, _DISPLAY) + _supporter_changes([], supporters)
+            trail = (audit.diff({}, values, LABELS, DISPLAY)
+                     + supporter_field_changes([], supporters))
         else:
             record = self._get(session, person_id, lock=True)
             saved_at = record.updated_at  # type: ignore[attr-defined]
@@ -435,8 +356,8 @@ class Register:
                 )
             changed = self._changes(record, values, supporters)
             trail = audit.diff({name: getattr(record, name) for name in values}, values,
-                               _LABELS, _DISPLAY) + _supporter_changes(
-                [{"id": s.id, **_stored_supporter(s)} for s in record.supporters], supporters)
+                               LABELS, DISPLAY) + supporter_field_changes(
+                [{"id": s.id, **stored_supporter(s)} for s in record.supporters], supporters)
             before_kinds = combined(record.kinds, record.kind)
             if before_kinds.codes != draft.kindset.codes:
                 changed.append("关爱对象类别")
@@ -455,11 +376,11 @@ class Register:
         current = [] if person_id is None else list(record.supporters)
         by_id = {s.id: s for s in current}
         kept_ids = {s.get("id") for s in supporters}
-        for stored_supporter in current:
-            if stored_supporter.id not in kept_ids:
-                stored_supporter.ended_on = self.today()
-                stored_supporter.end_note = ended_note
-                stored_supporter.position = -1 - stored_supporter.position
+        for leaving in current:
+            if leaving.id not in kept_ids:
+                leaving.ended_on = self.today()
+                leaving.end_note = ended_note
+                leaving.position = -1 - leaving.position
         for position, s in enumerate(supporters):
             found = by_id.get(s.get("id", -1))
             saved_supporter = self._supporter(position, s, found)
@@ -529,7 +450,7 @@ class Register:
                                                   values.get("phone"), terms)})
         ids = _insert_people(session, rows)
         supporter_rows = [
-            {"person_id": pid, "position": position, **_supporter_row(s)}
+            {"person_id": pid, "position": position, **supporter_row(s)}
             for pid, (_, _, supporters, _) in zip(ids, cleaned, strict=True)
             for position, s in enumerate(supporters)
         ]
@@ -567,7 +488,7 @@ class Register:
                    stored: Supporter | None) -> Supporter:
         s = stored or Supporter()
         s.position = position
-        for name, value in _supporter_row(values).items():
+        for name, value in supporter_row(values).items():
             setattr(s, name, value)
         return s
 
@@ -583,234 +504,11 @@ class Register:
         self, record: Person, values: dict[str, Any], supporters: list[dict[str, Any]]
     ) -> list[str]:
         changed = [
-            _old_to_new(ANY_PERSON[name], getattr(record, name), value)
+            old_to_new(ANY_PERSON[name], getattr(record, name), value)
             for name, value in values.items() if getattr(record, name) != value
         ]
         changed += supporter_changes(record.supporters, supporters)
         return changed
-
-    @staticmethod
-    def _event(person_id: int, kind: str, effective: date | None, detail: str,
-               at: datetime | None = None) -> PersonEvent:
-        event = PersonEvent()
-        event.person_id = person_id
-        event.at = at or clock.now()
-        event.event = kind
-        event.effective = effective
-        event.detail = detail
-        return event
-
-    @retrying
-    def exit(self, person_id: int, on: date, reason: str, note: str = "") -> None:
-        """Take a person off the active register; the file and its history stay."""
-        with self.database.transaction() as session:
-            self.exit_in(session, person_id, on, reason, note)
-
-    def exit_in(self, session: Session, person_id: int, on: date, reason: str,
-                note: str = "", refresh_due: bool = True) -> None:
-        """``exit`` inside the caller's transaction (an import's confirmed exits)."""
-        if reason not in EXIT_REASONS:
-            raise ValidationFailed([FieldError("exit_reason", "请选择退出原因")])
-        if on > self.today():
-            raise ValidationFailed([FieldError("exit_date", "退出日期不能在今天之后")])
-        if reason == "other" and not note.strip():
-            raise ValidationFailed([FieldError("exit_note", "退出原因选“其他”时请写明原因")])
-        record = self._get(session, person_id, lock=True)
-        if record.status == EXITED:
-            raise KnownError(
-                f"{record.name} 已于 {record.exit_date:%Y-%m-%d} 退出,无需重复办理"
-            )
-        record.status = EXITED
-        record.exit_date = on
-        record.exit_reason = reason
-        record.exit_note = note.strip() or None
-        record.held_colour = None  # seed 002's three months end with the exit
-        record.held_until = None
-        detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
-        session.add(self._event(person_id, "exited", on, detail))
-        audit.record(session, "exited", "person", person_id, person_id=person_id,
-                     summary=record.name, changes=[
-                         ("状态", STATUS_LABELS[ACTIVE], STATUS_LABELS[EXITED]),
-                         ("退出日期", "", on.isoformat()), ("退出原因", "", detail)])
-        # A helper's load is for people on the register: the pairing ends with the exit.
-        session.execute(
-            pairing.update()
-            .where(pairing.c.person_id == person_id, pairing.c.ended_on.is_(None))
-            .values(ended_on=on, end_reason=f"对象退出:{EXIT_REASONS[reason]}"[:60]))
-        session.flush()
-        if refresh_due:
-            duestore.refresh(session.connection(), [person_id], self.today())
-
-    def leave_kind(self, person_id: int, code: str, on: date, reason: str = "aged_out"
-                   ) -> bool:
-        """The person is no longer of this kind (a child turned 16): with other kinds
-        left the file stays on the register without it, else the person exits. True
-        when the person exited. One transaction either way."""
-        with self.database.session() as session:
-            record = self._get(session, person_id)
-            kinds = list(combined(record.kinds, record.kind).codes)
-        if code not in kinds:
-            raise KnownError(f"{record.name}不是{self._kind(code).label},无需办理")
-        if len(kinds) == 1:
-            self.exit(person_id, on, reason)
-            return True
-        rest = [c for c in kinds if c != code]
-        with self.database.transaction() as session:
-            record = self._get(session, person_id)
-            record.kinds = rest
-            record.kind = rest[0]
-            record.updated_at = clock.now()  # type: ignore[attr-defined]
-            detail = f"不再是{self._kind(code).label}:{EXIT_REASONS.get(reason, reason)}"
-            session.add(self._event(person_id, "updated", on, detail))
-            session.flush()
-            duestore.refresh(session.connection(), [person_id], self.today())
-        return False
-
-    def exit_not_qualifying(self, person_id: int) -> str:
-        """The work list's one step for 不再符合: exit today with the verdict's reason
-        (a supporter back for good → 赡养人返乡, else 经核实不符合条件) and its words as
-        the note. Refused when the person is 留守 or cannot be decided today. Returns
-        the reason's label."""
-        file = self.load(person_id)
-        if file.status == EXITED:
-            raise KnownError(f"{file.name} 已于 {file.exit_date:%Y-%m-%d} 退出,无需重复办理")
-        verdict = self.verdict(file)
-        if verdict.code != NOT_QUALIFYING:
-            raise KnownError(f"{file.name}现在{verdict.text},不能按“不再符合”办理退出")
-        today = self.today()
-        back = any(s.returned_for_good_on(today) for s in file.facts().supporters)
-        reason = "supporter_returned" if back else "not_eligible"
-        self.exit(person_id, today, reason, verdict.text[:200])
-        return EXIT_REASONS[reason]
-
-    @retrying
-    def reinstate(self, person_id: int, note: str = "") -> None:
-        """Bring an exited person back onto the register (a mistaken exit, or a return)."""
-        with self.database.transaction() as session:
-            record = self._get(session, person_id, lock=True)
-            if record.status != EXITED:
-                raise KnownError(f"{record.name} 在册,无需恢复")
-            audit.record(session, "reinstated", "person", person_id, person_id=person_id,
-                         summary=record.name + (f":{note.strip()}" if note.strip() else ""),
-                         changes=[("状态", STATUS_LABELS[EXITED], STATUS_LABELS[ACTIVE]),
-                                  ("退出日期", audit.show(record.exit_date), ""),
-                                  ("退出原因", EXIT_REASONS.get(record.exit_reason or "", ""),
-                                   "")])
-            record.status = ACTIVE
-            record.exit_date = None
-            record.exit_reason = None
-            record.exit_note = None
-            session.add(self._event(person_id, "reinstated", self.today(), note.strip()))
-            session.flush()
-            duestore.refresh(session.connection(), [person_id], self.today())
-
-    # -- reading ---------------------------------------------------------------------
-
-    def _get(self, session: Session, person_id: int, lock: bool = False) -> Person:
-        # ``lock`` before a change: on a server a second writer of the same person waits
-        # here until the first commits, then reads its save (and so its version).
-        record = session.get(Person, person_id, with_for_update=lock or None)
-        if record is None:
-            raise NotFound(f"档案号 {person_id} 不在登记册上")
-        return record
-
-    def load(self, person_id: int) -> PersonFile:
-        with self.database.session() as session:
-            record = self._get(session, person_id)
-            kinds = combined(record.kinds, self._kind(record.kind).code)
-            return PersonFile(
-                id=record.id,
-                kind=record.kind,
-                kinds=kinds.codes,
-                status=record.status,
-                values={f.name: getattr(record, f.name) for f in kinds.fields},
-                supporters=[{"id": s.id, **_stored_supporter(s)} for s in record.supporters],
-                exit_date=record.exit_date,
-                exit_reason=record.exit_reason,
-                exit_note=record.exit_note,
-                events=[(e.at, e.event, e.effective, e.detail) for e in record.events],
-                updated_at=record.updated_at,  # type: ignore[attr-defined]
-            )
-
-    def find_by_id_number(self, number: str) -> int | None:
-        with self.database.session() as session:
-            return session.execute(
-                select(person.c.id).where(person.c.id_number == number)
-            ).scalar_one_or_none()
-
-    def verdict(self, file: PersonFile, on: date | None = None) -> Verdict:
-        """The file's one verdict: the first of its kinds it qualifies as, else the
-        primary kind's (``verdicts`` gives each)."""
-        return file.kindset.verdict(file.values, file.supporters, on or self.today())
-
-    def verdicts(self, file: PersonFile, on: date | None = None) -> dict[str, Verdict]:
-        return file.kindset.verdicts(file.values, file.supporters, on or self.today())
-
-    def count(self, status: str | None = ACTIVE) -> int:
-        with self.database.session() as session:
-            query = select(func.count()).select_from(person)
-            if status:
-                query = query.where(person.c.status == status)
-            return int(session.execute(query).scalar_one())
-
-
-def _supporter_row(values: dict[str, Any]) -> dict[str, Any]:
-    """A supporter's columns from a cleaned row: its role's fields, the rest blank."""
-    role = values.get("role") or SUPPORTER_ROLE.code
-    out: dict[str, Any] = {"role": role}
-    for f in SUPPORTER_COLUMNS:
-        value = values.get(f.name)
-        out[f.name] = bool(value) if f.type.value == "bool" else value
-    return out
-
-
-def _stored_supporter(s: Supporter) -> dict[str, Any]:
-    """A stored row as its role's fields (an unknown role: every column)."""
-    role = ROLES.get(s.role or SUPPORTER_ROLE.code)
-    fields = role.fields if role is not None else SUPPORTER_COLUMNS
-    return {"role": s.role or SUPPORTER_ROLE.code,
-            **{f.name: getattr(s, f.name) for f in fields}}
-
-
-_LABELS = {name: f.label for name, f in ANY_PERSON.items()}
-_DISPLAY = {name: f.display for name, f in ANY_PERSON.items()}
-
-
-def _role_fields(role_code: str) -> tuple[Field, ...]:
-    role = ROLES.get(role_code)
-    return role.fields if role is not None else SUPPORTER_COLUMNS
-
-
-def _role_label(role_code: str) -> str:
-    role = ROLES.get(role_code)
-    return role.label if role is not None else SUPPORTER_ROLE.label
-
-
-def _supporter_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]
-                       ) -> list[audit.Change]:
-    """Each supporter's changed fields, named by role, 赡养人 张强·电话 (a child's 父母
-    王芳·电话): a stored supporter matched by its id (a row removed in the middle shifts
-    nobody), a new one against nothing, a removed one against nothing."""
-    stored = {s["id"]: s for s in old}
-    pairs = [(stored.pop(s["id"], {}) if s.get("id") is not None else {}, s) for s in new]
-    pairs += [(s, {}) for s in stored.values()]
-    changes: list[audit.Change] = []
-    for before, after in pairs:
-        who = after.get("name") or before.get("name") or ""
-        role = after.get("role") or before.get("role") or SUPPORTER_ROLE.code
-        fields = {f.name: f for f in _role_fields(role)}
-        if before and before.get("role") and before["role"] != role:
-            fields.update((f.name, f) for f in _role_fields(before["role"]))
-            changes.append((f"{_role_label(role)} {who}·身份", _role_label(before["role"]),
-                            _role_label(role)))
-        labels = {name: f.label for name, f in fields.items()}
-        display = {name: f.display for name, f in fields.items()}
-        old_values = _supporter_row(before) if before else {}
-        new_values = _supporter_row(after) if after else {}
-        for label, was, now in audit.diff(old_values, new_values, labels, display):
-            changes.append((f"{_role_label(role)} {who}·{label}", was, now))
-    return changes
-
 
 def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, Any]],
                            warnings: list[str]) -> list[dict[str, Any]]:
@@ -856,37 +554,6 @@ def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
-def _who(values: dict[str, Any]) -> str:
-    name = values.get("name") or "(无姓名)"
-    relation = values.get("relation")
-    label = ""
-    if relation:
-        role = ROLES.get(values.get("role") or SUPPORTER_ROLE.code, SUPPORTER_ROLE)
-        try:
-            label = role.field("relation").choice_label(relation)
-        except KeyError:  # a role without a relation (a woman's husband)
-            label = ""
-    return f"{name}({label})" if label else str(name)
-
-
-def supporter_changes(stored: Sequence[Supporter], supporters: list[dict[str, Any]]
-                      ) -> list[str]:
-    """What the history says of a save's supporters, naming each one removed, added or
-    changed by its role (移除赡养人张强(儿子), 新增委托监护人王芳), compared as their
-    role's fields."""
-    before = {s.id: _supporter_row(_stored_supporter(s)) for s in stored}
-    kept = {s.get("id") for s in supporters}
-    changes = [f"移除{_role_label(v['role'])}{_who(v)}"
-               for sid, v in before.items() if sid not in kept]
-    for s in supporters:
-        values = _supporter_row(s)
-        if s.get("id") not in before:
-            changes.append(f"新增{_role_label(values['role'])}{_who(values)}")
-        elif before[s["id"]] != values:
-            changes.append(f"修改{_role_label(values['role'])}{_who(values)}")
-    return changes
-
-
 def search_key(name: str, id_number: str | None, phone: str | None,
                terms: list[str] | None = None) -> str:
     """One lower-case text a search box can match with a single LIKE (``terms``: the
@@ -895,14 +562,3 @@ def search_key(name: str, id_number: str | None, phone: str | None,
         terms = pinyin.search_terms(name)
     parts = [name, *terms, id_number or "", phone or ""]
     return "|".join(p.lower() for p in parts if p)
-
-
-def _old_to_new(field: Field, old: Any, new: Any, whose: str = "") -> str:
-    """A changed field as the history shows it: 联系电话:138… → 139…"""
-    if field.type is FieldType.GROUP:
-        return field.label  # a group's id says nothing; the file shows the group
-    shown = []
-    for value in (old, new):
-        text = field.display(value).replace("\n", " ") or "(空)"
-        shown.append(text if len(text) <= 30 else text[:29] + "…")
-    return f"{whose}{field.label}:{shown[0]} → {shown[1]}"

@@ -237,11 +237,17 @@ def _clean_bool(f: Field, value: Any, row: int | None) -> bool:
 _PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}")
 
 
+_DASHED_MOBILE = re.compile(r"1[3-9]\d(?:-\d{4}-\d{4}|-\d{8}|\d{4}-\d{4})")
+
+
 def normalise_phone(value: Any) -> str:
     text = "" if value is None else str(value)
     text = text.translate(_FULL_WIDTH_PHONE)
     text = _PHONE_NOISE.sub("", text)
-    return text.removeprefix("+86").removeprefix("0086")
+    text = text.removeprefix("+86").removeprefix("0086")
+    if _DASHED_MOBILE.fullmatch(text):  # 139-0739-1234: a mobile grouped as it is read out
+        return text.replace("-", "")
+    return text
 
 
 def _clean_phone(f: Field, value: Any, row: int | None) -> str | None:
@@ -336,7 +342,8 @@ PERSON_FIELDS: tuple[Field, ...] = (
           synonyms=("电话", "手机", "手机号码", "联系方式", "本人电话", "老人电话")),
     Field("group_id", "村民小组", FieldType.GROUP, BASIC,
           synonyms=("组别", "所在组", "村民小组", "组", "所属村民小组", "所在村民小组",
-                    "村民组", "小组", "所属组", "组名")),
+                    "村民组", "小组", "所属组", "组名", "村组", "所在村组", "所属村组",
+                    "组号", "所属小组", "村民小组名称")),
     Field("address", "家庭住址", FieldType.TEXT, BASIC, max_length=100,
           synonyms=("住址", "家庭地址", "现住址", "居住地址", "详细地址")),
     Field("education", "文化程度", FieldType.CHOICE, BASIC, choices(

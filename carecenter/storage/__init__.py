@@ -5,7 +5,9 @@
 ``rules.fields``), ``bulk`` inserts thousands of rows at once, ``location`` says where
 the file lives, ``register_lock`` keeps one writer per SQLite register (SQLite only),
 ``backups`` backs a register up through SQLite's backup API, rotates and restores.
-Alembic migrations are in ``migrations/``.
+Alembic migrations are in ``migrations/``. Encrypted at rest (issue 18): ``cipher`` opens
+SQLCipher connections with a register's raw key and converts a file, ``key_file`` keeps
+that key wrapped per operator beside the register.
 
 A township's PostgreSQL server (issue 22): ``postgres`` sets up its connections (each
 scoped to a village, SERIALIZABLE), ``backends`` says what a failed write means on

@@ -12,6 +12,12 @@ days, 4 weeks and 12 months are kept (``prune``); manual ones are never deleted.
 Restoring checks the backup with ``PRAGMA integrity_check`` first, keeps the current
 register aside as a backup, and writes the backup into the register through SQLite.
 The caller holds the register's lock (``register_lock``). No SQLAlchemy here.
+
+An encrypted register's backups are encrypted with the same key (issue 18), each with
+a copy of the register's key file beside it (``<backup>.db.keys``), so that it restores
+on its own even after the operators changed. The keys this process has unwrapped are
+tried on an encrypted file (``cipher.known_keys``); a plain backup (made before the
+register was encrypted) is encrypted when the register is (``encrypt_plain``).
 """
 
 from __future__ import annotations
@@ -19,19 +25,22 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from carecenter import clock
 from carecenter.errors import KnownError
+from carecenter.storage import cipher, key_file
 from carecenter.storage.location import keep_private
 
 DAILY, MIGRATION, IMPORT, MANUAL, RESTORE = "daily", "migration", "import", "manual", "restore"
+ENCRYPT = "encrypt"
 KIND_LABELS = {DAILY: "每日自动", MIGRATION: "升级前", IMPORT: "导入前", MANUAL: "手动",
-               RESTORE: "恢复前的原文件"}
+               RESTORE: "恢复前的原文件", ENCRYPT: "加密前"}
 AUTOMATIC = (DAILY, MIGRATION, IMPORT)
 FOLDER_SETTING = "backup.folder"
 KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
@@ -62,10 +71,24 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
+Error = cipher.dbapi().Error
+
+
+def key_of(path: Path) -> bytes | None:
+    """The key that opens ``path`` among those this process knows (None: a plain file,
+    or one no known key opens: reading it then fails as "not a database")."""
+    if not cipher.looks_encrypted(path):
+        return None
+    for key in cipher.known_keys():
+        if cipher.readable(path, key):
+            return key
+    return None
+
+
+def _read_only(path: Path, key: bytes | None = None) -> Any:
     # Read-only: a connection that cannot write cannot checkpoint, so closing it never
     # deletes a WAL another process still writes into.
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    return cipher.connect(path, key if key is not None else key_of(path), read_only=True)
 
 
 def default_folder(register: Path) -> Path:
@@ -86,7 +109,7 @@ def folder_for(register: Path) -> Path:
                 chosen = json.loads(row[0])
                 if isinstance(chosen, str) and chosen.strip():
                     return Path(chosen.strip()).expanduser()
-        except (sqlite3.Error, ValueError):
+        except (Error, ValueError):
             pass  # no setting table yet, or a damaged file: the default folder
     return default_folder(register)
 
@@ -105,26 +128,39 @@ def copy_database(source: Path, target: Path) -> None:
     """``source`` into a new file ``target`` through the backup API, fsynced, atomically."""
     partial = target.with_name(target.name + ".part")
     partial.unlink(missing_ok=True)
+    key = key_of(source)
     try:
-        src = _read_only(source)
-    except sqlite3.Error as e:
+        src = _read_only(source, key)
+    except Error as e:
         raise KnownError(f"无法读取登记册 {source}:{e}") from e
     try:
-        dst = sqlite3.connect(partial)
+        # Keyed alike: the backup is encrypted as the register is, page for page.
+        dst = cipher.connect(partial, key)
         try:
             src.backup(dst)
             # A backup is one self-contained file: no -wal beside it.
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
-    except sqlite3.Error as e:
+    except Error as e:
         partial.unlink(missing_ok=True)
         raise KnownError(f"备份 {source} 失败:{e}") from e
     finally:
         src.close()
     with open(partial, "rb+") as written:
         os.fsync(written.fileno())
+    if key is not None:
+        _copy_keys(source, target)
     os.replace(partial, target)
+
+
+def _copy_keys(source: Path, target: Path) -> None:
+    """The register's key file beside its backup (before the backup is in place)."""
+    found = key_file.key_path(source)
+    if found.exists():
+        copied = key_file.key_path(target)
+        shutil.copyfile(found, copied)
+        keep_private(copied)
 
 
 def take(register: Path, folder: Path | None = None, kind: str = MANUAL) -> Path:
@@ -154,7 +190,7 @@ def persons_in(path: Path) -> int | None:
             return int(connection.execute("SELECT count(*) FROM person").fetchone()[0])
         finally:
             connection.close()
-    except sqlite3.Error:
+    except Error:
         return None
 
 
@@ -235,6 +271,7 @@ def prune(folder: Path, register: Path) -> list[Path]:
         if taken.date() == clock.today():
             continue
         path.unlink(missing_ok=True)
+        key_file.key_path(path).unlink(missing_ok=True)
         removed.append(path)
     return removed
 
@@ -254,7 +291,11 @@ def verify(backup: Path) -> int:
             persons = connection.execute("SELECT count(*) FROM person").fetchone()[0]
         finally:
             connection.close()
-    except sqlite3.Error as e:
+    except Error as e:
+        if "not a database" in str(e) and key_file.encrypted(backup):
+            raise KnownError(
+                f"备份 {backup} 已加密,而它的钥匙不是这个登记册的(是另一个登记册的备份?)。"
+                "请用建立它的登记册的操作员登录后恢复。") from e
         if "malformed" in str(e) or "corrupt" in str(e):
             raise KnownError(f"备份文件 {backup} 已损坏,未通过完整性检查,不能用来恢复({e})") from e
         raise KnownError(f"{backup} 不是本程序的登记册备份,不能用来恢复({e})") from e
@@ -282,24 +323,84 @@ class Restored:
 
 def restore(backup: Path, register: Path) -> Restored:
     """Replace the register's content by the backup's; the caller holds the lock and has
-    closed its own connections. The current register is kept aside first."""
+    closed its own connections. The current register is kept aside first.
+
+    A backup keyed as the register is (or both plain) is written into it through the
+    backup API. Otherwise (a plain backup into an encrypted register, or an encrypted
+    backup into a plain one) the backup is exported into a new file with the register's
+    key (else the backup's, whose key file comes along) and renamed over the register."""
     persons = verify(backup)
     folder = folder_for(register)
     aside = _set_aside(register, folder)
+    source_key = key_of(backup)
+    target_key = key_of(register) if register.exists() else None
     try:
-        target = sqlite3.connect(register)
-        try:
-            source = _read_only(backup)
+        if source_key == target_key:
+            target = cipher.connect(register, target_key)
             try:
-                source.backup(target)
+                source = _read_only(backup, source_key)
+                try:
+                    source.backup(target)
+                finally:
+                    source.close()
+                target.execute("PRAGMA journal_mode=WAL")
             finally:
-                source.close()
-            target.execute("PRAGMA journal_mode=WAL")
-        finally:
-            target.close()
-    except sqlite3.Error as e:
+                target.close()
+        else:
+            _replace_from(backup, source_key, register, target_key)
+    except Error as e:
         raise KnownError(f"恢复失败:{e}。原登记册已另存为 {aside}。") from e
     return Restored(persons, aside)
+
+
+def _replace_from(backup: Path, source_key: bytes | None, register: Path,
+                  target_key: bytes | None) -> None:
+    key = target_key if target_key is not None else source_key
+    partial = register.with_name(register.name + ".restoring")
+    source = cipher.connect(backup, source_key)
+    try:
+        cipher.export(source, partial, key)
+    finally:
+        source.close()
+    if register.exists():
+        # The register's last saves into its own file: its WAL must not outlive it.
+        old = cipher.connect(register, target_key)
+        try:
+            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            old.close()
+    if target_key is None and source_key is not None:
+        _copy_keys(backup, register)  # the backup's key file, before its data
+    os.replace(partial, register)
+    cipher.sync(register)
+    for stale in (Path(f"{register}-wal"), Path(f"{register}-shm")):
+        stale.unlink(missing_ok=True)
+    keep_private(register)
+
+
+def encrypt_plain(register: Path, key: bytes) -> list[Path]:
+    """Encrypt, with the register's key, the plain backups of this register in its
+    backup folder (made before it was encrypted), each with a copy of the key file; the
+    ones done. Each one is exported to a new file and renamed over the plain one."""
+    done = []
+    for path, _taken, _kind in _files(folder_for(register), register):
+        if cipher.looks_encrypted(path):
+            continue
+        partial = path.with_name(path.name + ".encrypting")
+        try:
+            source = cipher.connect(path, None)
+            try:
+                cipher.export(source, partial, key)
+            finally:
+                source.close()
+            _copy_keys(register, path)
+            os.replace(partial, path)
+            keep_private(path)
+        except (Error, OSError):
+            partial.unlink(missing_ok=True)
+            continue  # a damaged backup stays as it is; the listing says it is unreadable
+        done.append(path)
+    return done
 
 
 def _set_aside(register: Path, folder: Path) -> Path:
@@ -316,7 +417,7 @@ def _set_aside(register: Path, folder: Path) -> Path:
         return target
     except KnownError:
         pass  # too damaged to read through SQLite: move its files aside as they are
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", key_file.KEY_SUFFIX):
         part = register.with_name(register.name + suffix)
         if part.exists():
             os.replace(part, target.with_name(target.name + suffix))

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from carecenter.errors import DatabaseError, NotAllowed
 from carecenter.rules import roles
 from carecenter.rules.roles import Operator
-from carecenter.storage import postgres, villages
+from carecenter.storage import cipher, key_file, postgres, villages
 from carecenter.storage.backends import Conflict, conflict_message, is_retryable
 from carecenter.storage.location import (
     SCHEMA_HEAD,
@@ -85,14 +85,71 @@ def _sqlite_begin(connection: Any) -> None:
 _WRITE_OPTION = "carecenter_write"
 
 
+class KeyHolder:
+    """The key an SQLite engine's connections are opened with (None: a plain file). One
+    object per engine, read at each new connection: converting a register to encrypted
+    swaps the key and empties the pool, and every holder of the engine goes on."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self.key = key
+
+
+def _sqlite_engine(path: Path, keys: KeyHolder, read_only: bool) -> Engine:
+    # Every SQLite register is opened through SQLCipher's module (sqlite3's interface):
+    # with a key for an encrypted register, without for a plain one (issue 18).
+    from carecenter.storage import cipher
+
+    def connect() -> Any:
+        if keys.key is None and key_file.looks_encrypted(path):
+            # Encrypted since this engine was made, by a sign-in in this process (a
+            # command's conversion): the key it unwrapped then. By another process: this
+            # one has to sign in again.
+            keys.key = cipher.known_key_for(path)
+            if keys.key is None and key_file.encrypted(path):
+                raise cipher.RegisterEncrypted(cipher.encrypted_message(path))
+        return cipher.connect(path, keys.key, read_only=read_only)
+
+    # The URL names the file so that SQLAlchemy pools as for a file (QueuePool), though
+    # the connections come from ``creator``.
+    engine = create_engine("sqlite:///" + str(path), creator=connect, module=cipher.dbapi())
+    event.listen(engine, "connect", _note_file)
+    event.listen(engine, "checkout", _same_file)
+    return engine
+
+
+def _file_id(record: Any) -> tuple[int, int] | None:
+    path = record.info.get("carecenter_path")
+    try:
+        found = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if found else None
+
+
+def _note_file(dbapi_connection: Any, record: Any) -> None:
+    # Which file this connection has open: the register's path may come to name another
+    # (encrypted by a conversion, or a backup restored, each renamed into place).
+    rows = dbapi_connection.execute("PRAGMA database_list").fetchall()
+    record.info["carecenter_path"] = next((r[2] for r in rows if r[1] == "main"), None)
+    record.info["carecenter_file"] = _file_id(record)
+
+
+def _same_file(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """A pooled connection to a file since replaced is dropped, not read stale: the pool
+    opens a new one, on the file the path names now (with its key, ``KeyHolder``)."""
+    if record.info.get("carecenter_file") != _file_id(record):
+        raise DisconnectionError("the register file was replaced")
+
+
 def make_engine(db: str, read_only: bool = False,
-                scope: postgres.Scope | None = None) -> Engine:
+                scope: postgres.Scope | None = None, keys: KeyHolder | None = None) -> Engine:
     url = url_for(db)
+    keys = keys or KeyHolder()
     if url.startswith("sqlite:///") and read_only:
         # Read-only connections cannot checkpoint, so closing them never deletes the
         # WAL the register's holder still writes into (PLATFORM.md, SQLite locks).
         path = Path(url.removeprefix("sqlite:///"))
-        engine = create_engine("sqlite:///" + path.as_uri() + "?mode=ro&uri=true")
+        engine = _sqlite_engine(path, keys, read_only=True)
         event.listen(engine, "connect", _sqlite_read_only_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -105,7 +162,7 @@ def make_engine(db: str, read_only: bool = False,
                 f"无法在 {path.parent} 建立数据库文件:该位置不是文件夹或没有写入权限"
                 f"({e.strerror})"
             ) from e
-        engine = create_engine(url)
+        engine = _sqlite_engine(path, keys, read_only=False)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -222,11 +279,17 @@ class Database:
     ``scope`` is what this program may see of a township's server: one village (its id,
     name or code), or ``TOWNSHIP`` for all; by default $CARECENTER_VILLAGE, else the
     server's only village, else the township. A village's SQLite file is its one village.
+
+    ``key``: the register's key (``carecenter.access.register_keys`` unwraps it with an
+    operator's password); an encrypted register without it is refused with a message
+    saying to sign in. A plain file opens without one, as every register did before
+    encryption (issue 18); ``encrypt`` converts it.
     """
 
     def __init__(self, db: str | os.PathLike[str] | None = None, migrate: bool = True,
                  hold: bool = False, create: bool = True,
-                 lock: RegisterLock | None = None, scope: str | int | None = None) -> None:
+                 lock: RegisterLock | None = None, scope: str | int | None = None,
+                 key: bytes | None = None) -> None:
         self.location = resolve(db)
         # $CARECENTER_VILLAGE chooses a village on a server; a village's own file ignores it.
         server = is_server(self.location)
@@ -242,6 +305,14 @@ class Database:
         self._checking = threading.Lock()
         if self.path is not None and not create and not self.path.exists():
             raise missing_register(self.path)
+        self.keys = KeyHolder(key)
+        if key is not None:
+            cipher.remember(key)
+        if self.path is not None and key is None and key_file.encrypted(self.path):
+            # Opened before in this process by a signed-in operator: its key is known.
+            self.keys.key = cipher.known_key_for(self.path)
+            if self.keys.key is None:
+                raise cipher.RegisterEncrypted(cipher.encrypted_message(self.path))
         if hold and self.lock is not None:
             self.lock.acquire()  # before SQLite opens the file at all
         # Held by another window: this one only reads, and through read-only connections.
@@ -249,7 +320,7 @@ class Database:
                           and not self.can_write())
         try:
             self.engine = make_engine(self.location, read_only=self.read_only,
-                                      scope=self._scope)
+                                      scope=self._scope, keys=self.keys)
             self._open(migrate)
             self._settle_scope(wanted)
         except BaseException:
@@ -268,6 +339,9 @@ class Database:
         # theirs, checked against their role here and named in the audit log.
         self._operator: Operator | None = None
         self._asked = self._scope.value  # what was opened, before anyone signed in
+        # What happened to the register that the clerk should be told (its conversion
+        # to an encrypted register, issue 18), for the app or the command to say.
+        self.notice: str | None = None
         if hold:
             # A writing command checks first, before it reads or previews anything; the
             # app runs the check after its window shows (ui.shell.backup_menu).
@@ -296,6 +370,10 @@ class Database:
                     f"登记册所在的文件夹或文件是只读的({self.path.parent}),无法打开来修改。"
                     "文件本身没有损坏;请检查权限,或把登记册复制到可以写入的文件夹。"
                     f"({e.orig})") from e
+            if self.keys.key is not None and "not a database" in str(e.orig):
+                raise DatabaseError(
+                    f"登记册 {self.path} 打不开:钥匙与它不符(钥匙文件与登记册不是同一份?)。"
+                    "请从备份恢复,或找维护人员。") from e
             what = "数据库" if is_server(self.location) else "数据库文件"
             raise DatabaseError(
                 f"无法打开{what} {shown(self.location)}:它可能已损坏或不是本程序的数据文件。"
@@ -375,6 +453,68 @@ class Database:
         if wanted != self._scope.value:
             self._scope.value = wanted
             self.engine.dispose()  # connections made from now on carry the new scope
+
+    @property
+    def key(self) -> bytes | None:
+        """The register's key (None: a plain file or a server)."""
+        return self.keys.key
+
+    @property
+    def encrypted(self) -> bool:
+        return self.keys.key is not None
+
+    def encrypt(self, key: bytes, keys: key_file.KeyFile) -> Path | None:
+        """Convert this plain register to one encrypted with ``key``, once, in place;
+        ``keys``: its key file (``key`` wrapped for the operators and the recovery code).
+
+        A backup first; then the whole register is exported into a new encrypted file
+        beside it, checked, the key file written, and the new file renamed over the old
+        one. A kill at any point leaves the plain register (with, at worst, an unused
+        key file or a ``.encrypting`` file beside it) or the encrypted one with its key
+        file, never neither. The backup's path (None for a new, empty register)."""
+        if self.path is None or self.encrypted:
+            return None
+        from carecenter.storage import backups
+
+        path = self.path
+        with self.writing():
+            if self.read_only:
+                raise DatabaseError("登记册正在别处打开,现在不能加密,请关闭那里的“留守关爱”后重试")
+            kept = None
+            if self._has_persons():
+                kept = backups.take(path, kind=backups.ENCRYPT)
+            self.engine.dispose()  # no connection of ours on the plain file
+            partial = path.with_name(path.name + ".encrypting")
+            plain = cipher.connect(path, None)
+            try:
+                # Everything into the file itself first: the WAL stays with the plain one.
+                plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cipher.export(plain, partial, key)
+            finally:
+                plain.close()
+            check = cipher.connect(partial, key)
+            try:
+                verdict = check.execute("PRAGMA quick_check").fetchall()
+            finally:
+                check.close()
+            if [r[0] for r in verdict] != ["ok"]:
+                partial.unlink(missing_ok=True)
+                raise DatabaseError("加密登记册时检查未通过,登记册未改变(仍未加密)。")
+            key_file.write(path, keys)
+            os.replace(partial, path)
+            cipher.sync(path)
+            for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                stale.unlink(missing_ok=True)  # the plain file's, emptied above
+            cipher.remember(key)
+            self.keys.key = key
+            keep_private(path)
+        return kept
+
+    def _has_persons(self) -> bool:
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("person"):
+                return False
+            return bool(connection.execute(text("SELECT count(*) FROM person")).scalar())
 
     @property
     def scope(self) -> str:

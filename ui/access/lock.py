@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.access.login import SignInPage
+from ui.access.login import Door, SignInPage
 
 if TYPE_CHECKING:
     from carecenter.rules.roles import Operator
@@ -64,14 +64,15 @@ class SessionGuard(QObject):
 
     def __init__(self, window: QMainWindow, database: Callable[[], Database | None],
                  on_signed_in: Callable[[Operator], None],
-                 show_code: Callable[[str], None] | None = None) -> None:
+                 show_code: Callable[[str], None] | None = None,
+                 door: Door | None = None) -> None:
         super().__init__(window)
         self.window = window
         self._database = database
         self._on_signed_in = on_signed_in
         content = window.takeCentralWidget()
         assert content is not None
-        self.page = SignInPage(database, self._signed_in, show_code)
+        self.page = SignInPage(database, self._signed_in, show_code, door)
         self.stack = QStackedWidget()
         self.stack.setObjectName("guarded")
         self.stack.addWidget(content)

@@ -29,8 +29,40 @@ from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.widgets.error_form import ErrorForm
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from carecenter.rules.roles import Operator
     from carecenter.storage.database import Database
+
+
+class Door:
+    """An encrypted register before sign-in (issue 18): the operators its key file
+    names, and its key once a password (or the recovery code) has unwrapped it. The
+    register opens only then."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.key: bytes | None = None
+
+    @property
+    def shut(self) -> bool:
+        return self.key is None
+
+    def names(self) -> list[str]:
+        from carecenter.storage import key_file
+
+        found = key_file.read(self.path)
+        return found.names() if found is not None else []
+
+    def unlock(self, name: str, password: str) -> None:
+        from carecenter.access import register_keys
+
+        self.key = register_keys.unlock(self.path, name, password)
+
+    def unlock_with_code(self, code: str) -> None:
+        from carecenter.access import register_keys
+
+        self.key = register_keys.unlock_with_code(self.path, code)
 
 
 def _password() -> QLineEdit:
@@ -88,10 +120,12 @@ class SignInPage(QWidget):
 
     def __init__(self, database: Callable[[], Database | None],
                  on_signed_in: Callable[[Operator], None],
-                 show_code: Callable[[str], None] | None = None) -> None:
+                 show_code: Callable[[str], None] | None = None,
+                 door: Door | None = None) -> None:
         super().__init__()
         self.setObjectName("sign_in")
         self._database = database
+        self.door = door
         self._on_signed_in = on_signed_in
         self._show_code = show_code or (lambda code: RecoveryCodeDialog(code, self).exec())
         self.title = QLabel("留守关爱 — 请登录")
@@ -200,6 +234,10 @@ class SignInPage(QWidget):
     def prepare(self, locked_by: str | None = None) -> None:
         """Show the right form for the register: first administrator, or the login
         (with the names to choose from; after a lock, the one who was signed in)."""
+        if self.door is not None and self.door.shut:
+            # Encrypted: the names come from the key file, the register opens after.
+            self._show_login(self.door.names(), locked_by)
+            return
         from carecenter.access import operators
 
         database = self._database()
@@ -211,7 +249,10 @@ class SignInPage(QWidget):
                               "修改本村设置,恢复备份。")
             self.show_form("first")
             return
-        names = [o.name for o in operators.OperatorBook(database).list() if o.active]
+        self._show_login([o.name for o in operators.OperatorBook(database).list() if o.active],
+                         locked_by)
+
+    def _show_login(self, names: list[str], locked_by: str | None) -> None:
         self.login_name.clear()
         self.login_name.addItems(names)
         if locked_by in names:
@@ -227,15 +268,39 @@ class SignInPage(QWidget):
         focus = {0: self.login_password, 1: self.first_name, 2: self.recover_name}[index]
         focus.setFocus()
 
+    def _opened(self, unlock: Callable[[], None]) -> Database | None:
+        """The register, opened with the key ``unlock`` unwraps when it is encrypted and
+        still shut (a wrong password raises here, before anything is opened)."""
+        if self.door is not None and self.door.shut:
+            unlock()
+        return self._database()
+
+    def _tell(self, notice: str | None) -> None:
+        """What happened to the register (its conversion), without holding the clerk."""
+        if notice:
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(QMessageBox.Icon.Information, "登记册已加密", notice,
+                              QMessageBox.StandardButton.Ok, self.window())
+            box.setObjectName("encrypted_notice")
+            box.open()
+
     def sign_in(self) -> None:
         from carecenter.access import operators
 
-        database = self._database()
-        if database is None:
-            return
+        name, password = self.login_name.currentText(), self.login_password.text()
+        door = self.door
+
+        def unlock() -> None:
+            assert door is not None
+            door.unlock(name, password)
+
         try:
-            who = operators.sign_in(database, self.login_name.currentText(),
-                                    self.login_password.text())
+            database = self._opened(unlock)
+            if database is None:
+                return
+            who = operators.sign_in(database, name, password)
+            notice = self._protect(database, name, password)
         except KnownError as e:
             self.login_form.show_error(e)
             self.login_password.selectAll()
@@ -244,6 +309,14 @@ class SignInPage(QWidget):
         self.login_form.clear()
         self.login_password.clear()
         self._on_signed_in(who)
+        self._tell(notice)
+
+    @staticmethod
+    def _protect(database: Database, name: str, password: str) -> str | None:
+        # A register from before encryption is encrypted once, at its first sign-in.
+        from carecenter.access import register_keys
+
+        return register_keys.protect(database, name, password)
 
     def create_first(self) -> None:
         from carecenter.access import operators
@@ -262,17 +335,25 @@ class SignInPage(QWidget):
         self._show_code(code)
         assert database.operator is not None
         self._on_signed_in(database.operator)
+        self._tell(database.notice)
 
     def recover(self) -> None:
         from carecenter.access import operators
 
-        database = self._database()
-        if database is None:
-            return
         try:
             _same(self.recover_password, self.recover_again, "again")
-            code = operators.recover(database, self.recover_code.text(),
-                                     self.recover_name.text(), self.recover_password.text())
+            typed = self.recover_code.text()
+            door = self.door
+
+            def unlock() -> None:
+                assert door is not None
+                door.unlock_with_code(typed)
+
+            database = self._opened(unlock)
+            if database is None:
+                return
+            code = operators.recover(database, typed, self.recover_name.text(),
+                                     self.recover_password.text())
         except KnownError as e:
             self.recover_form.show_error(e)
             return

@@ -4,9 +4,12 @@
 
 One row per visit: 人员 (姓名 / 档案号 / 身份证号, with a completer), 日期 (11-3, 1103,
 2026-11-03; empty takes the row above), 方式 (one key 1-5), 情况, and optionally a need
-(one key 1-8, then its text). Enter and Tab move on; Enter on the last cell (or on 情况,
-when the row raises no need) starts the next row; Delete clears a row. Ctrl+S saves the
-whole sheet in one transaction: all rows or none, bad cells marked red.
+(one key 1-8, then its text). Every cell is typed and left the same way: Enter or Tab
+moves on (a one-key choice stays on its cell until then, so the Enter a clerk presses
+after it never skips 走访情况); Enter on the last cell (or on 情况, when the row raises no
+need) starts the next row; Delete clears a row. A person is picked only when the clerk
+confirms the cell (Enter, Tab, a click in the list): a stray digit left in 人员 picks nobody.
+Ctrl+S saves the whole sheet in one transaction: all rows or none, bad cells marked red.
 """
 
 from __future__ import annotations
@@ -16,13 +19,23 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QStringListModel,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QBrush,
+    QCloseEvent,
+    QColor,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -61,6 +74,7 @@ VALUE = Qt.ItemDataRole.UserRole  # person id, date, kind code, need kind code
 PREFILLED = Qt.ItemDataRole.UserRole + 1  # filled by the program, not typed: blank row
 ERROR = Qt.ItemDataRole.UserRole + 2  # what is wrong with what was typed
 REFUSED = Qt.ItemDataRole.UserRole + 3  # why the last save refused this cell
+CONFIRMED = "confirmed"  # an editor's property: left with Enter, Tab or a choice in the list
 RED = QColor("#f8d0cc")
 GREY = QColor("#888888")
 
@@ -71,7 +85,8 @@ def _legend() -> str:
     kinds = "  ".join(f"{key} {VISIT_KINDS[code]}" for key, code in KIND_KEYS.items())
     needs = "  ".join(f"{key} {NEED_KINDS[code]}" for key, code in NEED_KEYS.items())
     return (f"方式:{kinds}\n需求:{needs}\n"
-            "Enter 下一格(走访情况之后换行)· Tab 进入需求列 · Delete 清空一行 · Ctrl+S 保存全部")
+            "方式、需求按数字键选,Enter 下一格(走访情况之后换行)· Tab 进入需求列 · "
+            "Delete 清空一行 · Ctrl+S 保存全部")
 
 
 class SheetDelegate(QStyledItemDelegate):
@@ -88,6 +103,15 @@ class SheetDelegate(QStyledItemDelegate):
         if index.column() == PERSON:
             self._complete_people(editor)
         return editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter and Tab confirm what is in the cell (a person is picked only then)."""
+        if isinstance(watched, QLineEdit) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab,
+                               Qt.Key.Key_Backtab):
+                watched.setProperty(CONFIRMED, True)
+        return super().eventFilter(watched, event)
 
     def _complete_people(self, editor: QLineEdit) -> None:
         """A popup of the people matching what is typed (档案号, name, pinyin initials, ID
@@ -111,11 +135,13 @@ class SheetDelegate(QStyledItemDelegate):
 
         def chosen(label: str) -> None:
             editor.setText(label)
+            editor.setProperty(CONFIRMED, True)
             QTimer.singleShot(0, lambda: self._finish(editor))
 
         editor.textEdited.connect(refresh)
         completer.activated.connect(chosen)
         # Enter with the popup open reaches the editor past the delegate's filter.
+        editor.returnPressed.connect(lambda: editor.setProperty(CONFIRMED, True))
         editor.returnPressed.connect(lambda: QTimer.singleShot(0, lambda: self._finish(editor)))
 
     def _finish(self, editor: QLineEdit) -> None:
@@ -134,7 +160,8 @@ class SheetDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         assert isinstance(editor, QLineEdit)
-        self.grid.set_typed(index.row(), index.column(), editor.text())
+        self.grid.set_typed(index.row(), index.column(), editor.text(),
+                            confirmed=bool(editor.property(CONFIRMED)))
 
 
 class SheetGrid(QTableWidget):
@@ -205,12 +232,23 @@ class SheetGrid(QTableWidget):
                 return value
         return None
 
-    def set_typed(self, row: int, column: int, text: str) -> None:
-        """What the clerk typed into a cell: read it, show it, mark it if it is wrong."""
+    def set_typed(self, row: int, column: int, text: str, confirmed: bool = True) -> None:
+        """What the clerk typed into a cell: read it, show it, mark it if it is wrong.
+
+        ``confirmed``: left with Enter, Tab or a choice in the list, not by a click
+        elsewhere or Ctrl+S while typing; only then do digits alone pick a person.
+        """
         text = text.strip()
         self.dirty = True
         message = None
-        if column == PERSON:
+        if column == PERSON and text.isdigit() and not confirmed:
+            # A stray digit (a 方式 key typed one cell too early) must not pick someone,
+            # nor replace the person already chosen.
+            if self.value(row, column) is not None:
+                return
+            self.put(row, column, text, None)
+            message = f"档案号 {text}:请按 Enter 确认,或从列表中选择人员"
+        elif column == PERSON:
             try:
                 pick = self.finder.find(text) if text else None
             except ValueError as e:
@@ -289,8 +327,14 @@ class SheetGrid(QTableWidget):
             key, text = event.key(), event.text()
             if column in (KIND, NEED_KIND) and text in (KIND_KEYS if column == KIND
                                                         else NEED_KEYS):
-                self.set_typed(row, column, text)  # one key: chosen, and on to the next
-                self.go(row, column + 1)
+                # One key chooses; the cell keeps the cursor, so the Enter the clerk
+                # presses after it moves on as in every other cell (issue 20).
+                self.set_typed(row, column, text)
+                return
+            if column in (KIND, NEED_KIND) and text.isprintable() and text.strip() \
+                    and self.value(row, column):
+                # The choice made, the clerk types on: that is 走访情况 (需求内容).
+                self.type_into(row, column + 1, event)
                 return
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.clear_row(row)
@@ -300,6 +344,27 @@ class SheetGrid(QTableWidget):
                 self.advance(row, column)
                 return
         super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """Chinese typed on a chosen 方式 (需求类别) goes on into the next cell."""
+        index = self.currentIndex()
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if index.isValid() and not editing and index.column() in (KIND, NEED_KIND) \
+                and event.commitString() and self.value(index.row(), index.column()):
+            self.type_into(index.row(), index.column() + 1, event)
+            return
+        super().inputMethodEvent(event)
+
+    def type_into(self, row: int, column: int, event: QEvent) -> None:
+        """Start editing this cell with what was typed."""
+        self.go(row, column)
+        editor = self.indexWidget(self.currentIndex())
+        if isinstance(editor, QLineEdit):
+            editor.clear()
+            if isinstance(event, QKeyEvent):
+                editor.insert(event.text())
+            elif isinstance(event, QInputMethodEvent):
+                editor.insert(event.commitString())
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter.errors import KnownError
-from carecenter.ledger import mapping
+from carecenter.ledger import kind_import, mapping
 from carecenter.ledger import workbook as sheet
 from carecenter.ledger.import_preview import ChangedSincePreview
 from carecenter.ledger.import_report import save_report
@@ -47,9 +47,11 @@ from carecenter.ledger.importer import (
     Preview,
     RowPreview,
 )
+from carecenter.ledger.kind_import import KindPreview, KindResult
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.workbook import Sheet, text_of
 from carecenter.storage.database import Database
+from ui.ledger.kind_import_page import KindPage, kind_result_text
 from ui.widgets import file_dialogs
 from ui.widgets.background import run_in_background
 from ui.widgets.changed_meanwhile import skip_changed as skip_changed_ask
@@ -202,15 +204,32 @@ class FilePage(QWizardPage):
             QMessageBox.warning(self, "导入台账", "请先选择台账文件")
             return False
         name = self.sheets.currentData()
+        owner = self.owner
+        database = owner.importer.database
         try:
-            self.owner.data, self.owner.sheet_layout = run_in_background(
-                self, "导入台账", lambda _p, _c: self.owner.importer.open(path, name),
-                "正在读取工作簿…", cancellable=False)
+            # A children's ledger (its header names the parents or the guardian) goes its
+            # own way; the elders' through the mapping, as before (issue 21).
+            kind = run_in_background(self, "导入台账",
+                                     lambda _p, _c: kind_import.detect(path, name),
+                                     "正在识别台账类别…", cancellable=False)
+            if kind is not None:
+                owner.kind_preview = run_in_background(
+                    self, "导入台账",
+                    lambda _p, _c: kind_import.preview(database, path, kind, name),
+                    "正在逐行检查…", cancellable=False)
+            else:
+                owner.kind_preview = None
+                owner.data, owner.sheet_layout = run_in_background(
+                    self, "导入台账", lambda _p, _c: owner.importer.open(path, name),
+                    "正在读取工作簿…", cancellable=False)
         except KnownError as e:
             QMessageBox.warning(self, "导入台账", e.message)
             return False
-        self.owner.path = Path(path)
+        owner.path = Path(path)
         return True
+
+    def nextId(self) -> int:
+        return self.owner.KIND if self.owner.kind_preview is not None else self.owner.MAPPING
 
 
 class MappingPage(QWizardPage):
@@ -370,6 +389,9 @@ class PreviewPage(QWizardPage):
             "原因和日期见“建议退出”)")
         self.filter.setCurrentIndex(0)
 
+    def nextId(self) -> int:
+        return self.owner.RESULT
+
     def _filter(self) -> None:
         if self.model is not None:
             self.model.set_filter(self.filter.currentData())
@@ -441,6 +463,10 @@ class ResultPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
+        found = self.owner.kind_preview
+        if found is not None:
+            self.text.setText(kind_result_text(found, self.owner.kind_result))
+            return
         result, preview = self.owner.import_result, self.owner.preview
         assert result is not None and preview is not None
         lines = [f"新增 {result.created} 人,更新 {result.updated} 人。"]
@@ -460,6 +486,8 @@ class ResultPage(QWizardPage):
 
 
 class ImportWizard(QWizard):
+    FILE, MAPPING, PREVIEW, KIND, RESULT = range(5)
+
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("导入台账")
@@ -477,20 +505,29 @@ class ImportWizard(QWizard):
         self.sheet_layout: Layout | None = None
         self.preview: Preview | None = None
         self.import_result: ImportResult | None = None
+        self.kind_preview: KindPreview | None = None  # a ledger of another kind (children)
+        self.kind_result: KindResult | None = None
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
+        self.kind_page = KindPage(self)
         self.result_page = ResultPage(self)
-        for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
-            self.addPage(page)
+        for number, page in ((self.FILE, self.file_page), (self.MAPPING, self.mapping_page),
+                             (self.PREVIEW, self.preview_page), (self.KIND, self.kind_page),
+                             (self.RESULT, self.result_page)):
+            self.setPage(number, page)
         self.currentIdChanged.connect(self._button_texts)
 
     def _button_texts(self, _page_id: int) -> None:
-        next_text = "导入" if self.currentPage() is self.preview_page else "下一步 >"
+        next_text = ("导入" if self.currentPage() in (self.preview_page, self.kind_page)
+                     else "下一步 >")
         self.setButtonText(QWizard.WizardButton.NextButton, next_text)
 
     def save_report(self, parent: QWidget) -> None:
         if self.preview is None:
+            if self.kind_preview is not None:
+                QMessageBox.information(parent, "导入台账",
+                                        "\n".join(self.kind_preview.lines(every=False)[-12:]))
             return
         suggested = str(self.path.with_name(self.path.stem + "-导入报告.xlsx"))
         chosen = file_dialogs.save_file(parent, "保存导入报告", suggested,

@@ -101,10 +101,10 @@ class PeopleList(QDialog):
         close.clicked.connect(self.accept)
         self.buttons = QHBoxLayout()
         self.buttons.addWidget(self.count, 1)
-        from carecenter.overview.printed_lists import register_list
+        from carecenter.overview.printed_lists import pending_register_list
         from ui.widgets.list_output import list_buttons
 
-        for button in list_buttons(self, lambda: register_list(
+        for button in list_buttons(self, lambda: pending_register_list(
                 self.database, self.ids, self.title), "people"):
             self.buttons.addWidget(button)
         self.buttons.addWidget(close)

@@ -13,6 +13,7 @@ import logging
 import os
 import platform
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -22,9 +23,11 @@ from PySide6.QtWidgets import QApplication
 
 from carecenter import __version__
 from carecenter.errors import KnownError
-from carecenter.register.first_screen import open_first_screen
+from carecenter.register.first_screen import locked_screen, open_first_screen
+from carecenter.storage import key_file
 from carecenter.storage.location import ENV_VAR, resolve, sqlite_file
 from carecenter.storage.register_lock import RegisterLock
+from ui.access.login import Door
 from ui.shell.crash import excepthook, failed_to_start
 from ui.shell.icon import app_icon
 from ui.shell.logfile import START_LOGGER, open_log_file, setup_logging
@@ -145,16 +148,20 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
          quit_when_ready: bool) -> int:
     if lock is not None:
         file_dialogs.protect(lock.register)
-    first = open_first_screen(location)
+    door = _door(location)
+    # An encrypted register cannot be read before the password (issue 18): the window
+    # starts empty behind its sign-in page, and opens the register after it.
+    first = locked_screen(location) if door is not None else open_first_screen(location)
     window: MainWindow | None = None
+    checks: list[threading.Thread] = []
 
     def open_and_check() -> Database | None:
-        database = open_database(location, lock)
+        database = open_database(location, lock, door.key if door is not None else None)
         if database is not None:
             # The quick check and the day's backup, once the window is up.
             from ui.shell.backup_menu import check_after_start
 
-            check_after_start(window, database)
+            checks.append(check_after_start(window, database))
         return database
 
     if first is None:
@@ -164,12 +171,17 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
         window = MainWindow(database)
     else:
         # The database layer loads after the first paint (MainWindow.finish_start).
-        window = MainWindow(first=first, open_database=open_and_check)
+        window = MainWindow(first=first, open_database=open_and_check, door=door)
     after_first_paint(window.guard.stack, open_log_file)
     if quit_when_ready:
         after_first_paint(window.guard.stack, lambda: QTimer.singleShot(0, lambda: ready(window)))
     window.show()
     code = app.exec()
+    # The day's backup, if the clerk closed the window while it was being taken, is
+    # finished before the register is closed: a thread cut off inside SQLite at the
+    # interpreter's exit can crash it, and half a backup is none.
+    for check in checks:
+        check.join(timeout=300)
     # Delete the window while Qt is still whole, not in the interpreter's exit order.
     opened = window.database
     window.deleteLater()
@@ -196,12 +208,20 @@ def ready(window: MainWindow) -> None:
     QApplication.exit(0 if shown and opened else 1)
 
 
-def open_database(location: str, lock: RegisterLock | None = None) -> Database | None:
+def _door(location: str) -> Door | None:
+    path = sqlite_file(location)
+    if path is None or not key_file.encrypted(path):
+        return None
+    return Door(path)
+
+
+def open_database(location: str, lock: RegisterLock | None = None,
+                  key: bytes | None = None) -> Database | None:
     """The database, opened and migrated; None if it cannot be (the clerk is told why)."""
     from carecenter.storage.database import Database
 
     try:
-        return Database(location, lock=lock)
+        return Database(location, lock=lock, key=key)
     except KnownError as e:
         from PySide6.QtWidgets import QMessageBox
 

@@ -181,9 +181,11 @@ def restore(parent: QWidget, database: Database, backup: Path,
         QMessageBox.StandardButton.No)
     if answer != QMessageBox.StandardButton.Yes:
         return False
+    from carecenter.access import register_keys
+
     try:
         aside = run_in_background(parent, "从备份恢复",
-                                  lambda _p, _c: database.restore_from(backup),
+                                  lambda _p, _c: register_keys.restore(database, backup),
                                   "正在恢复登记册…", cancellable=False)
     except KnownError as e:
         QMessageBox.warning(parent, "从备份恢复", e.message)

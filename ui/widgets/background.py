@@ -1,9 +1,10 @@
 """Long work off the GUI thread, with a progress dialog and a cancel button.
 
 ``run_in_background(parent, title, work)`` runs ``work(progress, cancelled)`` in a
-QThread while a modal progress dialog shows; it returns the work's result, or raises
-what the work raised (a ``KnownError`` for the clerk, anything else a bug), once the
-thread is done. The window stays responsive meanwhile (a local event loop).
+QThread while a modal progress dialog shows (``progress(done, total)``, or
+``progress(done, total, label)`` to say what is being done now); it returns the work's
+result, or raises what the work raised (a ``KnownError`` for the clerk, anything else a
+bug), once the thread is done. The window stays responsive meanwhile (a local event loop).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 T = TypeVar("T")
-Progress = Callable[[int, int], None]
+Progress = Callable[..., None]  # (done, total) or (done, total, label)
 Cancelled = Callable[[], bool]
 
 
 class _Worker(QObject):
-    progressed = Signal(int, int)
+    progressed = Signal(int, int, str)
     finished = Signal()
 
     def __init__(self, work: Callable[[Progress, Cancelled], Any], stop: threading.Event) -> None:
@@ -31,8 +32,8 @@ class _Worker(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
 
-    def _progress(self, done: int, total: int) -> None:
-        self.progressed.emit(done, total)  # queued to the GUI thread
+    def _progress(self, done: int, total: int, label: str = "") -> None:
+        self.progressed.emit(done, total, label)  # queued to the GUI thread
 
     def run(self) -> None:
         try:
@@ -48,8 +49,10 @@ class _Receiver(QObject):
         super().__init__()
         self.dialog = dialog
 
-    @Slot(int, int)
-    def show(self, done: int, total: int) -> None:
+    @Slot(int, int, str)
+    def show(self, done: int, total: int, label: str) -> None:
+        if label:
+            self.dialog.setLabelText(label)
         self.dialog.setMaximum(max(total, 1))
         self.dialog.setValue(min(done, max(total, 1)))
 
@@ -60,6 +63,7 @@ def run_in_background(parent: QWidget | None, title: str,
     stop = threading.Event()
     dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
     dialog.setWindowTitle(title)
+    dialog.setMinimumWidth(420)  # the labels change as the work goes: none is cut
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)

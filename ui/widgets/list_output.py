@@ -1,6 +1,7 @@
 """打印 and 导出 of any list on screen: the clerk picks where (the folder last used), the
 core writes the A4 PDF or the xlsx (``carecenter.overview.printed_lists``), and the PDF
-opens for printing."""
+opens for printing. A county's list takes seconds: it is read and written off the GUI
+thread with a progress dialog and a cancel that leaves no file behind."""
 
 from __future__ import annotations
 
@@ -12,35 +13,53 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from carecenter.errors import KnownError
+from ui.widgets.background import run_in_background
 from ui.widgets.save_place import ask_save_path
 
 # reportlab and openpyxl load when a list is first written, not with the window (start-up).
 if TYPE_CHECKING:
-    from carecenter.overview.printed_lists import PrintedList
+    from carecenter.overview.printed_lists import Pending, PrintedList
+    from carecenter.storage.long_work import Progress
 
 KINDS = {"pdf": ("PDF 文件 (*.pdf)", ".pdf", "打印名单(PDF)"),
          "xlsx": ("Excel 工作簿 (*.xlsx)", ".xlsx", "导出名单(Excel)")}
 
 
-def save_list(parent: QWidget, make: Callable[[], PrintedList], kind: str,
+def save_list(parent: QWidget, make: Callable[[], PrintedList | Pending], kind: str,
               path: str | None = None) -> str | None:
-    """Write the list as ``kind`` (pdf / xlsx) where the clerk chooses; the path written."""
-    from carecenter.overview.printed_lists import write_pdf, write_xlsx
+    """Write the list as ``kind`` (pdf / xlsx) where the clerk chooses; the path written.
+
+    ``make`` runs here (it reads what the window shows); a ``Pending`` list reads its
+    rows in the background with the writing."""
+    from carecenter.overview.printed_lists import Pending, write_pdf, write_xlsx
+    from carecenter.storage.long_work import Steps
 
     filters, suffix, title = KINDS[kind]
     table = make()
-    if not table.rows:
+    count = table.count if isinstance(table, Pending) else len(table.rows)
+    if not count:
         QMessageBox.information(parent, title, "名单是空的,没有可输出的内容")
         return None
     if path is None:
         path = ask_save_path(parent, title, f"{table.title}{suffix}", filters, suffix)
         if path is None:
             return None
-    try:
+    target = path
+
+    def work(progress: Progress, cancelled: Callable[[], bool]) -> None:
+        steps = Steps(progress, cancelled)
+        whole, start = table, 0
+        if isinstance(whole, Pending):
+            from carecenter.overview.printed_lists import READING_SHARE
+
+            whole, start = whole.build(steps), READING_SHARE
         if kind == "pdf":
-            write_pdf(table, path)
+            write_pdf(whole, target, steps, start)
         else:
-            write_xlsx(table, path)
+            write_xlsx(whole, target, steps, start)
+
+    try:
+        run_in_background(parent, title, work, label=f"正在输出 {count} 行…")
     except KnownError as e:
         QMessageBox.warning(parent, title, e.message)
         return None
@@ -52,7 +71,7 @@ def save_list(parent: QWidget, make: Callable[[], PrintedList], kind: str,
     return path
 
 
-def list_buttons(parent: QWidget, make: Callable[[], PrintedList],
+def list_buttons(parent: QWidget, make: Callable[[], PrintedList | Pending],
                  prefix: str = "list") -> list[QPushButton]:
     """打印… and 导出 Excel… buttons for a list."""
     buttons = []

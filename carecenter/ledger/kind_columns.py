@@ -1,0 +1,133 @@
+"""Which column of another kind's ledger (a children's 花名册) is what: the child's own
+fields by their labels and synonyms, and the father's, the mother's, the guardian's and
+the husband's by the words a column starts with (父亲电话) or the heading over it (父亲
+over 姓名 | 电话); the header row is the one (or the pair) naming the person and someone
+around them. ``kind_import`` reads the rows under it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from carecenter.ledger.mapping import normalise_label
+from carecenter.rules.kinds import KINDS, PersonKind, Role
+
+# Who a column is about, by the words it starts with (or its heading): (role, relation).
+WHO: tuple[tuple[tuple[str, ...], tuple[str, str | None]], ...] = (
+    (("受委托监护人", "委托监护人", "实际监护人", "监护人"), ("guardian", None)),
+    (("父亲", "爸爸"), ("parent", "father")),
+    (("母亲", "妈妈"), ("parent", "mother")),
+    (("丈夫",), ("husband", "husband")),
+)
+# What the rest of such a column names, in the role's fields.
+ROLE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("身份证", "证件号"), "id_number"),
+    (("电话", "手机", "联系方式"), "phone"),
+    (("务工", "去向", "外出地", "工作地", "打工"), "whereabouts"),
+    (("外出时间", "外出日期"), "away_since"),
+    (("关系", "称谓"), "relation"),
+    (("住址", "地址", "居住地"), "address"),
+    (("姓名", "名字", "", "情况"), "name"),
+)
+RELATION_WORDS = {"爷爷": "祖父", "奶奶": "祖母", "外公": "外祖父", "外婆": "外祖母",
+                  "姥爷": "外祖父", "姥姥": "外祖母", "哥哥": "兄姐", "姐姐": "兄姐"}
+EXTRAS = {"序号", "编号", "年龄", "备注说明"}
+
+
+def _person_names(kind: PersonKind) -> dict[str, str]:
+    # How children's ledgers name the child (the shared 姓名 field names an elder).
+    names: dict[str, str] = {"儿童姓名": "name", "学生姓名": "name", "留守儿童姓名": "name",
+                             "孩子姓名": "name"}
+    for f in kind.fields:
+        for n in (f.label, *f.synonyms):
+            names.setdefault(normalise_label(n), f.name)
+    return names
+
+
+def _role_of(kind: PersonKind, label: str, heading: str) -> tuple[Role, str | None, str] | None:
+    """(role, relation, what the rest of the label names) when the column is about
+    someone around the person: by its own words (父亲电话) or its heading's (父亲 over 电话)."""
+    roles = {r.code: r for r in kind.roles}
+    if label in ("与儿童关系", "与被监护人关系", "与留守儿童关系") and "guardian" in roles:
+        return roles["guardian"], None, "关系"
+    for text, own in ((label, True), (heading, False)):
+        for words, (code, relation) in WHO:
+            for word in words:
+                if text.startswith(word) and code in roles:
+                    return roles[code], relation, label[len(word):] if own else label
+    return None
+
+
+def _role_field(role: Role, rest: str) -> str | None:
+    rest = rest.removeprefix("的")
+    for words, name in ROLE_WORDS:
+        if (any(w and w in rest for w in words) or rest in words) \
+                and any(f.name == name for f in role.fields):
+            return name
+    return None
+
+
+def map_columns(kind: PersonKind, header: Sequence[Any], heading: Sequence[Any] = ()
+                ) -> tuple[dict[int, str], list[str]]:
+    """Each column's target, and the labels matched to nothing."""
+    people = _person_names(kind)
+    columns: dict[int, str] = {}
+    unknown = []
+    carried = ""
+    for i, cell in enumerate(header):
+        label = normalise_label(cell)
+        above = normalise_label(heading[i]) if i < len(heading) else ""
+        if not label and above:  # a label over both rows (merged down): its own column
+            label, above, carried = above, "", ""
+            cell = heading[i]
+        carried = above or carried
+        if not label:
+            continue
+        target = None
+        who = _role_of(kind, label, carried if carried != label else "")
+        if who is not None:
+            role, relation, rest = who
+            name = _role_field(role, rest)
+            if name is not None:
+                target = f"{relation or role.code}.{name}"
+        elif label in people:
+            target = people[label]
+        if target is None:
+            if label not in EXTRAS and not label.startswith("序"):
+                unknown.append(str(cell).strip())
+            continue
+        if target not in columns.values():
+            columns[i] = target
+    return columns, unknown
+
+
+def looks_like(kind: PersonKind, rows: Sequence[Sequence[Any]]) -> bool:
+    """Does a header among the first rows name the people around this kind (a child's
+    父亲 and 母亲 or 监护人)? Then the ledger is this kind's."""
+    return _find_header(kind, rows) is not None
+
+
+def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]]
+                 ) -> tuple[int, dict[int, str], list[str]] | None:
+    """(index of the header row, columns, unknown labels): the row, or the pair of rows
+    (a heading over the labels), that names the person and someone around them."""
+    best: tuple[int, dict[int, str], list[str]] | None = None
+    for index in range(min(30, len(rows))):
+        shapes: list[tuple[Sequence[Any], Sequence[Any]]] = [((), rows[index])]
+        if index > 0:
+            shapes.append((rows[index - 1], rows[index]))
+        for heading, header in shapes:
+            columns, unknown = map_columns(kind, header, heading)
+            roles = {t.split(".")[0] for t in columns.values() if "." in t}
+            if "name" in columns.values() and roles and (
+                    best is None or len(columns) > len(best[1])):
+                best = (index, columns, unknown)
+    return best
+
+
+def kind_of(rows: Sequence[Sequence[Any]]) -> str | None:
+    """The kind (not the elders') whose header these first rows hold, or None."""
+    for k in KINDS.values():
+        if k.roles and all(r.code != "supporter" for r in k.roles) and looks_like(k, rows):
+            return k.code
+    return None
