@@ -113,10 +113,19 @@ def signed_in(db: Database) -> Database:
         from carecenter.rules.roles import Operator
         from carecenter.storage.models import operator
 
-        with db.session() as session:
-            row = session.execute(select(operator)
-                                  .where(operator.c.name == SUITE_OPERATOR)).one()
-        db.operator = Operator(row.id, row.name, row.role)
+        # The suite's administrator; on a township's server opened for one village, the
+        # administrator that village can see (the township's first, issue 22).
+        from carecenter.storage.postgres import as_township
+
+        with db.engine.connect() as connection:
+            as_township(connection)
+            row = connection.execute(
+                select(operator).where(operator.c.role == "admin")
+                .order_by(operator.c.village_id.is_not(None),
+                          operator.c.village_id != (int(db.scope) if db.scope.isdigit() else 0),
+                          operator.c.name != SUITE_OPERATOR, operator.c.id)).first()
+        assert row is not None, "no administrator this register's scope can see"
+        db.operator = Operator(row.id, row.name, row.role, row.village_id)
     return db
 
 
@@ -136,7 +145,10 @@ def as_role(db: Database, role: str, name: str | None = None) -> Database:
                 name=name, role=role, password_hash=_HASHES[0], active=True,
                 created_at=clock.now(), updated_at=clock.now()).returning(operator.c.id)
             ).scalar_one()
-    db.operator = Operator(int(found), name, role)
+    with db.session() as session:
+        village_id = session.execute(select(operator.c.village_id)
+                                     .where(operator.c.id == found)).scalar()
+    db.operator = Operator(int(found), name, role, village_id)
     return db
 
 

@@ -69,7 +69,9 @@ class Server:
                 connection.execute(text("SELECT set_config('carecenter.village', '*', true)"))
                 connection.execute(text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    # not autovacuum: a superuser's, which this role may not end
+                    "AND backend_type = 'client backend'"))
                 # DELETE, not TRUNCATE: a dozen near-empty tables empty in a few ms,
                 # where TRUNCATE makes new files for each table and index (~0.4 s).
                 for table in self._tables:
@@ -94,7 +96,7 @@ class Server:
             self._ensure_template()
             self._execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{self.template}'")
+                f"WHERE datname = '{self.template}' AND backend_type = 'client backend'")
             self._execute(f"CREATE DATABASE {name} TEMPLATE {self.template}")
         else:
             self._execute(f"CREATE DATABASE {name}")

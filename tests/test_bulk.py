@@ -67,3 +67,24 @@ def test_a_column_left_out_keeps_its_default(tmp_path: Path) -> None:
             assert len(session.execute(select(person_event)).all()) == 2
     finally:
         database.close()
+
+
+def test_on_a_server_bulk_rows_read_back_as_sqlalchemys_insert_would_store_them(
+        postgres: object) -> None:
+    """PostgreSQL takes the rows as one array per column (storage.bulk)."""
+    from tests import pg_server
+
+    assert isinstance(postgres, pg_server.Server)
+    urls = [postgres.fresh(), postgres.fresh()]
+    ours, theirs = (signed_in(Database(url)) for url in urls)
+    try:
+        with ours.transaction() as session:
+            insert_rows(session.connection(), person, _people())
+        with theirs.transaction() as session:
+            session.execute(insert(person), _people())
+        assert _stored(ours, person) == _stored(theirs, person)
+    finally:
+        ours.close()
+        theirs.close()
+        for url in urls:
+            postgres.drop(url)

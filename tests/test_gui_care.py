@@ -265,3 +265,28 @@ def test_the_work_list_is_not_topped_by_a_health_check_missed_for_years(
     whats = [i.what for i in overdue]
     assert "健康体检" in whats and whats[0] != "健康体检"
     assert whats.index("风险随访") < whats.index("健康体检")
+
+
+def test_the_work_list_reads_a_section_only_when_the_clerk_reaches_it(
+        qtbot: QtBot, qtmodeltester: Any, database: Database) -> None:
+    """A county's list is 200,000 items: the counts show at once, and a section's rows
+    are read when the table first draws one of them, or the clerk picks the section."""
+    from carecenter.demo import register_demo
+
+    register_demo.generate(database, 120, seed=4, today=clock.today())
+    view = WorkListView(CareBook(database), Register(database))
+    qtbot.addWidget(view)
+    view.resize(1000, 400)
+    view.show()
+    view.reload()
+    result = view.result
+    assert result is not None and result.sizes["agreement"] > 0
+    assert view.model.rowCount() == result.total
+    assert view.section.itemText(0) == f"全部({result.total})"
+    assert not result.is_read("agreement")  # last but two: not on the first screen
+    qtmodeltester.check(view.model)
+    view.section.setCurrentIndex(view.section.findData("agreement"))
+    assert result.is_read("agreement")
+    assert view.model.rowCount() == result.sizes["agreement"]
+    assert {view.model.item(r).section for r in range(view.model.rowCount())} == {"agreement"}
+    assert "按风险等级" in view.summary.text()

@@ -63,7 +63,7 @@ def township(postgres: pg_server.Server, tmp_path_factory: pytest.TempPathFactor
     a_file = village_file(folder / "baizhu.db", "白竹村", 40, seed=11)
     b_file = village_file(folder / "gaoliang.db", "高良村", 30, seed=12)
     url = postgres.fresh(migrated=False)
-    server = Database(url, scope="*")
+    server = signed_in(Database(url, scope="*"))  # the township's administrator first
     ids = []
     for file in (a_file, b_file):
         source = Database(file)
@@ -192,6 +192,12 @@ def test_the_command_line_as_a_village_lists_only_its_people(
             names[key] = set(connection.execute(select(person.c.name)).scalars())
         database.close()
     monkeypatch.setenv("CARECENTER_VILLAGE", "高良村")
+    # 白竹村's administrator cannot open 高良村 (issue 22: bound to their village); the
+    # township's can. Their names were taken on the server: they came with the village's.
+    monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员(白竹村)")
+    assert main(["worklist", "--db", township.url, "--date", "2026-11-23"]) == 1
+    assert "只能打开本村" in capsys.readouterr().err
+    monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员")
     assert main(["worklist", "--db", township.url, "--date", "2026-11-23"]) == 0
     out = capsys.readouterr().out
     b = signed_in(Database(township.url, scope=township.b))
@@ -210,13 +216,21 @@ def test_the_command_line_as_a_village_lists_only_its_people(
 
 
 def test_a_village_moves_out_to_a_file_of_its_own_and_opens_there(
-        township: Township, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        township: Township, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from carecenter.access import register_keys
+
     out = tmp_path / "gaoliang-again.db"
     assert main(["migrate-to", str(out), "--db", township.url, "--village", "高良村"]) == 0
-    assert "各表数目核对一致" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    # Its operators came with it (issue 22): the township's one running the move is not
+    # one of them; the file is encrypted when the village's first signs in (issue 18).
+    assert "各表数目核对一致" in said and "本村操作员第一次登录时登记册即加密" in said
+    monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员(高良村)")
     assert main(["migrate-to", str(out), "--db", township.url, "--village", "高良村"]) == 0
     assert "未重复迁出" in capsys.readouterr().out
-    moved = opened(out)  # encrypted, its administrator the command line's (issue 18)
+    assert register_keys.encrypted(out)  # its own administrator signed in: encrypted
+    moved = opened(out, name="演示管理员(高良村)")
     original = Database(township.b_file)
     try:
         names = [sorted(Listing(d).rows(Listing(d).ids(RegisterQuery(status=None))).values(),

@@ -159,3 +159,27 @@ def test_the_flood_round_lists_everyone_at_housing_risk(
     assert set(rounds) == {risky, flooded}
     assert "汛期前检查并提前转移到安全地方" in rounds[risky].rule
     assert rounds[risky].seed == "001"
+
+
+def test_each_sections_count_is_its_items_and_is_known_before_they_are_read(
+        database: Database) -> None:
+    """The counts come from SQL; a section's items are read when first asked for (a
+    county's list is 200,000 items), and they are exactly as many, for the whole village
+    and for one group."""
+    from carecenter.demo import register_demo
+    from carecenter.register.groups import GroupBook
+
+    register_demo.generate(database, 80, seed=3, today=TODAY)
+    group = GroupBook(database).list()[0].id
+    for group_id in (None, group):
+        result = worklist.build(database, TODAY, group_id=group_id)
+        counts = result.counts()
+        assert sum(counts.values()) == result.total and result.total > 0
+        unread = [c for c, n in counts.items() if n and not result.is_read(c)]
+        assert "agreement" in unread  # counted, not read yet
+        for code, n in counts.items():
+            assert len(result.section(code)) == n, code
+        assert len(result.items) == result.total
+        if group_id:
+            assert all(i.group == GroupBook(database).list()[0].name
+                       for i in result.items if i.section != "helper")

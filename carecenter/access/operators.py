@@ -20,8 +20,10 @@ from carecenter.access.register_keys import WrongPassword
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import person_name
 from carecenter.rules.roles import ADMIN, ROLES, VIEWER, Operator
+from carecenter.storage import postgres
 from carecenter.storage.database import Database
 from carecenter.storage.models import access_secret, operator
+from carecenter.storage.villages import ONLY_VILLAGE
 
 RECOVERY = "recovery"
 # Said the same way whichever of the two was wrong: a guess learns nothing.
@@ -34,6 +36,7 @@ class OperatorInfo:
     name: str
     role: str
     active: bool
+    village_id: int | None = None  # None: the township's (issue 22)
 
     @property
     def role_label(self) -> str:
@@ -60,8 +63,19 @@ def _check_password(password: str, field: str = "password") -> str:
 
 
 def has_operators(database: Database) -> bool:
-    with database.session() as session:
-        return bool(session.execute(select(func.count()).select_from(operator)).scalar_one())
+    """Whether anyone may sign in: on a township's server, anyone of any village (a
+    village with no operator of its own is not an empty register)."""
+    with database.engine.connect() as connection:
+        postgres.as_township(connection)
+        return bool(connection.execute(select(func.count()).select_from(operator)).scalar_one())
+
+
+def _find(database: Database, name: str) -> Any:
+    """An operator's row by name, whichever village they belong to: names are unique
+    across a township's server, and signing in is what tells their village."""
+    with database.engine.connect() as connection:
+        postgres.as_township(connection)
+        return connection.execute(select(operator).where(operator.c.name == name.strip())).first()
 
 
 def install_first(database: Database, name: str, password_hash: str,
@@ -72,14 +86,17 @@ def install_first(database: Database, name: str, password_hash: str,
     # Nobody is signed in yet to pass ``transaction``'s check: the same write otherwise
     # (the register's lock, BEGIN IMMEDIATE), refused once any operator exists.
     with database.writing(), database.write_sessions() as session, session.begin():
+        # An empty server's first administrator is the township's (issue 22).
+        postgres.as_township(session.connection())
         if session.execute(select(func.count()).select_from(operator)).scalar_one():
             raise KnownError("这个登记册已有管理员,请以操作员身份登录")
+        village: dict[str, Any] = {"village_id": None} if database.on_server else {}
         new_id = session.execute(insert(operator).values(
             name=name, role=ADMIN, password_hash=password_hash, active=True,
-            created_at=now, updated_at=now).returning(operator.c.id)).scalar_one()
+            created_at=now, updated_at=now, **village).returning(operator.c.id)).scalar_one()
         session.execute(insert(access_secret).values(
             name=RECOVERY, value=recovery_hash, updated_at=now))
-        who = Operator(int(new_id), name, ADMIN)
+        who = Operator(int(new_id), name, ADMIN, village.get("village_id", ONLY_VILLAGE))
         session.info["operator"] = who
         audit.record(session, "created", "operator", who.id,
                      summary=f"首次使用:建立管理员 {name}",
@@ -102,14 +119,14 @@ def create_first(database: Database, name: str, password: str) -> str:
 
 
 def sign_in(database: Database, name: str, password: str) -> Operator:
-    """Check the name and password; the operator, now signed in on ``database``."""
-    with database.session() as session:
-        row = session.execute(select(operator).where(operator.c.name == name.strip())).first()
+    """Check the name and password; the operator, now signed in on ``database`` (which
+    from now on sees only their village if they are a village's, issue 22)."""
+    row = _find(database, name)
     if row is None or not passwords.verify(password, row.password_hash):
         raise WrongPassword(WRONG)
     if not row.active:
         raise WrongPassword(f"操作员 {row.name} 已停用,请找管理员")
-    who = Operator(row.id, row.name, row.role)
+    who = Operator(row.id, row.name, row.role, row.village_id)
     database.operator = who
     return who
 
@@ -125,13 +142,13 @@ def recover(database: Database, code: str, name: str, new_password: str) -> str:
     with database.session() as session:
         stored = session.execute(select(access_secret.c.value)
                                  .where(access_secret.c.name == RECOVERY)).scalar()
-        row = session.execute(select(operator).where(operator.c.name == name.strip())).first()
+    row = _find(database, name)
     if stored is None or not passwords.verify(passwords.normalise_code(code), stored):
         raise WrongPassword("恢复码不对,请对照打印的恢复码重新输入")
     if row is None or row.role != ADMIN or not row.active:
         raise WrongPassword(f"没有名为“{name}”的在用管理员;恢复码只能重设管理员的密码")
     fresh = passwords.new_recovery_code()
-    database.operator = Operator(row.id, row.name, row.role)
+    database.operator = Operator(row.id, row.name, row.role, row.village_id)
     password_hash, code_hash = passwords.hash_secret(new_password), passwords.hash_secret(fresh)
     if database.key is not None:
         register_keys.add_wraps(database, [
@@ -153,8 +170,13 @@ def _set_password(session: Session, operator_id: int, password_hash: str) -> Non
 
 
 def _set_recovery(session: Session, code_hash: str) -> None:
+    done = session.execute(select(access_secret.c.name)
+                           .where(access_secret.c.name == RECOVERY)).first()
     session.execute(update(access_secret).where(access_secret.c.name == RECOVERY)
                     .values(value=code_hash, updated_at=clock.now()))
+    if done is None:  # a village moved out of a server into a file of its own has none yet
+        session.execute(insert(access_secret).values(
+            name=RECOVERY, value=code_hash, updated_at=clock.now()))
 
 
 class OperatorBook:
@@ -166,7 +188,7 @@ class OperatorBook:
     def list(self) -> list[OperatorInfo]:
         with self.database.session() as session:
             rows = session.execute(select(operator).order_by(operator.c.id)).all()
-        return [OperatorInfo(r.id, r.name, r.role, r.active) for r in rows]
+        return [OperatorInfo(r.id, r.name, r.role, r.active, r.village_id) for r in rows]
 
     def get(self, operator_id: int) -> OperatorInfo:
         for info in self.list():
@@ -187,6 +209,13 @@ class OperatorBook:
             raise ValidationFailed(errors)
         password_hash = passwords.hash_secret(password)
         now = clock.now()
+        # On a server the name may be another village's operator's, whom this one
+        # cannot see: signing in is by name, so it is looked for in every village. The
+        # new operator belongs to the village opened (the township's when all are).
+        if _find(self.database, name) is not None:
+            raise ValidationFailed([FieldError("name", f"已有名为“{name}”的操作员"
+                                               + ("(可能在别的村)" if self.database.on_server
+                                                  else ""))])
         with self.database.transaction(need=ADMIN, what="添加操作员") as session:
             if session.execute(select(operator.c.id).where(operator.c.name == name)).first():
                 raise ValidationFailed([FieldError("name", f"已有名为“{name}”的操作员")])
@@ -222,7 +251,7 @@ class OperatorBook:
                          summary=f"操作员 {row.name}",
                          changes=[("角色", ROLES.get(row.role, row.role), ROLES[role])])
         if self.database.operator and self.database.operator.id == operator_id:
-            self.database.operator = Operator(operator_id, row.name, role)
+            self.database.operator = Operator(operator_id, row.name, role, row.village_id)
 
     def set_active(self, operator_id: int, active: bool) -> None:
         with self.database.transaction(need=ADMIN, what="停用或启用操作员") as session:

@@ -32,7 +32,7 @@ def _bump(connection: Connection, month: str, by: int) -> None:
     connection.execute(text(
         "INSERT INTO visit_month_total (month, people) VALUES (:m, :by) "
         # Qualified: PostgreSQL finds a bare ``people`` ambiguous (the row or EXCLUDED).
-        "ON CONFLICT (month) DO UPDATE SET people = visit_month_total.people + :by"),
+        "ON CONFLICT (village_id, month) DO UPDATE SET people = visit_month_total.people + :by"),
         {"m": month, "by": by})
 
 
@@ -70,11 +70,11 @@ def rebuild(connection: Connection) -> None:
     connection.execute(text("DELETE FROM visit_month"))
     connection.execute(text("DELETE FROM visit_month_total"))
     connection.execute(text(
-        "INSERT INTO visit_month (person_id, month) SELECT DISTINCT person_id, "
-        f"substr(visited_on, 1, 7) FROM visit WHERE kind IN ({_KINDS})"))
+        "INSERT INTO visit_month (village_id, person_id, month) SELECT DISTINCT village_id, "
+        f"person_id, substr(visited_on, 1, 7) FROM visit WHERE kind IN ({_KINDS})"))
     connection.execute(text(
-        "INSERT INTO visit_month_total (month, people) "
-        "SELECT month, count(*) FROM visit_month GROUP BY month"))
+        "INSERT INTO visit_month_total (village_id, month, people) "
+        "SELECT village_id, month, count(*) FROM visit_month GROUP BY village_id, month"))
 
 
 def visited(connection: Connection, first: str, last: str) -> dict[str, int]:

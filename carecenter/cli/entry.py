@@ -180,9 +180,10 @@ def cmd_worklist(args: argparse.Namespace) -> int:
                 raise KnownError(f"没有“{args.group}”这个村民小组")
             group_id = found
         result = worklist.build(database, args.date or clock.today(), group_id=group_id)
+        lines = result.lines()  # the sections are read here, while the database is open
     finally:
         database.close()
-    print("\n".join(result.lines()))
+    print("\n".join(lines))
     return 0
 
 

@@ -89,9 +89,14 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
         file = Database(target, hold=True, key=key_for(str(target)))
         try:
             moved = transfer.move_out(server, file, match[0].id, progress=_progress)
-            # The village's file is encrypted like any other (issue 18): operators stay
-            # on the server, so the command line's operator becomes its administrator.
-            sign_in(file)
+            # The village's file is encrypted like any other (issue 18), at its first
+            # sign-in: the village's operators came with it (issue 22); one with no
+            # operator of its own gets the command line's as its administrator.
+            try:
+                sign_in(file)
+            except KnownError:
+                print("本村的操作员已随登记册迁出;本村操作员第一次登录时登记册即加密。"
+                      "在此之前请妥善保管这个文件。", flush=True)
         finally:
             file.close()
     finally:
@@ -113,12 +118,15 @@ def _report(moved: Any, verb: str) -> None:
 def cmd_villages(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
+    from carecenter.cli.access_cli import sign_in
     from carecenter.storage.database import Database, resolve
     from carecenter.storage.models import person
     from carecenter.storage.villages import listed
 
+    # All villages for the township's staff; a village's operator sees their own only.
     database = Database(resolve(args.db), scope="*")
     try:
+        sign_in(database)
         with database.engine.connect() as connection:
             known = listed(connection)
             active: dict[int, int] = dict(connection.execute(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Connection, bindparam, text
 
 from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
@@ -114,20 +114,41 @@ class WorkItem:
         return f"{head}:{body}" + (f";{dated}" if dated else "") + tail
 
 
-@dataclass
 class WorkList:
-    on: date
-    items: list[WorkItem]
-    persons: int  # active people looked at
+    """The work list of a day: how many items each section holds, counted exactly in
+    SQL, and each section's items, made when first asked for (``section``). A county's
+    list is 200,000 items (82,000 "no agreement yet" alone): the window shows the counts
+    at once and makes the rows of the sections the clerk scrolls to or chooses."""
+
+    def __init__(self, on: date, persons: int, sizes: dict[str, int],
+                 made: dict[str, list[WorkItem]],
+                 load: Callable[[str], list[WorkItem]] | None = None) -> None:
+        self.on = on
+        self.persons = persons  # active people looked at
+        self.sizes = {code: sizes.get(code, 0) for code in SECTIONS}
+        self._made = made
+        self._load = load
 
     def section(self, code: str) -> list[WorkItem]:
-        return [i for i in self.items if i.section == code]
+        """The section's items in their order (read now if not read yet)."""
+        if code not in self._made:
+            self._made[code] = self._load(code) if self._load and self.sizes[code] else []
+        return self._made[code]
+
+    def is_read(self, code: str) -> bool:
+        return code in self._made
+
+    @property
+    def items(self) -> list[WorkItem]:
+        """Every item, section by section (all of them read: the command line, a print)."""
+        return [item for code in SECTIONS for item in self.section(code)]
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(SECTIONS, 0)
-        for i in self.items:
-            out[i.section] += 1
-        return out
+        return dict(self.sizes)
+
+    @property
+    def total(self) -> int:
+        return sum(self.sizes.values())
 
     def lines(self) -> list[str]:
         out = [i.line(self.on) for i in self.items]
@@ -169,13 +190,37 @@ def build(database: Database, on: date, group_id: int | None = None,
         return _build(database, on, group_id, progress)
 
 
+# Sections read when first shown, each counted exactly before (the large ones at a
+# county's size); the others are few and made at once.
+_DUE_SECTIONS = ("overdue", "week", "month", "assess", "key_check", "review")
+_LATER = (*_DUE_SECTIONS, "not_qualifying", "undecided", "unpaired", "unsafe",
+          "whereabouts", "agreement")
+
+
+def _due_case() -> tuple[str, str]:
+    """The SQL that puts a care_due row in its section (as the items' ``section``), and
+    the condition that keeps only the cadences this program knows."""
+    own: dict[str, list[str]] = {}
+    for code, cadence in CADENCES.items():
+        section = _OWN_SECTION.get(cadence.duty)
+        if section:
+            own.setdefault(section, []).append(code)
+    whens = "".join(f"WHEN cadence IN ({','.join(repr(c) for c in sorted(codes))}) "
+                    f"THEN '{section}' " for section, codes in own.items())
+    case = (f"CASE {whens}WHEN due_on < :on THEN 'overdue' "
+            "WHEN due_on <= :week THEN 'week' ELSE 'month' END")
+    return case, f"cadence IN ({','.join(repr(c) for c in sorted(CADENCES))})"
+
+
 @retrying
 def _build(database: Database, on: date, group_id: int | None,
            progress: Callable[[int, int], None] | None) -> WorkList:
     month_end = date(on.year + on.month // 12, on.month % 12 + 1, 1) - timedelta(days=1)
     where = "p.status = 'active'" + (" AND p.group_id = :group" if group_id else "")
     params: dict[str, object] = {"on": on.isoformat(), "end": month_end.isoformat(),
+                                 "week": (on + timedelta(days=6)).isoformat(),
                                  "group": group_id}
+    case, known = _due_case()
     # The due dates are brought up to today and kept. When another window holds the
     # register, this reads what that window keeps up to date (read-only connections).
     writable = database.can_write()
@@ -187,24 +232,18 @@ def _build(database: Database, on: date, group_id: int | None,
         if writable or not database.read_only:
             duestore.ensure_current(connection, on, progress)
             verdicts.ensure_current(connection, on)
-        found = [*duty_sections.verdicts(connection, group_id),
-                 *duty_sections.unpaired(connection, group_id),
-                 *duty_sections.unsafe_alone(connection, group_id),
-                 *duty_sections.unreported_whereabouts(connection, group_id),
-                 *duty_sections.helpers_short(connection, group_id, on)]
+        sizes: dict[str, int] = {r[0]: int(r[1]) for r in connection.execute(text(
+            f"SELECT {case} AS section, count(*) FROM care_due WHERE due_on <= :end "
+            f"AND {known}" + (" AND group_id = :group" if group_id else "")
+            + " GROUP BY 1"), params)}
+        sizes.update(duty_sections.sizes(connection, group_id, on))
+        found = duty_sections.helpers_short(connection, group_id, on)
         groups = {
             r[0]: (r[1], r[2])
             for r in connection.execute(text("SELECT id, name, position FROM village_group"))
         }
         persons = connection.execute(text(
             f"SELECT count(*) FROM person p WHERE {where}"), params).scalar_one()
-        # care_due holds only active people, with what a row shows of them: no join.
-        # The driver's own tuples: 60,000 rows as SQLAlchemy Rows cost ~60 ms more.
-        due_rows = connection.execute(text(
-            "SELECT person_id, cadence, last_on, due_on, kind, name, group_id, colour "
-            "FROM care_due WHERE due_on <= :end"
-            + (" AND group_id = :group" if group_id else "")
-        ), params).cursor.fetchall()
         rounds = connection.execute(text(
             "SELECT r.id, r.name, r.starts_on, r.ends_on, m.person_id, p.name, p.group_id, "
             "p.colour FROM care_round r "
@@ -217,11 +256,13 @@ def _build(database: Database, on: date, group_id: int | None,
         ), params).all()
         # A kind with an age limit (a child at 16): everyone of it who has reached it,
         # from the very day (issue 21), to leave the register or that kind.
+        # Found in the index of kinds (ix_person_kinds), then the few rows read.
         aged = [
             (k, r) for k in KINDS.values() if k.leaves_at is not None
             for r in connection.execute(text(
                 "SELECT p.id, p.name, p.group_id, p.colour, p.birth_date FROM person p "
-                f"WHERE {where} AND p.kinds LIKE :kind AND p.birth_date <= :born"),
+                "WHERE p.id IN (SELECT p.id FROM person p "
+                f"WHERE {where} AND p.kinds LIKE :kind AND p.birth_date <= :born)"),
                 {**params, "kind": f"%{k.code}%",
                  "born": add_months(on, -12 * k.leaves_at).isoformat()})
         ]
@@ -231,35 +272,8 @@ def _build(database: Database, on: date, group_id: int | None,
             f"JOIN person p ON p.id = n.person_id WHERE n.resolved_on IS NULL AND {where}"
         ), params).all()
 
-    items: list[WorkItem] = []
-    keys: list[tuple[Any, ...]] = []  # each item's place, worked out as it is made
-    order = {code: i for i, code in enumerate(SECTIONS)}
-    # The elders' duties in their order (issue 20), then the other kinds' (issue 21).
-    duty_order = {code: i for i, code in enumerate(dict.fromkeys([*DUTIES, *KIND_DUTIES]))}
     nowhere = ("", 1 << 30)
-    week_end = on + timedelta(days=6)
-    # SQLite hands dates back as text here (raw SQL), PostgreSQL as dates.
-    day: Callable[[Any], date] = date.fromisoformat
-    if due_rows and isinstance(due_rows[0][3], date):
-        day = _same
-    for pid, code, last, due, _kind, name, gid, colour in due_rows:
-        cadence = CADENCES.get(code)
-        if cadence is None:
-            continue  # a rule this program no longer has; the next refresh drops it
-        due_day = day(due)
-        group_name, position = groups.get(gid, nowhere)
-        overdue = due_day < on
-        state = "overdue" if overdue else "week" if due_day <= week_end else "month"
-        section = _OWN_SECTION.get(cadence.duty, state)
-        # Within a colour, the visits before the yearly check: a health check missed for
-        # years must not push this month's red follow-ups off the top (issue 20).
-        keys.append((order[section], RANK.get(colour or "", 3), duty_order[cadence.duty],
-                     position, group_name, due_day, pid, len(keys)))
-        items.append(WorkItem(
-            section, pid, name, group_name, position,
-            colour, DUTY_OF[code], cadence.label, day(last) if last else None, due_day,
-            overdue, None, cadence,
-        ))
+    items: list[WorkItem] = []
     for round_id, round_name, starts, ends, pid, name, gid, colour in rounds:
         group_name, position = groups.get(gid, nowhere)
         end = _date(ends)
@@ -287,29 +301,91 @@ def _build(database: Database, on: date, group_id: int | None,
             "age_out", pid, name or "", group_name, position, colour, k.label, k.leave_rule,
             None, turned, False, kind=k.code,
         ))
-    agreement_items = _agreement_items(database, on, group_id, groups)
-    items.extend(agreement_items)
-    with database.engine.connect() as connection:
-        found.extend(duty_sections.missing_agreements(
-            connection, group_id, on, {i.person_id for i in agreement_items}))
+    warned = _agreement_items(database, on, group_id, groups)
     if not group_id:  # the village's own duties (seed 002: activities, health talks)
         for d in EventBook(database).dues(on):
             if d.due <= month_end:
                 items.append(WorkItem("event", 0, "全村", "", -1, None, DUTIES[d.cadence.duty],
                                       d.cadence.label, d.last, d.due, d.due < on,
                                       cadence=d.cadence))
-    for f in found:
-        group_name, position = groups.get(f.group_id, nowhere) if f.group_id else nowhere
-        items.append(WorkItem(f.section, f.person_id, f.name, group_name, position,
-                              f.colour, f.what, f.rule, None, f.due, False, f.ref,
-                              seed=f.seed))
-    for item in items[len(keys):]:  # rounds, needs, agreements, the file's sections
-        keys.append((order[item.section], RANK.get(item.colour or "", 3), 0,
-                     item.group_position, item.group, item.due or item.last or on,
-                     item.person_id, len(keys)))
+    items.extend(_found_items(found, groups))
+    made: dict[str, list[WorkItem]] = {code: [] for code in SECTIONS if code not in _LATER}
+    for item in _ordered(items, on):
+        made[item.section].append(item)
+    for code, made_items in made.items():
+        sizes[code] = len(made_items)
+    if warned:
+        # Runs out or changed: on the list with the people who have none (counted in SQL).
+        with database.engine.connect() as connection:
+            sizes["agreement"] = sizes.get("agreement", 0) + len(warned) - \
+                duty_sections.missing_agreement_among(
+                    connection, group_id, on, {i.person_id for i in warned})
+
+    def load(code: str) -> list[WorkItem]:
+        with collector_paused(), database.engine.connect() as connection:
+            if code in _DUE_SECTIONS:
+                return _due_items(connection, code, case, known, params, groups, on)
+            found = duty_sections.find(connection, code, group_id, on,
+                                       {i.person_id for i in warned})
+            return _ordered([*(warned if code == "agreement" else []),
+                             *_found_items(found, groups)], on)
+
+    return WorkList(on, persons, sizes, made, load)
+
+
+def _found_items(found: list[duty_sections.Found],
+                 groups: dict[int, tuple[str, int]]) -> list[WorkItem]:
+    nowhere = ("", 1 << 30)
+    return [WorkItem(f.section, f.person_id, f.name, *(
+        groups.get(f.group_id, nowhere) if f.group_id else nowhere),
+        f.colour, f.what, f.rule, None, f.due, False, f.ref, seed=f.seed) for f in found]
+
+
+def _ordered(items: list[WorkItem], on: date) -> list[WorkItem]:
+    """Items of the sections other than the due dates', in the list's order: section,
+    colour (red first), village group, date, person."""
+    order = {code: i for i, code in enumerate(SECTIONS)}
+    keys = [(order[i.section], RANK.get(i.colour or "", 3), i.group_position, i.group,
+             i.due or i.last or on, i.person_id, n) for n, i in enumerate(items)]
     # Sorted by the keys (the last part is unique, so items are never compared).
-    ranked = sorted(range(len(items)), key=keys.__getitem__)
-    return WorkList(on, [items[i] for i in ranked], persons)
+    return [items[n] for n in sorted(range(len(items)), key=keys.__getitem__)]
+
+
+def _due_items(connection: Connection, section: str, case: str, known: str,
+               params: dict[str, object], groups: dict[int, tuple[str, int]],
+               on: date) -> list[WorkItem]:
+    """One section of the cadences' due dates, in its order."""
+    # care_due holds only active people, with what a row shows of them: no join.
+    # The driver's own tuples: 60,000 rows as SQLAlchemy Rows cost ~60 ms more.
+    group = params.get("group")
+    rows = connection.execute(text(
+        "SELECT person_id, cadence, last_on, due_on, kind, name, group_id, colour "
+        f"FROM care_due WHERE due_on <= :end AND {known} AND {case} = :section"
+        + (" AND group_id = :group" if group else "")
+    ), {**params, "section": section}).cursor.fetchall()
+    # The elders' duties in their order (issue 20), then the other kinds' (issue 21).
+    duty_order = {code: i for i, code in enumerate(dict.fromkeys([*DUTIES, *KIND_DUTIES]))}
+    nowhere = ("", 1 << 30)
+    # SQLite hands dates back as text here (raw SQL), PostgreSQL as dates.
+    day: Callable[[Any], date] = date.fromisoformat
+    if rows and isinstance(rows[0][3], date):
+        day = _same
+    items: list[WorkItem] = []
+    keys: list[tuple[Any, ...]] = []
+    for pid, code, last, due, _kind, name, gid, colour in rows:
+        cadence = CADENCES[code]
+        due_day = day(due)
+        group_name, position = groups.get(gid, nowhere)
+        # Within a colour, the visits before the yearly check: a health check missed for
+        # years must not push this month's red follow-ups off the top (issue 20).
+        keys.append((RANK.get(colour or "", 3), duty_order[cadence.duty],
+                     position, group_name, due_day, pid, len(keys)))
+        items.append(WorkItem(
+            section, pid, name, group_name, position,
+            colour, DUTY_OF[code], cadence.label, day(last) if last else None, due_day,
+            due_day < on, None, cadence,
+        ))
+    return [items[n] for n in sorted(range(len(items)), key=keys.__getitem__)]
 
 
 def _agreement_items(database: Database, on: date, group_id: int | None,

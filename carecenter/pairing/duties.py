@@ -118,7 +118,17 @@ def person_duties_on(connection: Connection, on: date, duties: Sequence[Duty],
     second): the caller reads the few it shows."""
     if not duties:
         return []
-    counted = []
+    # The driver's own tuples: a county's pairings as SQLAlchemy Rows cost a third more.
+    return [(r[0], r[1], r[2], tuple(int(c) for c in r[3:]))
+            for r in connection.execute(duties_on_query(on, duties, group_id))
+            .cursor.fetchall()]
+
+
+def duties_on_query(on: date, duties: Sequence[Duty], group_id: int | None = None
+                    ) -> Select[Any]:
+    """``person_duties_on``'s query: person, helper, helper's name and one count per duty
+    (``n0``, ``n1``, …), per current primary pairing of an active person."""
+    counted: list[Any] = []
     for duty in duties:
         first, after = period_bounds(on, duty.period)
         # Per pairing, its person's visits of the kind in the period, read by the
@@ -131,19 +141,17 @@ def person_duties_on(connection: Connection, on: date, duties: Sequence[Duty],
                    visit.c.visited_on >= first, visit.c.visited_on < after,
                    or_(visit.c.helper_id == pairing.c.helper_id,
                        and_(visit.c.helper_id.is_(None), visit.c.visitor == helper.c.name)))
-            .scalar_subquery())
+            .scalar_subquery().label(f"n{len(counted)}"))
     people = select(person.c.id).where(person.c.status == ACTIVE)
     if group_id:
         people = people.where(person.c.group_id == group_id)
-    query = (
-        select(pairing.c.person_id, pairing.c.helper_id, helper.c.name, *counted)
+    return (
+        select(pairing.c.person_id, pairing.c.helper_id, helper.c.name.label("helper_name"),
+               *counted)
         .join(helper, helper.c.id == pairing.c.helper_id)
         .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
                pairing.c.person_id.in_(people))
     )
-    # The driver's own tuples: a county's pairings as SQLAlchemy Rows cost a third more.
-    return [(r[0], r[1], r[2], tuple(int(c) for c in r[3:]))
-            for r in connection.execute(query).cursor.fetchall()]
 
 
 def _tallies(on: date, duties: Sequence[Duty]) -> tuple[Any, Any]:

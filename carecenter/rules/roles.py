@@ -34,11 +34,13 @@ _NEEDS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Operator:
-    """Who is signed in: the operator's row id, name and role code."""
+    """Who is signed in: the operator's row id, name and role code; on a township's
+    server, the village they belong to (None: the township's staff, issue 22)."""
 
     id: int
     name: str
     role: str
+    village_id: int | None = None
 
     @property
     def role_label(self) -> str:

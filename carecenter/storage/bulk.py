@@ -29,6 +29,9 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     """``connection.execute(insert(table), rows)``: every row with the first row's keys."""
     if not rows:
         return
+    if connection.dialect.name == "postgresql":
+        _insert_arrays(connection, table, rows)
+        return
     plan = _plan(table, tuple(rows[0]), connection.dialect)
     if plan is None:
         connection.execute(insert(table), list(rows))
@@ -48,6 +51,32 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
                     row[i] = process(row[i])
             params[index] = tuple(row)
     connection.exec_driver_sql(sql, params)
+
+
+def _insert_arrays(connection: Connection, table: Table,
+                   rows: Sequence[Mapping[str, Any]]) -> None:
+    """PostgreSQL: the rows as one array per column, in one statement (INSERT … SELECT
+    FROM unnest): a village's move-in of millions of rows, ~5x faster than SQLAlchemy's
+    batches of VALUES. (COPY would be faster still, but PostgreSQL refuses it into a
+    table under row-level security.)"""
+    names = list(rows[0])
+    if any(c.default is not None for c in table.c if c.name not in names):
+        connection.execute(insert(table), list(rows))
+        return
+    dialect = connection.dialect
+    casts, columns = [], []
+    for name in names:
+        column = table.c[name]
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        values = [r[name] for r in rows]
+        if process is not None:
+            values = [None if v is None else process(v) for v in values]
+        columns.append(values)
+        casts.append(f"%s::{column.type.compile(dialect=dialect)}[]")
+    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    connection.exec_driver_sql(
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({quoted}) "
+        f"SELECT * FROM unnest({', '.join(casts)})", tuple(columns))
 
 
 @lru_cache(maxsize=64)  # an import inserts into the same few tables batch after batch

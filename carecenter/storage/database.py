@@ -20,7 +20,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecenter.errors import DatabaseError
+from carecenter.errors import DatabaseError, NotAllowed
 from carecenter.rules import roles
 from carecenter.rules.roles import Operator
 from carecenter.storage import cipher, key_file, postgres, villages
@@ -39,8 +39,9 @@ from carecenter.storage.postgres import TOWNSHIP
 from carecenter.storage.register_lock import RegisterLock
 from carecenter.storage.villages import ONLY_VILLAGE
 
-# Which village of a township's server to open (its id, name or code, or '*' for all),
-# until operators are bound to villages (issue 18).
+# Which village of a township's server to open (its id, name or code, or '*' for all):
+# the township's operators choose; a village's operator sees their village whatever it
+# says (``Database.operator``).
 SCOPE_VAR = "CARECENTER_VILLAGE"
 
 if TYPE_CHECKING:
@@ -336,7 +337,8 @@ class Database:
         self.write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         # Who is signed in (``carecenter.access.operators.sign_in``): every write is
         # theirs, checked against their role here and named in the audit log.
-        self.operator: Operator | None = None
+        self._operator: Operator | None = None
+        self._asked = self._scope.value  # what was opened, before anyone signed in
         # What happened to the register that the clerk should be told (its conversion
         # to an encrypted register, issue 18), for the app or the command to say.
         self.notice: str | None = None
@@ -417,6 +419,40 @@ class Database:
                 upgrade(self.engine.execution_options(**{_WRITE_OPTION: True}))
         self.operator = who  # the restored register may not know them: still the one acting
         return restored.set_aside
+
+    @property
+    def operator(self) -> Operator | None:
+        """Who is signed in (``carecenter.access.operators.sign_in``)."""
+        return self._operator
+
+    @operator.setter
+    def operator(self, who: Operator | None) -> None:
+        # Issue 22: signing in fixes what this program sees, here, once for every path.
+        # A village's operator sees their village and nothing else, whatever scope was
+        # asked for; the township's see what was opened. Signing out keeps the scope.
+        if who is not None:
+            self._bind_scope(who)
+        self._operator = who
+
+    def _bind_scope(self, who: Operator) -> None:
+        if who.village_id is None:
+            wanted = self._asked
+        elif not self.on_server:
+            if who.village_id != ONLY_VILLAGE:
+                raise NotAllowed(f"{who.name} 是另一个村的操作员,不能打开这个村的登记册。")
+            wanted = str(ONLY_VILLAGE)
+        else:
+            wanted = str(who.village_id)
+            if self._asked not in (TOWNSHIP, wanted):
+                with self.engine.connect() as connection:
+                    postgres.as_township(connection)
+                    known = villages.listed(connection)
+                raise NotAllowed(
+                    f"{who.name} 是{villages.describe_scope(wanted, known)}的操作员,"
+                    f"只能打开本村,不能打开{villages.describe_scope(self._asked, known)}。")
+        if wanted != self._scope.value:
+            self._scope.value = wanted
+            self.engine.dispose()  # connections made from now on carry the new scope
 
     @property
     def key(self) -> bytes | None:

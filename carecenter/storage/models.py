@@ -161,6 +161,10 @@ person = Table(
     Index("ix_person_overview", "status", "group_id", "colour"),
     Index("ix_person_entered", "registered_on", "created_at"),
     Index("ix_person_exit_date", "exit_date"),
+    # The work list's counts read from indexes, not from 100,000 wide rows: who reached
+    # their kind's age limit, who lives alone unable to look after themselves.
+    Index("ix_person_kinds", "status", "kinds", "birth_date", "group_id"),
+    Index("ix_person_alone", "status", "living_with", "health_status", "factors", "group_id"),
 )
 
 supporter = Table(
@@ -404,6 +408,7 @@ agreement = Table(
 removed_record = Table(
     "removed_record",
     metadata,
+    village_column(),
     Column("id", Integer, primary_key=True),
     Column("kind", String(16), nullable=False),  # visit / need
     Column("record_id", Integer, nullable=False),
@@ -418,6 +423,7 @@ removed_record = Table(
 visit_month = Table(
     "visit_month",
     metadata,
+    village_column(),
     Column("person_id", Integer, ForeignKey("person.id"), primary_key=True),
     Column("month", String(7), primary_key=True),
 )
@@ -425,6 +431,7 @@ visit_month = Table(
 visit_month_total = Table(
     "visit_month_total",
     metadata,
+    Column("village_id", Integer, primary_key=True, server_default="1"),
     Column("month", String(7), primary_key=True),
     Column("people", Integer, nullable=False),
 )
@@ -456,6 +463,9 @@ operator = Table(
     Column("active", Boolean, nullable=False, default=True, server_default="1"),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # The operator's village (issue 22); NULL: the township's, who may open any village.
+    Column("village_id", Integer, server_default="1"),
+    Index("ix_operator_village", "village_id"),
 )
 
 # Secrets of the register as a whole: the recovery code's hash (shown once at first start).
@@ -480,10 +490,13 @@ audit_log = Table(
     Column("action", String(16), nullable=False),  # created, updated, ended, export, ...
     Column("entity", String(24), nullable=False),  # person, supporter, visit, ...
     Column("record_id", Integer),
-    Column("person_id", Integer, index=True),
+    Column("person_id", Integer, index=True, info={"refers_to": "person"}),
     Column("summary", Text, nullable=False, default="", server_default=""),
     Column("changes", Text),  # JSON: [[field label, old, new], ...]
     Column("count", Integer),  # rows exported or printed
+    # The village the entry is about (issue 22); NULL: the township's own act.
+    Column("village_id", Integer, server_default="1"),
+    Index("ix_audit_log_village", "village_id"),
 )
 
 

@@ -6,9 +6,12 @@ row records the visit (or the assessment, or the need's resolution) for that per
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -55,25 +58,48 @@ RULE_COLUMN = 5  # 要求 / 说明
 
 
 class WorkListModel(QAbstractTableModel):
+    """The rows shown: whole sections one after another, each read from the work list
+    only when a row of it is first drawn or asked for (a county's list holds 200,000
+    items; the window shows the first screenful)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.on = clock.today()
-        self.items: list[WorkItem] = []
+        self._parts: list[tuple[int, Callable[[], list[WorkItem]]]] = []
+        self._starts: list[int] = []
+        self._total = 0
 
     def set_items(self, on: date, items: list[WorkItem]) -> None:
+        self.set_parts(on, [(len(items), lambda: items)])
+
+    def set_parts(self, on: date, parts: list[tuple[int, Callable[[], list[WorkItem]]]]
+                  ) -> None:
+        """Sections as (how many rows, how to read them), in the order shown."""
         self.beginResetModel()
         self.on = on
-        self.items = items
+        self._parts = [(n, read) for n, read in parts if n]
+        self._starts = list(accumulate((n for n, _ in self._parts), initial=0))[:-1]
+        self._total = sum(n for n, _ in self._parts)
         self.endResetModel()
 
+    @property
+    def items(self) -> list[WorkItem]:
+        """Every row shown (all sections read: printing, exporting)."""
+        return [item for _n, read in self._parts for item in read()]
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
     def item(self, row: int) -> WorkItem | None:
-        return self.items[row] if 0 <= row < len(self.items) else None
+        if not 0 <= row < self._total:
+            return None
+        part = bisect_right(self._starts, row) - 1
+        found = self._parts[part][1]()
+        offset = row - self._starts[part]
+        return found[offset] if offset < len(found) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         item = self.item(index.row())
@@ -253,7 +279,7 @@ class WorkListView(QWidget):
         current = self.section.currentData()
         self.section.blockSignals(True)
         self.section.clear()
-        self.section.addItem(f"全部({len(self.result.items)})", None)
+        self.section.addItem(f"全部({self.result.total})", None)
         for code, label in SECTIONS.items():
             self.section.addItem(f"{label}({counts[code]})", code)
         self.section.setCurrentIndex(max(0, self.section.findData(current)))
@@ -263,25 +289,38 @@ class WorkListView(QWidget):
     def show_items(self) -> None:
         if self.result is None:
             return
+        from carecenter.overview.work_list import SECTIONS
+
+        result = self.result
         section, colour = self.section.currentData(), self.colour.currentData()
-        items = [i for i in self.result.items
-                 if (section is None or i.section == section)
-                 and (colour is None or i.colour == colour)]
-        self.model.set_items(self.result.on, items)
-        by_colour = Counter(colour_text(i.colour) for i in items)
-        by_group = Counter(i.group or "未分组" for i in items)
-        head = f"{self.result.on:%Y年%m月%d日},在册 {self.result.persons} 人,"
-        if not items:  # an empty register, or nothing due: no empty "按风险等级:。"
-            self.summary.setText(head + ("没有需要办理的事项。" if self.result.persons else
+        codes = [c for c in SECTIONS if section in (None, c) and result.sizes[c]]
+        if colour is None:  # each section read when the table first draws a row of it
+            self.model.set_parts(result.on, [
+                (result.sizes[c], partial(result.section, c)) for c in codes])
+            shown = sum(result.sizes[c] for c in codes)
+        else:  # one colour: the sections are read to pick it out
+            items = [i for c in codes for i in result.section(c) if i.colour == colour]
+            self.model.set_items(result.on, items)
+            shown = len(items)
+        head = f"{result.on:%Y年%m月%d日},在册 {result.persons} 人,"
+        if not shown:  # an empty register, or nothing due: no empty "按风险等级:。"
+            self.summary.setText(head + ("没有需要办理的事项。" if result.persons else
                                          "登记册里还没有人。"))
             return
-        self.summary.setText(
-            head + f"显示 {len(items)} 项。"
-            "按风险等级:" + "、".join(f"{k} {n}" for k, n in by_colour.items())
-            + "。按村民小组:" + "、".join(f"{k} {n}" for k, n in list(by_group.items())[:12])
-        )
-        if items:
-            self.table.selectRow(0)
+        if colour is None and len(codes) > 1:
+            # The whole list: by section (its colours and groups would need every row).
+            self.summary.setText(head + f"显示 {shown} 项。按类别:" + "、".join(
+                f"{SECTIONS[c]} {result.sizes[c]}" for c in codes))
+        else:
+            items = self.model.items
+            by_colour = Counter(colour_text(i.colour) for i in items)
+            by_group = Counter(i.group or "未分组" for i in items)
+            self.summary.setText(
+                head + f"显示 {shown} 项。"
+                "按风险等级:" + "、".join(f"{k} {n}" for k, n in by_colour.items())
+                + "。按村民小组:"
+                + "、".join(f"{k} {n}" for k, n in list(by_group.items())[:12]))
+        self.table.selectRow(0)
 
     def _list_buttons(self) -> list[QPushButton]:
         """打印… / 导出 Excel… of the items shown (with the filters as set)."""
