@@ -1,6 +1,7 @@
 """Where the register is kept: the database, its tables and migrations, bulk writes.
 
-``database`` opens a register (SQLite pragmas, migrations, one transaction per write),
+``database`` opens a register (migrations, one transaction per write) through an engine
+of ``engines`` (SQLite pragmas and keys, a server, any URL),
 ``models`` holds the tables (the person and supporter columns come from
 ``rules.fields``), ``bulk`` inserts thousands of rows at once, ``location`` says where
 the file lives, ``register_lock`` keeps one writer per SQLite register (SQLite only),
