@@ -38,15 +38,26 @@ def hash_secret(secret: str) -> str:
     return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(derive(secret, salt))}"
 
 
-def verify(secret: str, stored: str) -> bool:
+Parsed = tuple[int, int, int, bytes, bytes]  # n, r, p, salt, digest
+
+
+def parse(stored: str) -> Parsed | None:
+    """A stored ``scrypt$n$r$p$salt$digest`` hash's parts; None for another kind."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
     except ValueError:
-        return False
+        return None
     if scheme != "scrypt":
+        return None
+    return int(n), int(r), int(p), base64.b64decode(salt), base64.b64decode(digest)
+
+
+def verify(secret: str, stored: str) -> bool:
+    parts = parse(stored)
+    if parts is None:
         return False
-    got = derive(secret, base64.b64decode(salt), int(n), int(r), int(p))
-    return hmac.compare_digest(got, base64.b64decode(digest))
+    n, r, p, salt, digest = parts
+    return hmac.compare_digest(derive(secret, salt, n, r, p), digest)
 
 
 def check_new(password: str, field: str = "password") -> str:

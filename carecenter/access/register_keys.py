@@ -18,7 +18,6 @@ encryption) is converted once, after a backup; its plain backups are encrypted t
 
 from __future__ import annotations
 
-import base64
 import logging
 import secrets
 from collections.abc import Iterable
@@ -117,15 +116,12 @@ def hash_wrap(key: bytes, who: str, name: str, operator_id: int | None,
               stored_hash: str) -> Wrap | None:
     """``key`` wrapped from a stored hash (scrypt of the secret with the hash's salt):
     for operators whose password is not known now. None for a hash of another kind."""
-    try:
-        scheme, n, r, p, salt, digest = stored_hash.split("$")
-    except ValueError:
+    parts = passwords.parse(stored_hash)
+    if parts is None:
         return None
-    if scheme != "scrypt":
-        return None
-    return Wrap.make(key, base64.b64decode(digest), who=who, name=name,
-                     operator_id=operator_id, made_for=fingerprint(stored_hash),
-                     salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+    n, r, p, salt, digest = parts
+    return Wrap.make(key, digest, who=who, name=name, operator_id=operator_id,
+                     made_for=fingerprint(stored_hash), salt=salt, n=n, r=r, p=p,
                      from_hash=True)
 
 
