@@ -180,6 +180,9 @@ class Database:
         # this database's from here and released by ``close``.
         self.lock = lock or (RegisterLock(self.path, lasting=True) if self.path else None)
         self._writing_depth = 0
+        # Set by ``close``: what still holds this object (a list read a section at a
+        # time) asks before reading, for its engine would silently open the file again.
+        self.closed = False
         self._soundness: str | None = None  # None: not checked yet; "": sound
         self._checking = threading.Lock()
         if self.path is not None and not create and not self.path.exists():
@@ -542,6 +545,7 @@ class Database:
                 ) from e
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()

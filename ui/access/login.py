@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -139,8 +140,14 @@ class SignInPage(QWidget):
         self.pages.addWidget(self._login_page())
         self.pages.addWidget(self._first_page())
         self.pages.addWidget(self._recover_page())
+        # Each form as tall as itself: the login's button sat under the room of the
+        # four-row recovery form.
+        self.pages.currentChanged.connect(self._fit_form)
+        self._fit_form(0)
         box = QWidget()
-        box.setMaximumWidth(460)
+        # A column wide enough for a line of the note: as wide as its form alone, the
+        # lock's "请重新输入密码" broke 密码 over two lines (issue 20).
+        box.setFixedWidth(28 * self.fontMetrics().horizontalAdvance("密"))
         column = QVBoxLayout(box)
         column.addWidget(self.title)
         column.addWidget(self.note)
@@ -149,6 +156,16 @@ class SignInPage(QWidget):
         outer.addStretch(1)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
+
+    def _fit_form(self, current: int) -> None:
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            if page is None:
+                continue
+            ignored = QSizePolicy.Policy.Ignored
+            page.setSizePolicy(QSizePolicy.Policy.Preferred,
+                               QSizePolicy.Policy.Preferred if index == current else ignored)
+        self.pages.adjustSize()
 
     # -- the three forms --------------------------------------------------------------
 

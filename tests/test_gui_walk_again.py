@@ -1,0 +1,140 @@
+"""Rough edges found walking the app again as a clerk (issue 20, second walk): each
+test presses the keys and clicks the clerk pressed there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
+)
+from pytestqt.qtbot import QtBot
+
+from carecenter.care.care_book import CareBook, NeedInput
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from tests.conftest import SUITE_PASSWORD, elder
+from tests.test_gui_walk import to_front
+from ui.shell.app import choose_font
+from ui.shell.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[MainWindow]:
+    font = qapp.font()
+    choose_font(qapp)  # the program's 11 pt, as the clerk sees it
+    register = Register(database)
+    register.groups.add("一组")
+    register.save(elder("李秀英", birth="19440505", sequence="004"))
+    win = MainWindow(database)
+    qtbot.addWidget(win)
+    win.resize(1185, 640)  # what openbox gives the window on a 1366×768 screen
+    win.show()
+    yield win
+    qapp.setFont(font)
+
+
+def test_the_lock_pages_note_keeps_mima_on_one_line_and_the_button_under_the_fields(
+        qtbot: QtBot, window: MainWindow) -> None:
+    to_front(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.guard.locked
+    page = window.guard.page
+    qtbot.waitUntil(page.note.isVisible)
+    note = page.note
+    assert "请重新输入密码" in note.text()
+    # One line: the note's column is wider than its words ("密\n码" before).
+    assert note.fontMetrics().horizontalAdvance(note.text()) <= note.contentsRect().width()
+    # The login button follows the password field, not the room of the recovery form.
+    form = page.pages.currentWidget()
+    assert page.pages.height() <= form.sizeHint().height() + 4
+    qtbot.keyClicks(page.login_password, SUITE_PASSWORD)
+    qtbot.keyClick(page.login_password, Qt.Key.Key_Return)
+    assert not window.guard.locked
+
+
+def shows_whole(combo: QComboBox) -> bool:
+    """The combo box's text field holds its current text without cutting it."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return field.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText())
+
+
+def test_the_work_lists_kind_box_and_its_columns_show_their_words_whole(
+        qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    register = Register(database)
+    away = {"name": "王强", "relation": "儿子", "whereabouts": "", "location_scope": "省外",
+            "away_since": "2023-03-01"}  # no phone: 外出赡养人去向 on the list
+    person = register.save(elder("欧阳秀兰", sequence="006", supporters=[away])).person_id
+    CareBook(database).raise_need(person, NeedInput("daily_care", "屋顶漏雨需修缮",
+                                                    raised_by="王网格员"))
+    view = window.worklist
+    qtbot.mouseClick(view.findChild(QPushButton, "refresh"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    window.resize(window.minimumSizeHint().width(), 600)  # as narrow as it goes
+    assert window.minimumSizeHint().width() <= 1185  # still beside openbox on 1366×768
+    assert view.section.currentText().startswith("全部(")
+    for _ in range(view.section.count()):  # the clerk goes down the choices
+        assert shows_whole(view.section), view.section.currentText()  # "全部(387" before
+        qtbot.keyClick(view.section, Qt.Key.Key_Down)
+    qtbot.keyClick(view.section, Qt.Key.Key_Home)
+    # The clerk scrolls to the end: every section is read, and 事项 grows to its words.
+    qtbot.keyClick(view.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    items = view.model.items
+    qtbot.waitUntil(lambda: view.table.columnWidth(4) >= max(
+        view.table.fontMetrics().horizontalAdvance(i.what) for i in items))
+    assert {"外出赡养人去向", "需求:生活照料"} <= {i.what for i in items}
+    for column, texts in ((0, [view.model.data(view.model.index(r, 0))
+                               for r in range(view.model.rowCount())]),
+                          (3, [i.name for i in items])):
+        widest = max(view.table.fontMetrics().horizontalAdvance(t) for t in texts)
+        assert view.table.columnWidth(column) >= widest, column
+
+
+def test_a_work_list_left_on_screen_reads_nothing_once_the_register_is_closed(
+        qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    view = window.worklist
+    qtbot.waitUntil(lambda: view.result is not None)
+    result = view.result
+    assert result is not None
+    unread = [c for c, n in result.sizes.items() if n and not result.is_read(c)]
+    assert unread  # sections read only when scrolled to
+    database.close()
+    # The clerk scrolls to the sections not yet read: empty rows, then nothing, no error.
+    qtbot.keyClick(view.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    assert not any(result.is_read(c) for c in unread)
+    assert "已关闭" in view.summary.text()
+    qtbot.mouseClick(view.findChild(QPushButton, "refresh"), Qt.MouseButton.LeftButton)
+    assert view.model.rowCount() == 0
+
+
+def test_a_locked_work_list_is_read_again_for_whoever_signs_in(
+        qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    view = window.worklist
+    qtbot.waitUntil(lambda: view.result is not None)
+    shown = view.model.rowCount()
+    result = view.result
+    assert result is not None
+    unread = [c for c, n in result.sizes.items() if n and not result.is_read(c)]
+    assert unread
+    to_front(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.guard.locked and database.operator is None
+    view.model.items  # noqa: B018  (what printing the list would read)
+    assert not any(result.is_read(c) for c in unread)  # nothing read for nobody
+    qtbot.mouseClick(view.findChild(QPushButton, "refresh"), Qt.MouseButton.LeftButton)
+    page = window.guard.page
+    qtbot.keyClicks(page.login_password, SUITE_PASSWORD)
+    qtbot.keyClick(page.login_password, Qt.Key.Key_Return)
+    assert not window.guard.locked
+    qtbot.waitUntil(lambda: view.model.rowCount() == shown)
+    assert view.model.items
