@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QStyleOptionComboBox,
 )
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from carecenter.care.care_book import CareBook, NeedInput
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
-from tests.conftest import SUITE_PASSWORD, elder
+from tests.conftest import SUITE_PASSWORD, TODAY, elder, ime_type
 from tests.test_gui_walk import to_front
 from ui.shell.app import choose_font
 from ui.shell.main_window import MainWindow
@@ -138,3 +139,41 @@ def test_a_locked_work_list_is_read_again_for_whoever_signs_in(
     assert not window.guard.locked
     qtbot.waitUntil(lambda: view.model.rowCount() == shown)
     assert view.model.items
+
+
+def test_the_visit_dialog_names_the_persons_own_helper_as_the_visitor(
+        qtbot: QtBot, window: MainWindow, database: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from carecenter.care.care_book import VisitInput
+    from carecenter.pairing.helper_book import HelperBook, HelperDraft
+    from carecenter.pairing.pairs import PairingBook
+    from carecenter.storage.models import visit as visit_table
+    from ui.care.visit_dialog import VisitDialog
+
+    register, care = Register(database), CareBook(database)
+    paired = register.save(elder("王桂花", sequence="006")).person_id
+    alone = register.save(elder("赵玉兰", sequence="008")).person_id
+    helper = HelperBook(database).add(HelperDraft("陈网格员", "grid", "13700000000"))
+    PairingBook(database).pair(paired, helper)
+    care.record_visit(VisitInput(alone, TODAY, "home", "李主任"))  # the last visitor
+    seen: list[str] = []
+
+    def type_and_save(dialog: VisitDialog) -> int:
+        seen.append(dialog.visitor.text())
+        ime_type(dialog.found, "身体好")
+        qtbot.keyClick(dialog.found, Qt.Key.Key_Return)  # Enter saves
+        return dialog.result()
+
+    monkeypatch.setattr(VisitDialog, "exec", type_and_save)
+    window.refresh()  # the register as written above
+    to_front(qtbot, window)
+    window.tabs.setCurrentWidget(window.register_page)
+    for person in (alone, paired):
+        window.select_person(person)
+        qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert seen == ["李主任", "陈网格员"]  # with no helper, the last visitor; else theirs
+    visit = care.visits(paired)[0]
+    assert visit.visitor == "陈网格员" and visit.found == "身体好"
+    with database.session() as session:  # counted to that helper's duties by id
+        assert session.execute(select(visit_table.c.helper_id).where(
+            visit_table.c.id == visit.id)).scalar() == helper
