@@ -177,3 +177,39 @@ def test_the_visit_dialog_names_the_persons_own_helper_as_the_visitor(
     with database.session() as session:  # counted to that helper's duties by id
         assert session.execute(select(visit_table.c.helper_id).where(
             visit_table.c.id == visit.id)).scalar() == helper
+
+
+def test_the_new_helper_dialog_shows_an_id_number_and_every_choice_whole(
+        qtbot: QtBot, window: MainWindow, database: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from ui.pairing.helpers_window import HelperEditor, HelpersWindow
+
+    Register(database).groups.add("十一组")
+    helpers = HelpersWindow(database, window)
+    qtbot.addWidget(helpers)
+    helpers.show()
+    seen: list[HelperEditor] = []
+
+    def type_in(editor: HelperEditor) -> int:
+        editor.show()
+        qtbot.waitExposed(editor)
+        seen.append(editor)
+        ime_type(editor.name, "欧阳春花")
+        qtbot.keyClicks(editor.phone, "13911112222")
+        qtbot.keyClicks(editor.id_number, "430524198001010011")
+        return 0
+
+    monkeypatch.setattr(HelperEditor, "exec", type_in)
+    qtbot.mouseClick(helpers.findChild(QPushButton, "add"), Qt.MouseButton.LeftButton)
+    editor = seen[0]
+    assert editor.windowTitle() == "新增帮扶人"
+    for box in editor.findChildren(QLineEdit):  # what was typed shows whole
+        needed = box.fontMetrics().horizontalAdvance(box.text() or box.placeholderText())
+        assert box.width() >= needed + 8, box.objectName()
+    assert editor.note.width() >= 20 * editor.fontMetrics().horizontalAdvance("汉")
+    for combo in (editor.role, editor.group):
+        for index in range(combo.count()):
+            combo.setCurrentIndex(index)
+            assert shows_whole(combo), combo.currentText()

@@ -157,15 +157,29 @@ class HelperEditor(QDialog):
         if info:
             self.role.setCurrentIndex(max(self.role.findData(info.role), 0))
             self.group.setCurrentIndex(max(self.group.findData(info.group_id), 0))
+        self.id_number.setObjectName("id_number")
+        self.note.setObjectName("note")
+        self.phone.setPlaceholderText("手机或座机")
+        self.id_number.setPlaceholderText("18 位,可不填")
+        # Each field as wide as what it holds: an 18-digit ID number, a sentence of 备注
+        # (the dialog was 230 px wide and cut them, issue 20).
+        metrics = self.fontMetrics()
+        wide = metrics.horizontalAdvance("430524198001010011") + 24
+        for field in (self.name, self.phone, self.id_number, self.role, self.group):
+            field.setMinimumWidth(wide)
+        self.note.setMinimumWidth(max(wide, 22 * metrics.horizontalAdvance("汉")))
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, name, widget in (("姓名", "name", self.name), ("身份", "role", self.role),
                                     ("联系电话", "phone", self.phone),
                                     ("村民小组", "group_id", self.group),
                                     ("身份证号", "id_number", self.id_number),
                                     ("备注", "note", self.note)):
             error = QLabel()
+            error.setObjectName(f"error_{name}")
             error.setStyleSheet("color: #d7301f")
+            error.setWordWrap(True)
             error.hide()
             self.errors[name] = error
             box = QVBoxLayout()
