@@ -4,6 +4,7 @@ test presses the keys and clicks the clerk pressed there."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -213,3 +214,44 @@ def test_the_new_helper_dialog_shows_an_id_number_and_every_choice_whole(
         for index in range(combo.count()):
             combo.setCurrentIndex(index)
             assert shows_whole(combo), combo.currentText()
+
+
+def test_an_agreement_with_four_trustees_signs_under_its_last_section(
+        qtbot: QtBot, window: MainWindow, database: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from pypdf import PdfReader
+
+    from carecenter.documents.agreement_book import Agreements, Terms
+    from tests.test_documents import add_helper
+    from ui.documents.print_dialog import PrintDialog
+
+    away = {"relation": "女儿", "whereabouts": "广东省东莞市", "location_scope": "省外",
+            "away_since": "2023-03-01"}
+    four = [dict(away, name=n, phone=f"1390000111{i}")
+            for i, n in enumerate(("梁卫东", "夏雨欣", "夏芳", "夏燕"))]
+    person = Register(database).save(elder("夏德胜", sequence="006", supporters=four)).person_id
+    add_helper(database, person)
+    Agreements(database).draw_up(person, Terms("李四", "侄子", "13911112222"))
+    out = tmp_path / "协议.pdf"
+
+    def choose_and_save(dialog: PrintDialog) -> int:
+        dialog.show()
+        qtbot.keyClick(dialog.document, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.document, Qt.Key.Key_Down)  # 委托照顾协议书
+        assert "李四" in dialog.info.text()
+        assert dialog.write(str(out))
+        return 0
+
+    monkeypatch.setattr(PrintDialog, "exec", choose_and_save)
+    window.refresh()
+    to_front(qtbot, window)
+    window.tabs.setCurrentWidget(window.register_page)
+    window.select_person(person)
+    qtbot.keyClick(window.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    pages = [page.extract_text().replace(" ", "") for page in PdfReader(out).pages]
+    signed = next(text for text in pages if "签字" in text)
+    # Not the closing line alone over the signatures: the last section goes with them.
+    assert re.search("[一二三四五六七八九十]、联系方式", signed), signed[:200]
+    assert "刘建国" in signed and "一式3份" in signed
