@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDialog,
     QPushButton,
     QStyle,
     QStyleOptionComboBox,
@@ -255,3 +256,58 @@ def test_an_agreement_with_four_trustees_signs_under_its_last_section(
     # Not the closing line alone over the signatures: the last section goes with them.
     assert re.search("[一二三四五六七八九十]、联系方式", signed), signed[:200]
     assert "刘建国" in signed and "一式3份" in signed
+
+
+def test_the_recovery_code_at_first_start_prints_on_an_a4_page_naming_the_register(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from carecenter import clock
+    from tests.pdfcheck import pages, text_of, unembedded_fonts
+    from ui.access.login import RecoveryCodeDialog
+    from ui.widgets import file_dialogs
+
+    database = Database(tmp_path / "白竹村.db")
+    printed = tmp_path / "printer.pdf"
+
+    def printer_chosen(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFileName(str(printed))  # the printer: a PDF file here
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", printer_chosen)
+    saved = tmp_path / "U盘" / "恢复码.pdf"
+    saved.parent.mkdir()
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a: str(saved))
+    codes: list[str] = []
+
+    def print_and_keep(dialog: RecoveryCodeDialog) -> int:
+        dialog.show()
+        codes.append(dialog.code)
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        assert "已送打印机" in dialog.said.text()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "打印后请删除" in dialog.said.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()  # not before the clerk says the code is kept
+        qtbot.mouseClick(dialog.kept, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(RecoveryCodeDialog, "exec", print_and_keep)
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.guard.page
+    qtbot.waitUntil(lambda: page.pages.currentIndex() == 1)
+    ime_type(page.first_name, "李会计")
+    qtbot.keyClicks(page.first_password, "secret-1")
+    qtbot.keyClicks(page.first_again, "secret-1")
+    qtbot.keyClick(page.first_again, Qt.Key.Key_Return)
+    assert len(codes) == 1 and not window.guard.locked
+    assert printed.stat().st_size > 10_000  # the page went to the printer
+    pdf = saved.read_bytes()
+    assert pages(pdf) == 1 and unembedded_fonts(pdf) == []
+    text = text_of(pdf).replace(" ", "")
+    for words in (codes[0], "白竹村.db", "李会计", f"{clock.today():%Y年%m月%d日}", "保险柜"):
+        assert words.replace(" ", "") in text, words
+    database.close()

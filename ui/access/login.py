@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QPageSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecenter import clock
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.widgets.error_form import ErrorForm
 
@@ -78,15 +80,24 @@ def _same(first: QLineEdit, again: QLineEdit, field: str) -> None:
 
 
 class RecoveryCodeDialog(QDialog):
-    """The recovery code, shown this once: to be written down or printed and kept."""
+    """The recovery code, shown this once: to be printed (or written down) and kept.
 
-    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+    ``database``: the register it opens, named on the printed page (打印… / 存为 PDF…)."""
+
+    def __init__(self, code: str, parent: QWidget | None = None,
+                 database: Database | None = None) -> None:
         super().__init__(parent)
+        self.code = code
+        self.database = database
         self.setWindowTitle("恢复码(只显示这一次)")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
+        words = QLabel(
             "忘记管理员密码时,凭这个恢复码可以重设密码。它只显示这一次,程序里不保存原文。\n"
-            "请抄在纸上(或复制后打印),和公章一样锁好保管;不要存在这台电脑上。"))
+            "请打印出来(或抄在纸上),和公章一样锁好保管;不要存在这台电脑上。")
+        words.setWordWrap(True)
+        # Each sentence on its line, not broken mid-word in a narrow box.
+        words.setMinimumWidth(38 * words.fontMetrics().horizontalAdvance("码"))
+        layout.addWidget(words)
         shown = QLabel(code)
         shown.setObjectName("recovery_code")
         font = QFont("monospace")
@@ -96,10 +107,26 @@ class RecoveryCodeDialog(QDialog):
         shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(shown)
+        row = QHBoxLayout()
+        self.print_button = QPushButton("打印…")
+        self.print_button.setObjectName("print_code")
+        self.print_button.setToolTip("打印一页 A4:恢复码、登记册、日期和保管办法")
+        self.print_button.clicked.connect(self.print_code)
+        self.save_button = QPushButton("存为 PDF…")
+        self.save_button.setObjectName("save_code")
+        self.save_button.setToolTip("没有打印机时:存到 U 盘,到有打印机的电脑上打印后删除")
+        self.save_button.clicked.connect(self.save_code)
         copy = QPushButton("复制")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
-        layout.addWidget(copy)
-        self.kept = QCheckBox("我已抄下并会妥善保管恢复码")
+        for button in (self.print_button, self.save_button, copy):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.said = QLabel()
+        self.said.setObjectName("said")
+        self.said.setWordWrap(True)
+        layout.addWidget(self.said)
+        self.kept = QCheckBox("我已打印或抄下,并会妥善保管恢复码")
         self.kept.setObjectName("kept")
         layout.addWidget(self.kept)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
@@ -109,6 +136,55 @@ class RecoveryCodeDialog(QDialog):
         self.kept.toggled.connect(self.ok.setEnabled)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+        self.print_button.setFocus()
+
+    def pdf(self) -> bytes:
+        """The page: the code, the register, today's date, where to keep it."""
+        from carecenter.documents.recovery_sheet import RecoverySheet, recovery_pdf, sheet_for
+
+        sheet = (sheet_for(self.database) if self.database is not None
+                 else RecoverySheet("留守关爱登记册", "", "", clock.today()))
+        made = recovery_pdf(self.code, sheet)
+        assert made is not None
+        return made
+
+    def print_code(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from ui.widgets import pdf_pages
+
+        try:
+            made = self.pdf()
+        except KnownError as e:
+            self.said.setText(e.message)
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印恢复码")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if pdf_pages.print_pdf(made, printer):
+            self.said.setText("已送打印机。请取回打印的一页,和公章一样锁好。")
+
+    def save_code(self) -> None:
+        from ui.widgets.save_place import ask_save_path
+
+        path = ask_save_path(self, "存为 PDF(请存到 U 盘)", "恢复码.pdf", "PDF 文件 (*.pdf)",
+                             ".pdf")
+        if not path:
+            return
+        try:
+            made = self.pdf()
+            with open(path, "wb") as f:
+                f.write(made)
+        except KnownError as e:
+            self.said.setText(e.message)
+            return
+        except OSError as e:
+            self.said.setText(f"无法写入 {path}:{e.strerror or e}")
+            return
+        self.said.setText(f"已存为 {path}。打印后请删除这个文件,不要留在电脑或 U 盘上。")
 
     def reject(self) -> None:
         if self.kept.isChecked():  # Esc before ticking would lose the code unseen
@@ -128,7 +204,8 @@ class SignInPage(QWidget):
         self._database = database
         self.door = door
         self._on_signed_in = on_signed_in
-        self._show_code = show_code or (lambda code: RecoveryCodeDialog(code, self).exec())
+        self._show_code = show_code or (
+            lambda code: RecoveryCodeDialog(code, self, self._database()).exec())
         self.title = QLabel("留守关爱 — 请登录")
         self.title.setObjectName("sign_in_title")
         big = self.title.font()

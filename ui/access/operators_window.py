@@ -174,4 +174,4 @@ class OperatorsWindow(QDialog):
         except KnownError as e:
             self.message.setText(e.message)
             return
-        RecoveryCodeDialog(code, self).exec()
+        RecoveryCodeDialog(code, self, self.book.database).exec()
