@@ -28,6 +28,7 @@ from carecenter.storage.backends import Conflict, conflict_message, is_retryable
 from carecenter.storage.engines import WRITE_OPTION, KeyHolder, make_engine
 from carecenter.storage.location import (
     SCHEMA_HEAD,
+    command_line,
     default_path,
     is_server,
     keep_private,
@@ -141,9 +142,10 @@ def _writable(path: Path) -> bool:
 
 
 def missing_register(path: Path) -> DatabaseError:
+    # The command this program has: carecenter-cli when installed, not python -m.
     return DatabaseError(
-        f"登记册文件 {path} 不存在。请检查路径是否写错;"
-        "要新建登记册,请用 python -m carecenter create --db 路径。")
+        f"登记册文件 {path} 不存在。请检查路径是否写错;要在这里新建登记册,请运行 "
+        f"{command_line()} create --db \"{path}\"。")
 
 
 class Database:
@@ -560,7 +562,7 @@ def damaged_register(path: Path, problem: str) -> DatabaseError:
     else:
         advice = (f"最近一份完好的备份是 {good.path}({good.taken:%Y-%m-%d %H:%M},"
                   f"{good.persons} 人)。请在菜单“文件 → 从备份恢复”中选择它,或运行 "
-                  f"python -m carecenter restore \"{good.path}\" --db \"{path}\"。")
+                  f"{command_line()} restore \"{good.path}\" --db \"{path}\"。")
     return DatabaseError(
         f"登记册 {path} 未通过 SQLite 完整性检查(文件已损坏:{problem[:200]})。"
         f"为免损坏扩大,不能再写入。{advice}")

@@ -47,6 +47,17 @@ def resource(*parts: str) -> Path:
     return path
 
 
+def command_line() -> str:
+    """How the command line is started where this program runs: ``carecenter-cli`` beside
+    the installed ``carecenter.exe`` (carecenter.spec), ``python -m carecenter`` from
+    source. A message naming a command names the one the clerk has."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return "carecenter-cli"
+    return "python -m carecenter"
+
+
 def default_path() -> Path:
     from platformdirs import user_data_dir
 
