@@ -354,8 +354,11 @@ class WorkListView(QWidget):
         pad = 18  # the cell's margins and the grid line
 
         def fit(column: int, texts: set[str]) -> None:
+            # A county's section holds 60,000 names: only the longest are measured.
+            longest = max(map(len, texts), default=0)
+            measured = sorted((t for t in texts if len(t) >= longest - 1), key=len)[-200:]
             wanted = max([header.horizontalAdvance(HEADERS[column]),
-                          *(metrics.horizontalAdvance(t) for t in texts)]) + pad
+                          *(metrics.horizontalAdvance(t) for t in measured)]) + pad
             if self.table.columnWidth(column) < wanted:
                 self.table.setColumnWidth(column, wanted)
 
