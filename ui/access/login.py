@@ -274,7 +274,8 @@ class SignInPage(QWidget):
         hints, not by the height a wrapped message needs at its width, and cut a long
         one (a register held open elsewhere) after three lines."""
         page = self.pages.currentWidget()
-        self.pages.setMinimumHeight(max(0, page.heightForWidth(self.pages.width())))
+        if page is not None:
+            self.pages.setMinimumHeight(max(0, page.heightForWidth(self.pages.width())))
 
     def _opened(self, unlock: Callable[[], None]) -> Database | None:
         """The register, opened with the key ``unlock`` unwraps when it is encrypted and
