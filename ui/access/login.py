@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -268,6 +268,10 @@ class SignInPage(QWidget):
         self._fit()
         focus = {0: self.login_password, 1: self.first_name, 2: self.recover_name}[index]
         focus.setFocus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()  # a narrower page wraps a message into more lines
 
     def _fit(self) -> None:
         """Room for the whole refusal: a stacked widget sizes itself by its pages'
