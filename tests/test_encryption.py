@@ -355,3 +355,29 @@ def test_a_plain_backup_restores_into_an_encrypted_register(database: Database,
     assert Register(database).count("active") == 1
     database.close()
     assert persons(Path(database.location)) == 1
+
+
+def test_a_restore_another_program_holds_the_register_for_leaves_it_unchanged(
+        database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Register(database, today=lambda: TODAY).save(elder())
+    plain = database.back_up("manual", tmp_path / "旧")
+    assert plain is not None
+    register_keys.protect(database, SUITE_OPERATOR, SUITE_PASSWORD)
+    Register(database, today=lambda: TODAY).save(elder(name="李四", sequence="004"))
+    register = Path(database.location)
+    real_replace = os.replace
+
+    def refused(source: object, target: object) -> None:
+        if Path(str(target)) == register:  # Windows: the file is open in another program
+            raise PermissionError(13, "另一个程序正在使用此文件")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(backups.KnownError, match="正被其他程序使用.*登记册未改变"):
+        register_keys.restore(database, plain)
+    monkeypatch.undo()
+    # The register is as it was: encrypted, both people, its operators, nothing half-made.
+    assert not list(register.parent.glob("*.restoring"))
+    assert SUITE_OPERATOR in register_keys.names(register)
+    database.close()
+    assert unreadable_by_sqlite3(register) and persons(register) == 2
