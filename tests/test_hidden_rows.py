@@ -84,9 +84,9 @@ def test_an_elders_ledger_flags_each_hidden_row(tmp_path: Path, database: Databa
     assert HIDDEN_WARNING in by_name["田光明"].why()
     assert HIDDEN_WARNING not in by_name["龙凤英"].why()
     # the hidden row under him holds only his daughter: his row says so too
-    assert any("第 4 行(田小红)在 Excel 中被隐藏" in w.message
+    assert any("第 4 行(田小红)在表格中被隐藏" in w.message
                for w in by_name["田光明"].warnings)
-    assert "其中 1 行在 Excel 中被隐藏" in preview.summary()
+    assert "其中 1 行在表格中被隐藏" in preview.summary()
 
 
 def test_the_dry_run_names_the_hidden_rows(tmp_path: Path, database: Database,
@@ -110,7 +110,7 @@ def test_a_childrens_ledger_flags_each_hidden_row(tmp_path: Path, database: Data
     found = kind_import.preview(database, path, "child")
     flagged = {r.name: HIDDEN_WARNING in r.why() for r in found.rows}
     assert flagged == {"王小丫": False, "王小虎": True}
-    assert "其中 1 行在 Excel 中被隐藏" in found.summary()
+    assert "其中 1 行在表格中被隐藏" in found.summary()
     assert any(HIDDEN_WARNING in line and "王小虎" in line for line in found.lines())
 
 

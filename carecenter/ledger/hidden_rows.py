@@ -41,7 +41,7 @@ _MAX = re.compile(rb"""\smax\s*=\s*["'](\d+)["']""")
 _ZERO = re.compile(rb"""\s(?:ht|width)\s*=\s*["'](?:0+(?:\.0*)?|\.0+)["']""")
 _ZERO_HEIGHT = re.compile(
     rb"""<(?:[\w.-]+:)?sheetFormatPr\b[^>]*\szeroHeight\s*=\s*["'](?:1|true)["']""")
-HIDDEN_WARNING = "此行在 Excel 中被隐藏,请核对是否仍在册"
+HIDDEN_WARNING = "此行在表格中被隐藏,请核对是否仍在册"
 
 
 def hidden_rows(path: str | Path, sheet: str, upto: int | None = None) -> set[int]:
