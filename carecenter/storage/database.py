@@ -355,7 +355,9 @@ class Database:
         beside it, checked, the key file written, and the new file renamed over the old
         one. A kill at any point leaves the plain register (with, at worst, an unused
         key file or a ``.encrypting`` file beside it) or the encrypted one with its key
-        file, never neither. The backup's path (None for a new, empty register)."""
+        file, never neither; so does a rename refused because another program holds
+        the register open (Windows), with a message saying so. The backup's path (None
+        for a new, empty register)."""
         if self.path is None or self.encrypted:
             return None
         from carecenter.storage import backups
@@ -385,8 +387,7 @@ class Database:
                 partial.unlink(missing_ok=True)
                 raise DatabaseError("加密登记册时检查未通过,登记册未改变(仍未加密)。")
             key_file.write(path, keys)
-            os.replace(partial, path)
-            cipher.sync(path)
+            cipher.put_in_place(partial, path, kept)  # or refused: the register unchanged
             for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
                 stale.unlink(missing_ok=True)  # the plain file's, emptied above
             cipher.remember(key)

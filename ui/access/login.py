@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication, QPageSize
+from PySide6.QtGui import QFont, QGuiApplication, QPageSize, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -359,8 +359,21 @@ class SignInPage(QWidget):
     def show_form(self, which: str) -> None:
         index = {"login": 0, "first": 1, "recover": 2}[which]
         self.pages.setCurrentIndex(index)
+        self._fit()
         focus = {0: self.login_password, 1: self.first_name, 2: self.recover_name}[index]
         focus.setFocus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()  # a narrower page wraps a message into more lines
+
+    def _fit(self) -> None:
+        """Room for the whole refusal: a stacked widget sizes itself by its pages'
+        hints, not by the height a wrapped message needs at its width, and cut a long
+        one (a register held open elsewhere) after three lines."""
+        page = self.pages.currentWidget()
+        if page is not None:
+            self.pages.setMinimumHeight(max(0, page.heightForWidth(self.pages.width())))
 
     def _opened(self, unlock: Callable[[], None]) -> Database | None:
         """The register, opened with the key ``unlock`` unwraps when it is encrypted and
@@ -397,6 +410,7 @@ class SignInPage(QWidget):
             notice = self._protect(database, name, password)
         except KnownError as e:
             self.login_form.show_error(e)
+            self._fit()
             self.login_password.selectAll()
             self.login_password.setFocus()
             return
@@ -424,6 +438,7 @@ class SignInPage(QWidget):
                                           self.first_password.text())
         except KnownError as e:
             self.first_form.show_error(e)
+            self._fit()
             return
         self.first_form.clear()
         self._show_code(code)
@@ -450,6 +465,7 @@ class SignInPage(QWidget):
                                      self.recover_password.text())
         except KnownError as e:
             self.recover_form.show_error(e)
+            self._fit()
             return
         self.recover_form.clear()
         self._show_code(code)
