@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, qVersion
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, qVersion
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -225,6 +225,10 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
         after_first_paint(window.guard.stack, lambda: QTimer.singleShot(0, lambda: ready(window)))
     window.show()
     code = app.exec()
+    # Closing the last window posts a Quit of its own; left in the queue it would end
+    # the next event loop of this process at once (a dialog's, a test's) and stop its
+    # timers: the program's loop is over, nothing else is to quit.
+    QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
     # The day's backup, if the clerk closed the window while it was being taken, is
     # finished before the register is closed: a thread cut off inside SQLite at the
     # interpreter's exit can crash it, and half a backup is none.
