@@ -228,7 +228,7 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
     # Closing the last window posts a Quit of its own; left in the queue it would end
     # the next event loop of this process at once (a dialog's, a test's) and stop its
     # timers: the program's loop is over, nothing else is to quit.
-    QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     # The day's backup, if the clerk closed the window while it was being taken, is
     # finished before the register is closed: a thread cut off inside SQLite at the
     # interpreter's exit can crash it, and half a backup is none.
