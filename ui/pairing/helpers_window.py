@@ -257,7 +257,6 @@ class HelpersWindow(QDialog):
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.warning = QLabel()
         self.warning.setObjectName("warning")
-        self.warning.setStyleSheet("color: #d7301f")
         buttons = QHBoxLayout()
         for label, slot, name in (("新增(&N)", self.add, "add"), ("修改(&E)", self.edit, "edit"),
                                   ("停用…", self.deactivate, "deactivate"),
@@ -342,6 +341,8 @@ class HelpersWindow(QDialog):
         if over:
             text += f" ⚠ {len(over)} 名帮扶人超过负荷上限:{'、'.join(over[:8])}"
         self.warning.setText(text)
+        # Red only when a helper is over the limit: the counts alone are not a warning.
+        self.warning.setStyleSheet("color: #d7301f" if over else "")
         if select is not None:
             for n, h in enumerate(rows):
                 if h.id == select:
