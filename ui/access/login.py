@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from carecenter import clock
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.widgets.error_form import ErrorForm
+from ui.widgets.field_widgets import confirm_buttons
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -491,12 +492,7 @@ class ChangePasswordDialog(QDialog):
         self.form.add("old", "原密码", self.old)
         self.form.add("new", "新密码(至少 6 位)", self.new)
         self.form.add("again", "再输一遍", self.again)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = confirm_buttons(self, "保存", self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general)

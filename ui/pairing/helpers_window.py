@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -52,6 +51,7 @@ from carecenter.pairing.pairs import LOAD_COLOUR_LABELS, PairingBook
 from carecenter.register.groups import GroupBook
 from carecenter.storage.database import Database
 from ui.pairing.pairing_dialog import suggest
+from ui.widgets.field_widgets import confirm_buttons
 from ui.widgets.first_paint import after_first_paint
 from ui.widgets.list_output import list_buttons
 from ui.widgets.save_place import ask_save_path, missing_folder
@@ -186,13 +186,7 @@ class HelperEditor(QDialog):
             box.addWidget(widget)
             box.addWidget(error)
             form.addRow(label, box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(confirm_buttons(self, "保存", self.save))
 
     def draft(self) -> HelperDraft:
         return HelperDraft(self.name.text(), self.role.currentData(), self.phone.text(),
