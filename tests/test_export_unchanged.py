@@ -2,8 +2,10 @@
 
 Each speed-up of the county export (issue 20) keeps beside it, here, the plain code it
 replaced. A demo register with every kind is exported twice, once as the program does and
-once with the plain code put back, and the two workbooks must be the same part for part
-(cells, styles, widths, print setup), all but the file's own timestamps.
+once with the plain code put back (and every row appended through openpyxl), and the two
+workbooks must be the same part for part (cells, styles, widths, print setup), all but
+the file's own timestamps. The rows written as XML (``ledger.row_xml``) are also set
+beside openpyxl's for values a register seldom holds.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import String, type_coerce
 
 from carecenter import clock
 from carecenter.demo import register_demo as demo
-from carecenter.ledger import figures, kind_sheets
+from carecenter.ledger import figures, kind_sheets, row_xml, style
 from carecenter.ledger.quarter import Quarter
 from carecenter.ledger.quarter_export import export_quarter
 from carecenter.rules.cadences import Cadence
@@ -70,6 +72,7 @@ def export_both(database: Database, folder: Path, quarter: Quarter,
         patched.setattr(figures, "of_kind", plain_of_kind)
         patched.setattr(kind_sheets, "of_kind", plain_of_kind)
         patched.setattr(kind_sheets, "owed", plain_owed)
+        patched.setattr(row_xml, "available", lambda: False)
         export_quarter(database, quarter, plain, today=TODAY)
     return parts(fast), parts(plain)
 
@@ -88,3 +91,34 @@ def test_the_export_is_the_same_with_and_without_its_speed_ups(
         assert len(sheets) == 5, sheets
         for name in fast:
             assert fast[name] == plain[name], f"{quarter.code}: {name} differs"
+
+
+# Values a ledger seldom holds, each of which openpyxl writes in its own way.
+ODD_VALUES = [
+    "刘桂英", "A&B <c> d>e", " 前有空格", "后有空格 ", "   ", "", "=SUM(A1)", "=", "#N/A",
+    "#REF!", "两行\n文字", "tab\there", "\u00e9\u4e00\U0001F600", "x" * 40000, 0, -7,
+    430524195001010011, 2**70, 1.5, 0.1, 1e20, -0.0, float("nan"), float("inf"), True, False,
+    date(2026, 11, 23), datetime(2026, 11, 23, 9, 30), None,
+]
+
+
+@pytest.mark.parametrize("text_column", [False, True])
+def test_rows_written_as_xml_are_the_bytes_openpyxl_writes(
+        tmp_path: Path, text_column: bool) -> None:
+    rows: list[list[Any]] = [[n, value, "尾"] for n, value in enumerate(ODD_VALUES, start=1)]
+    rows += [[None, None, None], [], [1], list(range(40))]  # empty, short and wide rows
+    written = {}
+    for how in ("openpyxl", "xml"):
+        book = style.new_workbook()
+        sheet = book.create_sheet("表")
+        spliced = row_xml.SplicedRows() if how == "xml" else None
+        count = style.write_table(sheet, ["序号", "值", "尾"], rows, [8.0, 8.0, 8.0],
+                                  text_columns={2} if text_column else (), title="标题",
+                                  subtitle="副标题", spliced=spliced)
+        assert count == len(rows)
+        path = tmp_path / f"{how}.xlsx"
+        book.save(path)
+        if spliced is not None:
+            path.write_bytes(spliced.into(path.read_bytes()))
+        written[how] = parts(path)
+    assert written["xml"] == written["openpyxl"]
