@@ -16,12 +16,21 @@ tuples; ``carecenter.overview.work_list`` makes them items.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, case, func, or_, select, text
+from sqlalchemy import Connection, bindparam, text
 
+from carecenter.pairing.pairs import PRIMARY
 from carecenter.rules.fields import OUTSIDE_COUNTY
+from carecenter.rules.helper_duties import (
+    DUTIES,
+    PERIOD_LABELS,
+    Duty,
+    period_bounds,
+    period_code,
+)
 from carecenter.rules.leftbehind import SPOUSE
 
 
@@ -144,11 +153,29 @@ def unreported_whereabouts(connection: Connection, group_id: int | None) -> list
 
 
 def _whereabouts_sql(group_id: int | None) -> str:
+    # Supporters first (CROSS JOIN keeps SQLite to that order; a server plans its own):
+    # the few away without word found in one pass over them, then only their people
+    # read. Person by person, each one's supporters looked up, cost 0.9 s at 100,000.
     return ("SELECT p.id, p.name, p.group_id, p.colour, s.name, s.whereabouts, s.phone "
-            "FROM supporter s JOIN person p ON p.id = s.person_id "
-            f"WHERE {_where(group_id)} "
+            "FROM supporter s CROSS JOIN person p "
+            f"WHERE p.id = s.person_id AND {_where(group_id)} "
             f"AND s.location_scope IN ({_quoted(sorted(OUTSIDE_COUNTY))}) "
             f"AND s.returned_on IS NULL AND s.ended_on IS NULL "
+            f"AND coalesce(s.relation, '') != '{SPOUSE}' "
+            "AND (coalesce(s.whereabouts, '') = '' OR coalesce(s.phone, '') = '')")
+
+
+def _unreported_sql(group_id: int | None) -> str:
+    """The people ``_whereabouts_sql`` lists, counted from the supporters alone: their
+    terms are those of the index ``ix_supporter_unreported`` (storage.models), which
+    holds only such supporters; the few people not active are a short list to probe."""
+    people = "s.person_id NOT IN (SELECT id FROM person WHERE status <> 'active')"
+    if group_id:
+        people += " AND s.person_id IN (SELECT id FROM person WHERE group_id = :group)"
+    return ("SELECT DISTINCT s.person_id FROM supporter s "
+            f"WHERE {people} "
+            f"AND s.location_scope IN ({_quoted(sorted(OUTSIDE_COUNTY))}) "
+            "AND s.returned_on IS NULL AND s.ended_on IS NULL "
             f"AND coalesce(s.relation, '') != '{SPOUSE}' "
             "AND (coalesce(s.whereabouts, '') = '' OR coalesce(s.phone, '') = '')")
 
@@ -170,7 +197,7 @@ def sizes(connection: Connection, group_id: int | None, on: date) -> dict[str, i
             "undecided": int(found.get("undecided", 0)),
             "unpaired": count(_unpaired_sql(group_id)),
             "unsafe": count(_unsafe_sql(group_id)),
-            "whereabouts": count(_whereabouts_sql(group_id), "DISTINCT q.id"),
+            "whereabouts": count(_unreported_sql(group_id)),
             "agreement": count(_missing_agreements_sql(group_id))}
 
 
@@ -196,29 +223,33 @@ def helpers_short(connection: Connection, group_id: int | None, on: date) -> lis
     """Per helper with people whose seed-001 duties fall short in a period that ends this
     month (the month's calls always; the quarter's visits in its last month; the year's
     calls to the children in December): one item naming the helper (``ref``), due by the
-    month's end. Only those periods' visits are read."""
-    from carecenter.pairing.duties import DUTIES, PERIOD_LABELS, duties_on_query, period_bounds
+    month's end. The records are read from the duties' tally (``care.duty_tally``)."""
+    return helper_items(connection, short_helpers(connection, group_id, on))
 
+
+@dataclass
+class Shortfall:
+    """The helpers short on a day (``short_helpers``), before their example people's
+    rows are read (``helper_items``): the work list counts them first."""
+
+    on: date
+    judged: list[Duty]
+    short: Short
+
+    def __len__(self) -> int:
+        return len(self.short)
+
+
+def short_helpers(connection: Connection, group_id: int | None, on: date) -> Shortfall:
     after_month = (on.replace(day=28) + timedelta(days=4)).replace(day=1)
     judged = [d for d in DUTIES if period_bounds(on, d.period)[1] <= after_month]
-    short: dict[int, list[int]] = {}
-    names: dict[int, str] = {}
-    first: dict[int, int] = {}  # the helper's first person short, named as an example
-    if judged:
-        # Tallied per helper in SQL: a county's 100,000 pairings never reach Python.
-        per = duties_on_query(on, judged, group_id).subquery()
-        lacking = [per.c[f"n{i}"] < d.required for i, d in enumerate(judged)]
-        for hid, hname, pid, *tally in connection.execute(
-                select(per.c.helper_id, func.min(per.c.helper_name),
-                       func.min(per.c.person_id),
-                       *(func.sum(case((x, 1), else_=0)) for x in lacking))
-                .where(or_(*lacking)).group_by(per.c.helper_id)):
-            short[hid] = [int(n) for n in tally]
-            names[hid] = hname
-            first[hid] = pid
+    return Shortfall(on, judged, _short(connection, judged, group_id, on) if judged else {})
+
+
+def helper_items(connection: Connection, shortfall: Shortfall) -> list[Found]:
     # Only the example people's rows are read (one per helper short, not one per pairing).
     people: dict[int, tuple[str, int | None, str | None]] = {}
-    ids = sorted(set(first.values()))
+    ids = sorted({pid for _name, pid, _tally in shortfall.short.values()})
     for chunk in range(0, len(ids), 500):
         for pid, pname, gid, colour in connection.execute(text(
                 "SELECT id, name, group_id, colour FROM person WHERE id IN :ids")
@@ -226,13 +257,71 @@ def helpers_short(connection: Connection, group_id: int | None, on: date) -> lis
                 {"ids": ids[chunk:chunk + 500]}):
             people[pid] = (pname or "", gid, colour)
     out = []
-    due = after_month - timedelta(days=1)
-    for hid, tally in sorted(short.items(), key=lambda h: (names[h[0]], h[0])):
-        pid = first[hid]
+    on = shortfall.on
+    due = (on.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    for hid, (name, pid, tally) in sorted(shortfall.short.items(),
+                                         key=lambda h: (h[1][0], h[0])):
         pname, gid, colour = people.get(pid, ("", None, None))
         parts = [f"{PERIOD_LABELS[d.period]}{d.label}不足 {d.required} 次的 {n} 人"
-                 for d, n in zip(judged, tally, strict=True) if n]
-        out.append(Found("helper", pid, f"帮扶人{names[hid]}", gid, colour,
+                 for d, n in zip(shortfall.judged, tally, strict=True) if n]
+        out.append(Found("helper", pid, f"帮扶人{name}", gid, colour,
                          "帮扶人履职", ";".join(parts) + f"(如{pname})", "001", due, hid))
     return out
 
+
+Short = dict[int, tuple[str, int, list[int]]]  # helper: name, first person short, per duty
+
+
+def _short(connection: Connection, judged: Sequence[Any], group_id: int | None, on: date
+           ) -> Short:
+    """Per helper with anyone short: their name, the first person short, and how many of
+    their people are short of each judged duty. Tallied in SQL: a county's 100,000
+    pairings never reach Python."""
+    return {hid: (hname, pid, [int(n) for n in tally]) for hid, hname, pid, *tally in
+            connection.execute(text(_helpers_short_sql(connection, judged, group_id)),
+                               _helpers_short_params(judged, group_id, on))}
+
+
+def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
+                       group_id: int | None) -> str:
+    """Per current primary pairing of an active person, for each judged duty whether it
+    is short: the records of the period that name the pairing's helper, or name none
+    and were made by someone of the helper's name (as ``pairing.duties`` counts them);
+    then per helper with anyone short, the name, the first person short and how many
+    are short of each duty."""
+    lacking = []
+    for i, _duty in enumerate(judged):
+        records = (
+            f"(SELECT coalesce(sum(t.visits), 0) FROM duty_tally t WHERE t.kind = :k{i} "
+            f"AND t.period = :p{i} AND t.person_id = pr.person_id "
+            "AND t.helper_id = pr.helper_id) + "
+            f"(SELECT coalesce(sum(n.visits), 0) FROM duty_tally_named n WHERE n.kind = :k{i} "
+            f"AND n.period = :p{i} AND n.person_id = pr.person_id AND n.visitor = h.name)")
+        lacking.append(f"CASE WHEN {records} < :r{i} THEN 1 ELSE 0 END AS s{i}")
+    any_short = " + ".join(f"s{i}" for i in range(len(judged)))
+    # Exited people's pairings end with the exit, so the few not active are left out
+    # (a probe into that short list, not into 100,000 active people's).
+    people = "pr.person_id NOT IN (SELECT id FROM person WHERE status <> 'active')"
+    if group_id:
+        people += " AND pr.person_id IN (SELECT id FROM person WHERE group_id = :group)"
+    # The fence (OFFSET 0) keeps each pairing's counts one computation each: the outer
+    # query reads each flag several times, and SQLite would otherwise copy the
+    # subqueries into each use.
+    fence = "LIMIT -1 OFFSET 0" if connection.dialect.name == "sqlite" else "OFFSET 0"
+    return (
+        "SELECT helper_id, min(name), "
+        f"min(CASE WHEN {any_short} > 0 THEN person_id END), "
+        + ", ".join(f"sum(s{i})" for i in range(len(judged)))
+        + f" FROM (SELECT pr.helper_id, h.name, pr.person_id, {', '.join(lacking)} "
+        "FROM pairing pr JOIN helper h ON h.id = pr.helper_id "
+        f"WHERE pr.rank = {PRIMARY} AND pr.ended_on IS NULL AND {people} {fence}) q "
+        f"GROUP BY helper_id HAVING sum({any_short}) > 0")
+
+
+def _helpers_short_params(judged: Sequence[Any], group_id: int | None, on: date
+                          ) -> dict[str, Any]:
+    params: dict[str, Any] = {"group": group_id}
+    for i, duty in enumerate(judged):
+        params.update({f"k{i}": duty.kind, f"p{i}": period_code(on, duty.period),
+                       f"r{i}": duty.required})
+    return params
