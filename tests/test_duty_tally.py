@@ -28,13 +28,16 @@ from carecenter.overview import work_list as worklist
 from carecenter.pairing.duties import duties_on_query
 from carecenter.pairing.helper_book import HelperBook, HelperDraft
 from carecenter.pairing.pairs import PairingBook
+from carecenter.rules.helper_duties import DUTIES
 from carecenter.storage.database import Database
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.backends
 
 # One duty judged (the month's calls), two (a quarter's last month), all three (December).
-DAYS = (TODAY, date(2026, 9, 30), date(2026, 12, 15), date(2026, 6, 10), date(2026, 3, 31))
+# And a December before any record (no record names no helper: counted without names).
+DAYS = (TODAY, date(2026, 9, 30), date(2026, 12, 15), date(2026, 6, 10), date(2026, 3, 31),
+        date(2025, 12, 20))
 
 
 def counted_from_visits(connection: Any, judged: Any, group_id: int | None, on: date
@@ -114,7 +117,15 @@ def test_helpers_short_from_the_tally_are_those_counted_from_the_visits(
                     patched.setattr(duty_sections, "_short", counted_from_visits)
                     counted = duty_sections.helpers_short(connection, group_id, on)
             assert kept == counted, (on, group_id)
+            with database.engine.connect() as connection:  # counted first, then read
+                assert len(duty_sections.short_helpers(connection, group_id, on)) == len(kept)
             assert kept or group_id, on  # the demo's helpers are short in every period
+            with database.engine.connect() as connection:
+                sizes = duty_sections.sizes(connection, group_id, on)
+                for code in ("unpaired", "whereabouts"):
+                    listed = duty_sections.find(connection, code, group_id, on, set())
+                    assert sizes[code] == len(listed), (code, group_id)
+                    assert listed or group_id, code
     rules = " ".join(f.rule for f in duty_sections.helpers_short(
         database.engine.connect(), None, date(2026, 12, 15)))
     assert "本月电话问候老人" in rules and "本季度入户走访" in rules and "本年联系子女" in rules
@@ -140,11 +151,19 @@ def test_the_work_list_names_the_helper_whose_calls_fall_short(database: Databas
 
 
 @pytest.mark.sqlite_only
-def test_supporters_away_without_word_are_counted_from_their_own_index(
-        database: Database) -> None:
-    """The 去向未报 count's terms are those of ``ix_supporter_unreported``: if they drift
-    apart SQLite silently reads every supporter again (0.2 s at 100,000 people)."""
+def test_the_work_lists_counts_are_read_from_their_own_indexes(database: Database) -> None:
+    """The counts' terms are those of the partial indexes (``ix_supporter_unreported``,
+    ``ix_pairing_current``, ``ix_pairing_primary``): if they drift apart, SQLite silently
+    reads every supporter or pairing again (0.1-0.2 s each at 100,000 people)."""
+    judged = list(DUTIES[:1])
+    params = duty_sections._helpers_short_params(judged, None, TODAY)
     with database.engine.connect() as connection:
-        plan = " ".join(r[3] for r in connection.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + duty_sections._unreported_sql(None)))
-    assert "ix_supporter_unreported" in plan, plan
+        def plan(sql: str, values: dict[str, Any]) -> str:
+            return " ".join(str(r[3]) for r in connection.execute(
+                text("EXPLAIN QUERY PLAN " + sql), values))
+
+        assert "ix_supporter_unreported" in plan(duty_sections._unreported_sql(None), {})
+        helpers = duty_sections._helpers_short_sql(connection, judged, None, [False],
+                                                   count=True)
+        assert "ix_pairing_current" in plan(helpers, params)
+        assert "ix_pairing_primary" in plan(duty_sections._unpaired_count_sql(None), {})

@@ -85,6 +85,24 @@ def _unpaired_sql(group_id: int | None) -> str:
             "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL)")
 
 
+def _count_unpaired(connection: Connection, group_id: int | None) -> int:
+    """How many ``unpaired`` lists: the active people less those of them with a current
+    primary pairing, counted from ``ix_pairing_primary`` (which holds only those
+    pairings) rather than looking for each person's pairing, 100,000 times."""
+    return int(connection.execute(text(_unpaired_count_sql(group_id)),
+                                  {"group": group_id}).scalar_one())
+
+
+def _unpaired_count_sql(group_id: int | None) -> str:
+    people = "FROM person WHERE status = 'active'" + (
+        " AND group_id = :group" if group_id else "")
+    others = "SELECT id FROM person WHERE status <> 'active'" + (
+        " OR group_id IS NULL OR group_id <> :group" if group_id else "")
+    return (f"SELECT (SELECT count(*) {people}) - (SELECT count(DISTINCT x.person_id) "
+            f"FROM pairing x WHERE x.rank = {PRIMARY} AND x.ended_on IS NULL "
+            f"AND x.person_id NOT IN ({others}))")
+
+
 def unpaired(connection: Connection, group_id: int | None) -> list[Found]:
     return [Found("unpaired", pid, name or "", gid, colour, "结对帮扶",
                   "每名关爱对象都应有结对帮扶人(人盯人、结对帮扶)", "002")
@@ -195,7 +213,7 @@ def sizes(connection: Connection, group_id: int | None, on: date) -> dict[str, i
         "AND p.verdict IN ('not', 'undecided') GROUP BY p.verdict"), params)}
     return {"not_qualifying": int(found.get("not", 0)),
             "undecided": int(found.get("undecided", 0)),
-            "unpaired": count(_unpaired_sql(group_id)),
+            "unpaired": _count_unpaired(connection, group_id),
             "unsafe": count(_unsafe_sql(group_id)),
             "whereabouts": count(_unreported_sql(group_id)),
             "agreement": count(_missing_agreements_sql(group_id))}
@@ -229,27 +247,36 @@ def helpers_short(connection: Connection, group_id: int | None, on: date) -> lis
 
 @dataclass
 class Shortfall:
-    """The helpers short on a day (``short_helpers``), before their example people's
-    rows are read (``helper_items``): the work list counts them first."""
+    """How many helpers are short on a day (``short_helpers``), before who they are and
+    their example people are read (``helper_items``, when the section is shown)."""
 
     on: date
+    group_id: int | None
     judged: list[Duty]
-    short: Short
+    count: int
 
     def __len__(self) -> int:
-        return len(self.short)
+        return self.count
 
 
 def short_helpers(connection: Connection, group_id: int | None, on: date) -> Shortfall:
     after_month = (on.replace(day=28) + timedelta(days=4)).replace(day=1)
     judged = [d for d in DUTIES if period_bounds(on, d.period)[1] <= after_month]
-    return Shortfall(on, judged, _short(connection, judged, group_id, on) if judged else {})
+    count = 0
+    if judged:
+        params = _helpers_short_params(judged, group_id, on)
+        count = int(connection.execute(text(_helpers_short_sql(
+            connection, judged, group_id, _named(connection, judged, params), count=True)),
+            params).scalar_one())
+    return Shortfall(on, group_id, judged, count)
 
 
 def helper_items(connection: Connection, shortfall: Shortfall) -> list[Found]:
     # Only the example people's rows are read (one per helper short, not one per pairing).
+    short = _short(connection, shortfall.judged, shortfall.group_id, shortfall.on) \
+        if shortfall.judged else {}
     people: dict[int, tuple[str, int | None, str | None]] = {}
-    ids = sorted({pid for _name, pid, _tally in shortfall.short.values()})
+    ids = sorted({pid for _name, pid, _tally in short.values()})
     for chunk in range(0, len(ids), 500):
         for pid, pname, gid, colour in connection.execute(text(
                 "SELECT id, name, group_id, colour FROM person WHERE id IN :ids")
@@ -259,7 +286,7 @@ def helper_items(connection: Connection, shortfall: Shortfall) -> list[Found]:
     out = []
     on = shortfall.on
     due = (on.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    for hid, (name, pid, tally) in sorted(shortfall.short.items(),
+    for hid, (name, pid, tally) in sorted(short.items(),
                                          key=lambda h: (h[1][0], h[0])):
         pname, gid, colour = people.get(pid, ("", None, None))
         parts = [f"{PERIOD_LABELS[d.period]}{d.label}不足 {d.required} 次的 {n} 人"
@@ -277,28 +304,58 @@ def _short(connection: Connection, judged: Sequence[Any], group_id: int | None, 
     """Per helper with anyone short: their name, the first person short, and how many of
     their people are short of each judged duty. Tallied in SQL: a county's 100,000
     pairings never reach Python."""
-    return {hid: (hname, pid, [int(n) for n in tally]) for hid, hname, pid, *tally in
-            connection.execute(text(_helpers_short_sql(connection, judged, group_id)),
-                               _helpers_short_params(judged, group_id, on))}
+    params = _helpers_short_params(judged, group_id, on)
+    named = _named(connection, judged, params)
+    found = connection.execute(text(_helpers_short_sql(connection, judged, group_id, named)),
+                               params).all()
+    if any(named):
+        return {hid: (hname, pid, [int(n) for n in tally]) for hid, hname, pid, *tally in found}
+    names = _helper_names(connection, [row[0] for row in found])
+    return {hid: (names[hid], pid, [int(n) for n in tally]) for hid, pid, *tally in found}
+
+
+def _named(connection: Connection, judged: Sequence[Any], params: dict[str, Any]
+           ) -> list[bool]:
+    """Whether each judged duty's period has records that name no helper: those are
+    matched by the helper's name, pairing by pairing; a period with none of them (the
+    usual case) is counted without the names."""
+    return [connection.execute(text(
+        f"SELECT 1 FROM duty_tally_named WHERE kind = :k{i} AND period = :p{i} LIMIT 1"),
+        params).first() is not None for i in range(len(judged))]
+
+
+def _helper_names(connection: Connection, ids: list[int]) -> dict[int, str]:
+    wanted = set(ids)  # all helpers in one pass: a county's 6,600 in one read
+    return {int(hid): str(name) for hid, name in connection.execute(
+        text("SELECT id, name FROM helper")) if hid in wanted}
 
 
 def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
-                       group_id: int | None) -> str:
+                       group_id: int | None, named: Sequence[bool], count: bool = False
+                       ) -> str:
     """Per current primary pairing of an active person, for each judged duty whether it
     is short: the records of the period that name the pairing's helper, or name none
-    and were made by someone of the helper's name (as ``pairing.duties`` counts them);
-    then per helper with anyone short, the name, the first person short and how many
-    are short of each duty."""
-    lacking = []
+    and were made by someone of the helper's name (as ``pairing.duties`` counts them;
+    ``named``: whether the period has any such record); then per helper with anyone
+    short, the name (only when matched by name), the first person short and how many
+    are short of each duty. ``count``: only how many helpers are short, read from
+    ``ix_pairing_current`` in the helpers' order (no sort, each pairing's counts read
+    once by the one aggregate)."""
+    short = []  # per duty: the pairing's records fall short
     for i, _duty in enumerate(judged):
         records = (
             f"(SELECT coalesce(sum(t.visits), 0) FROM duty_tally t WHERE t.kind = :k{i} "
             f"AND t.period = :p{i} AND t.person_id = pr.person_id "
-            "AND t.helper_id = pr.helper_id) + "
-            f"(SELECT coalesce(sum(n.visits), 0) FROM duty_tally_named n WHERE n.kind = :k{i} "
-            f"AND n.period = :p{i} AND n.person_id = pr.person_id AND n.visitor = h.name)")
-        lacking.append(f"CASE WHEN {records} < :r{i} THEN 1 ELSE 0 END AS s{i}")
+            "AND t.helper_id = pr.helper_id)")
+        if named[i]:
+            records += (
+                f" + (SELECT coalesce(sum(n.visits), 0) FROM duty_tally_named n "
+                f"WHERE n.kind = :k{i} AND n.period = :p{i} AND n.person_id = pr.person_id "
+                "AND n.visitor = h.name)")
+        short.append(f"{records} < :r{i}")
+    lacking = [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{i}" for i, c in enumerate(short)]
     any_short = " + ".join(f"s{i}" for i in range(len(judged)))
+    by_name = any(named)
     # Exited people's pairings end with the exit, so the few not active are left out
     # (a probe into that short list, not into 100,000 active people's).
     people = "pr.person_id NOT IN (SELECT id FROM person WHERE status <> 'active')"
@@ -308,13 +365,19 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
     # query reads each flag several times, and SQLite would otherwise copy the
     # subqueries into each use.
     fence = "LIMIT -1 OFFSET 0" if connection.dialect.name == "sqlite" else "OFFSET 0"
+    join = "JOIN helper h ON h.id = pr.helper_id " if by_name else ""
+    current = f"pr.rank = {PRIMARY} AND pr.ended_on IS NULL"
+    if count:
+        return (f"SELECT count(*) FROM (SELECT pr.helper_id FROM pairing pr {join}"
+                f"WHERE {current} AND {people} GROUP BY pr.helper_id "
+                f"HAVING max(CASE WHEN {' OR '.join(short)} THEN 1 ELSE 0 END) = 1) q")
     return (
-        "SELECT helper_id, min(name), "
-        f"min(CASE WHEN {any_short} > 0 THEN person_id END), "
+        "SELECT helper_id, " + ("min(name), " if by_name else "")
+        + f"min(CASE WHEN {any_short} > 0 THEN person_id END), "
         + ", ".join(f"sum(s{i})" for i in range(len(judged)))
-        + f" FROM (SELECT pr.helper_id, h.name, pr.person_id, {', '.join(lacking)} "
-        "FROM pairing pr JOIN helper h ON h.id = pr.helper_id "
-        f"WHERE pr.rank = {PRIMARY} AND pr.ended_on IS NULL AND {people} {fence}) q "
+        + " FROM (SELECT pr.helper_id, " + ("h.name, " if by_name else "")
+        + f"pr.person_id, {', '.join(lacking)} FROM pairing pr "
+        + join + f"WHERE {current} AND {people} {fence}) q "
         f"GROUP BY helper_id HAVING sum({any_short}) > 0")
 
 

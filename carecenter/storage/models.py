@@ -241,6 +241,8 @@ helper = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+CURRENT_PRIMARY = "rank = 1 AND ended_on IS NULL"
+
 # 结对: one primary (rank 1) and optionally a second (rank 2) helper per person; an
 # ended pairing stays as history.
 pairing = Table(
@@ -257,6 +259,12 @@ pairing = Table(
     Column("created_at", DateTime, nullable=False),
     Index("ix_pairing_person", "person_id", "ended_on"),
     Index("ix_pairing_helper", "helper_id", "ended_on"),
+    # The current primary pairings alone, by helper (the work list's 帮扶人履职) and by
+    # person (未结对); the terms are theirs (carecenter.overview.duty_sections).
+    Index("ix_pairing_current", "helper_id", "person_id",
+          sqlite_where=text(CURRENT_PRIMARY), postgresql_where=text(CURRENT_PRIMARY)),
+    Index("ix_pairing_primary", "person_id",
+          sqlite_where=text(CURRENT_PRIMARY), postgresql_where=text(CURRENT_PRIMARY)),
 )
 
 # 评估: every assessment is kept; the person's colour is their latest one.
