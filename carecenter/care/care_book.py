@@ -18,7 +18,7 @@ from carecenter import clock
 from carecenter.access import audit
 from carecenter.calendar import add_months
 from carecenter.care import due_dates as duestore
-from carecenter.care import visit_tally
+from carecenter.care import duty_tally, visit_tally
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import PERSON
 from carecenter.rules.kinds import RECORDS, combined
@@ -370,6 +370,7 @@ class CareBook:
         if errors:
             raise ValidationFailed(errors)
         ids = []
+        written: list[duty_tally.Visit] = []
         now = clock.now()
         with self.database.transaction() as session:
             for row, entry, visitor, found, needs in cleaned:
@@ -395,6 +396,9 @@ class CareBook:
                     round_id=entry.round_id, created_at=now,
                 ))
                 ids.append(visit_id)
+                assert entry.visited_on is not None  # checked above
+                written.append((entry.person_id, entry.kind, entry.visited_on,
+                                entry.helper_id, visitor))
                 for need_entry, text in needs:
                     _insert(session, need.insert().values(
                         person_id=entry.person_id, kind=need_entry.kind,
@@ -408,6 +412,7 @@ class CareBook:
             visit_tally.added(session.connection(), [
                 (e.person_id, visit_tally.month_of(e.visited_on)) for e in entries
                 if e.visited_on is not None and e.kind in IN_PERSON])
+            duty_tally.added(session.connection(), written)
         return ids
 
     def record_kinds(self, person_id: int) -> dict[str, str]:

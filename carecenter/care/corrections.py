@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from carecenter import clock
 from carecenter.care import due_dates as duestore
-from carecenter.care import visit_tally
+from carecenter.care import duty_tally, visit_tally
 from carecenter.care.care_book import NEED_KINDS, VISIT_KINDS
 from carecenter.care.visit_tally import month_of
 from carecenter.errors import FieldError, NotFound, ValidationFailed
@@ -155,6 +155,10 @@ class Corrections:
             assert change.visited_on is not None  # checked above
             visit_tally.recheck(connection, [(row.person_id, month_of(row.visited_on)),
                                              (row.person_id, month_of(change.visited_on))])
+            duty_tally.removed(connection, [(row.person_id, row.kind, row.visited_on,
+                                             row.helper_id, row.visitor)])
+            duty_tally.added(connection, [(row.person_id, change.kind, change.visited_on,
+                                           row.helper_id, visitor)])
         return True
 
     def remove_visit(self, visit_id: int, reason: str) -> None:
@@ -174,6 +178,8 @@ class Corrections:
             duestore.refresh(session.connection(), [row.person_id], self.today())
             visit_tally.recheck(session.connection(),
                                 [(row.person_id, month_of(row.visited_on))])
+            duty_tally.removed(session.connection(), [
+                (row.person_id, row.kind, row.visited_on, row.helper_id, row.visitor)])
 
     def _keep(self, session: Session, kind: str, row: Row[Any], reason: str) -> None:
         session.execute(removed_record.insert().values(

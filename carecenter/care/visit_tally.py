@@ -71,7 +71,7 @@ def rebuild(connection: Connection) -> None:
     connection.execute(text("DELETE FROM visit_month_total"))
     connection.execute(text(
         "INSERT INTO visit_month (village_id, person_id, month) SELECT DISTINCT village_id, "
-        f"person_id, substr(visited_on, 1, 7) FROM visit WHERE kind IN ({_KINDS})"))
+        f"person_id, substr(CAST(visited_on AS TEXT), 1, 7) FROM visit WHERE kind IN ({_KINDS})"))
     connection.execute(text(
         "INSERT INTO visit_month_total (village_id, month, people) "
         "SELECT village_id, month, count(*) FROM visit_month GROUP BY village_id, month"))

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from carecenter import clock
 from carecenter.access import audit
 from carecenter.care import due_dates as duestore
-from carecenter.care import visit_tally
+from carecenter.care import duty_tally, visit_tally
 from carecenter.demo.care_demo import CareMaker
 from carecenter.demo.demo_tables import (
     AREAS,
@@ -587,6 +587,7 @@ def generate(
         duestore.rebuild(connection, today)
         verdicts.ensure_current(connection, today)  # the 留守 verdict kept with each file
         visit_tally.rebuild(connection)
+        duty_tally.rebuild(connection)
     with database.transaction() as session:
         audit.record(session, "created", "register", summary="生成演示数据", count=persons)
     return DemoSummary(persons, supporters_total, len(groups), time.perf_counter() - started,

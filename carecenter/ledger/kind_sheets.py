@@ -11,20 +11,23 @@ counts (orphans, 事实无人抚养, 集中供养...), and how many met each dut
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, or_, select, type_coerce
 
 from carecenter.ledger.figures import _on_register as on_register
+from carecenter.ledger.figures import of_kind
 from carecenter.ledger.quarter import Quarter
 from carecenter.rules.cadences import Cadence
 from carecenter.rules.idnumber import age_on
 from carecenter.rules.kinds import ANY_PERSON, KINDS, VERDICT_READS, PersonKind, Role
-from carecenter.rules.periods import mostly_inside
+from carecenter.rules.periods import Period, Span, mostly_inside
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
     CURRENT_SUPPORTER,
@@ -56,20 +59,36 @@ class KindSheet:
 def owed(cadence: Cadence, records: Sequence[date], first: date, last: date
          ) -> tuple[int, int]:
     """(done, due) of a calendar cadence over ``first``..``last``: each period mostly
-    inside asks for ``count`` records; a yearly one is owed once for the year so far."""
+    inside asks for ``count`` records; a yearly one is owed once for the year so far.
+    ``records`` are the days of the records, sorted (each counted once)."""
     period = cadence.period
     if period.rolling:
         return (min(1, len(records)), 1)
     if period.months == 12:  # a yearly item: met by a record this year, owed once
-        return (min(1, sum(1 for d in records if d.year == last.year)), 1)
+        year = last.year
+        return (min(1, _between(records, date(year, 1, 1), date(year, 12, 31))), 1)
     done = due = 0
+    for span in owed_spans(period, first, last):
+        due += cadence.count
+        done += min(cadence.count, _between(records, *span))
+    return done, due
+
+
+@lru_cache(maxsize=4096)
+def owed_spans(period: Period, first: date, last: date) -> tuple[Span, ...]:
+    """The periods of ``first``..``last`` that are owed (mostly inside, or whole). Most
+    people share the quarter's first and last day: worked out once for them all."""
+    owed = []
     for span in period.spans(first, last):
         whole = period.span(span[0])
-        if not mostly_inside(whole, first, last) and span != whole:
-            continue
-        due += cadence.count
-        done += min(cadence.count, sum(1 for d in records if span[0] <= d <= span[1]))
-    return done, due
+        if mostly_inside(whole, first, last) or span == whole:
+            owed.append(span)
+    return tuple(owed)
+
+
+def _between(days: Sequence[date], first: date, last: date) -> int:
+    """How many of the sorted ``days`` fall in ``first``..``last``."""
+    return bisect_right(days, last) - bisect_left(days, first)
 
 
 def _role_text(role: Role, rows: list[dict[str, Any]]) -> str:
@@ -88,6 +107,7 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
     """A sheet for each kind but the elders' that has anyone in the quarter."""
     start = quarter.start
     sheets = []
+    days: dict[Any, date] = {}
     with database.session() as session:
         groups = dict(session.execute(select(village_group.c.id, village_group.c.name)).all())
         helpers = {pid: name for pid, name in session.execute(
@@ -109,8 +129,7 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
                        person.c.address, person.c.status, person.c.exit_date,
                        person.c.registered_on, person.c.created_at,
                        *(person.c[n] for n in own), *(person.c[n] for n in reads))
-                .where(type_coerce(person.c.kinds, String).like(f"%{k.code}%"),
-                       on_register(quarter, as_of))
+                .where(of_kind(k.code), on_register(quarter, as_of))
                 .order_by(person.c.group_id, person.c.name_pinyin, person.c.id)).all()
             if not people:
                 continue
@@ -128,13 +147,21 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
             records: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
             year_start = date(as_of.year, 1, 1)
             for chunk in range(0, len(ids), 900):
-                for pid, on, kind in session.execute(
-                        select(visit.c.person_id, visit.c.visited_on, visit.c.kind)
+                # The driver's own rows, the day as it gives it (text in SQLite) and
+                # read once per distinct day: a county's children have half a million
+                # visits, each converted by the column's type cost seconds.
+                for pid, on, kind in session.connection().execute(
+                        select(visit.c.person_id, type_coerce(visit.c.visited_on, String),
+                               visit.c.kind)
                         .where(visit.c.person_id.in_(ids[chunk:chunk + 900]),
                                visit.c.kind.in_(list(k.records)),
                                visit.c.visited_on >= min(start, year_start),
-                               visit.c.visited_on <= as_of)):
-                    records[pid][kind].append(on)
+                               visit.c.visited_on <= as_of)).cursor.fetchall():
+                    day = days.get(on)
+                    if day is None:
+                        day = days[on] = on if isinstance(on, date) else \
+                            date.fromisoformat(on[:10])
+                    records[pid][kind].append(day)
             sheets.append(_sheet(k, people, own, reads, supporters, records, helpers, groups,
                                  start, as_of))
     return sheets

@@ -19,6 +19,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
+from carecenter.ledger.row_xml import SplicedRows
+
 FONT_NAME = "宋体"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="808080")
@@ -84,13 +86,16 @@ def write_table(
     title: str = "",
     subtitle: str = "",
     print_columns: int = 0,
+    spliced: SplicedRows | None = None,
 ) -> int:
     """Title (and subtitle), header, rows; returns the number of data rows written.
 
     ``text_columns`` are 1-based columns whose values must stay text (ID numbers): the
     cells are strings with the 文本 format "@", so that Excel and WPS keep all 18 digits
     even when the clerk retypes one. ``print_columns``: print only the first so many
-    columns (the rest stays on screen); the title is centred over them.
+    columns (the rest stays on screen); the title is centred over them. ``spliced``:
+    the data rows are written as XML beside the sheet, put in when the workbook is saved
+    (``row_xml``: the same bytes, several times faster for a county's ledger).
     """
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -119,6 +124,18 @@ def write_table(
     # One styled cell per text column, reused row after row: a write-only sheet writes a
     # row out as it is appended, so only the value changes (a new cell each time costs).
     text = {i - 1: _cell(sheet, None, number_format="@") for i in set(text_columns)}
+    if spliced is not None:
+        count = spliced.write(sheet, header_row + 1, rows, text)
+    else:
+        count = _append(sheet, rows, text)
+    last = get_column_letter(len(headers))
+    if count:
+        sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+    sheet.print_area = f"A1:{last_printed}{header_row + count}"
+    return count
+
+
+def _append(sheet: Any, rows: Iterable[Sequence[Any]], text: dict[int, WriteOnlyCell]) -> int:
     count = 0
     for row in rows:
         if text:
@@ -129,10 +146,6 @@ def write_table(
                     row[i] = cell
         sheet.append(row)
         count += 1
-    last = get_column_letter(len(headers))
-    if count:
-        sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
-    sheet.print_area = f"A1:{last_printed}{header_row + count}"
     return count
 
 

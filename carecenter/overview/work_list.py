@@ -205,7 +205,7 @@ def build(database: Database, on: date, group_id: int | None = None,
 # county's size); the others are few and made at once.
 _DUE_SECTIONS = ("overdue", "week", "month", "assess", "key_check", "review")
 _LATER = (*_DUE_SECTIONS, "not_qualifying", "undecided", "unpaired", "unsafe",
-          "whereabouts", "agreement")
+          "whereabouts", "agreement", "helper")
 
 
 def _due_case() -> tuple[str, str]:
@@ -248,7 +248,9 @@ def _build(database: Database, on: date, group_id: int | None,
             f"AND {known}" + (" AND group_id = :group" if group_id else "")
             + " GROUP BY 1"), params)}
         sizes.update(duty_sections.sizes(connection, group_id, on))
-        found = duty_sections.helpers_short(connection, group_id, on)
+        # Counted now; the example person of each helper read when the section is shown.
+        shortfall = duty_sections.short_helpers(connection, group_id, on)
+        sizes["helper"] = len(shortfall)
         groups = {
             r[0]: (r[1], r[2])
             for r in connection.execute(text("SELECT id, name, position FROM village_group"))
@@ -319,7 +321,6 @@ def _build(database: Database, on: date, group_id: int | None,
                 items.append(WorkItem("event", 0, "全村", "", -1, None, DUTIES[d.cadence.duty],
                                       d.cadence.label, d.last, d.due, d.due < on,
                                       cadence=d.cadence))
-    items.extend(_found_items(found, groups))
     made: dict[str, list[WorkItem]] = {code: [] for code in SECTIONS if code not in _LATER}
     for item in _ordered(items, on):
         made[item.section].append(item)
@@ -336,6 +337,9 @@ def _build(database: Database, on: date, group_id: int | None,
         with collector_paused(), database.engine.connect() as connection:
             if code in _DUE_SECTIONS:
                 return _due_items(connection, code, case, known, params, groups, on)
+            if code == "helper":
+                return _ordered(_found_items(duty_sections.helper_items(
+                    connection, shortfall), groups), on)
             found = duty_sections.find(connection, code, group_id, on,
                                        {i.person_id for i in warned})
             return _ordered([*(warned if code == "agreement" else []),

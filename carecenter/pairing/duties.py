@@ -1,7 +1,7 @@
 """A helper's duties (seed 001), counted from the visit records.
 
-Seed 001: the paired helper phones the elder at least four times a month, visits at
-least three times a quarter, and phones the children at least three times a year. For
+The duties are ``carecenter.rules.helper_duties`` (seed 001: calls four times a month,
+visits three times a quarter, the children three times a year). For
 each current primary pairing the visits of that person recorded by that helper (by
 ``helper_id``, or by the visitor's name when no helper was recorded) are counted in the
 month, quarter and year that contain the chosen day.
@@ -17,49 +17,15 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
 from carecenter.pairing.pairs import PRIMARY
+from carecenter.rules.helper_duties import (  # noqa: F401 (the helpers' window's names)
+    DUTIES,
+    PERIOD_LABELS,
+    Duty,
+    period_bounds,
+    period_name,
+)
 from carecenter.storage.database import Database
 from carecenter.storage.models import ACTIVE, helper, pairing, person, visit
-
-
-@dataclass(frozen=True)
-class Duty:
-    kind: str  # a code of care.VISIT_KINDS
-    label: str
-    period: str  # month / quarter / year
-    required: int
-
-
-# seed 001: 每月电话问候不少于4次, 每季度走访不少于3次, 每年联系子女不少于3次
-DUTIES = (
-    Duty("phone", "电话问候老人", "month", 4),
-    Duty("home", "入户走访", "quarter", 3),
-    Duty("video", "联系子女", "year", 3),
-)
-PERIOD_LABELS = {"month": "本月", "quarter": "本季度", "year": "本年"}
-
-
-def period_bounds(day: date, period: str) -> tuple[date, date]:
-    """First day and the day after the last of the month / quarter / year of ``day``."""
-    if period == "month":
-        first = day.replace(day=1)
-        months = 1
-    elif period == "quarter":
-        first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-        months = 3
-    elif period == "year":
-        return date(day.year, 1, 1), date(day.year + 1, 1, 1)
-    else:
-        raise ValueError(period)
-    index = first.year * 12 + first.month - 1 + months
-    return first, date(index // 12, index % 12 + 1, 1)
-
-
-def period_name(day: date, period: str) -> str:
-    if period == "month":
-        return f"{day.year}年{day.month}月"
-    if period == "quarter":
-        return f"{day.year}年第{(day.month - 1) // 3 + 1}季度"
-    return f"{day.year}年"
 
 
 @dataclass(frozen=True)
