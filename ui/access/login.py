@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from carecenter import clock
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.widgets.error_form import ErrorForm
-from ui.widgets.field_widgets import confirm_buttons
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -492,6 +491,10 @@ class ChangePasswordDialog(QDialog):
         self.form.add("old", "原密码", self.old)
         self.form.add("new", "新密码(至少 6 位)", self.new)
         self.form.add("again", "再输一遍", self.again)
+        # Not at the top: field_widgets loads the database layer, which the sign-in
+        # page must not wait for (tests/test_gui_startup.py).
+        from ui.widgets.field_widgets import confirm_buttons
+
         buttons = confirm_buttons(self, "保存", self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
