@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.pool import NullPool
 
 ENV = "CARECENTER_TEST_POSTGRES"
+GUARDED = ("audit_log", "removed_record")  # append-only on the server
 _numbers = count(1)
 
 
@@ -74,8 +75,15 @@ class Server:
                     "AND backend_type = 'client backend'"))
                 # DELETE, not TRUNCATE: a dozen near-empty tables empty in a few ms,
                 # where TRUNCATE makes new files for each table and index (~0.4 s).
+                # The history tables refuse DELETE (migration 0012): their triggers are
+                # off for this one transaction, which only the tables' owner may do.
                 for table in self._tables:
+                    guarded = table in GUARDED
+                    if guarded:
+                        connection.execute(text(f'ALTER TABLE "{table}" DISABLE TRIGGER USER'))
                     connection.execute(text(f'DELETE FROM "{table}"'))
+                    if guarded:
+                        connection.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER USER'))
                 for sequence in self._sequences:
                     connection.execute(text(f"ALTER SEQUENCE \"{sequence}\" RESTART"))
                 for table, rows in reversed(list(self._seed.items())):

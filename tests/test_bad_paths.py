@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 import ui.shell.app as ui_app
 from carecenter.cli.entry import main
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
+from carecenter.storage.register_lock import RegisterLock
 from tests.conftest import elder, signed_in
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -55,12 +56,57 @@ def quiet_main(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     yield shown
 
 
-def test_the_app_refuses_a_mistyped_register_path(
-        tmp_path: Path, quiet_main: list[str]) -> None:
+def clicking(monkeypatch: pytest.MonkeyPatch, choice: str) -> list[str]:
+    """The clerk clicks ``choice`` in the box that asks (its text recorded)."""
+    asked: list[str] = []
+
+    def click(box: QMessageBox) -> int:
+        asked.append(f"{box.text()}\n{box.informativeText()}")
+        button = box.findChild(QPushButton, choice)
+        assert button is not None, choice
+        button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click)
+    return asked
+
+
+def test_the_app_asks_about_a_mistyped_register_path_and_makes_nothing_on_quit(
+        tmp_path: Path, quiet_main: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = clicking(monkeypatch, "quit")
     typo = tmp_path / "regsiter.db"
     assert ui_app.main(["--db", str(typo)]) == 1
-    assert "不存在" in quiet_main[0] and str(typo) in quiet_main[0]
+    assert "不存在" in asked[0] and str(typo) in asked[0]
+    # The window offers what the clerk can do there, not a command they do not have.
+    assert "python -m" not in asked[0] and "新建" in asked[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_register_can_be_made_there_or_another_chosen(
+        tmp_path: Path, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    typo = tmp_path / "台账" / "regsiter.db"
+    clicking(monkeypatch, "create")
+    assert ui_app.find_register(str(typo)) == (str(typo), True)
+    clicking(monkeypatch, "choose")
+    chosen = database.location
+    monkeypatch.setattr(ui_app.file_dialogs, "open_file", lambda *a: chosen)
+    assert ui_app.find_register(str(typo)) == (chosen, False)
+    assert not typo.parent.exists()  # nothing made before the clerk said so
+    lock = ui_app.hold_register(str(typo), create=True)
+    assert isinstance(lock, RegisterLock) and typo.parent.is_dir()
+    lock.release()
+
+
+def test_the_command_line_names_the_command_the_clerk_has_for_a_new_register(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    typo = tmp_path / "regsiter.db"
+    assert main(["check", "--db", str(typo)]) == 1
+    assert f'python -m carecenter create --db "{typo}"' in capsys.readouterr().err
+    monkeypatch.setattr("sys.frozen", True, raising=False)  # the installed program
+    assert main(["check", "--db", str(typo)]) == 1
+    err = capsys.readouterr().err
+    assert f'carecenter-cli create --db "{typo}"' in err and "python" not in err
 
 
 def test_a_second_app_on_a_held_register_is_refused_naming_the_holder(

@@ -14,6 +14,7 @@ import pytest
 from carecenter.errors import KnownError
 from carecenter.ledger import workbook_size
 from carecenter.ledger.workbook import read_sheet
+from tests import workbook_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,40 @@ def test_a_far_out_cell_is_refused_naming_where_it_is(tmp_path: Path, cell: str)
     with pytest.raises(KnownError) as refused:
         read_sheet(path)
     assert cell[-6:] in refused.value.message and "Ctrl+End" in refused.value.message
+
+
+def test_a_far_out_cell_in_an_xls_or_et_is_refused(tmp_path: Path) -> None:
+    """calamine sizes an .xls sheet by its last value too: IV65536 made it build 16
+    million cells (1.2 GB). A formatted blank cell so far out is no value: read."""
+    rows: list[list[object]] = [["姓名", "身份证号"], ["张桂兰", "430524195003120021"]]
+    far = [*rows, *([[]] * 65533), [*([None] * 255), "x"]]
+    for suffix in (".xls", ".et"):
+        path = workbook_files.xls(tmp_path / f"far{suffix}", [("台账", far, [], [])])
+        with pytest.raises(KnownError) as refused:
+            read_sheet(path)
+        assert "IV65536" in refused.value.message
+    path = workbook_files.xls(tmp_path / "ok.xls", [("台账", [*rows, *([[]] * 998), ["x"]],
+                                                     [], [])])
+    assert len(read_sheet(path).rows) == 1001
+
+
+def test_a_far_out_cell_in_an_ods_is_refused(tmp_path: Path) -> None:
+    """One value after 600,000 rows and 29 blank cells (each run one element in the
+    file) would make calamine build 18 million cells; a million hidden blank rows after
+    the table, as LibreOffice writes them, are nothing and the sheet is read."""
+    rows: list[list[object]] = [["姓名", "身份证号"], ["张桂兰", "430524195003120021"]]
+    far = ('<table:table-row table:number-rows-repeated="599997"/><table:table-row>'
+           '<table:table-cell table:number-columns-repeated="29"/>'
+           + workbook_files.ods_cell("x") + "</table:table-row>")
+    path = workbook_files.ods(tmp_path / "far.ods", [("台账", rows, [], [], far)])
+    with pytest.raises(KnownError) as refused:
+        read_sheet(path)
+    assert "AD600000" in refused.value.message and "Ctrl+End" in refused.value.message
+    blank = ('<table:table-row table:visibility="collapse" table:number-rows-repeated='
+             '"1048574"><table:table-cell table:number-columns-repeated="16384"/>'
+             "</table:table-row>")
+    path = workbook_files.ods(tmp_path / "ok.ods", [("台账", rows, [], [], blank)])
+    assert read_sheet(path).rows == rows
 
 
 def test_an_ordinary_ledger_is_read(tmp_path: Path) -> None:

@@ -244,6 +244,44 @@ def test_a_plain_register_with_operators_is_converted_at_a_sign_in_and_all_keep_
     assert persons(db_path) == 1
 
 
+def test_a_register_held_open_elsewhere_is_left_plain_with_a_message_and_converts_later(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On Windows the rename over the register fails while another program has it open
+    (PermissionError, WinError 32): simulated here for the register alone."""
+    from carecenter.cli.entry import main
+
+    old = convert_fixture(tmp_path)
+    with sqlite3.connect(old) as raw:
+        count = raw.execute("SELECT count(*) FROM person").fetchone()[0]
+    raw.close()
+    real = os.replace
+
+    def held(source: object, target: object) -> None:
+        if Path(str(target)) == old:
+            raise PermissionError(13, "另一个程序正在使用此文件,进程无法访问。", str(target))
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held)
+    assert main(["worklist", "--db", str(old)]) == 1
+    said = capsys.readouterr().err
+    assert "正被其他程序使用" in said and "请关闭正在使用该文件的程序后重试" in said
+    assert "登记册未改变(仍未加密)" in said and "-encrypt.db" in said and "Traceback" not in said
+    # Left as it was: plain, whole, nothing beside it but the backup taken first.
+    assert not unreadable_by_sqlite3(old)
+    with sqlite3.connect(old) as raw:
+        assert raw.execute("SELECT count(*) FROM person").fetchone()[0] == count
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    raw.close()
+    assert not key_file.key_path(old).exists()
+    assert not old.with_name(old.name + ".encrypting").exists()
+    assert any(p.name.endswith("-encrypt.db") for p in backups.folder_for(old).glob("*.db"))
+    # The other program closed: the next sign-in converts it.
+    monkeypatch.setattr(os, "replace", real)
+    assert main(["worklist", "--db", str(old)]) == 0
+    assert unreadable_by_sqlite3(old) and persons(old) == count
+
+
 KILL_AT = {
     # The step of the conversion at which the process dies.
     "export": "carecenter.storage.cipher.export",
@@ -317,3 +355,29 @@ def test_a_plain_backup_restores_into_an_encrypted_register(database: Database,
     assert Register(database).count("active") == 1
     database.close()
     assert persons(Path(database.location)) == 1
+
+
+def test_a_restore_another_program_holds_the_register_for_leaves_it_unchanged(
+        database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Register(database, today=lambda: TODAY).save(elder())
+    plain = database.back_up("manual", tmp_path / "旧")
+    assert plain is not None
+    register_keys.protect(database, SUITE_OPERATOR, SUITE_PASSWORD)
+    Register(database, today=lambda: TODAY).save(elder(name="李四", sequence="004"))
+    register = Path(database.location)
+    real_replace = os.replace
+
+    def refused(source: object, target: object) -> None:
+        if Path(str(target)) == register:  # Windows: the file is open in another program
+            raise PermissionError(13, "另一个程序正在使用此文件")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(backups.KnownError, match="正被其他程序使用.*登记册未改变"):
+        register_keys.restore(database, plain)
+    monkeypatch.undo()
+    # The register is as it was: encrypted, both people, its operators, nothing half-made.
+    assert not list(register.parent.glob("*.restoring"))
+    assert SUITE_OPERATOR in register_keys.names(register)
+    database.close()
+    assert unreadable_by_sqlite3(register) and persons(register) == 2

@@ -144,3 +144,45 @@ def test_signing_in_to_a_plain_register_converts_it_and_says_so(
     window.close()
     database.close()
     assert unreadable_by_sqlite3(path)
+
+
+def test_a_plain_register_held_open_elsewhere_says_so_at_sign_in_and_converts_once_closed(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows refuses the rename over a file another program holds open: the sign-in
+    page says what to do, the register stays as it was, the next sign-in converts it."""
+    import os
+
+    path = tmp_path / "old.db"
+    db = signed_in(Database(path))
+    Register(db, today=lambda: TODAY).save(elder())
+    db.close()
+    real = os.replace
+
+    def held(source: object, target: object) -> None:
+        if Path(str(target)) == path:
+            raise PermissionError(13, "另一个程序正在使用此文件,进程无法访问。", str(target))
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held)
+    database = Database(path)
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.guard.page
+    qtbot.waitUntil(lambda: page.login_name.count() == 1)
+    qtbot.keyClicks(page.login_password, SUITE_PASSWORD)
+    qtbot.keyClick(page.login_password, Qt.Key.Key_Return)
+    said = page.login_form.general.text() + page.login_form.errors["password"].text()
+    assert "请关闭正在使用该文件的程序后重试" in said and "仍未加密" in said
+    # All of it shows: the label as high as its wrapped lines need, not cut off.
+    label = page.login_form.general
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
+    assert window.guard.locked and not database.encrypted
+    assert not unreadable_by_sqlite3(path)
+    monkeypatch.setattr(os, "replace", real)
+    qtbot.keyClicks(page.login_password, SUITE_PASSWORD)
+    qtbot.keyClick(page.login_password, Qt.Key.Key_Return)
+    assert not window.guard.locked and database.encrypted
+    window.close()
+    database.close()
+    assert unreadable_by_sqlite3(path)

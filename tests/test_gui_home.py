@@ -120,8 +120,9 @@ def test_the_log_says_version_and_register_at_every_start(
 
 
 def test_a_failure_before_the_window_shows_a_chinese_box(
-        qapp: QApplication, db_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+        qapp: QApplication, db_path: Path, database: Database,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # ``database``: the register is there (a missing one is asked about first).
     monkeypatch.setattr(ui_app, "setup_logging", lambda: None)
     monkeypatch.setattr(ui_app, "open_log_file", lambda: None)
     monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)

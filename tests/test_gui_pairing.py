@@ -65,6 +65,19 @@ def test_helper_editor_shows_errors_beside_fields_then_saves(
         "李春花", "邻居", "13911112222", "一组")
 
 
+def test_helper_list_counts_are_not_red_when_nobody_is_over_the_limit(
+        qtbot: QtBot, database: Database, village: tuple[int, list[int], int, int]) -> None:
+    _, people, a, _ = village
+    PairingBook(database, lambda: TODAY).pair(people[0], a)
+    window = HelpersWindow(database, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.loaded)
+    assert window.warning.text().startswith("在岗 ")
+    assert "超过负荷上限" not in window.warning.text()
+    assert "d7301f" not in window.warning.styleSheet()
+
+
 def test_helper_list_shows_load_and_warns_over_the_limit(
         qtbot: QtBot, qtmodeltester: ModelTester, database: Database,
         village: tuple[int, list[int], int, int]) -> None:
@@ -82,6 +95,7 @@ def test_helper_list_shows_load_and_warns_over_the_limit(
     index = window.model.index(row, 5)
     assert index.data() == "9 / 6 超过上限"
     assert "1 名帮扶人超过负荷上限:刘红梅" in window.warning.text()
+    assert "d7301f" in window.warning.styleSheet()  # red: someone is over the limit
     window.tabs.setCurrentIndex(1)
     assert "未结对 1 人" in window.coverage_label.text()
     assert window.by_group.item(0, 0).text() == "一组"

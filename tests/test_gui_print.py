@@ -47,18 +47,27 @@ def dialog_for(qtbot: QtBot, database: Database, person_id: int | None,
     return dialog
 
 
-def test_card_preview_then_save(qtbot: QtBot, database: Database, people: list[int],
-                                tmp_path: Path) -> None:
+def test_one_persons_card_is_previewed_on_opening_and_logged_once_saved(
+        qtbot: QtBot, database: Database, people: list[int], tmp_path: Path) -> None:
+    from carecenter.access import audit
+
+    def prints() -> int:
+        return len(audit.entries(database, audit.Filter(entity="document")))
+
     dialog = dialog_for(qtbot, database, people[0], people)
-    assert not dialog.save_button.isEnabled()
-    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    # The card is there as the dialog opens: no empty preview waiting for 生成预览.
     page = dialog.findChild(QLabel, "page1")
     assert page is not None and page.pixmap().width() > 500  # an A4 page at 70 dpi
     assert dialog.save_button.isEnabled() and dialog.print_button.isEnabled()
+    assert prints() == 0  # a preview prints nothing
+    qtbot.keyClick(dialog.document, Qt.Key.Key_Down)  # 基本情况登记表: made at once too
+    assert "基本情况登记表" in dialog.info.text() and dialog.findChild(QLabel, "page1")
+    qtbot.keyClick(dialog.document, Qt.Key.Key_Up)
     out = tmp_path / "card.pdf"
     assert dialog.write(str(out))
     text = text_of(out.read_bytes())
     assert "王一" in text and "刘建国" in text
+    assert prints() == 1
 
 
 def test_the_preview_is_drawn_at_the_screens_pixel_ratio(

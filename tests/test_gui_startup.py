@@ -217,9 +217,10 @@ def test_quit_when_ready_opens_a_new_register_shows_the_window_and_ends(
         caplog: pytest.LogCaptureFixture) -> None:
     """What the frozen bundle's smoke test asks of the program (scripts/smoke_bundle.py).
 
-    Last in this file: after any main() that ran its event loop, a window built by hand
-    never gets its after-first-paint call in this process (seen on main too), so the
-    tests that run main() come after those that build the window themselves."""
+    Last in this file: after a main() that ran its event loop, a window built by hand
+    got no after-first-paint call in this process (the Quit its closing window posted was
+    left in the queue and ended every later loop; ``ui.shell.app`` now removes it, and
+    tests/test_gui_walk_again.py, after this file, depends on that)."""
     monkeypatch.setattr(ui_app, "setup_logging", lambda: None)
     monkeypatch.setattr(ui_app, "open_log_file", lambda: None)
     monkeypatch.setattr("sys.excepthook", __import__("sys").excepthook)

@@ -419,3 +419,23 @@ def test_a_stray_key_on_a_chosen_person_keeps_them(
     assert grid.currentColumn() == FOUND
     assert grid.value(0, PERSON) == people[0]
     assert grid.text(0, PERSON).startswith("张桂兰")
+
+
+def test_the_first_row_starts_with_todays_date_like_the_rows_under_it(
+        window: VisitSheet, care: CareBook, people: list[int]) -> None:
+    # Row 1: the person, then Enter on the date as on every other row: today is kept
+    # (it was empty on the first row, issue 20).
+    cell(str(people[0]))
+    editor = focused()
+    assert window.grid.currentColumn() == DATE
+    assert getattr(editor, "text", lambda: "")() == f"{clock.today():%Y-%m-%d}"
+    enter()
+    cell("1")
+    enter()
+    cell(str(people[1]))
+    enter()  # the row above's date, today
+    cell("2")
+    enter()
+    QTest.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "已保存 2 条" in window.summary.text()
+    assert [v.visited_on for p in people[:2] for v in care.visits(p)] == [TODAY, TODAY]

@@ -115,3 +115,12 @@ def test_province_level_address_codes_are_not_a_registered_address(area: str) ->
 def test_city_without_districts_keeps_its_code() -> None:
     # 东莞 441900 and 中山 442000 have no counties: their code ends in 00 and is valid.
     assert idnumber.parse(make_id("19500312", area="441900"), today=TODAY).province == "广东省"
+
+
+def test_a_sequence_number_of_000_passes_the_check_digit_but_is_flagged() -> None:
+    body = "43052419580101000"  # born 1958-01-01 in 隆回县, sequence 000: never issued
+    info = idnumber.parse(body + idnumber.check_char(body))
+    assert any("顺序码为 000" in w for w in idnumber.warnings_for(info, TODAY))
+    issued = "43052419580101001"
+    info = idnumber.parse(issued + idnumber.check_char(issued))
+    assert not any("000" in w for w in idnumber.warnings_for(info, TODAY))

@@ -67,8 +67,10 @@ def _day(text: str) -> date:
 
 
 def build_parser() -> ChineseArgumentParser:
+    from carecenter.storage.location import command_line
+
     parser = ChineseArgumentParser(
-        prog="python -m carecenter", description="留守关爱:农村留守老年人关爱服务台账"
+        prog=command_line(), description="留守关爱:农村留守老年人关爱服务台账"
     )
     commands = parser.add_subparsers(
         dest="command", metavar="命令", parser_class=ChineseArgumentParser

@@ -25,6 +25,7 @@ from typing import Any
 
 from carecenter import clock
 from carecenter.errors import KnownError
+from carecenter.storage.location import command_line
 
 
 def add_parsers(commands: Any) -> None:
@@ -77,7 +78,7 @@ def _file_argument(words: list[str]) -> str:
         return words[1]
     if len(words) == 1:
         return words[0]
-    raise KnownError("用法:python -m carecenter import [ledger] 文件.xlsx --db 数据库")
+    raise KnownError(f"用法:{command_line()} import [ledger] 文件.xlsx --db 数据库")
 
 
 def read_mapping_file(path: str, layout: Any) -> None:
@@ -230,7 +231,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if words and words[0] in SNAPSHOT_ACTIONS:
         return _snapshot_command(args, words, today)
     if len(words) > 1 or (words and args.quarter):
-        raise KnownError("用法:python -m carecenter export [quarter] 2026Q3 --db 数据库 --out 文件")
+        raise KnownError(
+            f"用法:{command_line()} export [quarter] 2026Q3 --db 数据库 --out 文件")
     if not args.out:
         raise KnownError("请用 --out 指定导出的 Excel 文件,如 --out 2026Q3.xlsx")
     text = args.quarter or (words[0] if words else None)

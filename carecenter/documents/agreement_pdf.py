@@ -120,6 +120,11 @@ class _Writer:
             self.page += 1
             self.y = PAGE_H - 20 * mm
 
+    @staticmethod
+    def height(text: str, size: float = SIZE, indent: float = 0.0, first: str = "") -> float:
+        """How tall ``paragraph`` draws this text."""
+        return len(wrap(first + text, size, WIDTH - indent)) * size * 1.55
+
     def paragraph(self, text: str, size: float = SIZE, indent: float = 0.0,
                   first: str = "") -> None:
         leading = size * 1.55
@@ -167,28 +172,44 @@ def draw_agreement(canvas: Canvas, content: dict[str, Any]) -> None:
     w.paragraph(content["preamble"], first="\u3000\u3000")
     sections = [("委托照顾事项", content["entrusted"]), ("各方责任", content["clauses"]),
                 ("委托期限", [content["term"]])]
+    contacts = content["contacts"]
+    # The signatures go over with the closing words and the whole section before them:
+    # a signature block alone on a page, under one line, signs nothing that can be seen
+    # (issue 20: four trustees pushed it onto page 2 by itself).
+    tail = (2 * mm + w.height(content["closing"], first="\u3000\u3000")
+            + _signatures_height(content))
     for n, (heading, items) in enumerate(sections):
+        if n == len(sections) - 1 and not contacts:
+            w.need(_section_height(heading, items) + tail)
+        _section(w, f"{NUMERALS[n]}、{heading}", items)
+    if contacts:
+        heading = f"{NUMERALS[len(sections)]}、联系方式"
+        w.need(1.5 * mm + w.height(heading, size=12.5) + len(contacts) * 7 * mm + tail)
         w.gap(1.5 * mm)
-        w.paragraph(f"{NUMERALS[n]}、{heading}", size=12.5)
-        for i, item in enumerate(items, 1):
-            prefix = f"{i}. " if len(items) > 1 else ""
-            w.paragraph(item, indent=7 * mm, first=prefix)
-    if content["contacts"]:
-        w.gap(1.5 * mm)
-        w.paragraph(f"{NUMERALS[len(sections)]}、联系方式", size=12.5)
-        contacts = content["contacts"]
+        w.paragraph(heading, size=12.5)
         w.table([WIDTH / 3] * 3, [[Cell(c["role"], align="center"),
                                    Cell(c["name"], align="center"),
                                    Cell(c["phone"], align="center")] for c in contacts],
                 7 * mm)
     w.gap(2 * mm)
-    # The closing words go over with the signatures: a signature block alone on a page
-    # signs nothing that can be seen (issue 20).
-    closing = len(wrap("\u3000\u3000" + content["closing"], SIZE, WIDTH)) * SIZE * 1.55
-    w.need(closing + _signatures_height(content))
+    w.need(tail - 2 * mm)
     w.paragraph(content["closing"], first="\u3000\u3000")
     _signatures(w, content)
     text_box(canvas, (LEFT, 8 * mm, WIDTH, 6 * mm), f"第 {w.page} 页", 8, align="center")
+
+
+def _section_height(heading: str, items: list[str]) -> float:
+    prefix = "1. " if len(items) > 1 else ""
+    return (1.5 * mm + _Writer.height(f"一、{heading}", size=12.5)
+            + sum(_Writer.height(item, indent=7 * mm, first=prefix) for item in items))
+
+
+def _section(w: _Writer, heading: str, items: list[str]) -> None:
+    w.gap(1.5 * mm)
+    w.paragraph(heading, size=12.5)
+    for i, item in enumerate(items, 1):
+        prefix = f"{i}. " if len(items) > 1 else ""
+        w.paragraph(item, indent=7 * mm, first=prefix)
 
 
 def _parties(content: dict[str, Any]) -> list[str]:

@@ -62,12 +62,20 @@ def printables(database: Database, person_ids: Sequence[int]) -> Iterator[Printa
 
 def print_cards(database: Database, person_ids: Sequence[int],
                 target: str | IO[bytes] | None = None,
-                progress: Callable[[int, int], bool] | None = None) -> bytes | None:
+                progress: Callable[[int, int], bool] | None = None,
+                log: bool = True) -> bytes | None:
     """Cards for these people into one PDF; ``progress(done, total)`` returning False
-    cancels (raises ``Cancelled``; a file target is then left unwritten)."""
+    cancels (raises ``Cancelled``; a file target is then left unwritten). ``log=False``:
+    a preview, logged (``log_cards``) only once it is saved or printed."""
     if not person_ids:
         raise KnownError("没有符合条件的人,未生成关爱服务卡")
     pdf = care_cards(printables(database, person_ids), len(person_ids), target, progress)
+    if log:
+        log_cards(database, person_ids)
+    return pdf
+
+
+def log_cards(database: Database, person_ids: Sequence[int]) -> None:
+    """These people's cards printed, in the audit log."""
     log_print(database, "关爱服务卡", len(person_ids),
               person_ids[0] if len(person_ids) == 1 else None)
-    return pdf

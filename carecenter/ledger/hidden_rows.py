@@ -1,13 +1,15 @@
-"""Which rows of an .xlsx sheet the clerk hid (issue 16): calamine, the fast reader,
+"""Which rows and columns of a sheet the clerk hid (issue 16): calamine, the fast reader,
 reads hidden rows like any other and does not say which they are.
 
 A clerk hides rows for a reason (people who left, drafts, a filter showing one group),
-so an import flags each one rather than taking it in unseen. The sheet's XML says it:
-``<row r="7" hidden="1">``. The sheet part alone (found through ``xl/workbook.xml`` and
-its relationships) is streamed in chunks and only its ``<row>`` start tags are looked
-at: 20 ms for a 20,000-row sheet, where a full XML parse (iterparse, expat) of its
-300,000 cells took 2 to 4 s, as long as the rest of the import. Formats
-other than .xlsx/.xlsm (.xls, .et, .ods, .csv) report no hidden rows.
+so an import flags each one rather than taking it in unseen, whatever the workbook's
+format: .xls and WPS's .et (``biff_shapes``), .ods (``ods_shapes``) and .xlsx, here.
+An .xlsx sheet's XML says it: ``<row r="7" hidden="1">``, a row of height zero
+(``ht="0"``), or ``<sheetFormatPr zeroHeight="1">`` (every row hidden that does not say
+otherwise). The sheet part alone (found through ``xl/workbook.xml`` and its
+relationships) is streamed in chunks and only its ``<row>`` start tags are looked at:
+20 ms for a 20,000-row sheet, where a full XML parse (iterparse, expat) of its 300,000
+cells took 2 to 4 s, as long as the rest of the import. A .csv has no hidden rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import zipfile
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import ParseError, iterparse
+
+from carecenter.ledger import biff_shapes, ods_shapes
+from carecenter.ledger.sheet_shape import SheetShape
 
 log = logging.getLogger(__name__)
 
@@ -32,32 +37,50 @@ _HIDDEN = re.compile(rb"""\shidden\s*=\s*["'](?:1|true)["']""")
 _COL = re.compile(rb"<col\b([^>]*)>")
 _MIN = re.compile(rb"""\smin\s*=\s*["'](\d+)["']""")
 _MAX = re.compile(rb"""\smax\s*=\s*["'](\d+)["']""")
-HIDDEN_WARNING = "此行在 Excel 中被隐藏,请核对是否仍在册"
+# A row 0 high or a column 0 wide shows nothing: as good as hidden.
+_ZERO = re.compile(rb"""\s(?:ht|width)\s*=\s*["'](?:0+(?:\.0*)?|\.0+)["']""")
+_ZERO_HEIGHT = re.compile(
+    rb"""<(?:[\w.-]+:)?sheetFormatPr\b[^>]*\szeroHeight\s*=\s*["'](?:1|true)["']""")
+HIDDEN_WARNING = "此行在表格中被隐藏,请核对是否仍在册"
 
 
-def hidden_rows(path: str | Path, sheet: str) -> set[int]:
-    """Excel's numbers (1 = the first row) of the rows hidden in ``sheet``; empty for a
-    file that is not an .xlsx package (whatever its name) or a sheet not found."""
-    return hidden_parts(path, sheet)[0]
+def hidden_rows(path: str | Path, sheet: str, upto: int | None = None) -> set[int]:
+    """Excel's numbers (1 = the first row) of the rows hidden in ``sheet``, up to row
+    ``upto`` (the rows read; needed for a sheet whose rows are hidden by default);
+    empty for a file with no such thing (a .csv) or a sheet not found."""
+    return hidden_parts(path, sheet, upto)[0]
 
 
-def hidden_parts(path: str | Path, sheet: str) -> tuple[set[int], set[int]]:
+def hidden_parts(path: str | Path, sheet: str,
+                 upto: int | None = None) -> tuple[set[int], set[int]]:
     """(hidden rows as Excel numbers them, hidden columns 0-based) of ``sheet``."""
-    path = Path(path)
+    shape = sheet_shape(Path(path), sheet)
+    if shape is None:
+        return set(), set()
+    return shape.hidden_rows(upto), set(shape.hidden_columns)
+
+
+def sheet_shape(path: Path, sheet: str) -> SheetShape | None:
+    """The sheet's hidden rows and columns as its file says them, by its content (an
+    .xlsx renamed .xls is read as what it is), None when the file has none to say."""
+    if biff_shapes.is_ole(path):
+        return biff_shapes.shapes(path).get(sheet)
     try:
         if not zipfile.is_zipfile(path):
-            return set(), set()
+            return None
         with zipfile.ZipFile(path) as book:
+            if ods_shapes.is_ods(book):
+                return ods_shapes.shapes(path).get(sheet)
             part = _sheet_part(book, sheet)
             if part is None:
-                return set(), set()
+                return None
             with book.open(part) as stream:
                 return _hidden_in(stream)
     except (OSError, KeyError, ParseError, zipfile.BadZipFile, ValueError) as e:
         # calamine read the sheet, so this is an odd package rather than no workbook:
         # said in the log; the import goes on as before this check existed.
         log.warning("无法读取 %s 工作表“%s”的隐藏行:%s", path.name, sheet, e)
-        return set(), set()
+        return None
 
 
 def _sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
@@ -88,12 +111,11 @@ def _sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _hidden_in(stream: IO[bytes]) -> tuple[set[int], set[int]]:
+def _hidden_in(stream: IO[bytes]) -> SheetShape:
     """The hidden rows' numbers, from the ``<row …>`` start tags as the part streams past
     in chunks (cut before the last ``<``, so no tag is ever split). A row without ``r``
     is the one after the previous row (the attribute is optional)."""
-    hidden: set[int] = set()
-    columns: set[int] = set()
+    shape = SheetShape()
     number = 0
     row: re.Pattern[bytes] | None = None
     col = _COL
@@ -109,12 +131,15 @@ def _hidden_in(stream: IO[bytes]) -> tuple[set[int], set[int]]:
         text, buffer = buffer[:cut], buffer[cut:]
         if row is None:
             row, col, end = _tags(text)
-        if not in_data:  # <cols> comes before the rows
-            _columns(col, text, columns)
+        if not in_data:  # <sheetFormatPr> and <cols> come before the rows
+            head = text.split(b"sheetData", 1)[0]
+            _columns(col, head, shape.hidden_columns)
+            shape.hidden_by_default |= _ZERO_HEIGHT.search(head) is not None
             in_data = b"sheetData" in text
-        number = _scan(row, text, number, hidden)
+        number = _scan(row, text, number, shape)
         if not chunk or end in text:
-            return hidden, columns  # merged cells, filters and the rest follow
+            shape.rows = number
+            return shape  # merged cells, filters and the rest follow
 
 
 def _tags(text: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes], bytes]:
@@ -127,24 +152,31 @@ def _tags(text: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes], bytes]:
             b"</" + (found.group(1) if found and found.group(1) else b"") + b"sheetData>")
 
 
-def _columns(col: re.Pattern[bytes], text: bytes, columns: set[int]) -> None:
-    """``<col min="6" max="7" hidden="1"/>``: columns F and G (0-based 5 and 6)."""
-    head = text.split(b"sheetData", 1)[0]
+def _columns(col: re.Pattern[bytes], head: bytes, columns: set[int]) -> None:
+    """``<col min="6" max="7" hidden="1"/>`` (or ``width="0"``): columns F and G
+    (0-based 5 and 6)."""
     for match in col.finditer(head):
         attributes = match.group(1)
-        if not _HIDDEN.search(attributes):
+        if not (_HIDDEN.search(attributes) or _ZERO.search(attributes)):
             continue
         low, high = _MIN.search(attributes), _MAX.search(attributes)
         if low and high:
             columns.update(range(int(low.group(1)) - 1, min(int(high.group(1)), 16384)))
 
 
-def _scan(row: re.Pattern[bytes], text: bytes, number: int, hidden: set[int]) -> int:
+def _scan(row: re.Pattern[bytes], text: bytes, number: int, shape: SheetShape) -> int:
+    """The rows of ``text``: hidden (``hidden="1"`` or ``ht="0"``), and on a sheet whose
+    rows are hidden by default, the others too (they are the ones shown)."""
+    hidden, shown = shape.hidden, shape.shown if shape.hidden_by_default else None
     for match in row.finditer(text):
         attributes = match.group(1)
         number = _number(attributes, number)
-        if b"hidden" in attributes and _HIDDEN.search(attributes):
+        if (b"hidden" in attributes and _HIDDEN.search(attributes)) or (
+                (b'ht="0' in attributes or b"ht='0" in attributes)
+                and _ZERO.search(attributes)):
             hidden.add(number)
+        elif shown is not None:
+            shown.add(number)
     return number
 
 

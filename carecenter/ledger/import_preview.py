@@ -133,9 +133,9 @@ class Preview:
                 text += f"({facts} 人还缺出生日期或性别)"
         hidden = sum(1 for r in self.rows if r.hidden and r.action != IGNORED)
         if hidden:
-            text += f";其中 {hidden} 行在 Excel 中被隐藏(已逐行标出),请核对是否仍在册"
+            text += f";其中 {hidden} 行在表格中被隐藏(已逐行标出),请核对是否仍在册"
         if self.hidden_columns:
-            text += ";在 Excel 中被隐藏的列:" + "、".join(
+            text += ";在表格中被隐藏的列:" + "、".join(
                 f"{where}“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
                 for where, label, imported in self.hidden_columns)
         if self.exits:

@@ -402,7 +402,7 @@ def _hidden_supporter(rows: list[RowPreview], row: RowPreview,
     names = "、".join(str(s.get("name")) for s in supporters if s.get("name")) or "赡养人"
     for above in reversed(rows[:-1]):
         if above.sheet == row.sheet and above.action != IGNORED and above.row < row.row:
-            above.warnings.append(Problem("", f"第 {row.row} 行({names})在 Excel 中被隐藏,"
+            above.warnings.append(Problem("", f"第 {row.row} 行({names})在表格中被隐藏,"
                                               "请核对是否仍是赡养人"))
             return
 

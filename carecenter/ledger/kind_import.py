@@ -159,9 +159,9 @@ class KindPreview:
         hidden = sum(1 for r in self.rows if r.hidden)
         return (f"共 {len(self.rows)} 行:新增 {self.count('新增')} 人,更新 {self.count('更新')} 人,"
                 f"无变化 {self.count('无变化')} 人,拒绝 {self.count('拒绝')} 行"
-                + (f";其中 {hidden} 行在 Excel 中被隐藏(已逐行标出),请核对是否仍在册"
+                + (f";其中 {hidden} 行在表格中被隐藏(已逐行标出),请核对是否仍在册"
                    if hidden else "")
-                + (";在 Excel 中被隐藏的列:" + "、".join(
+                + (";在表格中被隐藏的列:" + "、".join(
                     f"{where} 列“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
                     for where, label, imported in self.hidden_columns)
                    if self.hidden_columns else ""))

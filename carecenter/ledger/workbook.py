@@ -29,7 +29,7 @@ CSV_SHEET = "CSV"  # the one "sheet" of a .csv file
 class Sheet:
     name: str
     rows: list[list[Any]]  # blank cells are None
-    # Excel's numbers of the rows the clerk hid (.xlsx only: ``hidden_rows``).
+    # Excel's numbers of the rows the clerk hid (``hidden_rows``; none in a .csv).
     hidden: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)  # 0-based, like the rows' cells
 
@@ -185,7 +185,8 @@ def _calamine_sheet(book: Any, name: str, path: Path) -> Sheet:
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
         raise _unreadable(path, e) from e
-    return Sheet(name, [[_plain(v) for v in row] for row in data], *hidden_parts(path, name))
+    return Sheet(name, [[_plain(v) for v in row] for row in data],
+                 *hidden_parts(path, name, len(data)))
 
 
 def _pick(names: list[str], wanted: str | None, path: Path) -> str:
@@ -210,7 +211,7 @@ def _read_openpyxl(path: Path, sheet: str | None) -> Sheet:
         rows = [[_plain(v) for v in row] for row in book[name].iter_rows(values_only=True)]
     finally:
         book.close()
-    return Sheet(name, rows, *hidden_parts(path, name))
+    return Sheet(name, rows, *hidden_parts(path, name, len(rows)))
 
 
 def _read_csv(path: Path) -> Sheet:

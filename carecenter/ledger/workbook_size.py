@@ -6,7 +6,9 @@ for 550 GB and abort the whole process (no exception); one in A1048576 takes ~10
 (a zip bomb is refused), and each sheet's XML is streamed once to find its real last
 row and column, without building anything. A sheet whose area would not fit the
 budget is refused within seconds, with a Chinese message saying where the far-out cell
-is and how to remove it. Other formats are checked by their file size.
+is and how to remove it. An .xls or .et (``biff_shapes``) and an .ods (``ods_shapes``)
+are sized by their value cells the same way, as calamine sizes them; a .csv by its
+file size.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carecenter.errors import KnownError
+from carecenter.ledger import biff_shapes, ods_shapes
 
 # Cells (rows × columns of a sheet's area) calamine may build: a county's ledger is
 # ~100,000 rows × 40 columns; ~16 bytes a cell in calamine plus 8 in Python's lists.
 CELL_BUDGET = 12_000_000
 # Uncompressed bytes of all parts of a workbook (a 100,000-row ledger is ~60 MB).
 UNPACKED_BUDGET = 1 << 30
-# A file that is not a zip (.xls, .csv): bytes on disk.
+# A file that is not a zip (.xls, .et, .csv): bytes on disk.
 FILE_BUDGET = 300 << 20
 
 # Only attributes r="12" (a row) and r="AB12" (a cell) carry a ref. A row number is
@@ -36,7 +39,7 @@ _CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class Extent:
-    part: str
+    part: str  # the sheet's part in the package (.xlsx), else its name
     rows: int
     columns: int
 
@@ -123,6 +126,10 @@ def check(path: Path) -> None:
             raise KnownError(
                 f"{path.name} 有 {size >> 20} MB,远大于一个村或一个县的台账,不能导入。"
                 "请确认选对了文件;如确是台账,请在 Excel 中删除多余的内容后另存为 .xlsx。")
+        if biff_shapes.is_ole(path):
+            for name, shape in biff_shapes.shapes(path).items():
+                if shape.rows * shape.columns > CELL_BUDGET:
+                    raise too_large(path, Extent(name, shape.rows, shape.columns))
         return
     try:
         with zipfile.ZipFile(path) as book:
@@ -132,6 +139,11 @@ def check(path: Path) -> None:
                 raise KnownError(
                     f"{path.name} 解压后有 {unpacked >> 20} MB,远大于任何台账,不能导入"
                     "(文件可能已损坏,或不是台账)。")
+            if ods_shapes.is_ods(book):
+                for name, shape in ods_shapes.shapes(path).items():
+                    if shape.rows * shape.columns > CELL_BUDGET:
+                        raise too_large(path, Extent(name, shape.rows, shape.columns))
+                return
             for info in infos:
                 if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
                     continue

@@ -122,16 +122,27 @@ class WorkList:
 
     def __init__(self, on: date, persons: int, sizes: dict[str, int],
                  made: dict[str, list[WorkItem]],
-                 load: Callable[[str], list[WorkItem]] | None = None) -> None:
+                 load: Callable[[str], list[WorkItem]] | None = None,
+                 readable: Callable[[], bool] | None = None) -> None:
         self.on = on
         self.persons = persons  # active people looked at
         self.sizes = {code: sizes.get(code, 0) for code in SECTIONS}
         self._made = made
         self._load = load
+        self._readable = readable
+
+    def readable(self) -> bool:
+        """Whether the sections not yet read may still be read: the register is open and
+        the operator who asked for the list is still the one signed in."""
+        return self._readable is None or self._readable()
 
     def section(self, code: str) -> list[WorkItem]:
-        """The section's items in their order (read now if not read yet)."""
+        """The section's items in their order (read now if not read yet). Once the
+        register is closed or locked, or someone else signed in, a section not yet read
+        is empty: nothing is read for a list that is no longer theirs (issue 20)."""
         if code not in self._made:
+            if not self.readable():
+                return []
             self._made[code] = self._load(code) if self._load and self.sizes[code] else []
         return self._made[code]
 
@@ -334,7 +345,13 @@ def _build(database: Database, on: date, group_id: int | None,
             return _ordered([*(warned if code == "agreement" else []),
                              *_found_items(found, groups)], on)
 
-    return WorkList(on, persons, sizes, made, load)
+    asked_by, scope = database.operator, database.scope
+
+    def readable() -> bool:
+        return (not database.closed and database.operator == asked_by
+                and database.scope == scope)
+
+    return WorkList(on, persons, sizes, made, load, readable)
 
 
 def _found_items(found: list[duty_sections.Found],

@@ -166,6 +166,10 @@ def warnings_for(info: IdInfo, today: date | None = None) -> list[str]:
         # Excel keeps 15 significant digits: an 18-digit number typed as a number and
         # copied back as text ends in 000 (issue 16). Real ones seldom do.
         found.append("末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字),请对照身份证核对")
+    elif info.number[14:17] == "000":
+        # GB 11643: the sequence number of those born on one day in one county starts
+        # at 001, so 000 is not issued; a number with it was most likely copied wrong.
+        found.append("第 15–17 位顺序码为 000,身份证号不会这样编,请对照身份证核对")
     from carecenter.rules import divisions
 
     if divisions.county_name(info.number[:6]) is None:

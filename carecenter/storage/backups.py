@@ -369,9 +369,23 @@ def _replace_from(backup: Path, source_key: bytes | None, register: Path,
             old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             old.close()
-    if target_key is None and source_key is not None:
+    copied_keys = target_key is None and source_key is not None
+    if copied_keys:
         _copy_keys(backup, register)  # the backup's key file, before its data
-    os.replace(partial, register)
+    try:
+        os.replace(partial, register)
+    except OSError as error:
+        # On Windows the rename fails while another program holds the register open:
+        # the register stays as it was, without the key file that belonged to the backup.
+        partial.unlink(missing_ok=True)
+        if copied_keys:
+            key_file.key_path(register).unlink(missing_ok=True)
+        if isinstance(error, PermissionError):
+            raise KnownError(f"登记册文件 {register.name} 正被其他程序使用,无法恢复。请关闭正在"
+                             "使用该文件的程序后重试。登记册未改变。") from error
+        raise KnownError(f"恢复失败:替换登记册文件 {register.name} 时出错"
+                         f"({error.strerror or error})。请检查磁盘空间和文件夹的权限后重试。"
+                         "登记册未改变。") from error
     cipher.sync(register)
     for stale in (Path(f"{register}-wal"), Path(f"{register}-shm")):
         stale.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ business: nothing here touches a URL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,31 @@ def export(source: Any, target: Path, key: bytes | None) -> None:
     finally:
         source.execute("DETACH DATABASE converted")
     sync(target)
+
+
+def put_in_place(converted: Path, register: Path, backup: Path | None) -> None:
+    """Rename the ``converted`` file over the ``register`` (atomic) and make it last.
+
+    On Windows the rename fails while any other program holds the register open (a
+    second copy of the program, a backup or sync tool, an antivirus scan, a database
+    viewer): then the converted file and the key file written for it are removed, the
+    register is left as it was (not encrypted), and the clerk is told what to do; the
+    backup taken before the conversion (``backup``) stays."""
+    try:
+        os.replace(converted, register)
+    except OSError as error:
+        for written in (converted, key_file.key_path(register)):
+            with contextlib.suppress(OSError):
+                written.unlink(missing_ok=True)
+        kept = f",加密前做的备份已保留({backup.name})" if backup is not None else ""
+        if isinstance(error, PermissionError):
+            raise DatabaseError(
+                f"登记册文件 {register.name} 正被其他程序使用,无法加密。请关闭正在使用该文件的"
+                f"程序后重试。登记册未改变(仍未加密){kept}。") from error
+        raise DatabaseError(
+            f"无法加密登记册:替换登记册文件 {register.name} 时出错({error.strerror or error})。"
+            f"请检查磁盘空间和文件夹的权限后重试。登记册未改变(仍未加密){kept}。") from error
+    sync(register)
 
 
 def sync(path: Path) -> None:

@@ -28,6 +28,7 @@ from carecenter.storage.backends import Conflict, conflict_message, is_retryable
 from carecenter.storage.engines import WRITE_OPTION, KeyHolder, make_engine
 from carecenter.storage.location import (
     SCHEMA_HEAD,
+    command_line,
     default_path,
     is_server,
     keep_private,
@@ -141,9 +142,10 @@ def _writable(path: Path) -> bool:
 
 
 def missing_register(path: Path) -> DatabaseError:
+    # The command this program has: carecenter-cli when installed, not python -m.
     return DatabaseError(
-        f"登记册文件 {path} 不存在。请检查路径是否写错;"
-        "要新建登记册,请用 python -m carecenter create --db 路径。")
+        f"登记册文件 {path} 不存在。请检查路径是否写错;要在这里新建登记册,请运行 "
+        f"{command_line()} create --db \"{path}\"。")
 
 
 class Database:
@@ -180,6 +182,9 @@ class Database:
         # this database's from here and released by ``close``.
         self.lock = lock or (RegisterLock(self.path, lasting=True) if self.path else None)
         self._writing_depth = 0
+        # Set by ``close``: what still holds this object (a list read a section at a
+        # time) asks before reading, for its engine would silently open the file again.
+        self.closed = False
         self._soundness: str | None = None  # None: not checked yet; "": sound
         self._checking = threading.Lock()
         if self.path is not None and not create and not self.path.exists():
@@ -350,7 +355,9 @@ class Database:
         beside it, checked, the key file written, and the new file renamed over the old
         one. A kill at any point leaves the plain register (with, at worst, an unused
         key file or a ``.encrypting`` file beside it) or the encrypted one with its key
-        file, never neither. The backup's path (None for a new, empty register)."""
+        file, never neither; so does a rename refused because another program holds
+        the register open (Windows), with a message saying so. The backup's path (None
+        for a new, empty register)."""
         if self.path is None or self.encrypted:
             return None
         from carecenter.storage import backups
@@ -380,8 +387,7 @@ class Database:
                 partial.unlink(missing_ok=True)
                 raise DatabaseError("加密登记册时检查未通过,登记册未改变(仍未加密)。")
             key_file.write(path, keys)
-            os.replace(partial, path)
-            cipher.sync(path)
+            cipher.put_in_place(partial, path, kept)  # or refused: the register unchanged
             for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
                 stale.unlink(missing_ok=True)  # the plain file's, emptied above
             cipher.remember(key)
@@ -542,6 +548,7 @@ class Database:
                 ) from e
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()
@@ -556,7 +563,7 @@ def damaged_register(path: Path, problem: str) -> DatabaseError:
     else:
         advice = (f"最近一份完好的备份是 {good.path}({good.taken:%Y-%m-%d %H:%M},"
                   f"{good.persons} 人)。请在菜单“文件 → 从备份恢复”中选择它,或运行 "
-                  f"python -m carecenter restore \"{good.path}\" --db \"{path}\"。")
+                  f"{command_line()} restore \"{good.path}\" --db \"{path}\"。")
     return DatabaseError(
         f"登记册 {path} 未通过 SQLite 完整性检查(文件已损坏:{problem[:200]})。"
         f"为免损坏扩大,不能再写入。{advice}")

@@ -13,7 +13,7 @@ from carecenter.errors import KnownError
 
 # The newest migration this program ships; a test keeps it equal to Alembic's head.
 # Knowing it here lets an up-to-date database open without loading Alembic at all.
-SCHEMA_HEAD = "0012"
+SCHEMA_HEAD = "0013"
 ENV_VAR = "CARECENTER_DB"
 # A township's server (issue 22): ``postgresql+psycopg://user:password@host/dbname``,
 # from this variable or from a one-line file in the user's settings folder
@@ -45,6 +45,17 @@ def resource(*parts: str) -> Path:
             f"程序文件缺失:{'/'.join(parts)}(应在 {path})。"
             "程序安装不完整,请重新运行“留守关爱”安装程序;已保存的数据不受影响。")
     return path
+
+
+def command_line() -> str:
+    """How the command line is started where this program runs: ``carecenter-cli`` beside
+    the installed ``carecenter.exe`` (carecenter.spec), ``python -m carecenter`` from
+    source. A message naming a command names the one the clerk has."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return "carecenter-cli"
+    return "python -m carecenter"
 
 
 def default_path() -> Path:

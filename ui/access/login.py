@@ -11,22 +11,26 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QPageSize, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from carecenter import clock
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.widgets.error_form import ErrorForm
+from ui.widgets.field_widgets import confirm_buttons
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -77,15 +81,24 @@ def _same(first: QLineEdit, again: QLineEdit, field: str) -> None:
 
 
 class RecoveryCodeDialog(QDialog):
-    """The recovery code, shown this once: to be written down or printed and kept."""
+    """The recovery code, shown this once: to be printed (or written down) and kept.
 
-    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+    ``database``: the register it opens, named on the printed page (打印… / 存为 PDF…)."""
+
+    def __init__(self, code: str, parent: QWidget | None = None,
+                 database: Database | None = None) -> None:
         super().__init__(parent)
+        self.code = code
+        self.database = database
         self.setWindowTitle("恢复码(只显示这一次)")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
+        words = QLabel(
             "忘记管理员密码时,凭这个恢复码可以重设密码。它只显示这一次,程序里不保存原文。\n"
-            "请抄在纸上(或复制后打印),和公章一样锁好保管;不要存在这台电脑上。"))
+            "请打印出来(或抄在纸上),和公章一样锁好保管;不要存在这台电脑上。")
+        words.setWordWrap(True)
+        # Each sentence on its line, not broken mid-word in a narrow box.
+        words.setMinimumWidth(38 * words.fontMetrics().horizontalAdvance("码"))
+        layout.addWidget(words)
         shown = QLabel(code)
         shown.setObjectName("recovery_code")
         font = QFont("monospace")
@@ -95,10 +108,26 @@ class RecoveryCodeDialog(QDialog):
         shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(shown)
+        row = QHBoxLayout()
+        self.print_button = QPushButton("打印…")
+        self.print_button.setObjectName("print_code")
+        self.print_button.setToolTip("打印一页 A4:恢复码、登记册、日期和保管办法")
+        self.print_button.clicked.connect(self.print_code)
+        self.save_button = QPushButton("存为 PDF…")
+        self.save_button.setObjectName("save_code")
+        self.save_button.setToolTip("没有打印机时:存到 U 盘,到有打印机的电脑上打印后删除")
+        self.save_button.clicked.connect(self.save_code)
         copy = QPushButton("复制")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
-        layout.addWidget(copy)
-        self.kept = QCheckBox("我已抄下并会妥善保管恢复码")
+        for button in (self.print_button, self.save_button, copy):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.said = QLabel()
+        self.said.setObjectName("said")
+        self.said.setWordWrap(True)
+        layout.addWidget(self.said)
+        self.kept = QCheckBox("我已打印或抄下,并会妥善保管恢复码")
         self.kept.setObjectName("kept")
         layout.addWidget(self.kept)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
@@ -108,6 +137,55 @@ class RecoveryCodeDialog(QDialog):
         self.kept.toggled.connect(self.ok.setEnabled)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+        self.print_button.setFocus()
+
+    def pdf(self) -> bytes:
+        """The page: the code, the register, today's date, where to keep it."""
+        from carecenter.documents.recovery_sheet import RecoverySheet, recovery_pdf, sheet_for
+
+        sheet = (sheet_for(self.database) if self.database is not None
+                 else RecoverySheet("留守关爱登记册", "", "", clock.today()))
+        made = recovery_pdf(self.code, sheet)
+        assert made is not None
+        return made
+
+    def print_code(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from ui.widgets import pdf_pages
+
+        try:
+            made = self.pdf()
+        except KnownError as e:
+            self.said.setText(e.message)
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印恢复码")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if pdf_pages.print_pdf(made, printer):
+            self.said.setText("已送打印机。请取回打印的一页,和公章一样锁好。")
+
+    def save_code(self) -> None:
+        from ui.widgets.save_place import ask_save_path
+
+        path = ask_save_path(self, "存为 PDF(请存到 U 盘)", "恢复码.pdf", "PDF 文件 (*.pdf)",
+                             ".pdf")
+        if not path:
+            return
+        try:
+            made = self.pdf()
+            with open(path, "wb") as f:
+                f.write(made)
+        except KnownError as e:
+            self.said.setText(e.message)
+            return
+        except OSError as e:
+            self.said.setText(f"无法写入 {path}:{e.strerror or e}")
+            return
+        self.said.setText(f"已存为 {path}。打印后请删除这个文件,不要留在电脑或 U 盘上。")
 
     def reject(self) -> None:
         if self.kept.isChecked():  # Esc before ticking would lose the code unseen
@@ -127,7 +205,8 @@ class SignInPage(QWidget):
         self._database = database
         self.door = door
         self._on_signed_in = on_signed_in
-        self._show_code = show_code or (lambda code: RecoveryCodeDialog(code, self).exec())
+        self._show_code = show_code or (
+            lambda code: RecoveryCodeDialog(code, self, self._database()).exec())
         self.title = QLabel("留守关爱 — 请登录")
         self.title.setObjectName("sign_in_title")
         big = self.title.font()
@@ -139,8 +218,14 @@ class SignInPage(QWidget):
         self.pages.addWidget(self._login_page())
         self.pages.addWidget(self._first_page())
         self.pages.addWidget(self._recover_page())
+        # Each form as tall as itself: the login's button sat under the room of the
+        # four-row recovery form.
+        self.pages.currentChanged.connect(self._fit_form)
+        self._fit_form(0)
         box = QWidget()
-        box.setMaximumWidth(460)
+        # A column wide enough for a line of the note: as wide as its form alone, the
+        # lock's "请重新输入密码" broke 密码 over two lines (issue 20).
+        box.setFixedWidth(28 * self.fontMetrics().horizontalAdvance("密"))
         column = QVBoxLayout(box)
         column.addWidget(self.title)
         column.addWidget(self.note)
@@ -149,6 +234,16 @@ class SignInPage(QWidget):
         outer.addStretch(1)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
+
+    def _fit_form(self, current: int) -> None:
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            if page is None:
+                continue
+            ignored = QSizePolicy.Policy.Ignored
+            page.setSizePolicy(QSizePolicy.Policy.Preferred,
+                               QSizePolicy.Policy.Preferred if index == current else ignored)
+        self.pages.adjustSize()
 
     # -- the three forms --------------------------------------------------------------
 
@@ -265,8 +360,21 @@ class SignInPage(QWidget):
     def show_form(self, which: str) -> None:
         index = {"login": 0, "first": 1, "recover": 2}[which]
         self.pages.setCurrentIndex(index)
+        self._fit()
         focus = {0: self.login_password, 1: self.first_name, 2: self.recover_name}[index]
         focus.setFocus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()  # a narrower page wraps a message into more lines
+
+    def _fit(self) -> None:
+        """Room for the whole refusal: a stacked widget sizes itself by its pages'
+        hints, not by the height a wrapped message needs at its width, and cut a long
+        one (a register held open elsewhere) after three lines."""
+        page = self.pages.currentWidget()
+        if page is not None:
+            self.pages.setMinimumHeight(max(0, page.heightForWidth(self.pages.width())))
 
     def _opened(self, unlock: Callable[[], None]) -> Database | None:
         """The register, opened with the key ``unlock`` unwraps when it is encrypted and
@@ -303,6 +411,7 @@ class SignInPage(QWidget):
             notice = self._protect(database, name, password)
         except KnownError as e:
             self.login_form.show_error(e)
+            self._fit()
             self.login_password.selectAll()
             self.login_password.setFocus()
             return
@@ -330,6 +439,7 @@ class SignInPage(QWidget):
                                           self.first_password.text())
         except KnownError as e:
             self.first_form.show_error(e)
+            self._fit()
             return
         self.first_form.clear()
         self._show_code(code)
@@ -356,6 +466,7 @@ class SignInPage(QWidget):
                                      self.recover_password.text())
         except KnownError as e:
             self.recover_form.show_error(e)
+            self._fit()
             return
         self.recover_form.clear()
         self._show_code(code)
@@ -381,12 +492,7 @@ class ChangePasswordDialog(QDialog):
         self.form.add("old", "原密码", self.old)
         self.form.add("new", "新密码(至少 6 位)", self.new)
         self.form.add("again", "再输一遍", self.again)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = confirm_buttons(self, "保存", self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general)

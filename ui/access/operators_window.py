@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +24,7 @@ from carecenter.rules.roles import ROLE_SCOPE, ROLES, VIEWER
 from carecenter.storage.database import Database
 from ui.access.login import RecoveryCodeDialog
 from ui.widgets.error_form import ErrorForm
+from ui.widgets.field_widgets import confirm_buttons
 
 
 class AddOperatorDialog(QDialog):
@@ -50,12 +50,7 @@ class AddOperatorDialog(QDialog):
         self.form.add("role", "角色", self.role)
         self.form.add("password", "初始密码(至少 6 位)", self.password)
         self.form.add("again", "再输一遍", self.again)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = confirm_buttons(self, "添加", self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.form.general)
@@ -174,4 +169,4 @@ class OperatorsWindow(QDialog):
         except KnownError as e:
             self.message.setText(e.message)
             return
-        RecoveryCodeDialog(code, self).exec()
+        RecoveryCodeDialog(code, self, self.book.database).exec()

@@ -129,8 +129,7 @@ class SheetDelegate(QStyledItemDelegate):
         assert isinstance(editor, QLineEdit)
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         if index.column() == DATE and not text:
-            previous = self.grid.previous_date(index.row())
-            text = f"{previous:%Y-%m-%d}" if previous else ""
+            text = f"{self.grid.date_above(index.row()):%Y-%m-%d}"
         editor.setText(text)
         editor.selectAll()
 
@@ -269,12 +268,16 @@ class SheetGrid(QTableWidget):
         if item is not None and item.data(PREFILLED):
             item.setForeground(QBrush(GREY) if self.blank(row) else QBrush())
 
+    def date_above(self, row: int) -> date:
+        """The date a row starts with: the row above's, as a sheet's ditto mark does;
+        the first row's is today (issue 20: it had none while the others had one)."""
+        return self.previous_date(row) or self.today
+
     def default_date(self, row: int) -> None:
-        """A row without a date takes the row above's, as a sheet's ditto mark does."""
+        """A row without a date takes the row above's (the first row, today's)."""
         if self.value(row, DATE) is None and not self.text(row, DATE):
-            previous = self.previous_date(row)
-            if previous is not None:
-                self.put(row, DATE, f"{previous:%Y-%m-%d}", previous)
+            on = self.date_above(row)
+            self.put(row, DATE, f"{on:%Y-%m-%d}", on)
 
     def blank(self, row: int) -> bool:
         """Nothing typed by the clerk: a pre-filled person alone is not a visit."""

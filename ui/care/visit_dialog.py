@@ -1,7 +1,8 @@
 """Recording one visit (走访, the care card's 打卡) in a few seconds.
 
 Opened from the work list (Enter on a row) or the register (Ctrl+R). Everything has a
-default — today, 入户走访, the last visitor — so a routine visit is Enter, Enter.
+default — today, 入户走访, the person's helper (else the last visitor) — so a routine
+visit is Enter, Enter.
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ class VisitDialog(QDialog):
         for code, label in care.record_kinds(person_id).items():
             self.kind.addItem(label, code)
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
-        self.visitor = QLineEdit(care.last_visitor())
+        # The person's own helper (帮扶人) visits them: theirs is the default; else whoever
+        # entered the last visit (issue 20).
+        self.helper = self._paired_helper()
+        self.visitor = QLineEdit(self.helper[1] if self.helper else care.last_visitor())
         self.visitor.setObjectName("visitor")
         self.visitor.setPlaceholderText("走访人姓名,如 王网格员")
         self.found = QPlainTextEdit()
@@ -92,6 +96,13 @@ class VisitDialog(QDialog):
         fit_resize(self, 460, 0)
         self.kind.setFocus()
 
+    def _paired_helper(self) -> tuple[int, str] | None:
+        """The person's current helper (the primary one first): id and name."""
+        from carecenter.pairing.pairs import PairingBook
+
+        current = PairingBook(self.care.database).current(self.person_id)
+        return (current[0].helper_id, current[0].helper_name) if current else None
+
     def entry(self) -> VisitInput:
         needs = []
         if self.need_kind.currentData() is not None or self.need_text.text().strip():
@@ -100,6 +111,9 @@ class VisitDialog(QDialog):
             self.person_id, to_date(self.visited_on.date()), self.kind.currentData(),
             self.visitor.text(), self.found.toPlainText(), round_id=self.round_id,
             needs=needs,
+            # Their helper's visit counts to that helper's duties by id, not by the name.
+            helper_id=self.helper[0] if self.helper and self.visitor.text().strip()
+            == self.helper[1] else None,
         )
 
     def save(self) -> None:

@@ -298,7 +298,7 @@ class AgreementPanel(QWidget):
     def print_agreement(self) -> None:
         from ui.documents.print_dialog import PrintDialog
 
-        dialog = PrintDialog(self.database, self.file.id, parent=self, today=self.today)
-        dialog.choose("agreement")
+        dialog = PrintDialog(self.database, self.file.id, parent=self, today=self.today,
+                             document="agreement")
         dialog.exec()
         self._changed()  # printing marks it printed

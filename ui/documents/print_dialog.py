@@ -53,7 +53,8 @@ PREVIEW_DPI = 70  # a page at this size fits the dialog beside its options
 class PrintDialog(QDialog):
     def __init__(self, database: Database, person_id: int | None,
                  filtered: Sequence[int] = (), parent: QWidget | None = None,
-                 today: Callable[[], date] = clock.today) -> None:
+                 today: Callable[[], date] = clock.today, document: str | None = None
+                 ) -> None:
         super().__init__(parent)
         self.setWindowTitle("打印")
         self.database = database
@@ -62,6 +63,9 @@ class PrintDialog(QDialog):
         self.today = today
         self.pdf: bytes | None = None
         self._agreement_id: int | None = None
+        # What the audit log is to say once the PDF is saved or printed (a preview
+        # alone prints nothing).
+        self._log: Callable[[], None] | None = None
         self.pdf_name = "打印.pdf"
 
         self.document = QComboBox()
@@ -70,6 +74,8 @@ class PrintDialog(QDialog):
             self.document.addItem(label, code)
         if person_id is None:
             self.document.setCurrentIndex(3)
+        elif document is not None:
+            self.document.setCurrentIndex(max(0, self.document.findData(document)))
 
         self.scope = QButtonGroup(self)
         self.scope_filtered = QRadioButton(f"登记册当前显示的 {len(self.filtered)} 人")
@@ -132,16 +138,22 @@ class PrintDialog(QDialog):
         layout.addLayout(left, 1)
         layout.addWidget(scroll, 3)
 
-        self.document.currentIndexChanged.connect(lambda _i: self._update())
+        self.document.currentIndexChanged.connect(lambda _i: self._chosen())
         self._update()
+        if person_id is not None and self.document.currentData() != "cards":
+            # One person's document is there at once: the preview was empty until
+            # 生成预览 was clicked (issue 20). A batch waits for its scope.
+            self.make()
 
-    def choose(self, code: str) -> None:
-        """Open on one document (card, form, agreement, cards) and make it at once."""
-        index = self.document.findData(code)
-        if index >= 0:
-            self.document.setCurrentIndex(index)
-            if code == "cards" or self.person_id is not None:
-                self.make()
+    def _chosen(self) -> None:
+        """Another document: one person's is made at once; a batch on 生成预览."""
+        self.pdf = None
+        self._clear_pages()
+        self._update()
+        if self.document.currentData() != "cards" and self.person_id is not None:
+            self.make()
+        else:
+            self.info.setText("选择范围,然后点“生成预览”。")
 
     # -- state -----------------------------------------------------------------------
 
@@ -175,6 +187,7 @@ class PrintDialog(QDialog):
     def make(self) -> None:
         self.pdf = None
         self._agreement_id = None
+        self._log = None
         self._clear_pages()
         try:
             self.pdf = self._build()
@@ -205,25 +218,28 @@ class PrintDialog(QDialog):
                 return not progress.wasCanceled()
 
             try:
-                pdf = batch.print_cards(self.database, ids, progress=step)
+                pdf = batch.print_cards(self.database, ids, progress=step, log=False)
             finally:
                 progress.reset()
+            self._log = lambda: batch.log_cards(self.database, ids)
             self.pdf_name = f"关爱服务卡_{len(ids)}人.pdf"
             self.info.setText(f"已生成 {len(ids)} 张关爱服务卡,共 {(len(ids) + 1) // 2} 页"
                               f"(每页两张,沿虚线剪开)。")
             return pdf
-        assert self.person_id is not None
-        data = printable(self.database, self.person_id)
+        person_id = self.person_id
+        assert person_id is not None
+        data = printable(self.database, person_id)
         if code == "card":
             self.pdf_name = f"关爱服务卡_{data.name}.pdf"
             self.info.setText(f"{data.name}的关爱服务卡。")
-            return batch.print_cards(self.database, [self.person_id])
+            self._log = lambda: batch.log_cards(self.database, [person_id])
+            return batch.print_cards(self.database, [person_id], log=False)
         if code == "form":
             self.pdf_name = f"基本情况登记表_{data.name}.pdf"
             self.info.setText(f"{data.name}的基本情况登记表。")
-            pdf = form.person_form(data, self.today())
-            log_print(self.database, f"{data.name}的基本情况登记表", person_id=self.person_id)
-            return pdf
+            self._log = lambda: log_print(self.database, f"{data.name}的基本情况登记表",
+                                          person_id=person_id)
+            return form.person_form(data, self.today())
         return self._agreement(data)
 
     def _agreement(self, data: Printable) -> bytes | None:
@@ -241,14 +257,16 @@ class PrintDialog(QDialog):
             self.info.setText(f"{name}还没有起草协议记录:这是受托人一栏空白的协议,"
                               "可打印后手填。")
             content = blank_content(self.database, data)
-            log_print(self.database, f"{name}的空白委托照顾协议书", person_id=self.person_id)
+            what = f"{name}的空白委托照顾协议书"
         else:
             self.info.setText(f"{name}的委托照顾协议(受托人 {current.trustee_name},"
                               f"{current.state_label}),与起草时的内容相同。")
             if may_see_full(self.database.operator):
                 self._agreement_id = current.id  # a masked copy (查看) is not one to sign
             content = masked_content(self.database, current.content)
-            log_print(self.database, f"{name}的委托照顾协议书", person_id=self.person_id)
+            what = f"{name}的委托照顾协议书"
+        person_id = self.person_id
+        self._log = lambda: log_print(self.database, what, person_id=person_id)
         self._warn_unnamed_village(content)
         return agreement_pdf(content)
 
@@ -321,7 +339,13 @@ class PrintDialog(QDialog):
             self.info.setText("已送打印机。")
 
     def _printed(self) -> None:
-        """An agreement saved or printed counts as printed (the first date is kept)."""
+        """Saved or printed: in the audit log; an agreement counts as printed (the
+        first date is kept)."""
+        if self._log is not None:
+            try:
+                self._log()
+            except KnownError as e:
+                self.info.setText(e.message)
         agreement_id = self._agreement_id
         if agreement_id is not None and self.document.currentData() == "agreement":
             from carecenter.documents.agreement_book import Agreements

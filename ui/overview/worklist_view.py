@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -54,13 +55,23 @@ Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("类别", "风险等级", "村民小组", "姓名", "事项", "要求 / 说明", "上次", "应完成",
            "逾期天数")
 OVERDUE = QColor("#b03a2e")
+NAME_COLUMN = 3  # 姓名 (a helper's, on 帮扶人履职)
+WHAT_COLUMN = 4  # 事项
 RULE_COLUMN = 5  # 要求 / 说明
 
 
 class WorkListModel(QAbstractTableModel):
     """The rows shown: whole sections one after another, each read from the work list
     only when a row of it is first drawn or asked for (a county's list holds 200,000
-    items; the window shows the first screenful)."""
+    items; the window shows the first screenful).
+
+    ``part_read`` is emitted (queued) after a section was first read, with its items;
+    ``unreadable`` when a section could not be read (the register closed or locked
+    meanwhile, or the database refused): its rows stay empty until the list is read
+    again."""
+
+    part_read = Signal(list)
+    unreadable = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,6 +79,8 @@ class WorkListModel(QAbstractTableModel):
         self._parts: list[tuple[int, Callable[[], list[WorkItem]]]] = []
         self._starts: list[int] = []
         self._total = 0
+        self._read: dict[int, list[WorkItem]] = {}
+        self.readable: Callable[[], bool] = lambda: True
 
     def set_items(self, on: date, items: list[WorkItem]) -> None:
         self.set_parts(on, [(len(items), lambda: items)])
@@ -80,12 +93,33 @@ class WorkListModel(QAbstractTableModel):
         self._parts = [(n, read) for n, read in parts if n]
         self._starts = list(accumulate((n for n, _ in self._parts), initial=0))[:-1]
         self._total = sum(n for n, _ in self._parts)
+        self._read = {}
         self.endResetModel()
 
     @property
     def items(self) -> list[WorkItem]:
         """Every row shown (all sections read: printing, exporting)."""
-        return [item for _n, read in self._parts for item in read()]
+        return [item for part in range(len(self._parts)) for item in self._part(part)]
+
+    def _part(self, part: int) -> list[WorkItem]:
+        """A section's items, read once; never an exception out of a paint."""
+        found = self._read.get(part)
+        if found is not None:
+            return found
+        message: str | None = None
+        if not self.readable():  # closed, locked, or someone else's list: not read
+            found, message = [], ""
+        else:
+            try:
+                found = self._parts[part][1]()
+            except KnownError as e:
+                found, message = [], e.message
+        self._read[part] = found
+        if message is None:
+            self.part_read.emit(found)
+        else:
+            self.unreadable.emit(message)
+        return found
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._total
@@ -97,7 +131,7 @@ class WorkListModel(QAbstractTableModel):
         if not 0 <= row < self._total:
             return None
         part = bisect_right(self._starts, row) - 1
-        found = self._parts[part][1]()
+        found = self._part(part)
         offset = row - self._starts[part]
         return found[offset] if offset < len(found) else None
 
@@ -175,6 +209,7 @@ class WorkListView(QWidget):
         for code in COLOURS:
             self.colour.addItem(colour_icon(code), colour_text(code), code)
         refresh = QPushButton("刷新")
+        refresh.setObjectName("refresh")
         refresh.clicked.connect(self.reload)
         self.summary = QLabel()
         self.summary.setObjectName("worklist_summary")
@@ -197,6 +232,10 @@ class WorkListView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             RULE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.act_on_current())
+        queued = Qt.ConnectionType.QueuedConnection  # not from inside a paint
+        self.model.part_read.connect(self._fit_columns, queued)
+        self.model.unreadable.connect(self._unreadable, queued)
+        self._forgotten = False  # the list was dropped (closed, locked) and is due again
 
         bar = QHBoxLayout()
         for label, widget in (("日期", self.day), ("类别", self.section),
@@ -218,6 +257,7 @@ class WorkListView(QWidget):
         self.set_groups([])
         self.day.dateChanged.connect(lambda _d: self.reload())
         self.group.currentIndexChanged.connect(lambda _i: self.reload())
+        self.section.currentIndexChanged.connect(lambda _i: self._fit_section_box())
         self.section.currentIndexChanged.connect(lambda _i: self.show_items())
         self.colour.currentIndexChanged.connect(lambda _i: self.show_items())
         if care is not None and register is not None:
@@ -260,10 +300,83 @@ class WorkListView(QWidget):
         self.group.setCurrentIndex(max(0, self.group.findData(current)))
         self.group.blockSignals(False)
 
+    def _fit_section_box(self) -> None:
+        """The chosen 类别 and its count whole, however short the bar is of room ("全部(387"
+        before, issue 20); its list as wide as its longest choice."""
+        box = self.section
+        if not box.count():
+            return
+        metrics = box.fontMetrics()
+        longest = max(metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+        wanted = box.sizeHint().width()  # the longest choice's (AdjustToContents)
+        box.setMinimumWidth(wanted - longest + metrics.horizontalAdvance(box.currentText()))
+        view = box.view()
+        if view is not None:
+            view.setMinimumWidth(wanted)
+
+    def _can_read(self) -> bool:
+        """The register is open and someone is signed in (not locked)."""
+        database = self.care.database if self.care is not None else None
+        return database is not None and not database.closed and database.operator is not None
+
+    def needs_reading(self) -> bool:
+        """After a sign-in: the list was dropped while locked, or was someone else's."""
+        return self.care is not None and (
+            self._forgotten or (self.result is not None and not self.result.readable()))
+
+    def forget(self) -> None:
+        """Show nothing of a list that may no longer be read (the register closed, or
+        locked); read again by ``reload`` once it can be."""
+        self.result = None
+        self._forgotten = True
+        self.model.set_parts(self.model.on, [])
+        closed = self.care is not None and self.care.database.closed
+        self.summary.setText("登记册已关闭。" if closed else "")
+
+    def _unreadable(self, message: str) -> None:
+        """A section could not be read: a refusal is said; a list that is no longer the
+        signed-in operator's is read again for them, or dropped while nobody is."""
+        if message:
+            self.summary.setText(f"读取工作台失败:{message} 请点“刷新”重试。")
+        elif self._can_read():
+            self.reload()
+        else:
+            self.forget()
+
+    def _fit_columns(self, items: list[WorkItem] | None = None) -> None:
+        """类别, 姓名 and 事项 as wide as the longest they show: of the last two, in the
+        sections read so far (a section is read when first drawn); columns only grow, so
+        nothing jumps."""
+        from carecenter.overview.work_list import SECTIONS
+
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader().fontMetrics()
+        pad = 18  # the cell's margins and the grid line
+
+        def fit(column: int, texts: set[str]) -> None:
+            # A county's section holds 60,000 names: only the longest are measured.
+            longest = max(map(len, texts), default=0)
+            measured = sorted((t for t in texts if len(t) >= longest - 1), key=len)[-200:]
+            wanted = max([header.horizontalAdvance(HEADERS[column]),
+                          *(metrics.horizontalAdvance(t) for t in measured)]) + pad
+            if self.table.columnWidth(column) < wanted:
+                self.table.setColumnWidth(column, wanted)
+
+        if self.result is not None:
+            fit(0, {SECTIONS[c] for c, n in self.result.sizes.items() if n})
+        if items:
+            fit(NAME_COLUMN, {i.name for i in items})
+            fit(WHAT_COLUMN, {i.what for i in items})
+
     def reload(self) -> None:
         if self.care is None:  # read once the database is open (attach)
             self._wanted = True
             return
+        if not self._can_read():  # locked or closed: read again after the sign-in
+            self._wanted = True
+            self.forget()
+            return
+        self._forgotten = False
         from carecenter.overview import work_list as worklist
         from carecenter.overview.work_list import SECTIONS
 
@@ -284,7 +397,9 @@ class WorkListView(QWidget):
             self.section.addItem(f"{label}({counts[code]})", code)
         self.section.setCurrentIndex(max(0, self.section.findData(current)))
         self.section.blockSignals(False)
+        self._fit_section_box()
         self.show_items()
+        self._fit_columns()
 
     def show_items(self) -> None:
         if self.result is None:
@@ -292,6 +407,7 @@ class WorkListView(QWidget):
         from carecenter.overview.work_list import SECTIONS
 
         result = self.result
+        self.model.readable = result.readable
         section, colour = self.section.currentData(), self.colour.currentData()
         codes = [c for c in SECTIONS if section in (None, c) and result.sizes[c]]
         if colour is None:  # each section read when the table first draws a row of it

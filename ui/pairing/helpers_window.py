@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -52,6 +51,7 @@ from carecenter.pairing.pairs import LOAD_COLOUR_LABELS, PairingBook
 from carecenter.register.groups import GroupBook
 from carecenter.storage.database import Database
 from ui.pairing.pairing_dialog import suggest
+from ui.widgets.field_widgets import confirm_buttons
 from ui.widgets.first_paint import after_first_paint
 from ui.widgets.list_output import list_buttons
 from ui.widgets.save_place import ask_save_path, missing_folder
@@ -157,28 +157,36 @@ class HelperEditor(QDialog):
         if info:
             self.role.setCurrentIndex(max(self.role.findData(info.role), 0))
             self.group.setCurrentIndex(max(self.group.findData(info.group_id), 0))
+        self.id_number.setObjectName("id_number")
+        self.note.setObjectName("note")
+        self.phone.setPlaceholderText("手机或座机")
+        self.id_number.setPlaceholderText("18 位,可不填")
+        # Each field as wide as what it holds: an 18-digit ID number, a sentence of 备注
+        # (the dialog was 230 px wide and cut them, issue 20).
+        metrics = self.fontMetrics()
+        wide = metrics.horizontalAdvance("430524198001010011") + 24
+        for field in (self.name, self.phone, self.id_number, self.role, self.group):
+            field.setMinimumWidth(wide)
+        self.note.setMinimumWidth(max(wide, 22 * metrics.horizontalAdvance("汉")))
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, name, widget in (("姓名", "name", self.name), ("身份", "role", self.role),
                                     ("联系电话", "phone", self.phone),
                                     ("村民小组", "group_id", self.group),
                                     ("身份证号", "id_number", self.id_number),
                                     ("备注", "note", self.note)):
             error = QLabel()
+            error.setObjectName(f"error_{name}")
             error.setStyleSheet("color: #d7301f")
+            error.setWordWrap(True)
             error.hide()
             self.errors[name] = error
             box = QVBoxLayout()
             box.addWidget(widget)
             box.addWidget(error)
             form.addRow(label, box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(confirm_buttons(self, "保存", self.save))
 
     def draft(self) -> HelperDraft:
         return HelperDraft(self.name.text(), self.role.currentData(), self.phone.text(),
@@ -243,7 +251,6 @@ class HelpersWindow(QDialog):
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.warning = QLabel()
         self.warning.setObjectName("warning")
-        self.warning.setStyleSheet("color: #d7301f")
         buttons = QHBoxLayout()
         for label, slot, name in (("新增(&N)", self.add, "add"), ("修改(&E)", self.edit, "edit"),
                                   ("停用…", self.deactivate, "deactivate"),
@@ -328,6 +335,8 @@ class HelpersWindow(QDialog):
         if over:
             text += f" ⚠ {len(over)} 名帮扶人超过负荷上限:{'、'.join(over[:8])}"
         self.warning.setText(text)
+        # Red only when a helper is over the limit: the counts alone are not a warning.
+        self.warning.setStyleSheet("color: #d7301f" if over else "")
         if select is not None:
             for n, h in enumerate(rows):
                 if h.id == select:

@@ -15,9 +15,10 @@ import platform
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, qVersion
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, qVersion
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -110,10 +111,8 @@ def hold_register(location: str, create: bool) -> RegisterLock | None | bool:
         return None
     from PySide6.QtWidgets import QMessageBox
 
-    if not create and not path.exists():
-        QMessageBox.critical(None, "找不到登记册",
-                             f"登记册文件 {path} 不存在。请检查路径是否写错;"
-                             "要新建登记册,请用 python -m carecenter create --db 路径。")
+    if not create and not path.exists():  # gone since find_register looked
+        QMessageBox.critical(None, "找不到登记册", f"登记册文件 {path} 不存在。")
         return False
     if create:
         # The first start of a new install: the data folder is not there yet, and the
@@ -130,9 +129,58 @@ def hold_register(location: str, create: bool) -> RegisterLock | None | bool:
     return lock
 
 
+MISSING_CHOICES = (("create", "在这里新建登记册"), ("choose", "选择其他登记册文件…"),
+                   ("quit", "退出"))
+
+
+def missing_choice(path: Path) -> str:
+    """The named register is not there: "create" it there, "choose" another file, or
+    "quit" (the clerk is asked; the window has the program's words, not a command)."""
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "找不到登记册",
+                      f"登记册文件 {path} 不存在。\n\n可能是路径写错了,或文件被移动、改了名"
+                      "(登记册旁的 .keys 钥匙文件要一起移动)。")
+    box.setInformativeText("要在这个位置新建一个空的登记册,还是选择已有的登记册文件?")
+    buttons: dict[str, QPushButton] = {}
+    for code, label in MISSING_CHOICES:
+        role = (QMessageBox.ButtonRole.RejectRole if code == "quit"
+                else QMessageBox.ButtonRole.AcceptRole)
+        buttons[code] = box.addButton(label, role)
+        buttons[code].setObjectName(code)
+    box.setDefaultButton(buttons["choose"])
+    box.exec()
+    return next((c for c, b in buttons.items() if b is box.clickedButton()), "quit")
+
+
+def find_register(location: str) -> tuple[str, bool] | None:
+    """The register to open for a named ``location`` and whether it is to be made:
+    a missing file is made only when the clerk says so, or another is chosen; None if
+    the clerk would rather stop."""
+    while True:
+        path = sqlite_file(location)
+        if path is None or path.exists():
+            return location, False
+        choice = missing_choice(path)
+        if choice == "create":
+            return location, True
+        if choice != "choose":
+            return None
+        start = path.parent if path.parent.is_dir() else None
+        chosen = file_dialogs.open_file(None, "选择登记册文件", start,
+                                        "登记册 (*.db *.sqlite);;所有文件 (*)")
+        if chosen:
+            location = chosen
+
+
 def run(app: QApplication, location: str, create: bool = True, *,
         quit_when_ready: bool = False) -> int:
     """Show the main window on this database until the clerk closes it."""
+    if not create:
+        found = find_register(location)
+        if found is None:
+            return 1
+        location, create = found
     lock = hold_register(location, create)
     if lock is False:
         return 1
@@ -177,6 +225,10 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
         after_first_paint(window.guard.stack, lambda: QTimer.singleShot(0, lambda: ready(window)))
     window.show()
     code = app.exec()
+    # Closing the last window posts a Quit of its own; left in the queue it would end
+    # the next event loop of this process at once (a dialog's, a test's) and stop its
+    # timers: the program's loop is over, nothing else is to quit.
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     # The day's backup, if the clerk closed the window while it was being taken, is
     # finished before the register is closed: a thread cut off inside SQLite at the
     # interpreter's exit can crash it, and half a backup is none.

@@ -162,6 +162,13 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             from carecenter.settings.preferences import Preferences
 
             self.guard.set_idle_minutes(int(Preferences(self.database).read()["lock.minutes"]))
+        if self.worklist.needs_reading():
+            # Dropped while locked, or another operator's list: theirs is read now, or
+            # when its tab is next shown.
+            if self.tabs.currentWidget() is self.worklist:
+                self.worklist.reload()
+            else:
+                self._worklist_stale = True
         self._update_actions()
 
     def finish_start(self) -> bool:

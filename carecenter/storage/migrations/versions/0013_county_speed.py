@@ -19,8 +19,8 @@ by helper (the work list's 帮扶人履职) and by person (its 未结对).
 work list's 去向未报), a few thousand of a county's 235,000, found without a pass over
 all of them.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012_audit_append_only
 Create Date: 2026-12-07
 """
 
@@ -29,8 +29,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012_audit_append_only'
 branch_labels = None
 depends_on = None
 
