@@ -5,7 +5,6 @@ in ``carecenter.rules.fields``; the migrations in ``carecenter/migrations`` crea
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -20,12 +19,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     and_,
     text,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry, relationship
 
 from carecenter.rules.fields import (  # noqa: F401 (the statuses are read from here too)
@@ -38,6 +35,7 @@ from carecenter.rules.fields import (  # noqa: F401 (the statuses are read from 
     FieldType,
 )
 from carecenter.rules.kinds import KIND_FIELDS, SUPPORTER_COLUMNS
+from carecenter.storage.column_types import CodeList, column_for, village_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -47,48 +45,6 @@ NAMING = {
 }
 metadata = MetaData(naming_convention=NAMING)
 mapper_registry = registry(metadata=metadata)
-
-
-class CodeList(TypeDecorator[list[str]]):
-    """A multi-choice answer: codes stored comma-separated, read back as a list."""
-
-    impl = String
-    cache_ok = True
-
-    def __init__(self, length: int = 200) -> None:
-        super().__init__(length)
-
-    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> str | None:
-        return ",".join(value) if value else None
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> list[str]:
-        return value.split(",") if value else []
-
-
-def village_column() -> Column[Any]:
-    """The village a row belongs to (issue 22). A village's SQLite file holds one village
-    (id 1, the default here); on a township's server the migrations make the default the
-    connection's own village and row-level security shows each village only its rows."""
-    return Column("village_id", Integer, nullable=False, server_default="1")
-
-
-def column_for(f: Field) -> Column[Any]:
-    kinds: dict[FieldType, Any] = {
-        FieldType.TEXT: String(f.max_length),
-        FieldType.LONGTEXT: Text(),
-        FieldType.DATE: Date(),
-        FieldType.INT: Integer(),
-        FieldType.CHOICE: String(24),
-        FieldType.MULTI: CodeList(),
-        FieldType.BOOL: Boolean(),
-        FieldType.ID_NUMBER: String(18),
-        FieldType.PHONE: String(20),
-    }
-    if f.type is FieldType.GROUP:
-        return Column(f.name, Integer, ForeignKey("village_group.id"), index=True)
-    if f.type is FieldType.BOOL:
-        return Column(f.name, Boolean, nullable=False, default=False, server_default="0")
-    return Column(f.name, kinds[f.type], nullable=True)
 
 
 # The villages of a register: one in a village's SQLite file, each village of the
