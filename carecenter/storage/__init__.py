@@ -3,8 +3,9 @@
 ``database`` opens a register (migrations, one transaction per write) through an engine
 of ``engines`` (SQLite pragmas and keys, a server, any URL),
 ``models`` holds the tables (the person and supporter columns come from
-``rules.fields`` through ``column_types``), ``bulk`` inserts thousands of rows at once, ``location`` says where
-the file lives, ``register_lock`` keeps one writer per SQLite register (SQLite only),
+``rules.fields``, made by ``column_types``), ``bulk`` inserts thousands of rows at
+once, ``location`` says where the file lives, ``register_lock`` keeps one writer per
+SQLite register (SQLite only),
 ``backups`` backs a register up through SQLite's backup API, rotates and restores.
 Alembic migrations are in ``migrations/``. Encrypted at rest (issue 18): ``cipher`` opens
 SQLCipher connections with a register's raw key and converts a file, ``key_file`` keeps
