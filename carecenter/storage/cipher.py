@@ -23,6 +23,7 @@ from typing import Any
 from carecenter.errors import DatabaseError
 from carecenter.storage import key_file
 from carecenter.storage.key_file import looks_encrypted
+from carecenter.storage.location import sync_folder
 
 __all__ = ["looks_encrypted"]  # callers ask it here, beside the connections
 
@@ -179,10 +180,4 @@ def put_in_place(converted: Path, register: Path, backup: Path | None) -> None:
 def sync(path: Path) -> None:
     with open(path, "rb+") as written:
         os.fsync(written.fileno())
-    if os.name == "posix":
-        # The rename that follows must survive a power cut too: the folder's entry.
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    sync_folder(path)  # the rename that follows must survive a power cut too

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from carecenter.errors import DatabaseError
-from carecenter.storage.location import keep_private
+from carecenter.storage.location import keep_private, sync_folder
 
 KEY_SUFFIX = ".keys"
 FORMAT = "carecenter-register-keys"
@@ -164,12 +164,7 @@ def write(register: Path, keys: KeyFile) -> Path:
         partial.unlink(missing_ok=True)
         raise DatabaseError(f"无法写入登记册的钥匙文件 {path}({e.strerror}),未做修改") from e
     keep_private(path)
-    if os.name == "posix":
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    sync_folder(path)
     return path
 
 

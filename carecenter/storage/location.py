@@ -118,6 +118,18 @@ def url_for(db: str) -> str:
     return db if path is None else "sqlite:///" + str(path)
 
 
+def sync_folder(path: Path) -> None:
+    """Make the folder's entry for ``path`` last (POSIX): a rename just done survives a
+    power cut. Windows has no fsync of a folder; NTFS journals the rename itself."""
+    if os.name != "posix":
+        return
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
 def keep_private(path: Path, folder: bool = False) -> None:
     """On POSIX, a register's file (0600) or its data folder (0700) is the user's own:
     another local account cannot read it (issue 18). Windows keeps its own ACLs: the
