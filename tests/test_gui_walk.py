@@ -31,8 +31,9 @@ from ui.shell.app import choose_font
 from ui.shell.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[MainWindow]:
+def clerk_window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[MainWindow]:
+    """The main window at the program's font and the size openbox gives it on a
+    1366×768 screen, with one group and one elder (both walks use it)."""
     font = qapp.font()
     choose_font(qapp)  # the program's 11 pt, as the clerk sees it
     register = Register(database)
@@ -45,6 +46,11 @@ def window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[Mai
     win.show()
     yield win
     qapp.setFont(font)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[MainWindow]:
+    yield from clerk_window(qtbot, database, qapp)
 
 
 def to_front(qtbot: QtBot, widget: QWidget) -> None:

@@ -23,24 +23,13 @@ from carecenter.care.care_book import CareBook, NeedInput
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from tests.conftest import SUITE_PASSWORD, TODAY, elder, ime_type
-from tests.test_gui_walk import to_front
-from ui.shell.app import choose_font
+from tests.test_gui_walk import clerk_window, to_front
 from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[MainWindow]:
-    font = qapp.font()
-    choose_font(qapp)  # the program's 11 pt, as the clerk sees it
-    register = Register(database)
-    register.groups.add("一组")
-    register.save(elder("李秀英", birth="19440505", sequence="004"))
-    win = MainWindow(database)
-    qtbot.addWidget(win)
-    win.resize(1185, 640)  # what openbox gives the window on a 1366×768 screen
-    win.show()
-    yield win
-    qapp.setFont(font)
+    yield from clerk_window(qtbot, database, qapp)
 
 
 def test_the_lock_pages_note_keeps_mima_on_one_line_and_the_button_under_the_fields(
