@@ -1,0 +1,214 @@
+"""Who may do what on a township's server (issue 22, the reviewer's gaps): each village's
+recovery code reaches its own administrators only; an account exempt from row-level
+security never shows a village operator another village; the township's own quarterly
+export; the township's administrator on a server made by ``migrate-to``.
+
+Needs a server (``CARECENTER_TEST_POSTGRES``; ``dev.py test`` starts one): skipped,
+saying so, without one. The migration of the recovery code runs on both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from carecenter.access import audit, operators
+from carecenter.access.operators import OperatorBook, WrongPassword
+from carecenter.demo import register_demo
+from carecenter.settings.settings_store import Settings
+from carecenter.storage import transfer
+from carecenter.storage.database import Database
+from carecenter.storage.models import access_secret, person
+from carecenter.storage.postgres import as_township
+from tests import pg_server
+from tests.conftest import SUITE_OPERATOR, SUITE_PASSWORD, signed_in
+
+TODAY = date(2026, 11, 23)
+# The suite's recovery code (conftest.signed_in makes every first administrator with it).
+SUITE_CODE = "SUIT-EREC-OVER-YCOD-E234"
+
+
+def village_file(path: Path, name: str, persons: int, seed: int) -> Path:
+    database = signed_in(Database(path))
+    register_demo.generate(database, persons, seed=seed, today=TODAY)
+    Settings(database).set("village", {"name": name, "township": "白竹镇", "county": "祁东县"})
+    database.close()
+    return path
+
+
+@dataclass
+class Town:
+    url: str
+    a: int  # 白竹村's id on the server
+    b: int  # 高良村's
+    a_admin: str  # each village's administrator, as named on the server
+    b_admin: str
+    files: list[Path]
+
+
+@pytest.fixture(scope="module")
+def town(postgres: pg_server.Server, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Town]:
+    folder = tmp_path_factory.mktemp("town")
+    files = [village_file(folder / "baizhu.db", "白竹村", 12, seed=41),
+             village_file(folder / "gaoliang.db", "高良村", 10, seed=42)]
+    url = postgres.fresh(migrated=False)
+    server = signed_in(Database(url, scope="*"))  # the township's administrator first
+    ids, admins = [], []
+    for file in files:
+        source = Database(file)
+        moved = transfer.move_in(source, server)
+        source.close()
+        ids.append(moved.village.id)
+        admins.append(dict(moved.renamed).get(SUITE_OPERATOR, SUITE_OPERATOR))
+    server.close()
+    yield Town(url, ids[0], ids[1], admins[0], admins[1], files)
+    postgres.drop(url)
+
+
+def as_operator(url: str, name: str, password: str = SUITE_PASSWORD, **options: object
+                ) -> Database:
+    database = Database(url, **options)  # type: ignore[arg-type]
+    try:
+        operators.sign_in(database, name, password)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def recover(url: str, code: str, name: str, password: str) -> str:
+    """``operators.recover`` as the sign-in page does it, on a server opened as it is."""
+    database = Database(url)
+    try:
+        return operators.recover(database, code, name, password)
+    finally:
+        database.close()
+
+
+def codes_seen(url: str, scope: int | str) -> list[int | None]:
+    """Whose recovery codes a connection opened for ``scope`` can read."""
+    database = Database(url, scope=scope)
+    try:
+        with database.engine.connect() as connection:
+            return sorted(connection.execute(select(access_secret.c.village_id)).scalars(),
+                          key=str)
+    finally:
+        database.close()
+
+
+def add_admin(town: Town, village: int, name: str) -> None:
+    """A second administrator of ``village``, added by the township's administrator."""
+    township = signed_in(Database(town.url, scope=village))
+    try:
+        OperatorBook(township).add(name, SUITE_PASSWORD, "admin")
+    finally:
+        township.close()
+
+
+# -- 1. a recovery code per village ---------------------------------------------------------
+
+def test_a_villages_recovery_code_cannot_take_over_another_villages_administrator(
+        town: Town) -> None:
+    add_admin(town, town.b, "高良村管理员乙")
+    a = as_operator(town.url, town.a_admin)
+    code_a = OperatorBook(a).new_recovery_code()
+    a.close()
+    for scope in ("*", town.a, town.b):  # whatever was opened
+        database = Database(town.url, scope=scope)
+        try:
+            with pytest.raises(WrongPassword, match="恢复码不对"):
+                operators.recover(database, code_a, "高良村管理员乙", "taken-over-2026")
+            with pytest.raises(WrongPassword, match="恢复码不对"):
+                operators.recover(database, code_a, town.b_admin, "taken-over-2026")
+            assert database.operator is None
+        finally:
+            database.close()
+    # B's administrators still sign in with their own passwords, not the thief's.
+    for name in ("高良村管理员乙", town.b_admin):
+        as_operator(town.url, name).close()
+        with pytest.raises(WrongPassword):
+            as_operator(town.url, name, "taken-over-2026")
+    # Each village's code is its own row, which the other village cannot even read.
+    assert codes_seen(town.url, town.b) == [town.b]
+    assert codes_seen(town.url, "*") == sorted([town.a, town.b, None], key=str)
+
+
+def test_a_villages_code_resets_its_own_administrator_and_is_then_spent(
+        town: Town) -> None:
+    add_admin(town, town.a, "白竹村管理员乙")
+    a = as_operator(town.url, town.a_admin)
+    code_a = OperatorBook(a).new_recovery_code()
+    a.close()
+    database = Database(town.url)  # nobody named: the township's two villages
+    try:
+        fresh = operators.recover(database, code_a, "白竹村管理员乙", "found-again-2026")
+        assert database.scope == str(town.a)  # signed in: their village only
+    finally:
+        database.close()
+    as_operator(town.url, "白竹村管理员乙", "found-again-2026").close()
+    with pytest.raises(WrongPassword, match="恢复码不对"):  # spent
+        recover(town.url, code_a, "白竹村管理员乙", "again-2026-x")
+    # The new code is A's, and A's alone.
+    with pytest.raises(WrongPassword, match="恢复码不对"):
+        recover(town.url, fresh, town.b_admin, "taken-over-2026")
+    assert recover(town.url, fresh, "白竹村管理员乙", "third-2026-x")
+
+
+def test_the_townships_code_resets_a_villages_administrator_and_is_renewed_as_the_townships(
+        town: Town) -> None:
+    add_admin(town, town.b, "高良村管理员丙")
+    township = signed_in(Database(town.url, scope="*"))
+    code_t = OperatorBook(township).new_recovery_code()
+    township.close()
+    b = as_operator(town.url, town.b_admin)
+    code_b = OperatorBook(b).new_recovery_code()
+    b.close()
+    database = Database(town.url, scope="*")
+    try:
+        fresh = operators.recover(database, code_t, "高良村管理员丙", "by-the-town-2026")
+        assert database.scope == str(town.b)
+        logged = [e.summary for e in audit.entries(database)]
+        assert any("乡镇的恢复码" in s and "高良村管理员丙" in s for s in logged)
+    finally:
+        database.close()
+    # The township's code was the one spent and renewed; B's own still works.
+    with pytest.raises(WrongPassword, match="恢复码不对"):
+        recover(town.url, code_t, town.b_admin, "again-2026-x")
+    assert recover(town.url, fresh, SUITE_OPERATOR, SUITE_PASSWORD)  # the township's own
+    assert recover(town.url, code_b, "高良村管理员丙", "by-b-again-2026")
+    assert codes_seen(town.url, "*").count(None) == 1
+
+
+@pytest.mark.backends
+def test_a_register_from_before_keeps_its_recovery_code(db_path: Path) -> None:
+    """Migration 0014: the one code of a register made before it stays that register's
+    (a village's file: its village's; a server: the township's)."""
+    from alembic import command
+
+    from carecenter.storage.database import alembic_config
+
+    database = signed_in(Database(db_path))
+    with database.engine.begin() as connection:
+        as_township(connection)
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+    database.close()
+    again = Database(db_path)  # upgraded again on opening
+    try:
+        with again.engine.connect() as connection:
+            as_township(connection)
+            owners = list(connection.execute(select(access_secret.c.village_id)).scalars())
+        assert owners == ([None] if again.on_server else [1])
+        fresh = operators.recover(again, SUITE_CODE, SUITE_OPERATOR, "after-0014-pass")
+        assert fresh != SUITE_CODE
+        with again.engine.connect() as connection:
+            assert connection.execute(select(person.c.id)).first() is None
+    finally:
+        again.close()
