@@ -19,7 +19,9 @@ from sqlalchemy import select
 
 from carecenter.access import audit, operators
 from carecenter.access.operators import OperatorBook, WrongPassword
+from carecenter.cli.entry import main
 from carecenter.demo import register_demo
+from carecenter.errors import KnownError
 from carecenter.settings.settings_store import Settings
 from carecenter.storage import transfer
 from carecenter.storage.database import Database
@@ -212,3 +214,46 @@ def test_a_register_from_before_keeps_its_recovery_code(db_path: Path) -> None:
             assert connection.execute(select(person.c.id)).first() is None
     finally:
         again.close()
+
+
+# -- 2. an account exempt from row-level security ---------------------------------------
+
+def exempt(postgres: pg_server.Server, url: str) -> str:
+    found = postgres.exempt_url(url)
+    if found is None:
+        pytest.skip(f"服务器上没有不受行级安全限制的测试账户 {pg_server.EXEMPT_ROLE} "
+                    "(python3 dev.py test makes it)")
+    return found
+
+
+def test_an_exempt_account_never_shows_a_village_operator_another_village(
+        town: Town, postgres: pg_server.Server, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = exempt(postgres, town.url)
+    b_names = names_of(town.url, town.b)
+    database = Database(url)  # no village named: the township's two villages
+    try:
+        assert database.scope == "*"
+        with pytest.raises(KnownError, match="行级安全"):
+            operators.sign_in(database, town.a_admin, SUITE_PASSWORD)
+        assert database.operator is None and database.scope == "*"
+        # The township's administrator sees every village anyway: allowed.
+        assert operators.sign_in(database, SUITE_OPERATOR, SUITE_PASSWORD).village_id is None
+    finally:
+        database.close()
+    monkeypatch.delenv("CARECENTER_VILLAGE", raising=False)
+    monkeypatch.setenv("CARECENTER_OPERATOR", town.a_admin)
+    assert main(["worklist", "--db", url, "--date", "2026-11-23"]) == 1
+    said = capsys.readouterr()
+    assert "行级安全" in said.err and not [n for n in b_names if n in said.out]
+    with pytest.raises(KnownError, match="行级安全"):  # a village named at opening
+        Database(url, scope=town.a)
+
+
+def names_of(url: str, village: int) -> set[str]:
+    database = Database(url, scope=village)
+    try:
+        with database.engine.connect() as connection:
+            return set(connection.execute(select(person.c.name)).scalars())
+    finally:
+        database.close()
