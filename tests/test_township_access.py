@@ -257,3 +257,98 @@ def names_of(url: str, village: int) -> set[str]:
             return set(connection.execute(select(person.c.name)).scalars())
     finally:
         database.close()
+
+
+# -- 3. the township's quarterly export ----------------------------------------------------
+
+def ledger_of(path: Path) -> tuple[list[list[object]], list[list[object]]]:
+    """The ledger sheet's rows above the people (title, subtitle, header) and the
+    people's rows."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    rows = [list(r) for r in book["台账"].iter_rows(values_only=True)]
+    book.close()
+    people = [r for r in rows if isinstance(r[0], int)]
+    return rows[:rows.index(people[0])] if people else rows, people
+
+
+def test_the_townships_quarterly_export_lists_every_village_under_the_townships_title(
+        town: Town, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from carecenter.ledger.quarter import Quarter
+    from carecenter.ledger.quarter_export import export_quarter, snapshots
+    from carecenter.ledger.township_figures import per_village
+
+    monkeypatch.setenv("CARECENTER_OPERATOR", SUITE_OPERATOR)  # the township's
+    monkeypatch.setenv("CARECENTER_VILLAGE", "*")
+    out = tmp_path / "town.xlsx"
+    assert main(["export", "quarter", "2026Q3", "--db", town.url, "--out", str(out),
+                 "--date", "2026-11-23"]) == 0, capsys.readouterr().err
+    top, people = ledger_of(out)
+    title, header = str(top[0][0]), top[-1]
+    assert "祁东县白竹镇" in title and "村" not in title.replace("农村", "")
+    assert "白竹镇(2 个村:白竹村、高良村)" in str(top[1][0])
+    assert header[:3] == ["序号", "村", "姓名"]
+    from openpyxl import load_workbook
+
+    book = load_workbook(out, read_only=True)  # the other kinds' sheets name theirs too
+    kinds = [[list(r) for r in book[name].iter_rows(min_row=3, max_row=4, values_only=True)]
+             for name in book.sheetnames if name not in ("台账", "汇总")]
+    book.close()
+    assert kinds and all(k[0][:2] == ["序号", "村"] and k[1][1] in ("白竹村", "高良村")
+                         for k in kinds)
+    # Every village's people, each under its own name, village by village, numbered on.
+    each = {}
+    for name, scope in (("白竹村", town.a), ("高良村", town.b)):
+        village = as_operator(town.url, town.a_admin if scope == town.a else town.b_admin)
+        try:
+            own = tmp_path / f"{name}.xlsx"
+            export_quarter(village, Quarter(2026, 3), own, today=TODAY)
+            each[name] = [r[1:] for r in ledger_of(own)[1]]
+            assert [s.period for s in snapshots(village)] == ["2026Q3"]  # its own only
+        finally:
+            village.close()
+    assert [r[0] for r in people] == list(range(1, len(people) + 1))
+    assert [r[1] for r in people] == ["白竹村"] * len(each["白竹村"]) \
+        + ["高良村"] * len(each["高良村"])
+    assert [r[2:] for r in people] == each["白竹村"] + each["高良村"]
+    # Its summary: the villages' figures added up, and a line per village.
+    township = signed_in(Database(town.url, scope="*"))
+    try:
+        kept = snapshots(township)
+        assert [s.period for s in kept] == ["2026Q3"]  # the township's own, not theirs
+        figures = kept[0].figures
+        side = per_village(township, Quarter(2026, 3), TODAY)
+        totals = {item: values[-1] for _, item, values in side.lines}
+        assert figures["active"] == totals["期末(或截至导出日)在册人数"]
+        assert figures["by_village"] == dict(zip(
+            ["白竹村", "高良村"], next(v[:2] for _, i, v in side.lines if i.startswith("期末")),
+            strict=True))
+        assert all(label.startswith(("白竹村 ", "高良村 ")) for label in figures["by_group"])
+    finally:
+        township.close()
+    printed = capsys.readouterr().out
+    assert f"{len(people)} 人" in printed
+
+
+def test_an_export_that_cannot_be_kept_leaves_no_file_and_says_so_in_chinese(
+        town: Town, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from carecenter.ledger import quarter_export
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise IntegrityError("INSERT INTO export_snapshot", {}, Exception(
+            'null value in column "village_id" of relation "export_snapshot"'))
+
+    monkeypatch.setattr(quarter_export.audit, "record", refused)
+    monkeypatch.setenv("CARECENTER_OPERATOR", SUITE_OPERATOR)
+    monkeypatch.setenv("CARECENTER_VILLAGE", "*")
+    out = tmp_path / "town.xlsx"
+    assert main(["export", "quarter", "2026Q3", "--db", town.url, "--out", str(out),
+                 "--date", "2026-11-23"]) == 1
+    said = capsys.readouterr().err
+    assert "未能留存,没有写入文件" in said and "null value" not in said
+    assert list(tmp_path.iterdir()) == []

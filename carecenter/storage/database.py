@@ -420,6 +420,12 @@ class Database:
         return self._scope.value
 
     @property
+    def township(self) -> bool:
+        """Whether this program sees every village of a township's server at once (the
+        township's own view: its export, its snapshots), not one village."""
+        return self.on_server and self._scope.value == TOWNSHIP
+
+    @property
     def on_server(self) -> bool:
         return self.engine.dialect.name != "sqlite"
 
