@@ -352,3 +352,70 @@ def test_an_export_that_cannot_be_kept_leaves_no_file_and_says_so_in_chinese(
     said = capsys.readouterr().err
     assert "未能留存,没有写入文件" in said and "null value" not in said
     assert list(tmp_path.iterdir()) == []
+
+
+# -- 4. the township's administrator on a server made by migrate-to -----------------------
+
+def operators_on(url: str) -> dict[str, int | None]:
+    """Every operator on the server, name -> village (None: the township's)."""
+    from carecenter.storage.models import operator
+
+    database = Database(url, scope="*")
+    try:
+        with database.engine.connect() as connection:
+            as_township(connection)
+            return dict(connection.execute(  # type: ignore[arg-type]
+                select(operator.c.name, operator.c.village_id)).all())
+    finally:
+        database.close()
+
+
+def test_migrate_to_an_empty_server_makes_the_townships_administrator_who_adds_its_staff(
+        postgres: pg_server.Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    files = [village_file(tmp_path / "baizhu.db", "白竹村", 3, seed=51),
+             village_file(tmp_path / "gaoliang.db", "高良村", 3, seed=52)]
+    url = postgres.fresh(migrated=False)
+    try:
+        monkeypatch.setenv("CARECENTER_OPERATOR", SUITE_OPERATOR)
+        monkeypatch.delenv("CARECENTER_VILLAGE", raising=False)
+        assert main(["migrate-to", url, "--db", str(files[0]), "--db", str(files[1])]) == 0
+        said = capsys.readouterr()
+        assert "乡镇的管理员" in said.err and "恢复码" in said.err
+        # The villages' own administrators came with them, renamed where the name was
+        # taken on the server, and the report says so.
+        assert "演示管理员(白竹村)" in said.out and "演示管理员(高良村)" in said.out
+        found = operators_on(url)
+        assert found[SUITE_OPERATOR] is None  # the township's
+        village_of = {name: vid for name, vid in found.items() if vid is not None}
+        assert set(village_of) == {"演示管理员(白竹村)", "演示管理员(高良村)"}
+        # The township's administrator, opening all villages, adds the township's staff.
+        monkeypatch.setenv("CARECENTER_VILLAGE", "*")
+        monkeypatch.setenv("CARECENTER_NEW_PASSWORD", "town-staff-2026")
+        assert main(["operators", "--add", "王干事", "--role", "经办人", "--db", url]) == 0
+        assert "乡镇" in capsys.readouterr().out
+        assert operators_on(url)["王干事"] is None
+        # A village's administrator asking for all villages adds to their own, told so.
+        monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员(白竹村)")
+        assert main(["operators", "--add", "李会计", "--role", "经办人", "--db", url]) == 0
+        assert "白竹村" in capsys.readouterr().out
+        assert operators_on(url)["李会计"] == village_of["演示管理员(白竹村)"]
+        # Moving villages in is the township's: a village's administrator is refused.
+        third = village_file(tmp_path / "shimen.db", "石门村", 2, seed=53)
+        monkeypatch.setenv("CARECENTER_OPERATOR", "演示管理员(白竹村)")
+        assert main(["migrate-to", url, "--db", str(third)]) == 1
+        assert "乡镇的管理员" in capsys.readouterr().err
+        assert "石门村" not in names_of_villages(url)
+    finally:
+        postgres.drop(url)
+
+
+def names_of_villages(url: str) -> list[str]:
+    from carecenter.storage.villages import listed
+
+    database = Database(url, scope="*")
+    try:
+        with database.engine.connect() as connection:
+            return [v.name for v in listed(connection)]
+    finally:
+        database.close()

@@ -27,7 +27,7 @@ from carecenter.access.register_keys import WrongPassword
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import person_name
 from carecenter.rules.roles import ADMIN, ROLES, VIEWER, Operator
-from carecenter.storage import postgres
+from carecenter.storage import postgres, villages
 from carecenter.storage.database import Database
 from carecenter.storage.models import access_secret, operator
 from carecenter.storage.villages import ONLY_VILLAGE
@@ -245,6 +245,14 @@ class OperatorBook:
             rows = session.execute(select(operator).order_by(operator.c.id)).all()
         return [OperatorInfo(r.id, r.name, r.role, r.active, r.village_id) for r in rows]
 
+    def village_label(self, info: OperatorInfo) -> str:
+        """Whose operator ``info`` is, as the clerk reads it: 乡镇, or the village's name."""
+        if info.village_id is None:
+            return "乡镇"
+        with self.database.engine.connect() as connection:
+            known = villages.listed(connection)  # one's own village, or all for the township
+        return villages.describe_scope(str(info.village_id), known)
+
     def get(self, operator_id: int) -> OperatorInfo:
         for info in self.list():
             if info.id == operator_id:
@@ -271,12 +279,16 @@ class OperatorBook:
             raise ValidationFailed([FieldError("name", f"已有名为“{name}”的操作员"
                                                + ("(可能在别的村)" if self.database.on_server
                                                   else ""))])
+        # Whose: the village open (a village's administrator: always theirs), or the
+        # township's when its administrator has every village open (issue 22).
+        village = code_owner(self.database)
         with self.database.transaction(need=ADMIN, what="添加操作员") as session:
             if session.execute(select(operator.c.id).where(operator.c.name == name)).first():
                 raise ValidationFailed([FieldError("name", f"已有名为“{name}”的操作员")])
             new_id = int(session.execute(insert(operator).values(
                 name=name, role=role, password_hash=password_hash, active=True,
-                created_at=now, updated_at=now).returning(operator.c.id)).scalar_one())
+                created_at=now, updated_at=now, village_id=village)
+                .returning(operator.c.id)).scalar_one())
             audit.record(session, "created", "operator", new_id, summary=f"添加操作员 {name}",
                          changes=[("姓名", "", name), ("角色", "", ROLES[role])])
             # The new operator's wrap before the row is saved (the id is known inside the
