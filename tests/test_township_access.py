@@ -419,3 +419,29 @@ def names_of_villages(url: str) -> list[str]:
             return [v.name for v in listed(connection)]
     finally:
         database.close()
+
+
+def test_a_village_file_is_opened_with_its_own_operator_when_the_township_is_not_one(
+        postgres: pg_server.Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from carecenter.access import register_keys
+
+    file = tmp_path / "shimen.db"
+    database = Database(file)
+    operators.create_first(database, "石门会计", "village-pass-2026")  # encrypted from here
+    Settings(database).set("village", {"name": "石门村"})
+    database.close()
+    assert register_keys.encrypted(file)
+    url = postgres.fresh(migrated=False)
+    try:
+        monkeypatch.setenv("CARECENTER_OPERATOR", "乡镇管理员")
+        assert main(["migrate-to", url, "--db", str(file)]) == 1
+        assert "--from-operator" in capsys.readouterr().err
+        monkeypatch.setenv("CARECENTER_FROM_PASSWORD", "village-pass-2026")
+        assert main(["migrate-to", url, "--db", str(file), "--from-operator", "石门会计"]) == 0
+        assert names_of_villages(url) == ["石门村"]
+        found = operators_on(url)  # the township's made first, the village's came with it
+        assert set(found) == {"乡镇管理员", "石门会计"}
+        assert found["乡镇管理员"] is None and found["石门会计"] is not None
+    finally:
+        postgres.drop(url)
