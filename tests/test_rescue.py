@@ -117,3 +117,50 @@ def test_the_rescue_is_refused_while_the_register_is_held(kept: tuple[Path, Path
     finally:
         lock.release()
     assert path.stat().st_size == 0
+
+
+def test_the_app_offers_the_backup_when_the_register_will_not_open(
+        qtbot: object, kept: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """At start, an emptied register: the clerk is told why and restores the newest
+    backup there and then, as its administrator; a wrong password is said, not fatal."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPushButton
+
+    from ui.shell import app as ui_app
+    from ui.shell import rescue_dialog
+    from ui.widgets import file_dialogs
+
+    path, backup = kept
+    path.write_bytes(b"")
+    offered: list[str] = []
+    monkeypatch.setattr(file_dialogs, "open_file",
+                        lambda _p, _t, start, _f: offered.append(str(start)) or str(backup))
+    seen: list[str] = []
+    tries = iter(["wrong-password", SUITE_PASSWORD])
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox) and modal.objectName() == "rescue_box":
+            seen.append(modal.text())
+            modal.findChild(QPushButton, "rescue_restore").click()
+        elif isinstance(modal, rescue_dialog.RescueSignIn):
+            error = modal.findChild(QLabel, "rescue_error").text()
+            if error:
+                seen.append(error)
+            modal.findChild(QLineEdit, "rescue_name").setText(SUITE_OPERATOR)
+            modal.findChild(QLineEdit, "rescue_password").setText(next(tries))
+            modal.findChild(QPushButton, "rescue_ok").click()
+        elif isinstance(modal, QMessageBox):
+            seen.append(modal.text())
+            modal.accept()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(30)
+    try:
+        assert ui_app.open_database(str(path)) is None  # restored: the program starts anew
+    finally:
+        timer.stop()
+    assert "0 字节" in seen[0] and offered == [str(backup)]
+    assert "密码不对" in seen[1] and "已从备份恢复登记册(2 人)" in seen[2]
+    assert people(path) == 2

@@ -19,11 +19,16 @@ from carecenter.storage import backups, cipher
 from carecenter.storage.register_lock import RegisterLock
 
 
-def restore(register: Path, backup: Path, name: str, password: str) -> backups.Restored:
+def restore(register: Path, backup: Path, name: str, password: str,
+            held: RegisterLock | None = None) -> backups.Restored:
     """Replace an unopenable register by ``backup``, for an administrator of the backup;
-    the register's own files are kept aside whole (``Restored.set_aside``)."""
-    lock = RegisterLock(register, lasting=True)
-    lock.acquire()  # nobody else may have it open meanwhile
+    the register's own files are kept aside whole (``Restored.set_aside``). ``held``: the
+    register's lock, which the caller (the app) holds already."""
+    # Nobody else may have it open meanwhile. (A second lock of the same file in this
+    # process would not do: on POSIX, closing it would drop the caller's lock too.)
+    lock = held or RegisterLock(register, lasting=True)
+    if held is None:
+        lock.acquire()
     try:
         key = None
         if cipher.looks_encrypted(backup):
@@ -34,7 +39,8 @@ def restore(register: Path, backup: Path, name: str, password: str) -> backups.R
         _require_admin(backup, key, name, password)
         return backups.restore(backup, register, damaged=True)
     finally:
-        lock.release()
+        if held is None:
+            lock.release()
 
 
 def _require_admin(backup: Path, key: bytes | None, name: str, password: str) -> None:
