@@ -164,3 +164,14 @@ def test_the_app_offers_the_backup_when_the_register_will_not_open(
     assert "0 字节" in seen[0] and offered == [str(backup)]
     assert "密码不对" in seen[1] and "已从备份恢复登记册(2 人)" in seen[2]
     assert people(path) == 2
+
+
+def test_a_file_that_is_not_a_register_is_refused_and_nothing_is_left_beside_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("村委会会议记录", encoding="utf-8")
+    for command in (["worklist"], ["settings"], ["import", str(notes), "--dry-run"]):
+        assert main([*command, "--db", str(notes)]) == 1
+        assert "不是本程序的数据文件" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert notes.read_text(encoding="utf-8") == "村委会会议记录"

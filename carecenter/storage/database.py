@@ -37,7 +37,7 @@ from carecenter.storage.location import (
     sqlite_file,
 )
 from carecenter.storage.postgres import TOWNSHIP
-from carecenter.storage.register_lock import RegisterLock
+from carecenter.storage.register_lock import RegisterLock, lock_path
 from carecenter.storage.villages import ONLY_VILLAGE
 
 # Which village of a township's server to open (its id, name or code, or '*' for all):
@@ -207,6 +207,9 @@ class Database:
         # ``lock``: the app took the register's lock before anything read it; it is
         # this database's from here and released by ``close``.
         self.lock = lock or (RegisterLock(self.path, lasting=True) if self.path else None)
+        # A file that turns out not to be a register keeps no lock file beside it.
+        stray_lock = (lock_path(self.path) if self.path is not None
+                      and not lock_path(self.path).exists() else None)
         self._writing_depth = 0
         # Set by ``close``: what still holds this object (a list read a section at a
         # time) asks before reading, for its engine would silently open the file again.
@@ -238,6 +241,8 @@ class Database:
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
+            if stray_lock is not None:
+                stray_lock.unlink(missing_ok=True)
             raise
         if self.path is not None and not self.read_only:
             for private in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
