@@ -56,14 +56,15 @@ def village(database: Database) -> Settings:
 
 
 def _agreement(register: Register, database: Database, supporters: int,
-               role: str = "filing") -> bytes:
+               role: str = "filing", template: dict[str, Any] | None = None) -> bytes:
     """The agreement as the clerk prints it for an elder with this many supporters."""
     Settings(database).set(COMMITTEE_ROLE, role)
     person_id = register.save(elder(address="白竹村四组11号",
                                     supporters=_supporters(supporters))).person_id
     _add_helper(database, person_id)
     book = Agreements(database, today=lambda: TODAY)
-    book.draw_up(person_id, Terms("李四", "侄子", "13911112222", make_id("19800101", "011")))
+    book.draw_up(person_id, Terms("李四", "侄子", "13911112222", make_id("19800101", "011")),
+                 template=template)
     current = book.current(person_id)
     assert current is not None and len(current.content["supporters"]) == supporters
     pdf = agreement_pdf(current.content)
@@ -77,8 +78,8 @@ def _pages(pdf: bytes) -> list[str]:
             for page in PdfReader(BytesIO(pdf)).pages]
 
 
-def _clauses() -> list[str]:
-    template = load_template()
+def _clauses(template: dict[str, Any] | None = None) -> list[str]:
+    template = template or load_template()
     return [str(t) for t in [*template["entrusted"], *template["clauses"]]]
 
 
@@ -108,11 +109,27 @@ def test_five_supporters_flow_onto_a_second_page_signed_with_the_last_clauses(
     for signed in ("委托人(甲方)签字", "受托人(乙方)签字", "老人本人签字", "村民委员会备案登记",
                    "本协议自签订之日起生效", "三、委托期限", "四、联系方式", "刘建国"):
         assert signed in last and signed not in first, signed
-    text = first + last
-    for clause in _clauses():
-        assert "".join(clause.split()) in text, clause
+    for clause in _clauses():  # each one whole on one page, none cut in two
+        assert any("".join(clause.split()) in page for page in pages), clause
     assert "第1页共2页" in first and "第2页共2页" in last
     assert "(续)被照顾老人:张桂兰" in last  # a loose page 2 says whose agreement it is
+
+
+def test_a_village_s_longer_wording_flows_over_pages_and_still_signs_with_the_last_clauses(
+        register: Register, database: Database, village: Settings) -> None:
+    """A village that writes three times the clauses into its own template gets more
+    pages, never a clause cut between two, nor a page of signatures alone."""
+    template = load_template()
+    template["clauses"] = [f"{clause}(第{n}稿)" for n in range(1, 4)
+                           for clause in template["clauses"]]
+    pages = _pages(_agreement(register, database, 2, "third_party", template))
+    assert len(pages) >= 2 and all(pages)
+    for clause in _clauses(template):
+        assert any("".join(clause.split()) in page for page in pages), clause
+    last = pages[-1]
+    for signed in ("本协议自签订之日起生效", "三、委托期限", "丙方", "委托人(甲方)签字"):
+        assert signed in last and all(signed not in page for page in pages[:-1]), signed
+    assert f"共{len(pages)}页" in last
 
 
 def test_the_agreement_is_printed_no_smaller_than_10_5_pt_inside_18_mm_margins(
