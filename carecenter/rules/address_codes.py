@@ -76,6 +76,7 @@ class AddressCode:
                 "已撤销、合并或更名;旧证件仍可如此,也可能抄错,请核对")
 
 
+@lru_cache(maxsize=4096)  # a ledger's numbers share a few dozen codes
 def lookup(code: str) -> AddressCode:
     """The history and today's meaning of an address code (6 digits)."""
     from carecenter.rules import divisions
