@@ -20,7 +20,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecenter.errors import DatabaseError, KnownError, NotAllowed
+from carecenter.errors import DatabaseError, KnownError, NotAllowed, Unopenable
 from carecenter.rules import roles
 from carecenter.rules.roles import Operator
 from carecenter.storage import cipher, key_file, postgres, villages
@@ -165,10 +165,10 @@ def backup_hint(path: Path) -> str:
             f"管理员可以用它恢复:{command_line()} restore --db \"{path}\" \"{newest.path}\"。")
 
 
-def empty_register(path: Path) -> DatabaseError:
+def empty_register(path: Path) -> Unopenable:
     # SQLite would take a 0-byte file for a new, empty register, and the first sign-in
     # would then make a new administrator and a new key file over the register's own.
-    return DatabaseError(
+    return Unopenable(
         f"登记册文件 {path} 是空的(0 字节):它可能在复制、断电或磁盘出错时被清空。"
         f"程序没有改动它。{backup_hint(path)}"
         "若确实要在这里新建登记册,请先把这个空文件删除或改名。")
@@ -289,12 +289,12 @@ class Database:
                     f"({e.orig})") from e
             if (self.keys.key is not None and self.path is not None
                     and "not a database" in str(e.orig)):
-                raise DatabaseError(
+                raise Unopenable(
                     f"登记册 {self.path} 打不开:钥匙与它不符(钥匙文件与登记册不是同一份?)。"
                     f"{backup_hint(self.path) or '请从备份恢复,或找维护人员。'}") from e
             what = "数据库" if is_server(self.location) else "数据库文件"
             hint = backup_hint(self.path) if self.path is not None else ""
-            raise DatabaseError(
+            raise (Unopenable if self.path is not None else DatabaseError)(
                 f"无法打开{what} {shown(self.location)}:它可能已损坏或不是本程序的数据文件。"
                 f"({e.orig}){hint}") from e
         except BaseException:
