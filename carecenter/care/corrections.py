@@ -46,6 +46,9 @@ from carecenter.storage.models import assessment, need, person_event, removed_re
 CORRECTION_EVENTS = {
     "visit_edited": "更正走访",
     "visit_removed": "作废走访",
+    # person_event.event holds 16 characters: a server refuses "assessment_edited",
+    # which SQLite registers kept (still named here for their history).
+    "notes_edited": "更正评估记录",
     "assessment_edited": "更正评估记录",
     "need_edited": "更正需求",
     "need_removed": "作废需求",
@@ -290,7 +293,7 @@ class Corrections:
             session.execute(assessment.update().where(assessment.c.id == assessment_id)
                             .values({column: cleaned[code] or None
                                      for code, column in _NOTE_COLUMNS.items()}))
-            self._history(session, row.person_id, "assessment_edited",
+            self._history(session, row.person_id, "notes_edited",
                           f"{row.assessed_on:%Y-%m-%d}的评估:{detail}", row.assessed_on)
             audit.record(session, "updated", "assessment", assessment_id,
                          person_id=row.person_id,
