@@ -143,3 +143,27 @@ def test_the_files_change_record_shows_corrections_old_to_new_and_what_was_taken
     assert "经办人甲" in removed and "作废走访" in removed and "录错了人" in removed
     assert "走访人:李协理员 → (空)" in removed and "走访情况:很好 → (空)" in removed
     assert "经办人甲" in edited and "修改走访" in edited and "走访人:王网格员 → 李协理员" in edited
+
+
+def test_handling_written_meanwhile_by_another_is_not_overwritten_from_the_needs_window(
+        qtbot: QtBot, visited: tuple[Register, CareBook, int]) -> None:
+    from carecenter.care.care_book import NeedInput
+    from ui.care.needs_window import HandleNeedDialog
+
+    _register, care, pid = visited
+    need_id = care.raise_need(pid, NeedInput("safety", "屋顶漏雨", raised_by="王网格员"))
+    dialog = HandleNeedDialog(care, care.needs(person_id=pid)[0])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    care.handle_need(need_id, "已报镇民政办", seen="")  # the other office, meanwhile
+    ime_type(dialog.handling, "已找瓦工")
+    dialog.save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "已被他人修改" in dialog.form.general.text()
+    assert "已报镇民政办" in dialog.form.general.text()
+    assert dialog.handling.toPlainText() == "已找瓦工"  # the clerk's words stay
+    assert care.needs(person_id=pid)[0].handling == "已报镇民政办"
+    dialog.handling.setPlainText("已报镇民政办;已找瓦工")  # merged, saved on purpose
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert care.needs(person_id=pid)[0].handling == "已报镇民政办;已找瓦工"

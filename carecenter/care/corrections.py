@@ -34,9 +34,14 @@ from carecenter.access import audit
 from carecenter.care import due_dates as duestore
 from carecenter.care import duty_tally, visit_tally
 from carecenter.care.care_book import NEED_KINDS, RECORD_KINDS
-from carecenter.care.care_records import AssessmentRecord, NeedRecord, VisitRecord
+from carecenter.care.care_records import (  # noqa: F401 (callers import it here)
+    AssessmentRecord,
+    ChangedSinceOpened,
+    NeedRecord,
+    VisitRecord,
+)
 from carecenter.care.visit_tally import month_of
-from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
+from carecenter.errors import FieldError, NotFound, ValidationFailed
 from carecenter.rules.risk import ASPECTS
 from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
@@ -67,22 +72,6 @@ _VISIT_SHOWN = {"kind": lambda code: RECORD_KINDS.get(code, code)}
 _NEED_SHOWN = {"kind": lambda code: NEED_KINDS.get(code, code)}
 
 Seen = VisitRecord | NeedRecord | AssessmentRecord
-
-
-class ChangedSinceOpened(KnownError):
-    """Someone saved the record after the clerk opened it: nothing was written.
-
-    ``current`` is the record as it is now (the dialog keeps the clerk's input, shows
-    what the other saved, and compares with ``current`` when the clerk saves again);
-    ``differences`` are (field, as seen, as now)."""
-
-    def __init__(self, what: str, differences: list[audit.Change], current: Any) -> None:
-        said = "、".join(f"{label}:{old or audit.EMPTY} → {new or audit.EMPTY}"
-                        for label, old, new in differences)
-        super().__init__(f"这条{what}在您打开之后已被他人修改({said})。"
-                         "为免覆盖别人的修改,本次未保存。")
-        self.differences = differences
-        self.current = current
 
 
 @dataclass(frozen=True)
