@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,7 @@ from carecenter.storage.location import (
     sqlite_file,
 )
 from carecenter.storage.postgres import TOWNSHIP
-from carecenter.storage.register_lock import RegisterLock, lock_path
+from carecenter.storage.register_lock import RegisterHeld, RegisterLock, lock_path
 from carecenter.storage.villages import ONLY_VILLAGE
 
 # Which village of a township's server to open (its id, name or code, or '*' for all):
@@ -232,7 +233,7 @@ class Database:
             self.lock.acquire()  # before SQLite opens the file at all
         # Held by another window: this one only reads, and through read-only connections.
         self.read_only = (self.path is not None and not self.holds and self.path.exists()
-                          and not self.can_write())
+                          and self._held_by_window())
         try:
             self.engine = make_engine(self.location, read_only=self.read_only,
                                       scope=self._scope, keys=self.keys)
@@ -498,6 +499,25 @@ class Database:
                 yield
             finally:
                 self._writing_depth -= 1
+
+    def _held_by_window(self) -> bool:
+        """Whether a window (a lasting holder) holds the register: this one then only
+        reads. Another command's write holds it for a moment and is waited for when this
+        one writes; taken for a window, it had left this one read-only for good (a
+        concurrent writer was refused as "只读", seen in the two-process test)."""
+        assert self.path is not None
+        for _ in range(50):
+            probe = RegisterLock(self.path)
+            try:
+                probe.acquire()
+            except RegisterHeld as held:
+                if held.holder is not None:
+                    return held.holder.lasting
+                time.sleep(0.01)  # just taken: its holder's name is being written
+                continue
+            probe.release()
+            return False
+        return True
 
     def can_write(self) -> bool:
         """Whether a write would get the register's lock now (nobody else holds it)."""
