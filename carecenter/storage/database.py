@@ -533,6 +533,8 @@ class Database:
                     return held.holder.lasting
                 time.sleep(0.01)  # just taken: its holder's name is being written
                 continue
+            except DatabaseError:
+                return True  # no lock file can be made (a read-only folder): only reads
             probe.release()
             return False
         return True
