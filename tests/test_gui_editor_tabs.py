@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QScrollArea
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from carecenter.register.groups import GroupInfo
@@ -17,6 +18,7 @@ from carecenter.register.people import PersonDraft, Register
 from carecenter.rules.fields import Field, FieldType
 from carecenter.rules.kinds import KINDS, Role, combined
 from tests.conftest import ime_type, make_id
+from tests.test_gui_walk import to_front
 from ui.register.person_editor import PersonEditor
 from ui.register.supporters_panel import SupportersPanel
 from ui.widgets.field_widgets import FieldForm
@@ -189,3 +191,25 @@ def test_a_form_not_yet_built_answers_what_its_widgets_would(qtbot: QtBot) -> No
             assert lazy.values() == built.values(), (f.name, value)
             if value in (None, f.default, sample(f)):
                 assert not lazy.built, (f.name, value)  # answered without its widgets
+
+
+def test_tab_walks_a_tab_built_on_showing_in_reading_order_then_to_save(
+        qtbot: QtBot, register: Register) -> None:
+    pid = register.save(full_file(["elder"], register.groups.add("二组"))).person_id
+    editor = PersonEditor(register, pid)
+    qtbot.addWidget(editor)
+    editor.show()
+    to_front(qtbot, editor)
+    editor.tabs.setCurrentIndex(editor.tabs.indexOf(editor.tabs.findChild(QScrollArea,
+                                                                          "tab_health")))
+    form = editor.forms[1]
+    stops = [w for field_input in form.inputs.values() for w in field_input.focus_chain()]
+    stops[0].setFocus()
+    walked = [QApplication.focusWidget()]
+    for _ in stops[1:]:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    assert walked == stops
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    after = QApplication.focusWidget()
+    assert isinstance(after, QPushButton) and after.text().startswith("保存")

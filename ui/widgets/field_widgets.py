@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QStringListModel, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -168,6 +168,12 @@ class FieldInput(QObject):
         self._marked = bool(message)
         self.widget.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if message else "")
 
+    def focus_chain(self) -> list[QWidget]:
+        """The widgets Tab stops at, in reading order."""
+        if self.field.type is FieldType.MULTI:
+            return [check for _code, check in self._checks]
+        return [self.widget]
+
     def focus(self) -> None:
         target = self.widget
         if not isinstance(target, (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit)):
@@ -243,12 +249,28 @@ class FieldForm(QWidget):
             rows += (row_label, field_input.container)
         if self._given:
             self._set(self._given)  # before listening: showing stored values is no edit
+        # Widgets made now would come last in the window's Tab order (after its buttons):
+        # put them where the form stands, in reading order. setTabOrder skips a widget
+        # that takes no focus, as the form itself does: it does for the moment.
+        policy = self.focusPolicy()
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        previous: QWidget = self
         for field_input in self._inputs.values():
             field_input.changed.connect(self.changed)
+            for target in field_input.focus_chain():
+                QWidget.setTabOrder(previous, target)
+                previous = target
+        self.setFocusPolicy(policy)
         if self.isVisible():  # built while being shown: show the rows with it, not later
             for widget in rows:
                 widget.show()
             self._layout.activate()
+            holder = self.parentWidget()
+            holder_layout = holder.layout() if holder is not None else None
+            if holder_layout is not None:
+                holder_layout.activate()  # room for the rows in the tab (赡养人) at once
+            # The rows take their room (and a scroll bar comes) before the tab is painted.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._inputs is None:
