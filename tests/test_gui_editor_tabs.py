@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QScrollArea
 from pytestqt.qtbot import QtBot
 
+from carecenter.errors import FieldError, ValidationFailed
 from carecenter.register.groups import GroupInfo
 from carecenter.register.people import PersonDraft, Register
 from carecenter.rules.fields import Field, FieldType
@@ -213,3 +214,23 @@ def test_tab_walks_a_tab_built_on_showing_in_reading_order_then_to_save(
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     after = QApplication.focusWidget()
     assert isinstance(after, QPushButton) and after.text().startswith("保存")
+
+
+def test_a_refused_field_on_a_tab_never_shown_brings_its_tab_forward_with_the_message(
+        qtbot: QtBot, register: Register, monkeypatch: pytest.MonkeyPatch) -> None:
+    pid = register.save(full_file(["elder"], register.groups.add("二组"))).person_id
+    editor = PersonEditor(register, pid)
+    qtbot.addWidget(editor)
+    editor.show()
+    needs = editor.tabs.findChild(QScrollArea, "tab_needs")
+    assert not needs.widget().built
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ValidationFailed([FieldError("annual_income", "年收入应为数字")])
+
+    monkeypatch.setattr(register, "save", refuse)
+    editor.save()
+    assert editor.tabs.currentWidget() is needs
+    error = editor.input("annual_income").error
+    assert error.isVisible() and error.text() == "年收入应为数字"
+    editor.dirty = False
