@@ -129,6 +129,13 @@ def gui_model(window: Any) -> Any:
     return window.model
 
 
+def gui_rows_shown(window: Any) -> int:
+    """The register's rows painted; none yet where the window paints its sign-in page
+    first and builds its tabs after (an encrypted register)."""
+    model = getattr(window, "model", None)
+    return int(model.rowCount()) if model is not None else 0
+
+
 def gui_search_box(window: Any) -> Any:
     return window.search
 

@@ -91,7 +91,7 @@ def app(db: str, session_runs: int | None) -> int:
 
             window = adapters.gui_main_window()
             window.repaint()  # paint now: the table fetches and draws its first rows
-            shown(adapters.gui_model(window).rowCount())
+            shown(adapters.gui_rows_shown(window))
             # Start-up ends at the window painted with its sign-in page (an encrypted
             # register cannot be read before the password, issue 18); the sign-in, timed
             # on its own, runs from Enter to the register painted: the password's scrypt

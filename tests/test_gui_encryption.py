@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -71,6 +72,34 @@ def test_the_sign_in_page_opens_an_encrypted_register_only_with_the_right_passwo
     assert not window.guard.locked and window.database is not None
     assert window.model.rowCount() == 2
     assert "在册 2 人" in window.count_label.text()
+    window.close()
+    for database in opened:
+        database.close()
+
+
+def test_the_encrypted_window_paints_its_sign_in_page_then_builds_the_rest_behind_it(
+        qtbot: QtBot, encrypted: tuple[Path, str]) -> None:
+    """Start-up (bench): the sign-in page is painted before the tabs are built; once
+    built behind it, nothing of theirs can be reached until the password is given."""
+    path, _code = encrypted
+    opened: list[Database] = []
+    door = Door(path)
+    window = MainWindow(open_database=lambda: opened.append(Database(path, key=door.key))
+                        or opened[-1], door=door)
+    qtbot.addWidget(window)
+    assert window.guard.stack.currentWidget() is window.guard.page
+    assert not hasattr(window, "tabs")  # nothing but the sign-in page before its paint
+    window.show()
+    page = window.guard.page
+    qtbot.waitUntil(lambda: page.login_name.count() == 1)
+    assert window.guard.stack.currentWidget() is page and window.model.rowCount() == 0
+    reachable = [a.objectName() for a in window.findChildren(QAction)
+                 if a.isEnabled() and a.objectName() != "lock"]
+    assert reachable == []
+    qtbot.keyClicks(page.login_password, SUITE_PASSWORD)
+    qtbot.keyClick(page.login_password, Qt.Key.Key_Return)
+    assert window.guard.stack.currentWidget() is window.pages
+    assert window.model.rowCount() == 2 and window.new_action.isEnabled()
     window.close()
     for database in opened:
         database.close()

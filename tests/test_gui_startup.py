@@ -244,3 +244,24 @@ def test_quit_when_ready_opens_a_new_register_shows_the_window_and_ends(
     assert len(ready) == 1
     assert "窗口已显示,数据库已打开" in ready[0] and "qtbase_zh_CN.qm" in ready[0]
     assert new.exists()
+
+
+def test_pyside_feature_check_reads_the_file_and_gives_the_same_answer() -> None:
+    """ui/__init__ replaces PySide6's per-import source check (inspect.getsource on every
+    module, bench: startup) by a read of the file; the answers must not change."""
+    feature = sys.modules["shibokensupport.feature"]
+    quick = feature._mod_uses_pyside
+    assert getattr(quick, "quicker", False)
+    import inspect
+
+    import carecenter.clock
+    import ui.access.login
+    import ui.shell.crash
+
+    for module in (ui.access.login, ui.shell.crash, carecenter.clock, os, sys):
+        try:
+            expected = "PySide6" in inspect.getsource(module)
+        except (TypeError, OSError):
+            expected = False
+        assert quick(module) is expected, module.__name__
+    assert quick(ui.access.login) and not quick(carecenter.clock)

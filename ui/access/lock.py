@@ -127,13 +127,17 @@ class SessionGuard(QObject):
             self._rest.start()
         return False
 
-    def _hide_data(self) -> None:
-        self._locked = True
-        # No shortcut reaches the data either (Ctrl+N, Enter on the list…) while locked.
+    def hide_actions(self) -> None:
+        """No shortcut reaches the data either (Ctrl+N, Enter on the list…) while locked;
+        again for actions added since (the window's tabs, built after its first paint)."""
         for act in self.window.findChildren(QAction):
             if act.objectName() != "lock" and act not in self._disabled and act.isEnabled():
                 act.setEnabled(False)
                 self._disabled.append(act)
+
+    def _hide_data(self) -> None:
+        self._locked = True
+        self.hide_actions()
         self.stack.setCurrentWidget(self.page)
         for bar in (self.window.menuBar(), *self.window.findChildren(QWidget, "toolbar")):
             bar.setEnabled(False)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication
 
 from carecenter import __version__
 from carecenter.errors import KnownError
-from carecenter.register.first_screen import locked_screen, open_first_screen
 from carecenter.storage import key_file
 from carecenter.storage.location import ENV_VAR, resolve, sqlite_file
 from carecenter.storage.register_lock import RegisterLock
@@ -38,6 +37,7 @@ from ui.widgets import file_dialogs
 from ui.widgets.first_paint import after_first_paint
 
 if TYPE_CHECKING:
+    from carecenter.register.first_screen import FirstScreen
     from carecenter.storage.database import Database
 
 log = logging.getLogger("carecenter")
@@ -198,8 +198,13 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
         file_dialogs.protect(lock.register)
     door = _door(location)
     # An encrypted register cannot be read before the password (issue 18): the window
-    # starts empty behind its sign-in page, and opens the register after it.
-    first = locked_screen(location) if door is not None else open_first_screen(location)
+    # shows its sign-in page first, builds the rest after that paint, and opens the
+    # register after the password.
+    first: FirstScreen | None = None
+    if door is None:
+        from carecenter.register.first_screen import open_first_screen
+
+        first = open_first_screen(location)
     window: MainWindow | None = None
     checks: list[threading.Thread] = []
 
@@ -212,7 +217,7 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
             checks.append(check_after_start(window, database))
         return database
 
-    if first is None:
+    if first is None and door is None:
         database = open_and_check()
         if database is None:
             return 1
@@ -235,7 +240,7 @@ def _run(app: QApplication, location: str, lock: RegisterLock | None,
     for check in checks:
         check.join(timeout=300)
     # Delete the window while Qt is still whole, not in the interpreter's exit order.
-    opened = window.database
+    opened, first = window.database, window.first_screen
     window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     if opened is not None:
@@ -275,7 +280,7 @@ def open_database(location: str, lock: RegisterLock | None = None,
     try:
         return Database(location, lock=lock, key=key)
     except KnownError as e:
-        from PySide6.QtWidgets import QMessageBox
+        from ui.shell import rescue_dialog
 
-        QMessageBox.critical(None, "无法打开数据库", e.message)
+        rescue_dialog.offer(location, e, lock)  # why, and a backup to restore if any
         return None

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMainWindow
 
 from carecenter.errors import KnownError
-from carecenter.rules.fields import ACTIVE
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QComboBox, QTabWidget
@@ -159,11 +158,12 @@ class Commands(_Window):
             self.after_care_change(f"已保存 {saved} 条走访记录")
 
     def declare_round(self) -> None:
+        from carecenter.rules.fields import ACTIVE
+        from ui.care.round_dialog import RoundDialog
+
         q = self.query()
         narrowed = q.text.strip() or q.group_id is not None or q.colour is not None
         filtered = list(self.model.ids) if narrowed and q.status == ACTIVE else None
-        from ui.care.round_dialog import RoundDialog
-
         dialog = RoundDialog(self.care, filtered, self)
         done = dialog.exec()
         dialog.deleteLater()

@@ -22,17 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.rules.fields import ACTIVE, EXITED
 from carecenter.storage.location import shown
 from ui.access import session_menu
 from ui.access.lock import SessionGuard
-from ui.overview.overview_page import OverviewPage
-from ui.overview.worklist_view import WorkListView
 from ui.shell.actions import Actions
 from ui.shell.commands import Commands
 from ui.shell.help_menu import open_guide
 from ui.shell.register_tab import RegisterTab
-from ui.shell.start_page import StartPage
 from ui.widgets.first_paint import after_first_paint
 from ui.widgets.screen_fit import fit_resize
 from ui.widgets.tab_keys import tab_keys
@@ -73,16 +69,55 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         self._first = first
         self._open_database = open_database
         self._starting = False
+        self._built = False
         if database is not None:
-            location = database.location
+            self.location = database.location
         else:
-            assert first is not None and open_database is not None
-            location = first.location
-        self.location = location
+            assert (first is not None or door is not None) and open_database is not None
+            self.location = first.location if first is not None else str(door.path)  # type: ignore[union-attr]
         self.setWindowTitle(
-            f"留守关爱 — 农村留守老人、儿童、妇女和特困群众台账  [{shown(location)}]")
+            f"留守关爱 — 农村留守老人、儿童、妇女和特困群众台账  [{shown(self.location)}]")
+        # The shell: menus, toolbar and the sign-in page; the body (the tabs) is built in
+        # its place below.
+        self.setCentralWidget(QWidget())
+        self._build_actions()
+        self.operator_actions = session_menu.add_menu(
+            self, lambda: self.database if self.finish_start() else None, self.lock)
+        # Nothing of the register shows until an operator signs in (issue 18).
+        self.guard = SessionGuard(self, lambda: self.database if self.finish_start() else None,
+                                  self._signed_in, door=door)
+        self._restore_geometry()
+        if door is not None and database is None:
+            # Encrypted: nothing of the register can be read before the password, so the
+            # window's first paint is its sign-in page alone; the tabs are built after it,
+            # while the clerk types (bench: start-up), then the database layer loads.
+            after_first_paint(self.guard.stack, self._build_body)
+            after_first_paint(self.guard.stack, self.guard.ask)
+            after_first_paint(self.guard.stack, _load_database_layer)
+            return
+        self._build_body(database)
+        if self.database is not None and self.database.operator is not None:
+            self.guard.unlock(self.database.operator)
+        else:
+            # The database opens after the first paint (of the sign-in page), which then
+            # asks for the first administrator or the password.
+            after_first_paint(self.guard.stack, self.guard.ask)
 
-        self._build_register_page(database, first)
+    def _build_body(self, database: Database | None = None) -> None:
+        """The tabs (work list, register, needs, overview) and the start page, in the
+        place the sign-in page covers; once."""
+        if self._built:
+            return
+        self._built = True
+        from ui.overview.overview_page import OverviewPage
+        from ui.overview.worklist_view import WorkListView
+        from ui.shell.start_page import StartPage
+
+        if database is None and self._first is None:
+            from carecenter.register.first_screen import locked_screen
+
+            self._first = locked_screen(self.location)
+        self._build_register_page(database, self._first)
         self.worklist = WorkListView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -108,27 +143,27 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.tabs)
         self.pages.addWidget(self.start_page)
-        self.setCentralWidget(self.pages)
+        stack = self.guard.stack
+        shell = stack.widget(0)
+        assert shell is not None
+        stack.insertWidget(0, self.pages)  # the sign-in page stays in front
+        stack.removeWidget(shell)
+        shell.deleteLater()
+        if not self.guard.locked:
+            stack.setCurrentWidget(self.pages)
         self.statusBar().addWidget(self.count_label)
-
         self._connect_register_page()
-
-        self._build_actions()
-        self.operator_actions = session_menu.add_menu(
-            self, lambda: self.database if self.finish_start() else None, self.lock)
-        # Nothing of the register shows until an operator signs in (issue 18).
-        self.guard = SessionGuard(self, lambda: self.database if self.finish_start() else None,
-                                  self._signed_in, door=door)
+        if self.guard.locked:
+            self.guard.hide_actions()  # the tabs' own keys wait for the sign-in too
         if database is not None:
             self._attach(database)
         else:
-            assert first is not None
-            groups = first.groups()
+            assert self._first is not None
+            groups = self._first.groups()
             self._fill_groups(groups)
             self.worklist.set_groups(groups)  # a combo box takes its width when first shown
             self._update_counts()
         self._update_actions()
-        self._restore_geometry()
         self.search.setFocus()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.worklist.table.selectionModel().currentRowChanged.connect(
@@ -136,17 +171,11 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         self.worklist.model.modelReset.connect(lambda: self._update_counts(totals=False))
         # The work list is read after its first paint, so it never holds the window back.
         self.worklist.load_after_first_paint()
-        if self.database is not None and self.database.operator is not None:
-            self.guard.unlock(self.database.operator)
-        else:
-            # The database opens after the first paint (of the sign-in page), which then
-            # asks for the first administrator or the password.
-            after_first_paint(self.guard.stack, self.guard.ask)
-            if door is not None:
-                # Encrypted: the register opens only after the password. The database
-                # layer loads meanwhile, while the clerk types, as it does after the
-                # first paint of a plain register (bench: start-up, sign-in).
-                after_first_paint(self.guard.stack, _load_database_layer)
+
+    @property
+    def first_screen(self) -> FirstScreen | None:
+        """The first screen still shown, until the database layer takes over."""
+        return self._first
 
     def lock(self) -> None:
         self.guard.lock()
@@ -156,6 +185,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         from carecenter.rules.roles import Operator
 
         assert isinstance(operator, Operator)
+        self._build_body()
         title = self.windowTitle().split("  —  ")[0]
         self.setWindowTitle(f"{title}  —  {operator.name}({operator.role_label})")
         if self.database is not None:
@@ -176,6 +206,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         if it would not open (the clerk has been told why, and the program ends)."""
         if self.database is not None:
             return True
+        self._build_body()
         if self._starting or self._open_database is None:
             return False
         if self.door is not None and self.door.shut:
@@ -235,6 +266,8 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             self.worklist.load_after_first_paint()
 
     def _update_actions(self) -> None:
+        from carecenter.rules.fields import ACTIVE, EXITED
+
         has = self.current_person() is not None
         on_worklist = self.tabs.currentWidget() is self.worklist
         status = ACTIVE if on_worklist else self.status_filter.currentData()
@@ -266,6 +299,8 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
     def _update_counts(self, totals: bool = True) -> None:
         """The status line; totals change only on a write, not on a keystroke."""
         if totals or not self._totals:
+            from carecenter.rules.fields import ACTIVE, EXITED
+
             count = self.register.count if self._first is None else self._first.count_status
             active, exited = count(ACTIVE), count(EXITED)
             self._totals = f"在册 {active} 人    已退出 {exited} 人"

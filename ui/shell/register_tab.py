@@ -19,24 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.register.columns import (
-    COLUMN_KEYS,
-    COLUMNS,
-    KIND_FILTER,
-    NO_COLOUR,
-    RegisterQuery,
-)
-from carecenter.rules.fields import ACTIVE, EXITED
-from carecenter.rules.risk import COLOURS
-from ui.register.register_filters import housing_filter, verdict_filter
-from ui.register.register_model import RegisterModel
-from ui.widgets.colours import colour_icon, colour_text
-
+# The columns, the filters and the model load with the tab (``_build_register_page``),
+# not with the window: an encrypted register's window paints its sign-in page first.
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QTabWidget
 
     from carecenter.overview.printed_lists import Pending
+    from carecenter.register.columns import RegisterQuery
     from carecenter.register.first_screen import FirstScreen
     from carecenter.register.listing import Listing
     from carecenter.register.people import Register
@@ -45,9 +35,6 @@ if TYPE_CHECKING:
     _Window = QMainWindow
 else:
     _Window = object  # a part of MainWindow, which is the QMainWindow
-
-STATUS_FILTERS = (("在册", ACTIVE), ("已退出", EXITED), ("全部", None))
-
 
 class RegisterTable(QTableView):
     """The table; Enter opens the file under the cursor."""
@@ -99,6 +86,13 @@ class RegisterTab(_Window):
 
     def _build_register_page(self, database: Database | None,
                              first: FirstScreen | None) -> None:
+        from carecenter.register.columns import COLUMNS, KIND_FILTER, NO_COLOUR, RegisterQuery
+        from carecenter.rules.fields import ACTIVE, EXITED
+        from carecenter.rules.risk import COLOURS
+        from ui.register.register_filters import housing_filter, verdict_filter
+        from ui.register.register_model import RegisterModel
+        from ui.widgets.colours import colour_icon, colour_text
+
         self.search = SearchBox()
         self.search.setObjectName("search")
         self.search.setPlaceholderText("搜索:姓名 / 拼音首字母(如 zgl)/ 全拼 / 身份证号 / 电话")
@@ -119,7 +113,7 @@ class RegisterTab(_Window):
         self.verdict_filter, self.housing_filter = verdict_filter(), housing_filter()
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("status_filter")
-        for label, status in STATUS_FILTERS:
+        for label, status in (("在册", ACTIVE), ("已退出", EXITED), ("全部", None)):
             self.status_filter.addItem(label, status)
 
         if database is not None:
@@ -195,6 +189,8 @@ class RegisterTab(_Window):
 
     def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
         """A column that cannot be sorted must not show the arrow: put it back."""
+        from carecenter.register.columns import COLUMN_KEYS, COLUMNS
+
         if COLUMNS[column].sortable:
             return
         current = COLUMN_KEYS.index(self.model.query.sort_key)
@@ -282,6 +278,9 @@ class RegisterTab(_Window):
 
     def show_colour(self, colour: str | None, verdict: str | None = None) -> None:
         """The register, every active person of this colour ("": not yet assessed)."""
+        from carecenter.register.columns import NO_COLOUR
+        from carecenter.rules.fields import ACTIVE
+
         self.tabs.setCurrentWidget(self.register_page)
         wanted = None if colour is None else colour or NO_COLOUR
         for combo, value in ((self.group_filter, None), (self.status_filter, ACTIVE),
