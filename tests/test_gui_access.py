@@ -122,6 +122,27 @@ def test_idle_time_locks(qtbot: QtBot, database: Database) -> None:
     assert database.operator is None
 
 
+def test_a_key_or_a_click_starts_the_idle_countdown_again(
+        qtbot: QtBot, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.access import lock
+
+    monkeypatch.setattr(lock, "REST_MS", 50)
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    guard = window.guard
+    assert not guard.locked
+    guard.timer.stop()
+    qtbot.keyClick(window.search, Qt.Key.Key_Shift)
+    assert guard.timer.isActive()
+    # The watch rests a moment after a key (the work the key started runs without it),
+    # then the next click counts again.
+    guard.timer.stop()
+    qtbot.wait(200)
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton)
+    assert guard.timer.isActive()
+
+
 def test_a_viewer_finds_the_writing_actions_greyed_and_the_register_masked(
         qtbot: QtBot, database: Database) -> None:
     Register(database, today=lambda: TODAY).save(elder())

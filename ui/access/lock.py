@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from carecenter.storage.database import Database
 
 DEFAULT_IDLE_MINUTES = 10
+REST_MS = 5_000  # after a key or click, the activity filter rests this long
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel}
 
@@ -90,9 +91,17 @@ class SessionGuard(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
         self.set_idle_minutes(DEFAULT_IDLE_MINUTES)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # Activity is watched by a filter on the whole application, which runs Python for
+        # every event of every widget (~5,000 to open a file, about half its time). One
+        # key or click restarts the countdown; the filter then rests for a few seconds,
+        # so the work the key started (the file opening, the list filtering) runs without
+        # it. The lock may come those few seconds early; its time is counted in minutes.
+        self._watching = False
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(REST_MS)
+        self._rest.timeout.connect(self._watch)
+        self._watch()
         self._hide_data()
 
     @property
@@ -102,9 +111,20 @@ class SessionGuard(QObject):
     def set_idle_minutes(self, minutes: int) -> None:
         self.timer.setInterval(max(1, minutes) * 60_000)
 
+    def _watch(self) -> None:
+        app = QApplication.instance()
+        if app is not None and not self._watching:
+            app.installEventFilter(self)
+            self._watching = True
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and not self.locked:
             self.timer.start()
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            self._watching = False
+            self._rest.start()
         return False
 
     def hide_actions(self) -> None:

@@ -74,7 +74,7 @@ class PersonEditor(QDialog):
         self.tabs = QTabWidget()
         self.forms: list[FieldForm] = []
         self.panels: list[SupportersPanel] = []
-        self.supporters = SupportersPanel()  # the first role's panel, once built
+        self.supporters: SupportersPanel  # the first role's panel (_build_tabs)
         self._others: list[dict[str, Any]] = []  # rows of a role no tab shows now
         self._kind_tabs = 0
         self.kind_boxes: dict[str, QCheckBox] = {}
@@ -91,18 +91,19 @@ class PersonEditor(QDialog):
         self._build_tabs()
         self.care_panel: CarePanel | None = None
         self.agreement_panel: AgreementPanel | None = None
+        self.colour_label = QLabel()
+        self.colour_label.setObjectName("colour")
         if self.file:
             if self.file.status == ACTIVE:
                 self.care_panel = CarePanel(CareBook(register.database, register.today),
                                             register, self.file.id, self.file.name)
+                self.colour_label.setText(self.care_panel.summary.text())
                 self.tabs.addTab(self.care_panel, "走访与评估")
                 if "agreement" in self.kindset.documents:
                     self.agreement_panel = AgreementPanel(register.database, self.file,
                                                           register.today, self._trustees)
                     self.tabs.addTab(self.agreement_panel, "委托协议")
             self.tabs.addTab(self._history(self.file), "变更记录")
-        self.colour_label = QLabel(self.care_panel.headline() if self.care_panel else "")
-        self.colour_label.setObjectName("colour")
 
         buttons = confirm_buttons(self, "保存(Ctrl+S)", self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
@@ -161,8 +162,8 @@ class PersonEditor(QDialog):
             scroll.setObjectName(f"tab_{section.code}")
             self.tabs.insertTab(index, scroll, section.label)
         self._kind_tabs = len(tabs)
-        if self.panels:
-            self.supporters = self.panels[0]
+        # A kind without people around it (特困) still answers for its empty panel.
+        self.supporters = self.panels[0] if self.panels else SupportersPanel()
         self.tabs.setCurrentIndex(0)
 
     def _kinds_ticked(self) -> None:
@@ -204,8 +205,9 @@ class PersonEditor(QDialog):
         return found
 
     def input(self, name: str) -> Any:
+        """The field's input, its tab's widgets built if they were not yet."""
         for form in self.forms:
-            if name in form.inputs:
+            if form.has(name):
                 return form.inputs[name]
         raise KeyError(name)
 

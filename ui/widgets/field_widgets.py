@@ -1,19 +1,21 @@
 """Editing widgets built from the core's field declarations (STYLE.md, points 3 and 6).
 
 One ``FieldInput`` per declared field: the right widget for its type, a value the core's
-``Field.clean`` understands, and a red message line beside it for errors.
+``Field.clean`` understands, and a red message line beside it for errors. A ``FieldForm``
+builds its inputs when first shown or first asked for them (``shown_values``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,10 +30,18 @@ from PySide6.QtWidgets import (
 
 from carecenter.register.groups import GroupInfo
 from carecenter.rules.fields import Field, FieldType
+from ui.widgets.shown_values import UNSURE, line_length, line_text, multi_chosen, shown_value
 
 ERROR_STYLE = "color: #c0392b;"
 ETHNICITIES = ("汉族", "苗族", "土家族", "侗族", "瑶族", "壮族", "彝族", "回族", "布依族",
                "白族", "满族", "蒙古族", "藏族", "维吾尔族", "朝鲜族", "其他")
+_ethnicities: list[QStringListModel] = []  # one list for every file opened
+
+
+def _ethnicity_model() -> QStringListModel:
+    if not _ethnicities:
+        _ethnicities.append(QStringListModel(list(ETHNICITIES)))
+    return _ethnicities[0]
 
 
 class FieldInput(QObject):
@@ -49,19 +59,27 @@ class FieldInput(QObject):
         self.widget.setAccessibleName(field.label)
         if field.hint:
             self.widget.setToolTip(field.hint)
-        self.error = QLabel()
-        self.error.setObjectName(f"error_{field.name}")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self._error: QLabel | None = None  # made with the first message (most never get one)
+        self._marked = False  # the widget has the red border
         self.container = QWidget()
-        layout = QVBoxLayout(self.container)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.widget)
-        layout.addWidget(self.error)
+        self._layout = QVBoxLayout(self.container)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self._layout.addWidget(self.widget)
         # Rows keep their natural height; spare room goes below the form, not into rows.
         self.container.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    @property
+    def error(self) -> QLabel:
+        """The red line under the widget, hidden while there is no message."""
+        if self._error is None:
+            self._error = QLabel()
+            self._error.setObjectName(f"error_{self.field.name}")
+            self._error.setStyleSheet(ERROR_STYLE)
+            self._error.setWordWrap(True)
+            self._error.hide()
+            self._layout.addWidget(self._error)
+        return self._error
 
     # -- building ---------------------------------------------------------------------
 
@@ -94,25 +112,17 @@ class FieldInput(QObject):
             check.toggled.connect(self.changed)
             return check
         line = QLineEdit()
-        line.setMaxLength(max(f.max_length, 20) if f.type is not FieldType.ID_NUMBER else 24)
+        line.setMaxLength(line_length(f))
         line.setPlaceholderText(_placeholder(f))
         if f.name == "ethnicity":
-            from PySide6.QtWidgets import QCompleter
-
-            line.setCompleter(QCompleter(list(ETHNICITIES), line))
+            line.setCompleter(QCompleter(_ethnicity_model(), line))
         line.textChanged.connect(self.changed)
         return line
 
     def _fill_combo(self, combo: QComboBox) -> None:
         combo.clear()
-        if self.field.type is FieldType.GROUP:
-            combo.addItem("(未分组)", None)
-            for group in self._groups() if self._groups else []:
-                combo.addItem(group.name if group.active else f"{group.name}(已停用)", group.id)
-            return
-        combo.addItem("", None)
-        for choice in self.field.choices:
-            combo.addItem(choice.label, choice.code)
+        for label, data in combo_items(self.field, self._groups):
+            combo.addItem(label, data)
 
     def refresh_choices(self) -> None:
         if isinstance(self.widget, QComboBox) and self.field.type is FieldType.GROUP:
@@ -144,25 +154,41 @@ class FieldInput(QObject):
         elif isinstance(w, QCheckBox):
             w.setChecked(bool(value))
         elif isinstance(w, QLineEdit):
-            if isinstance(value, date):
-                w.setText(value.strftime("%Y-%m-%d"))
-            else:
-                w.setText("" if value is None else str(value))
+            w.setText(line_text(value))
         else:
-            chosen = set(value or [])
+            chosen = set(multi_chosen([code for code, _check in self._checks], value))
             for code, check in self._checks:
                 check.setChecked(code in chosen)
 
     def show_error(self, message: str | None) -> None:
+        if not message and self._error is None and not self._marked:
+            return  # nothing shown to take away
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+        self._marked = bool(message)
         self.widget.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if message else "")
+
+    def focus_chain(self) -> list[QWidget]:
+        """The widgets Tab stops at, in reading order."""
+        if self.field.type is FieldType.MULTI:
+            return [check for _code, check in self._checks]
+        return [self.widget]
 
     def focus(self) -> None:
         target = self.widget
         if not isinstance(target, (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit)):
             target = self._checks[0][1] if self._checks else target
         target.setFocus()
+
+
+def combo_items(field: Field, groups: Callable[[], Sequence[GroupInfo]] | None
+                ) -> list[tuple[str, Any]]:
+    """(label, data) of a choice or group box, the empty first one included."""
+    if field.type is FieldType.GROUP:
+        return [("(未分组)", None), *(
+            (g.name if g.active else f"{g.name}(已停用)", g.id)
+            for g in (groups() if groups else []))]
+    return [("", None), *((c.label, c.code) for c in field.choices)]
 
 
 def _placeholder(f: Field) -> str:
@@ -175,7 +201,12 @@ def _placeholder(f: Field) -> str:
 
 
 class FieldForm(QWidget):
-    """A form of several fields in reading order, labels on the left."""
+    """A form of several fields in reading order, labels on the left.
+
+    Its widgets are built when it is first shown or its ``inputs`` are first asked for:
+    opening a file builds only the tab in front (README 性能, 打开一人档案). Until then
+    it keeps the values it was given, and ``values()`` answers what its widgets would.
+    """
 
     changed = Signal()
 
@@ -183,31 +214,108 @@ class FieldForm(QWidget):
                  groups: Callable[[], Sequence[GroupInfo]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.inputs: dict[str, FieldInput] = {}
-        layout = QFormLayout(self)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for f in fields:
-            field_input = FieldInput(f, groups, self)
-            field_input.changed.connect(self.changed)
-            self.inputs[f.name] = field_input
+        self.fields = tuple(fields)
+        self._names = frozenset(f.name for f in self.fields)
+        self._groups = groups
+        self._inputs: dict[str, FieldInput] | None = None
+        self._given: dict[str, Any] = {}  # set_values before the widgets were built
+        self._layout = QFormLayout(self)
+        self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+    @property
+    def built(self) -> bool:
+        return self._inputs is not None
+
+    @property
+    def inputs(self) -> dict[str, FieldInput]:
+        if self._inputs is None:
+            self._build()
+        assert self._inputs is not None
+        return self._inputs
+
+    def has(self, name: str) -> bool:
+        return name in self._names
+
+    def _build(self) -> None:
+        self._inputs = {}
+        rows: list[QWidget] = []
+        for f in self.fields:
+            field_input = FieldInput(f, self._groups, self)
+            self._inputs[f.name] = field_input
             label = "" if f.type is FieldType.BOOL else f.label + ("*" if f.required else "")
             row_label = QLabel(label)
             row_label.setBuddy(field_input.widget)
-            layout.addRow(row_label, field_input.container)
+            self._layout.addRow(row_label, field_input.container)
+            rows += (row_label, field_input.container)
+        if self._given:
+            self._set(self._given)  # before listening: showing stored values is no edit
+        # Widgets made now would come last in the window's Tab order (after its buttons):
+        # put them where the form stands, in reading order. setTabOrder skips a widget
+        # that takes no focus, as the form itself does: it does for the moment.
+        policy = self.focusPolicy()
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        previous: QWidget = self
+        for field_input in self._inputs.values():
+            field_input.changed.connect(self.changed)
+            for target in field_input.focus_chain():
+                QWidget.setTabOrder(previous, target)
+                previous = target
+        self.setFocusPolicy(policy)
+        if self.isVisible():  # built while being shown: show the rows with it, not later
+            for widget in rows:
+                widget.show()
+            self._layout.activate()
+            holder = self.parentWidget()
+            holder_layout = holder.layout() if holder is not None else None
+            if holder_layout is not None:
+                holder_layout.activate()  # room for the rows in the tab (赡养人) at once
+            # The rows take their room (and a scroll bar comes) before the tab is painted.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._inputs is None:
+            self._build()
+        super().showEvent(event)
 
     def values(self) -> dict[str, Any]:
+        if self._inputs is None:
+            guessed = self._unbuilt_values()
+            if guessed is not None:
+                return guessed
         return {name: i.value() for name, i in self.inputs.items()}
 
+    def _unbuilt_values(self) -> dict[str, Any] | None:
+        """What the widgets would give for the values given, or None when only they can
+        tell (the form is then built to ask them)."""
+        found: dict[str, Any] = {}
+        for f in self.fields:
+            items: list[Any] = []
+            if f.type in (FieldType.CHOICE, FieldType.GROUP):
+                items = [data for _label, data in combo_items(f, self._groups)]
+            value = shown_value(f, self._given.get(f.name), items)
+            if value is UNSURE:
+                return None
+            found[f.name] = value
+        return found
+
     def set_values(self, values: dict[str, Any]) -> None:
+        if self._inputs is None:
+            self._given = {f.name: values.get(f.name, f.default) for f in self.fields}
+        else:
+            self._set(values)
+
+    def _set(self, values: dict[str, Any]) -> None:
         for name, field_input in self.inputs.items():
             field_input.set_value(values.get(name, field_input.field.default))
 
     def clear_errors(self) -> None:
-        for field_input in self.inputs.values():
+        for field_input in (self._inputs or {}).values():
             field_input.show_error(None)
 
     def show_errors(self, errors: dict[str, str]) -> FieldInput | None:
         """Show each message beside its field; return the first field in reading order."""
+        if self._inputs is None and self._names.isdisjoint(errors):
+            return None  # never shown, so no message to take away either
         first = None
         for name, field_input in self.inputs.items():
             message = errors.get(name)

@@ -110,10 +110,16 @@ class Kinds:
         for k in self.members:
             for code, label in k.records.items():
                 self.records.setdefault(code, label)
+        self._tabs: list[tuple[Section, list[Field] | Role]] | None = None
 
     def tabs(self) -> list[tuple[Section, list[Field] | Role]]:
         """The editor's tabs in order: a role's table, or the fields of a section.
         A field goes to the first member's placement of it (or its own section)."""
+        if self._tabs is None:  # the same for every file of these kinds: once
+            self._tabs = self._place()
+        return [(s, list(c) if isinstance(c, list) else c) for s, c in self._tabs]
+
+    def _place(self) -> list[tuple[Section, list[Field] | Role]]:
         role_tabs = {r.section.code: r for r in self.roles}
         order: list[Section] = []
         for k in self.members:
