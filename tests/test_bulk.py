@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert, select
 
 from carecenter.storage.bulk import insert_rows
@@ -88,3 +89,29 @@ def test_on_a_server_bulk_rows_read_back_as_sqlalchemys_insert_would_store_them(
         theirs.close()
         for url in urls:
             postgres.drop(url)
+
+
+def test_columns_left_to_a_plain_default_still_take_the_quick_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ledger import leaves the newer kinds' flags (boarding …) to their defaults; the
+    rows must not fall back to SQLAlchemy's executemany (bench: import, 2.9 s of 10,000
+    rows), and still read back with those defaults."""
+    database = signed_in(Database(tmp_path / "r.db"))
+    rows = [{k: v for k, v in row.items() if k not in ("kind", "refuses_institution")}
+            for row in _people()]
+    try:
+        with database.transaction() as session:
+            connection = session.connection()
+
+            def refused(*_args: object, **_kwargs: object) -> None:
+                raise AssertionError("SQLAlchemy's own insert was used")
+
+            monkeypatch.setattr(type(connection), "execute", refused)
+            insert_rows(connection, person, rows)
+            monkeypatch.undo()
+        with database.session() as session:
+            stored = session.execute(select(person.c.kind, person.c.refuses_institution,
+                                            person.c.boarding)).all()
+        assert [tuple(r) for r in stored] == [("elder", False, False)] * 2
+    finally:
+        database.close()
