@@ -64,7 +64,7 @@ def test_a_child_left_off_the_childrens_sheet_is_found_missing(
         (XIAOMING, "李小明", "留守儿童")]
     assert [(d.name, d.field, d.theirs, d.sheet) for d in result.differences] == [
         ("王小花", "姓名", "王晓花", "留守儿童")]
-    out = save_differences(result, tmp_path / "差异.xlsx")
+    out = save_differences(result, tmp_path / "差异.xlsx", database)
     saved = openpyxl.load_workbook(out)
     ours = [r for r in saved["本村有乡镇无"].iter_rows(values_only=True) if r and r[0] != "档案号"]
     assert any(r[1] == "李小明" and r[-1] == "留守儿童" for r in ours)
