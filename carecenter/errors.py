@@ -43,6 +43,12 @@ class DatabaseError(KnownError):
     """The database file cannot be used as it is (too new, damaged, locked)."""
 
 
+
+class Unopenable(DatabaseError):
+    """The register's file cannot be opened at all (emptied, damaged, its key file not
+    its own): what a restore from a backup is for. Not a newer program's register, nor a
+    read-only folder, where a restore would lose data or change nothing."""
+
 class NotAllowed(KnownError):
     """The signed-in operator's role does not allow this (or nobody is signed in)."""
 

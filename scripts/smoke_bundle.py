@@ -139,6 +139,22 @@ def smoke_bundle(home: Path, bundle: Path) -> None:
     assert (version, after) == (SCHEMA_HEAD, before), (version, after, before)
     say(f"发布版数据库已升级到 {version},{after} 人完好 (release register migrated, intact)")
     print_card(home, [str(bundle / f"carecenter-cli{EXE}")], old, clean_env(home))
+    check_address_codes(home, [str(bundle / f"carecenter-cli{EXE}")], clean_env(home))
+
+
+def check_address_codes(home: Path, command: list[str], env: dict[str, str]) -> None:
+    """The history of address codes (resources/gbt2260) is read in the bundle: an
+    abolished county's code is named, a code never used is refused."""
+    def run(number: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*command, "id", number], env=env, cwd=home,
+                              capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", timeout=120, check=False)
+
+    former = run("430521195003120027")  # 邵东县 until 2018
+    assert former.returncode == 0 and "邵东县" in former.stdout, former.stdout + former.stderr
+    never = run("439999195003120027")
+    assert never.returncode != 0 and "从未用作" in never.stderr, never.stdout + never.stderr
+    say("地址码历史表可用 (address-code history read in the bundle)")
 
 
 def print_card(home: Path, command: list[str], db: Path, env: dict[str, str]) -> None:
@@ -200,6 +216,7 @@ def smoke_wheel(home: Path) -> None:
     for needed in ("carecenter/resources/fonts/ARPLUMingCN-GB.ttf",
                    "carecenter/resources/templates/agreement.toml",
                    "carecenter/resources/icons/carecenter.ico",
+                   "carecenter/resources/gbt2260/address_codes.tsv",
                    "carecenter/storage/migrations/env.py"):
         assert needed in names, f"{needed} is not in {wheel.name}"
     db = home / "wheel.db"

@@ -3,6 +3,12 @@ the other operator at a barrier, then write; say on stdout how it went.
 
     python -m tests.concurrent_writer DB BARRIER_DIR NAME edit PERSON_ID NOTE
     python -m tests.concurrent_writer DB BARRIER_DIR NAME visit PERSON_ID COUNT
+    python -m tests.concurrent_writer DB BARRIER_DIR NAME correct PERSON_ID FOUND
+    python -m tests.concurrent_writer DB BARRIER_DIR NAME recorrect PERSON_ID COUNT
+
+``correct`` corrects the person's latest visit as read before the barrier (both operators
+opened the same visit); ``recorrect`` corrects their earliest visit COUNT times, each
+time as it is then (its own corrections never stale).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 
 from carecenter.access import operators
 from carecenter.care.care_book import CareBook, VisitInput
+from carecenter.care.corrections import Corrections, VisitChange
 from carecenter.errors import KnownError
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
@@ -47,6 +54,26 @@ def main(db: str, folder: str, name: str, action: str, person_id: str, value: st
         print("saved")
         return 0
     care = CareBook(database)
+    fixes = Corrections(database)
+    if action == "correct":
+        seen = care.visits(int(person_id))[0]
+        barrier(Path(folder), name)
+        try:
+            fixes.edit_visit(seen.id, VisitChange(seen.visited_on, seen.kind, name, value),
+                             seen=seen)
+        except KnownError as error:
+            print("refused", error)
+            return 0
+        print("saved")
+        return 0
+    if action == "recorrect":
+        barrier(Path(folder), name)
+        for n in range(1, int(value) + 1):
+            seen = care.visits(int(person_id))[-1]
+            fixes.edit_visit(seen.id, VisitChange(seen.visited_on, seen.kind, seen.visitor,
+                                                  f"第{n}次更正"), seen=seen)
+        print("saved")
+        return 0
     barrier(Path(folder), name)
     for day in range(1, int(value) + 1):
         care.record_visit(VisitInput(int(person_id), date(2026, 11, day), "home", name))

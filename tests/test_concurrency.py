@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from carecenter.care.care_book import CareBook, VisitInput
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from carecenter.storage.models import person_event, visit
@@ -72,3 +74,39 @@ def test_two_operators_recording_visits_to_one_person_at_once_both_keep_theirs(
         by_visitor = dict(session.execute(
             select(visit.c.visitor, func.count()).group_by(visit.c.visitor)).all())
     assert by_visitor == {"一号": 8, "二号": 8}
+
+
+def test_two_operators_correcting_the_same_visit_at_once_never_overwrite_each_other(
+        register: Register, database: Database, db_path: Path, tmp_path: Path) -> None:
+    person_id = register.save(elder()).person_id
+    care = CareBook(database)
+    care.record_visit(VisitInput(person_id, date(2026, 11, 2), "home", "王网格员", "很好"))
+    said = writers(str(db_path), tmp_path / "barrier",
+                   ["一号", "correct", str(person_id), "一号机写的走访情况"],
+                   ["二号", "correct", str(person_id), "二号机写的走访情况"])
+    saved = [i for i, s in enumerate(said) if s == "saved"]
+    refused = [s for s in said if s.startswith("refused")]
+    assert len(saved) == 1 and len(refused) == 1, said
+    assert "已被他人修改" in refused[0]
+    winner = ["一号", "二号"][saved[0]]
+    assert (care.visits(person_id)[0].visitor, care.visits(person_id)[0].found) == (
+        winner, f"{winner}机写的走访情况")
+    with database.session() as session:
+        edits = session.execute(select(func.count()).select_from(person_event).where(
+            person_event.c.event == "visit_edited")).scalar_one()
+    assert edits == 1
+
+
+def test_a_visit_corrected_while_another_records_visits_to_the_same_person_both_land(
+        register: Register, database: Database, db_path: Path, tmp_path: Path) -> None:
+    """Both write the person's due dates: on a server the correction is refused for the
+    other's sake and run again (it failed at once before it was ``retrying``)."""
+    person_id = register.save(elder()).person_id
+    care = CareBook(database)
+    care.record_visit(VisitInput(person_id, date(2026, 10, 2), "home", "王网格员"))
+    said = writers(str(db_path), tmp_path / "barrier",
+                   ["一号", "visit", str(person_id), "8"],
+                   ["二号", "recorrect", str(person_id), "8"])
+    assert said == ["saved", "saved"]
+    visits = care.visits(person_id)
+    assert len(visits) == 9 and visits[-1].found == "第8次更正"

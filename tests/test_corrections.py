@@ -14,6 +14,9 @@ from carecenter.register.people import Register
 from carecenter.storage.database import Database
 from tests.conftest import elder
 
+# On the server pass too: corrections are where two offices meet (issue 22).
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture
 def one(database: Database) -> tuple[Register, CareBook, int, int]:

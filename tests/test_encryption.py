@@ -186,6 +186,43 @@ def test_a_disabled_operators_password_no_longer_opens_the_file(demo: Path) -> N
     db.close()
 
 
+def test_operator_changes_the_server_refused_once_run_again_and_leave_one_wrap_each(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A serialization failure (issue 22) inside the write, after the new password's wrap
+    went into the key file: the whole change runs again, is saved once, and the refused
+    attempt's wrap (made for a hash never saved) is pruned."""
+    from carecenter.access import audit
+    from carecenter.storage.backends import Conflict
+
+    db = opened(demo)
+    book = OperatorBook(db)
+    real = audit.record
+    calls: list[str] = []
+
+    def refused_first(session: object, *args: object, **kw: object) -> None:
+        calls.append(str(kw.get("summary")))
+        if len(calls) == 1:
+            raise Conflict("保存时另一位操作员正在修改同一条记录")
+        real(session, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "record", refused_first)
+    clerk = book.add("王经办", "clerk-pass", "clerk")
+    calls.clear()
+    book.reset_password(clerk, "clerk-pass-2")
+    monkeypatch.undo()
+    assert len(calls) == 2
+    log = [e.summary for e in audit.entries(db)]
+    assert log.count("添加操作员 王经办") == 1 and log.count("重设了 王经办 的密码") == 1
+    assert [o.name for o in book.list()].count("王经办") == 1
+    key = db.key
+    db.close()
+    keys = key_file.read(demo)
+    assert keys is not None and len(keys.for_operator("王经办")) == 1
+    assert register_keys.unlock(demo, "王经办", "clerk-pass-2") == key
+    with pytest.raises(WrongPassword):
+        register_keys.unlock(demo, "王经办", "clerk-pass")
+
+
 def test_a_password_change_cut_off_before_its_save_leaves_the_old_password_working(
         demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = opened(demo)

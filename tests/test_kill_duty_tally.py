@@ -1,6 +1,7 @@
 """A kill -9 at any moment of visits being written, corrected and taken back leaves the
 helpers' duty tally (``care.duty_tally``) saying exactly what the visits say: it is kept
-in the same transaction as each write, so a visit and its count land together or not."""
+in the same transaction as each write, so a visit and its count land together or not;
+and each correction's history line, kept record and audit entry land together too."""
 
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ def paired(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _state(path: Path) -> tuple[str, Counter[tuple[object, ...]], Counter[tuple[object, ...]]]:
+def _state(path: Path) -> tuple[str, Counter[tuple[object, ...]], Counter[tuple[object, ...]],
+                                list[int], list[int]]:
     with sqlite3.connect(path) as connection:
         check = connection.execute("PRAGMA integrity_check").fetchone()[0]
         visits = [(p, k, date.fromisoformat(d), h, v) for p, k, d, h, v in connection.execute(
@@ -88,8 +90,20 @@ def _state(path: Path) -> tuple[str, Counter[tuple[object, ...]], Counter[tuple[
         for k, p, person, v, n in connection.execute(
                 "SELECT kind, period, person_id, visitor, visits FROM duty_tally_named"):
             kept[(k, p, person, None, v)] += n
+
+        def count(sql: str) -> int:
+            return int(connection.execute(sql).fetchone()[0])
+
+        # Each correction's history line, kept record and audit entry land together.
+        in_history = [count("SELECT count(*) FROM person_event WHERE event = 'visit_edited'"),
+                      count("SELECT count(*) FROM person_event WHERE event = 'visit_removed'")]
+        in_log = [count("SELECT count(*) FROM audit_log WHERE entity = 'visit'"
+                        " AND action = 'updated'"),
+                  count("SELECT count(*) FROM audit_log WHERE entity = 'visit'"
+                        " AND action = 'removed'")]
+        assert count("SELECT count(*) FROM removed_record") == in_history[1]
     connection.close()
-    return check, kept, Counter(duty_tally._keys(visits))
+    return check, kept, Counter(duty_tally._keys(visits)), in_history, in_log
 
 
 def test_a_kill_while_visits_are_written_leaves_the_tally_as_the_visits_say(
@@ -107,8 +121,9 @@ def test_a_kill_while_visits_are_written_leaves_the_tally_as_the_visits_say(
         process.send_signal(signal.SIGKILL)
         process.wait()
         process.stdout.close()
-        check, kept, counted = _state(path)
+        check, kept, counted, in_history, in_log = _state(path)
         assert check == "ok"
         assert kept == counted
+        assert in_history == in_log
         written.append(sum(counted.values()))
     assert any(written), written  # killed while writing, not before the first visit

@@ -401,9 +401,9 @@ def test_the_dry_run_says_for_every_row_what_will_happen_and_why(
     assert {"逐行预览", "未导入的列"} <= set(report.sheetnames)
 
 
-def test_an_id_whose_address_code_is_no_county_is_flagged_not_refused(
+def test_an_id_with_an_abolished_county_code_is_flagged_not_refused(
         capsys: pytest.CaptureFixture[str]) -> None:
-    number = make_id("19500312", "002", area="439901")
+    number = make_id("19500312", "002", area="430521")  # 邵东县 until 2018
     assert main(["id", number]) == 0
     assert "不在现行行政区划(GB/T 2260)中" in capsys.readouterr().out
     assert main(["id", HU]) == 0

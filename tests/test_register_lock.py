@@ -174,3 +174,31 @@ def test_a_lock_file_in_the_way_names_the_folder(tmp_path: Path) -> None:
     with pytest.raises(Exception) as refused:
         RegisterLock(register).acquire()
     assert "nope" in str(refused.value)
+
+
+def test_a_register_opened_during_another_commands_write_can_still_write(
+        db_path: Path) -> None:
+    """Only a window (a lasting holder) makes a newly opened register read-only; a
+    command's write holding the lock for a moment is waited for (it had left the second
+    writer read-only for good, refused as "只读")."""
+    signed_in(Database(db_path)).close()
+    writing = RegisterLock(db_path, lasting=False)
+    writing.acquire()
+    try:
+        database = Database(db_path)
+        assert not database.read_only
+    finally:
+        writing.release()
+    try:
+        Register(signed_in(database)).save(elder())
+        assert Register(database).count() == 1
+    finally:
+        database.close()
+    window = RegisterLock(db_path, lasting=True)
+    window.acquire()
+    try:
+        reader = Database(db_path)
+        assert reader.read_only
+        reader.close()
+    finally:
+        window.release()

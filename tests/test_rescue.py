@@ -175,3 +175,30 @@ def test_a_file_that_is_not_a_register_is_refused_and_nothing_is_left_beside_it(
         assert "不是本程序的数据文件" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
     assert notes.read_text(encoding="utf-8") == "村委会会议记录"
+
+
+def test_a_newer_programs_register_is_never_replaced_by_an_older_backup(
+        kept: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """Too new to open is not damaged: restoring over it would lose what the newer
+    program wrote. The command refuses as the open does, and nothing moves."""
+    from tests.conftest import raw_connection
+
+    path, backup = kept
+    connection = raw_connection(path)
+    connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    assert main(["restore", str(backup), "--db", str(path)]) == 1
+    assert "更新版本的程序" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    assert [b for b in backups.listing(path) if b.kind == backups.RESTORE] == []
+
+
+def test_a_register_gone_from_its_folder_comes_back_from_its_backup(
+        kept: tuple[Path, Path]) -> None:
+    path, backup = kept
+    path.unlink()
+    Path(f"{path}.keys").unlink()
+    assert main(["restore", str(backup), "--db", str(path)]) == 0
+    assert people(path) == 2

@@ -27,6 +27,7 @@ ACTIONS: dict[str, str] = {
     "created": "新建", "updated": "修改", "exited": "退出", "reinstated": "恢复在册",
     "ended": "结束", "imported": "导入", "export": "导出", "print": "打印",
     "backup": "备份", "restore": "恢复备份", "login": "登录", "recovered": "找回密码",
+    "removed": "作废",
 }
 ENTITIES: dict[str, str] = {
     "person": "档案", "supporter": "赡养人", "assessment": "风险评估", "visit": "走访",
@@ -247,6 +248,15 @@ def created(session: Session, table: Any, record_id: Any, entity: str, *,
     record(session, "created", entity, record_id if isinstance(record_id, int) else None,
            person_id=person_id if person_id is not None else row.get("person_id"),
            summary=summary, changes=diff({}, row, _labels(table)))
+
+
+def removed(session: Session, table: Any, record_id: int, entity: str, *,
+            summary: str = "", shown: Mapping[str, Any] | None = None) -> None:
+    """A record taken back (作废), before it leaves its table: each of its values against
+    nothing, so that the log alone says what it held (``shown``: as in ``diff``)."""
+    row = _row(session, table, record_id)
+    record(session, "removed", entity, record_id, person_id=row.get("person_id"),
+           summary=summary, changes=diff(row, {}, _labels(table), shown))
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import person_name
 from carecenter.rules.roles import ADMIN, ROLES, VIEWER, Operator
 from carecenter.storage import postgres
+from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import access_secret, operator
 from carecenter.storage.villages import ONLY_VILLAGE
@@ -135,6 +136,7 @@ def sign_out(database: Database) -> None:
     database.operator = None
 
 
+@retrying
 def recover(database: Database, code: str, name: str, new_password: str) -> str:
     """An administrator's forgotten password set again with the recovery code; they are
     signed in, and a new recovery code (the old one is spent) is returned to show once."""
@@ -180,7 +182,11 @@ def _set_recovery(session: Session, code_hash: str) -> None:
 
 
 class OperatorBook:
-    """The operators of a register; every change by an administrator, in the log."""
+    """The operators of a register; every change by an administrator, in the log.
+
+    Each change is run again when a server refused it for another writer's sake
+    (``retrying``): the whole of it, the key file's new wrap included (a wrap from a
+    refused attempt fits no stored hash and ``reconcile`` prunes it)."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -196,6 +202,7 @@ class OperatorBook:
                 return info
         raise NotFound(f"没有编号为 {operator_id} 的操作员")
 
+    @retrying
     def add(self, name: str, password: str, role: str) -> int:
         name = clean_name(name)
         errors = []
@@ -236,6 +243,7 @@ class OperatorBook:
             register_keys.add_wraps(self.database, [register_keys.password_wrap(
                 key, name, operator_id, password, password_hash)])
 
+    @retrying
     def set_role(self, operator_id: int, role: str) -> None:
         if role not in ROLES:
             raise ValidationFailed([FieldError("role", "请选择角色")])
@@ -253,6 +261,7 @@ class OperatorBook:
         if self.database.operator and self.database.operator.id == operator_id:
             self.database.operator = Operator(operator_id, row.name, role, row.village_id)
 
+    @retrying
     def set_active(self, operator_id: int, active: bool) -> None:
         with self.database.transaction(need=ADMIN, what="停用或启用操作员") as session:
             row = self._row(session, operator_id)
@@ -274,6 +283,7 @@ class OperatorBook:
         # re-enabled one's comes back from their stored hash.
         register_keys.reconcile(self.database)
 
+    @retrying
     def reset_password(self, operator_id: int, new_password: str) -> None:
         """An administrator sets another operator's password (they forgot it)."""
         _check_password(new_password)
@@ -288,6 +298,7 @@ class OperatorBook:
                          summary=f"重设了 {row.name} 的密码")
         register_keys.reconcile(self.database)
 
+    @retrying
     def change_own_password(self, old: str, new: str) -> None:
         """The signed-in operator changes their own password (knowing the old one)."""
         who = self.database.operator
@@ -308,6 +319,7 @@ class OperatorBook:
                          summary=f"{who.name} 修改了自己的密码")
         register_keys.reconcile(self.database)
 
+    @retrying
     def new_recovery_code(self) -> str:
         """A fresh recovery code (the old one stops working), to be shown once."""
         code = passwords.new_recovery_code()

@@ -28,6 +28,7 @@ from carecenter.care.care_records import (  # noqa: F401 (read from here too)
     VISIT_KINDS,
     AssessmentInput,
     AssessmentRecord,
+    ChangedSinceOpened,
     NeedInput,
     NeedRecord,
     RoundRecord,
@@ -340,14 +341,19 @@ class CareBook:
             )))
 
     @retrying
-    def handle_need(self, need_id: int, handling: str) -> None:
-        """Write down what is being done about a need (it stays open)."""
+    def handle_need(self, need_id: int, handling: str, seen: str | None = None) -> None:
+        """Write down what is being done about a need (it stays open). ``seen``: the
+        办理情况 the clerk's dialog opened with; refused when someone saved another
+        since (issue 22: never overwritten silently)."""
         errors: list[FieldError] = []
         text = _text(handling, "handling", "办理情况", 500, errors, required=True)
         if errors:
             raise ValidationFailed(errors)
         with self.database.transaction() as session:
-            self._need(session, need_id)
+            row = self._need(session, need_id, lock=True)
+            now = row.handling or ""
+            if seen is not None and now.strip() != seen.strip():
+                raise ChangedSinceOpened("需求", [("办理情况", seen, now)], now)
             with audit.watch(session, need, need_id, "need"):
                 session.execute(need.update().where(need.c.id == need_id).values(
                     handling=text, updated_at=clock.now()))
@@ -460,8 +466,9 @@ class CareBook:
             raise NotFound(f"{_row(row)}档案号 {person_id} 不在登记册上")
         return record
 
-    def _need(self, session: Session, need_id: int) -> Any:
-        row = session.execute(select(need).where(need.c.id == need_id)).first()
+    def _need(self, session: Session, need_id: int, lock: bool = False) -> Any:
+        query = select(need).where(need.c.id == need_id)
+        row = session.execute(query.with_for_update() if lock else query).first()
         if row is None:
             raise NotFound(f"需求 {need_id} 不存在")
         return row

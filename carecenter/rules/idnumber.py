@@ -1,8 +1,9 @@
 """National ID numbers (居民身份证号码, GB 11643-1999): normalise, check, decode.
 
-One place decides whether a number can exist. Only the province part of the address
-code refuses a number: codes of abolished counties stay valid in old numbers, so a code
-not on the current table of counties (``rules.divisions``) is only a warning.
+One place decides whether a number can exist. The address code is judged against the
+whole history of GB/T 2260 (``rules.address_codes``): a code no division ever had refuses
+the number; codes of abolished counties stay valid in old numbers, so a code that is no
+county today is only a warning.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ PROVINCES: dict[str, str] = {
     "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
     "65": "新疆维吾尔自治区",
     "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+    # 港澳台居民居住证: Taiwan residents' permits are numbered 830000… (国办发〔2018〕81号).
+    "83": "台湾省",
 }
 
 # Nobody born before this is alive to be registered; later but over 110 is only a warning.
@@ -136,9 +139,15 @@ def _parse(raw: object, today: date, field: str) -> IdInfo:
     province = text[:2]
     if province not in PROVINCES:
         raise FieldError(field, f"身份证号开头“{province}”不是任何省份的代码")
-    if text[2:4] == "00":
+    from carecenter.rules import address_codes
+
+    code = text[:6]
+    if text[2:4] == "00" and code not in address_codes.RESIDENCE_PERMITS:
         # 110000 names a province and 1100xx no city: nobody's registered address.
-        raise FieldError(field, f"身份证号前 6 位“{text[:6]}”不是县级地址码")
+        raise FieldError(field, f"身份证号前 6 位“{code}”不是县级地址码")
+    if not address_codes.lookup(code).ever_valid:
+        # The check digit passes but no division ever had this code (GB/T 2260 history).
+        raise FieldError(field, f"前 6 位地址码 {code} 从未用作行政区划代码,身份证号有误")
     try:
         birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
@@ -170,10 +179,10 @@ def warnings_for(info: IdInfo, today: date | None = None) -> list[str]:
         # GB 11643: the sequence number of those born on one day in one county starts
         # at 001, so 000 is not issued; a number with it was most likely copied wrong.
         found.append("第 15–17 位顺序码为 000,身份证号不会这样编,请对照身份证核对")
-    from carecenter.rules import divisions
+    from carecenter.rules import address_codes
 
-    if divisions.county_name(info.number[:6]) is None:
-        # The current table: a county merged since keeps its code in old numbers.
-        found.append(f"前 6 位地址码 {info.number[:6]} 不在现行行政区划(GB/T 2260)中,"
-                     "可能是已撤销或合并的县,也可能抄错,请核对")
+    # A county merged since keeps its code in old numbers: a look, not a refusal.
+    former = address_codes.lookup(info.number[:6]).warning()
+    if former:
+        found.append(former)
     return found

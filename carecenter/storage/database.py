@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecenter.errors import DatabaseError, KnownError, NotAllowed
+from carecenter.errors import DatabaseError, KnownError, NotAllowed, Unopenable
 from carecenter.rules import roles
 from carecenter.rules.roles import Operator
 from carecenter.storage import cipher, key_file, postgres, villages
@@ -37,7 +38,7 @@ from carecenter.storage.location import (
     sqlite_file,
 )
 from carecenter.storage.postgres import TOWNSHIP
-from carecenter.storage.register_lock import RegisterLock, lock_path
+from carecenter.storage.register_lock import RegisterHeld, RegisterLock, lock_path
 from carecenter.storage.villages import ONLY_VILLAGE
 
 # Which village of a township's server to open (its id, name or code, or '*' for all):
@@ -165,10 +166,10 @@ def backup_hint(path: Path) -> str:
             f"管理员可以用它恢复:{command_line()} restore --db \"{path}\" \"{newest.path}\"。")
 
 
-def empty_register(path: Path) -> DatabaseError:
+def empty_register(path: Path) -> Unopenable:
     # SQLite would take a 0-byte file for a new, empty register, and the first sign-in
     # would then make a new administrator and a new key file over the register's own.
-    return DatabaseError(
+    return Unopenable(
         f"登记册文件 {path} 是空的(0 字节):它可能在复制、断电或磁盘出错时被清空。"
         f"程序没有改动它。{backup_hint(path)}"
         "若确实要在这里新建登记册,请先把这个空文件删除或改名。")
@@ -232,7 +233,7 @@ class Database:
             self.lock.acquire()  # before SQLite opens the file at all
         # Held by another window: this one only reads, and through read-only connections.
         self.read_only = (self.path is not None and not self.holds and self.path.exists()
-                          and not self.can_write())
+                          and self._held_by_window())
         try:
             self.engine = make_engine(self.location, read_only=self.read_only,
                                       scope=self._scope, keys=self.keys)
@@ -289,12 +290,12 @@ class Database:
                     f"({e.orig})") from e
             if (self.keys.key is not None and self.path is not None
                     and "not a database" in str(e.orig)):
-                raise DatabaseError(
+                raise Unopenable(
                     f"登记册 {self.path} 打不开:钥匙与它不符(钥匙文件与登记册不是同一份?)。"
                     f"{backup_hint(self.path) or '请从备份恢复,或找维护人员。'}") from e
             what = "数据库" if is_server(self.location) else "数据库文件"
             hint = backup_hint(self.path) if self.path is not None else ""
-            raise DatabaseError(
+            raise (Unopenable if self.path is not None else DatabaseError)(
                 f"无法打开{what} {shown(self.location)}:它可能已损坏或不是本程序的数据文件。"
                 f"({e.orig}){hint}") from e
         except BaseException:
@@ -498,6 +499,25 @@ class Database:
                 yield
             finally:
                 self._writing_depth -= 1
+
+    def _held_by_window(self) -> bool:
+        """Whether a window (a lasting holder) holds the register: this one then only
+        reads. Another command's write holds it for a moment and is waited for when this
+        one writes; taken for a window, it had left this one read-only for good (a
+        concurrent writer was refused as "只读", seen in the two-process test)."""
+        assert self.path is not None
+        for _ in range(50):
+            probe = RegisterLock(self.path)
+            try:
+                probe.acquire()
+            except RegisterHeld as held:
+                if held.holder is not None:
+                    return held.holder.lasting
+                time.sleep(0.01)  # just taken: its holder's name is being written
+                continue
+            probe.release()
+            return False
+        return True
 
     def can_write(self) -> bool:
         """Whether a write would get the register's lock now (nobody else holds it)."""

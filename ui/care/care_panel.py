@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,6 +24,7 @@ from carecenter.care.corrections import Corrections
 from carecenter.register.people import Register
 from carecenter.rules.risk import COLOUR_HEX, COLOUR_MEANING
 from ui.care.corrections_dialog import (
+    CorrectionDialog,
     NeedCorrection,
     NotesCorrection,
     VisitCorrection,
@@ -155,11 +155,13 @@ class CarePanel(QWidget):
         QMessageBox.information(self, "待办需求", "请先在待办需求中选中一条")
         return None
 
-    def _run(self, dialog: QDialog) -> None:
+    def _run(self, dialog: CorrectionDialog) -> None:
         done = dialog.exec()
         dialog.deleteLater()
         if done:
             self.changed()
+        elif dialog.refreshed:  # someone else's save was found: show it
+            self.reload()
 
     def fix_visit(self) -> None:
         record = self._chosen_visit()
@@ -169,7 +171,9 @@ class CarePanel(QWidget):
     def remove_visit(self) -> None:
         record = self._chosen_visit()
         if record is not None and take_back(
-                self, "走访记录", lambda reason: self._fixes().remove_visit(record.id, reason)):
+                self, "走访记录",
+                lambda reason: self._fixes().remove_visit(record.id, reason, seen=record),
+                self.reload):
             self.changed()
 
     def fix_need(self) -> None:
@@ -180,7 +184,9 @@ class CarePanel(QWidget):
     def remove_need(self) -> None:
         record = self._chosen_need()
         if record is not None and take_back(
-                self, "需求", lambda reason: self._fixes().remove_need(record.id, reason)):
+                self, "需求",
+                lambda reason: self._fixes().remove_need(record.id, reason, seen=record),
+                self.reload):
             self.changed()
 
     def fix_notes(self) -> None:

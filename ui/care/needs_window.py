@@ -36,7 +36,13 @@ from PySide6.QtWidgets import (
 
 from carecenter import clock
 from carecenter.care import visit_grid as sheet
-from carecenter.care.care_book import NEED_KINDS, CareBook, NeedInput, NeedRecord
+from carecenter.care.care_book import (
+    NEED_KINDS,
+    CareBook,
+    ChangedSinceOpened,
+    NeedInput,
+    NeedRecord,
+)
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from ui.widgets.dates import date_edit, to_date
 from ui.widgets.error_form import ErrorForm
@@ -335,6 +341,7 @@ class HandleNeedDialog(NeedDialog):
         super().__init__(f"办理 — {need.person_name}", "保存办理情况", parent)
         self.care = care
         self.need = need
+        self.seen = need.handling  # as the dialog opened (issue 22: no silent overwrite)
         self.layout_.addWidget(_need_summary(need))
         self.handling = _text_box(need.handling, "已做了什么、转给了谁、还要做什么")
         self.handling.setObjectName("handling")
@@ -343,7 +350,13 @@ class HandleNeedDialog(NeedDialog):
         self.handling.setFocus()
 
     def attempt(self) -> None:
-        self.care.handle_need(self.need.id, self.handling.toPlainText())
+        try:
+            self.care.handle_need(self.need.id, self.handling.toPlainText(), seen=self.seen)
+        except ChangedSinceOpened as e:
+            # The clerk's words stay; saved again, they go over what is there now.
+            self.seen = e.current
+            raise KnownError(e.message + "您填写的内容仍在窗口中:请把别人写的合进来后"
+                             "再保存。") from e
 
 
 class ResolveNeedDialog(NeedDialog):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecenter.errors import DatabaseError, KnownError
+from carecenter.errors import KnownError, Unopenable
 from carecenter.storage.location import sqlite_file
 from carecenter.storage.register_lock import RegisterLock
 from ui.widgets import file_dialogs
@@ -80,7 +80,7 @@ def offer(location: str, error: KnownError, lock: RegisterLock | None) -> None:
     opens anew at the next start with the backup's operators and key)."""
     path = sqlite_file(location)
     found = []
-    if path is not None and isinstance(error, DatabaseError):
+    if path is not None and isinstance(error, Unopenable):
         from carecenter.storage import backups
 
         try:

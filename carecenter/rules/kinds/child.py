@@ -183,7 +183,7 @@ def _judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
     age = age_on(birth, on)
     if age >= LEAVING_AGE:
         turned = add_months(birth, 12 * LEAVING_AGE)
-        return Verdict(False, (f"已满 16 周岁({turned:%Y-%m-%d} 满)",))
+        return Verdict(False, (f"已满 16 周岁({turned:%Y-%m-%d} 满)",), age=age)
     parents = [s for s in supporters if s.get("role") == PARENT_ROLE.code]
     if not parents:
         return Verdict(False, ("父母的情况(外出务工地点、外出时间)",), undecided=True)
@@ -199,8 +199,8 @@ def _judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
             for s in away)
         why = "父母双方均外出务工" if not home else \
             "父母一方外出务工、另一方无监护能力(" + "、".join(_who(s) for s in unable) + ")"
-        return Verdict(True, (f"{age} 岁;{why}:{where}",))
-    reasons = [f"{age} 岁"]
+        return Verdict(True, (f"{why}:{where}",), age=age)
+    reasons: list[str] = []
     for s in home:
         if s.get("unable"):
             continue
@@ -211,7 +211,7 @@ def _judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
             reasons.append(f"{_who(s)}的所在范围未填写")
         else:
             reasons.append(f"{_who(s)}在家(未离开县域)且有监护能力")
-    return Verdict(False, tuple(reasons))
+    return Verdict(False, tuple(reasons or ["父母未外出务工"]), age=age)
 
 
 def _age_between(low: int, high: int) -> Figure:

@@ -99,24 +99,25 @@ def _judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
     if values.get("sex") == "male":
         return Verdict(False, ("留守妇女须为女性",))
     if not MIN_AGE <= age <= MAX_AGE:
-        return Verdict(False, (f"{age} 岁,不在 20-59 周岁之间",))
+        return Verdict(False, ("不在 20-59 周岁之间",), age=age)
     husbands = [s for s in supporters if s.get("role") == HUSBAND_ROLE.code]
     if not husbands:
         return Verdict(False, ("丈夫的情况(务工地点、外出时间)",), undecided=True)
     h = husbands[0]
     back = h.get("returned_on")
     if back is not None and back <= on and h.get("return_kind") == "permanent":
-        return Verdict(False, (f"{age} 岁;丈夫{h.get('name')}已于 {back:%Y-%m-%d} 长期返乡",))
+        return Verdict(False, (f"丈夫{h.get('name')}已于 {back:%Y-%m-%d} 长期返乡",),
+                       age=age)
     if h.get("location_scope") is None:
         return Verdict(False, (f"丈夫{h.get('name')}的所在范围",), undecided=True)
     if h.get("location_scope") not in OUTSIDE_COUNTY:
-        return Verdict(False, (f"{age} 岁;丈夫{h.get('name')}在本县内,未离开县域",))
+        return Verdict(False, (f"丈夫{h.get('name')}在本县内,未离开县域",), age=age)
     since = h.get("away_since")
     if since is not None and since > on:
-        return Verdict(False, (f"{age} 岁;丈夫 {since:%Y-%m-%d} 才外出",))
+        return Verdict(False, (f"丈夫 {since:%Y-%m-%d} 才外出",), age=age)
     where = h.get("whereabouts") or "外地"
-    return Verdict(True, (f"{age} 岁;丈夫{h.get('name')}在{where}务工"
-                          + (f"(自 {since:%Y-%m-%d})" if since else ""),))
+    return Verdict(True, (f"丈夫{h.get('name')}在{where}务工"
+                          + (f"(自 {since:%Y-%m-%d})" if since else ""),), age=age)
 
 
 WOMAN = PersonKind(
