@@ -47,6 +47,10 @@ PASS_LIMIT = 720
 # costs a few ms instead of ~1 s). CARECENTER_TEST_POSTGRES set by hand wins.
 PG_ENV = "CARECENTER_TEST_POSTGRES"
 PG_CLUSTER, PG_PORT, PG_ROLE = "carecenter_ci", 5439, "carecenter_ci"
+# An account exempt from row-level security (BYPASSRLS), a member of PG_ROLE so that it
+# reaches the tests' databases: the tests check the program refuses to narrow such an
+# account to one village (tests/pg_server.py: ``exempt_url``).
+PG_EXEMPT_ROLE = "carecenter_ci_bypass"
 
 
 def say(message: str) -> None:
@@ -174,6 +178,11 @@ def start_postgres() -> str | None:
     if found.stdout.strip() != "1":
         subprocess.run([*psql, f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_ROLE}'"],
                        check=False)
+    exempt = subprocess.run([*psql, f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_EXEMPT_ROLE}'"],
+                            capture_output=True, text=True, check=False)
+    if exempt.returncode == 0 and exempt.stdout.strip() != "1":
+        subprocess.run([*psql, f"CREATE ROLE {PG_EXEMPT_ROLE} LOGIN BYPASSRLS "
+                               f"PASSWORD '{PG_EXEMPT_ROLE}' IN ROLE {PG_ROLE}"], check=False)
     return f"postgresql+psycopg://{PG_ROLE}:{PG_ROLE}@127.0.0.1:{PG_PORT}/postgres"
 
 

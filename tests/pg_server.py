@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 ENV = "CARECENTER_TEST_POSTGRES"
 GUARDED = ("audit_log", "removed_record")  # append-only on the server
+EXEMPT_ROLE = "carecenter_ci_bypass"  # dev.py's PG_EXEMPT_ROLE
 _numbers = count(1)
 
 
@@ -96,6 +97,24 @@ class Server:
         finally:
             engine.dispose()
         return url
+
+    def exempt_url(self, url: str) -> str | None:
+        """``url`` through the account exempt from row-level security that ``dev.py
+        test`` makes (``EXEMPT_ROLE``, BYPASSRLS, a member of the suite's role), or None
+        when this server has none."""
+        exempt = make_url(url).set(username=EXEMPT_ROLE, password=EXEMPT_ROLE)
+        engine = create_engine(exempt, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                if not connection.execute(text(
+                        "SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user")
+                        ).scalar():
+                    return None
+        except Exception:  # noqa: BLE001 - no such account here: the test says so
+            return None
+        finally:
+            engine.dispose()
+        return exempt.render_as_string(hide_password=False)
 
     def fresh(self, migrated: bool = True) -> str:
         """The URL of a new database of its own: empty, or a copy of the migrated one."""

@@ -4,6 +4,13 @@ The first start of an empty register makes its administrator and a recovery code
 once to print and keep: with it an administrator's forgotten password can be set again.
 An operator is never deleted (the audit log names them), only made inactive; there is
 always at least one active administrator.
+
+On a township's server (issue 22) each village has its own recovery code and the
+township one of its own (``access_secret.village_id``, NULL the township's). A village's
+code resets the password of that village's administrators only. The township's resets
+any administrator's on the server, the township's and every village's: the township is
+the higher authority, and its administrators may already set any operator's password
+(``OperatorBook.reset_password``).
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from carecenter import clock
@@ -20,7 +27,7 @@ from carecenter.access.register_keys import WrongPassword
 from carecenter.errors import FieldError, KnownError, NotFound, ValidationFailed
 from carecenter.rules.fields import person_name
 from carecenter.rules.roles import ADMIN, ROLES, VIEWER, Operator
-from carecenter.storage import postgres
+from carecenter.storage import postgres, villages
 from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
 from carecenter.storage.models import access_secret, operator
@@ -95,8 +102,10 @@ def install_first(database: Database, name: str, password_hash: str,
         new_id = session.execute(insert(operator).values(
             name=name, role=ADMIN, password_hash=password_hash, active=True,
             created_at=now, updated_at=now, **village).returning(operator.c.id)).scalar_one()
+        # Their recovery code: the township's on a server, the village's in its file.
         session.execute(insert(access_secret).values(
-            name=RECOVERY, value=recovery_hash, updated_at=now))
+            name=RECOVERY, value=recovery_hash, updated_at=now,
+            village_id=None if database.on_server else ONLY_VILLAGE))
         who = Operator(int(new_id), name, ADMIN, village.get("village_id", ONLY_VILLAGE))
         session.info["operator"] = who
         audit.record(session, "created", "operator", who.id,
@@ -139,16 +148,22 @@ def sign_out(database: Database) -> None:
 @retrying
 def recover(database: Database, code: str, name: str, new_password: str) -> str:
     """An administrator's forgotten password set again with the recovery code; they are
-    signed in, and a new recovery code (the old one is spent) is returned to show once."""
+    signed in, and a new recovery code (the old one is spent) is returned to show once.
+
+    Only their own village's code will do, or on a server the township's (issue 22):
+    another village's code is as wrong as a mistyped one. The code spent is the one
+    renewed: the township's stays the township's."""
     _check_password(new_password)
-    with database.session() as session:
-        stored = session.execute(select(access_secret.c.value)
-                                 .where(access_secret.c.name == RECOVERY)).scalar()
     row = _find(database, name)
-    if stored is None or not passwords.verify(passwords.normalise_code(code), stored):
-        raise WrongPassword("恢复码不对,请对照打印的恢复码重新输入")
+    typed = passwords.normalise_code(code)
+    matched = [owner for owner, stored in _codes_for(database, row)
+               if passwords.verify(typed, stored)]
+    if not matched:
+        raise WrongPassword("恢复码不对,请对照打印的恢复码重新输入"
+                            "(村的恢复码只能重设本村管理员的密码)")
     if row is None or row.role != ADMIN or not row.active:
         raise WrongPassword(f"没有名为“{name}”的在用管理员;恢复码只能重设管理员的密码")
+    used = matched[0]  # their village's before the township's
     fresh = passwords.new_recovery_code()
     database.operator = Operator(row.id, row.name, row.role, row.village_id)
     password_hash, code_hash = passwords.hash_secret(new_password), passwords.hash_secret(fresh)
@@ -157,13 +172,46 @@ def recover(database: Database, code: str, name: str, new_password: str) -> str:
             register_keys.password_wrap(database.key, row.name, row.id, new_password,
                                         password_hash),
             register_keys.code_wrap(database.key, fresh, code_hash)])
+    whose = "乡镇的恢复码" if used is None and row.village_id is not None else "恢复码"
     with database.transaction(need=ADMIN, what="找回密码") as session:
         _set_password(session, row.id, password_hash)
-        _set_recovery(session, code_hash)
         audit.record(session, "recovered", "operator", row.id,
-                     summary=f"用恢复码重设了 {row.name} 的密码(恢复码已换新)")
+                     summary=f"用{whose}重设了 {row.name} 的密码({whose}已换新)")
+        # Last: the township's code is written as the township (see _set_recovery).
+        _set_recovery(session, code_hash, used)
     register_keys.reconcile(database)
     return fresh
+
+
+def code_owner(database: Database) -> int | None:
+    """Whose recovery code the open register's is: its village's (a village's file: its
+    one village), or None for the township's when a server is open for all villages."""
+    if not database.on_server:
+        return ONLY_VILLAGE
+    return None if database.scope == postgres.TOWNSHIP else int(database.scope)
+
+
+def _whose(owner: int | None) -> Any:
+    return (access_secret.c.village_id.is_(None) if owner is None
+            else access_secret.c.village_id == owner)
+
+
+def _codes_for(database: Database, row: Any) -> list[tuple[int | None, str]]:
+    """The recovery codes (owner, hash) that may reset ``row``'s password: their
+    village's, and on a server the township's too. For a name nobody has, the code of
+    what was opened, so that a right code with a wrong name is told as such."""
+    if row is None:
+        owners = [code_owner(database)]
+    else:
+        owners = [row.village_id]
+        if database.on_server and row.village_id is not None:
+            owners.append(None)
+    with database.engine.connect() as connection:
+        postgres.as_township(connection)  # nobody is signed in yet: looked up as find()
+        found = dict(connection.execute(
+            select(access_secret.c.village_id, access_secret.c.value).where(
+                access_secret.c.name == RECOVERY, or_(*(_whose(o) for o in owners)))).all())
+    return [(o, found[o]) for o in owners if o in found]
 
 
 def _set_password(session: Session, operator_id: int, password_hash: str) -> None:
@@ -171,14 +219,21 @@ def _set_password(session: Session, operator_id: int, password_hash: str) -> Non
                     .values(password_hash=password_hash, updated_at=clock.now()))
 
 
-def _set_recovery(session: Session, code_hash: str) -> None:
-    done = session.execute(select(access_secret.c.name)
-                           .where(access_secret.c.name == RECOVERY)).first()
-    session.execute(update(access_secret).where(access_secret.c.name == RECOVERY)
-                    .values(value=code_hash, updated_at=clock.now()))
-    if done is None:  # a village moved out of a server into a file of its own has none yet
+def _set_recovery(session: Session, code_hash: str, owner: int | None) -> None:
+    """``owner``'s recovery code (a village's id, None the township's) from now on.
+    The township's is written as the township, whatever village the session is scoped
+    to (a township code renewed by the village administrator it recovered): the rest of
+    the transaction is the township's then, so this comes last in it."""
+    if owner is None:
+        postgres.as_township(session.connection())
+    done = session.execute(select(access_secret.c.id).where(
+        access_secret.c.name == RECOVERY, _whose(owner))).first()
+    if done is None:  # a village moved in before migration 0014 has none yet
         session.execute(insert(access_secret).values(
-            name=RECOVERY, value=code_hash, updated_at=clock.now()))
+            name=RECOVERY, value=code_hash, updated_at=clock.now(), village_id=owner))
+    else:
+        session.execute(update(access_secret).where(access_secret.c.id == done.id)
+                        .values(value=code_hash, updated_at=clock.now()))
 
 
 class OperatorBook:
@@ -195,6 +250,14 @@ class OperatorBook:
         with self.database.session() as session:
             rows = session.execute(select(operator).order_by(operator.c.id)).all()
         return [OperatorInfo(r.id, r.name, r.role, r.active, r.village_id) for r in rows]
+
+    def village_label(self, info: OperatorInfo) -> str:
+        """Whose operator ``info`` is, as the clerk reads it: 乡镇, or the village's name."""
+        if info.village_id is None:
+            return "乡镇"
+        with self.database.engine.connect() as connection:
+            known = villages.listed(connection)  # one's own village, or all for the township
+        return villages.describe_scope(str(info.village_id), known)
 
     def get(self, operator_id: int) -> OperatorInfo:
         for info in self.list():
@@ -223,12 +286,16 @@ class OperatorBook:
             raise ValidationFailed([FieldError("name", f"已有名为“{name}”的操作员"
                                                + ("(可能在别的村)" if self.database.on_server
                                                   else ""))])
+        # Whose: the village open (a village's administrator: always theirs), or the
+        # township's when its administrator has every village open (issue 22).
+        village = code_owner(self.database)
         with self.database.transaction(need=ADMIN, what="添加操作员") as session:
             if session.execute(select(operator.c.id).where(operator.c.name == name)).first():
                 raise ValidationFailed([FieldError("name", f"已有名为“{name}”的操作员")])
             new_id = int(session.execute(insert(operator).values(
                 name=name, role=role, password_hash=password_hash, active=True,
-                created_at=now, updated_at=now).returning(operator.c.id)).scalar_one())
+                created_at=now, updated_at=now, village_id=village)
+                .returning(operator.c.id)).scalar_one())
             audit.record(session, "created", "operator", new_id, summary=f"添加操作员 {name}",
                          changes=[("姓名", "", name), ("角色", "", ROLES[role])])
             # The new operator's wrap before the row is saved (the id is known inside the
@@ -327,9 +394,12 @@ class OperatorBook:
         if self.database.key is not None:
             register_keys.add_wraps(self.database,
                                     [register_keys.code_wrap(self.database.key, code, code_hash)])
+        # The code of what is open: a village's administrator renews their village's,
+        # the township's the township's (or, with a village open, that village's).
+        owner = code_owner(self.database)
         with self.database.transaction(need=ADMIN, what="更换恢复码") as session:
-            _set_recovery(session, code_hash)
             audit.record(session, "updated", "operator", summary="更换了恢复码")
+            _set_recovery(session, code_hash, owner)
         register_keys.reconcile(self.database)
         return code
 

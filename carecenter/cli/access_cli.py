@@ -84,6 +84,11 @@ def sign_in(database: Database) -> None:
     name, password = credentials()
     if not operators.has_operators(database):
         code = operators.create_first(database, name, password)
+        if database.on_server:  # an empty server's first is the township's (issue 22)
+            print(f"服务器上还没有操作员:已建立乡镇的管理员 {name}(看得到全部村,可添加乡镇"
+                  "和各村的操作员)。\n乡镇的恢复码(只显示这一次,请抄下或打印后妥善保管):"
+                  f"{code}", file=sys.stderr)
+            return
         print(f"这个登记册还没有操作员:已建立管理员 {name}。\n"
               f"恢复码(只显示这一次,请抄下或打印后妥善保管):{code}", file=sys.stderr)
         if database.notice:
@@ -185,8 +190,9 @@ def cmd_operators(args: argparse.Namespace) -> int:
         if args.add:
             password = os.environ.get("CARECENTER_NEW_PASSWORD") or _ask(
                 f"{args.add} 的新密码:", secret=True)
-            book.add(args.add, password, _role_code(args.role))
-            print(f"已添加操作员 {args.add}({args.role})。")
+            added = book.get(book.add(args.add, password, _role_code(args.role)))
+            whose = f",{book.village_label(added)}的操作员" if database.on_server else ""
+            print(f"已添加操作员 {args.add}({args.role}{whose})。")
         if args.set_role:
             book.set_role(find(args.set_role), _role_code(args.role))
             print(f"已把 {args.set_role} 的角色改为 {args.role}。")
@@ -197,7 +203,8 @@ def cmd_operators(args: argparse.Namespace) -> int:
             book.set_active(find(args.enable), True)
             print(f"已启用 {args.enable}。")
         for info in book.list():
-            print(f"{info.name}\t{info.role_label}\t{'在用' if info.active else '停用'}")
+            where = f"\t{book.village_label(info)}" if database.on_server else ""
+            print(f"{info.name}\t{info.role_label}\t{'在用' if info.active else '停用'}{where}")
     finally:
         database.close()
     return 0

@@ -3,11 +3,18 @@
     migrate-to URL --db 村.db [--db 另一村.db ...] [--name 村名]   村的数据库迁入乡镇服务器
     migrate-to 新文件.db --db URL --village 村名或编号              一个村迁出为数据库文件
     villages --db URL                                          服务器上的各村及人数
+
+Moving villages in is the township's act: the command line's operator signs in on the
+server first and must be the township's administrator. On an empty server that sign-in
+makes them so (the server's first operator is the township's, with the township's
+recovery code), before any village's operators arrive: otherwise the villages' would be
+the only ones, and nobody could ever add the township's own staff.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,9 @@ def add_parsers(commands: Any) -> None:
                       help="来源:村的数据库文件(可重复),或迁出时的服务器 URL")
     move.add_argument("--name", help="迁入后的村名(默认取本村设置中的村名)")
     move.add_argument("--village", help="迁出哪个村(村名或编号)")
+    move.add_argument("--from-operator", metavar="姓名",
+                      help="迁入时打开村的数据库文件用的该村操作员(默认与服务器上的操作员相同);"
+                           f"密码取自 {FROM_PASSWORD_VAR} 或在提示时输入")
 
     listing = commands.add_parser(
         "villages", help="列出乡镇服务器上的各村及在册人数;给出 --quarter 时各村季度数字并列")
@@ -34,6 +44,48 @@ def add_parsers(commands: Any) -> None:
     listing.add_argument("--out", help="并列的数字另存为 Excel 工作簿")
 
 
+# The password of ``--from-operator`` (the village's own operator, who opens its file).
+FROM_PASSWORD_VAR = "CARECENTER_FROM_PASSWORD"
+
+
+def _township_admin(server: Any) -> None:
+    """Sign the command line's operator in on the server (an empty server's first is
+    made the township's administrator) and refuse anyone else: moving a village in or
+    out is the township's act."""
+    from carecenter.cli.access_cli import sign_in
+    from carecenter.rules.roles import ADMIN
+
+    sign_in(server)
+    who = server.operator
+    if who is None or who.village_id is not None or who.role != ADMIN:
+        name = who.name if who else ""
+        raise KnownError(f"迁入迁出村是乡镇的事,请以乡镇的管理员身份运行({name} 不是乡镇的"
+                         "管理员)。操作员姓名取自 --operator 或 CARECENTER_OPERATOR。")
+
+
+def _source_key(db: str, args: argparse.Namespace) -> bytes | None:
+    """The key of a village's encrypted file: unwrapped with ``--from-operator``'s
+    password when given, else with the command line's operator's (issue 18)."""
+    from carecenter.access import register_keys
+    from carecenter.cli.access_cli import _ask, key_for
+
+    if not args.from_operator:
+        try:
+            return key_for(db)
+        except register_keys.WrongPassword as e:
+            raise KnownError(f"打不开 {db}:{e}。如服务器上的操作员不是该村的操作员,请用 "
+                             "--from-operator 指明该村的操作员") from None
+    path = Path(db)
+    if not register_keys.encrypted(path):
+        return None
+    password = os.environ.get(FROM_PASSWORD_VAR) or _ask(
+        f"{args.from_operator}(村的操作员)的密码:", secret=True)
+    try:
+        return register_keys.unlock(path, args.from_operator, password)
+    except register_keys.WrongPassword as e:
+        raise KnownError(f"打不开 {db}:{e}") from None
+
+
 def _progress(table: str, rows: int) -> None:
     """A line per table and per 50,000 rows: a county's move takes minutes."""
     if rows % 50_000 == 0 or rows <= 5000:
@@ -41,6 +93,7 @@ def _progress(table: str, rows: int) -> None:
 
 
 def cmd_migrate_to(args: argparse.Namespace) -> int:
+    from carecenter.cli.access_cli import sign_in
     from carecenter.storage import transfer
     from carecenter.storage.database import Database
     from carecenter.storage.location import is_server, shown
@@ -55,10 +108,9 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
                 raise KnownError(f"数据库文件 {db} 不存在")
         server = Database(args.target, scope="*")
         try:
-            from carecenter.cli.access_cli import key_for
-
+            _township_admin(server)
             for db in args.db:
-                source = Database(db, key=key_for(db))  # an encrypted file: its key (issue 18)
+                source = Database(db, key=_source_key(db, args))  # encrypted: its key
                 try:
                     print(f"迁入 {db} → {shown(args.target)}", flush=True)
                     moved = transfer.move_in(source, server, args.name, progress=_progress)
@@ -67,6 +119,8 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
                 _report(moved, "迁入")
         finally:
             server.close()
+        print("各村的操作员随村迁入,仍只能看本村。乡镇的操作员由乡镇的管理员添加:设 "
+              "CARECENTER_VILLAGE='*' 后运行 operators --add 姓名 --role 经办人 --db 服务器URL。")
         return 0
     if len(args.db) != 1 or not is_server(args.db[0]):
         raise KnownError("迁出时 --db 应是一个服务器 URL,目标是新的数据库文件")
@@ -77,13 +131,19 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
         print(f"{target} 已存在:只核对其中是否已是这个村。", flush=True)
     server = Database(args.db[0], scope="*")
     try:
+        from carecenter.rules.roles import ADMIN
         from carecenter.storage.villages import listed
 
+        sign_in(server)  # the township's administrator, or the leaving village's own
+        who = server.operator
         with server.engine.connect() as connection:
             match = [v for v in listed(connection) if args.village in (str(v.id), v.name)]
         if not match:
             raise KnownError(f"服务器上没有“{args.village}”这个村")
-        from carecenter.cli.access_cli import key_for, sign_in
+        if who is None or who.role != ADMIN or who.village_id not in (None, match[0].id):
+            raise KnownError("迁出村须由乡镇的管理员或该村的管理员运行"
+                             f"({who.name if who else ''} 不是)。")
+        from carecenter.cli.access_cli import key_for
 
         # A new file: nobody else writes it meanwhile.
         file = Database(target, hold=True, key=key_for(str(target)))
@@ -107,6 +167,8 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
 
 def _report(moved: Any, verb: str) -> None:
     people = moved.counts.get("person", 0)
+    for old, new in moved.renamed:  # names sign in, and are unique on a server
+        print(f"  本村操作员 {old} 的名字在服务器上已有人用,已改为 {new}(登录时用新名字)。")
     if moved.already:
         print(f"“{moved.village.name}”已{verb}过,各表数目与来源一致({people} 人,"
               f"共 {moved.rows} 行),未重复{verb}。")

@@ -28,6 +28,7 @@ from carecenter.rules.kinds import DEFAULT_KIND, KINDS, combined
 from carecenter.rules.leftbehind import VERDICT_LABELS
 from carecenter.rules.risk import COLOUR_LABELS, COLOURS, KEY_CATEGORIES
 from carecenter.rules.visit_periods import Assessed, visit_kinds
+from carecenter.storage import villages
 from carecenter.storage.database import Database
 from carecenter.storage.models import (
     ACTIVE,
@@ -62,9 +63,14 @@ class QuarterData:
     rows: list[list[Any]] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     supporter_columns: int = 0
+    # The township's export of all its villages (issue 22): each row names its village
+    # in a 村 column after 序号, the rows go village by village.
+    villages: bool = False
 
 
 VISITS_HEADER = "本季走访(已访/应访)"
+VILLAGE_HEADER = "村"  # the township's export only, after 序号
+VILLAGE_WIDTH = 10
 VERDICT_HEADER = "留守认定"  # as of the export day: 留守 / 不符合 / 无法判断 (seed 002)
 LEDGER_HEADERS = (
     "序号", "姓名", "性别", "身份证号", "出生日期", "年龄", "村民小组", "联系电话", "家庭住址",
@@ -94,22 +100,31 @@ MAX_SUPPORTER_COLUMNS = 6
 ID_COLUMN = 4
 
 
-def ledger_headers(supporters: int) -> list[str]:
+def ledger_headers(supporters: int, villages: bool = False) -> list[str]:
     """The fixed columns, then 赡养人1姓名 … for as many supporters as anyone has, so
-    that the workbook comes back in through the import unchanged."""
-    return [*LEDGER_HEADERS, *(f"赡养人{i}{h}" for i in range(1, supporters + 1)
-                               for h in SUPPORTER_HEADERS)]
+    that the workbook comes back in through the import unchanged; ``villages``: the
+    township's, with the 村 column after 序号."""
+    return with_village([*LEDGER_HEADERS, *(f"赡养人{i}{h}" for i in range(1, supporters + 1)
+                                            for h in SUPPORTER_HEADERS)],
+                        VILLAGE_HEADER, villages)
 
 
-def ledger_widths(supporters: int) -> list[float]:
-    return [*LEDGER_WIDTHS, *(SUPPORTER_WIDTHS * supporters)]
+def ledger_widths(supporters: int, villages: bool = False) -> list[float]:
+    return with_village([*LEDGER_WIDTHS, *(SUPPORTER_WIDTHS * supporters)], VILLAGE_WIDTH,
+                        villages)
 
 
-def free_text_columns(supporters: int) -> list[int]:
+def free_text_columns(supporters: int, villages: bool = False) -> list[int]:
     """The 0-based columns whose width is measured on the values."""
     first = len(LEDGER_HEADERS)
-    return [*FREE_TEXT, *(first + 4 * i + j for i in range(supporters)
-                          for j in SUPPORTER_FREE_TEXT)]
+    measured = [*FREE_TEXT, *(first + 4 * i + j for i in range(supporters)
+                              for j in SUPPORTER_FREE_TEXT)]
+    return [1, *(c + 1 for c in measured)] if villages else measured
+
+
+def with_village(row: list[Any], value: Any, villages: bool) -> list[Any]:
+    """``row`` with the township's 村 column (``value``) after 序号, when ``villages``."""
+    return [row[0], value, *row[1:]] if villages else row
 
 
 # The elders' ledger and its figures are the elders' (issue 21): the other kinds have
@@ -202,9 +217,15 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
     data = QuarterData(quarter, as_of)
     start, end = quarter.start, quarter.end
     kinds = sorted(visit_kinds(k.cadences for k in KINDS.values()))
+    data.villages = township = database.township
     with database.session() as session:
-        groups = {gid: (name, position) for gid, name, position in session.execute(
-            select(village_group.c.id, village_group.c.name, village_group.c.position))}
+        # The township's export (issue 22): every village, each row naming its own, in
+        # the order the villages were added; their groups are each village's own.
+        named = village_names(session) if township else {}
+        rank = {vid: n for n, vid in enumerate(named)}
+        groups = {gid: (name, position, vid) for gid, name, position, vid in session.execute(
+            select(village_group.c.id, village_group.c.name, village_group.c.position,
+                   village_group.c.village_id))}
         helpers = {pid: (name, phone) for pid, name, phone in session.execute(
             select(pairing.c.person_id, helper.c.name, helper.c.phone)
             .join(helper, helper.c.id == pairing.c.helper_id)
@@ -247,7 +268,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                    person.c.id_number, person.c.group_id, person.c.phone,
                    person.c.address, person.c.status, person.c.exit_date,
                    person.c.left_behind_year, person.c.verdict, person.c.verdict_until,
-                   person.c.verdict_on, person.c.kinds)
+                   person.c.verdict_on, person.c.kinds, person.c.village_id)
             .where(_on_register(quarter, as_of), of_kind("elder"))
             .order_by(person.c.name_pinyin, person.c.id)).all())
         # Everyone on the register at the end, by kind (a 特困 elder counts under both);
@@ -277,13 +298,15 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             select(func.count()).select_from(need)
             .where(need.c.resolved_on >= start, need.c.resolved_on <= as_of)).scalar_one()
     group_at = len(FACT_COLUMNS) + 4
-    people.sort(key=lambda r: groups.get(r[group_at], ("", 10**9))[1])  # stable: by name
+    people.sort(key=lambda r: (rank.get(r[-1], 0),  # stable: by name within a group
+                               groups.get(r[group_at], ("", 10**9, 0))[1]))
     # The labels of the choices, looked up once (a county has 100,000 rows of them).
     sexes, healths, relations = ({c.code: c.label for c in f.choices} | {None: None}
                                  for f in (PERSON["sex"], PERSON["health_status"],
                                            SUPPORTER["relation"]))
     counts: dict[str, Counter[str]] = {
-        k: Counter() for k in ("kind", "group", "colour", "key", "verdict")}
+        k: Counter() for k in ("kind", "group", "colour", "key", "verdict", "village")}
+    by_village = counts["village"]
     by_kind, by_group, by_colour, by_key, by_verdict = (
         counts[k] for k in ("kind", "group", "colour", "key", "verdict"))
     key_labels = {f.code: f.label for f in KEY_CATEGORIES}
@@ -294,7 +317,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         # By position, once (a row's names cost seconds on a county): the select above.
         (pid, _, _, _, _, _, health_status, _, _, birth, registered, created, _, _, kind, name, sex,
          id_number, group_id, phone, address, status_code, exit_date, lb_year, verdict_code,
-         verdict_until, verdict_on, stored_kinds) = p
+         verdict_until, verdict_on, stored_kinds, village_id) = p
         kindset = combined(stored_kinds, kind)
         active = exit_date is None or exit_date > as_of
         facts = care_facts(p)
@@ -303,7 +326,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             colour, factors = facts.colour, facts.factors
         else:
             colour, factors = (mine[-1].colour, mine[-1].factors) if mine else (None, frozenset())
-        group = groups.get(group_id, (NO_GROUP, 0))[0]
+        group = groups.get(group_id, (NO_GROUP, 0, 0))[0]
         state, ends = agreements.get(pid, (None, None))
         covered = state in COVERED_STATES and (ends is None or ends >= as_of)
         paired = pid in helpers
@@ -336,6 +359,9 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         ]
         for s in sup[:MAX_SUPPORTER_COLUMNS]:
             line += (s[0], relations.get(s[1], s[1]) or None, s[2], s[3])
+        if township:
+            line.insert(1, named.get(village_id))
+            group = f"{named.get(village_id, '')} {group}"
         data.rows.append(line)
         if len(sup) > data.supporter_columns:
             data.supporter_columns = min(len(sup), MAX_SUPPORTER_COLUMNS)
@@ -353,6 +379,8 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             continue
         active_count += 1
         by_group[group] += 1
+        if township:
+            by_village[named.get(village_id, "")] += 1
         by_colour[COLOUR_LABELS.get(colour or "", UNASSESSED)] += 1
         by_verdict[VERDICT_LABELS[verdict_code]] += 1
         for code in factors:
@@ -360,7 +388,11 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
                 by_key[key_labels[code]] += 1
         paired_count += paired
         covered_count += covered
-    group_order = [name for name, _ in sorted(groups.values(), key=lambda g: g[1])]
+    group_order = [name for name, _, _ in sorted(groups.values(), key=lambda g: g[1])]
+    if township:
+        group_order = [f"{named[vid]} {name}" for name, _, vid in sorted(
+            groups.values(), key=lambda g: (rank.get(g[2], 0), g[1])) if vid in named]
+        group_order += [f"{v} {NO_GROUP}" for v in named.values()]
     data.figures = {
         "period": quarter.code,
         "label": quarter.label,
@@ -369,7 +401,7 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "persons": len(people),
         "active": active_count,
         "by_kind": {k.label: every_kind[k.label] for k in KINDS.values() if every_kind[k.label]},
-        "by_group": {g: counts["group"][g] for g in [*group_order, NO_GROUP]
+        "by_group": {g: counts["group"][g] for g in dict.fromkeys([*group_order, NO_GROUP])
                      if counts["group"][g]},
         "by_colour": {label: counts["colour"][label]
                       for label in [*(COLOUR_LABELS[c] for c in COLOURS), UNASSESSED]},
@@ -391,7 +423,14 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
         "entries": entries,
         "exits": exits,
     }
+    if township:  # the villages' own lines of the township's summary
+        data.figures["by_village"] = {v: by_village[v] for v in named.values()}
     return data
+
+
+def village_names(session: Any) -> dict[int, str]:
+    """The villages this session sees, id -> name, in the order they were added."""
+    return {v.id: v.name for v in villages.listed(session.connection())}
 
 
 def _day(value: date | None) -> str | None:
@@ -407,6 +446,8 @@ def figure_lines(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     active = int(figures.get("active", 0))
     yield "总体", "本季度在册过的人数", figures.get("persons", 0)
     yield "总体", "期末(或截至导出日)在册人数", active
+    for label, n in figures.get("by_village", {}).items():  # the township's export
+        yield "按村", label, n
     for label, n in figures.get("by_kind", {}).items():
         yield "按类别", label, n
     for label, n in figures.get("by_group", {}).items():

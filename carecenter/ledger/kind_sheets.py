@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import String, or_, select, type_coerce
 
+from carecenter.ledger.figures import VILLAGE_HEADER, of_kind, village_names, with_village
 from carecenter.ledger.figures import _on_register as on_register
-from carecenter.ledger.figures import of_kind
 from carecenter.ledger.quarter import Quarter
 from carecenter.rules.cadences import Cadence
 from carecenter.rules.idnumber import age_on
@@ -108,7 +108,10 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
     start = quarter.start
     sheets = []
     days: dict[Any, date] = {}
+    township = database.township
     with database.session() as session:
+        # The township's export: every village's people, village by village, named.
+        named = village_names(session) if township else None
         groups = dict(session.execute(select(village_group.c.id, village_group.c.name)).all())
         helpers = {pid: name for pid, name in session.execute(
             select(pairing.c.person_id, helper.c.name)
@@ -128,9 +131,11 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
                        person.c.birth_date, person.c.group_id, person.c.phone,
                        person.c.address, person.c.status, person.c.exit_date,
                        person.c.registered_on, person.c.created_at,
-                       *(person.c[n] for n in own), *(person.c[n] for n in reads))
+                       *(person.c[n] for n in own), *(person.c[n] for n in reads),
+                       person.c.village_id)
                 .where(of_kind(k.code), on_register(quarter, as_of))
-                .order_by(person.c.group_id, person.c.name_pinyin, person.c.id)).all()
+                .order_by(*([person.c.village_id] if township else []), person.c.group_id,
+                          person.c.name_pinyin, person.c.id)).all()
             if not people:
                 continue
             ids = [p[0] for p in people]
@@ -163,18 +168,21 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
                             date.fromisoformat(on[:10])
                     records[pid][kind].append(day)
             sheets.append(_sheet(k, people, own, reads, supporters, records, helpers, groups,
-                                 start, as_of))
+                                 start, as_of, named))
     return sheets
 
 
 def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str],
            supporters: dict[int, list[dict[str, Any]]],
            records: dict[int, dict[str, list[date]]], helpers: dict[int, str],
-           groups: dict[int, str], start: date, as_of: date) -> KindSheet:
+           groups: dict[int, str], start: date, as_of: date,
+           named: dict[int, str] | None = None) -> KindSheet:
+    """``named``: the township's villages, for its 村 column (None: one village's)."""
     cadences = list(k.cadences.cadences)
     duty_labels = [f"{k.duties.get(c.duty, c.duty)}(已/应)" for c in cadences]
-    headers = [*BASE_HEADERS, *(ANY_PERSON[n].label for n in own),
-               *(r.label for r in k.roles), "认定", "帮扶人", *duty_labels, "状态"]
+    headers = with_village([*BASE_HEADERS, *(ANY_PERSON[n].label for n in own),
+                            *(r.label for r in k.roles), "认定", "帮扶人", *duty_labels, "状态"],
+                           VILLAGE_HEADER, named is not None)
     sheet = KindSheet(k, headers)
     active = 0
     counted: dict[str, int] = {f.label: 0 for f in k.figures}
@@ -183,7 +191,7 @@ def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str
         (pid, name, sex, id_number, birth, group_id, phone, address, status, exit_date,
          registered, created) = p[:12]
         values = dict(zip(own, p[12:12 + len(own)], strict=True))
-        values.update(zip(reads, p[12 + len(own):], strict=True))
+        values.update(zip(reads, p[12 + len(own):-1], strict=True))
         values.update(birth_date=birth, sex=sex)
         mine = supporters.get(pid, [])
         verdict = k.judge(values, mine, as_of)
@@ -197,7 +205,7 @@ def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str
             duties.append(f"{done}/{due}" if due else "")
             met[label] += bool(due) and done >= due and exit_date is None
         on_register = exit_date is None or exit_date > as_of
-        sheet.rows.append([
+        sheet.rows.append(with_village([
             number, name, ANY_PERSON["sex"].display(sex), id_number or "待补充",
             f"{birth:%Y-%m-%d}" if birth else None,
             age_on(birth, as_of) if birth else None, groups.get(group_id), phone, address,
@@ -207,7 +215,7 @@ def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str
             verdict.label, helpers.get(pid), *duties,
             STATUS_LABELS.get(status, status) if on_register
             else f"{STATUS_LABELS.get(status, status)}({exit_date:%Y-%m-%d})",
-        ])
+        ], (named or {}).get(p[-1]), named is not None))
         if not on_register:
             continue
         active += 1

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from carecenter import clock
 from carecenter.access import audit
-from carecenter.errors import KnownError, NotFound
+from carecenter.errors import DatabaseError, KnownError, NotFound
 from carecenter.ledger import row_xml, style
 from carecenter.ledger.figures import (
     ID_COLUMN,
@@ -31,15 +35,18 @@ from carecenter.ledger.figures import (
     free_text_columns,
     ledger_headers,
     ledger_widths,
+    village_names,
 )
 from carecenter.ledger.kind_sheets import KindSheet, collect_kinds
 from carecenter.ledger.quarter import Quarter
 from carecenter.rules.roles import CLERK, require
-from carecenter.settings.settings_store import Settings
+from carecenter.settings.settings_store import VILLAGE, Settings
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
-from carecenter.storage.long_work import Progress, Steps, WorkCancelled, write_whole
-from carecenter.storage.models import export_snapshot
+from carecenter.storage.long_work import Progress, Steps, WorkCancelled, cannot_save, part_of
+from carecenter.storage.models import export_snapshot, setting
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -77,9 +84,34 @@ class ExportResult:
 
 
 def _title(database: Database, quarter: Quarter) -> tuple[str, str]:
+    """The ledger's title and 填报单位: the village's, or on a township's server opened
+    for all villages the township's (issue 22)."""
+    if database.township:
+        return _township_title(database)
     village = Settings(database).village()
     place = "".join(village[k] for k in ("county", "township", "name"))
     return f"{place}农村留守老年人关爱服务台账", village.get("committee") or village["name"]
+
+
+def _township_title(database: Database) -> tuple[str, str]:
+    """The township has no 本村设置 of its own: its county and name are what its
+    villages' settings say (the most of them, where they differ), else 全乡镇."""
+    with database.session() as session:
+        names = village_names(session)
+        stored = session.execute(select(setting.c.village_id, setting.c.value)
+                                 .where(setting.c.key == VILLAGE)).all()
+    said: dict[str, Counter[str]] = {"county": Counter(), "township": Counter()}
+    for _, raw in stored:
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            continue
+        for key, counter in said.items():
+            if isinstance(value, dict) and str(value.get(key) or "").strip():
+                counter[str(value[key]).strip()] += 1
+    county, township = (c.most_common(1)[0][0] if c else "" for c in said.values())
+    unit = f"{township or '全乡镇'}({len(names)} 个村:{'、'.join(names.values())})"
+    return f"{county}{township or '全乡镇'}农村留守老年人关爱服务台账", unit
 
 
 def write_workbook(data: QuarterData, title: str, unit: str,
@@ -115,17 +147,18 @@ def _fill(book: Any, data: QuarterData, title: str, unit: str, previous: Snapsho
     subtitle = f"填报单位:{unit or '(未设置)'}    {data.quarter.label}({when})    " \
                f"导出时间:{made_at:%Y-%m-%d %H:%M}"
     count = data.supporter_columns
-    headers = ledger_headers(count)
+    headers = ledger_headers(count, data.villages)
     # Printed: the township's columns, one A4 landscape page wide (about 8 pt); the
     # supporters' columns stay on screen and for the re-import (all of them on one
     # page would print at 4 pt).
     ledger_rows = steps.rows(data.rows, len(data.rows), 400, 800, "正在写台账")
     style.write_table(ledger, headers, ledger_rows,
-                      style.fitted_widths(headers, data.rows, ledger_widths(count),
-                                          free_text_columns(count)),
-                      text_columns={ID_COLUMN},
+                      style.fitted_widths(headers, data.rows,
+                                          ledger_widths(count, data.villages),
+                                          free_text_columns(count, data.villages)),
+                      text_columns={ID_COLUMN + data.villages},
                       title=f"{title}({data.quarter.label})", subtitle=subtitle,
-                      print_columns=len(LEDGER_HEADERS), spliced=spliced)
+                      print_columns=len(LEDGER_HEADERS) + data.villages, spliced=spliced)
     for kind_sheet in sheets:  # one sheet for each other kind (issue 21)
         steps.say(800, f"正在写{kind_sheet.kind.label}表…")
         sheet = book.create_sheet(kind_sheet.kind.label.removeprefix("农村"))
@@ -187,23 +220,63 @@ def _export(database: Database, quarter: Quarter, target: Path, today: date,
         title, unit = _title(database, quarter)
         content = write_workbook(data, title, unit, previous, made_at, sheets, steps)
     steps.say(900, f"正在保存到 {target.name}…")
-    write_whole(target, lambda part: part.write_bytes(content))
-    # Past this point the file is written: the snapshot is kept whatever the button says.
-    if steps.progress is not None:
-        steps.progress(950, 1000, "正在留存本次报送的工作簿…")
-    with database.transaction() as session:
-        inserted = session.execute(export_snapshot.insert().values(
-            period=quarter.code, made_at=made_at, made_on=data.as_of,
-            figures=json.dumps(data.figures, ensure_ascii=False), file_name=target.name,
-            workbook=content,
-        ))
-        snapshot_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
-        audit.record(session, "export", "ledger", int(snapshot_id),
-                     summary=f"{quarter.label}季度报送台账 {target.name}(完整身份证号)",
-                     count=len(data.rows))
+    # The file takes its name only once the export is kept: a snapshot refused (or a
+    # kill before it) leaves no workbook that looks sent, only its part, removed here.
+    part = part_of(target)
+    try:
+        part.write_bytes(content)
+        # Past this point the snapshot is kept whatever the button says.
+        if steps.progress is not None:
+            steps.progress(950, 1000, "正在留存本次报送的工作簿…")
+        snapshot_id = _keep(database, quarter, data, made_at, target.name, content)
+    except BaseException as e:
+        part.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise cannot_save(target) from e
+        raise
+    try:
+        os.replace(part, target)
+    except OSError as e:
+        part.unlink(missing_ok=True)
+        raise KnownError(f"{cannot_save(target)}。本次报送已留存(第 {snapshot_id} 次),"
+                         "可在“历次报送”中把当时的文件另存。") from e
     if steps.progress is not None:
         steps.progress(1000, 1000, "已完成")
-    return ExportResult(len(data.rows), data.figures, int(snapshot_id), previous)
+    return ExportResult(len(data.rows), data.figures, snapshot_id, previous)
+
+
+def _keep(database: Database, quarter: Quarter, data: QuarterData, made_at: datetime,
+          file_name: str, content: bytes) -> int:
+    """The export kept as a snapshot, logged; its number. The township's own is the
+    township's (village NULL, issue 22), beside each village's."""
+    township: dict[str, Any] = {"village_id": None} if database.township else {}
+    try:
+        with database.transaction() as session:
+            inserted = session.execute(export_snapshot.insert().values(
+                period=quarter.code, made_at=made_at, made_on=data.as_of,
+                figures=json.dumps(data.figures, ensure_ascii=False), file_name=file_name,
+                workbook=content, **township,
+            ))
+            snapshot_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
+            audit.record(session, "export", "ledger", int(snapshot_id),
+                         summary=f"{quarter.label}季度报送台账 {file_name}(完整身份证号)",
+                         count=len(data.rows))
+    except (DBAPIError, DatabaseError) as e:
+        if isinstance(e, DatabaseError) and not isinstance(e.__cause__, IntegrityError):
+            raise  # said for the clerk already (a damaged register, a full disk)
+        # What the database said is for the log; the clerk is told what it means.
+        log.exception("季度报送未能留存")
+        raise KnownError(f"{quarter.label}的报送未能留存,没有写入文件:数据库拒绝了这次保存"
+                         "(详情已记入日志)。请稍后重试;仍不行请找维护人员。") from e
+    return int(snapshot_id)
+
+
+def _own(database: Database) -> Any:
+    """The exports of what is open: the village's, or the township's own (issue 22: not
+    its villages', which a township connection sees too)."""
+    if database.township:
+        return export_snapshot.c.village_id.is_(None)
+    return export_snapshot.c.village_id == int(database.scope)
 
 
 def snapshots(database: Database) -> list[Snapshot]:
@@ -212,7 +285,7 @@ def snapshots(database: Database) -> list[Snapshot]:
         rows = session.execute(
             select(export_snapshot.c.id, export_snapshot.c.period, export_snapshot.c.made_at,
                    export_snapshot.c.made_on, export_snapshot.c.file_name,
-                   export_snapshot.c.figures)
+                   export_snapshot.c.figures).where(_own(database))
             .order_by(export_snapshot.c.made_at.desc(), export_snapshot.c.id.desc())).all()
     return [Snapshot(r.id, r.period, r.made_at, r.made_on, r.file_name, json.loads(r.figures))
             for r in rows]
@@ -250,7 +323,7 @@ def snapshot_workbook(database: Database, snapshot_id: int) -> bytes:
     require(database.operator, CLERK, "取出报送时的台账(含完整身份证号)")
     with database.session() as session:
         content = session.execute(select(export_snapshot.c.workbook).where(
-            export_snapshot.c.id == snapshot_id)).scalar()
+            export_snapshot.c.id == snapshot_id, _own(database))).scalar()
     if content is None:
         raise NotFound(f"没有编号为 {snapshot_id} 的报送记录")
     audit.log(database, "export", "ledger", f"取出第 {snapshot_id} 次报送的台账", need=CLERK)

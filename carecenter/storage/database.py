@@ -118,6 +118,13 @@ def upgrade(engine: Engine) -> None:
                     "PRAGMA foreign_keys=ON")
 
 
+# Issue 22: row-level security is what keeps one village from another's rows on a
+# server; an account exempt from it (a superuser, or BYPASSRLS) is never narrowed to
+# one village, at opening or when a village's operator signs in.
+_EXEMPT = ("连接服务器所用的账户不受行级安全策略限制(超级用户或 BYPASSRLS),"
+           "无法只看一个村的数据。请为本程序建立一个普通账户(见 README 乡镇服务器一节)。")
+
+
 def _busy(error: OperationalError) -> bool:
     text_ = str(error.orig).lower()
     return "locked" in text_ or "busy" in text_
@@ -204,6 +211,8 @@ class Database:
         wanted = (str(scope) if scope is not None
                   else (os.environ.get(SCOPE_VAR) or None) if server else None)
         self._scope = postgres.Scope(TOWNSHIP)
+        # The server's account is exempt from row-level security (``_settle_scope``).
+        self._exempt = False
         self.path = sqlite_file(self.location)
         # ``lock``: the app took the register's lock before anything read it; it is
         # this database's from here and released by ``close``.
@@ -370,6 +379,10 @@ class Database:
                 raise NotAllowed(
                     f"{who.name} 是{villages.describe_scope(wanted, known)}的操作员,"
                     f"只能打开本村,不能打开{villages.describe_scope(self._asked, known)}。")
+        if wanted != TOWNSHIP and self._exempt:
+            # Opened for the township (nothing to narrow then), and now narrowed to one
+            # village by who signed in: the policies would filter nothing for this account.
+            raise DatabaseError(_EXEMPT)
         if wanted != self._scope.value:
             self._scope.value = wanted
             self.engine.dispose()  # connections made from now on carry the new scope
@@ -443,6 +456,12 @@ class Database:
         return self._scope.value
 
     @property
+    def township(self) -> bool:
+        """Whether this program sees every village of a township's server at once (the
+        township's own view: its export, its snapshots), not one village."""
+        return self.on_server and self._scope.value == TOWNSHIP
+
+    @property
     def on_server(self) -> bool:
         return self.engine.dialect.name != "sqlite"
 
@@ -467,12 +486,11 @@ class Database:
                     raise DatabaseError(f"服务器上没有“{wanted}”这个村。")
                 wanted = str(match[0].id)
             if wanted != TOWNSHIP and bypass:
-                raise DatabaseError(
-                    "连接服务器所用的账户不受行级安全策略限制(超级用户或 BYPASSRLS),"
-                    "无法只看本村的数据。请为本程序建立一个普通账户。")
+                raise DatabaseError(_EXEMPT)
         finally:
             self.engine.dispose()  # connections made from now on carry the scope
         self._scope.value = wanted
+        self._exempt = bypass
 
     def session(self) -> Session:
         return self.sessions()

@@ -68,10 +68,19 @@ class Steps:
         self.say(end, f"{label}({total}/{total})")
 
 
+def part_of(target: Path) -> Path:
+    """Where a file is written before it takes ``target``'s name."""
+    return target.with_name(f".{target.name}.part")
+
+
+def cannot_save(target: Path) -> KnownError:
+    return KnownError(f"无法保存 {target}:文件可能正在 Excel 中打开,或没有写入权限")
+
+
 def write_whole(target: Path, write: Callable[[Path], object]) -> None:
     """``write(part)`` writes a file beside the target, which then takes its place: a
     cancel, an error or a kill never leaves half a file under the target's name."""
-    part = target.with_name(f".{target.name}.part")
+    part = part_of(target)
     try:
         write(part)
         os.replace(part, target)
@@ -79,6 +88,5 @@ def write_whole(target: Path, write: Callable[[Path], object]) -> None:
         with contextlib.suppress(OSError):
             part.unlink()
         if isinstance(e, OSError):
-            raise KnownError(f"无法保存 {target}:文件可能正在 Excel 中打开,"
-                             "或没有写入权限") from e
+            raise cannot_save(target) from e
         raise

@@ -447,7 +447,8 @@ duty_tally_named = Table(
 export_snapshot = Table(
     "export_snapshot",
     metadata,
-    village_column(),
+    # NULL: the township's own export of all its villages (issue 22, migration 0014).
+    Column("village_id", Integer, nullable=True, server_default="1"),
     Column("id", Integer, primary_key=True),
     Column("period", String(10), nullable=False),  # e.g. 2026Q4
     Column("made_at", DateTime, nullable=False),
@@ -475,13 +476,22 @@ operator = Table(
     Index("ix_operator_village", "village_id"),
 )
 
-# Secrets of the register as a whole: the recovery code's hash (shown once at first start).
+# Secrets: the recovery code's hash (shown once at first start), one per village and one
+# for the township (issue 22, migration 0014): a village's code resets only its own
+# administrators' passwords, the township's any administrator's on the server.
 access_secret = Table(
     "access_secret",
     metadata,
-    Column("name", String(32), primary_key=True),
+    Column("id", Integer, primary_key=True),
+    # Whose: a village's id (1 in a village's own file), NULL the township's.
+    Column("village_id", Integer, server_default="1"),
+    Column("name", String(32), nullable=False),
     Column("value", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("village_id", "name", name="uq_access_secret_village"),
+    # The township's own (NULL is never equal to NULL in the constraint above).
+    Index("uq_access_secret_township", "name", unique=True,
+          sqlite_where=text("village_id IS NULL"), postgresql_where=text("village_id IS NULL")),
 )
 
 # 审计日志: every write, export, print and backup, with who and when; for a write, each
