@@ -267,3 +267,28 @@ def test_a_childrens_ledger_imported_again_says_what_each_row_changes(
     mother = next(s for s in Register(database).load(pid).supporters
                   if s.get("relation") == "mother")
     assert mother["phone"] == "13988887777"
+
+
+def test_a_tekun_list_goes_to_the_kind_page_with_its_own_columns(
+        qtbot: QtBot, database: Database, tmp_path: Path, answers: list[str]) -> None:
+    from tests.test_kind_import_export import write
+    from tests.test_tekun_import import TEKUN_LIST
+
+    wizard = ImportWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(write(tmp_path / "特困供养人员.xlsx", TEKUN_LIST)))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    page = wizard.kind_page
+    assert wizard.currentPage() is page  # not the elders' mapping, which drops them
+    assert "特困群众" in page.subTitle()
+    meaning = {page.columns.item(r, 1).text(): page.columns.item(r, 2).text()
+               for r in range(page.columns.rowCount())}
+    assert meaning["供养方式"] == "供养方式" and meaning["特困供养证号"] == "特困供养证号"
+    assert meaning["认定时间"] == "认定时间"
+    wizard.resize(1000, 640)
+    wizard.grab().save(str(tmp_path / "tekun-page.png"))
+    wizard.next()
+    assert "将新增特困群众 2 人" in answers[-1]
+    assert count(database) == 2

@@ -110,3 +110,66 @@ def test_each_window_fits_a_small_screen(qtbot: QtBot, village: Database, name: 
     size, least = window.size(), window.minimumSizeHint().expandedTo(window.minimumSize())
     assert size.width() <= BUDGET.width() and size.height() <= BUDGET.height(), (name, size)
     assert least.width() <= BUDGET.width() and least.height() <= BUDGET.height(), (name, least)
+
+
+def kinds_file(register: Register, kinds: str) -> int:
+    """A file of these kinds (``+`` between them), as the register holds one."""
+    from carecenter.register.people import PersonDraft
+    from tests.conftest import elder, make_id
+    from tests.test_kind_child import child
+    from tests.test_kind_woman_tekun import woman
+
+    codes = kinds.split("+")
+    tekun = {"tekun_since": "2019-05-01", "tekun_cert": "TK0012", "support_mode": "分散供养"}
+    draft = {
+        "elder": elder,
+        "child": child,
+        "woman": woman,
+        "tekun": lambda: PersonDraft({"name": "赵老汉", "id_number": make_id("19450101", "011"),
+                                      **tekun}, [], kind="tekun"),
+    }[codes[0]]()
+    if "tekun" in codes[1:]:
+        draft.values.update(tekun)
+    draft.kinds = codes
+    return register.save(draft).person_id
+
+
+@pytest.mark.parametrize("kinds", [
+    "elder", "child", "woman", "tekun", "elder+tekun", "child+tekun", "new:child",
+    "new:woman", "new:tekun"])
+def test_the_person_editor_of_every_kind_fits_a_small_screen(
+        qtbot: QtBot, database: Database, kinds: str, tmp_path: Path) -> None:
+    """Each kind's tabs and its verdict line (issue 21: a child's wrapped to two lines and
+    the editor needed 668 px of the 640)."""
+    from ui.register.person_editor import PersonEditor
+
+    register = Register(database)
+    if kinds.startswith("new:"):
+        editor = PersonEditor(register, kinds=[kinds.removeprefix("new:")])
+    else:
+        editor = PersonEditor(register, kinds_file(register, kinds))
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    size, least = editor.size(), editor.minimumSizeHint().expandedTo(editor.minimumSize())
+    assert size.width() <= BUDGET.width() and size.height() <= BUDGET.height(), (kinds, size)
+    assert least.width() <= BUDGET.width() and least.height() <= BUDGET.height(), (kinds, least)
+    editor.grab().save(str(tmp_path / f"editor-{kinds.replace(':', '-')}.png"))
+
+
+def test_the_verdict_is_one_line_per_kind_cut_to_the_width_whole_in_its_tooltip(
+        qtbot: QtBot, database: Database) -> None:
+    from ui.register.person_editor import PersonEditor
+
+    editor = PersonEditor(Register(database), kinds_file(Register(database), "child+tekun"))
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.resize(editor.minimumSizeHint().width(), editor.height())  # as narrow as it goes
+    label = editor.verdict_label
+    whole = label.text()
+    assert "母亲王小红在浙江省义乌市务工" in whole and "符合特困认定" in whole
+    shown = label.shown().split("\n")
+    assert len(shown) == 2 and shown[0].endswith("…")  # one line per kind, the child's cut
+    assert label.height() < 3 * label.fontMetrics().lineSpacing()
+    assert label.toolTip() == whole

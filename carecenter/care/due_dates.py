@@ -17,14 +17,14 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
 from carecenter import clock
 from carecenter.rules.cadences import ASSESSMENT, CareFacts, depth, dues
-from carecenter.rules.kinds import KINDS, combined
+from carecenter.rules.kinds import CADENCE_KIND, KINDS, Kinds, combined
 from carecenter.rules.risk import ADVANCED_AGE
 from carecenter.storage.bulk import insert_rows
 from carecenter.storage.models import ACTIVE, care_due, person, setting
 
 # Bump when a cadence changes: every database then works its dates out again.
-RULES_VERSION = "4"  # 2: counts in calendar periods; 3: half-yearly reviews, holds;
-# 4: the kinds of person (issue 21)
+RULES_VERSION = "5"  # 2: counts in calendar periods; 3: half-yearly reviews, holds;
+# 4: the kinds of person (issue 21); 5: none of a kind's duties from its leaving age on
 SETTING_KEY = "care_due_rules"
 BATCH = 5000
 
@@ -90,6 +90,16 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _leaving_days(book: Kinds, birth: date | None) -> dict[str, date]:
+    """The day each of the file's kinds with an age limit ends (a child's 16th birthday)."""
+    days = {}
+    for k in book.members:
+        day = k.leaving_day(birth)
+        if day is not None:
+            days[k.code] = day
+    return days
+
+
 def refresh(connection: Connection, person_ids: Iterable[int], today: date) -> None:
     """Work out again the due dates of these people (inside the caller's transaction)."""
     ids = sorted(set(person_ids))
@@ -128,7 +138,16 @@ def compute(connection: Connection, ids: Sequence[int], today: date) -> list[dic
         done = last.get(pid, {})
         if colour_on is not None:
             done = {**done, ASSESSMENT: [colour_on]}
-        for d in dues(combined(kinds, kind).cadences, facts, done, today):
+        book = combined(kinds, kind)
+        leaving = _leaving_days(book, birth)
+        ahead = [day for day in leaving.values() if day > today]
+        if ahead:  # the 16th birthday: the child's duties end that day
+            stale_on = min(ahead) if stale_on is None else min(stale_on, *ahead)
+        for d in dues(book.cadences, facts, done, today):
+            if leaving:  # issue 21: nothing of a child's falls due once they are 16
+                ends = leaving.get(CADENCE_KIND[d.cadence.code].code)
+                if ends is not None and (today >= ends or d.due >= ends):
+                    continue
             rows.append({"person_id": pid, "duty": d.cadence.duty, "cadence": d.cadence.code,
                          "last_on": d.last, "due_on": d.due, "stale_on": stale_on,
                          "kind": kind, "name": name or "", "group_id": group_id,

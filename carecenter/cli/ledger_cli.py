@@ -29,6 +29,8 @@ from carecenter.storage.location import command_line
 
 
 def add_parsers(commands: Any) -> None:
+    from carecenter.rules.kinds import KINDS
+
     imp = commands.add_parser("import", help="导入村里的 Excel 台账(花名册)")
     imp.add_argument("what", nargs="+", metavar="文件",
                      help="Excel 台账文件(也可写成 ledger 文件)")
@@ -40,8 +42,10 @@ def add_parsers(commands: Any) -> None:
     imp.add_argument("--confirm-exits", action="store_true",
                      help="台账状态或备注写明已故、入住养老机构、子女返乡等的,按台账办理退出")
     imp.add_argument("--report", help="把未导入的行及原因另存为 Excel 工作簿")
-    imp.add_argument("--kind", choices=("elder", "child", "woman"),
-                     help="台账类别(默认按表头自动判断:有父亲、母亲或监护人列的是留守儿童台账)")
+    imp.add_argument("--kind", choices=tuple(KINDS),
+                     help="台账类别:" + "、".join(f"{k.code} {k.label}" for k in KINDS.values())
+                     + "(默认按表头自动判断:有父亲、母亲或监护人列的是留守儿童台账,"
+                     "有特困供养证号、认定时间或供养方式列的是特困群众名单)")
 
     exp = commands.add_parser(
         "export", help="导出季度报送台账(Excel);查看、对比历次报送",

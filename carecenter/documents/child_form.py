@@ -23,7 +23,13 @@ from carecenter.documents.registration_form import LEFT, WIDTH, Flow, extra_sect
 from carecenter.rules import idnumber
 from carecenter.rules.fields import Field
 from carecenter.rules.kinds import ANY_PERSON, CHILD
-from carecenter.rules.kinds.child import GUARDIAN_ROLE, PARENT_ROLE, judge
+from carecenter.rules.kinds.child import (
+    GUARDIAN_ROLE,
+    PARENT_ROLE,
+    home_for_good,
+    judge,
+    parent_away,
+)
 
 EIGHTH = WIDTH / 8
 QUARTER = [WIDTH / 4] * 4
@@ -62,6 +68,14 @@ def _birth(row: dict[str, Any] | None) -> str:
         return f"{idnumber.parse(number).birth_date:%Y-%m-%d}"
     except Exception:  # a number the clerk left unchecked: print nothing rather than fail
         return ""
+
+
+def _works_at(parent: dict[str, Any], today: date) -> str:
+    """当前务工地点: where the parent works, unless back for good (长期返乡) by ``today``,
+    when the place is history and the form says they are home (the day is in 认定结论)."""
+    if home_for_good(parent, today):
+        return "已长期返乡"
+    return parent.get("whereabouts") or ""
 
 
 def draw_child_form(canvas: Canvas, data: Printable, today: date) -> None:
@@ -126,7 +140,7 @@ def draw_child_form(canvas: Canvas, data: Printable, today: date) -> None:
         title = PARENT_ROLE.field("relation").choice_label(code)
         line([label(f"{title}姓名"), value(who.get("name") or ""),
                            label("出生日期"), value(_birth(who)),
-                           label("当前务工地点"), value(who.get("whereabouts") or ""),
+                           label("当前务工地点"), value(_works_at(who, today) if who else ""),
                            label("联系电话"), value(who.get("phone") or "")])
     line([label("父亲公民身份证号码", 2),
                        value(by_parent.get("father", {}).get("id_number") or "", 2),
@@ -135,8 +149,9 @@ def draw_child_form(canvas: Canvas, data: Printable, today: date) -> None:
 
     head("实际监护情况")
     verdict = judge(v, file.supporters, today)
-    away = [s for s in parents if s.get("location_scope") in ("out_county", "out_province",
-                                                               "abroad")]
+    # The verdict's own rule on the same day: a parent back for good is not away, or
+    # the ticks would say 父母双方同时外出 under a 认定结论 of 不符合.
+    away = [s for s in parents if parent_away(s, today)]
     unable = {s.get("relation") for s in parents if s.get("unable")}
     both = len(parents) == 2 and len(away) == 2
     one = verdict.left_behind and not both

@@ -6,12 +6,16 @@ that differ (name, village group, status, colour). A row of theirs without an ID
 number is matched, as the import does, by name and village group to one of ours still
 without a number. Rows of theirs that cannot be matched or read are listed too, so
 nothing is silently dropped.
+
+A workbook of several kinds' sheets (the quarterly export: 台账 of the elders, 留守儿童,
+特困群众 …), each sheet saying its kind, is compared sheet by sheet, each sheet with the
+register's people of its kind, and the passes put together (``Comparison.passes``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,7 @@ from carecenter.access import audit
 from carecenter.errors import FieldError, KnownError
 from carecenter.ledger import cells, mapping, style
 from carecenter.ledger.mapping import Layout
-from carecenter.ledger.workbook import read_sheet, text_of
+from carecenter.ledger.workbook import heads, read_sheet, text_of
 from carecenter.register.groups import group_key
 from carecenter.rules import idnumber
 from carecenter.rules.kinds import KINDS, combined
@@ -54,6 +58,7 @@ class Ours:
     status: str
     colour: str | None
     kinds: tuple[str, ...] = ("elder",)
+    sheet: str = ""  # in a comparison of several sheets: the sheet it is missing from
 
 
 @dataclass
@@ -64,6 +69,7 @@ class Theirs:
     group: str
     status: str
     colour: str
+    sheet: str = ""  # in a comparison of several sheets: the row's sheet
 
 
 @dataclass
@@ -73,6 +79,7 @@ class Difference:
     field: str
     theirs: str
     ours: str
+    sheet: str = ""  # in a comparison of several sheets: the sheet that says it
 
 
 @dataclass
@@ -85,10 +92,20 @@ class Comparison:
     unreadable: list[tuple[int, str, str]] = field(default_factory=list)  # row, name, why
     matched: int = 0
     kind: str | None = None  # the township's list is of one kind: compared with those only
+    # A workbook of several kinds' sheets: one comparison per sheet (the lists above
+    # are theirs together, each entry naming its sheet).
+    passes: list[Comparison] = field(default_factory=list)
+    # Such a workbook without a sheet for some kind on the register: kind → how many
+    # of ours in it were compared with no sheet.
+    uncompared: dict[str, int] = field(default_factory=dict)
 
     def summary_lines(self) -> list[str]:
         said = ([f"按“{KINDS[self.kind].label}”名单比对,只计登记册上的这一类人员"]
                 if self.kind else [])
+        if self.passes:
+            said = ["按工作表逐类比对:" + ";".join(
+                f"“{p.sheet}”与登记册上的{KINDS[p.kind].label if p.kind else '全部人员'}"
+                for p in self.passes)]
         return [
             *said,
             f"乡镇名单与登记册按身份证号比对:一致或已对上 {self.matched} 人",
@@ -97,6 +114,11 @@ class Comparison:
             f"信息不一致:{len(self.differences)} 项",
             *([f"乡镇名单中无法识别身份证号的行:{len(self.unreadable)} 行"]
               if self.unreadable else []),
+            *(f"工作表“{p.sheet}”:对上 {p.matched} 人,乡镇有本村无 {len(p.theirs_only)} 人,"
+              f"本村有乡镇无 {len(p.ours_only)} 人,信息不一致 {len(p.differences)} 项"
+              for p in self.passes),
+            *(f"登记册上在册的{KINDS[k].label} {n} 人:名单中没有这一类的工作表,未比对"
+              for k, n in self.uncompared.items()),
         ]
 
 
@@ -177,10 +199,61 @@ def list_kind(sheet_name: str, rows: Sequence[Sequence[Any]], header_row: int) -
     return None
 
 
+def kind_sheets(path: str | Path) -> list[tuple[str, str]]:
+    """(sheet, kind) for each sheet of people in the workbook, when there are several
+    and each names a kind of its own (the quarterly export's 台账, 留守儿童, 特困群众);
+    else none: one list, or sheets that are parts of one (一组, 二组), read as before."""
+    found: list[tuple[str, str]] = []
+    for head in heads(path):
+        layout = mapping.detect(head.rows)
+        if layout is None or mapping.person_target("id_number") not in layout.targets().values():
+            continue  # a 汇总 or 填表说明 sheet
+        kind = list_kind(head.name, head.rows, min(layout.header_rows, default=0))
+        if kind is None or any(kind == k for _, k in found):
+            return []
+        found.append((head.name, kind))
+    return found if len(found) > 1 else []
+
+
 def compare_file(database: Database, path: str | Path, sheet: str | None = None,
                  adjust: Callable[[Layout], None] | None = None,
                  kind: str | None = None) -> Comparison:
-    """``kind``: the list's kind; None: as its title says (``list_kind``), else all."""
+    """``kind``: the list's kind; None: as its title says (``list_kind``), else all.
+    Without a sheet, kind or mapping named, a workbook of several kinds' sheets is
+    compared sheet by sheet (``kind_sheets``)."""
+    if sheet is None and kind is None and adjust is None:
+        sheets = kind_sheets(path)
+        if sheets:
+            ours = _ours(database)
+            passes = [_compare_sheet(database, path, name, None, code, ours)
+                      for name, code in sheets]
+            return _together(Path(path), passes, ours)
+    return _compare_sheet(database, path, sheet, adjust, kind)
+
+
+def _together(path: Path, passes: list[Comparison],
+              ours: tuple[dict[str, Ours], list[Ours]]) -> Comparison:
+    """The passes as one comparison, each entry naming its sheet."""
+    result = Comparison(path, "、".join(p.sheet for p in passes), passes=passes)
+    for p in passes:
+        result.matched += p.matched
+        result.theirs_only += [replace(t, sheet=p.sheet) for t in p.theirs_only]
+        result.ours_only += [(n, replace(o, sheet=p.sheet)) for n, o in p.ours_only]
+        result.differences += [replace(d, sheet=p.sheet) for d in p.differences]
+        result.unreadable += [(row, name, f"工作表“{p.sheet}”:{why}")
+                              for row, name, why in p.unreadable]
+    covered = {p.kind for p in passes}
+    by_id, without = ours
+    for entry in [*by_id.values(), *without]:
+        if entry.status == ACTIVE and not covered.intersection(entry.kinds):
+            code = entry.kinds[0]
+            result.uncompared[code] = result.uncompared.get(code, 0) + 1
+    return result
+
+
+def _compare_sheet(database: Database, path: str | Path, sheet: str | None,
+                   adjust: Callable[[Layout], None] | None, kind: str | None,
+                   ours: tuple[dict[str, Ours], list[Ours]] | None = None) -> Comparison:
     data = read_sheet(path, sheet)
     layout = mapping.detect(data.rows)
     if layout is None:
@@ -191,13 +264,15 @@ def compare_file(database: Database, path: str | Path, sheet: str | None = None,
     theirs, unreadable = read_theirs(path, sheet, layout, data.rows)
     if kind is None:
         kind = list_kind(data.name, data.rows, min(layout.header_rows, default=0))
-    return compare(database, Path(path), data.name, theirs, unreadable, kind)
+    return compare(database, Path(path), data.name, theirs, unreadable, kind, ours)
 
 
 def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
-            unreadable: list[tuple[int, str, str]], kind: str | None = None) -> Comparison:
+            unreadable: list[tuple[int, str, str]], kind: str | None = None,
+            register: tuple[dict[str, Ours], list[Ours]] | None = None) -> Comparison:
+    """``register``: the register's people as ``_ours`` read them (read here if None)."""
     result = Comparison(path, sheet, unreadable=unreadable, kind=kind)
-    ours, without_id = _ours(database)
+    ours, without_id = register if register is not None else _ours(database)
     if kind is not None:  # only this kind's people are missing from a list of this kind
         without_id = [e for e in without_id if kind in e.kinds]
     by_name: dict[tuple[str, str], list[Ours]] = {}
@@ -284,24 +359,33 @@ def save_differences(result: Comparison, path: str | Path, database: Database) -
     sheet = book.create_sheet("比对汇总")
     style.write_table(sheet, ["项目"], [[line] for line in result.summary_lines()], [70],
                       title="与乡镇名单比对结果", subtitle=source)
+    # A comparison of several sheets: each row names its sheet, in a last column (the
+    # first ones stay where the clerk is used to them).
+    where = ["工作表"] if result.passes else []
+    wide = [14] if result.passes else []
+
+    def at(sheet_name: str) -> list[str]:
+        return [sheet_name] if result.passes else []
+
     sheet = book.create_sheet("乡镇有本村无")
-    style.write_table(sheet, ["乡镇名单行号", "姓名", "身份证号", "村民小组", "状态", "风险等级"],
-                      [[t.row, t.name, t.id_number, t.group, t.status, t.colour]
+    style.write_table(sheet, ["乡镇名单行号", "姓名", "身份证号", "村民小组", "状态", "风险等级",
+                              *where],
+                      [[t.row, t.name, t.id_number, t.group, t.status, t.colour, *at(t.sheet)]
                        for t in result.theirs_only],
-                      [12, 10, 21, 10, 10, 10], text_columns={3},
+                      [12, 10, 21, 10, 10, 10, *wide], text_columns={3},
                       title="乡镇名单有、本村登记册没有", subtitle=source)
     sheet = book.create_sheet("本村有乡镇无")
-    style.write_table(sheet, ["档案号", "姓名", "身份证号", "村民小组", "风险等级"],
+    style.write_table(sheet, ["档案号", "姓名", "身份证号", "村民小组", "风险等级", *where],
                       [[m.person_id, m.name, number or "待补充", m.group,
-                        COLOUR_LABELS.get(m.colour or "", "未评估")]
+                        COLOUR_LABELS.get(m.colour or "", "未评估"), *at(m.sheet)]
                        for number, m in result.ours_only],
-                      [8, 10, 21, 10, 10], text_columns={3},
+                      [8, 10, 21, 10, 10, *wide], text_columns={3},
                       title="本村登记册在册、乡镇名单没有", subtitle=source)
     sheet = book.create_sheet("信息不一致")
-    style.write_table(sheet, ["身份证号", "姓名", "项目", "乡镇名单", "本村登记册"],
-                      [[d.id_number, d.name, d.field, d.theirs, d.ours]
+    style.write_table(sheet, ["身份证号", "姓名", "项目", "乡镇名单", "本村登记册", *where],
+                      [[d.id_number, d.name, d.field, d.theirs, d.ours, *at(d.sheet)]
                        for d in result.differences],
-                      [21, 10, 10, 16, 16], text_columns={1},
+                      [21, 10, 10, 16, 16, *wide], text_columns={1},
                       title="信息不一致", subtitle=source)
     if result.unreadable:
         sheet = book.create_sheet("无法比对的行")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from carecenter.ledger.mapping import normalise_label
+from carecenter.rules.fields import PERSON_FIELDS
 from carecenter.rules.kinds import KINDS, PersonKind, Role
 
 # Who a column is about, by the words it starts with (or its heading): (role, relation).
@@ -29,8 +30,6 @@ ROLE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("住址", "地址", "居住地"), "address"),
     (("姓名", "名字", "", "情况"), "name"),
 )
-RELATION_WORDS = {"爷爷": "祖父", "奶奶": "祖母", "外公": "外祖父", "外婆": "外祖母",
-                  "姥爷": "外祖父", "姥姥": "外祖母", "哥哥": "兄姐", "姐姐": "兄姐"}
 EXTRAS = {"序号", "编号", "年龄", "备注说明"}
 
 
@@ -101,16 +100,37 @@ def map_columns(kind: PersonKind, header: Sequence[Any], heading: Sequence[Any] 
     return columns, unknown
 
 
+def marks(kind: PersonKind) -> frozenset[str]:
+    """What a header must name besides the person to be this kind's ledger: someone
+    around the person (a child's 父亲, 母亲 or 监护人), or, for a kind with nobody
+    around it (特困), one of its own fields that its definition reads (特困供养证号,
+    认定时间, 供养方式): a 自理能力 column alone is no 特困 list."""
+    if kind.roles:
+        return frozenset(r.code for r in kind.roles)
+    common = {f.name for f in PERSON_FIELDS}
+    return frozenset(n for n in kind.reads if n not in common)
+
+
+def _marked(kind: PersonKind, columns: dict[int, str]) -> bool:
+    wanted = marks(kind)
+    if kind.roles:
+        return any("." in t for t in columns.values())
+    return any(t in wanted for t in columns.values())
+
+
 def looks_like(kind: PersonKind, rows: Sequence[Sequence[Any]]) -> bool:
     """Does a header among the first rows name the people around this kind (a child's
-    父亲 and 母亲 or 监护人)? Then the ledger is this kind's."""
-    return _find_header(kind, rows) is not None
+    父亲 and 母亲 or 监护人), or the kind's own marks (特困供养证号)? Then the ledger is
+    this kind's."""
+    return bool(marks(kind)) and _find_header(kind, rows) is not None
 
 
-def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]]
+def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]], marked: bool = True
                  ) -> tuple[int, dict[int, str], list[str]] | None:
     """(index of the header row, columns, unknown labels): the row, or the pair of rows
-    (a heading over the labels), that names the person and someone around them."""
+    (a heading over the labels), that names the person and what marks the kind (``marks``);
+    with ``marked`` False (the clerk said which kind it is) the person's name is enough
+    for a kind with nobody around it."""
     best: tuple[int, dict[int, str], list[str]] | None = None
     for index in range(min(30, len(rows))):
         shapes: list[tuple[Sequence[Any], Sequence[Any]]] = [((), rows[index])]
@@ -118,16 +138,18 @@ def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]]
             shapes.append((rows[index - 1], rows[index]))
         for heading, header in shapes:
             columns, unknown = map_columns(kind, header, heading)
-            roles = {t.split(".")[0] for t in columns.values() if "." in t}
-            if "name" in columns.values() and roles and (
+            enough = _marked(kind, columns) or (not marked and not kind.roles)
+            if "name" in columns.values() and enough and (
                     best is None or len(columns) > len(best[1])):
                 best = (index, columns, unknown)
     return best
 
 
 def kind_of(rows: Sequence[Sequence[Any]]) -> str | None:
-    """The kind (not the elders') whose header these first rows hold, or None."""
+    """The kind (not the elders') whose header these first rows hold, or None. The
+    elders' kind (its supporters are 赡养人) is what a ledger is when none of the others'
+    marks are found."""
     for k in KINDS.values():
-        if k.roles and all(r.code != "supporter" for r in k.roles) and looks_like(k, rows):
+        if all(r.code != "supporter" for r in k.roles) and looks_like(k, rows):
             return k.code
     return None

@@ -33,8 +33,14 @@ from carecenter.ledger.import_preview import (
     UPDATE,
     ChangedSincePreview,
 )
+from carecenter.ledger.kind_cells import (
+    birth_matches,
+    guardian_relation,
+    id_info,
+    read_choices,
+    read_dates,
+)
 from carecenter.ledger.kind_columns import (  # noqa: F401 (re-exported)
-    RELATION_WORDS,
     WHO,
     _find_header,
     kind_of,
@@ -183,15 +189,28 @@ class KindPreview:
 
 def detect(path: str | Path, sheet: str | None = None) -> str | None:
     """The kind whose ledger this is, by its header (a children's names the parents or
-    the guardian); None: the elders' (or not known). Without a sheet named, the first
-    sheet with a table decides: a children's ledger behind a 填表说明 sheet is found."""
+    the guardian, a 特困 list the 特困供养证号, 认定时间 or 供养方式); None: the elders'
+    (or not known). Without a sheet named, the first sheet with a table decides: a
+    children's ledger behind a 填表说明 sheet is found."""
     if sheet is not None:
-        return kind_of(read_sheet(path, sheet).rows[:30])
+        return _kind_of(read_sheet(path, sheet).rows[:30])
     for head in heads(path):
-        kind = kind_of(head.rows)
+        kind = _kind_of(head.rows)
         if kind is not None or mapping.detect(head.rows) is not None:
             return kind
     return None
+
+
+def _kind_of(rows: list[list[Any]]) -> str | None:
+    """``kind_of``, except that an elders' ledger that also has a 供养方式 column stays
+    the elders': its 子女 (赡养人) columns say whose it is, and they would be lost."""
+    kind = kind_of(rows)
+    if kind is None or KINDS[kind].roles:
+        return kind
+    layout = mapping.detect(rows)
+    if layout is not None and any(c.target.startswith("supporter:") for c in layout.columns):
+        return None
+    return kind
 
 
 def _sheet_for(path: str | Path, kind: PersonKind) -> str | None:
@@ -233,19 +252,16 @@ def _not_a_row(shape: TableShape, number: int, raw: list[Any], name: str) -> str
     return None
 
 
-def _guardian_relation(value: str) -> str:
-    return RELATION_WORDS.get(value, value)
-
-
 def preview(database: Database, path: str | Path, kind_code: str = "child",
             sheet: str | None = None) -> KindPreview:
     """Read and check the ledger; nothing is written."""
     kind = KINDS[kind_code]
     data = read_sheet(path, sheet if sheet is not None else _sheet_for(path, kind))
-    found = _find_header(kind, data.rows)
+    found = _find_header(kind, data.rows, marked=False)
     if found is None:
-        raise KnownError(f"没有找到“{kind.label}”台账的表头:需要“姓名”列,以及"
-                         + "、".join(r.label for r in kind.roles) + "的列")
+        raise KnownError(f"没有找到“{kind.label}”台账的表头:需要“姓名”列"
+                         + ("" if not kind.roles else
+                            ",以及" + "、".join(r.label for r in kind.roles) + "的列"))
     at, columns, unknown = found
     register = Register(database)
     village = Settings(database).village()
@@ -290,6 +306,10 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
                 row.group = text if not text.isdigit() else text + "组"
             else:
                 values[target] = value if not isinstance(value, str) else text
+        partial, notes = read_dates(kind, values)
+        row.warnings.extend(notes + read_choices(kind, values))
+        if partial:
+            _birth_to_the_month(row, values, cells_.get("birth_date"))
         supporters = []
         for who, fields in around.items():
             role = next(r for r in kind.roles
@@ -297,7 +317,11 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
             if who in ("father", "mother", "husband"):
                 fields["relation"] = who
             elif "relation" in fields:
-                fields["relation"] = _guardian_relation(fields["relation"])
+                fields["relation"], warning = guardian_relation(
+                    role.field("relation"), fields["relation"], fields.get("id_number"))
+                if warning:
+                    row.warnings.append(f"{WHO_LABELS.get(who, role.label)}"
+                                        f"{fields.get('name') or ''}的{warning}")
             if not fields.get("name"):
                 row.warnings.append(f"{WHO_LABELS.get(who, role.label)}没有姓名,未登记")
                 continue
@@ -364,6 +388,18 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
               if j in columns or any(j < len(r) and r[j] is not None for r in data.rows[at:])]
     return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored, str(path),
                        hidden)
+
+
+def _birth_to_the_month(row: KindRow, values: dict[str, Any], written: Any) -> None:
+    """A birth date written to the month (2010年11月) or the year agrees with an ID number
+    born in it, as in the elders' import: the number's day is kept; without a number the
+    first of the month is, said on the row."""
+    info = id_info(values.get("id_number"))
+    if info is not None and birth_matches(values["birth_date"], written, info.birth_date):
+        values.pop("birth_date")
+    elif not text_of(values.get("id_number")):
+        row.warnings.append(f"出生日期:台账只写到“{text_of(written)}”,"
+                            f"按 {values['birth_date']:%Y-%m-%d} 记")
 
 
 def _with_label(kind: PersonKind, field_name: str, message: str) -> str:

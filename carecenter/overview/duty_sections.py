@@ -4,7 +4,8 @@ and returns ``(section, person_id, name, group_id, colour, what, rule, seed, due
 tuples; ``carecenter.overview.work_list`` makes them items.
 
 * 不再符合 (seed 002 留守认定): on the register but the stored verdict says no, with the
-  reason; one step exits them (``Register.exit_not_qualifying``).
+  reason; one step exits them (``Register.exit_not_qualifying``). Not those who have
+  reached their kind's leaving age (a child at 16): they are 到龄退出, one item.
 * 待补资料: the verdict cannot be decided, naming what is missing.
 * 未结对 (seed 002 人盯人、结对帮扶; seed 003 100% have someone responsible).
 * 委托协议 missing (seed 002: 确保100%签订《委托照顾协议书》) for the left-behind.
@@ -22,6 +23,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, text
 
+from carecenter.calendar import add_months
 from carecenter.pairing.pairs import PRIMARY
 from carecenter.rules.fields import OUTSIDE_COUNTY
 from carecenter.rules.helper_duties import (
@@ -31,6 +33,7 @@ from carecenter.rules.helper_duties import (
     period_bounds,
     period_code,
 )
+from carecenter.rules.kinds import KINDS
 from carecenter.rules.leftbehind import SPOUSE
 
 
@@ -60,16 +63,36 @@ def _quoted(codes: Sequence[str]) -> str:
     return ",".join(f"'{c}'" for c in codes)
 
 
+def aged_out(on: date) -> tuple[str, dict[str, Any]]:
+    """The SQL condition (on ``person p``) and its parameters for the people who on ``on``
+    have reached the leaving age of a kind they are of (a child on the 16th birthday):
+    the work list's 到龄退出."""
+    terms, params = [], {}
+    for k in KINDS.values():
+        if k.leaves_at is not None:
+            terms.append(f"(p.kinds LIKE :aged_{k.code} AND p.birth_date <= :born_{k.code})")
+            params[f"aged_{k.code}"] = f"%{k.code}%"
+            params[f"born_{k.code}"] = add_months(on, -12 * k.leaves_at).isoformat()
+    return "(" + (" OR ".join(terms) or "1 = 0") + ")", params
+
+
+def _not_aged_out(on: date) -> tuple[str, dict[str, Any]]:
+    """Only the verdicts not already on the list as 到龄退出 (the reason is the same)."""
+    aged, params = aged_out(on)
+    return f"NOT (p.verdict = 'not' AND p.birth_date IS NOT NULL AND {aged})", params
+
+
 def _verdicts_sql(group_id: int | None, only: str = "('not', 'undecided')") -> str:
     return ("SELECT p.id, p.name, p.group_id, p.colour, p.verdict, p.verdict_reason "
             f"FROM person p WHERE {_where(group_id)} AND p.verdict IN {only}")
 
 
-def verdicts(connection: Connection, group_id: int | None,
+def verdicts(connection: Connection, group_id: int | None, on: date,
              only: str = "('not', 'undecided')") -> list[Found]:
     out = []
+    shown, params = _not_aged_out(on)
     for pid, name, gid, colour, code, reason in connection.execute(text(
-            _verdicts_sql(group_id, only)), {"group": group_id}):
+            f"{_verdicts_sql(group_id, only)} AND {shown}"), {"group": group_id, **params}):
         if code == "not":
             out.append(Found("not_qualifying", pid, name or "", gid, colour, "留守认定",
                              f"{reason};不再符合的请办理退出", "002"))
@@ -208,9 +231,11 @@ def sizes(connection: Connection, group_id: int | None, on: date) -> dict[str, i
         return int(connection.execute(text(f"SELECT count({what}) FROM ({sql}) q"),
                                       params).scalar_one())
 
+    shown, aged = _not_aged_out(on)
     found = {r[0]: int(r[1]) for r in connection.execute(text(
         f"SELECT p.verdict, count(*) FROM person p WHERE {_where(group_id)} "
-        "AND p.verdict IN ('not', 'undecided') GROUP BY p.verdict"), params)}
+        f"AND p.verdict IN ('not', 'undecided') AND {shown} GROUP BY p.verdict"),
+        {**params, **aged})}
     return {"not_qualifying": int(found.get("not", 0)),
             "undecided": int(found.get("undecided", 0)),
             "unpaired": _count_unpaired(connection, group_id),
@@ -223,9 +248,9 @@ def find(connection: Connection, section: str, group_id: int | None, on: date,
          warned: set[int]) -> list[Found]:
     """One section's items (of those ``sizes`` counts)."""
     if section == "not_qualifying":
-        return verdicts(connection, group_id, "('not')")
+        return verdicts(connection, group_id, on, "('not')")
     if section == "undecided":
-        return verdicts(connection, group_id, "('undecided')")
+        return verdicts(connection, group_id, on, "('undecided')")
     if section == "unpaired":
         return unpaired(connection, group_id)
     if section == "unsafe":

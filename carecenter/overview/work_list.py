@@ -307,9 +307,8 @@ def _build(database: Database, on: date, group_id: int | None,
         ))
     for k, (pid, name, gid, colour, born) in aged:
         group_name, position = groups.get(gid, nowhere)
-        birth = _date(born)
-        assert birth is not None and k.leaves_at is not None
-        turned = add_months(birth, 12 * k.leaves_at)
+        turned = k.leaving_day(_date(born))
+        assert turned is not None
         items.append(WorkItem(
             "age_out", pid, name or "", group_name, position, colour, k.label, k.leave_rule,
             None, turned, False, kind=k.code,

@@ -348,13 +348,21 @@ class ReportWindow(QDialog):
     def show_comparison(self, result: Comparison) -> None:
         self.comparison = result
         self.compare_summary.setText(";".join(result.summary_lines()))
-        fill_table(self.differences, ["身份证号", "姓名", "项目", "乡镇名单", "本村登记册"],
-                   [[d.id_number, d.name, d.field, d.theirs, d.ours]
+        # A workbook of several kinds' sheets: which sheet each row is about, last (the
+        # first column opens the file).
+        where = ["工作表"] if result.passes else []
+
+        def at(sheet: str) -> list[str]:
+            return [sheet] if result.passes else []
+
+        fill_table(self.differences, ["身份证号", "姓名", "项目", "乡镇名单", "本村登记册", *where],
+                   [[d.id_number, d.name, d.field, d.theirs, d.ours, *at(d.sheet)]
                     for d in result.differences])
-        fill_table(self.theirs_only, ["名单行号", "姓名", "身份证号", "村民小组"],
-                   [[t.row, t.name, t.id_number, t.group] for t in result.theirs_only])
-        fill_table(self.ours_only, ["档案号", "姓名", "身份证号", "村民小组"],
-                   [[o.person_id, o.name, number or "待补充", o.group]
+        fill_table(self.theirs_only, ["名单行号", "姓名", "身份证号", "村民小组", *where],
+                   [[t.row, t.name, t.id_number, t.group, *at(t.sheet)]
+                    for t in result.theirs_only])
+        fill_table(self.ours_only, ["档案号", "姓名", "身份证号", "村民小组", *where],
+                   [[o.person_id, o.name, number or "待补充", o.group, *at(o.sheet)]
                     for number, o in result.ours_only])
         fill_table(self.unreadable, ["名单行号", "姓名", "原因"],
                    [list(u) for u in result.unreadable])

@@ -45,6 +45,7 @@ from carecenter.storage.models import ACTIVE, EXIT_REASONS, EXITED
 from ui.care.care_panel import CarePanel
 from ui.documents.agreement_panel import AgreementPanel
 from ui.register.supporters_panel import SupportersPanel
+from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.field_widgets import FieldForm, confirm_buttons
 from ui.widgets.screen_fit import fit_resize
 from ui.widgets.tab_keys import tab_keys
@@ -65,9 +66,10 @@ class PersonEditor(QDialog):
         self.setWindowTitle(f"编辑档案:{self.file.name}" if self.file else "新建档案")
         fit_resize(self, 760, 640)
 
-        self.verdict_label = QLabel()
+        # One line per kind, cut to the width (the whole in its tooltip): wrapped, a
+        # child's verdict took two lines and the editor passed 640 px (issue 19).
+        self.verdict_label = ElidedLabel()
         self.verdict_label.setObjectName("verdict")
-        self.verdict_label.setWordWrap(True)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
 

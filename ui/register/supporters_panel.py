@@ -9,11 +9,13 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -65,13 +67,26 @@ class SupportersPanel(QWidget):
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
 
-        layout = QVBoxLayout(self)
+        # The table and the form scroll when the window is lower than they are: a
+        # child's parents have ten fields, 480 px, and the editor passed the screen
+        # (issue 19). With room they show as they always did (the table gives way to
+        # the form first). The wrapped words stay outside: a scroll area sizes what
+        # wraps by its preferred height, and would scroll with room to spare.
+        body = QWidget()
+        area = QScrollArea()
+        area.setWidget(body)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
-        layout.addWidget(self.empty)
         layout.addWidget(self.form)
-        layout.addWidget(note)
         layout.addStretch()
+        outer = QVBoxLayout(self)
+        outer.addWidget(area, 1)
+        outer.addWidget(self.empty)
+        outer.addWidget(note)
         self._loading = False
         self._update_visibility()
 

@@ -49,6 +49,9 @@ SUPPORTER_COLUMNS: tuple[Field, ...] = _supporter_columns()
 
 # Every cadence of every kind by its code (the codes are unique across kinds).
 CADENCES: dict[str, Cadence] = {c.code: c for k in KINDS.values() for c in k.cadences.cadences}
+# The kind that declares each cadence (a child's weekly contact is the child kind's).
+CADENCE_KIND: dict[str, PersonKind] = {c.code: k for k in KINDS.values()
+                                       for c in k.cadences.cadences}
 
 # The labels of every duty and every record kind any kind declares.
 DUTIES: dict[str, str] = {}

@@ -143,7 +143,7 @@ GUARDIAN_ROLE = Role(
 CONTACT = "contact"  # a record: the guardian or the parents in touch with the child
 
 
-def _parent_away(s: Values, on: date) -> bool:
+def parent_away(s: Values, on: date) -> bool:
     """Away as the elders' supporters are: outside the county, not back for good
     (a Spring Festival visit, 临时返乡, does not end it)."""
     if s.get("location_scope") not in OUTSIDE_COUNTY:
@@ -151,8 +151,13 @@ def _parent_away(s: Values, on: date) -> bool:
     since = s.get("away_since")
     if since is not None and since > on:
         return False
+    return not home_for_good(s, on)
+
+
+def home_for_good(s: Values, on: date) -> bool:
+    """Back for good (长期返乡) by ``on``: whatever the row says of where they worked."""
     back = s.get("returned_on")
-    return not (back is not None and back <= on and s.get("return_kind") == "permanent")
+    return back is not None and back <= on and s.get("return_kind") == "permanent"
 
 
 def _who(s: Values) -> str:
@@ -182,8 +187,8 @@ def _judge(values: Values, supporters: Sequence[Values], on: date) -> Verdict:
     parents = [s for s in supporters if s.get("role") == PARENT_ROLE.code]
     if not parents:
         return Verdict(False, ("父母的情况(外出务工地点、外出时间)",), undecided=True)
-    away = [s for s in parents if _parent_away(s, on)]
-    home = [s for s in parents if not _parent_away(s, on)]
+    away = [s for s in parents if parent_away(s, on)]
+    home = [s for s in parents if not parent_away(s, on)]
     unable = [s for s in home if s.get("unable")]
     if away and len(parents) == 1:
         return Verdict(False, (f"只登记了{_who(away[0])},另一方的情况未登记",), undecided=True)

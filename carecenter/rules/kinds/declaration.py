@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from carecenter.calendar import add_months
 from carecenter.rules.cadences import Cadence, CadenceBook, CareFacts
 from carecenter.rules.fields import PERSON_FIELDS, Field, Section
 from carecenter.rules.leftbehind import Verdict
@@ -87,6 +88,13 @@ class PersonKind:
 
     def section_of(self, f: Field) -> Section:
         return self.placement.get(f.name, f.section)
+
+    def leaving_day(self, birth: date | None) -> date | None:
+        """The day the person reaches ``leaves_at`` (a child's 16th birthday): from it they
+        are proposed to leave (到龄退出) and the kind's duties no longer fall due."""
+        if self.leaves_at is None or birth is None:
+            return None
+        return add_months(birth, 12 * self.leaves_at)
 
 
 def pick(names: Sequence[str], *own: Sequence[Field]) -> tuple[Field, ...]:

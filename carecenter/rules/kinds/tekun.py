@@ -41,12 +41,14 @@ SUPPORT = Section("tekun", "特困供养")
 
 TEKUN_FIELDS: tuple[Field, ...] = (
     Field("tekun_cert", "特困供养证号", FieldType.TEXT, SUPPORT, max_length=30,
-          synonyms=("供养证号", "特困证号")),
+          synonyms=("供养证号", "特困证号", "特困人员供养证号", "供养证编号", "特困供养证编号",
+                    "特困证编号")),
     Field("tekun_since", "认定时间", FieldType.DATE, SUPPORT,
-          synonyms=("特困认定时间", "纳入时间"), hint="民政部门认定为特困供养人员的日期"),
+          synonyms=("特困认定时间", "纳入时间", "认定日期", "特困认定日期", "纳入特困时间",
+                    "纳入供养时间", "特困人员认定时间"), hint="民政部门认定为特困供养人员的日期"),
     Field("support_mode", "供养方式", FieldType.CHOICE, SUPPORT, choices(
         ("concentrated", "集中供养"), ("dispersed", "分散供养")),
-        synonyms=("供养形式",)),
+        synonyms=("供养形式", "供养类型", "供养方式(集中/分散)")),
     Field("self_care", "生活自理能力", FieldType.CHOICE, SUPPORT, choices(
         ("full", "全自理"), ("partial", "半护理"), ("none", "全护理")),
         synonyms=("自理能力",)),
