@@ -29,7 +29,7 @@ from sqlalchemy import select
 from carecenter.access import audit
 from carecenter.care import due_dates as duestore
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.ledger import mapping, sheet_kinds
+from carecenter.ledger import column_content, mapping, sheet_kinds
 from carecenter.ledger.hidden_rows import HIDDEN_WARNING
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
@@ -155,6 +155,14 @@ class LedgerImport(RowReading):
                 t.partition(":")[2]: j for j, t in part_layout.targets().items()
                 if t.startswith("person:")}
             body = part_data.rows[part_layout.first_row:]
+            for number, said in column_content.people_above_header(part_data.rows,
+                                                                    part_layout):
+                rows.append(RowPreview(
+                    number, IGNORED, cells=list(part_data.rows[number - 1]),
+                    errors=[Problem("", f"在表头(第 {part_layout.header_rows[0] + 1} 行)上方,"
+                                        f"像是人员信息(“{said}”),未导入;如是人员,请把它移到"
+                                        "表头下面")],
+                    sheet=part_data.name if several else ""))
             shape = TableShape(part_layout, [part_data.rows[i] for i in part_layout.header_rows],
                                group)
             for offset, raw in enumerate(body):

@@ -361,8 +361,14 @@ def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str,
                 continue
             filled = sum(1 for label, heading in labels if label or heading)
             # 姓名 and one more known column, or 姓名 beside columns the clerk can map.
+            # Of equals the earliest header wins: the same header again further down (a
+            # block copied twice, a ledger printed with the header on every page) is a
+            # repeat, and taking it would drop every row above it (reviewer, issue 16).
+            # Only a fuller header overlapping the best (three rows over the two they
+            # start with) replaces it at the same score.
             better = best is None or score > best[0] or (
-                len(header_rows) == 3 and score == best[0])  # the fuller header of equals
+                len(header_rows) == 3 and score == best[0]
+                and header_rows[0] <= best[1][-1])
             if (score >= 2 or filled >= 2) and better:
                 best = (score, header_rows, labels)
     if best is None:

@@ -31,6 +31,14 @@ class TableShape:
                  group: str | None = None) -> None:
         self.header = [_labels(r) for r in header]
         self._header_texts = {t for r in header for v in r if (t := text_of(v))}
+        # Every label each column has in any of the header's rows: a repeat may copy
+        # one row of a header of several, or cells of several rows into one.
+        self._column_labels: dict[int, set[str]] = {}
+        for labels in self.header:
+            for j, label in enumerate(labels):
+                if label:
+                    self._column_labels.setdefault(j, set()).add(label)
+        self._columns = {c.index: c.target for c in layout.columns}
         self.seq_col = layout.column_for("extra:seq")
         # From the last group heading row, else the sheet's name or title (issue 16).
         self.group: str | None = group
@@ -41,8 +49,8 @@ class TableShape:
         """Why this row is not a person's (it is skipped), or None."""
         if self.ended:
             return f"第 {self.ended[0]} 行起是另一张表或说明,不导入"
-        if self._repeated_header(raw):
-            return "重复的表头行(分页打印的台账常见)"
+        if self._repeated_header(raw) or (self._another_header(raw) and self._same_columns(raw)):
+            return "重复的表头行(分页打印的台账常见),其下各行按同一张表读取"
         filled = [v for j, v in enumerate(raw) if v is not None
                   and not (j == self.seq_col and text_of(v).isdigit())]
         # A person's row has numbers (ID, phone, age) or a name: cheap tests first.
@@ -73,11 +81,18 @@ class TableShape:
             return False
         labels = _labels(raw)
         filled = sum(1 for label in labels if label)
-        for header in self.header:
-            same = sum(1 for a, b in zip(labels, header, strict=False) if a and a == b)
-            if same >= 2 and same == filled:
-                return True
-        return False
+        same = sum(1 for j, a in enumerate(labels) if a and a in self._column_labels.get(j, ()))
+        return same >= 2 and same == filled
+
+    def _same_columns(self, raw: list[Any]) -> bool:
+        """A header retyped with other words (子女姓名 for 子女情况/姓名) whose every
+        column means what this table's column there means: a repeat, not a new table."""
+        found = mapping.find_header([raw])
+        if found is None:
+            return False
+        said = {c.index: c.target for c in mapping.propose(found[1])}
+        return sum(1 for t in said.values() if t) >= 2 and all(
+            j in self._columns and self._columns[j] == t for j, t in said.items())
 
     def _another_header(self, raw: list[Any]) -> bool:
         """A header row below the data that is not this table's own, repeated."""
