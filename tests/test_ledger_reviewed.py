@@ -99,3 +99,92 @@ def test_a_person_like_row_above_the_header_is_reported_not_dropped(
     above = [r for r in preview.rows if r.row == 2]
     assert len(above) == 1 and above[0].action == IGNORED
     assert "表头" in above[0].errors[0].message and "陈有福" in above[0].errors[0].message
+
+
+# -- 2. headings and totals in the 姓名 column -------------------------------------------
+
+SECTIONED = ["赵桂英", "钱德明", "孙秀兰", "李福生", "周玉梅", "吴长根", "郑冬梅"]
+
+
+def sectioned_ledger(path: Path, exits_heading: list[Any]) -> Path:
+    """Category headings, totals, 新增 headings and a 退出 section, in the 姓名 column."""
+    ids = [make_id(f"194{i}0101", f"{i}12") for i in range(7)]
+    row = [[i + 1, SECTIONED[i], ids[i], "一组" if i < 2 else "二组", f"1380000000{i}", None]
+           for i in range(7)]
+    row[5][5] = "2026年9月病故"
+    return book(path, ("台账", [
+        ["序号", "姓名", "身份证号", "组别", "联系电话", "备注"],
+        [None, "空巢老人"], row[0], row[1], [None, "以上共2人"],
+        [None, "贫困户"], row[2],
+        [None, "本季度新增"], row[3],
+        [None, "新增人员"], row[4],
+        [None, "留守老人合计：", None, None, "2人"],
+        exits_heading, row[5], row[6]]))
+
+
+def all_active(database: Database, tmp_path: Path) -> None:
+    rows = [["姓名", "身份证号", "组别"]] + [
+        [n, make_id(f"194{i}0101", f"{i}12"), "一组" if i < 2 else "二组"]
+        for i, n in enumerate(SECTIONED)]
+    imp, preview = preview_of(database, book(tmp_path / "first.xlsx", ("台账", rows)))
+    imp.apply(preview)
+
+
+@pytest.mark.parametrize("exits_heading", [
+    [None, "退出人员名单"], ["退出人员名单"], ["二、本季度退出人员"]],
+    ids=["name-column", "column-a", "numbered"])
+def test_headings_and_totals_are_lines_not_people_and_a_exit_section_proposes_exits(
+        tmp_path: Path, database: Database, exits_heading: list[Any]) -> None:
+    all_active(database, tmp_path)
+    imp, preview = preview_of(database, sectioned_ledger(tmp_path / "s.xlsx", exits_heading))
+    assert not preview.refused
+    assert [r.name for r in preview.rows if r.accepted] == SECTIONED
+    said = {r.row: r.errors[0].message for r in preview.rows if r.action == IGNORED}
+    assert "合计" in said[5] and "以上共2人" in said[5]
+    assert "分类标题" in said[2] and "分类标题" in said[6]
+    assert "新增人员标题" in said[8] and "新增人员标题" in said[10]
+    assert "合计" in said[12]
+    assert "退出人员标题" in said[13]
+    exits = {r.name: r.exit.reason for r in preview.exits if r.exit}
+    assert exits == {"吴长根": "died", "郑冬梅": "other"}
+    preview.confirm_exits = True
+    imp.apply(preview)
+    assert {n: p["status"] for n, p in stored(database).items()} == {
+        **{n: "active" for n in SECTIONED[:5]}, "吴长根": "exited", "郑冬梅": "exited"}
+
+
+def test_people_under_an_exit_heading_are_not_created(tmp_path: Path,
+                                                      database: Database) -> None:
+    imp, preview = preview_of(database, sectioned_ledger(tmp_path / "s.xlsx",
+                                                         [None, "退出人员名单"]))
+    assert [r.name for r in preview.rows if r.accepted] == SECTIONED[:5]
+    not_created = [r for r in preview.rows if r.name in SECTIONED[5:]]
+    assert all(r.action == IGNORED and "不新建" in r.errors[0].message for r in not_created)
+    assert not preview.exits
+    imp.apply(preview)
+    assert sorted(stored(database)) == sorted(SECTIONED[:5])
+
+
+def test_the_dry_run_names_each_heading_and_total_by_its_row(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["create", "--db", str(db_path)]) == 0
+    path = sectioned_ledger(tmp_path / "s.xlsx", [None, "退出人员名单"])
+    capsys.readouterr()
+    main(["import", str(path), "--db", str(db_path), "--dry-run"])
+    out = capsys.readouterr().out
+    assert "第 5 行 [忽略] (无姓名):合计行:“以上共2人”" in out, out
+    assert "第 2 行 [忽略] (无姓名):分类标题行:“空巢老人”" in out
+    assert "姓名里有数字" not in out and "空巢老人:" not in out
+
+
+def test_a_childs_row_under_an_exit_heading_is_refused_not_imported_as_active(
+        tmp_path: Path, database: Database) -> None:
+    from carecenter.ledger import kind_import
+    from tests.test_kind_import_export import FLAT
+
+    rows = [*FLAT[:4], [None, "本季度退出人员"], FLAT[4][:3] + [make_id("20140101", "031")]
+            + FLAT[4][4:]]
+    found = kind_import.preview(database, book(tmp_path / "c.xlsx", ("Sheet", rows)), "child")
+    assert [r.name for r in found.rows if r.accepted] == ["李小明", "张丽"]
+    assert [r.name for r in found.refused] == ["王五"]
+    assert "本季度退出人员" in found.refused[0].errors[0]

@@ -194,12 +194,17 @@ class LedgerImport(RowReading):
                 values["_supporters"] = supporters  # for the same person on another sheet
                 self._match(row, values, stored, seen_ids, seen_names)
                 status = values.pop("_status", "")
-                self._exited_in_ledger(row, status, stored)
-                self._propose_exit(row, status, values, stored)
+                if shape.exits_from is not None and not status:
+                    self._listed_as_exited(row, shape.exits_from, values, stored)
+                else:
+                    self._exited_in_ledger(row, status, stored)
+                    self._propose_exit(row, status, values, stored)
                 if row.accepted:
                     pending.append((row, values, supporters, month_only))
             done += len(body)
             self._trim_trailing_ignored(rows)
+            if shape.ended is not None:  # a numbered heading read as a part of the table
+                _starts_another_table(rows, shape.ended, part_data.name if several else "")
             ended = ended or shape.ended
         files = self._load_files({r.person_id for r, *_ in pending if r.person_id})
         for index, (row, values, supporters, month_only) in enumerate(pending):
@@ -401,6 +406,15 @@ class LedgerImport(RowReading):
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
                             list(preview.new_groups.values()),
                             [f"{r.where} {r.name}" for r in changed])
+
+
+def _starts_another_table(rows: list[RowPreview], ended: tuple[int, str], sheet: str) -> None:
+    """The line where another table starts says so, even if it was first read as a
+    heading within this table (二、本季度退出人员 followed by a header of its own)."""
+    for row in reversed(rows):
+        if row.sheet == sheet and row.row == ended[0] and row.action == IGNORED:
+            row.errors = [Problem("", f"另一张表或说明从这里开始:“{ended[1][:20]}”,以下不导入")]
+            return
 
 
 def _hidden_supporter(rows: list[RowPreview], row: RowPreview,

@@ -277,6 +277,13 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
         if not name:
             row.errors.append("姓名:没有姓名")
             continue
+        if shape.exits_from is not None:
+            # Under 退出人员名单: never come in as someone still on the register; this
+            # kind's import does not end anyone, so the clerk does it in the file.
+            row.errors.append(f"列在第 {shape.exits_from[0]} 行“{shape.exits_from[1][:20]}”下"
+                              "(已退出的人):此类台账导入时不办理退出,请在档案中办理退出,"
+                              "或从台账中删去这些行后重新导入")
+            continue
         values: dict[str, Any] = {}
         around: dict[str, dict[str, Any]] = {}
         for target, value in cells_.items():

@@ -15,7 +15,7 @@ from carecenter import clock
 from carecenter.errors import FieldError
 from carecenter.ledger import cells, sheet_kinds
 from carecenter.ledger.compare import status_code
-from carecenter.ledger.exits import proposed_exit
+from carecenter.ledger.exits import ExitProposal, proposed_exit
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -237,6 +237,30 @@ class RowMatching:
         elif row.person_id not in stored.exited:
             row.warnings.append(Problem("状态", f"台账中为“{status}”,登记册上仍在册;"
                                               "如属实,请在档案中办理退出"))
+
+    def _listed_as_exited(self, row: RowPreview, heading: tuple[int, str],
+                          values: dict[str, Any], stored: Stored) -> None:
+        """A row under a 退出人员名单 heading, read as a 状态 of 退出 is: nobody new is
+        created for it; a person still on the register is proposed for an exit, with the
+        reason its 备注 (or the heading: 死亡人员) gives, else 其他, for the clerk to
+        confirm (reviewer: such rows came in as active people)."""
+        where = f"列在第 {heading[0]} 行“{heading[1][:20]}”下"
+        if row.action == NEW:
+            row.action = IGNORED
+            row.errors.append(Problem("", f"{where}(已退出的人),登记册上没有此人,不新建档案"))
+            row.warnings = []
+            row.new_group = None
+            return
+        if not row.accepted or row.person_id in stored.exited:
+            return
+        self._propose_exit(row, "", values, stored)
+        if row.exit is not None:
+            return
+        today = self.today()
+        row.exit = proposed_exit(heading[1], today) or ExitProposal(
+            "other", today, heading[1], False)
+        row.warnings.append(Problem("", f"{where},登记册上仍在册:" + row.exit.describe()
+                                    + ";导入时须确认,原因可在档案中改正"))
 
     def _propose_exit(self, row: RowPreview, status: str, values: dict[str, Any],
                       stored: Stored) -> None:
