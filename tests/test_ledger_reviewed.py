@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from carecenter.cli.entry import main
+from carecenter.errors import KnownError
 from carecenter.ledger.importer import IGNORED, LedgerImport, Preview
 from carecenter.storage.database import Database
 from tests.conftest import TODAY, make_id
@@ -188,3 +189,49 @@ def test_a_childs_row_under_an_exit_heading_is_refused_not_imported_as_active(
     assert [r.name for r in found.rows if r.accepted] == ["李小明", "张丽"]
     assert [r.name for r in found.refused] == ["王五"]
     assert "本季度退出人员" in found.refused[0].errors[0]
+
+
+# -- 3. a far-out cell ---------------------------------------------------------------------
+
+WIDE = ["序号", "姓名", "身份证号", "组别", "联系电话", "性别", "出生日期", "子女姓名", "关系",
+        "子女电话", "务工地"]
+
+
+def far_out(path: Path, cell: str, value: str) -> Path:
+    """An 11-column ledger of one elder, and one value (even a space) far below it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "台账"
+    ws.append(WIDE)
+    ws.append([1, "赵桂英", make_id("19400101", "012"), "一组", "13800000001", "女", None,
+               "赵建国", "儿子", "13900000001", "广东东莞"])
+    ws[cell] = value
+    wb.save(path)
+    return path
+
+
+def test_a_far_out_space_is_refused_naming_the_cell_without_reading_a_million_rows(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["create", "--db", str(db_path)]) == 0
+    path = far_out(tmp_path / "far.xlsx", "K1048576", " ")
+    capsys.readouterr()
+    assert main(["import", str(path), "--db", str(db_path), "--dry-run"]) == 1
+    said = capsys.readouterr().err
+    assert "K1048576 单元格" in said and "不能导入" in said and "工作表“台账”" in said, said
+    assert "删除第 3 行到第 1048576 行" in said
+
+
+def test_a_far_out_value_in_column_a_is_refused_naming_the_cell(
+        tmp_path: Path, database: Database) -> None:
+    path = far_out(tmp_path / "far.xlsx", "A1048576", "x")
+    with pytest.raises(KnownError, match="A1048576 单元格里有内容"):
+        LedgerImport(database, today=lambda: TODAY).open(path)
+
+
+def test_a_stray_cell_not_far_below_the_table_is_read_and_shown(
+        tmp_path: Path, database: Database) -> None:
+    path = far_out(tmp_path / "near.xlsx", "A3000", "x")
+    _, preview = preview_of(database, path)
+    assert [r.name for r in preview.rows if r.accepted] == ["赵桂英"]
+    assert any(r.row == 3000 and r.action == IGNORED for r in preview.rows)
