@@ -235,3 +235,55 @@ def test_a_stray_cell_not_far_below_the_table_is_read_and_shown(
     _, preview = preview_of(database, path)
     assert [r.name for r in preview.rows if r.accepted] == ["赵桂英"]
     assert any(r.row == 3000 and r.action == IGNORED for r in preview.rows)
+
+
+# -- 4. groups named 社 or 队 ---------------------------------------------------------------
+
+def group_sheets(path: Path, *names: str) -> Path:
+    """One sheet per group, named by it, with no group column."""
+    sheets = []
+    for n, title in enumerate(names):
+        sheets.append((title, [["序号", "姓名", "身份证号", "联系电话"],
+                               [1, f"蒋{'一二三四五'[n]}妹", make_id(f"194{n}0303", f"{n}22"),
+                                f"1370000000{n}"]]))
+    return book(path, *sheets)
+
+
+def test_a_sheet_named_yishe_gives_its_rows_that_group(tmp_path: Path,
+                                                       database: Database) -> None:
+    imp, preview = preview_of(database, group_sheets(tmp_path / "she.xlsx", "一社", "二社"))
+    assert [p.group for p in preview.sheets] == ["一社", "二社"]
+    assert list(preview.new_groups.values()) == ["一社", "二社"]
+    imp.apply(preview)
+    assert {n: p["group"] for n, p in stored(database).items()} == {
+        "蒋一妹": "一社", "蒋二妹": "二社"}
+
+
+def test_sandui_goes_into_the_registers_only_group_three_and_says_so(
+        tmp_path: Path, database: Database) -> None:
+    from carecenter.register.groups import GroupBook
+
+    GroupBook(database).add("第三村民小组")
+    imp, preview = preview_of(database, group_sheets(tmp_path / "dui.xlsx", "三队", "四队"))
+    said = [p.describe() for p in preview.sheets]
+    assert "记入登记册上的“第三村民小组”(工作表写作“三队”)" in said[0], said
+    assert "记入“四队”" in said[1]
+    assert list(preview.new_groups.values()) == ["四队"]
+    assert "台账中的“三队”记入登记册上的“第三村民小组”" in preview.summary()
+    imp.apply(preview)
+    assert {n: p["group"] for n, p in stored(database).items()} == {
+        "蒋一妹": "第三村民小组", "蒋二妹": "四队"}
+
+
+def test_sandui_is_a_group_of_its_own_where_the_register_has_two_groups_three(
+        tmp_path: Path, database: Database) -> None:
+    from carecenter.register.groups import GroupBook
+
+    GroupBook(database).add("三组")
+    GroupBook(database).add("三社")
+    imp, preview = preview_of(database, group_sheets(tmp_path / "dui.xlsx", "三队", "三社"))
+    assert list(preview.new_groups.values()) == ["三队"]
+    assert "三队" in preview.sheets[0].describe() and "登记册上" not in preview.summary()
+    imp.apply(preview)
+    assert {n: p["group"] for n, p in stored(database).items()} == {
+        "蒋一妹": "三队", "蒋二妹": "三社"}

@@ -101,6 +101,10 @@ class Preview:
     # (where, column label, imported or not) of the columns hidden in Excel (issue 16).
     hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
 
+    # A group as the ledger writes it → the register's group it goes into, where their
+    # names differ in more than spelling (三队 → 第三村民小组).
+    group_aliases: dict[str, str] = field(default_factory=dict)
+
     # The clerk has confirmed the exits the ledger describes (wizard, --confirm-exits).
     confirm_exits: bool = False
 
@@ -141,6 +145,9 @@ class Preview:
         if self.exits:
             text += (f";其中 {len(self.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
                      "建议办理退出(须确认)")
+        if self.group_aliases:
+            text += ";" + "、".join(f"台账中的“{written}”记入登记册上的“{name}”"
+                                    for written, name in self.group_aliases.items())
         if self.new_groups:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
         if self.ended:

@@ -50,6 +50,7 @@ from carecenter.ledger.row_reading import RowReading
 from carecenter.ledger.rows import TableShape
 from carecenter.ledger.sheet_kinds import NO_TABLE
 from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
+from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft
 from carecenter.rules import divisions, idnumber
 from carecenter.storage import backups
@@ -140,6 +141,11 @@ class LedgerImport(RowReading):
         village = self.settings.village()
         self._home = divisions.home_of(village.get("county", ""), village.get("province", ""))
         stored = self._stored()
+        for plan in self.book:
+            if plan.group:
+                held = stored.groups.name_of(plan.group)
+                plan.group_on_register = held if held and group_key(held) != group_key(
+                    plan.group) else None
         new_groups: dict[str, str] = {}
         seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]] = {}
         seen_names: dict[tuple[str, str], str] = {}
@@ -229,6 +235,7 @@ class LedgerImport(RowReading):
                        {k: v for k, v in new_groups.items() if k in used}, ended,
                        sheets=list(self.book) if any(p.data is data for p in self.book) else [],
                        skipped_columns=self._not_imported(parts, rows),
+                       group_aliases=dict(stored.aliases),
                        hidden_columns=_hidden_columns(parts))
 
     @staticmethod

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from carecenter.access import audit
 from carecenter.errors import KnownError, ValidationFailed
 from carecenter.ledger import cells, mapping
@@ -64,7 +62,6 @@ from carecenter.storage import backups
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
-from carecenter.storage.models import village_group
 
 # Where a parent works, in the clerk's words: at home or in the county means not away.
 _LOCAL = re.compile(r"在家|本村|本镇|本乡|本县|县城|务农|无")
@@ -412,7 +409,7 @@ def _update(register: Register, kind: PersonKind, known: Known, row: KindRow,
     values = dict(values)
     new_group = False
     if row.group:
-        gid = known.groups.get(group_key(row.group))
+        gid = known.groups.find(row.group)
         if gid is None:
             new_group = True  # made by the import, which then sets it
         else:
@@ -453,9 +450,7 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
     if writes:
         database.back_up(backups.IMPORT)  # the way back from an import the clerk regrets
     with collector_paused(), database.transaction() as session:
-        groups: dict[str, int] = {}
-        for gid, name in session.execute(select(village_group.c.id, village_group.c.name)):
-            groups.setdefault(group_key(name), gid)
+        groups = register.groups.index(session)
         # Held here: the session keeps the files only while they are referenced.
         loaded = load(session, [r.person_id for r in writes if r.person_id is not None])
         changed = [r for r in writes if r.person_id is not None and (
@@ -469,10 +464,11 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
             assert row.draft is not None
             values = dict(row.draft.values)
             if row.group:
-                key = group_key(row.group)
-                if key not in groups:
-                    groups[key] = register.groups.add_in(session, row.group[:30])
-                values["group_id"] = groups[key]
+                gid = groups.find(row.group)
+                if gid is None:  # as the preview found: made by the import
+                    gid = register.groups.add_in(session, row.group[:30])
+                    groups.add(gid, row.group[:30])
+                values["group_id"] = gid
             draft = PersonDraft(values, row.draft.supporters, row.draft.kind, row.draft.kinds)
             if row.person_id is None:
                 drafts.append(draft)

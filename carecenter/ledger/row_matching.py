@@ -31,7 +31,7 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     fingerprint,
 )
 from carecenter.ledger.workbook import text_of
-from carecenter.register.groups import group_key
+from carecenter.register.groups import GroupIndex
 from carecenter.register.people import Register
 from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER
@@ -49,8 +49,10 @@ class Stored:
     without_id: set[int] = field(default_factory=set)
     births: dict[int, date | None] = field(default_factory=dict)
     exited: set[int] = field(default_factory=set)
-    groups: dict[str, int] = field(default_factory=dict)  # group_key → id
-    keys: dict[str, str] = field(default_factory=dict)  # a group as written → group_key
+    groups: GroupIndex = field(default_factory=lambda: GroupIndex(()))
+    keys: dict[str, str] = field(default_factory=dict)  # a group as written → its key
+    # A group as written → the register's group of another name it means (三队 → 三组).
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 class RowMatching:
@@ -87,8 +89,8 @@ class RowMatching:
                 stored.by_name_group.setdefault((name, group_id), []).append(pid)
                 if status == EXITED:
                     stored.exited.add(pid)
-            for gid, name in session.execute(select(village_group.c.id, village_group.c.name)):
-                stored.groups.setdefault(group_key(name), gid)
+            stored.groups = GroupIndex(
+                session.execute(select(village_group.c.id, village_group.c.name)))
         return stored
 
     def _match(self, row: RowPreview, values: dict[str, Any], stored: Stored,

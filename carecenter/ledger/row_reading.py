@@ -155,9 +155,12 @@ class RowReading(RowMatching):
             text += "组"
         key = stored.keys.get(text)
         if key is None:  # a ledger writes its few groups over and over
-            key = stored.keys[text] = group_key(text)
-        if key in stored.groups:
-            return stored.groups[key]
+            key = stored.keys[text] = stored.groups.key(text)
+            if key in stored.groups.ids and key != group_key(text):
+                # 三队 where the register's only group numbered 3 is 第三村民小组: said.
+                stored.aliases[text] = stored.groups.names[stored.groups.ids[key]]
+        if key in stored.groups.ids:
+            return stored.groups.ids[key]
         if key not in new_groups:
             new_groups[key] = text.replace(" ", "")[:30]
         row.new_group = key
