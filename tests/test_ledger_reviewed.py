@@ -336,3 +336,48 @@ def test_the_dry_run_lists_no_register_column_as_having_no_field(
     assert main(["import", str(path), "--db", str(db_path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "未导入的列" not in out and "档案中没有对应的项目" not in out, out
+
+
+# -- 6. IDs Excel damaged ---------------------------------------------------------------------
+
+def test_an_id_in_a_number_cell_and_one_ending_in_000_both_come_in_flagged(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_ledger_import import people
+
+    rows = [["序号", "姓名", "身份证号", "组别"],
+            [1, "赵桂英", 4.30524194001010e17, "一组"],  # a number cell: 4.30524E+17
+            [2, "钱德明", "430524194102020000", "一组"]]  # typed back as text, …000
+    path = book(tmp_path / "n.xlsx", ("台账", rows))
+    assert main(["create", "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(path), "--db", str(db_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "第 2 行 [新增] 赵桂英:没有身份证号" in out and "4.30524E+17" in out, out
+    assert "第 3 行 [新增] 钱德明:没有身份证号" in out
+    assert out.count("身份证号待核实") == 2
+    assert main(["import", str(path), "--db", str(db_path)]) == 0
+    from tests.conftest import opened
+
+    database = opened(db_path)
+    try:
+        kept = people(database)
+    finally:
+        database.close()
+    assert kept["赵桂英"]["id_number"] is None and kept["钱德明"]["id_number"] is None
+    assert str(kept["赵桂英"]["birth_date"]) == "1940-01-01"
+    assert "430524194001010000" in str(kept["赵桂英"]["note"])
+
+
+def test_a_childs_id_damaged_by_excel_is_flagged_not_refused_nor_trusted(
+        tmp_path: Path, database: Database) -> None:
+    from carecenter.ledger import kind_import
+    from tests.test_kind_import_export import FLAT
+
+    rows = [r[:] for r in FLAT[:4]]
+    rows[2][3] = 4.30524201506100e17  # a number cell
+    rows[3][3] = str(rows[3][3])[:15] + "000"  # typed back as text
+    found = kind_import.preview(database, book(tmp_path / "k.xlsx", ("Sheet", rows)), "child")
+    assert [(r.name, r.accepted) for r in found.rows] == [("李小明", True), ("张丽", True)]
+    said = [" ".join(r.warnings) for r in found.rows]
+    assert all("身份证号待核实" in s for s in said), said
+    assert "出生日期按前 14 位记为 2015-06-10" in said[0]

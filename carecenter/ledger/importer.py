@@ -5,15 +5,16 @@ The rules (issue 7), the same for every village's ledger:
   match is an update (更新), never a second file;
 - a row with no ID number still comes in, flagged 待补充身份证号;
 - refused (拒绝): a wrong check character, an impossible or future birth date, an
-  unknown province, an ID Excel stored as a number, the second and later rows with the
-  same ID in one file (the first is kept), and anything the editor itself would refuse;
+  unknown province, the second and later rows with the same ID in one file (the first
+  is kept), and anything the editor itself would refuse;
 - normalised: full-width digits, spaces, lower-case x, 15-digit numbers, dates in the
   clerk's forms, group spellings (a group not yet known is created);
 - ignored (忽略): blank rows, totals, signatures and notes above or below the table.
 Issue 16 adds: every register sheet of a workbook is read in one preview (``sheet_kinds``),
-a group from the sheet's name or title; an ID ending in 000 (Excel's truncation) comes in
-without the number; 所在范围 from 去向 (``rules.divisions``); a 状态/备注 saying the person
-left proposes an exit, written only when the clerk confirms.
+a group from the sheet's name or title; an ID Excel damaged (ending in 000, or a number
+cell: 4.30524E+17) comes in without the number, flagged 身份证号待核实; 所在范围 from
+去向 (``rules.divisions``); a 状态/备注 saying the person left proposes an exit, written
+only when the clerk confirms.
 Nothing is written until ``apply``; then all accepted rows go in one transaction,
 each through ``Register.save_in`` so the rules are the editor's.
 """

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,26 @@ def _not_a_row(shape: TableShape, number: int, raw: list[Any], name: str) -> str
     return None
 
 
+def _damaged_id(row: KindRow, values: dict[str, Any], today: date) -> None:
+    """An ID Excel damaged (a number cell, …000 typed back) comes in as no ID, flagged
+    身份证号待核实, kept in 备注, the birth date from its intact digits (as the elders'
+    import does: reviewer item 6)."""
+    damage = cells.excel_damage(values.get("id_number"))
+    if damage is None:
+        return
+    left, said = damage
+    values.pop("id_number")
+    birth = cells.birth_in(left, today)
+    got = ""
+    if birth is not None and not values.get("birth_date"):
+        values["birth_date"] = birth
+        got = f",出生日期按前 14 位记为 {birth:%Y-%m-%d}"
+    kept = f"疑被截断的身份证号:{left}"
+    values["note"] = f"{values['note']};{kept}" if values.get("note") else kept
+    row.warnings.append(f"身份证号待核实:{said};未作为身份证号导入,原值记入备注{got},"
+                        "请对照身份证补录")
+
+
 def _guardian_relation(value: str) -> str:
     return RELATION_WORDS.get(value, value)
 
@@ -294,6 +315,7 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
                 row.group = text if not text.isdigit() else text + "组"
             else:
                 values[target] = value if not isinstance(value, str) else text
+        _damaged_id(row, values, register.today())
         supporters = []
         for who, fields in around.items():
             role = next(r for r in kind.roles

@@ -100,7 +100,8 @@ class RowMatching:
         raw_id = values.get("id_number")
         label = PERSON["id_number"].label
         number = None
-        if raw_id and self._truncated(row, values, idnumber.normalise(raw_id), stored):
+        damage = values.pop("_id_damage", None)
+        if damage is not None and self._damaged(row, values, damage, stored):
             raw_id = None
         if raw_id:
             try:
@@ -195,32 +196,27 @@ class RowMatching:
         self._without_id.setdefault(name, []).append((row, values))
         return False
 
-    def _truncated(self, row: RowPreview, values: dict[str, Any], number: str,
-                   stored: Stored) -> bool:
-        """An ID that Excel cut to 15 digits and the clerk typed back (…000) is not
-        trusted: the person comes in 待补充身份证号, the number kept in 备注 and the
-        birth date taken from its intact first 14 digits (issue 16)."""
-        if not (cells.looks_truncated(number) and number.isdigit()):
-            return False
+    def _damaged(self, row: RowPreview, values: dict[str, Any], damage: tuple[str, str],
+                 stored: Stored) -> bool:
+        """An ID Excel damaged (a number cell: 4.30524E+17; …000 typed back) is not
+        trusted: the person comes in 待补充身份证号, flagged 身份证号待核实, the number
+        kept in 备注 and the birth date taken from its intact digits (issue 16)."""
+        left, said = damage
         column = self._column(row, "id_number")
-        if number in stored.by_id:  # already on the register so: matched, and flagged
-            row.warnings.append(Problem("身份证号", f"“{number}”末三位为 000,疑被 Excel 截断;"
-                                                   "登记册上也是这个号,请对照身份证核对", column))
+        if left in stored.by_id:  # already on the register so: matched, and flagged
+            row.warnings.append(Problem("身份证号", f"身份证号待核实:{said};登记册上也是"
+                                                   f"“{left}”,请对照身份证核对", column))
             return False
-        try:
-            birth: date | None = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-        except ValueError:
-            birth = None
         values.pop("id_number", None)
-        values.setdefault("_notes", []).append(f"疑被截断的身份证号:{number}")
-        if birth is not None and not values.get("birth_date") and birth <= self.today():
+        values.setdefault("_notes", []).append(f"疑被截断的身份证号:{left}")
+        birth = cells.birth_in(left, self.today())
+        got = ""
+        if birth is not None and not values.get("birth_date"):
             values["birth_date"] = birth
             got = f",出生日期按前 14 位记为 {birth:%Y-%m-%d}"
-        else:
-            got = ""
         row.warnings.append(Problem(
-            "身份证号", f"“{number}”末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字);"
-            f"未作为身份证号导入,原值记入备注{got},请对照身份证补录", column))
+            "身份证号", f"身份证号待核实:{said};未作为身份证号导入,原值记入备注{got},"
+            "请对照身份证补录", column))
         return True
 
     def _exited_in_ledger(self, row: RowPreview, status: str, stored: Stored) -> None:

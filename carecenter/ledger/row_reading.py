@@ -28,7 +28,7 @@ from carecenter.ledger.row_matching import RowMatching, Stored
 from carecenter.ledger.workbook import text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft
-from carecenter.rules import divisions
+from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, SUPPORTER, FieldType
 
 KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
@@ -87,6 +87,13 @@ class RowReading(RowMatching):
                         continue
                     if cells.is_remark(value):
                         notes.append(f"身份证号栏:{text_of(value)}")
+                        continue
+                    damage = cells.excel_damage(
+                        value if not isinstance(value, str) else idnumber.normalise(value))
+                    if damage is not None:
+                        # A number cell, or …000 typed back: flagged, the person coming
+                        # in without it (reviewer item 6), in ``_damaged``.
+                        values[rest], values["_id_damage"] = damage[0], damage
                         continue
                     try:
                         values[rest] = cells.id_text(value)
