@@ -408,7 +408,8 @@ def test_cli_refuses_whole_file_unless_skip_bad(
     assert dump(db_path) == empty
     assert main(["import", "ledger", str(path), "--db", str(db_path), "--dry-run"]) == 1
     assert dump(db_path) == empty
-    assert main(["import", "ledger", str(path), "--db", str(db_path), "--skip-bad"]) == 0
+    # Written, but not every row: exit 3, never 0 (reviewer item 7).
+    assert main(["import", "ledger", str(path), "--db", str(db_path), "--skip-bad"]) == 3
     out = capsys.readouterr().out
     assert "新增 1 人" in out and "跳过 1 行" in out
 

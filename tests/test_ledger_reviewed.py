@@ -381,3 +381,36 @@ def test_a_childs_id_damaged_by_excel_is_flagged_not_refused_nor_trusted(
     said = [" ".join(r.warnings) for r in found.rows]
     assert all("身份证号待核实" in s for s in said), said
     assert "出生日期按前 14 位记为 2015-06-10" in said[0]
+
+
+# -- 7. exit codes ------------------------------------------------------------------------------
+
+def test_an_import_that_leaves_rows_out_never_exits_0(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["create", "--db", str(db_path)]) == 0
+    twice = make_id("19400101", "012")
+    refused = book(tmp_path / "r.xlsx", ("台账", [
+        ["姓名", "身份证号", "备注"], ["赵桂英", twice, None], ["钱德明", twice, None],
+        ["孙秀兰", make_id("19410101", "022"), "2026年9月病故"]]))
+    assert main(["import", str(refused), "--db", str(db_path), "--skip-bad",
+                 "--confirm-exits"]) == 3
+    said = capsys.readouterr()
+    assert "跳过 1 行" in said.out and "退出码 3" in said.err
+    another = book(tmp_path / "a.xlsx", ("台账", [
+        ["姓名", "身份证号", "组别"], ["李福生", make_id("19430101", "033"), "二组"], [None] * 3,
+        ["姓名", "身份证号", "迁入原因"], ["周玉梅", make_id("19440101", "042"), "投靠亲属"]]))
+    assert main(["import", str(another), "--db", str(db_path), "--dry-run"]) == 3
+    assert main(["import", str(another), "--db", str(db_path)]) == 3
+    said = capsys.readouterr()
+    assert "第 5 行 [忽略] 周玉梅" not in said.out  # no name read from another table…
+    assert "第 5 行 [忽略]" in said.out and "另一张表" in said.out  # …but the row is listed
+    assert "1 行像是人员信息但在表格之外" in said.err
+
+
+def test_import_help_names_the_exit_codes_and_what_sheet_reads(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    said = capsys.readouterr().out
+    assert "退出码" in said and "3  已导入" in said
+    assert "默认第一个" not in said and "所有人员台账工作表" in said

@@ -49,6 +49,9 @@ class RowPreview:
     # The stored file as the preview saw it: an update is refused if it changed since.
     seen: str | None = None
     hidden: bool = False  # the clerk hid this row in Excel (issue 16): flagged
+    # Someone's data the import does not read (below the table's end, above its
+    # header): listed, counted in the summary and in ``import``'s exit code.
+    left_out: bool = False
 
     def why(self) -> str:
         """What will happen to this row and why, in a line (the preview, --dry-run)."""
@@ -123,6 +126,11 @@ class Preview:
     def refused(self) -> list[RowPreview]:
         return [r for r in self.rows if r.action == REFUSED]
 
+    @property
+    def left_out(self) -> list[RowPreview]:
+        """Rows holding someone's data that the import does not read."""
+        return [r for r in self.rows if r.left_out]
+
     def summary(self) -> str:
         same = sum(1 for r in self.rows if r.unchanged)
         unchanged = f"(其中 {same} 人与登记册相同,无需改动)" if same else ""
@@ -152,6 +160,9 @@ class Preview:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
         if self.ended:
             text += f";第 {self.ended[0]} 行“{self.ended[1][:20]}”起是另一张表或说明,未导入"
+        if self.left_out:
+            text += (f";其中 {len(self.left_out)} 行像是人员信息,但在表格之外(另一张表或表头上方),"
+                     "未读取,请核对(已逐行标出)")
         if len(self.sheets) > 1:
             read = [p.name for p in self.sheets if p.read]
             skipped = [f"{p.name}({p.kind_label})" for p in self.sheets if not p.read]

@@ -165,7 +165,7 @@ class LedgerImport(RowReading):
             for number, said in column_content.people_above_header(part_data.rows,
                                                                     part_layout):
                 rows.append(RowPreview(
-                    number, IGNORED, cells=list(part_data.rows[number - 1]),
+                    number, IGNORED, cells=list(part_data.rows[number - 1]), left_out=True,
                     errors=[Problem("", f"在表头(第 {part_layout.header_rows[0] + 1} 行)上方,"
                                         f"像是人员信息(“{said}”),未导入;如是人员,请把它移到"
                                         "表头下面")],
@@ -182,6 +182,7 @@ class LedgerImport(RowReading):
                 if reason:
                     rows.append(RowPreview(number, IGNORED, cells=list(raw),
                                            errors=[Problem("", reason)],
+                                           left_out=number in shape.left_out,
                                            sheet=part_data.name if several else ""))
                     continue
                 result = self._read_row(number, raw, part_layout, stored, new_groups,

@@ -140,6 +140,8 @@ class KindPreview:
     path: str = ""
     # (column letter, header, imported) of the columns hidden in Excel (issue 16).
     hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
+    # Rows below the table's end that hold someone's data: not read, and said so.
+    left_out: list[int] = field(default_factory=list)
 
     @property
     def accepted(self) -> list[KindRow]:
@@ -162,7 +164,9 @@ class KindPreview:
                 + (";在表格中被隐藏的列:" + "、".join(
                     f"{where} 列“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
                     for where, label, imported in self.hidden_columns)
-                   if self.hidden_columns else ""))
+                   if self.hidden_columns else "")
+                + (f";其中 {len(self.left_out)} 行像是人员信息,但在表格之外(另一张表),未读取,"
+                   "请核对" if self.left_out else ""))
 
     def lines(self, every: bool = True) -> list[str]:
         """The preview as text: the columns, every row (or, ``every`` False, only the
@@ -389,7 +393,7 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
               for j in sorted(data.hidden_columns)
               if j in columns or any(j < len(r) and r[j] is not None for r in data.rows[at:])]
     return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored, str(path),
-                       hidden)
+                       hidden, sorted(shape.left_out))
 
 
 def _with_label(kind: PersonKind, field_name: str, message: str) -> str:

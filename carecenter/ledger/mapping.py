@@ -97,6 +97,12 @@ _SUPPORTER_EXACT.update({"联系电话": "phone", "手机": "phone", "手机号�
 _EXTRA_EXACT = {normalise_label(n): code for code, (_, names) in EXTRAS.items() for n in names}
 
 
+def is_known_label(text: str) -> bool:
+    """性别, 组别, 子女姓名 …: a header cell's words (exact: cheap on many rows)."""
+    label = normalise_label(text)
+    return label in _PERSON_EXACT or label in _SUPPORTER_EXACT or label in _EXTRA_EXACT
+
+
 def is_name_label(text: str) -> bool:
     """姓名, 老人姓名, 姓  名 …: a header cell naming the person (cheap: a row test)."""
     if len(text) > 16:

@@ -48,10 +48,15 @@ class TableShape:
         # (Excel row, heading) of a 退出… section the rows below are listed under.
         self.exits_from: tuple[int, str] | None = None
         self._numbered: tuple[int, str] | None = None  # a numbered heading just read
+        # Rows below the table's end that hold someone's data: not read, and said so
+        # (the exit code of ``import`` too: reviewer item 7).
+        self.left_out: set[int] = set()
 
     def skip(self, number: int, raw: list[Any]) -> str | None:
         """Why this row is not a person's (it is skipped), or None."""
         if self.ended:
+            if holds_data(raw):
+                self.left_out.add(number)
             return f"第 {self.ended[0]} 行起是另一张表或说明,不导入"
         if self._repeated_header(raw) or (self._another_header(raw) and self._same_columns(raw)):
             return "重复的表头行(分页打印的台账常见),其下各行按同一张表读取"
@@ -181,6 +186,15 @@ def _labels(row: list[Any]) -> list[str]:
     while labels and not labels[-1]:
         labels.pop()
     return labels
+
+
+def holds_data(raw: list[Any]) -> bool:
+    """Does a row hold someone's data (a name beside a sex, an ID, a group …), rather
+    than a header, a note, a stamp or a date line?"""
+    texts = [t for v in raw if (t := text_of(v))]
+    if len(texts) < 2 or all(cells.is_stamp_or_date(v) for v in raw if text_of(v)):
+        return False
+    return sum(1 for t in texts if mapping.is_known_label(t)) * 2 < len(texts)
 
 
 TOTAL, EXITS, NEW_PEOPLE, HEADING = "total", "exits", "new", "heading"
