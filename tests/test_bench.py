@@ -68,3 +68,26 @@ def test_bench_smoke_run_reports_every_row(tmp_path: Path) -> None:
     table = (out / "latest.md").read_text(encoding="utf-8")
     assert table.count("\n| ") == len(ROWS) + 1  # the header and one line per row
     assert "≤ 2× 基线" in table and "< 50 ms" in table
+
+
+def test_bench_server_rows_measure_on_a_real_server(tmp_path: Path) -> None:
+    """With a PostgreSQL server (CI starts one), the server column is measured too: the
+    register moved in, then searched, opened, listed and exported (issue 22)."""
+    import pytest
+
+    url = os.environ.get("CARECENTER_TEST_POSTGRES")
+    if not url:
+        pytest.skip("没有 PostgreSQL 服务器 (no server: set CARECENTER_TEST_POSTGRES)")
+    out = tmp_path / "results"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CARECENTER_BENCH_POSTGRES": url}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--persons", "1000", "--runs", "1", "--only", "server",
+         "--out", str(out), "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=400,
+        check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = {row["key"]: row for row in json.loads(
+        (out / "latest.json").read_text(encoding="utf-8"))["rows"]}
+    for key in SERVER:
+        assert rows[key]["value"] is not None and rows[key]["value"] > 0, rows[key]["note"]
+    assert "1000 人" in rows["pg_migrate"]["note"]

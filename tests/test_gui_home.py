@@ -60,6 +60,26 @@ def test_the_text_boxes_right_click_menu_is_chinese(chinese: QApplication,
     assert {"撤消", "重做", "剪切", "复制", "粘贴", "删除"} <= set(texts)
 
 
+def test_the_print_dialog_is_chinese(chinese: QApplication, qtbot: QtBot) -> None:
+    """Every label, box and button of Qt's own print dialog (the options tab too: its
+    "Page &Set:" was English, issue 19); "PDF" is the format's name."""
+    import re
+
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QTabWidget
+
+    printer = QPrinter()  # outlives the dialog
+    dialog = QPrintDialog(printer)
+    qtbot.addWidget(dialog)
+    texts = ([w.text() for w in dialog.findChildren(QLabel)]
+             + [w.title() for w in dialog.findChildren(QGroupBox)]
+             + [w.text() for w in dialog.findChildren(QAbstractButton)])
+    for tabs in dialog.findChildren(QTabWidget):
+        texts += [tabs.tabText(i) for i in range(tabs.count())]
+    assert "打印页面(&S)：" in texts and "份数" in texts
+    assert [t for t in texts if re.search("[A-Za-z]{2,}", t.replace("PDF", ""))] == []
+
+
 def test_the_file_dialog_is_chinese(chinese: QApplication, qtbot: QtBot,
                                     tmp_path: Path) -> None:
     dialog = QFileDialog(None, "导入台账", str(tmp_path), "Excel 工作簿 (*.xlsx)")

@@ -76,7 +76,8 @@ def test_differences_workbook_and_cli(database: Database, township_list: Path, d
     theirs = book["乡镇有本村无"]
     assert theirs["C4"].value == OUTSIDER and theirs.freeze_panes == "A4"
     assert book["信息不一致"].max_row == 3 + 4
-    save_differences(compare_file(database, township_list), tmp_path / "again.xlsx")
+    save_differences(compare_file(database, township_list), tmp_path / "again.xlsx",
+                     database)
 
 
 def test_list_without_id_column_says_so(database: Database, tmp_path: Path,

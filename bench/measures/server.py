@@ -50,7 +50,8 @@ def measure(ctx: Context, rows: list[Row]) -> None:
     target = make_url(url).set(database=name).render_as_string(hide_password=False)
     try:
         server = Database(target, scope="*")
-        source = Database(ctx.scratch_copy("pg.db"))  # migrated to this schema first
+        # Migrated to this schema first; encrypted, it opens with the bench operator's key.
+        source = adapters.open_register(ctx.scratch_copy("pg.db"))
         moved = transfer.move_in(source, server)
         source.close()
         server.close()

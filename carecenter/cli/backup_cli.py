@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from carecenter.errors import KnownError
+from carecenter.errors import DatabaseError, KnownError
 
 
 def add_parsers(commands: Any) -> None:
@@ -79,7 +79,8 @@ def _log(database: Any, action: str, summary: str, count: int | None) -> None:
         audit.log(database, action, "register", summary, count=count)
     except KnownError:
         # A backup from before its operators existed does not know who restored it.
-        print("注意:恢复的备份里没有这位操作员,本次恢复未能记入其审计日志。", file=sys.stderr)
+        what = "恢复的备份里没有这位操作员,本次恢复" if action == "restore" else "本次备份"
+        print(f"注意:{what}未能记入审计日志。", file=sys.stderr)
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
@@ -115,7 +116,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     # Only an administrator restores (issue 18): ``restore_from`` asks, before anything
     # is replaced, and holds the register while it does (not from the start: a damaged
     # register, which a holder refuses to write, is what a restore is for).
-    database = open_register(str(register))
+    try:
+        database = open_register(str(register))
+    except DatabaseError as cannot:
+        return _rescue(register, chosen, cannot)
     try:
         persons = backups.verify(chosen)
         aside = register_keys.restore(database, chosen)
@@ -126,6 +130,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"已从 {chosen} 恢复登记册 {register}({persons} 人)。")
     if aside != register:
         print(f"恢复前的登记册已另存为 {aside}")
+    return 0
+
+
+def _rescue(register: Path, chosen: Path, cannot: DatabaseError) -> int:
+    """The register cannot be opened (emptied, damaged, not its key file): an
+    administrator of the backup restores it (``access.rescue``), then it opens again and
+    the restore goes into its audit log."""
+    from carecenter.access import rescue
+    from carecenter.cli.access_cli import credentials, open_register
+
+    print(f"登记册打不开:{cannot.message}\n改由备份里的管理员来恢复。", file=sys.stderr)
+    name, password = credentials()
+    restored = rescue.restore(register, chosen, name, password)
+    database = open_register(str(register))
+    try:
+        _log(database, "restore", f"登记册打不开,从 {chosen} 恢复(原来的文件已原样移到 "
+             f"{restored.set_aside})", restored.persons)
+    finally:
+        database.close()
+    print(f"已从 {chosen} 恢复登记册 {register}({restored.persons} 人)。\n"
+          f"原来打不开的文件已原样移到 {restored.set_aside}")
     return 0
 
 

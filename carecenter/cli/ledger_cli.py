@@ -355,7 +355,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         result = compare_file(database, args.file, args.sheet,
                               adjust=(lambda layout: read_mapping_file(mapping_file, layout))
                               if mapping_file else None)
-        save_differences(result, args.out)
+        save_differences(result, args.out, database)
     finally:
         database.close()
     for line in result.summary_lines():

@@ -7,6 +7,7 @@ it without code); the village's name, committee and phone come from the settings
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import IO, Any
 
@@ -14,17 +15,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from carecenter.documents.agreement_signatures import signatures_block
 from carecenter.documents.document_data import Printable
-from carecenter.documents.layout import (
-    PADDING,
-    Cell,
-    draw_runs,
-    grid_row,
-    new_canvas,
-    text_box,
-    text_width,
-    wrap,
-)
+from carecenter.documents.layout import Cell, draw_runs, grid_row, new_canvas, text_box, wrap
+from carecenter.documents.page_flow import Block, Frame, Page, place, render
 from carecenter.errors import KnownError
 from carecenter.settings.agreement_template import (  # noqa: F401 (re-exported)
     TEMPLATE,
@@ -36,10 +30,24 @@ ROLES = {"filing": "备案", "witness": "见证", "third_party": "三方签署"}
 NUMERALS = "一二三四五六七八九十"
 
 PAGE_W, PAGE_H = A4
-LEFT = 22 * mm
+MARGIN = 18 * mm  # no less: the page must survive a village office's printer
+LEFT = MARGIN
 WIDTH = PAGE_W - 2 * LEFT
-BOTTOM = 20 * mm
-SIZE = 11.5
+# The first page starts at the margin; the others under a running head that names the
+# elder (a loose page 2 still says whose agreement it is).
+FRAME = Frame(top=PAGE_H - MARGIN, next_top=PAGE_H - MARGIN - 2 * mm, bottom=MARGIN)
+BODY_SIZES = (11.0, 10.5)  # read by elderly signers: 11 pt, 10.5 pt if that saves a page
+LINE = 1.45  # line height as a multiple of the size
+HEADING_SIZE = 12.0
+TABLE_SIZE = 10.5
+TITLE_SIZE = 18.0
+TITLE_H = 10 * mm
+ROW_H = 7 * mm
+CONTACT_H = 6.5 * mm
+INDENT = 7 * mm
+PREAMBLE_GAP = 2.5 * mm
+SECTION_GAP = 1.5 * mm
+CLOSING_GAP = 2 * mm
 
 
 def blank_content(database: Any, data: Printable) -> dict[str, Any]:
@@ -106,160 +114,140 @@ def compose(data: Printable, trustee: dict[str, str], starts_on: date | None,
     }
 
 
-class _Writer:
-    def __init__(self, canvas: Canvas) -> None:
-        self.canvas = canvas
-        self.y = PAGE_H - 22 * mm
-        self.page = 1
-
-    def need(self, height: float) -> None:
-        if self.y - height < BOTTOM:
-            text_box(self.canvas, (LEFT, 8 * mm, WIDTH, 6 * mm), f"第 {self.page} 页", 8,
-                     align="center")
-            self.canvas.showPage()
-            self.page += 1
-            self.y = PAGE_H - 20 * mm
-
-    @staticmethod
-    def height(text: str, size: float = SIZE, indent: float = 0.0, first: str = "") -> float:
-        """How tall ``paragraph`` draws this text."""
-        return len(wrap(first + text, size, WIDTH - indent)) * size * 1.55
-
-    def paragraph(self, text: str, size: float = SIZE, indent: float = 0.0,
-                  first: str = "") -> None:
-        leading = size * 1.55
-        lines = wrap(first + text, size, WIDTH - indent)
-        for line in lines:
-            self.need(leading)
-            self.y -= leading
-            draw_runs(self.canvas, LEFT + indent, self.y + size * 0.3, line, size)
-
-    def gap(self, height: float) -> None:
-        self.y -= height
-
-    def table(self, widths: list[float], rows: list[list[Cell | str]], height: float) -> None:
-        self.need(height * min(len(rows), 3))
-        for cells in rows:
-            self.need(height)
-            grid_row(self.canvas, LEFT, self.y, widths, height, cells, 10.5)
-            self.y -= height
+# -- on paper ---------------------------------------------------------------------------
+# One A4 page for one or two supporters (the common case), in type an elderly signer still
+# reads: body 11 pt, nothing under 10.5 pt, margins 18 mm. More supporters or contacts
+# flow onto a second page, and the signatures go over together with the closing words and
+# the whole section before them: a signature block alone on a page signs nothing that can
+# be seen (issue 20: it sat alone on page 2).
 
 
-def draw_agreement(canvas: Canvas, content: dict[str, Any]) -> None:
-    w = _Writer(canvas)
-    text_box(canvas, (LEFT, w.y - 12 * mm, WIDTH, 12 * mm), content["title"], 20,
-             align="center")
-    w.y -= 16 * mm
-    elder = content["elder"]
-    label = 24 * mm
+def _paragraph(text: str, size: float, indent: float = 0.0, before: float = 0.0,
+               keep: bool = False) -> Block:
+    """A paragraph as one block: an item is never split between two pages."""
+    leading = size * LINE
+    lines = wrap(text, size, WIDTH - indent)
+
+    def draw(canvas: Canvas, top: float) -> None:
+        for i, line in enumerate(lines, 1):
+            draw_runs(canvas, LEFT + indent, top - i * leading + size * 0.3, line, size)
+
+    return Block(len(lines) * leading, draw, before, keep)
+
+
+def _row(widths: list[float], cells: list[Cell | str], height: float,
+         keep: bool = False) -> Block:
+    def draw(canvas: Canvas, top: float) -> None:
+        grid_row(canvas, LEFT, top, widths, height, cells, TABLE_SIZE)
+
+    return Block(height, draw, keep=keep)
+
+
+def _title(title: str) -> Block:
+    def draw(canvas: Canvas, top: float) -> None:
+        text_box(canvas, (LEFT, top - TITLE_H, WIDTH, TITLE_H), title, TITLE_SIZE,
+                 align="center")
+
+    return Block(TITLE_H, draw, keep=True)
+
+
+def _named(person: dict[str, str]) -> str:
+    return f"{person['name']}({person['relation']})" if person["relation"] else person["name"]
+
+
+def _parties(content: dict[str, Any]) -> list[Block]:
+    """Who the agreement binds, as a table that stays whole under the title."""
+    elder, t = content["elder"], content["trustee"]
+    label = 28 * mm  # "受托人身份证号" whole at 10.5 pt
     quarter = [label, WIDTH / 2 - label, label, WIDTH / 2 - label]
-    rows: list[list[Cell | str]] = []
-    for s in content["supporters"] or [{"name": "", "relation": "", "phone": ""}]:
-        rows.append([Cell("委托人(甲方)", label=True), Cell(f"{s['name']}({s['relation']})"
-                                                         if s["relation"] else s["name"]),
-                     Cell("联系电话", label=True), Cell(s["phone"])])
-    t = content["trustee"]
-    rows.append([Cell("受托人(乙方)", label=True),
-                 Cell(f"{t['name']}({t['relation']})" if t["relation"] else t["name"]),
-                 Cell("联系电话", label=True), Cell(t["phone"])])
-    rows.append([Cell("受托人身份证号", label=True), Cell(t["id_number"], span=3)])
-    rows.append([Cell("被照顾老人", label=True), Cell(elder["name"]),
-                 Cell("身份证号", label=True), Cell(elder["id_number"])])
-    rows.append([Cell("家庭住址", label=True), Cell(elder["address"]),
-                 Cell("老人电话", label=True), Cell(elder["phone"])])
-    w.table(quarter, rows, 8.5 * mm)
-    w.gap(3 * mm)
-    w.paragraph(content["preamble"], first="\u3000\u3000")
-    sections = [("委托照顾事项", content["entrusted"]), ("各方责任", content["clauses"]),
-                ("委托期限", [content["term"]])]
-    contacts = content["contacts"]
-    # The signatures go over with the closing words and the whole section before them:
-    # a signature block alone on a page, under one line, signs nothing that can be seen
-    # (issue 20: four trustees pushed it onto page 2 by itself).
-    tail = (2 * mm + w.height(content["closing"], first="\u3000\u3000")
-            + _signatures_height(content))
-    for n, (heading, items) in enumerate(sections):
-        if n == len(sections) - 1 and not contacts:
-            w.need(_section_height(heading, items) + tail)
-        _section(w, f"{NUMERALS[n]}、{heading}", items)
-    if contacts:
-        heading = f"{NUMERALS[len(sections)]}、联系方式"
-        w.need(1.5 * mm + w.height(heading, size=12.5) + len(contacts) * 7 * mm + tail)
-        w.gap(1.5 * mm)
-        w.paragraph(heading, size=12.5)
-        w.table([WIDTH / 3] * 3, [[Cell(c["role"], align="center"),
-                                   Cell(c["name"], align="center"),
-                                   Cell(c["phone"], align="center")] for c in contacts],
-                7 * mm)
-    w.gap(2 * mm)
-    w.need(tail - 2 * mm)
-    w.paragraph(content["closing"], first="\u3000\u3000")
-    _signatures(w, content)
-    text_box(canvas, (LEFT, 8 * mm, WIDTH, 6 * mm), f"第 {w.page} 页", 8, align="center")
+    rows: list[list[Cell | str]] = [
+        [Cell("委托人(甲方)", label=True), Cell(_named(s)), Cell("联系电话", label=True),
+         Cell(s["phone"])]
+        for s in content["supporters"] or [{"name": "", "relation": "", "phone": ""}]]
+    rows += [
+        [Cell("受托人(乙方)", label=True), Cell(_named(t)), Cell("联系电话", label=True),
+         Cell(t["phone"])],
+        [Cell("受托人身份证号", label=True), Cell(t["id_number"], span=3)],
+        [Cell("被照顾老人", label=True), Cell(elder["name"]), Cell("身份证号", label=True),
+         Cell(elder["id_number"])],
+        [Cell("家庭住址", label=True), Cell(elder["address"]), Cell("老人电话", label=True),
+         Cell(elder["phone"])],
+    ]
+    blocks = [_row(quarter, cells, ROW_H, keep=True) for cells in rows]
+    return [*blocks[:-1], replace(blocks[-1], keep=False)]
 
 
-def _section_height(heading: str, items: list[str]) -> float:
-    prefix = "1. " if len(items) > 1 else ""
-    return (1.5 * mm + _Writer.height(f"一、{heading}", size=12.5)
-            + sum(_Writer.height(item, indent=7 * mm, first=prefix) for item in items))
-
-
-def _section(w: _Writer, heading: str, items: list[str]) -> None:
-    w.gap(1.5 * mm)
-    w.paragraph(heading, size=12.5)
+def _section(heading: str, items: list[str], size: float, last: bool) -> list[Block]:
+    """A numbered section, its heading on the page of its first item; the ``last`` ones
+    go over whole with the signatures."""
+    blocks = [_paragraph(heading, HEADING_SIZE, before=SECTION_GAP, keep=True)]
     for i, item in enumerate(items, 1):
         prefix = f"{i}. " if len(items) > 1 else ""
-        w.paragraph(item, indent=7 * mm, first=prefix)
+        blocks.append(_paragraph(prefix + item, size, indent=INDENT, keep=last))
+    return blocks
 
 
-def _parties(content: dict[str, Any]) -> list[str]:
-    parties = ["委托人(甲方)签字:", "受托人(乙方)签字:", "老人本人签字(或按手印):"]
-    if content["role"] in ("witness", "third_party"):
-        parties.append(f"{content['committee_title']}(盖章):")
-    return parties
+def _contacts(heading: str, contacts: list[dict[str, str]]) -> list[Block]:
+    """Whom to call, two to a row when there are several (a village lists its helpers
+    and cadres; one to a row they pushed the signatures onto a second page)."""
+    per_row = 2 if len(contacts) > 1 else 1
+    share = [0.42, 0.24, 0.34]
+    widths = [WIDTH / per_row * s for s in share] * per_row
+    rows: list[Block] = []
+    for i in range(0, len(contacts), per_row):
+        cells: list[Cell | str] = []
+        for c in contacts[i:i + per_row]:
+            cells += [Cell(c["role"], label=True), Cell(c["name"], align="center"),
+                      Cell(c["phone"], align="center")]
+        cells += [Cell(span=3)] if len(cells) < len(widths) else []
+        rows.append(_row(widths, cells, CONTACT_H, keep=True))
+    return [_paragraph(heading, HEADING_SIZE, before=SECTION_GAP, keep=True), *rows]
 
 
-def _signatures_height(content: dict[str, Any]) -> float:
-    rows = (len(_parties(content)) + 1) // 2
-    return rows * 20 * mm + (34 * mm if content["role"] == "filing" else 0)
+def agreement_blocks(content: dict[str, Any], size: float = BODY_SIZES[0]) -> list[Block]:
+    """The agreement from top to bottom, each part with how it keeps together; the body
+    in ``size`` points."""
+    blocks = [_title(content["title"]), *_parties(content),
+              _paragraph("\u3000\u3000" + content["preamble"], size, before=PREAMBLE_GAP)]
+    sections = [("委托照顾事项", content["entrusted"]), ("各方责任", content["clauses"]),
+                ("委托期限", [content["term"]])]
+    for n, (heading, items) in enumerate(sections):
+        # The term and the contacts go over with the signatures: the page that is signed
+        # says for how long, and starts at a heading rather than mid-list.
+        blocks += _section(f"{NUMERALS[n]}、{heading}", items, size,
+                           last=n == len(sections) - 1)
+    if content["contacts"]:
+        blocks += _contacts(f"{NUMERALS[len(sections)]}、联系方式", content["contacts"])
+    blocks.append(_paragraph("\u3000\u3000" + content["closing"], size, before=CLOSING_GAP,
+                             keep=True))
+    blocks.append(signatures_block(content, LEFT, WIDTH))
+    return blocks
 
 
-def _signatures(w: _Writer, content: dict[str, Any]) -> None:
-    c = w.canvas
-    role = content["role"]
-    parties = _parties(content)
-    half = WIDTH / 2
-    rows = [parties[i:i + 2] for i in range(0, len(parties), 2)]
-    w.need(_signatures_height(content))
-    for row in rows:
-        w.y -= 20 * mm
-        for i, who in enumerate(row):
-            x = LEFT + i * half
-            label_w = min(text_width(who, SIZE) + 2 * PADDING + 1, half - 30 * mm)
-            fitted = text_box(c, (x, w.y + 8 * mm, label_w, 8 * mm), who, SIZE,
-                              single_line=True)
-            baseline = w.y + 8 * mm + 4 * mm - fitted.size * 0.35
-            c.line(x + label_w, baseline - 1.5, x + half - 6 * mm, baseline - 1.5)
-            text_box(c, (x, w.y, half - 4 * mm, 7 * mm), "日期:      年    月    日", 10.5)
-    if role == "filing":
-        w.y -= 6 * mm
-        box = (LEFT, w.y - 26 * mm, WIDTH, 26 * mm)
-        c.rect(*box)
-        text_box(c, (LEFT, w.y - 8 * mm, WIDTH, 8 * mm), content["committee_title"], 12,
+def agreement_pages(content: dict[str, Any]) -> list[Page]:
+    """The blocks by page, at the largest body size that needs the fewest pages."""
+    layouts = [place(agreement_blocks(content, size), FRAME) for size in BODY_SIZES]
+    return min(layouts, key=len)
+
+
+def draw_agreement(canvas: Canvas, content: dict[str, Any]) -> int:
+    """Draw the agreement's pages; how many there are."""
+    pages = agreement_pages(content)
+    running = f"{content['title']}(续)  被照顾老人:{content['elder']['name']}"
+
+    def decorate(c: Canvas, page: int, of: int) -> None:
+        if page > 1:  # a loose second page still says whose agreement it belongs to
+            text_box(c, (LEFT, PAGE_H - 15 * mm, WIDTH, 6 * mm), running, 9)
+        text_box(c, (LEFT, 8 * mm, WIDTH, 6 * mm), f"第 {page} 页 共 {of} 页", 9,
                  align="center")
-        village = content["village"]
-        committee = village.get("committee") or f"{village.get('name') or '____'}村民委员会"
-        text_box(c, (LEFT + 4 * mm, w.y - 17 * mm, WIDTH - 8 * mm, 8 * mm),
-                 content["filing_note"], SIZE)
-        text_box(c, (LEFT + WIDTH / 2, w.y - 25 * mm, WIDTH / 2 - 4 * mm, 8 * mm),
-                 f"{committee}(盖章)", SIZE, align="right")
-        w.y -= 26 * mm
+
+    render(canvas, pages, decorate)
+    return len(pages)
 
 
 def agreement_pdf(content: dict[str, Any], target: str | IO[bytes] | None = None
                   ) -> bytes | None:
     canvas, out = new_canvas(target, title=f"{content['title']} {content['elder']['name']}")
     draw_agreement(canvas, content)
-    canvas.showPage()
     canvas.save()
     return out.getvalue() if target is None else None

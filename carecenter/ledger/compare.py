@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from carecenter.access import audit
 from carecenter.errors import FieldError, KnownError
 from carecenter.ledger import cells, mapping, style
 from carecenter.ledger.mapping import Layout
@@ -25,6 +26,7 @@ from carecenter.register.groups import GroupIndex
 from carecenter.rules import idnumber
 from carecenter.rules.kinds import KINDS, combined
 from carecenter.rules.risk import COLOUR_LABELS, colour_code
+from carecenter.rules.roles import CLERK, require
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.database import Database
 from carecenter.storage.models import ACTIVE, EXITED, STATUS_LABELS, person, village_group
@@ -270,7 +272,10 @@ def _fields(t: Theirs, mine: Ours, group: Callable[[str], str]) -> list[
     return found
 
 
-def save_differences(result: Comparison, path: str | Path) -> Path:
+def save_differences(result: Comparison, path: str | Path, database: Database) -> Path:
+    """The differences as a workbook: full ID numbers, so a 经办人's, and logged (issue
+    18), as every export of the register is."""
+    require(database.operator, CLERK, "保存比对差异表(含完整身份证号)")
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise KnownError(f"差异清单应以 .xlsx 结尾:{target.name}")
@@ -304,4 +309,8 @@ def save_differences(result: Comparison, path: str | Path) -> Path:
                           [list(u) for u in result.unreadable], [12, 10, 70],
                           title="乡镇名单中无法比对的行", subtitle=source)
     style.save(book, target)
+    rows = len(result.theirs_only) + len(result.ours_only) + len(result.differences)
+    audit.log(database, "export", "ledger",
+              f"保存与乡镇名单({result.path.name})比对的差异表 {target.name}", count=rows,
+              need=CLERK)
     return target

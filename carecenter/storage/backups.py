@@ -321,17 +321,19 @@ class Restored:
     set_aside: Path  # the register as it was before, kept
 
 
-def restore(backup: Path, register: Path) -> Restored:
+def restore(backup: Path, register: Path, damaged: bool = False) -> Restored:
     """Replace the register's content by the backup's; the caller holds the lock and has
     closed its own connections. The current register is kept aside first.
 
     A backup keyed as the register is (or both plain) is written into it through the
     backup API. Otherwise (a plain backup into an encrypted register, or an encrypted
     backup into a plain one) the backup is exported into a new file with the register's
-    key (else the backup's, whose key file comes along) and renamed over the register."""
+    key (else the backup's, whose key file comes along) and renamed over the register.
+    ``damaged``: the register cannot be opened (``access.rescue``); its files, key file
+    too, are moved aside whole and the backup comes in with its own key file."""
     persons = verify(backup)
     folder = folder_for(register)
-    aside = _set_aside(register, folder)
+    aside = _set_aside(register, folder, whole=damaged)
     source_key = key_of(backup)
     target_key = key_of(register) if register.exists() else None
     try:
@@ -417,8 +419,9 @@ def encrypt_plain(register: Path, key: bytes) -> list[Path]:
     return done
 
 
-def _set_aside(register: Path, folder: Path) -> Path:
-    """Keep the current register as a backup; a damaged one is moved aside whole."""
+def _set_aside(register: Path, folder: Path, whole: bool = False) -> Path:
+    """Keep the current register as a backup; a damaged one (or any, ``whole``) is
+    moved aside whole."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -426,11 +429,12 @@ def _set_aside(register: Path, folder: Path) -> Path:
     if not register.exists():
         return register
     target = _target(register, folder, RESTORE, clock.now())
-    try:
-        copy_database(register, target)
-        return target
-    except KnownError:
-        pass  # too damaged to read through SQLite: move its files aside as they are
+    if not whole:
+        try:
+            copy_database(register, target)
+            return target
+        except KnownError:
+            pass  # too damaged to read through SQLite: move its files aside as they are
     for suffix in ("", "-wal", "-shm", key_file.KEY_SUFFIX):
         part = register.with_name(register.name + suffix)
         if part.exists():

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecenter.errors import DatabaseError, NotAllowed
+from carecenter.errors import DatabaseError, KnownError, NotAllowed
 from carecenter.rules import roles
 from carecenter.rules.roles import Operator
 from carecenter.storage import cipher, key_file, postgres, villages
@@ -37,7 +37,7 @@ from carecenter.storage.location import (
     sqlite_file,
 )
 from carecenter.storage.postgres import TOWNSHIP
-from carecenter.storage.register_lock import RegisterLock
+from carecenter.storage.register_lock import RegisterLock, lock_path
 from carecenter.storage.villages import ONLY_VILLAGE
 
 # Which village of a township's server to open (its id, name or code, or '*' for all):
@@ -148,6 +148,32 @@ def missing_register(path: Path) -> DatabaseError:
         f"{command_line()} create --db \"{path}\"。")
 
 
+def backup_hint(path: Path) -> str:
+    """Where the newest backup of the register at ``path`` is and how to restore it, for
+    a message saying the register cannot be opened ("" if it has none)."""
+    from carecenter.storage import backups
+
+    try:
+        found = backups.listing(path)
+    except (OSError, KnownError):
+        return ""
+    if not found:
+        return ""
+    newest = found[0]
+    persons = "" if newest.persons is None else f",{newest.persons} 人"  # encrypted: unread
+    return (f"最新的备份是 {newest.path}({newest.taken:%Y-%m-%d %H:%M}{persons})。"
+            f"管理员可以用它恢复:{command_line()} restore --db \"{path}\" \"{newest.path}\"。")
+
+
+def empty_register(path: Path) -> DatabaseError:
+    # SQLite would take a 0-byte file for a new, empty register, and the first sign-in
+    # would then make a new administrator and a new key file over the register's own.
+    return DatabaseError(
+        f"登记册文件 {path} 是空的(0 字节):它可能在复制、断电或磁盘出错时被清空。"
+        f"程序没有改动它。{backup_hint(path)}"
+        "若确实要在这里新建登记册,请先把这个空文件删除或改名。")
+
+
 class Database:
     """An open database: the engine and a session factory, schema up to date.
 
@@ -181,6 +207,9 @@ class Database:
         # ``lock``: the app took the register's lock before anything read it; it is
         # this database's from here and released by ``close``.
         self.lock = lock or (RegisterLock(self.path, lasting=True) if self.path else None)
+        # A file that turns out not to be a register keeps no lock file beside it.
+        stray_lock = (lock_path(self.path) if self.path is not None
+                      and not lock_path(self.path).exists() else None)
         self._writing_depth = 0
         # Set by ``close``: what still holds this object (a list read a section at a
         # time) asks before reading, for its engine would silently open the file again.
@@ -189,6 +218,8 @@ class Database:
         self._checking = threading.Lock()
         if self.path is not None and not create and not self.path.exists():
             raise missing_register(self.path)
+        if self.path is not None and self.path.exists() and self.path.stat().st_size == 0:
+            raise empty_register(self.path)
         self.keys = KeyHolder(key)
         if key is not None:
             cipher.remember(key)
@@ -210,6 +241,8 @@ class Database:
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
+            if stray_lock is not None:
+                stray_lock.unlink(missing_ok=True)
             raise
         if self.path is not None and not self.read_only:
             for private in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
@@ -254,14 +287,16 @@ class Database:
                     f"登记册所在的文件夹或文件是只读的({self.path.parent}),无法打开来修改。"
                     "文件本身没有损坏;请检查权限,或把登记册复制到可以写入的文件夹。"
                     f"({e.orig})") from e
-            if self.keys.key is not None and "not a database" in str(e.orig):
+            if (self.keys.key is not None and self.path is not None
+                    and "not a database" in str(e.orig)):
                 raise DatabaseError(
                     f"登记册 {self.path} 打不开:钥匙与它不符(钥匙文件与登记册不是同一份?)。"
-                    "请从备份恢复,或找维护人员。") from e
+                    f"{backup_hint(self.path) or '请从备份恢复,或找维护人员。'}") from e
             what = "数据库" if is_server(self.location) else "数据库文件"
+            hint = backup_hint(self.path) if self.path is not None else ""
             raise DatabaseError(
                 f"无法打开{what} {shown(self.location)}:它可能已损坏或不是本程序的数据文件。"
-                f"({e.orig})") from e
+                f"({e.orig}){hint}") from e
         except BaseException:
             self.engine.dispose()
             raise

@@ -393,7 +393,7 @@ class ReportWindow(QDialog):
         if not path:
             return
         try:
-            save_differences(self.comparison, path)
+            save_differences(self.comparison, path, self.database)
         except KnownError as e:
             QMessageBox.warning(self, "无法保存", e.message)
 

@@ -280,7 +280,7 @@ def open_database(location: str, lock: RegisterLock | None = None,
     try:
         return Database(location, lock=lock, key=key)
     except KnownError as e:
-        from PySide6.QtWidgets import QMessageBox
+        from ui.shell import rescue_dialog
 
-        QMessageBox.critical(None, "无法打开数据库", e.message)
+        rescue_dialog.offer(location, e, lock)  # why, and a backup to restore if any
         return None
