@@ -178,7 +178,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
             from carecenter.register.groups import GroupBook
 
             with database.session() as session:
-                found = GroupBook(database).find(session, args.group)
+                found = GroupBook(database).index(session).find(args.group)
             if found is None:
                 raise KnownError(f"没有“{args.group}”这个村民小组")
             group_id = found

@@ -10,9 +10,12 @@
     python -m carecenter compare THEIRS.xlsx --db PATH --out DIFF.xlsx [--sheet S]
 
 When any row of an import is refused, nothing is written and the exit code is 1, unless
-``--skip-bad`` imports the other rows (exit 0), saying how many were skipped and why.
-Rows whose 状态 or 备注 say the person died, moved into a home or has children back are
-exits proposed (issue 16): nothing is written (exit 1) until ``--confirm-exits``.
+``--skip-bad`` imports the other rows, saying how many were skipped and why. Rows whose
+状态 or 备注 say the person died, moved into a home or has children back are exits
+proposed (issue 16): nothing is written (exit 1) until ``--confirm-exits``. An import (or
+a dry run) that leaves rows out, refused rows skipped or rows holding someone's data
+outside the table (another table below it, above its header), ends with exit code 3
+(``LEFT_OUT``), never 0: a script sees that not every row came in (reviewer item 7).
 """
 
 from __future__ import annotations
@@ -27,15 +30,31 @@ from carecenter import clock
 from carecenter.errors import KnownError
 from carecenter.storage.location import command_line
 
+# The exit code of an import that was written (or a dry run that found nothing to
+# refuse) but left rows out: refused rows skipped with --skip-bad, or rows holding
+# someone's data outside the table. 0 only when every row came in or was nobody's.
+LEFT_OUT = 3
+IMPORT_EXIT_CODES = """退出码:
+  0  全部导入(预览时:没有问题)
+  1  有行被拒绝或有待确认的退出,未写入任何数据;或文件、登记册有误
+  2  命令用法有误
+  3  已导入(预览时:可以导入),但有行未导入:用 --skip-bad 跳过的被拒绝的行,
+     或像是人员信息却在表格之外(另一张表、表头上方)的行,均已逐行列出
+"""
+
 
 def add_parsers(commands: Any) -> None:
     from carecenter.rules.kinds import KINDS
 
-    imp = commands.add_parser("import", help="导入村里的 Excel 台账(花名册)")
+    imp = commands.add_parser("import", help="导入村里的 Excel 台账(花名册)",
+                              epilog=IMPORT_EXIT_CODES,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     imp.add_argument("what", nargs="+", metavar="文件",
                      help="Excel 台账文件(也可写成 ledger 文件)")
     imp.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
-    imp.add_argument("--sheet", help="工作表名称(默认第一个)")
+    imp.add_argument("--sheet", help="只读取这一张工作表(默认:读取工作簿中所有人员台账工作表,"
+                                     "填表说明、汇总表和空白表不读并说明原因;"
+                                     "儿童、妇女台账读取有该类表头的工作表)")
     imp.add_argument("--mapping", help="列对应关系 JSON 文件:{\"列标题\": \"字段\"}")
     imp.add_argument("--dry-run", action="store_true", help="只预览,不写入")
     imp.add_argument("--skip-bad", action="store_true", help="跳过被拒绝的行,导入其余行")
@@ -127,7 +146,8 @@ def print_preview(preview: Any, limit: int = 200, every: bool = False) -> None:
         print(f"未导入的列:{where}“{label}”——{why}" if label else f"未导入的列:{where}——{why}")
     shown = 0
     for row in preview.rows:
-        if not every and (row.action == IGNORED or not (row.errors or row.warnings)):
+        if not every and ((row.action == IGNORED and not row.left_out)
+                          or not (row.errors or row.warnings)):
             continue
         if every and row.action == IGNORED and row.errors and row.errors[0].message == "空行":
             continue
@@ -165,12 +185,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             save_report(preview, args.report)
             print(f"已保存导入报告:{args.report}")
         refused = preview.refused
+        left_out = preview.left_out
         unconfirmed = bool(preview.exits) and not args.confirm_exits
         if args.dry_run:
             print("预览完毕(--dry-run),未写入任何数据")
             if unconfirmed:
                 print("导入时须加 --confirm-exits 确认上面建议的退出", file=sys.stderr)
-            return 1 if refused or unconfirmed else 0
+            if refused or unconfirmed:
+                return 1
+            return _left_out(0, len(left_out))
         if refused and not args.skip_bad:
             print(f"有 {len(refused)} 行被拒绝,未导入任何数据。改正后重新导入,"
                   "或加 --skip-bad 只导入其余行", file=sys.stderr)
@@ -193,7 +216,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"新建村民小组:{'、'.join(result.groups_created)}")
     if refused:
         print(f"跳过 {len(refused)} 行(原因见上)")
-    return 0
+    return _left_out(len(refused), len(left_out))
+
+
+def _left_out(skipped: int, outside: int) -> int:
+    """LEFT_OUT, said on stderr, when rows did not come in; else 0."""
+    if not skipped and not outside:
+        return 0
+    said = [f"跳过被拒绝的 {skipped} 行"] if skipped else []
+    said += [f"{outside} 行像是人员信息但在表格之外,未读取"] if outside else []
+    print(f"注意:{'、'.join(said)}(见上),退出码 {LEFT_OUT}", file=sys.stderr)
+    return LEFT_OUT
 
 
 def _import_kind(database: Any, path: str, kind: str, args: argparse.Namespace) -> int:
@@ -208,7 +241,7 @@ def _import_kind(database: Any, path: str, kind: str, args: argparse.Namespace) 
         refused = found.refused
         if args.dry_run:
             print("预览完毕(--dry-run),未写入任何数据")
-            return 1 if refused else 0
+            return 1 if refused else _left_out(0, len(found.left_out))
         if refused and not args.skip_bad:
             print(f"有 {len(refused)} 行被拒绝,未导入任何数据。改正后重新导入,"
                   "或加 --skip-bad 只导入其余行", file=sys.stderr)
@@ -220,7 +253,7 @@ def _import_kind(database: Any, path: str, kind: str, args: argparse.Namespace) 
           f"无变化 {result.unchanged} 人")
     if refused:
         print(f"跳过 {len(refused)} 行(原因见上)")
-    return 0
+    return _left_out(len(refused), len(found.left_out))
 
 
 SNAPSHOT_ACTIONS = ("snapshots", "show", "compare")

@@ -19,7 +19,7 @@ from carecenter.documents.document_data import (
     village_doctor,
 )
 from carecenter.errors import KnownError
-from carecenter.register.groups import group_key
+from carecenter.register.groups import GroupIndex
 from carecenter.rules.risk import COLOUR_LABELS
 from carecenter.settings.settings_store import Settings
 from carecenter.storage.database import Database
@@ -37,10 +37,10 @@ def select_persons(database: Database, colour: str | None = None, group: str | N
     if group:
         with database.session() as session:
             groups = session.execute(select(village_group.c.id, village_group.c.name)).all()
-        wanted = [g.id for g in groups if group_key(g.name) == group_key(group)]
-        if not wanted:
+        gid = GroupIndex(groups).find(group)  # 三组, 3组, or 三队 for the only #3
+        if gid is None:
             raise KnownError(f"没有“{group}”这个村民小组")
-        query = query.where(person.c.group_id.in_(wanted))
+        query = query.where(person.c.group_id == gid)
     with database.session() as session:
         found = [int(i) for i in session.execute(
             query.order_by(person.c.group_id, person.c.name_pinyin, person.c.id)).scalars()]

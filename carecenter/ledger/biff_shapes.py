@@ -130,6 +130,7 @@ def _sheet(data: bytes, start: int) -> SheetShape:
     for 300,000 cells (calamine reads them in ~0.1 s)."""
     shape = SheetShape()
     rows = columns = depth = 0
+    filled: set[int] = set()  # rows holding a value
     hidden, shown, hidden_columns = shape.hidden, shape.shown, shape.hidden_columns
     head, values = _HEAD, _VALUES
     pos, end = start, len(data) - 8
@@ -143,6 +144,7 @@ def _sheet(data: bytes, start: int) -> SheetShape:
                     column = _LAST(data, pos - 2)[0]
                 if row >= rows:
                     rows = row + 1
+                filled.add(row)
                 if column >= columns:
                     columns = column + 1
         elif kind == _ROW:
@@ -162,4 +164,5 @@ def _sheet(data: bytes, start: int) -> SheetShape:
         elif kind == _DEFAULTROWHEIGHT and depth == 1:
             shape.hidden_by_default = bool(row & _DEFAULT_HIDDEN)  # its flags come first
     shape.rows, shape.columns = rows, min(columns, _COLUMNS)
+    shape.filled_rows = len(filled)
     return shape

@@ -73,6 +73,8 @@ def id_text(value: Any) -> str:
     Excel keeps 15 significant digits, so an 18-digit number typed without the text
     format lost its last three; a 15-digit old number survives whole.
     """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # exact, whatever its length: the check character says the rest
     if is_number(value):
         number = float(value)
         if number >= 1e15:
@@ -84,6 +86,67 @@ def id_text(value: Any) -> str:
         if number.is_integer():
             return str(int(number))
     return text_of(value)
+
+
+def damaged_number(value: Any) -> str | None:
+    """The digits Excel kept of an ID stored as a number (4.30524E+17: its 15
+    significant digits, the rest zeros), or None when the cell is not such a number.
+    An exact integer with a valid check character (a program, not Excel, wrote it)
+    is whole and not damaged."""
+    if not is_number(value) or not 1e15 <= abs(float(value)) < 1e18:
+        return None
+    if isinstance(value, int) and len(str(value)) == 18:
+        from carecenter.rules.idnumber import check_char
+
+        if check_char(str(value)[:17]) == str(value)[17]:
+            return None
+    from decimal import Decimal
+
+    return str(int(Decimal(f"{float(value):.15g}")))
+
+
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[Ee]\+?1[4-7]")
+
+
+def is_scientific(text: str) -> bool:
+    """4.30524E+17 typed or pasted as text: Excel's display of an ID it kept as a
+    number, all but its first few digits gone."""
+    return bool(_SCIENTIFIC.fullmatch(text.replace(" ", "")))
+
+
+def shown_as_number(value: Any) -> str:
+    """How Excel shows such a number in a narrow column: 4.30524E+17."""
+    mantissa, _, exponent = f"{float(value):.5E}".partition("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"
+
+
+def excel_damage(value: Any) -> tuple[str, str] | None:
+    """(what is left of it, what Excel did) for an ID cell Excel damaged: a number
+    (4.30524E+17), its display pasted as text, or 18 digits typed back ending in 000;
+    None for any other cell. Such an ID is flagged, never trusted nor refused."""
+    if is_number(value):
+        digits = damaged_number(value)
+        if digits is None:
+            return None
+        return digits, (f"身份证号被 Excel 存成了数字(显示为 {shown_as_number(value)}),"
+                        f"只留下前 15 位“{digits[:15]}”")
+    text = text_of(value).replace(" ", "")
+    if is_scientific(text):
+        return text, f"台账中是 Excel 显示的数字“{text}”,身份证号已无法还原"
+    if looks_truncated(text) and text.isdigit():
+        return text, f"“{text}”末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字)"
+    return None
+
+
+def birth_in(digits: str, today: date) -> date | None:
+    """The birth date in an 18-digit number's 7th to 14th digits, if it is one."""
+    if len(digits) != 18 or not digits.isdigit():
+        return None
+    try:
+        birth = date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return None
+    return birth if date(1900, 1, 1) <= birth <= today else None
 
 
 def looks_truncated(number: str) -> bool:

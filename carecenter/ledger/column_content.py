@@ -108,3 +108,17 @@ def check(rows: list[list[Any]], layout: Layout) -> None:
             shown = "、".join(list(dict.fromkeys(wrong))[:3])
             column.why = f"列标题像{what},但内容不像(如{shown}),请核对后手动对应"
             column.target = mapping.IGNORE
+
+
+def people_above_header(rows: list[list[Any]], layout: Layout) -> list[tuple[int, str]]:
+    """(Excel row, what it holds) for each row above the header that looks like a
+    person's (a name beside an ID, phone or other number): never dropped unseen."""
+    found = []
+    for i, raw in enumerate(rows[:layout.header_rows[0]]):
+        texts = [t for v in raw if (t := text_of(v))]
+        if len(texts) < 3 or all(cells.is_stamp_or_date(v) for v in raw if text_of(v)):
+            continue
+        numbers = any(cells.is_number(v) or re.search(r"\d{6,}", text_of(v)) for v in raw)
+        if numbers and any(looks_like_name(t) for t in texts):
+            found.append((i + 1, "  ".join(texts)[:40]))
+    return found

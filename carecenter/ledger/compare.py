@@ -26,7 +26,7 @@ from carecenter.errors import FieldError, KnownError
 from carecenter.ledger import cells, mapping, style
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.workbook import heads, read_sheet, text_of
-from carecenter.register.groups import group_key
+from carecenter.register.groups import GroupIndex
 from carecenter.rules import idnumber
 from carecenter.rules.kinds import KINDS, combined
 from carecenter.rules.risk import COLOUR_LABELS, colour_code
@@ -59,6 +59,11 @@ class Ours:
     colour: str | None
     kinds: tuple[str, ...] = ("elder",)
     sheet: str = ""  # in a comparison of several sheets: the sheet it is missing from
+
+
+# The register's people as a comparison reads them: by ID number, those without one, and
+# its groups (read once for every sheet of a workbook).
+RegisterPeople = tuple[dict[str, Ours], list[Ours], GroupIndex]
 
 
 @dataclass
@@ -122,7 +127,7 @@ class Comparison:
         ]
 
 
-def _ours(database: Database) -> tuple[dict[str, Ours], list[Ours]]:
+def _ours(database: Database) -> RegisterPeople:
     with database.session() as session:
         groups = dict(session.execute(select(village_group.c.id, village_group.c.name)).all())
         rows = session.execute(select(person.c.id, person.c.name, person.c.id_number,
@@ -138,7 +143,7 @@ def _ours(database: Database) -> tuple[dict[str, Ours], list[Ours]]:
             by_id[r.id_number] = entry
         elif r.status == ACTIVE:
             without.append(entry)
-    return by_id, without
+    return by_id, without, GroupIndex(groups.items())
 
 
 def read_theirs(path: str | Path, sheet: str | None, layout: Layout,
@@ -232,7 +237,7 @@ def compare_file(database: Database, path: str | Path, sheet: str | None = None,
 
 
 def _together(path: Path, passes: list[Comparison],
-              ours: tuple[dict[str, Ours], list[Ours]]) -> Comparison:
+              ours: RegisterPeople) -> Comparison:
     """The passes as one comparison, each entry naming its sheet."""
     result = Comparison(path, "、".join(p.sheet for p in passes), passes=passes)
     for p in passes:
@@ -243,7 +248,7 @@ def _together(path: Path, passes: list[Comparison],
         result.unreadable += [(row, name, f"工作表“{p.sheet}”:{why}")
                               for row, name, why in p.unreadable]
     covered = {p.kind for p in passes}
-    by_id, without = ours
+    by_id, without, _index = ours
     for entry in [*by_id.values(), *without]:
         if entry.status == ACTIVE and not covered.intersection(entry.kinds):
             code = entry.kinds[0]
@@ -253,7 +258,7 @@ def _together(path: Path, passes: list[Comparison],
 
 def _compare_sheet(database: Database, path: str | Path, sheet: str | None,
                    adjust: Callable[[Layout], None] | None, kind: str | None,
-                   ours: tuple[dict[str, Ours], list[Ours]] | None = None) -> Comparison:
+                   ours: RegisterPeople | None = None) -> Comparison:
     data = read_sheet(path, sheet)
     layout = mapping.detect(data.rows)
     if layout is None:
@@ -269,10 +274,16 @@ def _compare_sheet(database: Database, path: str | Path, sheet: str | None,
 
 def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
             unreadable: list[tuple[int, str, str]], kind: str | None = None,
-            register: tuple[dict[str, Ours], list[Ours]] | None = None) -> Comparison:
+            register: RegisterPeople | None = None) -> Comparison:
     """``register``: the register's people as ``_ours`` read them (read here if None)."""
     result = Comparison(path, sheet, unreadable=unreadable, kind=kind)
-    ours, without_id = register if register is not None else _ours(database)
+    ours, without_id, index = register if register is not None else _ours(database)
+
+    def _group(text: str) -> str:
+        """A group's key however it is written (1组, 一组, 第一村民小组, or 一队 for the
+        register's only group numbered 1); "" for none."""
+        return index.key(text + "组" if text.isdigit() else text) if text else ""
+
     if kind is not None:  # only this kind's people are missing from a list of this kind
         without_id = [e for e in without_id if kind in e.kinds]
     by_name: dict[tuple[str, str], list[Ours]] = {}
@@ -296,7 +307,7 @@ def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
             result.differences += [Difference("", namesake.name, label, theirs_value,
                                               ours_value)
                                    for label, theirs_value, ours_value, same
-                                   in _fields(t, namesake) if not same]
+                                   in _fields(t, namesake, _group) if not same]
             continue
         if t.id_number in seen:
             result.unreadable.append((t.row, t.name, f"身份证号 {t.id_number} 在名单中重复"))
@@ -311,7 +322,7 @@ def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
             result.differences.append(Difference(
                 t.id_number, mine.name, "类别", KINDS[kind].label,
                 "、".join(KINDS[c].label for c in mine.kinds if c in KINDS)))
-        for label, theirs_value, ours_value, same in _fields(t, mine):
+        for label, theirs_value, ours_value, same in _fields(t, mine, _group):
             if not same:
                 result.differences.append(
                     Difference(t.id_number, mine.name, label, theirs_value, ours_value))
@@ -324,19 +335,13 @@ def compare(database: Database, path: Path, sheet: str, theirs: list[Theirs],
     return result
 
 
-def _group(text: str) -> str:
-    """A group's key however it is written (1组, 一组, 第一村民小组); "" for none."""
-    if not text:
-        return ""
-    return group_key(text + "组" if text.isdigit() else text)
-
-
-def _fields(t: Theirs, mine: Ours) -> list[tuple[str, str, str, bool]]:
+def _fields(t: Theirs, mine: Ours, group: Callable[[str], str]) -> list[
+        tuple[str, str, str, bool]]:
     found = []
     if t.name:
         found.append(("姓名", t.name, mine.name, t.name == mine.name))
     if t.group:
-        found.append(("村民小组", t.group, mine.group, _group(t.group) == _group(mine.group)))
+        found.append(("村民小组", t.group, mine.group, group(t.group) == group(mine.group)))
     if t.status:
         code = status_code(t.status)
         found.append(("状态", t.status, STATUS_LABELS.get(mine.status, mine.status),

@@ -85,30 +85,33 @@ def sheet_shape(path: Path, sheet: str) -> SheetShape | None:
 
 def _sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding the sheet named ``sheet`` (xl/worksheets/sheet3.xml)."""
+    return next((part for part, name in sheet_names_by_part(book).items() if name == sheet),
+                None)
+
+
+def sheet_names_by_part(book: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's zip member (xl/worksheets/sheet3.xml) → the sheet's name, through
+    ``xl/workbook.xml`` and its relationships; empty for a package without them."""
     names = set(book.namelist())
-    workbook = "xl/workbook.xml"
-    if workbook not in names:
-        return None
-    wanted = None
+    workbook, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+    if workbook not in names or rels not in names:
+        return {}
+    sheets: dict[str, str] = {}  # relationship id → name
     with book.open(workbook) as stream:
         for _, element in iterparse(stream):
-            if element.tag == f"{_MAIN}sheet" and element.get("name") == sheet:
-                wanted = element.get(f"{_REL}id")
-                break
-    if wanted is None:
-        return None
-    rels = "xl/_rels/workbook.xml.rels"
-    if rels not in names:
-        return None
+            if element.tag == f"{_MAIN}sheet":
+                sheets[element.get(f"{_REL}id") or ""] = element.get("name") or ""
+    found: dict[str, str] = {}
     with book.open(rels) as stream:
         for _, element in iterparse(stream):
-            if element.tag == f"{_PKG}Relationship" and element.get("Id") == wanted:
+            if element.tag == f"{_PKG}Relationship" and element.get("Id") in sheets:
                 target = element.get("Target") or ""
                 # Relative to xl/ (worksheets/sheet1.xml), or from the root (/xl/...).
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join("xl", target))
-                return part if part in names else None
-    return None
+                if part in names:
+                    found[part] = sheets[element.get("Id") or ""]
+    return found
 
 
 def _hidden_in(stream: IO[bytes]) -> SheetShape:

@@ -49,6 +49,9 @@ class RowPreview:
     # The stored file as the preview saw it: an update is refused if it changed since.
     seen: str | None = None
     hidden: bool = False  # the clerk hid this row in Excel (issue 16): flagged
+    # Someone's data the import does not read (below the table's end, above its
+    # header): listed, counted in the summary and in ``import``'s exit code.
+    left_out: bool = False
 
     def why(self) -> str:
         """What will happen to this row and why, in a line (the preview, --dry-run)."""
@@ -101,6 +104,10 @@ class Preview:
     # (where, column label, imported or not) of the columns hidden in Excel (issue 16).
     hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
 
+    # A group as the ledger writes it → the register's group it goes into, where their
+    # names differ in more than spelling (三队 → 第三村民小组).
+    group_aliases: dict[str, str] = field(default_factory=dict)
+
     # The clerk has confirmed the exits the ledger describes (wizard, --confirm-exits).
     confirm_exits: bool = False
 
@@ -118,6 +125,11 @@ class Preview:
     @property
     def refused(self) -> list[RowPreview]:
         return [r for r in self.rows if r.action == REFUSED]
+
+    @property
+    def left_out(self) -> list[RowPreview]:
+        """Rows holding someone's data that the import does not read."""
+        return [r for r in self.rows if r.left_out]
 
     def summary(self) -> str:
         same = sum(1 for r in self.rows if r.unchanged)
@@ -141,10 +153,16 @@ class Preview:
         if self.exits:
             text += (f";其中 {len(self.exits)} 人台账写明已故、入住养老机构或子女返乡等,"
                      "建议办理退出(须确认)")
+        if self.group_aliases:
+            text += ";" + "、".join(f"台账中的“{written}”记入登记册上的“{name}”"
+                                    for written, name in self.group_aliases.items())
         if self.new_groups:
             text += f";将新建村民小组:{'、'.join(self.new_groups.values())}"
         if self.ended:
             text += f";第 {self.ended[0]} 行“{self.ended[1][:20]}”起是另一张表或说明,未导入"
+        if self.left_out:
+            text += (f";其中 {len(self.left_out)} 行像是人员信息,但在表格之外(另一张表或表头上方),"
+                     "未读取,请核对(已逐行标出)")
         if len(self.sheets) > 1:
             read = [p.name for p in self.sheets if p.read]
             skipped = [f"{p.name}({p.kind_label})" for p in self.sheets if not p.read]

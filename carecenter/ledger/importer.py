@@ -5,15 +5,16 @@ The rules (issue 7), the same for every village's ledger:
   match is an update (更新), never a second file;
 - a row with no ID number still comes in, flagged 待补充身份证号;
 - refused (拒绝): a wrong check character, an impossible or future birth date, an
-  unknown province, an ID Excel stored as a number, the second and later rows with the
-  same ID in one file (the first is kept), and anything the editor itself would refuse;
+  unknown province, the second and later rows with the same ID in one file (the first
+  is kept), and anything the editor itself would refuse;
 - normalised: full-width digits, spaces, lower-case x, 15-digit numbers, dates in the
   clerk's forms, group spellings (a group not yet known is created);
 - ignored (忽略): blank rows, totals, signatures and notes above or below the table.
 Issue 16 adds: every register sheet of a workbook is read in one preview (``sheet_kinds``),
-a group from the sheet's name or title; an ID ending in 000 (Excel's truncation) comes in
-without the number; 所在范围 from 去向 (``rules.divisions``); a 状态/备注 saying the person
-left proposes an exit, written only when the clerk confirms.
+a group from the sheet's name or title; an ID Excel damaged (ending in 000, or a number
+cell: 4.30524E+17) comes in without the number, flagged 身份证号待核实; 所在范围 from
+去向 (``rules.divisions``); a 状态/备注 saying the person left proposes an exit, written
+only when the clerk confirms.
 Nothing is written until ``apply``; then all accepted rows go in one transaction,
 each through ``Register.save_in`` so the rules are the editor's.
 """
@@ -29,7 +30,7 @@ from sqlalchemy import select
 from carecenter.access import audit
 from carecenter.care import due_dates as duestore
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.ledger import mapping, sheet_kinds
+from carecenter.ledger import column_content, mapping, sheet_kinds
 from carecenter.ledger.hidden_rows import HIDDEN_WARNING
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
@@ -50,6 +51,7 @@ from carecenter.ledger.row_reading import RowReading
 from carecenter.ledger.rows import TableShape
 from carecenter.ledger.sheet_kinds import NO_TABLE
 from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
+from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft
 from carecenter.rules import divisions, idnumber
 from carecenter.storage import backups
@@ -140,6 +142,11 @@ class LedgerImport(RowReading):
         village = self.settings.village()
         self._home = divisions.home_of(village.get("county", ""), village.get("province", ""))
         stored = self._stored()
+        for plan in self.book:
+            if plan.group:
+                held = stored.groups.name_of(plan.group)
+                plan.group_on_register = held if held and group_key(held) != group_key(
+                    plan.group) else None
         new_groups: dict[str, str] = {}
         seen_ids: dict[str, tuple[RowPreview, dict[str, Any]]] = {}
         seen_names: dict[tuple[str, str], str] = {}
@@ -155,6 +162,14 @@ class LedgerImport(RowReading):
                 t.partition(":")[2]: j for j, t in part_layout.targets().items()
                 if t.startswith("person:")}
             body = part_data.rows[part_layout.first_row:]
+            for number, said in column_content.people_above_header(part_data.rows,
+                                                                    part_layout):
+                rows.append(RowPreview(
+                    number, IGNORED, cells=list(part_data.rows[number - 1]), left_out=True,
+                    errors=[Problem("", f"在表头(第 {part_layout.header_rows[0] + 1} 行)上方,"
+                                        f"像是人员信息(“{said}”),未导入;如是人员,请把它移到"
+                                        "表头下面")],
+                    sheet=part_data.name if several else ""))
             shape = TableShape(part_layout, [part_data.rows[i] for i in part_layout.header_rows],
                                group)
             for offset, raw in enumerate(body):
@@ -167,6 +182,7 @@ class LedgerImport(RowReading):
                 if reason:
                     rows.append(RowPreview(number, IGNORED, cells=list(raw),
                                            errors=[Problem("", reason)],
+                                           left_out=number in shape.left_out,
                                            sheet=part_data.name if several else ""))
                     continue
                 result = self._read_row(number, raw, part_layout, stored, new_groups,
@@ -186,12 +202,17 @@ class LedgerImport(RowReading):
                 values["_supporters"] = supporters  # for the same person on another sheet
                 self._match(row, values, stored, seen_ids, seen_names)
                 status = values.pop("_status", "")
-                self._exited_in_ledger(row, status, stored)
-                self._propose_exit(row, status, values, stored)
+                if shape.exits_from is not None and not status:
+                    self._listed_as_exited(row, shape.exits_from, values, stored)
+                else:
+                    self._exited_in_ledger(row, status, stored)
+                    self._propose_exit(row, status, values, stored)
                 if row.accepted:
                     pending.append((row, values, supporters, month_only))
             done += len(body)
             self._trim_trailing_ignored(rows)
+            if shape.ended is not None:  # a numbered heading read as a part of the table
+                _starts_another_table(rows, shape.ended, part_data.name if several else "")
             ended = ended or shape.ended
         files = self._load_files({r.person_id for r, *_ in pending if r.person_id})
         for index, (row, values, supporters, month_only) in enumerate(pending):
@@ -216,6 +237,7 @@ class LedgerImport(RowReading):
                        {k: v for k, v in new_groups.items() if k in used}, ended,
                        sheets=list(self.book) if any(p.data is data for p in self.book) else [],
                        skipped_columns=self._not_imported(parts, rows),
+                       group_aliases=dict(stored.aliases),
                        hidden_columns=_hidden_columns(parts))
 
     @staticmethod
@@ -393,6 +415,15 @@ class LedgerImport(RowReading):
         return ImportResult(created, updated, len(preview.rows) - len(accepted),
                             list(preview.new_groups.values()),
                             [f"{r.where} {r.name}" for r in changed])
+
+
+def _starts_another_table(rows: list[RowPreview], ended: tuple[int, str], sheet: str) -> None:
+    """The line where another table starts says so, even if it was first read as a
+    heading within this table (二、本季度退出人员 followed by a header of its own)."""
+    for row in reversed(rows):
+        if row.sheet == sheet and row.row == ended[0] and row.action == IGNORED:
+            row.errors = [Problem("", f"另一张表或说明从这里开始:“{ended[1][:20]}”,以下不导入")]
+            return
 
 
 def _hidden_supporter(rows: list[RowPreview], row: RowPreview,

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from carecenter.access import audit
 from carecenter.errors import KnownError, ValidationFailed
@@ -70,7 +69,6 @@ from carecenter.storage import backups
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
-from carecenter.storage.models import village_group
 
 # Where a parent works, in the clerk's words: at home or in the county means not away.
 _LOCAL = re.compile(r"在家|本村|本镇|本乡|本县|县城|务农|无")
@@ -148,6 +146,8 @@ class KindPreview:
     path: str = ""
     # (column letter, header, imported) of the columns hidden in Excel (issue 16).
     hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
+    # Rows below the table's end that hold someone's data: not read, and said so.
+    left_out: list[int] = field(default_factory=list)
 
     @property
     def accepted(self) -> list[KindRow]:
@@ -170,7 +170,9 @@ class KindPreview:
                 + (";在表格中被隐藏的列:" + "、".join(
                     f"{where} 列“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
                     for where, label, imported in self.hidden_columns)
-                   if self.hidden_columns else ""))
+                   if self.hidden_columns else "")
+                + (f";其中 {len(self.left_out)} 行像是人员信息,但在表格之外(另一张表),未读取,"
+                   "请核对" if self.left_out else ""))
 
     def lines(self, every: bool = True) -> list[str]:
         """The preview as text: the columns, every row (or, ``every`` False, only the
@@ -252,6 +254,26 @@ def _not_a_row(shape: TableShape, number: int, raw: list[Any], name: str) -> str
     return None
 
 
+def _damaged_id(row: KindRow, values: dict[str, Any], today: date) -> None:
+    """An ID Excel damaged (a number cell, …000 typed back) comes in as no ID, flagged
+    身份证号待核实, kept in 备注, the birth date from its intact digits (as the elders'
+    import does: reviewer item 6)."""
+    damage = cells.excel_damage(values.get("id_number"))
+    if damage is None:
+        return
+    left, said = damage
+    values.pop("id_number")
+    birth = cells.birth_in(left, today)
+    got = ""
+    if birth is not None and not values.get("birth_date"):
+        values["birth_date"] = birth
+        got = f",出生日期按前 14 位记为 {birth:%Y-%m-%d}"
+    kept = f"疑被截断的身份证号:{left}"
+    values["note"] = f"{values['note']};{kept}" if values.get("note") else kept
+    row.warnings.append(f"身份证号待核实:{said};未作为身份证号导入,原值记入备注{got},"
+                        "请对照身份证补录")
+
+
 def preview(database: Database, path: str | Path, kind_code: str = "child",
             sheet: str | None = None) -> KindPreview:
     """Read and check the ledger; nothing is written."""
@@ -293,6 +315,13 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
         if not name:
             row.errors.append("姓名:没有姓名")
             continue
+        if shape.exits_from is not None:
+            # Under 退出人员名单: never come in as someone still on the register; this
+            # kind's import does not end anyone, so the clerk does it in the file.
+            row.errors.append(f"列在第 {shape.exits_from[0]} 行“{shape.exits_from[1][:20]}”下"
+                              "(已退出的人):此类台账导入时不办理退出,请在档案中办理退出,"
+                              "或从台账中删去这些行后重新导入")
+            continue
         values: dict[str, Any] = {}
         around: dict[str, dict[str, Any]] = {}
         for target, value in cells_.items():
@@ -306,6 +335,7 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
                 row.group = text if not text.isdigit() else text + "组"
             else:
                 values[target] = value if not isinstance(value, str) else text
+        _damaged_id(row, values, register.today())
         partial, notes = read_dates(kind, values)
         row.warnings.extend(notes + read_choices(kind, values))
         if partial:
@@ -387,7 +417,7 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
               for j in sorted(data.hidden_columns)
               if j in columns or any(j < len(r) and r[j] is not None for r in data.rows[at:])]
     return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored, str(path),
-                       hidden)
+                       hidden, sorted(shape.left_out))
 
 
 def _birth_to_the_month(row: KindRow, values: dict[str, Any], written: Any) -> None:
@@ -441,7 +471,7 @@ def _update(register: Register, kind: PersonKind, known: Known, row: KindRow,
     values = dict(values)
     new_group = False
     if row.group:
-        gid = known.groups.get(group_key(row.group))
+        gid = known.groups.find(row.group)
         if gid is None:
             new_group = True  # made by the import, which then sets it
         else:
@@ -482,9 +512,7 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
     if writes:
         database.back_up(backups.IMPORT)  # the way back from an import the clerk regrets
     with collector_paused(), database.transaction() as session:
-        groups: dict[str, int] = {}
-        for gid, name in session.execute(select(village_group.c.id, village_group.c.name)):
-            groups.setdefault(group_key(name), gid)
+        groups = register.groups.index(session)
         # Held here: the session keeps the files only while they are referenced.
         loaded = load(session, [r.person_id for r in writes if r.person_id is not None])
         changed = [r for r in writes if r.person_id is not None and (
@@ -498,10 +526,11 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
             assert row.draft is not None
             values = dict(row.draft.values)
             if row.group:
-                key = group_key(row.group)
-                if key not in groups:
-                    groups[key] = register.groups.add_in(session, row.group[:30])
-                values["group_id"] = groups[key]
+                gid = groups.find(row.group)
+                if gid is None:  # as the preview found: made by the import
+                    gid = register.groups.add_in(session, row.group[:30])
+                    groups.add(gid, row.group[:30])
+                values["group_id"] = gid
             draft = PersonDraft(values, row.draft.supporters, row.draft.kind, row.draft.kinds)
             if row.person_id is None:
                 drafts.append(draft)

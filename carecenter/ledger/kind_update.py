@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from carecenter.register.changes import stored_supporter
-from carecenter.register.groups import group_key
+from carecenter.register.groups import GroupIndex
 from carecenter.rules.kinds import ALL_PERSON_FIELDS, ROLES, PersonKind, codes_of
 from carecenter.storage.database import Database
 from carecenter.storage.models import EXITED, Person, person, village_group
@@ -47,16 +47,16 @@ class Known:
 
     by_id: dict[str, int] = field(default_factory=dict)
     by_name: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)
-    groups: dict[str, int] = field(default_factory=dict)  # group_key → id
+    groups: GroupIndex = field(default_factory=lambda: GroupIndex(()))
     exited: set[int] = field(default_factory=set)
 
     @classmethod
     def read(cls, database: Database) -> Known:
         known = cls()
         with database.session() as session:
-            for gid, name in session.execute(select(village_group.c.id, village_group.c.name)):
-                known.groups.setdefault(group_key(name), gid)
-            names = {gid: key for key, gid in known.groups.items()}
+            known.groups = GroupIndex(
+                session.execute(select(village_group.c.id, village_group.c.name)))
+            names = {gid: key for key, gid in known.groups.ids.items()}
             query = select(person.c.id, person.c.id_number, person.c.name, person.c.group_id,
                            person.c.birth_date, person.c.kinds, person.c.kind, person.c.status)
             for pid, number, name, gid, birth, kinds, primary, status in session.execute(query):
@@ -74,7 +74,7 @@ class Known:
         """The files a row without a matching ID number may be: same name and group,
         of this kind (or of another with the same birth date: a 特困 child's file);
         when the row has a number, only files still without one."""
-        found = self.by_name.get((name, group_key(group) if group else ""), [])
+        found = self.by_name.get((name, self.groups.key(group) if group else ""), [])
         found = [c for c in found if kind.code in c.kinds
                  or (birth is not None and c.birth == birth)]
         if with_number:

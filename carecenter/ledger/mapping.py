@@ -63,14 +63,44 @@ def _names(f: Field) -> tuple[str, ...]:
     return (f.label, *f.synonyms)
 
 
+# Headers village ledgers give fields of the file, beyond the synonyms the fields declare:
+# a yes/no column (是否独居) or a column of words (房屋状况: 危房) whose values
+# ``value_words`` reads into the field's choices (reviewer: these were dropped as
+# "档案中没有对应的项目").
+LEDGER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "living_with": ("是否独居", "是否空巢", "居住状况", "居住状态", "独居情况", "是否独居老人",
+                    "是否空巢老人", "同住情况", "与谁同住"),
+    "housing_risks": ("房屋状况", "是否危房", "住房情况", "住房状况", "房屋情况", "房屋安全",
+                      "住房安全", "住房安全情况", "房屋安全状况", "是否住危房"),
+    "assistance": ("低保类型", "低保类别", "是否低保", "是否低保户", "低保", "低保户",
+                   "是否特困", "是否特困供养", "是否五保", "救助类型", "享受救助情况"),
+    "health_status": ("是否失能", "自理能力", "生活自理能力", "自理情况", "失能情况",
+                      "是否能自理", "生活能否自理", "身体健康状况", "健康情况"),
+}
 _PERSON_EXACT = {normalise_label(n): f.name for f in PERSON_FIELDS for n in _names(f)}
-# How plainly a header names its field: the label first, then synonyms in declared order.
+# Found within a longer header too (老人身份证号码); the ledgers' own synonyms only whole
+# (低保 is 救助帮扶, 低保金额 is not).
+_PERSON_PARTS = dict(_PERSON_EXACT)
+_PERSON_EXACT.update({normalise_label(n): name for name, names in LEDGER_SYNONYMS.items()
+                      for n in names})
+# How plainly a header names its field: the label first, then synonyms in declared order
+# (the ledgers' own synonyms last).
 _PERSON_RANK = {normalise_label(n): rank for f in PERSON_FIELDS
-                for rank, n in enumerate(_names(f))}
+                for rank, n in enumerate((*_names(f), *LEDGER_SYNONYMS.get(f.name, ())))}
+# A heading over the spouse's columns (配偶情况 over 姓名 | 电话): the spouse's name and
+# phone, never the elder's (reviewer: they were dropped, or the phone taken as hers).
+_SPOUSE_HEADING = re.compile(r"配偶|老伴|爱人|夫妻")
+_SPOUSE_FIELDS = {"name": "spouse_name", "phone": "spouse_phone"}
 _SUPPORTER_EXACT = {normalise_label(n): f.name for f in SUPPORTER_FIELDS for n in _names(f)}
 _SUPPORTER_EXACT.update({"联系电话": "phone", "手机": "phone", "手机号码": "phone",
                          "联系方式": "phone"})
 _EXTRA_EXACT = {normalise_label(n): code for code, (_, names) in EXTRAS.items() for n in names}
+
+
+def is_known_label(text: str) -> bool:
+    """性别, 组别, 子女姓名 …: a header cell's words (exact: cheap on many rows)."""
+    label = normalise_label(text)
+    return label in _PERSON_EXACT or label in _SUPPORTER_EXACT or label in _EXTRA_EXACT
 
 
 def is_name_label(text: str) -> bool:
@@ -140,6 +170,13 @@ def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
     if _HOUSEHOLD.search(label):
         return Guess("")
     under_supporters = bool(heading and _GROUP_HEADING.search(heading))
+    if heading and not under_supporters and _SPOUSE_HEADING.search(heading):
+        own = _PERSON_EXACT.get(label) or _PERSON_EXACT.get(bare) or _SUPPORTER_EXACT.get(
+            label) or _SUPPORTER_EXACT.get(bare)
+        spouse = _SPOUSE_FIELDS.get(own or "")
+        # 配偶姓名 | 配偶电话 under it name themselves; other columns are the spouse's.
+        return Guess("person", spouse or own or "") if spouse or own in (
+            "spouse_name", "spouse_phone") else Guess("")
     index = _heading_index(heading) if under_supporters else None
     for candidate in (label, bare):
         if candidate in _EXTRA_EXACT:
@@ -170,7 +207,7 @@ def guess(label: str, heading: str = "", in_supporters: bool = False) -> Guess:
         name = _contains(bare, _SUPPORTER_EXACT)
         if name:
             return Guess("supporter", name, index)
-    for table, kind in ((_EXTRA_EXACT, "extra"), (_PERSON_EXACT, "person"),
+    for table, kind in ((_EXTRA_EXACT, "extra"), (_PERSON_PARTS, "person"),
                         (_SUPPORTER_EXACT, "supporter")):
         found = _contains(bare, table)
         if found:
@@ -193,6 +230,9 @@ def why_not_imported(label: str) -> str:
                                         else ",档案中由身份证号或其他项得出")
     if _SUPPORTER_PREFIX.match(_without_brackets(text)):
         return "赡养人的这一项档案中不保存"
+    heading = normalise_label(label.rpartition("/")[0])
+    if heading and _SPOUSE_HEADING.search(heading) and not _GROUP_HEADING.search(heading):
+        return "配偶的这一项档案中不保存(只保存配偶姓名和电话)"
     if found.kind:
         return "同一项已由另一列导入"
     return "档案中没有对应的项目"
@@ -361,8 +401,14 @@ def find_header(rows: list[list[Any]]) -> tuple[tuple[int, ...], list[tuple[str,
                 continue
             filled = sum(1 for label, heading in labels if label or heading)
             # 姓名 and one more known column, or 姓名 beside columns the clerk can map.
+            # Of equals the earliest header wins: the same header again further down (a
+            # block copied twice, a ledger printed with the header on every page) is a
+            # repeat, and taking it would drop every row above it (reviewer, issue 16).
+            # Only a fuller header overlapping the best (three rows over the two they
+            # start with) replaces it at the same score.
             better = best is None or score > best[0] or (
-                len(header_rows) == 3 and score == best[0])  # the fuller header of equals
+                len(header_rows) == 3 and score == best[0]
+                and header_rows[0] <= best[1][-1])
             if (score >= 2 or filled >= 2) and better:
                 best = (score, header_rows, labels)
     if best is None:
@@ -423,12 +469,18 @@ def _plainness(label: str) -> tuple[int, int]:
     return 1, 0
 
 
+def several_columns(target: str) -> bool:
+    """May several columns fill this field? 是否独居 and 居住状况 both say 陪伴居住, 房屋状况
+    and 是否危房 both 住房安全隐患: their words are read together (``value_words``)."""
+    return target.startswith("person:") and target[7:] in LEDGER_SYNONYMS
+
+
 def _one_column_each(columns: list[Column], labels: list[tuple[str, str]]) -> None:
     """Where several columns name one field of the person, the plainest header keeps it
     (the first of equals); the others are not imported, and the clerk can change that."""
     claims: dict[str, list[Column]] = {}
     for c in columns:
-        if c.target.startswith("person:"):
+        if c.target.startswith("person:") and not several_columns(c.target):
             claims.setdefault(c.target, []).append(c)
     for claimants in claims.values():
         best = min(claimants, key=lambda c: (_plainness(labels[c.index][0]), c.index))

@@ -162,6 +162,7 @@ def _row(table: _Table, attributes: bytes, body: bytes, cell: bytes, covered: by
         return
     shape = table.shape
     shape.rows = first + count - 1
+    shape.filled_rows += count
     # The columns up to and including the cell holding the last value.
     head = body[:body.find(b">", last)]
     columns = head.count(cell) + head.count(covered) + sum(

@@ -15,7 +15,7 @@ from carecenter import clock
 from carecenter.errors import FieldError
 from carecenter.ledger import cells, sheet_kinds
 from carecenter.ledger.compare import status_code
-from carecenter.ledger.exits import proposed_exit
+from carecenter.ledger.exits import ExitProposal, proposed_exit
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -31,7 +31,7 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     fingerprint,
 )
 from carecenter.ledger.workbook import text_of
-from carecenter.register.groups import group_key
+from carecenter.register.groups import GroupIndex
 from carecenter.register.people import Register
 from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, PERSON_FIELDS, SUPPORTER
@@ -49,8 +49,10 @@ class Stored:
     without_id: set[int] = field(default_factory=set)
     births: dict[int, date | None] = field(default_factory=dict)
     exited: set[int] = field(default_factory=set)
-    groups: dict[str, int] = field(default_factory=dict)  # group_key → id
-    keys: dict[str, str] = field(default_factory=dict)  # a group as written → group_key
+    groups: GroupIndex = field(default_factory=lambda: GroupIndex(()))
+    keys: dict[str, str] = field(default_factory=dict)  # a group as written → its key
+    # A group as written → the register's group of another name it means (三队 → 三组).
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 class RowMatching:
@@ -68,6 +70,7 @@ class RowMatching:
         self._created: dict[int, int] = {}  # id(row) → the person an apply created for it
         # name → rows without an ID read so far, to know a person on two sheets (issue 16)
         self._without_id: dict[str, list[tuple[RowPreview, dict[str, Any]]]] = {}
+        self._labels: dict[int, dict[int, str]] = {}  # id(layout) → column → its label
 
     def _column(self, row: RowPreview, name: str) -> int | None:
         columns = self._columns.get(row.sheet) or next(iter(self._columns.values()), {})
@@ -87,8 +90,8 @@ class RowMatching:
                 stored.by_name_group.setdefault((name, group_id), []).append(pid)
                 if status == EXITED:
                     stored.exited.add(pid)
-            for gid, name in session.execute(select(village_group.c.id, village_group.c.name)):
-                stored.groups.setdefault(group_key(name), gid)
+            stored.groups = GroupIndex(
+                session.execute(select(village_group.c.id, village_group.c.name)))
         return stored
 
     def _match(self, row: RowPreview, values: dict[str, Any], stored: Stored,
@@ -97,7 +100,8 @@ class RowMatching:
         raw_id = values.get("id_number")
         label = PERSON["id_number"].label
         number = None
-        if raw_id and self._truncated(row, values, idnumber.normalise(raw_id), stored):
+        damage = values.pop("_id_damage", None)
+        if damage is not None and self._damaged(row, values, damage, stored):
             raw_id = None
         if raw_id:
             try:
@@ -192,32 +196,27 @@ class RowMatching:
         self._without_id.setdefault(name, []).append((row, values))
         return False
 
-    def _truncated(self, row: RowPreview, values: dict[str, Any], number: str,
-                   stored: Stored) -> bool:
-        """An ID that Excel cut to 15 digits and the clerk typed back (…000) is not
-        trusted: the person comes in 待补充身份证号, the number kept in 备注 and the
-        birth date taken from its intact first 14 digits (issue 16)."""
-        if not (cells.looks_truncated(number) and number.isdigit()):
-            return False
+    def _damaged(self, row: RowPreview, values: dict[str, Any], damage: tuple[str, str],
+                 stored: Stored) -> bool:
+        """An ID Excel damaged (a number cell: 4.30524E+17; …000 typed back) is not
+        trusted: the person comes in 待补充身份证号, flagged 身份证号待核实, the number
+        kept in 备注 and the birth date taken from its intact digits (issue 16)."""
+        left, said = damage
         column = self._column(row, "id_number")
-        if number in stored.by_id:  # already on the register so: matched, and flagged
-            row.warnings.append(Problem("身份证号", f"“{number}”末三位为 000,疑被 Excel 截断;"
-                                                   "登记册上也是这个号,请对照身份证核对", column))
+        if left in stored.by_id:  # already on the register so: matched, and flagged
+            row.warnings.append(Problem("身份证号", f"身份证号待核实:{said};登记册上也是"
+                                                   f"“{left}”,请对照身份证核对", column))
             return False
-        try:
-            birth: date | None = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-        except ValueError:
-            birth = None
         values.pop("id_number", None)
-        values.setdefault("_notes", []).append(f"疑被截断的身份证号:{number}")
-        if birth is not None and not values.get("birth_date") and birth <= self.today():
+        values.setdefault("_notes", []).append(f"疑被截断的身份证号:{left}")
+        birth = cells.birth_in(left, self.today())
+        got = ""
+        if birth is not None and not values.get("birth_date"):
             values["birth_date"] = birth
             got = f",出生日期按前 14 位记为 {birth:%Y-%m-%d}"
-        else:
-            got = ""
         row.warnings.append(Problem(
-            "身份证号", f"“{number}”末三位为 000,疑被 Excel 截断(Excel 只保留 15 位数字);"
-            f"未作为身份证号导入,原值记入备注{got},请对照身份证补录", column))
+            "身份证号", f"身份证号待核实:{said};未作为身份证号导入,原值记入备注{got},"
+            "请对照身份证补录", column))
         return True
 
     def _exited_in_ledger(self, row: RowPreview, status: str, stored: Stored) -> None:
@@ -237,6 +236,30 @@ class RowMatching:
         elif row.person_id not in stored.exited:
             row.warnings.append(Problem("状态", f"台账中为“{status}”,登记册上仍在册;"
                                               "如属实,请在档案中办理退出"))
+
+    def _listed_as_exited(self, row: RowPreview, heading: tuple[int, str],
+                          values: dict[str, Any], stored: Stored) -> None:
+        """A row under a 退出人员名单 heading, read as a 状态 of 退出 is: nobody new is
+        created for it; a person still on the register is proposed for an exit, with the
+        reason its 备注 (or the heading: 死亡人员) gives, else 其他, for the clerk to
+        confirm (reviewer: such rows came in as active people)."""
+        where = f"列在第 {heading[0]} 行“{heading[1][:20]}”下"
+        if row.action == NEW:
+            row.action = IGNORED
+            row.errors.append(Problem("", f"{where}(已退出的人),登记册上没有此人,不新建档案"))
+            row.warnings = []
+            row.new_group = None
+            return
+        if not row.accepted or row.person_id in stored.exited:
+            return
+        self._propose_exit(row, "", values, stored)
+        if row.exit is not None:
+            return
+        today = self.today()
+        row.exit = proposed_exit(heading[1], today) or ExitProposal(
+            "other", today, heading[1], False)
+        row.warnings.append(Problem("", f"{where},登记册上仍在册:" + row.exit.describe()
+                                    + ";导入时须确认,原因可在档案中改正"))
 
     def _propose_exit(self, row: RowPreview, status: str, values: dict[str, Any],
                       stored: Stored) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from carecenter.errors import FieldError, ValidationFailed
-from carecenter.ledger import cells, mapping
+from carecenter.ledger import cells, mapping, value_words
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
     IGNORED,
@@ -28,7 +28,7 @@ from carecenter.ledger.row_matching import RowMatching, Stored
 from carecenter.ledger.workbook import text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft
-from carecenter.rules import divisions
+from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, SUPPORTER, FieldType
 
 KEY_FIELDS = frozenset({"name", "id_number", "birth_date", "sex"})
@@ -42,6 +42,10 @@ class RowReading(RowMatching):
         new_groups: dict[str, str], heading_group: str | None = None,
     ) -> tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool] | None:
         targets = layout.targets()
+        labels = self._labels.get(id(layout))
+        if labels is None:  # once per sheet: the bottom label of each column
+            labels = self._labels[id(layout)] = {
+                c.index: c.label.rpartition("/")[2] for c in layout.columns}
         row = RowPreview(number, NEW, cells=list(raw))
         texts = [text_of(v) for v in raw]
         name_col = layout.column_for(mapping.person_target("name"))
@@ -84,6 +88,13 @@ class RowReading(RowMatching):
                     if cells.is_remark(value):
                         notes.append(f"身份证号栏:{text_of(value)}")
                         continue
+                    damage = cells.excel_damage(
+                        value if not isinstance(value, str) else idnumber.normalise(value))
+                    if damage is not None:
+                        # A number cell, or …000 typed back: flagged, the person coming
+                        # in without it (reviewer item 6), in ``_damaged``.
+                        values[rest], values["_id_damage"] = damage[0], damage
+                        continue
                     try:
                         values[rest] = cells.id_text(value)
                     except FieldError as e:
@@ -98,6 +109,8 @@ class RowReading(RowMatching):
                     if remark:
                         notes.append(f"姓名后注:{remark}")
                         row.warnings.append(Problem("姓名", f"姓名后的“{remark}”记入备注", j))
+                elif value_words.reads(rest, labels.get(j, "")):
+                    self._words(row, j, rest, labels[j], texts[j], values, notes)
                 else:
                     values[rest] = texts[j]
             elif kind == "supporter":
@@ -129,6 +142,31 @@ class RowReading(RowMatching):
             values["_notes"] = notes
         return row, values, [supporters[k] for k in sorted(supporters)], month_only
 
+    @staticmethod
+    def _words(row: RowPreview, column: int, name: str, label: str, text: str,
+               values: dict[str, Any], notes: list[str]) -> None:
+        """A 是否独居 or 房屋状况 cell read into its field; several columns of one field
+        together (a multi-choice gathers them; of a single choice the first column
+        says it and a differing later one is kept in 备注, flagged)."""
+        value, note = value_words.read(name, label, text)
+        f = PERSON[name]
+        if note:
+            row.warnings.append(Problem(f.label, note, column))
+        if value is None:
+            return  # 否, 安全, 能自理: nothing to record
+        had = values.get(name)
+        if had is None:
+            values[name] = value
+        elif f.type is FieldType.MULTI and isinstance(had, list) and isinstance(value, list):
+            values[name] = list(dict.fromkeys(had + value))
+        elif f.type is FieldType.MULTI:
+            values[name] = "、".join(v if isinstance(v, str) else "、".join(v)
+                                    for v in (had, value))
+        elif had != value:
+            row.warnings.append(Problem(f.label, f"“{label}”一列写作“{text}”,与前面一列"
+                                        "不同,按前面一列记,此列原值记入备注", column))
+            notes.append(f"{label}:{text}")
+
     def _date(self, row: RowPreview, column: int, name: str, value: Any,
               values: dict[str, Any], notes: list[str]) -> bool:
         label = PERSON[name].label
@@ -155,9 +193,12 @@ class RowReading(RowMatching):
             text += "组"
         key = stored.keys.get(text)
         if key is None:  # a ledger writes its few groups over and over
-            key = stored.keys[text] = group_key(text)
-        if key in stored.groups:
-            return stored.groups[key]
+            key = stored.keys[text] = stored.groups.key(text)
+            if key in stored.groups.ids and key != group_key(text):
+                # 三队 where the register's only group numbered 3 is 第三村民小组: said.
+                stored.aliases[text] = stored.groups.names[stored.groups.ids[key]]
+        if key in stored.groups.ids:
+            return stored.groups.ids[key]
         if key not in new_groups:
             new_groups[key] = text.replace(" ", "")[:30]
         row.new_group = key
@@ -200,7 +241,9 @@ class RowReading(RowMatching):
             except FieldError as e:
                 row.warnings.append(Problem(f.label, f"{e.message};未导入该项,原值记入备注",
                                             self._column(row, name)))
-                notes.append(f"{f.label}:{text_of(values.pop(name))}")
+                wrong = values.pop(name)
+                notes.append(f"{f.label}:" + ("、".join(f.choice_label(v) for v in wrong)
+                                               if isinstance(wrong, list) else text_of(wrong)))
         merged_supporters = self._supporters(row, supporters, values, stored, notes)
         if stored is not None:
             base = dict(stored[0])

@@ -45,6 +45,9 @@ class SheetPlan:
     data: Sheet | None = None
     layout: Layout | None = None
     group: str | None = None  # the group its name or title gives its rows
+    # The register's group those rows go into where it is named otherwise (三队 for
+    # the register's 第三村民小组): the preview says where they really go.
+    group_on_register: str | None = None
 
     @property
     def read(self) -> bool:
@@ -57,6 +60,8 @@ class SheetPlan:
     def describe(self) -> str:
         verb = "读取" if self.read else "不读取"
         group = f";其中的人记入“{self.group}”" if self.read and self.group else ""
+        if self.read and self.group and self.group_on_register:
+            group = f";其中的人记入登记册上的“{self.group_on_register}”(工作表写作“{self.group}”)"
         return f"工作表“{self.name}”:{self.kind_label},{verb}——{self.reason}{group}"
 
 

@@ -15,6 +15,7 @@ class SheetShape:
     # The last row and column holding a value, as Excel numbers them (0: none).
     rows: int = 0
     columns: int = 0
+    filled_rows: int = 0  # rows holding a value (a far-out cell makes few of many)
     hidden: set[int] = field(default_factory=set)  # rows hidden one by one (Excel's numbers)
     # Rows hidden by default (.xlsx ``<sheetFormatPr zeroHeight="1">``, the .xls
     # DEFAULTROWHEIGHT record's fDyZero): then only the rows in ``shown`` are visible.

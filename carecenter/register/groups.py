@@ -1,12 +1,15 @@
 """Village groups (村民小组): a short list the clerk keeps, in the village's own order.
 
 Ledgers write one group many ways (三组, 3组, 第三村民小组); ``group_key`` reads them
-all as the same group so that the list never holds it twice.
+all as the same group so that the list never holds it twice. 三队 and 一社 are numbered
+groups too, the same as the register's group of that number only when it has just one
+(``GroupIndex``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, update
@@ -37,27 +40,77 @@ def chinese_number(text: str) -> int | None:
     return value
 
 
-_NUMBERED = re.compile(r"第?([0-9零〇一二两三四五六七八九十]+)(?:村民小组|村民组|小组|组|队)?")
+# 三组, 第三村民小组, 3 (a number alone: a group column holds only numbers), 三队, 一社.
+_NUMBERED = re.compile(
+    r"第?([0-9零〇一二两三四五六七八九十]+)(村民小组|村民组|小组|组|生产队|队|社)?")
+# 组 and its longer forms are one kind of name; 队 (生产队) and 社 are named apart: a
+# village may keep both, and 三队 is the register's 第三村民小组 only where the register
+# has no other group numbered 3 (``GroupIndex``).
+_UNITS = {"生产队": "队", "队": "队", "社": "社"}
 # 白竹村三组, 白竹村第三村民小组: the village's name before a numbered group.
 _VILLAGE_PREFIX = re.compile(r"\S{1,8}?(?:村|社区)(?=第?[0-9零〇一二两三四五六七八九十]+"
-                             r"(?:村民小组|村民组|小组|组|队))")
+                             r"(?:村民小组|村民组|小组|组|生产队|队|社))")
 
 
 def group_key(name: str) -> str:
-    """The same key for 三组, 3组, 第3组, 第三村民小组, 三 组, 白竹村三组."""
+    """The same key for 三组, 3组, 第3组, 第三村民小组, 三 组, 白竹村三组 (#3); for
+    三队 and 第三生产队 #3队, for 三社 #3社; anything else is its own key."""
     text = re.sub(r"\s+", "", name).translate(_FULL_WIDTH_DIGITS)
     for candidate in (text, _VILLAGE_PREFIX.sub("", text, count=1)):
         m = _NUMBERED.fullmatch(candidate)
         if m:
             number = chinese_number(m.group(1))
             if number is not None:
-                return f"#{number}"
+                return f"#{number}{_UNITS.get(m.group(2) or '', '')}"
     return text
 
 
 def _number(name: str) -> int | None:
-    key = group_key(name)
-    return int(key[1:]) if key.startswith("#") else None
+    return _key_number(group_key(name))
+
+
+def _key_number(key: str) -> int | None:
+    m = re.fullmatch(r"#(\d+)\D*", key)
+    return int(m.group(1)) if m else None
+
+
+class GroupIndex:
+    """The register's groups by key, and a ledger's way of writing one resolved to the
+    group it means there: its own key (三组 for 第三村民小组), or, when the register has
+    exactly one group of that number, that group (三队 for 第三村民小组); a number the
+    register does not have is a new group, named as written. Never one group said and
+    another written: the preview shows ``name_of`` what each text resolves to."""
+
+    def __init__(self, groups: Iterable[tuple[int, str]]) -> None:
+        self.ids: dict[str, int] = {}  # key → id
+        self.names: dict[int, str] = {}  # id → the register's name
+        self._numbered: dict[int, set[str]] = {}  # number → the keys with it
+        for gid, name in groups:
+            self.add(int(gid), name)
+
+    def add(self, gid: int, name: str) -> None:
+        key = group_key(name)
+        self.ids.setdefault(key, gid)
+        self.names[gid] = name
+        number = _key_number(key)
+        if number is not None:
+            self._numbered.setdefault(number, set()).add(key)
+
+    def key(self, text: str) -> str:
+        key = group_key(text)
+        if key in self.ids:
+            return key
+        number = _key_number(key)
+        same = self._numbered.get(number, set()) if number is not None else set()
+        return next(iter(same)) if len(same) == 1 else key
+
+    def find(self, text: str) -> int | None:
+        return self.ids.get(self.key(text))
+
+    def name_of(self, text: str) -> str | None:
+        """The register's name of the group ``text`` means; None for a new group."""
+        gid = self.find(text)
+        return None if gid is None else self.names[gid]
 
 
 @dataclass(frozen=True)
@@ -108,11 +161,15 @@ class GroupBook:
         return session.get(VillageGroup, group_id) is not None
 
     def find(self, session: Session, name: str) -> int | None:
+        """The group of exactly this name's key (三组 for 第三村民小组, not for 三队)."""
         key = group_key(name)
         for gid, gname in session.execute(select(village_group.c.id, village_group.c.name)):
             if group_key(gname) == key:
                 return int(gid)
         return None
+
+    def index(self, session: Session) -> GroupIndex:
+        return GroupIndex(session.execute(select(village_group.c.id, village_group.c.name)))
 
     def _clean_name(self, name: str) -> str:
         name = re.sub(r"\s+", "", name or "")

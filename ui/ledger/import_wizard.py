@@ -305,7 +305,7 @@ class MappingPage(QWizardPage):
         chosen: dict[str, str] = {}
         for column, box in zip(layout.columns, self.boxes, strict=True):
             target = str(box.currentData() or "")
-            if target and target in chosen:
+            if target and target in chosen and not mapping.several_columns(target):
                 QMessageBox.warning(self, "导入台账", f"“{box.currentText()}”同时对应了"
                                     f"“{chosen[target]}”和“{column.label}”两列,请只选一列")
                 return False
