@@ -211,3 +211,12 @@ def test_leaving_a_kind_reads_and_writes_in_one_transaction_run_again_when_refus
     file = register.load(pid)
     assert file.kinds == ("elder",) and file.status == "active"
     assert len(audit.entries(database, audit.Filter(person_id=pid))) == logged + 1
+
+
+def test_a_new_visit_and_need_are_logged_with_their_kinds_in_words(
+        database: Database, one: tuple[CareBook, Corrections, int, int]) -> None:
+    """The log reads 类别 入户走访 / 日常照料, never the stored code (home, daily_care)."""
+    visit = changes(latest(database, "visit"))
+    need = changes(latest(database, "need"))
+    assert visit["类别"] == ("", "入户走访")
+    assert need["类别"][0] == "" and need["类别"][1] not in ("", "daily_care")

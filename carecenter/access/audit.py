@@ -242,12 +242,13 @@ def _labels(table: Any) -> dict[str, str]:
 
 
 def created(session: Session, table: Any, record_id: Any, entity: str, *,
-            person_id: int | None = None, summary: str = "") -> None:
-    """A new record: each of its values against nothing."""
+            person_id: int | None = None, summary: str = "",
+            shown: Mapping[str, Any] | None = None) -> None:
+    """A new record: each of its values against nothing (``shown``: as in ``diff``)."""
     row = _row(session, table, record_id)
     record(session, "created", entity, record_id if isinstance(record_id, int) else None,
            person_id=person_id if person_id is not None else row.get("person_id"),
-           summary=summary, changes=diff({}, row, _labels(table)))
+           summary=summary, changes=diff({}, row, _labels(table), shown))
 
 
 def removed(session: Session, table: Any, record_id: int, entity: str, *,

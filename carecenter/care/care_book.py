@@ -74,6 +74,11 @@ def _text(value: str | None, field_name: str, label: str, limit: int, errors: li
 
 # What the audit log calls each table's records.
 _ENTITIES = {"assessment": "assessment", "visit": "visit", "need": "need", "care_round": "round"}
+# A kind as the clerk reads it in the log (入户走访, not "home"), as the corrections show it.
+_SHOWN: dict[str, dict[str, Callable[[Any], str]]] = {
+    "visit": {"kind": lambda code: RECORD_KINDS.get(code, code)},
+    "need": {"kind": lambda code: NEED_KINDS.get(code, code)},
+}
 
 
 def _insert(session: Session, statement: Insert) -> int:
@@ -82,7 +87,8 @@ def _insert(session: Session, statement: Insert) -> int:
     assert isinstance(result, CursorResult) and result.inserted_primary_key is not None
     new_id = int(result.inserted_primary_key[0])
     table = statement.table
-    audit.created(session, table, new_id, _ENTITIES.get(table.name, table.name))
+    audit.created(session, table, new_id, _ENTITIES.get(table.name, table.name),
+                  shown=_SHOWN.get(table.name))
     return new_id
 
 
