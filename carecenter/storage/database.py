@@ -21,7 +21,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from carecenter.errors import DatabaseError, KnownError, NotAllowed, Unopenable
+from carecenter.errors import DatabaseError, NotAllowed, Unopenable
 from carecenter.rules import roles
 from carecenter.rules.roles import Operator
 from carecenter.storage import cipher, key_file, postgres, villages
@@ -29,7 +29,6 @@ from carecenter.storage.backends import Conflict, conflict_message, is_retryable
 from carecenter.storage.engines import WRITE_OPTION, KeyHolder, make_engine
 from carecenter.storage.location import (
     SCHEMA_HEAD,
-    command_line,
     default_path,
     is_server,
     keep_private,
@@ -39,6 +38,15 @@ from carecenter.storage.location import (
 )
 from carecenter.storage.postgres import TOWNSHIP
 from carecenter.storage.register_lock import RegisterHeld, RegisterLock, lock_path
+from carecenter.storage.register_messages import (  # noqa: F401 (read from here too)
+    _busy,
+    _explain,
+    _writable,
+    backup_hint,
+    damaged_register,
+    empty_register,
+    missing_register,
+)
 from carecenter.storage.villages import ONLY_VILLAGE
 
 # Which village of a township's server to open (its id, name or code, or '*' for all):
@@ -123,63 +131,6 @@ def upgrade(engine: Engine) -> None:
 # one village, at opening or when a village's operator signs in.
 _EXEMPT = ("连接服务器所用的账户不受行级安全策略限制(超级用户或 BYPASSRLS),"
            "无法只看一个村的数据。请为本程序建立一个普通账户(见 README 乡镇服务器一节)。")
-
-
-def _busy(error: OperationalError) -> bool:
-    text_ = str(error.orig).lower()
-    return "locked" in text_ or "busy" in text_
-
-
-def _explain(error: OperationalError, path: Path | None = None) -> str:
-    """What the clerk can do about a write the database refused."""
-    text_ = str(error.orig).lower()
-    if _busy(error):
-        return "数据库正被另一个窗口或程序使用,请关闭其他“留守关爱”窗口后重试。本次修改未保存。"
-    if "readonly" in text_ or "read-only" in text_ or (path and not _writable(path)):
-        return (f"登记册所在的文件夹或文件是只读的({path.parent if path else ''}),无法保存。"
-                "请检查权限或把登记册放到可以写入的文件夹。本次修改未保存。")
-    if "disk" in text_ or "full" in text_:
-        return "磁盘空间不足,无法保存。请清理磁盘后重试。本次修改未保存。"
-    return f"保存失败:{error.orig}。本次修改未保存。"
-
-
-def _writable(path: Path) -> bool:
-    """Whether the register can be written where it is (its folder and the file itself)."""
-    folder_ok = os.access(path.parent, os.W_OK)
-    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
-
-
-def missing_register(path: Path) -> DatabaseError:
-    # The command this program has: carecenter-cli when installed, not python -m.
-    return DatabaseError(
-        f"登记册文件 {path} 不存在。请检查路径是否写错;要在这里新建登记册,请运行 "
-        f"{command_line()} create --db \"{path}\"。")
-
-
-def backup_hint(path: Path) -> str:
-    """Where the newest backup of the register at ``path`` is and how to restore it, for
-    a message saying the register cannot be opened ("" if it has none)."""
-    from carecenter.storage import backups
-
-    try:
-        found = backups.listing(path)
-    except (OSError, KnownError):
-        return ""
-    if not found:
-        return ""
-    newest = found[0]
-    persons = "" if newest.persons is None else f",{newest.persons} 人"  # encrypted: unread
-    return (f"最新的备份是 {newest.path}({newest.taken:%Y-%m-%d %H:%M}{persons})。"
-            f"管理员可以用它恢复:{command_line()} restore --db \"{path}\" \"{newest.path}\"。")
-
-
-def empty_register(path: Path) -> Unopenable:
-    # SQLite would take a 0-byte file for a new, empty register, and the first sign-in
-    # would then make a new administrator and a new key file over the register's own.
-    return Unopenable(
-        f"登记册文件 {path} 是空的(0 字节):它可能在复制、断电或磁盘出错时被清空。"
-        f"程序没有改动它。{backup_hint(path)}"
-        "若确实要在这里新建登记册,请先把这个空文件删除或改名。")
 
 
 class Database:
@@ -627,18 +578,3 @@ class Database:
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()
-
-
-def damaged_register(path: Path, problem: str) -> DatabaseError:
-    from carecenter.storage import backups
-
-    good = backups.newest_sound(path)
-    if good is None:
-        advice = "没有找到可用的备份;请把文件交给维护人员检查。"
-    else:
-        advice = (f"最近一份完好的备份是 {good.path}({good.taken:%Y-%m-%d %H:%M},"
-                  f"{good.persons} 人)。请在菜单“文件 → 从备份恢复”中选择它,或运行 "
-                  f"{command_line()} restore \"{good.path}\" --db \"{path}\"。")
-    return DatabaseError(
-        f"登记册 {path} 未通过 SQLite 完整性检查(文件已损坏:{problem[:200]})。"
-        f"为免损坏扩大,不能再写入。{advice}")

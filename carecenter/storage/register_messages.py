@@ -1,0 +1,85 @@
+"""What the clerk is told when a register cannot be opened or written: a missing,
+emptied or damaged file, a busy or read-only one, and where its newest backup is (a
+part of ``carecenter.storage.database``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from carecenter.errors import DatabaseError, KnownError, Unopenable
+from carecenter.storage.location import command_line
+
+
+def _busy(error: OperationalError) -> bool:
+    text_ = str(error.orig).lower()
+    return "locked" in text_ or "busy" in text_
+
+
+def _explain(error: OperationalError, path: Path | None = None) -> str:
+    """What the clerk can do about a write the database refused."""
+    text_ = str(error.orig).lower()
+    if _busy(error):
+        return "数据库正被另一个窗口或程序使用,请关闭其他“留守关爱”窗口后重试。本次修改未保存。"
+    if "readonly" in text_ or "read-only" in text_ or (path and not _writable(path)):
+        return (f"登记册所在的文件夹或文件是只读的({path.parent if path else ''}),无法保存。"
+                "请检查权限或把登记册放到可以写入的文件夹。本次修改未保存。")
+    if "disk" in text_ or "full" in text_:
+        return "磁盘空间不足,无法保存。请清理磁盘后重试。本次修改未保存。"
+    return f"保存失败:{error.orig}。本次修改未保存。"
+
+
+def _writable(path: Path) -> bool:
+    """Whether the register can be written where it is (its folder and the file itself)."""
+    folder_ok = os.access(path.parent, os.W_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
+def missing_register(path: Path) -> DatabaseError:
+    # The command this program has: carecenter-cli when installed, not python -m.
+    return DatabaseError(
+        f"登记册文件 {path} 不存在。请检查路径是否写错;要在这里新建登记册,请运行 "
+        f"{command_line()} create --db \"{path}\"。")
+
+
+def backup_hint(path: Path) -> str:
+    """Where the newest backup of the register at ``path`` is and how to restore it, for
+    a message saying the register cannot be opened ("" if it has none)."""
+    from carecenter.storage import backups
+
+    try:
+        found = backups.listing(path)
+    except (OSError, KnownError):
+        return ""
+    if not found:
+        return ""
+    newest = found[0]
+    persons = "" if newest.persons is None else f",{newest.persons} 人"  # encrypted: unread
+    return (f"最新的备份是 {newest.path}({newest.taken:%Y-%m-%d %H:%M}{persons})。"
+            f"管理员可以用它恢复:{command_line()} restore --db \"{path}\" \"{newest.path}\"。")
+
+
+def empty_register(path: Path) -> Unopenable:
+    # SQLite would take a 0-byte file for a new, empty register, and the first sign-in
+    # would then make a new administrator and a new key file over the register's own.
+    return Unopenable(
+        f"登记册文件 {path} 是空的(0 字节):它可能在复制、断电或磁盘出错时被清空。"
+        f"程序没有改动它。{backup_hint(path)}"
+        "若确实要在这里新建登记册,请先把这个空文件删除或改名。")
+
+
+def damaged_register(path: Path, problem: str) -> DatabaseError:
+    from carecenter.storage import backups
+
+    good = backups.newest_sound(path)
+    if good is None:
+        advice = "没有找到可用的备份;请把文件交给维护人员检查。"
+    else:
+        advice = (f"最近一份完好的备份是 {good.path}({good.taken:%Y-%m-%d %H:%M},"
+                  f"{good.persons} 人)。请在菜单“文件 → 从备份恢复”中选择它,或运行 "
+                  f"{command_line()} restore \"{good.path}\" --db \"{path}\"。")
+    return DatabaseError(
+        f"登记册 {path} 未通过 SQLite 完整性检查(文件已损坏:{problem[:200]})。"
+        f"为免损坏扩大,不能再写入。{advice}")
