@@ -125,6 +125,8 @@ class RegisterTab(_Window):
             assert first is not None
             self.model = RegisterModel(first, RegisterQuery())
             self.model.before_change = self.finish_start
+        # A search counted only so far is counted whole when scrolled to its end.
+        self.model.rowsInserted.connect(lambda *_: self._update_counts(totals=False))
         self.table = RegisterTable()
         self.table.setObjectName("register")
         self.table.setModel(self.model)
