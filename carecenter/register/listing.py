@@ -117,6 +117,8 @@ class Listing:
     def __init__(self, database: Database, today: Callable[[], date] = clock.today) -> None:
         self.database = database
         self.today = today
+        # How far a keystroke counts a search's matches (None: all of them).
+        self.count_limit = SEARCH_COUNT_LIMIT if database.on_server else None
 
     def _where(self, query: RegisterQuery) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
@@ -203,14 +205,13 @@ class Listing:
 
     def first(self, query: RegisterQuery, size: int = CHUNK) -> FirstPage:
         """What a keystroke shows: the first ``size`` ids in order, and how many match
-        (a short first chunk is the whole answer; a full one is counted). On a server a
-        search is counted up to ``SEARCH_COUNT_LIMIT`` only (not ``exact`` past it)."""
+        (a short first chunk is the whole answer; a full one is counted). A search is
+        counted up to ``count_limit`` only (on a server; not ``exact`` past it)."""
         with self._reading() as connection:
             ids = self._ids(connection, query, 0, size)
             if len(ids) < size:
                 return FirstPage(ids, len(ids))
-            limit = SEARCH_COUNT_LIMIT if (
-                query.text and connection.dialect.name == "postgresql") else None
+            limit = self.count_limit if query.text else None
             found = self._count(connection, query, limit)
         if limit is not None and found > limit:
             return FirstPage(ids, limit, exact=False)

@@ -12,7 +12,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from carecenter.register.columns import CHUNK, COLUMNS, RegisterQuery, Row, RowSource
@@ -45,6 +51,7 @@ class RegisterModel(QAbstractTableModel):
         self.query = query or RegisterQuery()
         self._count = 0
         self._exact = True  # False: at least _count match (a search on a server)
+        self._counting = False  # a count of them all is on its way (fetchMore)
         self._chunks: dict[int, list[int]] = {}  # chunk number -> its ids, in order
         self._cache: dict[int, Row] = {}
         # Clearing the search box brings back the whole list: keep it at hand.
@@ -109,8 +116,15 @@ class RegisterModel(QAbstractTableModel):
         return not parent.isValid() and not self._exact
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if not parent.isValid():
-            self.count_all()
+        # Counted once the view has finished what it is doing: a view asks for more from
+        # inside its own handling of a reset, where rows must not be added yet.
+        if not parent.isValid() and not self._exact and not self._counting:
+            self._counting = True
+            QTimer.singleShot(0, self, self._count_later)
+
+    def _count_later(self) -> None:
+        self._counting = False
+        self.count_all()
 
     @property
     def ids(self) -> list[int]:
