@@ -152,8 +152,17 @@ class EventBook:
                     person.c.status == ACTIVE).distinct()).scalars())
             if not kinds:
                 return []
-            first = session.execute(select(func.min(func.coalesce(
-                person.c.registered_on, func.date(person.c.created_at))))).scalar()
+            if session.get_bind().dialect.name == "postgresql":
+                # The same day from two ends of an index (ix_person_entered_server), not
+                # a pass over everyone: the earliest 填报日期, and the earliest record
+                # made of those without one (LEAST passes over a missing one).
+                first = session.execute(text(
+                    "SELECT least((SELECT min(registered_on) FROM person), "
+                    "(SELECT date(min(created_at)) FROM person WHERE registered_on IS NULL))"
+                )).scalar()
+            else:
+                first = session.execute(select(func.min(func.coalesce(
+                    person.c.registered_on, func.date(person.c.created_at))))).scalar()
             days: dict[str, list[date]] = {}
             for kind, held in session.execute(select(care_event.c.kind, care_event.c.held_on)
                                               .distinct()

@@ -255,8 +255,8 @@ def _build(database: Database, on: date, group_id: int | None,
             r[0]: (r[1], r[2])
             for r in connection.execute(text("SELECT id, name, position FROM village_group"))
         }
-        persons = connection.execute(text(
-            f"SELECT count(*) FROM person p WHERE {where}"), params).scalar_one()
+        persons = connection.execute(text(duty_sections.active_count_sql(
+            group_id, connection.dialect.name == "postgresql")), params).scalar_one()
         rounds = connection.execute(text(
             "SELECT r.id, r.name, r.starts_on, r.ends_on, m.person_id, p.name, p.group_id, "
             "p.colour FROM care_round r "
