@@ -11,6 +11,8 @@ search box read, so each answers from the index alone:
   a keystroke's first screen stops after the first matches, and its count after 10,000
   (``carecenter.register.listing``). Smaller than ``ix_person_list`` (no status), so the
   planner prefers it to the table even when it cannot tell how many will match.
+  ``ix_person_village_find``: the same for one village, which the list names besides
+  the policy (a village's few thousand people, not the township's 100,000, per key).
 * ``ix_person_active``: what the work list's sections read of an active person, by id
   (joined in id order to needs, pairings and rounds).
 * ``ix_person_verdicts_server``, ``ix_person_alone_server``,
@@ -53,6 +55,8 @@ ALONE = "',' || living_with || ',' LIKE '%,alone,%'"
 INDEXES: dict[str, tuple[str, str, str, str]] = {
     "ix_person_find": ("person", "name_pinyin, id", "village_id, search_key",
                        "status = 'active'"),
+    "ix_person_village_find": ("person", "village_id, name_pinyin, id", "search_key",
+                               "status = 'active'"),
     "ix_person_active": ("person", "id",
                          "village_id, verdict, kind, kinds, birth_date, living_with, health_status, "
                          "factors, name, group_id, colour", "status = 'active'"),
