@@ -313,6 +313,14 @@ def test_a_search_counted_only_so_far_says_so_until_scrolled_to_its_end(
     window.search_now()
     assert window.model.rowCount() == 20 and "显示 20+ 人" in window.count_label.text()
     window.table.setFocus()
+    window.table.selectRow(0)
     qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.exact and window.table.currentIndex().row() == 59  # the very last
+    assert window.model.rowCount() == 60 and "显示 60 人" in window.count_label.text()
+    # Scrolled to the end of the first 20, the rest are counted and added below.
+    window.search.setText("wan")
+    window.search_now()
+    assert not window.model.exact
+    window.table.scrollToBottom()
     qtbot.waitUntil(lambda: window.model.exact)
     assert window.model.rowCount() == 60 and "显示 60 人" in window.count_label.text()
