@@ -342,5 +342,21 @@ def test_the_township_prints_each_person_with_their_own_villages_name(
         names = [p.village["name"] for p in printables(server, batch)]
         assert names == ["高良村", "高良村", "白竹村", "白竹村"]
         assert Settings(server, township.b).village()["name"] == "高良村"
+        # A helper's monthly visit sheet carries the helper's own village's name.
+        from carecenter.documents.visit_sheet_pdf import visit_sheet
+        from carecenter.storage.models import helper
+
+        with server.session() as session:
+            b_helper = session.execute(select(helper.c.id).where(
+                helper.c.village_id == township.b).limit(1)).scalar_one()
+        pdf = visit_sheet(server, b_helper, TODAY)
+        assert pdf is not None and "高良村" in pdf_text(pdf) and "白竹村" not in pdf_text(pdf)
     finally:
         server.close()
+
+
+def pdf_text(pdf: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    return "".join(page.get_textpage().get_text_range() for page in document)
