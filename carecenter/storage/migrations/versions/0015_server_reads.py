@@ -22,9 +22,14 @@ search box read, so each answers from the index alone:
 * ``ix_person_kind_server``: which kinds of person are on the register.
 * ``ix_person_gone``: the few people not active (the work list leaves them out).
 * ``ix_person_entered_server``: the first day anyone came onto the register.
-* ``ix_pairing_current_server``, ``ix_pairing_primary_server``, ``ix_duty_tally_server``, ``ix_care_due_server``,
-  ``ix_supporter_unreported_server``, ``ix_agreement_current_server``: the SQLite indexes of the same purpose, with the
+* ``ix_pairing_current_server``, ``ix_pairing_primary_server``, ``ix_duty_tally_server``,
+  ``ix_care_due_server``, ``ix_supporter_unreported_server``,
+  ``ix_agreement_current_server``: the SQLite indexes of the same purpose, with the
   village.
+
+A migration made on the server also leaves each connection without just-in-time
+compiling (``storage.postgres``): these counts cost enough to set it off, and compiling
+took longer than it saved.
 
 SQLite has one village and no policies: nothing changes there.
 
