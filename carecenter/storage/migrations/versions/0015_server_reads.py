@@ -27,9 +27,9 @@ search box read, so each answers from the index alone:
   ``ix_agreement_current_server``: the SQLite indexes of the same purpose, with the
   village.
 
-A migration made on the server also leaves each connection without just-in-time
-compiling (``storage.postgres``): these counts cost enough to set it off, and compiling
-took longer than it saved.
+Beside these, the program's connections to a server run without just-in-time compiling
+(``storage.postgres``): these counts cost enough to set it off, and compiling took
+longer than it saved.
 
 SQLite has one village and no policies: nothing changes there.
 
