@@ -23,8 +23,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, text
 
-from carecenter.calendar import add_months
 from carecenter.pairing.pairs import PRIMARY
+from carecenter.register import kind_ages
 from carecenter.rules.fields import OUTSIDE_COUNTY
 from carecenter.rules.helper_duties import (
     DUTIES,
@@ -33,7 +33,6 @@ from carecenter.rules.helper_duties import (
     period_bounds,
     period_code,
 )
-from carecenter.rules.kinds import KINDS
 from carecenter.rules.leftbehind import SPOUSE
 
 
@@ -63,22 +62,9 @@ def _quoted(codes: Sequence[str]) -> str:
     return ",".join(f"'{c}'" for c in codes)
 
 
-def aged_out(on: date) -> tuple[str, dict[str, Any]]:
-    """The SQL condition (on ``person p``) and its parameters for the people who on ``on``
-    have reached the leaving age of a kind they are of (a child on the 16th birthday):
-    the work list's 到龄退出."""
-    terms, params = [], {}
-    for k in KINDS.values():
-        if k.leaves_at is not None:
-            terms.append(f"(p.kinds LIKE :aged_{k.code} AND p.birth_date <= :born_{k.code})")
-            params[f"aged_{k.code}"] = f"%{k.code}%"
-            params[f"born_{k.code}"] = add_months(on, -12 * k.leaves_at).isoformat()
-    return "(" + (" OR ".join(terms) or "1 = 0") + ")", params
-
-
 def _not_aged_out(on: date) -> tuple[str, dict[str, Any]]:
     """Only the verdicts not already on the list as 到龄退出 (the reason is the same)."""
-    aged, params = aged_out(on)
+    aged, params = kind_ages.aged_out(on)
     return f"NOT (p.verdict = 'not' AND p.birth_date IS NOT NULL AND {aged})", params
 
 
@@ -103,17 +89,31 @@ def verdicts(connection: Connection, group_id: int | None, on: date,
 
 
 def _unpaired_sql(group_id: int | None) -> str:
+    """Active people with no current primary helper, less those owed none any more (a
+    child of no other kind past 16: issue 21, ``kind_ages.owed_nothing``)."""
     return ("SELECT p.id, p.name, p.group_id, p.colour FROM person p "
             f"WHERE {_where(group_id)} AND NOT EXISTS (SELECT 1 FROM pairing x "
-            "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL)")
+            "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL) "
+            "AND p.id NOT IN (SELECT p.id FROM person p "
+            f"WHERE {_where(group_id)} AND {{owed_nothing}})")
 
 
-def _count_unpaired(connection: Connection, group_id: int | None) -> int:
+def _unpaired_params(group_id: int | None, on: date) -> tuple[str, dict[str, Any]]:
+    nothing, params = kind_ages.owed_nothing(on)
+    return _unpaired_sql(group_id).format(owed_nothing=nothing), {"group": group_id, **params}
+
+
+def _count_unpaired(connection: Connection, group_id: int | None, on: date) -> int:
     """How many ``unpaired`` lists: the active people less those of them with a current
     primary pairing, counted from ``ix_pairing_primary`` (which holds only those
-    pairings) rather than looking for each person's pairing, 100,000 times."""
-    return int(connection.execute(text(_unpaired_count_sql(group_id)),
-                                  {"group": group_id}).scalar_one())
+    pairings) rather than looking for each person's pairing, 100,000 times; less the
+    few owed no helper any more who have none (found in ``ix_person_kinds``)."""
+    nothing, params = kind_ages.owed_nothing(on)
+    return int(connection.execute(text(
+        f"SELECT ({_unpaired_count_sql(group_id)}) - (SELECT count(*) FROM person p "
+        f"WHERE {_where(group_id)} AND {nothing} AND NOT EXISTS (SELECT 1 FROM pairing x "
+        "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL))"),
+        {"group": group_id, **params}).scalar_one())
 
 
 def _unpaired_count_sql(group_id: int | None) -> str:
@@ -126,11 +126,11 @@ def _unpaired_count_sql(group_id: int | None) -> str:
             f"AND x.person_id NOT IN ({others}))")
 
 
-def unpaired(connection: Connection, group_id: int | None) -> list[Found]:
+def unpaired(connection: Connection, group_id: int | None, on: date) -> list[Found]:
+    sql, params = _unpaired_params(group_id, on)
     return [Found("unpaired", pid, name or "", gid, colour, "结对帮扶",
                   "每名关爱对象都应有结对帮扶人(人盯人、结对帮扶)", "002")
-            for pid, name, gid, colour in connection.execute(text(
-                _unpaired_sql(group_id)), {"group": group_id})]
+            for pid, name, gid, colour in connection.execute(text(sql), params)]
 
 
 def missing_agreements(connection: Connection, group_id: int | None, on: date,
@@ -238,7 +238,7 @@ def sizes(connection: Connection, group_id: int | None, on: date) -> dict[str, i
         {**params, **aged})}
     return {"not_qualifying": int(found.get("not", 0)),
             "undecided": int(found.get("undecided", 0)),
-            "unpaired": _count_unpaired(connection, group_id),
+            "unpaired": _count_unpaired(connection, group_id, on),
             "unsafe": count(_unsafe_sql(group_id)),
             "whereabouts": count(_unreported_sql(group_id)),
             "agreement": count(_missing_agreements_sql(group_id))}
@@ -252,7 +252,7 @@ def find(connection: Connection, section: str, group_id: int | None, on: date,
     if section == "undecided":
         return verdicts(connection, group_id, on, "('undecided')")
     if section == "unpaired":
-        return unpaired(connection, group_id)
+        return unpaired(connection, group_id, on)
     if section == "unsafe":
         return unsafe_alone(connection, group_id)
     if section == "whereabouts":
