@@ -4,10 +4,12 @@ row per pairing instead of the visits themselves.
 
 ``duty_tally`` counts the visits that name their helper (per helper), ``duty_tally_named``
 those that name none (per visitor's name), each in the period its duty is counted in
-(``carecenter.rules.helper_duties``: a month for calls, a quarter for visits, a year for
-calls to the children). Every write of a visit (``CareBook.record_visits``, the
-corrections) keeps both in its own transaction through ``added``/``removed``; ``rebuild``
-makes them again from the visits (the migration that made them, the demo's bulk insert).
+(the duties every kind declares, ``carecenter.rules.kinds.HELPER_DUTY_PERIODS``: the
+elder's calls by month, visits by quarter, calls to the children by year; the child's
+visits by month). Every write of a visit (``CareBook.record_visits``, the corrections)
+keeps both in its own transaction through ``added``/``removed``; ``rebuild`` makes them
+again from the visits (the demo's bulk insert; and the program, once, when the declared
+kinds of record or periods change: ``current`` says whether the tally follows them).
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
-from carecenter.rules.helper_duties import DUTY_PERIODS, period_code
+from carecenter.rules.helper_duties import period_code
+from carecenter.rules.kinds import HELPER_DUTY_PERIODS as DUTY_PERIODS
+from carecenter.storage import kept_rules
+
+# What the tally counts, as kept beside it: a tally made for other kinds of record or
+# periods (an older program's, before the child's monthly visit) is made again.
+RULES = kept_rules.CURRENT[kept_rules.TALLY]
+SETTING_KEY = kept_rules.TALLY
 
 # A visit as the tally reads it: person, kind, day, helper (or None), visitor.
 Visit = tuple[int, str, date, int | None, str]
@@ -77,31 +86,44 @@ def _order(item: tuple[_Key, int]) -> tuple[str, str, int, int, str]:
     return kind, period, person_id, helper_id or 0, visitor
 
 
+def current(connection: Connection) -> bool:
+    """Whether the tally counts what the kinds now declare."""
+    return kept_rules.read(connection, SETTING_KEY) == RULES
+
+
+# The period code of a visit's day, in SQL: 2026-11, 2026-Q4, 2026.
+_PERIOD_SQL = {
+    "sqlite": {"month": "substr(visited_on, 1, 7)",
+               "quarter": "substr(visited_on, 1, 4) || '-Q' || "
+                          "((CAST(substr(visited_on, 6, 2) AS INTEGER) + 2) / 3)",
+               "year": "substr(visited_on, 1, 4)"},
+    "postgresql": {"month": "to_char(visited_on, 'YYYY-MM')",
+                   "quarter": "to_char(visited_on, 'YYYY') || '-Q' || to_char(visited_on, 'Q')",
+                   "year": "to_char(visited_on, 'YYYY')"},
+}
+
+
 def rebuild(connection: Connection) -> None:
-    """Both tables again from every visit (after a bulk insert), each row in its
-    visits' village."""
+    """Both tables again from every visit, each row in its visits' village, counted in
+    SQL (a county's two million visits never reach Python); noted as following the
+    kinds' duties as they now stand."""
     connection.execute(text("DELETE FROM duty_tally"))
     connection.execute(text("DELETE FROM duty_tally_named"))
-    kinds = ", ".join(f"'{k}'" for k in sorted(DUTY_PERIODS))
-    if not kinds:
-        return
-    counted: Counter[tuple[int, _Key]] = Counter()
-    for village_id, person_id, kind, day, helper_id, visitor in connection.execute(text(
-            "SELECT village_id, person_id, kind, visited_on, helper_id, visitor FROM visit "
-            f"WHERE kind IN ({kinds})")):  # noqa: S608
-        if not isinstance(day, date):  # SQLite gives the text
-            day = date.fromisoformat(str(day)[:10])
-        for key, n in _keys([(person_id, kind, day, helper_id, visitor)]).items():
-            counted[(village_id, key)] += n
-    by_helper = [{"v": v, "k": k, "p": p, "person": person, "helper": h, "n": n}
-                 for (v, (k, p, person, h, _who)), n in counted.items() if h is not None]
-    named = [{"v": v, "k": k, "p": p, "person": person, "visitor": who, "n": n}
-             for (v, (k, p, person, h, who)), n in counted.items() if h is None]
-    if by_helper:
-        connection.execute(text(
-            "INSERT INTO duty_tally (village_id, kind, period, person_id, helper_id, visits) "
-            "VALUES (:v, :k, :p, :person, :helper, :n)"), by_helper)
-    if named:
-        connection.execute(text(
-            "INSERT INTO duty_tally_named (village_id, kind, period, person_id, visitor, "
-            "visits) VALUES (:v, :k, :p, :person, :visitor, :n)"), named)
+    periods = _PERIOD_SQL["postgresql" if connection.dialect.name == "postgresql"
+                          else "sqlite"]
+    for kind, counted in sorted(DUTY_PERIODS.items()):
+        for period in counted:
+            code = periods[period]
+            connection.execute(text(
+                "INSERT INTO duty_tally (village_id, kind, period, person_id, helper_id, "
+                f"visits) SELECT village_id, kind, {code}, person_id, helper_id, count(*) "
+                "FROM visit WHERE kind = :kind AND helper_id IS NOT NULL "
+                f"GROUP BY village_id, kind, {code}, person_id, helper_id"),  # noqa: S608
+                {"kind": kind})
+            connection.execute(text(
+                "INSERT INTO duty_tally_named (village_id, kind, period, person_id, visitor, "
+                f"visits) SELECT village_id, kind, {code}, person_id, visitor, count(*) "
+                "FROM visit WHERE kind = :kind AND helper_id IS NULL "
+                f"GROUP BY village_id, kind, {code}, person_id, visitor"),  # noqa: S608
+                {"kind": kind})
+    kept_rules.write(connection, SETTING_KEY, RULES)

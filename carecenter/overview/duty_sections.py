@@ -9,7 +9,9 @@ tuples; ``carecenter.overview.work_list`` makes them items.
 * 待补资料: the verdict cannot be decided, naming what is missing.
 * 未结对 (seed 002 人盯人、结对帮扶; seed 003 100% have someone responsible).
 * 委托协议 missing (seed 002: 确保100%签订《委托照顾协议书》) for the left-behind.
-* 帮扶人履职 (seed 001: phone 4 a month, visit 3 a quarter, children 3 a year).
+* 帮扶人履职: the duties each person's own kinds declare for their helper (an elder's,
+  seed 001: phone 4 a month, visit 3 a quarter, children 3 a year; a child's, seed 000:
+  a home visit a month, until the 16th birthday).
 * 独居安全 (seed 002: 避免生活不能自理的老年人单独居住生活).
 * 去向未报 (seed 002: 外出的应向村委会报告去向、联系方式).
 """
@@ -27,12 +29,13 @@ from carecenter.pairing.pairs import PRIMARY
 from carecenter.register import kind_ages
 from carecenter.rules.fields import OUTSIDE_COUNTY
 from carecenter.rules.helper_duties import (
-    DUTIES,
     PERIOD_LABELS,
     Duty,
     period_bounds,
     period_code,
 )
+from carecenter.rules.kinds import DEFAULT_KIND, DUTY_OWNERS, KINDS
+from carecenter.rules.kinds import HELPER_DUTIES as DUTIES
 from carecenter.rules.leftbehind import SPOUSE
 
 
@@ -291,8 +294,8 @@ def short_helpers(connection: Connection, group_id: int | None, on: date) -> Sho
     if judged:
         params = _helpers_short_params(judged, group_id, on)
         count = int(connection.execute(text(_helpers_short_sql(
-            connection, judged, group_id, _named(connection, judged, params), count=True)),
-            params).scalar_one())
+            connection, judged, group_id, _named(connection, judged, params), count=True,
+            on=on)), params).scalar_one())
     return Shortfall(on, group_id, judged, count)
 
 
@@ -317,8 +320,14 @@ def helper_items(connection: Connection, shortfall: Shortfall) -> list[Found]:
         parts = [f"{PERIOD_LABELS[d.period]}{d.label}不足 {d.required} 次的 {n} 人"
                  for d, n in zip(shortfall.judged, tally, strict=True) if n]
         out.append(Found("helper", pid, f"帮扶人{name}", gid, colour,
-                         "帮扶人履职", ";".join(parts) + f"(如{pname})", "001", due, hid))
+                         "帮扶人履职", ";".join(parts) + f"(如{pname})",
+                         _seeds(shortfall.judged, tally), due, hid))
     return out
+
+
+def _seeds(judged: Sequence[Duty], tally: Sequence[int]) -> str:
+    """The seeds of the duties found short (001 for an elder's, 000 for a child's)."""
+    return "、".join(dict.fromkeys(d.seed for d, n in zip(judged, tally, strict=True) if n))
 
 
 Short = dict[int, tuple[str, int, list[int]]]  # helper: name, first person short, per duty
@@ -331,8 +340,8 @@ def _short(connection: Connection, judged: Sequence[Any], group_id: int | None, 
     pairings never reach Python."""
     params = _helpers_short_params(judged, group_id, on)
     named = _named(connection, judged, params)
-    found = connection.execute(text(_helpers_short_sql(connection, judged, group_id, named)),
-                               params).all()
+    found = connection.execute(text(_helpers_short_sql(connection, judged, group_id, named,
+                                                       on=on)), params).all()
     if any(named):
         return {hid: (hname, pid, [int(n) for n in tally]) for hid, hname, pid, *tally in found}
     names = _helper_names(connection, [row[0] for row in found])
@@ -355,17 +364,62 @@ def _helper_names(connection: Connection, ids: list[int]) -> dict[int, str]:
         text("SELECT id, name FROM helper")) if hid in wanted}
 
 
+def _owner_groups(judged: Sequence[Duty], on: date) -> list[tuple[list[int], str]]:
+    """The judged duties by who owes them: per group, the duties' indexes and the SQL
+    term saying that the pairing's person owes them (of a kind that declares them, and
+    still of it at the period's end: a child's visit not in the month of the 16th
+    birthday). Written, once per group, as the few people it leaves out when the
+    register's main kind owes the duties (the elders' three), else as the few it takes
+    in (the children's): either way a short list built once per query from
+    ``ix_person_kinds``, probed per pairing."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, duty in enumerate(judged):
+        groups.setdefault(_owned(duty, on), []).append(i)
+    out = []
+    for n, ((codes, dated), indexes) in enumerate(groups.items()):
+        owners = [KINDS[c] for c in codes]
+        terms, _ = kind_ages.still_of(owners, dated or on, "o", f"g{n}")
+        if DEFAULT_KIND.code in codes:
+            owes = ("pr.person_id NOT IN (SELECT o.id FROM person o "
+                    f"WHERE o.status = 'active' AND NOT {terms})")
+        else:
+            owes = ("pr.person_id IN (SELECT o.id FROM person o "
+                    f"WHERE o.status = 'active' AND {terms})")
+        out.append((indexes, owes))
+    return out
+
+
+def _owned(duty: Duty, on: date) -> tuple[tuple[str, ...], date | None]:
+    """Who owes a duty: the codes of the kinds declaring it, and the day they must still
+    be of one (the period's last) if a kind of them has a leaving age."""
+    owners = DUTY_OWNERS[duty]
+    last = period_bounds(on, duty.period)[1] - timedelta(days=1)
+    dated = last if any(k.leaves_at is not None for k in owners) else None
+    return tuple(k.code for k in owners), dated
+
+
+def _owner_params(judged: Sequence[Duty], on: date) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    groups: dict[tuple[Any, ...], int] = {}
+    for duty in judged:
+        codes, dated = key = _owned(duty, on)
+        n = groups.setdefault(key, len(groups))
+        params.update(kind_ages.still_of([KINDS[c] for c in codes], dated or on, "o",
+                                         f"g{n}")[1])
+    return params
+
+
 def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
-                       group_id: int | None, named: Sequence[bool], count: bool = False
-                       ) -> str:
+                       group_id: int | None, named: Sequence[bool], count: bool = False,
+                       *, on: date) -> str:
     """Per current primary pairing of an active person, for each judged duty whether it
     is short: the records of the period that name the pairing's helper, or name none
     and were made by someone of the helper's name (as ``pairing.duties`` counts them;
-    ``named``: whether the period has any such record); then per helper with anyone
-    short, the name (only when matched by name), the first person short and how many
-    are short of each duty. ``count``: only how many helpers are short, read from
-    ``ix_pairing_current`` in the helpers' order (no sort, each pairing's counts read
-    once by the one aggregate)."""
+    ``named``: whether the period has any such record), for a person who owes it
+    (``_owner_groups``); then per helper with anyone short, the name (only when matched
+    by name), the first person short and how many are short of each duty. ``count``:
+    only how many helpers are short, read from ``ix_pairing_current`` in the helpers'
+    order (no sort, each pairing's counts read once by the one aggregate)."""
     short = []  # per duty: the pairing's records fall short
     for i, _duty in enumerate(judged):
         records = (
@@ -378,8 +432,8 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
                 f"WHERE n.kind = :k{i} AND n.period = :p{i} AND n.person_id = pr.person_id "
                 "AND n.visitor = h.name)")
         short.append(f"{records} < :r{i}")
-    lacking = [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{i}" for i, c in enumerate(short)]
-    any_short = " + ".join(f"s{i}" for i in range(len(judged)))
+    owners = _owner_groups(judged, on)
+    owner_of = {i: g for g, (indexes, _) in enumerate(owners) for i in indexes}
     by_name = any(named)
     # Exited people's pairings end with the exit, so the few not active are left out
     # (a probe into that short list, not into 100,000 active people's).
@@ -393,22 +447,31 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
     join = "JOIN helper h ON h.id = pr.helper_id " if by_name else ""
     current = f"pr.rank = {PRIMARY} AND pr.ended_on IS NULL"
     if count:
+        # Each group's term once, asked only of a pairing short of one of its duties.
+        anyone = " OR ".join(
+            f"(({' OR '.join(short[i] for i in indexes)}) AND {owes})"
+            for indexes, owes in owners)
         return (f"SELECT count(*) FROM (SELECT pr.helper_id FROM pairing pr {join}"
                 f"WHERE {current} AND {people} GROUP BY pr.helper_id "
-                f"HAVING max(CASE WHEN {' OR '.join(short)} THEN 1 ELSE 0 END) = 1) q")
+                f"HAVING max(CASE WHEN {anyone} THEN 1 ELSE 0 END) = 1) q")
+    lacking = [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{i}" for i, c in enumerate(short)]
+    owing = [f"CASE WHEN {owes} THEN 1 ELSE 0 END AS o{g}"
+             for g, (_, owes) in enumerate(owners)]
+    flags = [f"s{i} * o{owner_of[i]}" for i in range(len(judged))]
+    any_short = " + ".join(flags)
     return (
         "SELECT helper_id, " + ("min(name), " if by_name else "")
         + f"min(CASE WHEN {any_short} > 0 THEN person_id END), "
-        + ", ".join(f"sum(s{i})" for i in range(len(judged)))
+        + ", ".join(f"sum({f})" for f in flags)
         + " FROM (SELECT pr.helper_id, " + ("h.name, " if by_name else "")
-        + f"pr.person_id, {', '.join(lacking)} FROM pairing pr "
+        + f"pr.person_id, {', '.join([*lacking, *owing])} FROM pairing pr "
         + join + f"WHERE {current} AND {people} {fence}) q "
         f"GROUP BY helper_id HAVING sum({any_short}) > 0")
 
 
 def _helpers_short_params(judged: Sequence[Any], group_id: int | None, on: date
                           ) -> dict[str, Any]:
-    params: dict[str, Any] = {"group": group_id}
+    params: dict[str, Any] = {"group": group_id, **_owner_params(judged, on)}
     for i, duty in enumerate(judged):
         params.update({f"k{i}": duty.kind, f"p{i}": period_code(on, duty.period),
                        f"r{i}": duty.required})

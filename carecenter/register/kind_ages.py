@@ -11,6 +11,7 @@ answered from that index.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -20,49 +21,56 @@ from carecenter.rules.kinds import KINDS, PersonKind
 Terms = tuple[str, dict[str, Any]]
 
 
-def _of(alias: str, k: PersonKind) -> str:
-    return f"{alias}.kinds LIKE :{alias}_kind_{k.code}"
+def _of(alias: str, key: str, k: PersonKind) -> str:
+    return f"{alias}.kinds LIKE :{key}_kind_{k.code}"
 
 
-def _born(alias: str, k: PersonKind) -> str:
-    return f":{alias}_born_{k.code}"
+def _born(key: str, k: PersonKind) -> str:
+    return f":{key}_born_{k.code}"
 
 
-def _params(on: date, alias: str) -> dict[str, Any]:
+def _params(on: date, key: str, kinds: Iterable[PersonKind]) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for k in KINDS.values():
-        params[f"{alias}_kind_{k.code}"] = f"%{k.code}%"
+    for k in kinds:
+        params[f"{key}_kind_{k.code}"] = f"%{k.code}%"
         if k.leaves_at is not None:
             # Born on or before this day: the birthday of that age is on or before ``on``.
-            params[f"{alias}_born_{k.code}"] = add_months(on, -12 * k.leaves_at).isoformat()
+            params[f"{key}_born_{k.code}"] = add_months(on, -12 * k.leaves_at).isoformat()
     return params
 
 
-def aged_out(on: date, alias: str = "p") -> Terms:
+def aged_out(on: date, alias: str = "p", key: str | None = None) -> Terms:
     """People who on ``on`` have reached the leaving age of a kind they are of (a child
-    on the 16th birthday and after): the work list's 到龄退出."""
-    terms = [f"({_of(alias, k)} AND {alias}.birth_date <= {_born(alias, k)})"
-             for k in KINDS.values() if k.leaves_at is not None]
-    return "(" + (" OR ".join(terms) or "1 = 0") + ")", _params(on, alias)
+    on the 16th birthday and after): the work list's 到龄退出. ``key`` names the
+    parameters (the alias if not given)."""
+    key = key or alias
+    kinds = [k for k in KINDS.values() if k.leaves_at is not None]
+    terms = [f"({_of(alias, key, k)} AND {alias}.birth_date <= {_born(key, k)})"
+             for k in kinds]
+    return "(" + (" OR ".join(terms) or "1 = 0") + ")", _params(on, key, kinds)
 
 
-def still_owed(on: date, alias: str = "p") -> Terms:
-    """People who on ``on`` are still of some kind of theirs: one without an age limit,
-    or one whose leaving age they have not reached (or whose birth date is unknown)."""
+def still_of(kinds: Iterable[PersonKind], on: date, alias: str = "p",
+             key: str | None = None) -> Terms:
+    """People who on ``on`` are still of one of ``kinds``: of a kind without an age
+    limit, or of one whose leaving age they have not reached (or whose birth date is
+    unknown)."""
+    key = key or alias
+    chosen = list(kinds)
     terms = []
-    for k in KINDS.values():
+    for k in chosen:
         if k.leaves_at is None:
-            terms.append(f"{_of(alias, k)}")
+            terms.append(_of(alias, key, k))
         else:
-            terms.append(f"({_of(alias, k)} AND ({alias}.birth_date IS NULL "
-                         f"OR {alias}.birth_date > {_born(alias, k)}))")
-    return "(" + " OR ".join(terms) + ")", _params(on, alias)
+            terms.append(f"({_of(alias, key, k)} AND ({alias}.birth_date IS NULL "
+                         f"OR {alias}.birth_date > {_born(key, k)}))")
+    return "(" + (" OR ".join(terms) or "1 = 0") + ")", _params(on, key, chosen)
 
 
-def owed_nothing(on: date, alias: str = "p") -> Terms:
+def owed_nothing(on: date, alias: str = "p", key: str | None = None) -> Terms:
     """People past the leaving age of every kind they are of (a child of no other kind
     after the 16th birthday): owed no helper, counted in no kind's figures, until the
     clerk takes them off the register."""
-    aged, params = aged_out(on, alias)
-    owed, _ = still_owed(on, alias)
-    return f"({aged} AND NOT {owed})", params
+    aged, params = aged_out(on, alias, key)
+    owed, more = still_of(KINDS.values(), on, alias, key)
+    return f"({aged} AND NOT {owed})", {**params, **more}
