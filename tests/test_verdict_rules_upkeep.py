@@ -157,3 +157,33 @@ def test_the_signed_in_window_brings_an_older_register_up_to_date(
         assert "1 人的结论改变" in window.statusBar().currentMessage()
     finally:
         window.database.close()  # type: ignore[union-attr]
+
+
+def test_a_tally_made_before_the_childs_monthly_visit_is_completed_not_rebuilt(
+        database: Database) -> None:
+    """A register's tally from migration 0013 (calls by month, visits by quarter, calls
+    to the children by year) gains the visits by month, counted from the visits, and
+    is then what a tally made from scratch is."""
+    from carecenter.care import duty_tally
+    from carecenter.demo import register_demo as demo
+    from tests.test_duty_tally import tallies
+
+    demo.generate(database, 60, seed=5, today=clock.today())
+    with database.transaction() as session:
+        connection = session.connection()
+        for table in ("duty_tally", "duty_tally_named"):  # as 0013 left it
+            connection.execute(text(f"DELETE FROM {table} WHERE period NOT LIKE '%Q%' "  # noqa: S608
+                                    "AND length(period) = 7 AND kind = 'home'"))
+        connection.execute(text("DELETE FROM setting WHERE key = :k"),
+                           {"k": kept_rules.TALLY})
+    assert upkeep.outdated(database) == [upkeep.TALLY]
+    caught = upkeep.bring_up_to_date(database, clock.today())
+    assert caught is not None and caught.tally and not caught.judged
+    completed = tallies(database)
+    with database.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT count(*) FROM duty_tally WHERE kind = 'home' AND length(period) = 7 "
+            "AND period NOT LIKE '%Q%'")).scalar_one() > 0
+    with database.transaction() as session:
+        duty_tally.rebuild(session.connection())
+    assert tallies(database) == completed

@@ -91,39 +91,81 @@ def current(connection: Connection) -> bool:
     return kept_rules.read(connection, SETTING_KEY) == RULES
 
 
-# The period code of a visit's day, in SQL: 2026-11, 2026-Q4, 2026.
-_PERIOD_SQL = {
-    "sqlite": {"month": "substr(visited_on, 1, 7)",
-               "quarter": "substr(visited_on, 1, 4) || '-Q' || "
-                          "((CAST(substr(visited_on, 6, 2) AS INTEGER) + 2) / 3)",
-               "year": "substr(visited_on, 1, 4)"},
-    "postgresql": {"month": "to_char(visited_on, 'YYYY-MM')",
-                   "quarter": "to_char(visited_on, 'YYYY') || '-Q' || to_char(visited_on, 'Q')",
-                   "year": "to_char(visited_on, 'YYYY')"},
-}
+# What a tally made by migration 0013 counts (noted nowhere then): a register that
+# notes nothing has this tally.
+AT_0013 = "home:quarter;phone:month;video:year"
+
+
+def _pairs(rules: str) -> set[tuple[str, str]]:
+    """(kind of record, period) of a noted RULES string."""
+    out: set[tuple[str, str]] = set()
+    for part in rules.split(";"):
+        kind, _, periods = part.partition(":")
+        out.update((kind, p) for p in periods.split(",") if kind and p)
+    return out
+
+
+# A period's codes as the tally writes them (``period_code``): 2026-11, 2026-Q4, 2026.
+_SHAPE = {"month": "length(period) = 7 AND period NOT LIKE '%Q%'",
+          "quarter": "period LIKE '%Q%'", "year": "length(period) = 4"}
+
+
+def catch_up(connection: Connection) -> bool:
+    """The tally brought to what the kinds now declare, touching only what changed: the
+    counts of a (kind, period) no longer declared are dropped, those of one newly
+    declared (the child's visits by month) counted from those visits alone, in one pass.
+    Whether anything was done."""
+    noted = kept_rules.read(connection, SETTING_KEY)
+    if noted == RULES:
+        return False
+    before = _pairs(noted if noted is not None else AT_0013)
+    now = _pairs(RULES)
+    for kind, period in sorted(before - now):
+        for table in ("duty_tally", "duty_tally_named"):
+            connection.execute(text(
+                f"DELETE FROM {table} WHERE kind = :k AND {_SHAPE[period]}"),  # noqa: S608
+                {"k": kind})
+    _count(connection, sorted(now - before))
+    kept_rules.write(connection, SETTING_KEY, RULES)
+    return True
 
 
 def rebuild(connection: Connection) -> None:
-    """Both tables again from every visit, each row in its visits' village, counted in
-    SQL (a county's two million visits never reach Python); noted as following the
-    kinds' duties as they now stand."""
+    """Both tables again from every visit (after a bulk insert), each row in its
+    visits' village; noted as following the kinds' duties as they now stand."""
     connection.execute(text("DELETE FROM duty_tally"))
     connection.execute(text("DELETE FROM duty_tally_named"))
-    periods = _PERIOD_SQL["postgresql" if connection.dialect.name == "postgresql"
-                          else "sqlite"]
-    for kind, counted in sorted(DUTY_PERIODS.items()):
-        for period in counted:
-            code = periods[period]
-            connection.execute(text(
-                "INSERT INTO duty_tally (village_id, kind, period, person_id, helper_id, "
-                f"visits) SELECT village_id, kind, {code}, person_id, helper_id, count(*) "
-                "FROM visit WHERE kind = :kind AND helper_id IS NOT NULL "
-                f"GROUP BY village_id, kind, {code}, person_id, helper_id"),  # noqa: S608
-                {"kind": kind})
-            connection.execute(text(
-                "INSERT INTO duty_tally_named (village_id, kind, period, person_id, visitor, "
-                f"visits) SELECT village_id, kind, {code}, person_id, visitor, count(*) "
-                "FROM visit WHERE kind = :kind AND helper_id IS NULL "
-                f"GROUP BY village_id, kind, {code}, person_id, visitor"),  # noqa: S608
-                {"kind": kind})
+    _count(connection, sorted(_pairs(RULES)))
     kept_rules.write(connection, SETTING_KEY, RULES)
+
+
+def _count(connection: Connection, pairs: list[tuple[str, str]]) -> None:
+    """Add the counts of these (kind, period) pairs from the visits, in one pass over the
+    visits of those kinds."""
+    wanted: dict[str, list[str]] = {}
+    for kind, period in pairs:
+        wanted.setdefault(kind, []).append(period)
+    if not wanted:
+        return
+    kinds = ", ".join(f"'{k}'" for k in sorted(wanted))
+    counted: Counter[tuple[int, _Key]] = Counter()
+    for village_id, person_id, kind, day, helper_id, visitor in connection.execute(text(
+            "SELECT village_id, person_id, kind, visited_on, helper_id, visitor FROM visit "
+            f"WHERE kind IN ({kinds})")).cursor.fetchall():  # noqa: S608
+        if not isinstance(day, date):  # SQLite gives the text
+            day = date.fromisoformat(str(day)[:10])
+        for period in wanted[kind]:
+            counted[(village_id, (kind, period_code(day, period), person_id, helper_id,
+                                  "" if helper_id is not None else visitor))] += 1
+    by_helper = [{"v": v, "k": k, "p": p, "person": person, "helper": h, "n": n}
+                 for (v, (k, p, person, h, _who)), n in counted.items() if h is not None]
+    named = [{"v": v, "k": k, "p": p, "person": person, "visitor": who, "n": n}
+             for (v, (k, p, person, h, who)), n in counted.items() if h is None]
+    if by_helper:
+        connection.execute(text(
+            "INSERT INTO duty_tally (village_id, kind, period, person_id, helper_id, visits) "
+            "VALUES (:v, :k, :p, :person, :helper, :n)"), by_helper)
+    if named:
+        connection.execute(text(
+            "INSERT INTO duty_tally_named (village_id, kind, period, person_id, visitor, "
+            "visits) VALUES (:v, :k, :p, :person, :visitor, :n)"), named)

@@ -342,8 +342,6 @@ def _short(connection: Connection, judged: Sequence[Any], group_id: int | None, 
     named = _named(connection, judged, params)
     found = connection.execute(text(_helpers_short_sql(connection, judged, group_id, named,
                                                        on=on)), params).all()
-    if any(named):
-        return {hid: (hname, pid, [int(n) for n in tally]) for hid, hname, pid, *tally in found}
     names = _helper_names(connection, [row[0] for row in found])
     return {hid: (names[hid], pid, [int(n) for n in tally]) for hid, pid, *tally in found}
 
@@ -364,28 +362,29 @@ def _helper_names(connection: Connection, ids: list[int]) -> dict[int, str]:
         text("SELECT id, name FROM helper")) if hid in wanted}
 
 
-def _owner_groups(judged: Sequence[Duty], on: date) -> list[tuple[list[int], str]]:
-    """The judged duties by who owes them: per group, the duties' indexes and the SQL
-    term saying that the pairing's person owes them (of a kind that declares them, and
-    still of it at the period's end: a child's visit not in the month of the 16th
-    birthday). Written, once per group, as the few people it leaves out when the
-    register's main kind owes the duties (the elders' three), else as the few it takes
-    in (the children's): either way a short list built once per query from
-    ``ix_person_kinds``, probed per pairing."""
+def _owner_groups(judged: Sequence[Duty], on: date) -> list[tuple[list[int], str, str]]:
+    """The judged duties by who owes them: per group, the duties' indexes, and the
+    pairings (``pr``) of the people who owe them as a FROM clause and a term: of a kind
+    that declares them, still of it at the period's end (a child's visit not in the
+    month of the 16th birthday). Where the register's main kind owes them (the elders'
+    three) every current pairing is read, less the few people of no such kind; else
+    (the children's) only the pairings of those who owe them, found from their people
+    in ``ix_person_kinds``."""
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i, duty in enumerate(judged):
         groups.setdefault(_owned(duty, on), []).append(i)
     out = []
     for n, ((codes, dated), indexes) in enumerate(groups.items()):
         owners = [KINDS[c] for c in codes]
-        terms, _ = kind_ages.still_of(owners, dated or on, "o", f"g{n}")
+        owed, not_owed, _ = kind_ages.owing(owners, dated or on, "o", f"g{n}")
         if DEFAULT_KIND.code in codes:
+            source = "pairing pr"
             owes = ("pr.person_id NOT IN (SELECT o.id FROM person o "
-                    f"WHERE o.status = 'active' AND NOT {terms})")
+                    f"WHERE o.status = 'active' AND {not_owed})")
         else:
-            owes = ("pr.person_id IN (SELECT o.id FROM person o "
-                    f"WHERE o.status = 'active' AND {terms})")
-        out.append((indexes, owes))
+            source = ("person o CROSS JOIN pairing pr")  # people first, then their pairing
+            owes = f"o.status = 'active' AND {owed} AND pr.person_id = o.id"
+        out.append((indexes, source, owes))
     return out
 
 
@@ -404,8 +403,8 @@ def _owner_params(judged: Sequence[Duty], on: date) -> dict[str, Any]:
     for duty in judged:
         codes, dated = key = _owned(duty, on)
         n = groups.setdefault(key, len(groups))
-        params.update(kind_ages.still_of([KINDS[c] for c in codes], dated or on, "o",
-                                         f"g{n}")[1])
+        params.update(kind_ages.owing([KINDS[c] for c in codes], dated or on, "o",
+                                      f"g{n}")[2])
     return params
 
 
@@ -416,10 +415,10 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
     is short: the records of the period that name the pairing's helper, or name none
     and were made by someone of the helper's name (as ``pairing.duties`` counts them;
     ``named``: whether the period has any such record), for a person who owes it
-    (``_owner_groups``); then per helper with anyone short, the name (only when matched
-    by name), the first person short and how many are short of each duty. ``count``:
-    only how many helpers are short, read from ``ix_pairing_current`` in the helpers'
-    order (no sort, each pairing's counts read once by the one aggregate)."""
+    (``_owner_groups``, each group's pairings read on their own); then per helper with
+    anyone short, the first person short and how many are short of each duty (the
+    names read apart). ``count``: only how many helpers are short, the main group's
+    read from ``ix_pairing_current`` in the helpers' order."""
     short = []  # per duty: the pairing's records fall short
     for i, _duty in enumerate(judged):
         records = (
@@ -432,9 +431,6 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
                 f"WHERE n.kind = :k{i} AND n.period = :p{i} AND n.person_id = pr.person_id "
                 "AND n.visitor = h.name)")
         short.append(f"{records} < :r{i}")
-    owners = _owner_groups(judged, on)
-    owner_of = {i: g for g, (indexes, _) in enumerate(owners) for i in indexes}
-    by_name = any(named)
     # Exited people's pairings end with the exit, so the few not active are left out
     # (a probe into that short list, not into 100,000 active people's).
     people = "pr.person_id NOT IN (SELECT id FROM person WHERE status <> 'active')"
@@ -444,29 +440,35 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
     # query reads each flag several times, and SQLite would otherwise copy the
     # subqueries into each use.
     fence = "LIMIT -1 OFFSET 0" if connection.dialect.name == "sqlite" else "OFFSET 0"
-    join = "JOIN helper h ON h.id = pr.helper_id " if by_name else ""
     current = f"pr.rank = {PRIMARY} AND pr.ended_on IS NULL"
+    parts = []
+    for indexes, source, owes in _owner_groups(judged, on):
+        by_name = any(named[i] for i in indexes)
+        join = " JOIN helper h ON h.id = pr.helper_id" if by_name else ""
+        # Read from their people (``o``): those are active, and in the group asked for.
+        mine = people if "person o" not in source else \
+            "o.group_id = :group" if group_id else "1 = 1"
+        where = f"WHERE {owes} AND {current} AND {mine}"
+        if count:
+            anyone = " OR ".join(short[i] for i in indexes)
+            parts.append(f"SELECT DISTINCT pr.helper_id FROM {source}{join} "
+                         f"{where} AND ({anyone})")
+            continue
+        flags = [f"CASE WHEN {short[i]} THEN 1 ELSE 0 END" if i in indexes else "0"
+                 for i in range(len(judged))]
+        parts.append("SELECT pr.helper_id, pr.person_id, "
+                     + ", ".join(f"{f} AS s{i}" for i, f in enumerate(flags))
+                     + f" FROM {source}{join} {where} {fence}")
     if count:
-        # Each group's term once, asked only of a pairing short of one of its duties.
-        anyone = " OR ".join(
-            f"(({' OR '.join(short[i] for i in indexes)}) AND {owes})"
-            for indexes, owes in owners)
-        return (f"SELECT count(*) FROM (SELECT pr.helper_id FROM pairing pr {join}"
-                f"WHERE {current} AND {people} GROUP BY pr.helper_id "
-                f"HAVING max(CASE WHEN {anyone} THEN 1 ELSE 0 END) = 1) q")
-    lacking = [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{i}" for i, c in enumerate(short)]
-    owing = [f"CASE WHEN {owes} THEN 1 ELSE 0 END AS o{g}"
-             for g, (_, owes) in enumerate(owners)]
-    flags = [f"s{i} * o{owner_of[i]}" for i in range(len(judged))]
-    any_short = " + ".join(flags)
+        return f"SELECT count(*) FROM ({' UNION '.join(parts)}) q"
+    any_short = " + ".join(f"s{i}" for i in range(len(judged)))
     return (
-        "SELECT helper_id, " + ("min(name), " if by_name else "")
+        "SELECT helper_id, "
         + f"min(CASE WHEN {any_short} > 0 THEN person_id END), "
-        + ", ".join(f"sum({f})" for f in flags)
-        + " FROM (SELECT pr.helper_id, " + ("h.name, " if by_name else "")
-        + f"pr.person_id, {', '.join([*lacking, *owing])} FROM pairing pr "
-        + join + f"WHERE {current} AND {people} {fence}) q "
-        f"GROUP BY helper_id HAVING sum({any_short}) > 0")
+        + ", ".join(f"sum(s{i})" for i in range(len(judged)))
+        + " FROM (" + " UNION ALL ".join(f"SELECT * FROM ({p}) u{n}"
+                                          for n, p in enumerate(parts))
+        + f") q GROUP BY helper_id HAVING sum({any_short}) > 0")
 
 
 def _helpers_short_params(judged: Sequence[Any], group_id: int | None, on: date

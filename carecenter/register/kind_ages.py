@@ -74,3 +74,52 @@ def owed_nothing(on: date, alias: str = "p", key: str | None = None) -> Terms:
     aged, params = aged_out(on, alias, key)
     owed, more = still_of(KINDS.values(), on, alias, key)
     return f"({aged} AND NOT {owed})", {**params, **more}
+
+
+def _combinations() -> list[tuple[PersonKind, ...]]:
+    """Every set of kinds a file may be of, as ``person.kinds`` stores it (the codes in
+    the declared order, ``rules.kinds.codes_of``)."""
+    kinds = list(KINDS.values())
+    return [tuple(k for i, k in enumerate(kinds) if mask >> i & 1)
+            for mask in range(1, 1 << len(kinds))]
+
+
+def _stored(combos: Iterable[tuple[PersonKind, ...]]) -> str:
+    return ", ".join("'" + ",".join(k.code for k in c) + "'" for c in combos) or "NULL"
+
+
+def owing(owners: Iterable[PersonKind], on: date, alias: str = "o",
+          key: str | None = None) -> tuple[str, str, dict[str, Any]]:
+    """SQL terms for the people still of one of ``owners`` on ``on`` (as ``still_of``),
+    and for those who are not, each read as ranges of ``ix_person_kinds`` (status, kinds,
+    birth_date): the stored sets of kinds named one by one, not matched by pattern, so
+    that neither passes over a county's every person."""
+    key = key or alias
+    chosen = {k.code for k in owners}
+    always, never = [], []
+    limited: dict[str, list[tuple[PersonKind, ...]]] = {}
+    for combo in _combinations():
+        mine = [k for k in combo if k.code in chosen]
+        if not mine:
+            never.append(combo)
+        elif any(k.leaves_at is None for k in mine):
+            always.append(combo)
+        else:
+            for k in mine:
+                limited.setdefault(k.code, []).append(combo)
+    young = {code: f"({alias}.birth_date IS NULL OR {alias}.birth_date > :{key}_born_{code})"
+             for code in limited}
+    owed = [f"{alias}.kinds IN ({_stored(always)})"] if always else []
+    owed += [f"({alias}.kinds IN ({_stored(c)}) AND {young[code]})"
+             for code, c in limited.items()]
+    not_owed = [f"{alias}.kinds IN ({_stored(never)})"] if never else []
+    # A set of kinds none of whose owners is still young (each of them checked).
+    by_combo: dict[tuple[str, ...], list[str]] = {}
+    for code, combos in limited.items():
+        for c in combos:
+            by_combo.setdefault(tuple(k.code for k in c), []).append(young[code])
+    not_owed += [f"({alias}.kinds = '{','.join(c)}' AND NOT ({' OR '.join(terms)}))"
+                 for c, terms in by_combo.items()]
+    params = _params(on, key, [KINDS[c] for c in limited])
+    return ("(" + (" OR ".join(owed) or "1 = 0") + ")",
+            "(" + (" OR ".join(not_owed) or "1 = 0") + ")", params)

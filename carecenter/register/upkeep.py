@@ -90,7 +90,7 @@ def catch_up(connection: Connection, today: date, progress: Progress | None = No
     if TALLY in stale:
         if progress is not None:
             progress(0, 1, "正在按帮扶人职责重建履职计数…")
-        duty_tally.rebuild(connection)
+        duty_tally.catch_up(connection)
         done.tally = _any(connection, "SELECT 1 FROM visit LIMIT 1")  # else nothing to say
     if VERDICTS in stale:
         def judged(n: int, total: int) -> None:
