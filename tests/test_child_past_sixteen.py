@@ -81,6 +81,9 @@ def test_a_child_counts_as_a_child_only_in_the_quarters_before_sixteen(
     assert set(rows) == {"李小明", "李小红"}
     assert str(rows["李小明"]["状态"]).startswith("到龄待退出(2026-12-05")
     assert rows["李小明"]["入户走访(已/应)"] == "0/2"  # October and November; not December
+    # the weeks from 28 September (mostly inside) to 23 November; not the week of the
+    # birthday (30 November to 6 December), which the work list never makes due either
+    assert rows["李小明"]["监护人联系(已/应)"] == "0/9"
     assert rows["李小红"]["入户走访(已/应)"] == "0/3"
     kids = q4.figures["kinds"]["农村留守儿童"]
     assert kids["在册"] == 1
@@ -89,3 +92,18 @@ def test_a_child_counts_as_a_child_only_in_the_quarters_before_sixteen(
     assert [r["姓名"] for r in _children(tmp_path / "q1.xlsx")] == ["李小红"]
     assert q1.figures["kinds"]["农村留守儿童"]["在册"] == 1
     assert q1.figures["by_kind"] == {"农村留守儿童": 1}
+
+
+def test_the_elders_agreement_is_not_asked_of_a_left_behind_child(database: Database) -> None:
+    """The entrusted-care agreement (seed 002: 确保100%签订《委托照顾协议书》) is the
+    elder's document: a child's file declares none, so no 委托协议 item for a child."""
+    from tests.conftest import elder
+
+    register = Register(database)
+    with clock.at("2026-11-02"):
+        kid = register.save(child()).person_id
+        old = register.save(elder()).person_id
+        work = build(database, clock.today())
+    listed = [i.person_id for i in work.section("agreement")]
+    assert listed == [old] and kid not in listed
+    assert work.counts()["agreement"] == 1

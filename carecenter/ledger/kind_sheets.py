@@ -217,7 +217,13 @@ def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str
         duties = []
         for c, label in zip(cadences, duty_labels, strict=True):
             days = sorted({d for e in c.evidence for d in records.get(pid, {}).get(e, [])})
-            done, due = owed(c, days, first, last) if first <= last else (0, 0)
+            upto = last
+            if aged and not c.period.rolling:
+                # As the work list: a period that ends on or after the leaving day never
+                # falls due (the week or month of the 16th birthday).
+                assert leaving is not None
+                upto = min(last, c.period.span(leaving)[0] - timedelta(days=1))
+            done, due = owed(c, days, first, upto) if first <= upto else (0, 0)
             duties.append(f"{done}/{due}" if due else "")
             met[label] += bool(due) and done >= due and exit_date is None and not aged
         on_register = exit_date is None or exit_date > as_of

@@ -147,9 +147,15 @@ def missing_agreements(connection: Connection, group_id: int | None, on: date,
             if pid not in warned]
 
 
+# Whose files the entrusted-care agreement is for (seed 002: the elders'; a kind that
+# declares the document, ``PersonKind.documents``), as the stored sets of kinds.
+_AGREEMENT_KINDS = kind_ages.owing(
+    [k for k in KINDS.values() if "agreement" in k.documents], date.min, "p", "agr")[0]
+
+
 def _missing_agreements_sql(group_id: int | None) -> str:
     return ("SELECT p.id, p.name, p.group_id, p.colour FROM person p "
-            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' "
+            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' AND {_AGREEMENT_KINDS} "
             "AND NOT EXISTS (SELECT 1 FROM agreement a WHERE a.person_id = p.id "
             f"AND a.state IN ({_quoted(COVERED_AGREEMENTS)}) AND a.ended_on IS NULL "
             "AND a.starts_on <= :on AND (a.ends_on IS NULL OR a.ends_on >= :on))")
