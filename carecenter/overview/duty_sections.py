@@ -148,14 +148,18 @@ def missing_agreements(connection: Connection, group_id: int | None, on: date,
 
 
 # Whose files the entrusted-care agreement is for (seed 002: the elders'; a kind that
-# declares the document, ``PersonKind.documents``), as the stored sets of kinds.
-_AGREEMENT_KINDS = kind_ages.owing(
-    [k for k in KINDS.values() if "agreement" in k.documents], date.min, "p", "agr")[0]
+# declares the document, ``PersonKind.documents``): the others, found as ranges of
+# ``ix_person_kinds``, are left out (testing each person's own kinds would read a
+# county's 60,000 left-behind rows, 0.5 s, where the count reads only an index).
+_NO_AGREEMENT = (
+    "p.id NOT IN (SELECT o.id FROM person o WHERE o.status = 'active' AND "
+    + kind_ages.owing([k for k in KINDS.values() if "agreement" in k.documents],
+                      date.min, "o", "agr")[1] + ")")
 
 
 def _missing_agreements_sql(group_id: int | None) -> str:
     return ("SELECT p.id, p.name, p.group_id, p.colour FROM person p "
-            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' AND {_AGREEMENT_KINDS} "
+            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' AND {_NO_AGREEMENT} "
             "AND NOT EXISTS (SELECT 1 FROM agreement a WHERE a.person_id = p.id "
             f"AND a.state IN ({_quoted(COVERED_AGREEMENTS)}) AND a.ended_on IS NULL "
             "AND a.starts_on <= :on AND (a.ends_on IS NULL OR a.ends_on >= :on))")

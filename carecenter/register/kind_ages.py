@@ -70,10 +70,18 @@ def still_of(kinds: Iterable[PersonKind], on: date, alias: str = "p",
 def owed_nothing(on: date, alias: str = "p", key: str | None = None) -> Terms:
     """People past the leaving age of every kind they are of (a child of no other kind
     after the 16th birthday): owed no helper, counted in no kind's figures, until the
-    clerk takes them off the register."""
-    aged, params = aged_out(on, alias, key)
-    owed, more = still_of(KINDS.values(), on, alias, key)
-    return f"({aged} AND NOT {owed})", {**params, **more}
+    clerk takes them off the register. Each such set of kinds named with its birth dates
+    (ranges of ``ix_person_kinds``, not a pass over every person)."""
+    key = key or alias
+    terms = []
+    limited: set[str] = set()
+    for combo in _combinations():
+        if all(k.leaves_at is not None for k in combo):
+            ages = " AND ".join(f"{alias}.birth_date <= {_born(key, k)}" for k in combo)
+            terms.append(f"({alias}.kinds = '{','.join(k.code for k in combo)}' AND {ages})")
+            limited.update(k.code for k in combo)
+    return ("(" + (" OR ".join(terms) or "1 = 0") + ")",
+            _params(on, key, [KINDS[c] for c in sorted(limited)]))
 
 
 def _combinations() -> list[tuple[PersonKind, ...]]:
