@@ -4,6 +4,7 @@ only in the quarters they were one — on fixed dates."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -107,3 +108,8 @@ def test_the_elders_agreement_is_not_asked_of_a_left_behind_child(database: Data
     listed = [i.person_id for i in work.section("agreement")]
     assert listed == [old] and kid not in listed
     assert work.counts()["agreement"] == 1
+    # the overview's 有效协议 is out of those the agreement is for, and lists them alone
+    figures = village_figures.build(database, date(2026, 11, 2))
+    assert (figures.active, figures.agreements, figures.agreement_due) == (2, 0, 1)
+    assert village_figures.people_behind(
+        database, village_figures.NO_AGREEMENT, date(2026, 11, 2)) == [old]

@@ -113,7 +113,7 @@ def open_register(db: str | None, must_exist: bool = True, migrate: bool = True,
         return database  # an older (or empty) file, only read by check: no operators yet
     try:
         sign_in(database)
-        if migrate and not database.read_only and database.can_write():
+        if migrate and not database.read_only:
             _catch_up(database)
     except BaseException:
         database.close()
@@ -127,8 +127,8 @@ def _catch_up(database: Database) -> None:
     from carecenter import clock
     from carecenter.register import upkeep
 
-    if not upkeep.outdated(database):
-        return
+    if not upkeep.outdated(database) or not database.can_write():
+        return  # current (one read), or held by a window that does it itself
 
     def progress(done: int, total: int, label: str = "") -> None:
         print(f"\r{label or f'{done}/{total}'}", end="", file=sys.stderr, flush=True)

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, text
 from carecenter.calendar import add_months
 from carecenter.care import visit_tally
 from carecenter.register import kind_ages
+from carecenter.rules.kinds import KINDS
 from carecenter.rules.leftbehind import NOT_QUALIFYING
 from carecenter.rules.risk import COLOURS
 from carecenter.storage.database import Database
@@ -64,6 +65,9 @@ class VillageFigures:
     # kind after 16, issue 21) with no helper: owed none, so not counted as unpaired.
     owed_none: int = 0
     agreements: int = 0
+    # Active people whose kinds declare the entrusted-care agreement (the elders', seed
+    # 002): what 有效协议 is out of (a child's file has no such agreement).
+    agreement_due: int = 0
     not_qualifying: int = 0  # on the register, the stored 留守 verdict says no (seed 002)
     groups: list[GroupOverdue] = field(default_factory=list)
 
@@ -109,6 +113,9 @@ def build(database: Database, on: date) -> VillageFigures:
         figures.owed_none = connection.execute(text(
             f"SELECT count(*) FROM person p WHERE p.status = 'active' AND {nothing} "
             f"AND NOT EXISTS ({_PAIRED})"), aged).scalar_one()
+        figures.agreement_due = connection.execute(text(
+            f"SELECT count(*) FROM person o WHERE o.status = 'active' AND {_AGREEMENT_KINDS}"
+        )).scalar_one()
         # From the agreements (fewer than the people), each asking its person's status.
         figures.agreements = connection.execute(text(
             "SELECT count(DISTINCT a.person_id) FROM agreement a WHERE "
@@ -121,6 +128,10 @@ def build(database: Database, on: date) -> VillageFigures:
             {"no": NOT_QUALIFYING}).scalar_one()
     return figures
 
+
+# The sets of kinds (on ``person o``) whose files the agreement is for, as index ranges.
+_AGREEMENT_KINDS = kind_ages.owing(
+    [k for k in KINDS.values() if "agreement" in k.documents], date.min, "o", "agr")[0]
 
 # The person ``p`` has a helper now (an exit ends the pairings: Register.exit).
 _PAIRED = "SELECT 1 FROM pairing r WHERE r.person_id = p.id AND r.ended_on IS NULL"
@@ -207,7 +218,8 @@ def people_behind(database: Database, what: str, on: date,
         where = f"NOT EXISTS ({_PAIRED}) AND NOT {nothing}"
         status = "p.status = 'active'"
     elif what == NO_AGREEMENT:
-        where = f"NOT EXISTS (SELECT 1 FROM agreement a WHERE {_covers('a')})"
+        where = (f"NOT EXISTS (SELECT 1 FROM agreement a WHERE {_covers('a')}) AND p.id IN "
+                 f"(SELECT o.id FROM person o WHERE o.status = 'active' AND {_AGREEMENT_KINDS})")
         status = "p.status = 'active'"
     elif what == UNVISITED and month is not None:
         first = date(month.year, month.month, 1)

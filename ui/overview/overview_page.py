@@ -153,7 +153,8 @@ class OverviewPage(QWidget):
         self.coverage.set_bars([
             Bar("已结对", figures.paired, figures.to_pair, PAIRED_HEX, "unpaired",
                 tip="点击:列出尚未结对的人"),
-            Bar("有效协议", figures.agreements, active, AGREEMENT_HEX, "no_agreement",
+            Bar("有效协议", figures.agreements, figures.agreement_due, AGREEMENT_HEX,
+                "no_agreement",
                 tip="点击:列出尚无已签订协议的人"),
             Bar("不再符合留守", figures.not_qualifying, active, OVERDUE_HEX, NOT_QUALIFYING,
                 tip="点击:在登记册中列出留守认定为不符合的人(应办理退出)"),
