@@ -16,7 +16,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, literal, or_, select, text
+from sqlalchemy import (
+    Connection,
+    Date,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 
 from carecenter.pairing.pairs import PRIMARY
 from carecenter.register import kind_ages
@@ -141,9 +154,13 @@ def duties_on_query(on: date, duties: Sequence[Duty], group_id: int | None = Non
                        and_(visit.c.helper_id.is_(None), visit.c.visitor == helper.c.name)))
             .scalar_subquery())
         terms, params = owed_terms(duty, on, f"o{len(counted)}")
+        # Typed: a server compares the birth date with a date, not with text.
+        typed = [bindparam(k, date.fromisoformat(v), type_=Date) if "_born_" in k
+                 else bindparam(k, v, type_=String) for k, v in params.items()
+                 if f":{k}" in terms]
         owing = pairing.c.person_id.in_(
             select(text("o.id")).select_from(text("person o")).where(
-                text(terms).bindparams(**params)))
+                text(terms).bindparams(*typed)))
         counted.append(case((owing, count), else_=literal(None)).label(f"n{len(counted)}"))
     people = select(person.c.id).where(person.c.status == ACTIVE)
     if group_id:
