@@ -117,6 +117,10 @@ def upgrade(engine: Engine) -> None:
                                        {"name": postgres.SCOPE_SETTING, "value": TOWNSHIP})
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                if current is None:  # a new register: kept data follows these rules
+                    from carecenter.storage import kept_rules
+
+                    kept_rules.mark_all(connection)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise DatabaseError(
                         "数据库升级后有记录指向不存在的记录,升级已撤销,数据未改变。")
