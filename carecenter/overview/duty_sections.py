@@ -452,17 +452,19 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
     joined: dict[int, str] = {}  # on a server: per duty, its tally joined to the pairing
     for i, _duty in enumerate(judged):
         if server:
-            # Each duty's tally joined to the pairings (one pass over each, hashed),
-            # not a lookup per pairing and duty under row-level security (0.3-0.7 s at
-            # 100,000). The keys make each join meet at most one row: (kind, period,
-            # person, helper) and (kind, period, person, visitor).
-            joined[i] = (f" LEFT JOIN duty_tally t{i} ON t{i}.kind = :k{i} "
-                         f"AND t{i}.period = :p{i} AND t{i}.person_id = pr.person_id "
-                         f"AND t{i}.helper_id = pr.helper_id")
+            # Each duty's tally of the period joined to the pairings, one pass over each
+            # hashed (the fence keeps the server from probing the tally once per pairing,
+            # 21,000 probes for a county's children), not a lookup per pairing and duty
+            # under row-level security (0.3-0.7 s at 100,000). The keys make each join
+            # meet at most one row: (kind, period, person, helper) and (..., visitor).
+            joined[i] = (f" LEFT JOIN (SELECT person_id, helper_id, visits FROM duty_tally "
+                         f"WHERE kind = :k{i} AND period = :p{i} OFFSET 0) t{i} "
+                         f"ON t{i}.person_id = pr.person_id AND t{i}.helper_id = pr.helper_id")
             done = f"coalesce(t{i}.visits, 0)"
             if named[i]:
-                joined[i] += (f" LEFT JOIN duty_tally_named n{i} ON n{i}.kind = :k{i} "
-                              f"AND n{i}.period = :p{i} AND n{i}.person_id = pr.person_id "
+                joined[i] += (f" LEFT JOIN (SELECT person_id, visitor, visits "
+                              f"FROM duty_tally_named WHERE kind = :k{i} AND period = :p{i} "
+                              f"OFFSET 0) n{i} ON n{i}.person_id = pr.person_id "
                               f"AND n{i}.visitor = h.name")
                 done += f" + coalesce(n{i}.visits, 0)"
             short.append(f"{done} < :r{i}")

@@ -28,12 +28,12 @@ TOWNSHIP = "*"
 # from a covering index in the list's order under a village's row-level security; the
 # indexes that carry each row's village for the policies (migration 0015).
 SERVER_INDEXES = frozenset({
-    "ix_person_search_trgm", "ix_person_list", "ix_person_find", "ix_person_active",
-    "ix_person_village_find",
-    "ix_person_verdicts_server", "ix_person_alone_server", "ix_person_left_behind_server",
-    "ix_person_kind_server", "ix_person_gone", "ix_person_entered_server",
-    "ix_pairing_current_server", "ix_pairing_primary_server", "ix_duty_tally_server",
-    "ix_care_due_server", "ix_supporter_unreported_server", "ix_agreement_current_server"})
+    "ix_person_search_trgm", "ix_person_list", "ix_person_find", "ix_person_village_find",
+    "ix_person_active", "ix_person_verdicts_server", "ix_person_alone_server",
+    "ix_person_left_behind_server", "ix_person_kind_server", "ix_person_kinds_server",
+    "ix_person_gone", "ix_person_entered_server", "ix_pairing_current_server",
+    "ix_pairing_primary_server", "ix_duty_tally_server", "ix_care_due_server",
+    "ix_supporter_unreported_server", "ix_agreement_current_server"})
 
 
 def include_object(obj: Any, name: str | None, kind: str, reflected: bool,

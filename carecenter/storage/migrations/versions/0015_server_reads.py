@@ -19,7 +19,10 @@ search box read, so each answers from the index alone:
   ``ix_person_left_behind_server``: the work list's 不再符合 and 待补资料 (16% of a
   county), 独居安全 (those living alone, 18%) and 委托协议 (the left-behind), each a
   pass over the people it is about rather than over everyone.
-* ``ix_person_kind_server``: which kinds of person are on the register.
+* ``ix_person_kind_server``: which kinds of person are on the register;
+  ``ix_person_kinds_server``: who is of which set of kinds, and born when (who owes a
+  helper's duty, who is owed nothing past a leaving age: the work list's 帮扶人履职,
+  未结对 and 委托协议 name them by their sets of kinds).
 * ``ix_person_gone``: the few people not active (the work list leaves them out).
 * ``ix_person_entered_server``: the first day anyone came onto the register.
 * ``ix_pairing_current_server``, ``ix_pairing_primary_server``, ``ix_duty_tally_server``,
@@ -74,6 +77,8 @@ INDEXES: dict[str, tuple[str, str, str, str]] = {
                                f"status = 'active' AND {ALONE}"),
     "ix_person_left_behind_server": ("person", "id", "village_id, name, group_id, colour",
                                      "status = 'active' AND verdict = 'left_behind'"),
+    "ix_person_kinds_server": ("person", "kinds, birth_date", "village_id, group_id, id",
+                               "status = 'active'"),
     "ix_person_kind_server": ("person", "kind", "village_id", "status = 'active'"),
     "ix_person_gone": ("person", "id", "village_id", "status <> 'active'"),
     "ix_person_entered_server": ("person", "registered_on, created_at", "village_id", ""),
