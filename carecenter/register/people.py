@@ -474,14 +474,19 @@ class Register(Leaving):
         file keeps that year (the elder's) records it. The file's verdict, stored with
         it (``carecenter.register.verdicts``)."""
         today = self.today()
+        judged: dict[str, Verdict] = {}
         for k in kinds.members:
             if not any(f.name == "left_behind_year" for f in k.fields):
                 continue
-            verdict = k.judge(values, supporters, today)
+            verdict = judged[k.code] = k.judge(values, supporters, today)
             if verdict.left_behind and not verdict.carried_over:
                 year = festival_year_start(today).year
                 values["left_behind_year"] = max(values.get("left_behind_year") or year, year)
-        return kinds.verdict(values, supporters, today)
+        # Each person judged once, not twice (a ledger's 10,000): the year recorded
+        # cannot change the verdict it was recorded for, since seed 002's year only
+        # opens the carry-over, and that verdict was reached without it
+        # (``leftbehind._decide``; tests/test_leftbehind.py checks it).
+        return kinds.verdict(values, supporters, today, judged)
 
     @staticmethod
     def _supporter(position: int, values: dict[str, Any],
