@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select
@@ -140,9 +141,14 @@ class Register(Leaving):
         kinds = draft.kindset
         errors: list[FieldError] = []
         values: dict[str, Any] = {}
+        given, blank = draft.values, _blank_is_none(kinds)
         for f in kinds.fields:
+            value = given.get(f.name, f.default)
+            if value is None and f.name in blank:
+                values[f.name] = None  # most fields of a ledger's row: nothing to clean
+                continue
             try:
-                values[f.name] = f.clean(draft.values.get(f.name, f.default))
+                values[f.name] = f.clean(value)
             except FieldError as e:
                 errors.append(e)
         warnings: list[str] = []
@@ -413,13 +419,15 @@ class Register(Leaving):
         if not drafts:
             return []
         cleaned = []
+        today = self.today()
         for index, draft in enumerate(drafts):
             if cleaned_already is not None:
                 values, supporters, warnings = cleaned_already[index]
             else:
                 values, supporters, warnings = self.clean(draft)
-            verdict = self._record_left_behind_year(draft.kindset, values, supporters)
-            cleaned.append((draft.kindset, {**values, **verdicts.stored(verdict, self.today())},
+            kinds = draft.kindset
+            verdict = self._record_left_behind_year(kinds, values, supporters)
+            cleaned.append((kinds, {**values, **verdicts.stored(verdict, today)},
                             supporters, warnings))
         numbers = [c[1]["id_number"] for c in cleaned if c[1].get("id_number")]
         errors = [FieldError("id_number", f"身份证号 {n} 在这批档案中出现了 {k} 次")
@@ -537,6 +545,15 @@ def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, An
         warnings.append(f"配偶{name}不是赡养义务人(扶养而非赡养),已改记为配偶"
                         + ("、陪伴居住" if not away else ""))
     return kept
+
+
+@cache
+def _blank_is_none(kinds: Kinds) -> frozenset[str]:
+    """The fields of these kinds that a blank leaves None, with no rule of their own to
+    run: a ledger's row fills a dozen of some fifty, and cleaning the other forty one
+    by one cost a tenth of its preview."""
+    return frozenset(f.name for f in kinds.fields
+                     if not f.required and f.check is None and f.clean(None) is None)
 
 
 def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
