@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select
@@ -39,6 +38,7 @@ from carecenter.rules import idnumber
 from carecenter.rules.fields import (
     OUTSIDE_COUNTY,
     PERSON,
+    Field,
 )
 from carecenter.rules.kinds import (
     ANY_PERSON,
@@ -141,7 +141,7 @@ class Register(Leaving):
         kinds = draft.kindset
         errors: list[FieldError] = []
         values: dict[str, Any] = {}
-        given, blank = draft.values, _blank_is_none(kinds)
+        given, blank = draft.values, _blank_is_none(kinds.fields)
         for f in kinds.fields:
             value = given.get(f.name, f.default)
             if value is None and f.name in blank:
@@ -224,9 +224,14 @@ class Register(Leaving):
             who = f"第 {index} 名{role.label}" if role.code == "supporter" else \
                 f"{role.label}第 {sum(1 for r in rows[:index] if r.get('role') == role.code)} 行"
             values: dict[str, Any] = {"role": role.code}
+            blank = _blank_is_none(role.fields)
             for f in role.fields:
+                value = row.get(f.name, f.default)
+                if value is None and f.name in blank:
+                    values[f.name] = None
+                    continue
                 try:
-                    values[f.name] = f.clean(row.get(f.name, f.default), row=index)
+                    values[f.name] = f.clean(value, row=index)
                 except FieldError as e:
                     errors.append(FieldError(e.field, f"{who}:{e.message}", index))
             away, back = values.get("away_since"), values.get("returned_on")
@@ -547,13 +552,20 @@ def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, An
     return kept
 
 
-@cache
-def _blank_is_none(kinds: Kinds) -> frozenset[str]:
-    """The fields of these kinds that a blank leaves None, with no rule of their own to
-    run: a ledger's row fills a dozen of some fifty, and cleaning the other forty one
-    by one cost a tenth of its preview."""
-    return frozenset(f.name for f in kinds.fields
-                     if not f.required and f.check is None and f.clean(None) is None)
+_BLANK: dict[int, tuple[tuple[Field, ...], frozenset[str]]] = {}
+
+
+def _blank_is_none(fields: tuple[Field, ...]) -> frozenset[str]:
+    """Those of a form's fields (a kind's, a role's) that a blank leaves None, with no
+    rule of their own to run: a ledger's row fills a dozen of some fifty, and cleaning
+    the other forty one by one cost a tenth of its preview. Kept by the tuple's
+    identity (hashing fifty fields would cost more than it saves), the tuple with it."""
+    kept = _BLANK.get(id(fields))
+    if kept is None or kept[0] is not fields:
+        kept = _BLANK[id(fields)] = (fields, frozenset(
+            f.name for f in fields
+            if not f.required and f.check is None and f.clean(None) is None))
+    return kept[1]
 
 
 def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
