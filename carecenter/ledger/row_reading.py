@@ -50,7 +50,7 @@ class RowReading(RowMatching):
         texts = [text_of(v) for v in raw]
         name_col = layout.column_for(mapping.person_target("name"))
         name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
-        footer = next((t for t in texts if t and cells.is_footer(t)), None)
+        footer = cells.first_footer(texts)
         first = next((t for t in texts if t), "")
         # 合计 | 3人 (the count in the name column) is a total row, not a person.
         if footer and (not name_text or cells.is_footer(name_text) or name_text == footer
@@ -74,13 +74,12 @@ class RowReading(RowMatching):
         supporters: dict[int, dict[str, Any]] = {}
         notes: list[str] = []
         month_only = False
-        for j, target in targets.items():
+        for j, kind, rest, dated in self._plan(targets):
             value = raw[j] if j < len(raw) else None
             if value is None or texts[j] == "":
                 continue
-            kind, _, rest = target.partition(":")
             if kind == "person":
-                if PERSON[rest].type is FieldType.DATE:
+                if dated:
                     month_only = self._date(row, j, rest, value, values, notes) or month_only
                 elif rest == "id_number":
                     if cells.is_placeholder(value):
@@ -141,6 +140,17 @@ class RowReading(RowMatching):
         if notes:
             values["_notes"] = notes
         return row, values, [supporters[k] for k in sorted(supporters)], month_only
+
+    def _plan(self, targets: dict[int, str]) -> tuple[tuple[int, str, str, bool], ...]:
+        """(column, person or supporter, field, a person's date?) of each mapped column,
+        worked out once per mapping rather than for every row."""
+        key = tuple(targets.items())
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = tuple(
+                (j, kind, rest, kind == "person" and PERSON[rest].type is FieldType.DATE)
+                for j, (kind, _, rest) in ((j, t.partition(":")) for j, t in targets.items()))
+        return plan
 
     @staticmethod
     def _words(row: RowPreview, column: int, name: str, label: str, text: str,
