@@ -141,11 +141,11 @@ class Register(Leaving):
         kinds = draft.kindset
         errors: list[FieldError] = []
         values: dict[str, Any] = {}
-        given, blank = draft.values, _blank_is_none(kinds.fields)
+        given, blanks = draft.values, _blanks(kinds.fields)
         for f in kinds.fields:
             value = given.get(f.name, f.default)
-            if value is None and f.name in blank:
-                values[f.name] = None  # most fields of a ledger's row: nothing to clean
+            if value is None and f.name in blanks:
+                values[f.name] = _blank(blanks[f.name])  # most fields of a ledger's row
                 continue
             try:
                 values[f.name] = f.clean(value)
@@ -224,11 +224,11 @@ class Register(Leaving):
             who = f"第 {index} 名{role.label}" if role.code == "supporter" else \
                 f"{role.label}第 {sum(1 for r in rows[:index] if r.get('role') == role.code)} 行"
             values: dict[str, Any] = {"role": role.code}
-            blank = _blank_is_none(role.fields)
+            blanks = _blanks(role.fields)
             for f in role.fields:
                 value = row.get(f.name, f.default)
-                if value is None and f.name in blank:
-                    values[f.name] = None
+                if value is None and f.name in blanks:
+                    values[f.name] = _blank(blanks[f.name])
                     continue
                 try:
                     values[f.name] = f.clean(value, row=index)
@@ -552,20 +552,26 @@ def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, An
     return kept
 
 
-_BLANK: dict[int, tuple[tuple[Field, ...], frozenset[str]]] = {}
+_BLANK: dict[int, tuple[tuple[Field, ...], dict[str, Any]]] = {}
 
 
-def _blank_is_none(fields: tuple[Field, ...]) -> frozenset[str]:
-    """Those of a form's fields (a kind's, a role's) that a blank leaves None, with no
-    rule of their own to run: a ledger's row fills a dozen of some fifty, and cleaning
-    the other forty one by one cost a tenth of its preview. Kept by the tuple's
-    identity (hashing fifty fields would cost more than it saves), the tuple with it."""
+def _blanks(fields: tuple[Field, ...]) -> dict[str, Any]:
+    """What a blank is stored as, for those of a form's fields (a kind's, a role's) with
+    no rule of their own to run on it: None, False, or an empty list (``_blank`` gives
+    each file its own). A ledger's row fills a dozen of some fifty fields, and cleaning
+    the others one by one cost a tenth of its preview. Kept by the tuple's identity
+    (hashing fifty fields would cost more than it saves), the tuple with it."""
     kept = _BLANK.get(id(fields))
     if kept is None or kept[0] is not fields:
-        kept = _BLANK[id(fields)] = (fields, frozenset(
-            f.name for f in fields
-            if not f.required and f.check is None and f.clean(None) is None))
+        blanks = {f.name: f.clean(None) for f in fields
+                  if not f.required and f.check is None}
+        kept = _BLANK[id(fields)] = (fields, {
+            name: value for name, value in blanks.items() if value in (None, False, [])})
     return kept[1]
+
+
+def _blank(value: Any) -> Any:
+    return [] if type(value) is list else value  # never one list shared by two files
 
 
 def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:

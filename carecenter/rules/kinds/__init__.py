@@ -158,7 +158,8 @@ class Kinds:
         chosen = next((v for v in found.values() if v.left_behind), found[self.primary.code])
         # It may change when any member's may.
         days = [v.until for v in found.values() if v.until is not None]
-        return replace(chosen, until=min(days)) if days else chosen
+        return replace(chosen, until=min(days)) if days and min(days) != chosen.until \
+            else chosen
 
 
 @cache
