@@ -70,9 +70,8 @@ class RowMatching:
         self._created: dict[int, int] = {}  # id(row) → the person an apply created for it
         # name → rows without an ID read so far, to know a person on two sheets (issue 16)
         self._without_id: dict[str, list[tuple[RowPreview, dict[str, Any]]]] = {}
-        self._labels: dict[int, dict[int, str]] = {}  # id(layout) → column → its label
-        # A mapping's columns → (column, kind, field, date?) for reading rows (row_reading)
-        self._plans: dict[tuple[tuple[int, str], ...], tuple[tuple[int, str, str, bool], ...]] = {}
+        # id(layout) → how its rows are read (row_reading), made anew for each preview
+        self._readings: dict[int, Any] = {}
 
     def _column(self, row: RowPreview, name: str) -> int | None:
         columns = self._columns.get(row.sheet) or next(iter(self._columns.values()), {})

@@ -41,24 +41,22 @@ class RowReading(RowMatching):
         self, number: int, raw: list[Any], layout: Layout, stored: Stored,
         new_groups: dict[str, str], heading_group: str | None = None,
     ) -> tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool] | None:
-        targets = layout.targets()
-        labels = self._labels.get(id(layout))
-        if labels is None:  # once per sheet: the bottom label of each column
-            labels = self._labels[id(layout)] = {
-                c.index: c.label.rpartition("/")[2] for c in layout.columns}
+        reading = self._readings.get(id(layout))
+        if reading is None:  # once per sheet and preview (a remap changes the layout)
+            reading = self._readings[id(layout)] = _Reading(layout)
+        labels = reading.labels
         row = RowPreview(number, NEW, cells=list(raw))
         texts = [text_of(v) for v in raw]
-        name_col = layout.column_for(mapping.person_target("name"))
+        name_col = reading.name_col
         name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
         footer = cells.first_footer(texts)
-        first = next((t for t in texts if t), "")
         # 合计 | 3人 (the count in the name column) is a total row, not a person.
         if footer and (not name_text or cells.is_footer(name_text) or name_text == footer
-                       or first == footer):
+                       or next(t for t in texts if t) == footer):
             row.action = IGNORED
             row.errors.append(Problem("", f"合计、签名或说明行:“{footer[:20]}”"))
             return row, {}, [], False
-        if not any(t for j, t in enumerate(texts) if targets.get(j) != "extra:seq"):
+        if not any(t for j, t in enumerate(texts) if j not in reading.numbering):
             row.action = IGNORED
             # 本季度新增人员 merged across from column A sits in the 序号 column: a
             # heading, shown as such rather than hidden as a blank row.
@@ -74,7 +72,7 @@ class RowReading(RowMatching):
         supporters: dict[int, dict[str, Any]] = {}
         notes: list[str] = []
         month_only = False
-        for j, kind, rest, dated in self._plan(targets):
+        for j, kind, rest, dated in reading.plan:
             value = raw[j] if j < len(raw) else None
             if value is None or texts[j] == "":
                 continue
@@ -140,17 +138,6 @@ class RowReading(RowMatching):
         if notes:
             values["_notes"] = notes
         return row, values, [supporters[k] for k in sorted(supporters)], month_only
-
-    def _plan(self, targets: dict[int, str]) -> tuple[tuple[int, str, str, bool], ...]:
-        """(column, person or supporter, field, a person's date?) of each mapped column,
-        worked out once per mapping rather than for every row."""
-        key = tuple(targets.items())
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = tuple(
-                (j, kind, rest, kind == "person" and PERSON[rest].type is FieldType.DATE)
-                for j, (kind, _, rest) in ((j, t.partition(":")) for j, t in targets.items()))
-        return plan
 
     @staticmethod
     def _words(row: RowPreview, column: int, name: str, label: str, text: str,
@@ -377,6 +364,21 @@ class RowReading(RowMatching):
         row.warnings.append(Problem(
             f"赡养人{index}", f"{filled['name']}的去向改为“{filled['whereabouts']}”({why}),"
             f"所在范围仍记为“{label}”,请在档案中核对", columns.get("whereabouts")))
+
+
+class _Reading:
+    """What reading a row needs of its sheet's mapping, worked out once per sheet and
+    preview rather than for each of its thousands of rows."""
+
+    def __init__(self, layout: Layout) -> None:
+        targets = layout.targets()
+        self.labels = {c.index: c.label.rpartition("/")[2] for c in layout.columns}
+        self.name_col = layout.column_for(mapping.person_target("name"))
+        self.numbering = {j for j, t in targets.items() if t == "extra:seq"}
+        # (column, person or supporter or extra, field, a person's date?)
+        self.plan = tuple(
+            (j, kind, rest, kind == "person" and PERSON[rest].type is FieldType.DATE)
+            for j, (kind, _, rest) in ((j, t.partition(":")) for j, t in targets.items()))
 
 
 def _label(name: str) -> str:

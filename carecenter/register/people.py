@@ -144,8 +144,9 @@ class Register(Leaving):
         given, blanks = draft.values, _blanks(kinds.fields)
         for f in kinds.fields:
             value = given.get(f.name, f.default)
-            if value is None and f.name in blanks:
-                values[f.name] = _blank(blanks[f.name])  # most fields of a ledger's row
+            if value is None and f.name in blanks:  # most fields of a ledger's row
+                blank = blanks[f.name]
+                values[f.name] = [] if type(blank) is list else blank  # a list of its own
                 continue
             try:
                 values[f.name] = f.clean(value)
@@ -154,7 +155,7 @@ class Register(Leaving):
         warnings: list[str] = []
         self._check_id(draft, values, errors, warnings)
         supporters = self._clean_supporters(draft.supporters, errors)
-        if any(f.name == "spouse_name" for f in kinds.fields):
+        if "spouse_name" in blanks or any(f.name == "spouse_name" for f in kinds.fields):
             supporters = _spouse_to_living_with(values, supporters, warnings)
         for s in supporters:
             # DOMAIN.md: supporters away must report where they are and a phone number.
@@ -228,7 +229,8 @@ class Register(Leaving):
             for f in role.fields:
                 value = row.get(f.name, f.default)
                 if value is None and f.name in blanks:
-                    values[f.name] = _blank(blanks[f.name])
+                    blank = blanks[f.name]
+                    values[f.name] = [] if type(blank) is list else blank
                     continue
                 try:
                     values[f.name] = f.clean(value, row=index)
@@ -557,10 +559,10 @@ _BLANK: dict[int, tuple[tuple[Field, ...], dict[str, Any]]] = {}
 
 def _blanks(fields: tuple[Field, ...]) -> dict[str, Any]:
     """What a blank is stored as, for those of a form's fields (a kind's, a role's) with
-    no rule of their own to run on it: None, False, or an empty list (``_blank`` gives
-    each file its own). A ledger's row fills a dozen of some fifty fields, and cleaning
-    the others one by one cost a tenth of its preview. Kept by the tuple's identity
-    (hashing fifty fields would cost more than it saves), the tuple with it."""
+    no rule of their own to run on it: None, False, or an empty list (each file is
+    given a list of its own). A ledger's row fills a dozen of some fifty fields, and
+    cleaning the others one by one cost a tenth of its preview. Kept by the tuple's
+    identity (hashing fifty fields would cost more than it saves), the tuple with it."""
     kept = _BLANK.get(id(fields))
     if kept is None or kept[0] is not fields:
         blanks = {f.name: f.clean(None) for f in fields
@@ -568,10 +570,6 @@ def _blanks(fields: tuple[Field, ...]) -> dict[str, Any]:
         kept = _BLANK[id(fields)] = (fields, {
             name: value for name, value in blanks.items() if value in (None, False, [])})
     return kept[1]
-
-
-def _blank(value: Any) -> Any:
-    return [] if type(value) is list else value  # never one list shared by two files
 
 
 def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
