@@ -146,3 +146,23 @@ def test_columns_left_to_a_plain_default_still_take_the_quick_path(
         assert [tuple(r) for r in stored] == [("elder", False, False)] * 2
     finally:
         database.close()
+
+
+def test_none_goes_to_sqlite_as_null_and_every_other_value_as_before(tmp_path: Path) -> None:
+    """The register's driver binds None through an adapter of its own (storage.cipher:
+    the module's default way was slow): still NULL, never the text 'None' or an empty
+    value, and values of every other type stored as they were."""
+    from carecenter.storage import cipher
+
+    connection = cipher.connect(tmp_path / "plain.db", None)
+    try:
+        cipher.dbapi()  # the adapter is registered with the module
+        connection.execute("CREATE TABLE t (v)")
+        values = [None, 0, 1.5, "", "None", b"\x00", 10**18, True]
+        connection.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+        stored = connection.execute("SELECT typeof(v), v FROM t ORDER BY rowid").fetchall()
+    finally:
+        connection.close()
+    assert stored == [("null", None), ("integer", 0), ("real", 1.5), ("text", ""),
+                      ("text", "None"), ("blob", b"\x00"), ("integer", 10**18),
+                      ("integer", 1)]
