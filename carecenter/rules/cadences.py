@@ -311,10 +311,12 @@ def dues(book: CadenceBook, facts: CareFacts, done: Mapping[str, Sequence[date]]
     distinct days of it, newest first (at least ``depth(book)`` of them when there are)."""
     out = []
     for c in book.governing(facts, on):
-        days: set[date] = set()
-        for kind in c.evidence:
-            days.update(done.get(kind, ()))
-        records = sorted(days, reverse=True)
+        records: list[date] = []
+        if done:  # nothing done yet: a ledger's new people, every one of them
+            days: set[date] = set()
+            for kind in c.evidence:
+                days.update(done.get(kind, ()))
+            records = sorted(days, reverse=True)
         anchor, changed = facts.created_on, False
         colour_on = facts.colour_on
         if c.anchor_on_colour and facts.held_until is not None \
