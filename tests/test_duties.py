@@ -55,15 +55,18 @@ def test_duties_count_the_helpers_own_visits_in_each_period(
     record(database, late_person, "2026-07-04", "home", "王建军", wang)  # last quarter
 
     rows = {r.person_id: r for r in person_duties(database, TODAY)}
-    assert rows[diligent_person].counts == (4, 3, 3) and rows[diligent_person].all_met
-    assert rows[late_person].counts == (2, 0, 0)
-    assert rows[late_person].met == (False, False, False)
+    # the elders' three duties (seed 001); the child's monthly visit (seed 000) is not theirs
+    assert rows[diligent_person].counts[:3] == (4, 3, 3) and rows[diligent_person].all_met
+    assert rows[diligent_person].owed == (True, True, True, False)
+    assert rows[late_person].counts[:3] == (2, 0, 0)
+    assert rows[late_person].met == (False, False, False, True)
     assert rows[late_person].short() == ["电话问候老人差 2 次", "入户走访差 3 次",
                                          "联系子女差 3 次"]
     by_helper = {h.helper_id: h for h in helper_duties(database, TODAY)}
     assert (by_helper[liu].people, by_helper[liu].all_met) == (1, 1)
-    assert by_helper[wang].short() == (1, 1, 1)
-    assert [d.required for d in DUTIES] == [4, 3, 3]
+    assert by_helper[wang].short() == (1, 1, 1, 0)
+    assert by_helper[wang].owing == (1, 1, 1, 0)
+    assert [d.required for d in DUTIES] == [4, 3, 3, 1]
     # In October the diligent helper had made only one call.
     october = {r.person_id: r for r in person_duties(database, date(2026, 10, 31))}
     assert october[diligent_person].counts[0] == 1

@@ -28,7 +28,7 @@ from carecenter.overview import work_list as worklist
 from carecenter.pairing.duties import duties_on_query
 from carecenter.pairing.helper_book import HelperBook, HelperDraft
 from carecenter.pairing.pairs import PairingBook
-from carecenter.rules.helper_duties import DUTIES
+from carecenter.rules.kinds import HELPER_DUTIES as DUTIES
 from carecenter.storage.database import Database
 from tests.conftest import TODAY
 
@@ -164,6 +164,6 @@ def test_the_work_lists_counts_are_read_from_their_own_indexes(database: Databas
 
         assert "ix_supporter_unreported" in plan(duty_sections._unreported_sql(None), {})
         helpers = duty_sections._helpers_short_sql(connection, judged, None, [False],
-                                                   count=True)
+                                                   count=True, on=TODAY)
         assert "ix_pairing_current" in plan(helpers, params)
         assert "ix_pairing_primary" in plan(duty_sections._unpaired_count_sql(None), {})

@@ -143,6 +143,26 @@ def test_a_key_or_a_click_starts_the_idle_countdown_again(
     assert guard.timer.isActive()
 
 
+def test_keys_typed_while_the_watch_rests_still_put_the_lock_off(
+        qtbot: QtBot, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.access import lock
+
+    monkeypatch.setattr(lock, "REST_MS", 600)
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    guard = window.guard
+    guard.timer.setInterval(1000)
+    qtbot.keyClick(window.search, "a")  # the countdown starts; the watch rests 600 ms
+    qtbot.wait(300)
+    qtbot.keyClicks(window.search, "bc")  # unseen by the resting watch
+    # A second after the first key, the clerk typed only 0.85 s ago: not locked yet. The
+    # countdown began again when the rest ended, so the lock comes a second after that.
+    qtbot.wait(850)
+    assert not guard.locked
+    qtbot.waitUntil(lambda: guard.locked, timeout=3000)
+
+
 def test_a_viewer_finds_the_writing_actions_greyed_and_the_register_masked(
         qtbot: QtBot, database: Database) -> None:
     Register(database, today=lambda: TODAY).save(elder())

@@ -323,3 +323,40 @@ def export_figures(database: Database) -> int:
     from carecenter.ledger.figures import collect
 
     return int(collect(database, Quarter(2026, 3), TODAY).figures["active"])
+
+
+def test_the_township_prints_each_person_with_their_own_villages_name(
+        township: Township) -> None:
+    from carecenter.documents.card_batch import printables
+
+    server = signed_in(Database(township.url, scope="*"))
+    try:
+        with server.session() as session:
+            first = {v: session.execute(select(person.c.id).where(person.c.village_id == v)
+                                        .order_by(person.c.id).limit(2)).scalars().all()
+                     for v in (township.a, township.b)}
+        # One at a time and in one batch across both villages: each with their own.
+        assert printable(server, first[township.b][0], TODAY).village["name"] == "高良村"
+        assert printable(server, first[township.a][0], TODAY).village["name"] == "白竹村"
+        batch = [*first[township.b], *first[township.a]]
+        names = [p.village["name"] for p in printables(server, batch)]
+        assert names == ["高良村", "高良村", "白竹村", "白竹村"]
+        assert Settings(server, township.b).village()["name"] == "高良村"
+        # A helper's monthly visit sheet carries the helper's own village's name.
+        from carecenter.documents.visit_sheet_pdf import visit_sheet
+        from carecenter.storage.models import helper
+
+        with server.session() as session:
+            b_helper = session.execute(select(helper.c.id).where(
+                helper.c.village_id == township.b).limit(1)).scalar_one()
+        pdf = visit_sheet(server, b_helper, TODAY)
+        assert pdf is not None and "高良村" in pdf_text(pdf) and "白竹村" not in pdf_text(pdf)
+    finally:
+        server.close()
+
+
+def pdf_text(pdf: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    return "".join(page.get_textpage().get_text_range() for page in document)

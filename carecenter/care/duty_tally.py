@@ -4,10 +4,12 @@ row per pairing instead of the visits themselves.
 
 ``duty_tally`` counts the visits that name their helper (per helper), ``duty_tally_named``
 those that name none (per visitor's name), each in the period its duty is counted in
-(``carecenter.rules.helper_duties``: a month for calls, a quarter for visits, a year for
-calls to the children). Every write of a visit (``CareBook.record_visits``, the
-corrections) keeps both in its own transaction through ``added``/``removed``; ``rebuild``
-makes them again from the visits (the migration that made them, the demo's bulk insert).
+(the duties every kind declares, ``carecenter.rules.kinds.HELPER_DUTY_PERIODS``: the
+elder's calls by month, visits by quarter, calls to the children by year; the child's
+visits by month). Every write of a visit (``CareBook.record_visits``, the corrections)
+keeps both in its own transaction through ``added``/``removed``; ``rebuild`` makes them
+again from the visits (the demo's bulk insert; and the program, once, when the declared
+kinds of record or periods change: ``current`` says whether the tally follows them).
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
-from carecenter.rules.helper_duties import DUTY_PERIODS, period_code
+from carecenter.rules.helper_duties import period_code
+from carecenter.rules.kinds import HELPER_DUTY_PERIODS as DUTY_PERIODS
+from carecenter.storage import kept_rules
+
+# What the tally counts, as kept beside it: a tally made for other kinds of record or
+# periods (an older program's, before the child's monthly visit) is made again.
+RULES = kept_rules.CURRENT[kept_rules.TALLY]
+SETTING_KEY = kept_rules.TALLY
 
 # A visit as the tally reads it: person, kind, day, helper (or None), visitor.
 Visit = tuple[int, str, date, int | None, str]
@@ -77,22 +86,77 @@ def _order(item: tuple[_Key, int]) -> tuple[str, str, int, int, str]:
     return kind, period, person_id, helper_id or 0, visitor
 
 
+def current(connection: Connection) -> bool:
+    """Whether the tally counts what the kinds now declare."""
+    return kept_rules.read(connection, SETTING_KEY) == RULES
+
+
+# What a tally made by migration 0013 counts (noted nowhere then): a register that
+# notes nothing has this tally.
+AT_0013 = "home:quarter;phone:month;video:year"
+
+
+def _pairs(rules: str) -> set[tuple[str, str]]:
+    """(kind of record, period) of a noted RULES string."""
+    out: set[tuple[str, str]] = set()
+    for part in rules.split(";"):
+        kind, _, periods = part.partition(":")
+        out.update((kind, p) for p in periods.split(",") if kind and p)
+    return out
+
+
+# A period's codes as the tally writes them (``period_code``): 2026-11, 2026-Q4, 2026.
+_SHAPE = {"month": "length(period) = 7 AND period NOT LIKE '%Q%'",
+          "quarter": "period LIKE '%Q%'", "year": "length(period) = 4"}
+
+
+def catch_up(connection: Connection) -> bool:
+    """The tally brought to what the kinds now declare, touching only what changed: the
+    counts of a (kind, period) no longer declared are dropped, those of one newly
+    declared (the child's visits by month) counted from those visits alone, in one pass.
+    Whether anything was done."""
+    noted = kept_rules.read(connection, SETTING_KEY)
+    if noted == RULES:
+        return False
+    before = _pairs(noted if noted is not None else AT_0013)
+    now = _pairs(RULES)
+    for kind, period in sorted(before - now):
+        for table in ("duty_tally", "duty_tally_named"):
+            connection.execute(text(
+                f"DELETE FROM {table} WHERE kind = :k AND {_SHAPE[period]}"),  # noqa: S608
+                {"k": kind})
+    _count(connection, sorted(now - before))
+    kept_rules.write(connection, SETTING_KEY, RULES)
+    return True
+
+
 def rebuild(connection: Connection) -> None:
     """Both tables again from every visit (after a bulk insert), each row in its
-    visits' village."""
+    visits' village; noted as following the kinds' duties as they now stand."""
     connection.execute(text("DELETE FROM duty_tally"))
     connection.execute(text("DELETE FROM duty_tally_named"))
-    kinds = ", ".join(f"'{k}'" for k in sorted(DUTY_PERIODS))
-    if not kinds:
+    _count(connection, sorted(_pairs(RULES)))
+    kept_rules.write(connection, SETTING_KEY, RULES)
+
+
+def _count(connection: Connection, pairs: list[tuple[str, str]]) -> None:
+    """Add the counts of these (kind, period) pairs from the visits, in one pass over the
+    visits of those kinds."""
+    wanted: dict[str, list[str]] = {}
+    for kind, period in pairs:
+        wanted.setdefault(kind, []).append(period)
+    if not wanted:
         return
+    kinds = ", ".join(f"'{k}'" for k in sorted(wanted))
     counted: Counter[tuple[int, _Key]] = Counter()
     for village_id, person_id, kind, day, helper_id, visitor in connection.execute(text(
             "SELECT village_id, person_id, kind, visited_on, helper_id, visitor FROM visit "
-            f"WHERE kind IN ({kinds})")):  # noqa: S608
+            f"WHERE kind IN ({kinds})")).cursor.fetchall():  # noqa: S608
         if not isinstance(day, date):  # SQLite gives the text
             day = date.fromisoformat(str(day)[:10])
-        for key, n in _keys([(person_id, kind, day, helper_id, visitor)]).items():
-            counted[(village_id, key)] += n
+        for period in wanted[kind]:
+            counted[(village_id, (kind, period_code(day, period), person_id, helper_id,
+                                  "" if helper_id is not None else visitor))] += 1
     by_helper = [{"v": v, "k": k, "p": p, "person": person, "helper": h, "n": n}
                  for (v, (k, p, person, h, _who)), n in counted.items() if h is not None]
     named = [{"v": v, "k": k, "p": p, "person": person, "visitor": who, "n": n}

@@ -113,10 +113,29 @@ def open_register(db: str | None, must_exist: bool = True, migrate: bool = True,
         return database  # an older (or empty) file, only read by check: no operators yet
     try:
         sign_in(database)
+        if migrate and not database.read_only:
+            _catch_up(database)
     except BaseException:
         database.close()
         raise
     return database
+
+
+def _catch_up(database: Database) -> None:
+    """What the register keeps by rules (the 留守 verdicts, the helpers' tally) brought
+    to this version's, once, saying so (``carecenter.register.upkeep``)."""
+    from carecenter import clock
+    from carecenter.register import upkeep
+
+    if not upkeep.outdated(database) or not database.can_write():
+        return  # current (one read), or held by a window that does it itself
+
+    def progress(done: int, total: int, label: str = "") -> None:
+        print(f"\r{label or f'{done}/{total}'}", end="", file=sys.stderr, flush=True)
+
+    caught = upkeep.bring_up_to_date(database, clock.today(), progress)
+    if caught is not None and caught.text():
+        print(f"\r本版程序的规则有变:{caught.text()}(已记入审计日志)", file=sys.stderr)
 
 
 def _knows_operators(database: Database) -> bool:

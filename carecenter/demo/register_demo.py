@@ -586,6 +586,7 @@ def generate(
             "  visitor) WHERE kind = 'home' AND round_id IS NULL"))
         duestore.rebuild(connection, today)
         verdicts.ensure_current(connection, today)  # the 留守 verdict kept with each file
+        verdicts.mark_current(connection)  # all just judged by this program's rules
         visit_tally.rebuild(connection)
         duty_tally.rebuild(connection)
     with database.transaction() as session:

@@ -5,7 +5,7 @@ group, or a list of people (the register's current filter), into one PDF.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -15,13 +15,10 @@ from carecenter.documents.document_data import (
     group_names,
     log_print,
     printable,
-    village_cadres,
-    village_doctor,
 )
 from carecenter.errors import KnownError
 from carecenter.register.groups import GroupIndex
 from carecenter.rules.risk import COLOUR_LABELS
-from carecenter.settings.settings_store import Settings
 from carecenter.storage.database import Database
 from carecenter.storage.models import ACTIVE, person, village_group
 
@@ -53,9 +50,7 @@ def select_persons(database: Database, colour: str | None = None, group: str | N
 def printables(database: Database, person_ids: Sequence[int]) -> Iterator[Printable]:
     """The people's printables, reading the village's shared parts once."""
     groups = group_names(database)
-    settings = Settings(database)
-    shared = {"village": settings.village(), "cadres": village_cadres(settings),
-              "doctor": village_doctor(settings)}
+    shared: dict[int, dict[str, Any]] = {}
     for person_id in person_ids:
         yield printable(database, person_id, groups=groups, settings_cache=shared)
 

@@ -95,17 +95,24 @@ def village_doctor(settings: Settings) -> Contact | None:
 
 def printable(database: Database, person_id: int, today: date | None = None,
               groups: dict[int, str] | None = None,
-              settings_cache: dict[str, Any] | None = None) -> Printable:
-    """The person's file and contacts. ``groups`` and ``settings_cache`` let a batch read
-    the shared parts once."""
+              settings_cache: dict[int, dict[str, Any]] | None = None) -> Printable:
+    """The person's file and contacts. ``groups`` and ``settings_cache`` (each village's
+    settings, filled as they are read) let a batch read the shared parts once."""
     file = Register(database).load(person_id)
     with database.session() as session:
-        colour = session.execute(select(person.c.colour).where(person.c.id == person_id)).scalar()
+        colour, village_id = session.execute(select(person.c.colour, person.c.village_id)
+                                             .where(person.c.id == person_id)).one()
     groups = group_names(database) if groups is None else groups
     if settings_cache is None:
-        settings = Settings(database)
-        settings_cache = {"village": settings.village(), "cadres": village_cadres(settings),
-                          "doctor": village_doctor(settings)}
+        settings_cache = {}
+    if village_id not in settings_cache:
+        # The person's own village's name, cadres and doctor: on a township's server each
+        # village has its own (issue 22).
+        settings = Settings(database, village_id)
+        settings_cache[village_id] = {"village": settings.village(),
+                                      "cadres": village_cadres(settings),
+                                      "doctor": village_doctor(settings)}
+    shared = settings_cache[village_id]
     from carecenter.rules.kinds import ROLES
 
     def relation(s: dict[str, Any]) -> str:
@@ -123,9 +130,9 @@ def printable(database: Database, person_id: int, today: date | None = None,
         file=file,
         group=groups.get(file.values.get("group_id") or -1, ""),
         helpers=current_helpers(database, person_id),
-        village=settings_cache["village"],
-        cadres=settings_cache["cadres"],
-        doctor=settings_cache["doctor"],
+        village=shared["village"],
+        cadres=shared["cadres"],
+        doctor=shared["doctor"],
         supporters=[Contact(relation(s), s.get("name") or "",
                             s.get("phone") or "") for s in file.supporters],
         colour=colour or "",

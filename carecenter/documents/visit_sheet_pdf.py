@@ -69,12 +69,13 @@ def sheet_rows(database: Database, helper_id: int) -> list[SheetRow]:
 def visit_sheet(database: Database, helper_id: int, month: date,
                 target: str | IO[bytes] | None = None) -> bytes | None:
     with database.session() as session:
-        who = session.execute(select(helper.c.name, helper.c.role, helper.c.phone)
+        who = session.execute(select(helper.c.name, helper.c.role, helper.c.phone,
+                                     helper.c.village_id)
                               .where(helper.c.id == helper_id)).first()
     if who is None:
         raise KnownError(f"帮扶人(编号 {helper_id})不存在")
     rows = sheet_rows(database, helper_id)
-    village = Settings(database).village()
+    village = Settings(database, who.village_id).village()  # the helper's own village
     canvas, out = new_canvas(target, title=f"走访记录表 {who.name} {month:%Y-%m}",
                              pagesize=(PAGE_W, PAGE_H))
     kinds = [VISIT_KINDS[k] for k in SHEET_KINDS]

@@ -152,6 +152,11 @@ def _on_register(quarter: Quarter, as_of: date) -> Any:
     return and_(entered, or_(person.c.status == ACTIVE, person.c.exit_date >= quarter.start))
 
 
+def _aged_by(leaving: date | None, day: date) -> bool:
+    """Whether a kind's leaving day (``PersonKind.leaving_day``) has come by ``day``."""
+    return leaving is not None and leaving <= day
+
+
 def _age(birth: date | None, on: date) -> int | None:
     if birth is None:
         return None
@@ -273,12 +278,15 @@ def collect(database: Database, quarter: Quarter, today: date) -> QuarterData:
             .order_by(person.c.name_pinyin, person.c.id)).all())
         # Everyone on the register at the end, by kind (a 特困 elder counts under both);
         # the other kinds' own figures are in ``carecenter.ledger.kind_sheets``.
+        # A kind with a leaving age counts those still short of it then (a child before
+        # the 16th birthday, issue 21): the others are only waiting to be taken off.
         every_kind: Counter[str] = Counter()
-        for kind_code, stored in session.execute(
-                select(person.c.kind, person.c.kinds).where(
+        for kind_code, stored, birth in session.execute(
+                select(person.c.kind, person.c.kinds, person.c.birth_date).where(
                     _on_register(quarter, as_of),
                     or_(person.c.exit_date.is_(None), person.c.exit_date > as_of))):
-            every_kind.update(k.label for k in combined(stored, kind_code).members)
+            every_kind.update(k.label for k in combined(stored, kind_code).members
+                              if not _aged_by(k.leaving_day(birth), as_of))
         history = _assessed(session, people, start, as_of)
         needs_raised = session.execute(
             select(func.count()).select_from(need)

@@ -136,6 +136,9 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
                 .where(of_kind(k.code), on_register(quarter, as_of))
                 .order_by(*([person.c.village_id] if township else []), person.c.group_id,
                           person.c.name_pinyin, person.c.id)).all()
+            # Of the kind at some day of the quarter (issue 21): not one who reached its
+            # leaving age (a child's 16th birthday) before the quarter began.
+            people = [p for p in people if not _left_before(k, p[4], start)]
             if not people:
                 continue
             ids = [p[0] for p in people]
@@ -172,6 +175,12 @@ def collect_kinds(database: Database, quarter: Quarter, as_of: date) -> list[Kin
     return sheets
 
 
+def _left_before(k: PersonKind, birth: date | None, day: date) -> bool:
+    """Whether the person reached the kind's leaving age before ``day``."""
+    leaving = k.leaving_day(birth)
+    return leaving is not None and leaving < day
+
+
 def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str],
            supporters: dict[int, list[dict[str, Any]]],
            records: dict[int, dict[str, list[date]]], helpers: dict[int, str],
@@ -198,13 +207,33 @@ def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str
         entered = registered or created.date()
         first = max(start, entered)
         last = min(as_of, exit_date - timedelta(days=1)) if exit_date else as_of
+        # Owed as this kind up to the day before its leaving age (a child's 16th
+        # birthday): counted in the quarter's 在册 only if still of the kind at its end.
+        leaving = k.leaving_day(birth)
+        aged = leaving is not None and leaving <= as_of
+        if aged:
+            assert leaving is not None
+            last = min(last, leaving - timedelta(days=1))
         duties = []
         for c, label in zip(cadences, duty_labels, strict=True):
             days = sorted({d for e in c.evidence for d in records.get(pid, {}).get(e, [])})
-            done, due = owed(c, days, first, last) if first <= last else (0, 0)
+            upto = last
+            if aged and not c.period.rolling:
+                # As the work list: a period that ends on or after the leaving day never
+                # falls due (the week or month of the 16th birthday).
+                assert leaving is not None
+                upto = min(last, c.period.span(leaving)[0] - timedelta(days=1))
+            done, due = owed(c, days, first, upto) if first <= upto else (0, 0)
             duties.append(f"{done}/{due}" if due else "")
-            met[label] += bool(due) and done >= due and exit_date is None
+            met[label] += bool(due) and done >= due and exit_date is None and not aged
         on_register = exit_date is None or exit_date > as_of
+        if on_register and aged:
+            assert leaving is not None
+            state = f"到龄待退出({leaving:%Y-%m-%d} 满 {k.leaves_at} 周岁)"
+        elif on_register:
+            state = STATUS_LABELS.get(status, status)
+        else:
+            state = f"{STATUS_LABELS.get(status, status)}({exit_date:%Y-%m-%d})"
         sheet.rows.append(with_village([
             number, name, ANY_PERSON["sex"].display(sex), id_number or "待补充",
             f"{birth:%Y-%m-%d}" if birth else None,
@@ -212,11 +241,9 @@ def _sheet(k: PersonKind, people: Sequence[Any], own: list[str], reads: list[str
             *(ANY_PERSON[n].display(values.get(n)) or None for n in own),
             *(_role_text(r, [s for s in mine if s["role"] == r.code]) or None
               for r in k.roles),
-            verdict.label, helpers.get(pid), *duties,
-            STATUS_LABELS.get(status, status) if on_register
-            else f"{STATUS_LABELS.get(status, status)}({exit_date:%Y-%m-%d})",
+            verdict.label, helpers.get(pid), *duties, state,
         ], (named or {}).get(p[-1]), named is not None))
-        if not on_register:
+        if not on_register or aged:
             continue
         active += 1
         for f in k.figures:

@@ -72,7 +72,9 @@ class ExportResult:
         if f.get("partial"):
             lines.append(f"本季度尚未结束,数据截至 {f['as_of']}")
         colours = "、".join(f"{k} {v}" for k, v in f["by_colour"].items())
-        lines.append(f"在册 {f['active']} 人({colours})")
+        lines.append(f"农村留守老年人在册 {f['active']} 人({colours})")
+        for label, counted in f.get("kinds", {}).items():  # the other kinds' sheets
+            lines.append(f"{label}:期末在册 {counted.get('在册', 0)} 人")
         lines.append(f"结对 {f['paired']} 人,协议 {f['agreements']} 人,"
                      f"走访 {f['visits_done']}/{f['visits_due']} 次,"
                      f"需求提出 {f['needs_raised']} 件、解决 {f['needs_resolved']} 件,"

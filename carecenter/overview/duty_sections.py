@@ -9,7 +9,9 @@ tuples; ``carecenter.overview.work_list`` makes them items.
 * 待补资料: the verdict cannot be decided, naming what is missing.
 * 未结对 (seed 002 人盯人、结对帮扶; seed 003 100% have someone responsible).
 * 委托协议 missing (seed 002: 确保100%签订《委托照顾协议书》) for the left-behind.
-* 帮扶人履职 (seed 001: phone 4 a month, visit 3 a quarter, children 3 a year).
+* 帮扶人履职: the duties each person's own kinds declare for their helper (an elder's,
+  seed 001: phone 4 a month, visit 3 a quarter, children 3 a year; a child's, seed 000:
+  a home visit a month, until the 16th birthday).
 * 独居安全 (seed 002: 避免生活不能自理的老年人单独居住生活).
 * 去向未报 (seed 002: 外出的应向村委会报告去向、联系方式).
 """
@@ -23,17 +25,17 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, text
 
-from carecenter.calendar import add_months
 from carecenter.pairing.pairs import PRIMARY
+from carecenter.register import kind_ages
 from carecenter.rules.fields import OUTSIDE_COUNTY
 from carecenter.rules.helper_duties import (
-    DUTIES,
     PERIOD_LABELS,
     Duty,
     period_bounds,
     period_code,
 )
-from carecenter.rules.kinds import KINDS
+from carecenter.rules.kinds import DEFAULT_KIND, DUTY_OWNERS, KINDS
+from carecenter.rules.kinds import HELPER_DUTIES as DUTIES
 from carecenter.rules.leftbehind import SPOUSE
 
 
@@ -63,22 +65,9 @@ def _quoted(codes: Sequence[str]) -> str:
     return ",".join(f"'{c}'" for c in codes)
 
 
-def aged_out(on: date) -> tuple[str, dict[str, Any]]:
-    """The SQL condition (on ``person p``) and its parameters for the people who on ``on``
-    have reached the leaving age of a kind they are of (a child on the 16th birthday):
-    the work list's 到龄退出."""
-    terms, params = [], {}
-    for k in KINDS.values():
-        if k.leaves_at is not None:
-            terms.append(f"(p.kinds LIKE :aged_{k.code} AND p.birth_date <= :born_{k.code})")
-            params[f"aged_{k.code}"] = f"%{k.code}%"
-            params[f"born_{k.code}"] = add_months(on, -12 * k.leaves_at).isoformat()
-    return "(" + (" OR ".join(terms) or "1 = 0") + ")", params
-
-
 def _not_aged_out(on: date) -> tuple[str, dict[str, Any]]:
     """Only the verdicts not already on the list as 到龄退出 (the reason is the same)."""
-    aged, params = aged_out(on)
+    aged, params = kind_ages.aged_out(on)
     return f"NOT (p.verdict = 'not' AND p.birth_date IS NOT NULL AND {aged})", params
 
 
@@ -103,17 +92,31 @@ def verdicts(connection: Connection, group_id: int | None, on: date,
 
 
 def _unpaired_sql(group_id: int | None) -> str:
+    """Active people with no current primary helper, less those owed none any more (a
+    child of no other kind past 16: issue 21, ``kind_ages.owed_nothing``)."""
     return ("SELECT p.id, p.name, p.group_id, p.colour FROM person p "
             f"WHERE {_where(group_id)} AND NOT EXISTS (SELECT 1 FROM pairing x "
-            "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL)")
+            "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL) "
+            "AND p.id NOT IN (SELECT p.id FROM person p "
+            f"WHERE {_where(group_id)} AND {{owed_nothing}})")
 
 
-def _count_unpaired(connection: Connection, group_id: int | None) -> int:
+def _unpaired_params(group_id: int | None, on: date) -> tuple[str, dict[str, Any]]:
+    nothing, params = kind_ages.owed_nothing(on)
+    return _unpaired_sql(group_id).format(owed_nothing=nothing), {"group": group_id, **params}
+
+
+def _count_unpaired(connection: Connection, group_id: int | None, on: date) -> int:
     """How many ``unpaired`` lists: the active people less those of them with a current
     primary pairing, counted from ``ix_pairing_primary`` (which holds only those
-    pairings) rather than looking for each person's pairing, 100,000 times."""
-    return int(connection.execute(text(_unpaired_count_sql(group_id)),
-                                  {"group": group_id}).scalar_one())
+    pairings) rather than looking for each person's pairing, 100,000 times; less the
+    few owed no helper any more who have none (found in ``ix_person_kinds``)."""
+    nothing, params = kind_ages.owed_nothing(on)
+    return int(connection.execute(text(
+        f"SELECT ({_unpaired_count_sql(group_id)}) - (SELECT count(*) FROM person p "
+        f"WHERE {_where(group_id)} AND {nothing} AND NOT EXISTS (SELECT 1 FROM pairing x "
+        "WHERE x.person_id = p.id AND x.rank = 1 AND x.ended_on IS NULL))"),
+        {"group": group_id, **params}).scalar_one())
 
 
 def _unpaired_count_sql(group_id: int | None) -> str:
@@ -126,11 +129,11 @@ def _unpaired_count_sql(group_id: int | None) -> str:
             f"AND x.person_id NOT IN ({others}))")
 
 
-def unpaired(connection: Connection, group_id: int | None) -> list[Found]:
+def unpaired(connection: Connection, group_id: int | None, on: date) -> list[Found]:
+    sql, params = _unpaired_params(group_id, on)
     return [Found("unpaired", pid, name or "", gid, colour, "结对帮扶",
                   "每名关爱对象都应有结对帮扶人(人盯人、结对帮扶)", "002")
-            for pid, name, gid, colour in connection.execute(text(
-                _unpaired_sql(group_id)), {"group": group_id})]
+            for pid, name, gid, colour in connection.execute(text(sql), params)]
 
 
 def missing_agreements(connection: Connection, group_id: int | None, on: date,
@@ -144,9 +147,19 @@ def missing_agreements(connection: Connection, group_id: int | None, on: date,
             if pid not in warned]
 
 
+# Whose files the entrusted-care agreement is for (seed 002: the elders'; a kind that
+# declares the document, ``PersonKind.documents``): the others, found as ranges of
+# ``ix_person_kinds``, are left out (testing each person's own kinds would read a
+# county's 60,000 left-behind rows, 0.5 s, where the count reads only an index).
+_NO_AGREEMENT = (
+    "p.id NOT IN (SELECT o.id FROM person o WHERE o.status = 'active' AND "
+    + kind_ages.owing([k for k in KINDS.values() if "agreement" in k.documents],
+                      date.min, "o", "agr")[1] + ")")
+
+
 def _missing_agreements_sql(group_id: int | None) -> str:
     return ("SELECT p.id, p.name, p.group_id, p.colour FROM person p "
-            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' "
+            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' AND {_NO_AGREEMENT} "
             "AND NOT EXISTS (SELECT 1 FROM agreement a WHERE a.person_id = p.id "
             f"AND a.state IN ({_quoted(COVERED_AGREEMENTS)}) AND a.ended_on IS NULL "
             "AND a.starts_on <= :on AND (a.ends_on IS NULL OR a.ends_on >= :on))")
@@ -238,7 +251,7 @@ def sizes(connection: Connection, group_id: int | None, on: date) -> dict[str, i
         {**params, **aged})}
     return {"not_qualifying": int(found.get("not", 0)),
             "undecided": int(found.get("undecided", 0)),
-            "unpaired": _count_unpaired(connection, group_id),
+            "unpaired": _count_unpaired(connection, group_id, on),
             "unsafe": count(_unsafe_sql(group_id)),
             "whereabouts": count(_unreported_sql(group_id)),
             "agreement": count(_missing_agreements_sql(group_id))}
@@ -252,7 +265,7 @@ def find(connection: Connection, section: str, group_id: int | None, on: date,
     if section == "undecided":
         return verdicts(connection, group_id, on, "('undecided')")
     if section == "unpaired":
-        return unpaired(connection, group_id)
+        return unpaired(connection, group_id, on)
     if section == "unsafe":
         return unsafe_alone(connection, group_id)
     if section == "whereabouts":
@@ -291,8 +304,8 @@ def short_helpers(connection: Connection, group_id: int | None, on: date) -> Sho
     if judged:
         params = _helpers_short_params(judged, group_id, on)
         count = int(connection.execute(text(_helpers_short_sql(
-            connection, judged, group_id, _named(connection, judged, params), count=True)),
-            params).scalar_one())
+            connection, judged, group_id, _named(connection, judged, params), count=True,
+            on=on)), params).scalar_one())
     return Shortfall(on, group_id, judged, count)
 
 
@@ -317,8 +330,14 @@ def helper_items(connection: Connection, shortfall: Shortfall) -> list[Found]:
         parts = [f"{PERIOD_LABELS[d.period]}{d.label}不足 {d.required} 次的 {n} 人"
                  for d, n in zip(shortfall.judged, tally, strict=True) if n]
         out.append(Found("helper", pid, f"帮扶人{name}", gid, colour,
-                         "帮扶人履职", ";".join(parts) + f"(如{pname})", "001", due, hid))
+                         "帮扶人履职", ";".join(parts) + f"(如{pname})",
+                         _seeds(shortfall.judged, tally), due, hid))
     return out
+
+
+def _seeds(judged: Sequence[Duty], tally: Sequence[int]) -> str:
+    """The seeds of the duties found short (001 for an elder's, 000 for a child's)."""
+    return "、".join(dict.fromkeys(d.seed for d, n in zip(judged, tally, strict=True) if n))
 
 
 Short = dict[int, tuple[str, int, list[int]]]  # helper: name, first person short, per duty
@@ -331,10 +350,8 @@ def _short(connection: Connection, judged: Sequence[Any], group_id: int | None, 
     pairings never reach Python."""
     params = _helpers_short_params(judged, group_id, on)
     named = _named(connection, judged, params)
-    found = connection.execute(text(_helpers_short_sql(connection, judged, group_id, named)),
-                               params).all()
-    if any(named):
-        return {hid: (hname, pid, [int(n) for n in tally]) for hid, hname, pid, *tally in found}
+    found = connection.execute(text(_helpers_short_sql(connection, judged, group_id, named,
+                                                       on=on)), params).all()
     names = _helper_names(connection, [row[0] for row in found])
     return {hid: (names[hid], pid, [int(n) for n in tally]) for hid, pid, *tally in found}
 
@@ -355,17 +372,63 @@ def _helper_names(connection: Connection, ids: list[int]) -> dict[int, str]:
         text("SELECT id, name FROM helper")) if hid in wanted}
 
 
+def _owner_groups(judged: Sequence[Duty], on: date) -> list[tuple[list[int], str, str]]:
+    """The judged duties by who owes them: per group, the duties' indexes, and the
+    pairings (``pr``) of the people who owe them as a FROM clause and a term: of a kind
+    that declares them, still of it at the period's end (a child's visit not in the
+    month of the 16th birthday). Where the register's main kind owes them (the elders'
+    three) every current pairing is read, less the few people of no such kind; else
+    (the children's) only the pairings of those who owe them, found from their people
+    in ``ix_person_kinds``."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, duty in enumerate(judged):
+        groups.setdefault(_owned(duty, on), []).append(i)
+    out = []
+    for n, ((codes, dated), indexes) in enumerate(groups.items()):
+        owners = [KINDS[c] for c in codes]
+        owed, not_owed, _ = kind_ages.owing(owners, dated or on, "o", f"g{n}")
+        if DEFAULT_KIND.code in codes:
+            source = "pairing pr"
+            owes = ("pr.person_id NOT IN (SELECT o.id FROM person o "
+                    f"WHERE o.status = 'active' AND {not_owed})")
+        else:
+            source = ("person o CROSS JOIN pairing pr")  # people first, then their pairing
+            owes = f"o.status = 'active' AND {owed} AND pr.person_id = o.id"
+        out.append((indexes, source, owes))
+    return out
+
+
+def _owned(duty: Duty, on: date) -> tuple[tuple[str, ...], date | None]:
+    """Who owes a duty: the codes of the kinds declaring it, and the day they must still
+    be of one (the period's last) if a kind of them has a leaving age."""
+    owners = DUTY_OWNERS[duty]
+    last = period_bounds(on, duty.period)[1] - timedelta(days=1)
+    dated = last if any(k.leaves_at is not None for k in owners) else None
+    return tuple(k.code for k in owners), dated
+
+
+def _owner_params(judged: Sequence[Duty], on: date) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    groups: dict[tuple[Any, ...], int] = {}
+    for duty in judged:
+        codes, dated = key = _owned(duty, on)
+        n = groups.setdefault(key, len(groups))
+        params.update(kind_ages.owing([KINDS[c] for c in codes], dated or on, "o",
+                                      f"g{n}")[2])
+    return params
+
+
 def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
-                       group_id: int | None, named: Sequence[bool], count: bool = False
-                       ) -> str:
+                       group_id: int | None, named: Sequence[bool], count: bool = False,
+                       *, on: date) -> str:
     """Per current primary pairing of an active person, for each judged duty whether it
     is short: the records of the period that name the pairing's helper, or name none
     and were made by someone of the helper's name (as ``pairing.duties`` counts them;
-    ``named``: whether the period has any such record); then per helper with anyone
-    short, the name (only when matched by name), the first person short and how many
-    are short of each duty. ``count``: only how many helpers are short, read from
-    ``ix_pairing_current`` in the helpers' order (no sort, each pairing's counts read
-    once by the one aggregate)."""
+    ``named``: whether the period has any such record), for a person who owes it
+    (``_owner_groups``, each group's pairings read on their own); then per helper with
+    anyone short, the first person short and how many are short of each duty (the
+    names read apart). ``count``: only how many helpers are short, the main group's
+    read from ``ix_pairing_current`` in the helpers' order."""
     short = []  # per duty: the pairing's records fall short
     for i, _duty in enumerate(judged):
         records = (
@@ -378,9 +441,6 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
                 f"WHERE n.kind = :k{i} AND n.period = :p{i} AND n.person_id = pr.person_id "
                 "AND n.visitor = h.name)")
         short.append(f"{records} < :r{i}")
-    lacking = [f"CASE WHEN {c} THEN 1 ELSE 0 END AS s{i}" for i, c in enumerate(short)]
-    any_short = " + ".join(f"s{i}" for i in range(len(judged)))
-    by_name = any(named)
     # Exited people's pairings end with the exit, so the few not active are left out
     # (a probe into that short list, not into 100,000 active people's).
     people = "pr.person_id NOT IN (SELECT id FROM person WHERE status <> 'active')"
@@ -390,25 +450,40 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
     # query reads each flag several times, and SQLite would otherwise copy the
     # subqueries into each use.
     fence = "LIMIT -1 OFFSET 0" if connection.dialect.name == "sqlite" else "OFFSET 0"
-    join = "JOIN helper h ON h.id = pr.helper_id " if by_name else ""
     current = f"pr.rank = {PRIMARY} AND pr.ended_on IS NULL"
+    parts = []
+    for indexes, source, owes in _owner_groups(judged, on):
+        by_name = any(named[i] for i in indexes)
+        join = " JOIN helper h ON h.id = pr.helper_id" if by_name else ""
+        # Read from their people (``o``): those are active, and in the group asked for.
+        mine = people if "person o" not in source else \
+            "o.group_id = :group" if group_id else "1 = 1"
+        where = f"WHERE {owes} AND {current} AND {mine}"
+        if count:
+            anyone = " OR ".join(short[i] for i in indexes)
+            parts.append(f"SELECT DISTINCT pr.helper_id FROM {source}{join} "
+                         f"{where} AND ({anyone})")
+            continue
+        flags = [f"CASE WHEN {short[i]} THEN 1 ELSE 0 END" if i in indexes else "0"
+                 for i in range(len(judged))]
+        parts.append("SELECT pr.helper_id, pr.person_id, "
+                     + ", ".join(f"{f} AS s{i}" for i, f in enumerate(flags))
+                     + f" FROM {source}{join} {where} {fence}")
     if count:
-        return (f"SELECT count(*) FROM (SELECT pr.helper_id FROM pairing pr {join}"
-                f"WHERE {current} AND {people} GROUP BY pr.helper_id "
-                f"HAVING max(CASE WHEN {' OR '.join(short)} THEN 1 ELSE 0 END) = 1) q")
+        return f"SELECT count(*) FROM ({' UNION '.join(parts)}) q"
+    any_short = " + ".join(f"s{i}" for i in range(len(judged)))
     return (
-        "SELECT helper_id, " + ("min(name), " if by_name else "")
+        "SELECT helper_id, "
         + f"min(CASE WHEN {any_short} > 0 THEN person_id END), "
         + ", ".join(f"sum(s{i})" for i in range(len(judged)))
-        + " FROM (SELECT pr.helper_id, " + ("h.name, " if by_name else "")
-        + f"pr.person_id, {', '.join(lacking)} FROM pairing pr "
-        + join + f"WHERE {current} AND {people} {fence}) q "
-        f"GROUP BY helper_id HAVING sum({any_short}) > 0")
+        + " FROM (" + " UNION ALL ".join(f"SELECT * FROM ({p}) u{n}"
+                                          for n, p in enumerate(parts))
+        + f") q GROUP BY helper_id HAVING sum({any_short}) > 0")
 
 
 def _helpers_short_params(judged: Sequence[Any], group_id: int | None, on: date
                           ) -> dict[str, Any]:
-    params: dict[str, Any] = {"group": group_id}
+    params: dict[str, Any] = {"group": group_id, **_owner_params(judged, on)}
     for i, duty in enumerate(judged):
         params.update({f"k{i}": duty.kind, f"p{i}": period_code(on, duty.period),
                        f"r{i}": duty.required})

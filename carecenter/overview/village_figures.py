@@ -25,6 +25,8 @@ from sqlalchemy import Connection, text
 
 from carecenter.calendar import add_months
 from carecenter.care import visit_tally
+from carecenter.register import kind_ages
+from carecenter.rules.kinds import KINDS
 from carecenter.rules.leftbehind import NOT_QUALIFYING
 from carecenter.rules.risk import COLOURS
 from carecenter.storage.database import Database
@@ -59,13 +61,24 @@ class VillageFigures:
     colours: dict[str, int] = field(default_factory=dict)  # red/yellow/green/"" unassessed
     months: list[MonthVisits] = field(default_factory=list)
     paired: int = 0
+    # Active people past the leaving age of every kind of theirs (a child of no other
+    # kind after 16, issue 21) with no helper: owed none, so not counted as unpaired.
+    owed_none: int = 0
     agreements: int = 0
+    # Active people whose kinds declare the entrusted-care agreement (the elders', seed
+    # 002): what 有效协议 is out of (a child's file has no such agreement).
+    agreement_due: int = 0
     not_qualifying: int = 0  # on the register, the stored 留守 verdict says no (seed 002)
     groups: list[GroupOverdue] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return self.active == 0
+
+    @property
+    def to_pair(self) -> int:
+        """The people a helper is owed to (or who have one): what 已结对 is out of."""
+        return self.active - self.owed_none
 
     @property
     def overdue(self) -> int:
@@ -96,6 +109,13 @@ def build(database: Database, on: date) -> VillageFigures:
         figures.paired = connection.execute(text(
             "SELECT count(DISTINCT person_id) FROM pairing WHERE ended_on IS NULL"
         )).scalar_one()
+        nothing, aged = kind_ages.owed_nothing(on)
+        figures.owed_none = connection.execute(text(
+            f"SELECT count(*) FROM person p WHERE p.status = 'active' AND {nothing} "
+            f"AND NOT EXISTS ({_PAIRED})"), aged).scalar_one()
+        figures.agreement_due = connection.execute(text(
+            f"SELECT count(*) FROM person o WHERE o.status = 'active' AND {_AGREEMENT_KINDS}"
+        )).scalar_one()
         # From the agreements (fewer than the people), each asking its person's status.
         figures.agreements = connection.execute(text(
             "SELECT count(DISTINCT a.person_id) FROM agreement a WHERE "
@@ -107,6 +127,14 @@ def build(database: Database, on: date) -> VillageFigures:
             "SELECT count(*) FROM person WHERE status = 'active' AND verdict = :no"),
             {"no": NOT_QUALIFYING}).scalar_one()
     return figures
+
+
+# The sets of kinds (on ``person o``) whose files the agreement is for, as index ranges.
+_AGREEMENT_KINDS = kind_ages.owing(
+    [k for k in KINDS.values() if "agreement" in k.documents], date.min, "o", "agr")[0]
+
+# The person ``p`` has a helper now (an exit ends the pairings: Register.exit).
+_PAIRED = "SELECT 1 FROM pairing r WHERE r.person_id = p.id AND r.ended_on IS NULL"
 
 
 def _in_force(a: str) -> str:
@@ -185,11 +213,13 @@ def people_behind(database: Database, what: str, on: date,
     agreement, or (``month``) on the register that month and visited not once."""
     params: dict[str, object] = {"on": on.isoformat()}
     if what == UNPAIRED:
-        where = ("NOT EXISTS (SELECT 1 FROM pairing r WHERE r.person_id = p.id "
-                 "AND r.ended_on IS NULL)")
+        nothing, aged = kind_ages.owed_nothing(on)
+        params |= aged
+        where = f"NOT EXISTS ({_PAIRED}) AND NOT {nothing}"
         status = "p.status = 'active'"
     elif what == NO_AGREEMENT:
-        where = f"NOT EXISTS (SELECT 1 FROM agreement a WHERE {_covers('a')})"
+        where = (f"NOT EXISTS (SELECT 1 FROM agreement a WHERE {_covers('a')}) AND p.id IN "
+                 f"(SELECT o.id FROM person o WHERE o.status = 'active' AND {_AGREEMENT_KINDS})")
         status = "p.status = 'active'"
     elif what == UNVISITED and month is not None:
         first = date(month.year, month.month, 1)

@@ -20,7 +20,7 @@ from carecenter.care import due_dates as duestore
 from carecenter.care.care_book import FLOOD_ROUND, FLOOD_RULE, IN_PERSON, NEED_KINDS
 from carecenter.care.events import EventBook
 from carecenter.overview import duty_sections
-from carecenter.register import verdicts
+from carecenter.register import upkeep, verdicts
 from carecenter.rules.cadences import DUTIES, Cadence
 from carecenter.rules.kinds import CADENCES, DUTY_OF, KINDS
 from carecenter.rules.kinds import DUTIES as KIND_DUTIES
@@ -242,6 +242,9 @@ def _build(database: Database, on: date, group_id: int | None,
         connection = session.connection()
         if writable or not database.read_only:
             duestore.ensure_current(connection, on, progress)
+            # Done when the register was opened for writing; here too for one that was
+            # not (kept verdicts and tally by this program's rules before reading them).
+            upkeep.catch_up(connection, on, progress)
             verdicts.ensure_current(connection, on)
         sizes: dict[str, int] = {r[0]: int(r[1]) for r in connection.execute(text(
             f"SELECT {case} AS section, count(*) FROM care_due WHERE due_on <= :end "

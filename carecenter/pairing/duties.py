@@ -1,31 +1,64 @@
-"""A helper's duties (seed 001), counted from the visit records.
+"""A helper's duties (帮扶人履职), counted from the visit records.
 
-The duties are ``carecenter.rules.helper_duties`` (seed 001: calls four times a month,
-visits three times a quarter, the children three times a year). For
-each current primary pairing the visits of that person recorded by that helper (by
-``helper_id``, or by the visitor's name when no helper was recorded) are counted in the
-month, quarter and year that contain the chosen day.
+Each kind of person declares its helper duties (``carecenter.rules.kinds``: the
+elder's calls four times a month, visits three times a quarter and the children three
+times a year, seed 001; the child's home visit once a month, seed 000). ``DUTIES`` is
+every one of them; a person owes those of their own kinds (``owed``: a child's end on
+the 16th birthday). For each current primary pairing the visits of that person recorded
+by that helper (by ``helper_id``, or by the visitor's name when no helper was recorded)
+are counted in the month, quarter and year that contain the chosen day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 
 from carecenter.pairing.pairs import PRIMARY
+from carecenter.register import kind_ages
 from carecenter.rules.helper_duties import (  # noqa: F401 (the helpers' window's names)
-    DUTIES,
     PERIOD_LABELS,
     Duty,
     period_bounds,
     period_name,
 )
+from carecenter.rules.kinds import DUTY_OWNERS, combined
+from carecenter.rules.kinds import HELPER_DUTIES as DUTIES
 from carecenter.storage.database import Database
 from carecenter.storage.models import ACTIVE, helper, pairing, person, visit
+
+
+def owed(duty: Duty, stored_kinds: Any, primary: str | None, birth: date | None,
+         on: date) -> bool:
+    """Whether a person of these kinds owes ``duty`` in its period around ``on``: one of
+    their kinds declares it and they are still of that kind at the period's end (a
+    child's monthly visit is not owed for the month of the 16th birthday, as the work
+    list's due dates stop the day before it)."""
+    last = period_bounds(on, duty.period)[1] - timedelta(days=1)
+    members = combined(stored_kinds, primary).members
+    return any(k.code in {m.code for m in members} and not _aged(k.leaving_day(birth), last)
+               for k in DUTY_OWNERS[duty])
+
+
+def _aged(leaving: date | None, day: date) -> bool:
+    return leaving is not None and leaving <= day
 
 
 @dataclass(frozen=True)
@@ -35,10 +68,17 @@ class PersonDuties:
     helper_id: int
     helper_name: str
     counts: tuple[int, ...]  # one per DUTIES
+    owes: tuple[bool, ...] = ()  # per DUTIES: of the person's kinds (all: older callers)
+
+    @property
+    def owed(self) -> tuple[bool, ...]:
+        return self.owes or (True,) * len(DUTIES)
 
     @property
     def met(self) -> tuple[bool, ...]:
-        return tuple(n >= d.required for n, d in zip(self.counts, DUTIES, strict=True))
+        """Per duty: met, or not the person's to owe."""
+        return tuple(not o or n >= d.required
+                     for n, d, o in zip(self.counts, DUTIES, self.owed, strict=True))
 
     @property
     def all_met(self) -> bool:
@@ -47,7 +87,8 @@ class PersonDuties:
     def short(self) -> list[str]:
         """What is missing, in words: 电话问候老人 差 2 次."""
         return [f"{d.label}差 {d.required - n} 次"
-                for n, d in zip(self.counts, DUTIES, strict=True) if n < d.required]
+                for n, d, o in zip(self.counts, DUTIES, self.owed, strict=True)
+                if o and n < d.required]
 
 
 @dataclass(frozen=True)
@@ -55,11 +96,13 @@ class HelperDuties:
     helper_id: int
     helper_name: str
     people: int
-    met: tuple[int, ...]  # per duty: how many of their people it is met for
+    met: tuple[int, ...]  # per duty: how many of their people who owe it have it met
     all_met: int
+    owing: tuple[int, ...] = ()  # per duty: how many of their people owe it
 
     def short(self) -> tuple[int, ...]:
-        return tuple(self.people - m for m in self.met)
+        owing = self.owing or (self.people,) * len(self.met)
+        return tuple(o - m for o, m in zip(owing, self.met, strict=True))
 
 
 def person_duties(database: Database, on: date, helper_id: int | None = None
@@ -69,7 +112,8 @@ def person_duties(database: Database, on: date, helper_id: int | None = None
     if helper_id is not None:
         query = query.where(pairing.c.helper_id == helper_id)
     with database.session() as session:
-        return [PersonDuties(r[0], r[1], r[2], r[3], tuple(int(n) for n in r[4:]))
+        return [PersonDuties(r[0], r[1], r[2], r[3], tuple(int(n) for n in r[7:]),
+                             tuple(owed(d, r[4], r[5], r[6], on) for d in DUTIES))
                 for r in session.execute(query)]
 
 
@@ -93,7 +137,8 @@ def person_duties_on(connection: Connection, on: date, duties: Sequence[Duty],
 def duties_on_query(on: date, duties: Sequence[Duty], group_id: int | None = None
                     ) -> Select[Any]:
     """``person_duties_on``'s query: person, helper, helper's name and one count per duty
-    (``n0``, ``n1``, …), per current primary pairing of an active person."""
+    (``n0``, ``n1``, …), per current primary pairing of an active person; NULL for a
+    duty the person does not owe (``owed_terms``)."""
     counted: list[Any] = []
     for duty in duties:
         first, after = period_bounds(on, duty.period)
@@ -101,13 +146,22 @@ def duties_on_query(on: date, duties: Sequence[Duty], group_id: int | None = Non
         # (person, kind, date) index: only those visits' rows are read, not every visit
         # of the period (a year's million in December). A visit counts for the helper it
         # names, or, naming none, for the visitor of the helper's name.
-        counted.append(
+        count = (
             select(func.count()).select_from(visit)
             .where(visit.c.person_id == pairing.c.person_id, visit.c.kind == duty.kind,
                    visit.c.visited_on >= first, visit.c.visited_on < after,
                    or_(visit.c.helper_id == pairing.c.helper_id,
                        and_(visit.c.helper_id.is_(None), visit.c.visitor == helper.c.name)))
-            .scalar_subquery().label(f"n{len(counted)}"))
+            .scalar_subquery())
+        terms, params = owed_terms(duty, on, f"o{len(counted)}")
+        # Typed: a server compares the birth date with a date, not with text.
+        typed = [bindparam(k, date.fromisoformat(v), type_=Date) if "_born_" in k
+                 else bindparam(k, v, type_=String) for k, v in params.items()
+                 if f":{k}" in terms]
+        owing = pairing.c.person_id.in_(
+            select(text("o.id")).select_from(text("person o")).where(
+                text(terms).bindparams(*typed)))
+        counted.append(case((owing, count), else_=literal(None)).label(f"n{len(counted)}"))
     people = select(person.c.id).where(person.c.status == ACTIVE)
     if group_id:
         people = people.where(person.c.group_id == group_id)
@@ -118,6 +172,14 @@ def duties_on_query(on: date, duties: Sequence[Duty], group_id: int | None = Non
         .where(pairing.c.rank == PRIMARY, pairing.c.ended_on.is_(None),
                pairing.c.person_id.in_(people))
     )
+
+
+def owed_terms(duty: Duty, on: date, key: str) -> kind_ages.Terms:
+    """SQL terms on ``person o`` for the active people who owe ``duty`` in its period
+    around ``on`` (as ``owed``), with parameters named after ``key``."""
+    last = period_bounds(on, duty.period)[1] - timedelta(days=1)
+    terms, params = kind_ages.still_of(DUTY_OWNERS[duty], last, "o", key)
+    return f"o.status = 'active' AND {terms}", params
 
 
 def _tallies(on: date, duties: Sequence[Duty]) -> tuple[Any, Any]:
@@ -150,6 +212,7 @@ def _duties_query(on: date, duties: Sequence[Duty] = DUTIES) -> Select[Any]:
     by_id, by_name = _tallies(on, duties)
     query = (
         select(pairing.c.person_id, person.c.name, pairing.c.helper_id, helper.c.name,
+               person.c.kinds, person.c.kind, person.c.birth_date,
                *(func.coalesce(func.sum(by_id.c[f"n{n}"]), 0)
                  + func.coalesce(func.sum(by_name.c[f"n{n}"]), 0)
                  for n in range(len(duties))))
@@ -164,24 +227,28 @@ def _duties_query(on: date, duties: Sequence[Duty] = DUTIES) -> Select[Any]:
         # person.id too: PostgreSQL then knows each person's other columns are one value
         # per group (the order below, the work list's group and colour); SQLite did not ask.
         .group_by(pairing.c.person_id, person.c.id, person.c.name, pairing.c.helper_id,
-                  helper.c.name)
+                  helper.c.name, person.c.kinds, person.c.kind, person.c.birth_date)
         .order_by(helper.c.name, pairing.c.helper_id, person.c.name_pinyin)
     )
     return query
 
 
 def helper_duties(database: Database, on: date) -> list[HelperDuties]:
-    """Per helper: of their people, for how many each duty is met."""
+    """Per helper: of their people who owe each duty, for how many it is met."""
     names: dict[int, str] = {}
     people: dict[int, int] = {}
     met: dict[int, list[int]] = {}
+    owing: dict[int, list[int]] = {}
     all_met: dict[int, int] = {}
     for row in person_duties(database, on):
         h = row.helper_id
         names[h] = row.helper_name
         people[h] = people.get(h, 0) + 1
         counts = met.setdefault(h, [0] * len(DUTIES))
-        for index, ok in enumerate(row.met):
-            counts[index] += ok
+        owes = owing.setdefault(h, [0] * len(DUTIES))
+        for index, (ok, due) in enumerate(zip(row.met, row.owed, strict=True)):
+            counts[index] += ok and due
+            owes[index] += due
         all_met[h] = all_met.get(h, 0) + row.all_met
-    return [HelperDuties(h, names[h], people[h], tuple(met[h]), all_met[h]) for h in names]
+    return [HelperDuties(h, names[h], people[h], tuple(met[h]), all_met[h], tuple(owing[h]))
+            for h in names]

@@ -8,6 +8,12 @@ six months away, the Spring Festival (seed 002). Each stored verdict names the d
 may next change (``verdict_until``); ``ensure_current`` works out again those whose day
 has come, and any not yet worked out (a file from an older version), before the work
 list or a verdict filter reads them.
+
+When the rules themselves change (``RULES_VERSION``: a kind's ``judge``), every stored
+verdict is worked out again at once (``rejudge_all``), not person by person as they are
+opened: the work list, the register's filter and the township's figures read the stored
+verdicts and must never disagree with the file. The program does it when the register is
+first opened for writing (``carecenter.register.upkeep``), noting the rules it followed.
 """
 
 from __future__ import annotations
@@ -21,9 +27,13 @@ from sqlalchemy import Connection, bindparam, or_, select, text
 from carecenter.register.columns import SUPPORTER_SOURCE
 from carecenter.rules.kinds import VERDICT_READS, combined
 from carecenter.rules.leftbehind import SupporterFacts, Verdict
-from carecenter.storage.models import CURRENT_SUPPORTER, person, supporter
+from carecenter.storage import kept_rules
+from carecenter.storage.models import ACTIVE, CURRENT_SUPPORTER, person, supporter
 
 BATCH = 5000
+# The rules the stored verdicts follow (``carecenter.rules.kinds.VERDICT_RULES``).
+RULES_VERSION = kept_rules.CURRENT[kept_rules.VERDICTS]
+SETTING_KEY = kept_rules.VERDICTS
 
 # The file's kinds and the fields their verdicts read (carecenter.rules.kinds).
 _PEOPLE = select(person.c.id, person.c.kind, person.c.kinds,
@@ -81,12 +91,52 @@ def refresh(connection: Connection, person_ids: Iterable[int], today: date) -> N
     transaction)."""
     ids = sorted(set(person_ids))
     for start in range(0, len(ids), BATCH):
-        verdicts = compute(connection, ids[start:start + BATCH], today)
-        if verdicts:
-            connection.execute(_UPDATE, [
-                {"pid": pid, "verdict": v.code, "reason": v.text, "until": v.until,
-                 "on": today}
-                for pid, v in verdicts.items()])
+        _store(connection, compute(connection, ids[start:start + BATCH], today), today)
+
+
+def _store(connection: Connection, verdicts: dict[int, Verdict], today: date) -> None:
+    if verdicts:
+        connection.execute(_UPDATE, [
+            {"pid": pid, "verdict": v.code, "reason": v.text, "until": v.until, "on": today}
+            for pid, v in verdicts.items()])
+
+
+def current(connection: Connection) -> bool:
+    """Whether the stored verdicts were worked out by this program's rules."""
+    return kept_rules.read(connection, SETTING_KEY) == RULES_VERSION
+
+
+# (person, verdict before, verdict now) of a file whose verdict the new rules changed.
+Changed = tuple[int, str | None, str]
+
+
+def rejudge_all(connection: Connection, today: date,
+                progress: Callable[[int, int], None] | None = None) -> tuple[int, list[Changed]]:
+    """Every active person's verdict worked out again by this program's rules, in the
+    caller's transaction, and the rules noted: how many were judged and whose verdict
+    changed (what it was and is). People off the register keep what they had."""
+    ids = connection.execute(
+        select(person.c.id).where(person.c.status == ACTIVE).order_by(person.c.id)
+    ).scalars().all()
+    changed: list[Changed] = []
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        before = dict(connection.execute(
+            select(person.c.id, person.c.verdict).where(person.c.id.in_(chunk))).all())
+        found = compute(connection, chunk, today)
+        changed += [(pid, before.get(pid), v.code) for pid, v in found.items()
+                    if before.get(pid) is not None and before.get(pid) != v.code]
+        _store(connection, found, today)
+        if progress is not None:
+            progress(min(start + BATCH, len(ids)), len(ids))
+    kept_rules.write(connection, SETTING_KEY, RULES_VERSION)
+    return len(ids), changed
+
+
+def mark_current(connection: Connection) -> None:
+    """Note that the stored verdicts follow this program's rules (all just worked out:
+    a new register, the demo's)."""
+    kept_rules.write(connection, SETTING_KEY, RULES_VERSION)
 
 
 def ensure_current(connection: Connection, today: date,

@@ -1,10 +1,14 @@
-"""A paired helper's duties (seed 001) and the calendar periods they are counted in.
+"""What a paired helper must do for a person (帮扶人履职), and the calendar periods it is
+counted in.
 
-Seed 001: the paired helper phones the elder at least four times a month, visits at
-least three times a quarter, and phones the children at least three times a year. Kept
-here, below ``care``, because the visit writes keep a tally of exactly these records
-per period (``carecenter.care.duty_tally``); ``carecenter.pairing.duties`` counts them.
-A change of these kinds or periods needs a migration that rebuilds that tally.
+Each kind of person declares its own helper duties (``PersonKind.helper_duties``): the
+elder's are seed 001's (the paired helper phones the elder at least four times a month,
+visits at least three times a quarter, and phones the children at least three times a
+year); the child's are seed 000's (村社干部每月至少入户走访一次). A helper is judged on a
+person only by the duties of the person's own kinds (``carecenter.rules.kinds``). Kept
+here, below ``care``, because the visit writes keep a tally of exactly these records per
+period (``carecenter.care.duty_tally``, rebuilt by the program when the declared kinds
+and periods change); ``carecenter.pairing.duties`` counts them.
 """
 
 from __future__ import annotations
@@ -15,17 +19,24 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Duty:
-    kind: str  # a code of care.VISIT_KINDS
+    kind: str  # a code of care.VISIT_KINDS: the record that meets it
     label: str
     period: str  # month / quarter / year
     required: int
+    seed: str = "001"  # where the rule comes from
 
 
 # seed 001: 每月电话问候不少于4次, 每季度走访不少于3次, 每年联系子女不少于3次
-DUTIES = (
+ELDER_DUTIES = (
     Duty("phone", "电话问候老人", "month", 4),
     Duty("home", "入户走访", "quarter", 3),
     Duty("video", "联系子女", "year", 3),
+)
+# seed 000: 村社干部每月至少入户走访一次 (a child's paired cadre or teacher). The weekly
+# contact (监护人每周与留守儿童联系交流一次) is the guardian's, checked by the 儿童督导主任:
+# a duty on the child's own work-list items, not the helper's.
+CHILD_DUTIES = (
+    Duty("home", "入户走访儿童", "month", 1, seed="000"),
 )
 PERIOD_LABELS = {"month": "本月", "quarter": "本季度", "year": "本年"}
 
@@ -65,7 +76,10 @@ def period_name(day: date, period: str) -> str:
     return f"{day.year}年"
 
 
-# Each duty's kind of record and the periods it is counted in.
-DUTY_PERIODS: dict[str, tuple[str, ...]] = {}
-for _duty in DUTIES:
-    DUTY_PERIODS[_duty.kind] = (*DUTY_PERIODS.get(_duty.kind, ()), _duty.period)
+def duty_periods(duties: tuple[Duty, ...]) -> dict[str, tuple[str, ...]]:
+    """Each duty's kind of record and the periods it is counted in."""
+    periods: dict[str, tuple[str, ...]] = {}
+    for duty in duties:
+        if duty.period not in periods.get(duty.kind, ()):
+            periods[duty.kind] = (*periods.get(duty.kind, ()), duty.period)
+    return periods

@@ -45,12 +45,20 @@ def _flat(key: str, old: Any, new: Any) -> tuple[dict[str, Any], dict[str, Any],
 
 
 class Settings:
-    def __init__(self, database: Database) -> None:
+    """The settings of the connection's village. On a township's server opened for all
+    villages each village has its own (issue 22): ``village_id`` says whose are read
+    (those of the person being printed, say); without it the first village's."""
+
+    def __init__(self, database: Database, village_id: int | None = None) -> None:
         self.database = database
+        self.village_id = village_id
 
     def get(self, key: str, default: Any = None) -> Any:
+        query = select(setting.c.value).where(setting.c.key == key)
+        if self.village_id is not None:
+            query = query.where(setting.c.village_id == self.village_id)
         with self.database.session() as session:
-            raw = session.execute(select(setting.c.value).where(setting.c.key == key)).scalar()
+            raw = session.execute(query.order_by(setting.c.village_id).limit(1)).scalar()
         if raw is None:
             return default
         return json.loads(raw)

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 # SQLSTATE of a transaction PostgreSQL gave up so that another could go on: running it
 # again is the documented answer (PostgreSQL manual, "Serialization Failure Handling").
 RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
-ATTEMPTS = 6
+ATTEMPTS = 8
+BACKOFF_S = 0.02  # the first wait's upper bound; doubled at each attempt
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -75,8 +76,11 @@ def retrying(function: Callable[P, R]) -> Callable[P, R]:
                     if attempt == ATTEMPTS:
                         raise
                     log.info("写入与他人冲突,第 %d 次重试 (%s)", attempt, function.__qualname__)
-                    # Apart, so that the two writers do not meet again at once.
-                    time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311
+                    # Apart, so that the writers do not meet again at once: a random wait
+                    # up to a bound doubled each time ("full jitter"), which soon exceeds
+                    # the other's transaction however slow the machine (at most ~5 s in
+                    # all). A fixed short wait lost all six tries on a loaded machine.
+                    time.sleep(random.uniform(0, BACKOFF_S * 2 ** attempt))  # noqa: S311
             raise AssertionError("unreachable")
         finally:
             _depth.value -= 1

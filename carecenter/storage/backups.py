@@ -159,8 +159,11 @@ def _copy_keys(source: Path, target: Path) -> None:
     found = key_file.key_path(source)
     if found.exists():
         copied = key_file.key_path(target)
-        shutil.copyfile(found, copied)
-        keep_private(copied)
+        partial = copied.with_name(copied.name + ".part")  # a kill never leaves half a key
+        shutil.copyfile(found, partial)
+        keep_private(partial)
+        cipher.sync(partial)
+        os.replace(partial, copied)
 
 
 def take(register: Path, folder: Path | None = None, kind: str = MANUAL) -> Path:
@@ -330,19 +333,22 @@ def restore(backup: Path, register: Path, damaged: bool = False) -> Restored:
     backup into a plain one) the backup is exported into a new file with the register's
     key (else the backup's, whose key file comes along) and renamed over the register.
     ``damaged``: the register cannot be opened (``access.rescue``); its files, key file
-    too, are moved aside whole and the backup comes in with its own key file."""
+    too, are copied aside whole and the backup comes in with its own key file."""
     persons = verify(backup)
     folder = folder_for(register)
-    aside = _set_aside(register, folder, whole=damaged)
+    aside, whole = _set_aside(register, folder, whole=damaged)
     source_key = key_of(backup)
-    target_key = key_of(register) if register.exists() else None
     try:
+        if whole:
+            _replace_whole(backup, source_key, register)
+            return Restored(persons, aside)
+        target_key = key_of(register)
         if source_key == target_key:
             target = cipher.connect(register, target_key)
             try:
                 source = _read_only(backup, source_key)
                 try:
-                    source.backup(target)
+                    source.backup(target)  # one write transaction: all of it or none
                 finally:
                     source.close()
                 target.execute("PRAGMA journal_mode=WAL")
@@ -374,13 +380,38 @@ def _replace_from(backup: Path, source_key: bytes | None, register: Path,
     copied_keys = target_key is None and source_key is not None
     if copied_keys:
         _copy_keys(backup, register)  # the backup's key file, before its data
+    _put_in_place(partial, register, undo_keys=copied_keys)
+
+
+def _replace_whole(backup: Path, source_key: bytes | None, register: Path) -> None:
+    """The backup, with its own key file, in place of a register that cannot be opened
+    (or is missing) and whose files are kept aside whole. Built beside it and renamed over
+    it: a kill at any moment leaves the old files (still refused, the rescue can run
+    again) or the backup, never a mix."""
+    partial = register.with_name(register.name + ".restoring")
+    source = cipher.connect(backup, source_key)
+    try:
+        cipher.export(source, partial, source_key)
+    finally:
+        source.close()
+    # Copied aside already. A WAL left beside the new file would be replayed onto it.
+    for stale in (Path(f"{register}-wal"), Path(f"{register}-shm")):
+        stale.unlink(missing_ok=True)
+    if source_key is not None:
+        _copy_keys(backup, register)
+    else:
+        key_file.key_path(register).unlink(missing_ok=True)
+    _put_in_place(partial, register, undo_keys=False)
+
+
+def _put_in_place(partial: Path, register: Path, undo_keys: bool) -> None:
     try:
         os.replace(partial, register)
     except OSError as error:
         # On Windows the rename fails while another program holds the register open:
         # the register stays as it was, without the key file that belonged to the backup.
         partial.unlink(missing_ok=True)
-        if copied_keys:
+        if undo_keys:
             key_file.key_path(register).unlink(missing_ok=True)
         if isinstance(error, PermissionError):
             raise KnownError(f"登记册文件 {register.name} 正被其他程序使用,无法恢复。请关闭正在"
@@ -419,24 +450,33 @@ def encrypt_plain(register: Path, key: bytes) -> list[Path]:
     return done
 
 
-def _set_aside(register: Path, folder: Path, whole: bool = False) -> Path:
-    """Keep the current register as a backup; a damaged one (or any, ``whole``) is
-    moved aside whole."""
+def _set_aside(register: Path, folder: Path, whole: bool = False) -> tuple[Path, bool]:
+    """Keep the current register as a backup; the copy, and whether the register must be
+    replaced whole (``whole``, a register too damaged to read through SQLite, or none).
+    Its files are copied as they are, never moved: until the backup is renamed over it,
+    the register stays where it was."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise KnownError(f"无法建立备份文件夹 {folder}({e.strerror}),未恢复") from e
     if not register.exists():
-        return register
+        return register, True
     target = _target(register, folder, RESTORE, clock.now())
     if not whole:
         try:
             copy_database(register, target)
-            return target
+            return target, False
         except KnownError:
-            pass  # too damaged to read through SQLite: move its files aside as they are
-    for suffix in ("", "-wal", "-shm", key_file.KEY_SUFFIX):
-        part = register.with_name(register.name + suffix)
-        if part.exists():
-            os.replace(part, target.with_name(target.name + suffix))
-    return target
+            pass  # too damaged to read through SQLite: keep its files as they are
+    try:
+        for suffix in ("", "-wal", "-shm", key_file.KEY_SUFFIX):
+            part = register.with_name(register.name + suffix)
+            if part.exists():
+                copied = target.with_name(target.name + suffix)
+                shutil.copyfile(part, copied)
+                keep_private(copied)
+                cipher.sync(copied)
+    except OSError as e:
+        raise KnownError(f"无法把原登记册另存到备份文件夹 {folder}({e.strerror}),"
+                         "未恢复,登记册未改变。") from e
+    return target, True

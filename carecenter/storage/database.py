@@ -39,13 +39,13 @@ from carecenter.storage.location import (
 from carecenter.storage.postgres import TOWNSHIP
 from carecenter.storage.register_lock import RegisterHeld, RegisterLock, lock_path
 from carecenter.storage.register_messages import (  # noqa: F401 (read from here too)
-    _busy,
-    _explain,
-    _writable,
     backup_hint,
+    busy,
     damaged_register,
     empty_register,
+    explain_refusal,
     missing_register,
+    writable,
 )
 from carecenter.storage.villages import ONLY_VILLAGE
 
@@ -117,6 +117,10 @@ def upgrade(engine: Engine) -> None:
                                        {"name": postgres.SCOPE_SETTING, "value": TOWNSHIP})
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                if current is None:  # a new register: kept data follows these rules
+                    from carecenter.storage import kept_rules
+
+                    kept_rules.mark_all(connection)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise DatabaseError(
                         "数据库升级后有记录指向不存在的记录,升级已撤销,数据未改变。")
@@ -243,7 +247,7 @@ class Database:
                     upgrade(self.engine.execution_options(**{WRITE_OPTION: True}))
         except SADatabaseError as e:
             self.engine.dispose()
-            if self.path is not None and not _writable(self.path):
+            if self.path is not None and not writable(self.path):
                 raise DatabaseError(
                     f"登记册所在的文件夹或文件是只读的({self.path.parent}),无法打开来修改。"
                     "文件本身没有损坏;请检查权限,或把登记册复制到可以写入的文件夹。"
@@ -560,8 +564,8 @@ class Database:
                 if is_retryable(e):  # backends.retrying runs the whole write again
                     raise Conflict(conflict_message(e)) from e
                 if isinstance(e, OperationalError):
-                    message = _explain(e, self.path)
-                    if _busy(e):
+                    message = explain_refusal(e, self.path)
+                    if busy(e):
                         # SQLite's own "another writer came first": the same case as a
                         # server's serialization failure, and run again the same way.
                         raise Conflict(message) from e

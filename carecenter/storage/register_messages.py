@@ -13,17 +13,17 @@ from carecenter.errors import DatabaseError, KnownError, Unopenable
 from carecenter.storage.location import command_line
 
 
-def _busy(error: OperationalError) -> bool:
+def busy(error: OperationalError) -> bool:
     text_ = str(error.orig).lower()
     return "locked" in text_ or "busy" in text_
 
 
-def _explain(error: OperationalError, path: Path | None = None) -> str:
+def explain_refusal(error: OperationalError, path: Path | None = None) -> str:
     """What the clerk can do about a write the database refused."""
     text_ = str(error.orig).lower()
-    if _busy(error):
+    if busy(error):
         return "数据库正被另一个窗口或程序使用,请关闭其他“留守关爱”窗口后重试。本次修改未保存。"
-    if "readonly" in text_ or "read-only" in text_ or (path and not _writable(path)):
+    if "readonly" in text_ or "read-only" in text_ or (path and not writable(path)):
         return (f"登记册所在的文件夹或文件是只读的({path.parent if path else ''}),无法保存。"
                 "请检查权限或把登记册放到可以写入的文件夹。本次修改未保存。")
     if "disk" in text_ or "full" in text_:
@@ -31,7 +31,7 @@ def _explain(error: OperationalError, path: Path | None = None) -> str:
     return f"保存失败:{error.orig}。本次修改未保存。"
 
 
-def _writable(path: Path) -> bool:
+def writable(path: Path) -> bool:
     """Whether the register can be written where it is (its folder and the file itself)."""
     folder_ok = os.access(path.parent, os.W_OK)
     return folder_ok and (not path.exists() or os.access(path, os.W_OK))
@@ -44,20 +44,22 @@ def missing_register(path: Path) -> DatabaseError:
         f"{command_line()} create --db \"{path}\"。")
 
 
-def backup_hint(path: Path) -> str:
+def backup_hint(path: Path, sound: bool = False) -> str:
     """Where the newest backup of the register at ``path`` is and how to restore it, for
-    a message saying the register cannot be opened ("" if it has none)."""
+    a message saying the register cannot be opened ("" if it has none). ``sound``: the
+    newest that passes the integrity check (slower: each is read whole)."""
     from carecenter.storage import backups
 
     try:
-        found = backups.listing(path)
+        newest = backups.newest_sound(path) if sound else next(iter(backups.listing(path)),
+                                                                None)
     except (OSError, KnownError):
         return ""
-    if not found:
+    if newest is None:
         return ""
-    newest = found[0]
     persons = "" if newest.persons is None else f",{newest.persons} 人"  # encrypted: unread
-    return (f"最新的备份是 {newest.path}({newest.taken:%Y-%m-%d %H:%M}{persons})。"
+    good = "完好的" if sound else ""
+    return (f"最新的{good}备份是 {newest.path}({newest.taken:%Y-%m-%d %H:%M}{persons})。"
             f"管理员可以用它恢复:{command_line()} restore --db \"{path}\" \"{newest.path}\"。")
 
 
@@ -71,15 +73,9 @@ def empty_register(path: Path) -> Unopenable:
 
 
 def damaged_register(path: Path, problem: str) -> DatabaseError:
-    from carecenter.storage import backups
-
-    good = backups.newest_sound(path)
-    if good is None:
-        advice = "没有找到可用的备份;请把文件交给维护人员检查。"
-    else:
-        advice = (f"最近一份完好的备份是 {good.path}({good.taken:%Y-%m-%d %H:%M},"
-                  f"{good.persons} 人)。请在菜单“文件 → 从备份恢复”中选择它,或运行 "
-                  f"{command_line()} restore \"{good.path}\" --db \"{path}\"。")
+    advice = backup_hint(path, sound=True)
+    advice = (f"{advice}或在菜单“文件 → 从备份恢复”中选择它。" if advice
+              else "没有找到可用的备份;请把文件交给维护人员检查。")
     return DatabaseError(
         f"登记册 {path} 未通过 SQLite 完整性检查(文件已损坏:{problem[:200]})。"
         f"为免损坏扩大,不能再写入。{advice}")

@@ -95,12 +95,14 @@ class SessionGuard(QObject):
         # every event of every widget (~5,000 to open a file, about half its time). One
         # key or click restarts the countdown; the filter then rests for a few seconds,
         # so the work the key started (the file opening, the list filtering) runs without
-        # it. The lock may come those few seconds early; its time is counted in minutes.
+        # it. The countdown starts again when the rest ends, as if a key had come then:
+        # the lock never comes sooner than its minutes after the last key (at most those
+        # few seconds later).
         self._watching = False
         self._rest = QTimer(self)
         self._rest.setSingleShot(True)
         self._rest.setInterval(REST_MS)
-        self._rest.timeout.connect(self._watch)
+        self._rest.timeout.connect(self._rested)
         self._watch()
         self._hide_data()
 
@@ -116,6 +118,11 @@ class SessionGuard(QObject):
         if app is not None and not self._watching:
             app.installEventFilter(self)
             self._watching = True
+
+    def _rested(self) -> None:
+        if not self.locked:
+            self.timer.start()  # keys typed while resting were not seen: count from now
+        self._watch()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and not self.locked:

@@ -144,16 +144,17 @@ class OverviewPage(QWidget):
         active = figures.active
         self.headline.setText(
             f"{figures.on:%Y年%m月%d日}  在册 {active} 人,已结对 {figures.paired} 人"
-            f"({percent(figures.paired, active)}),有事项逾期 {figures.overdue} 人")
+            f"({percent(figures.paired, figures.to_pair)}),有事项逾期 {figures.overdue} 人")
         self.colours.set_bars([
             Bar(colour_text(code), figures.colours.get(code, 0), active,
                 COLOUR_HEX.get(code, UNASSESSED_HEX), code,
                 tip=f"点击:在登记册中列出{colour_text(code)}的人")
             for code in (*COLOURS, "")])
         self.coverage.set_bars([
-            Bar("已结对", figures.paired, active, PAIRED_HEX, "unpaired",
+            Bar("已结对", figures.paired, figures.to_pair, PAIRED_HEX, "unpaired",
                 tip="点击:列出尚未结对的人"),
-            Bar("有效协议", figures.agreements, active, AGREEMENT_HEX, "no_agreement",
+            Bar("有效协议", figures.agreements, figures.agreement_due, AGREEMENT_HEX,
+                "no_agreement",
                 tip="点击:列出尚无已签订协议的人"),
             Bar("不再符合留守", figures.not_qualifying, active, OVERDUE_HEX, NOT_QUALIFYING,
                 tip="点击:在登记册中列出留守认定为不符合的人(应办理退出)"),

@@ -389,7 +389,10 @@ class HelpersWindow(QDialog):
     def show_duties(self) -> None:
         headers = ("帮扶人", "结对人数", *(f"{PERIOD_LABELS[d.period]}{d.label}≥{d.required}次 达标"
                                          for d in DUTIES), "全部达标")
-        rows = [(d.helper_name, d.people, *(f"{m}/{d.people}" for m in d.met),
+        # Each duty out of the helper's people who owe it (a child's monthly visit is not
+        # an elder's): "—" where none of them does.
+        rows = [(d.helper_name, d.people,
+                 *(f"{m}/{o}" if o else "—" for m, o in zip(d.met, d.owing, strict=True)),
                  f"{d.all_met}/{d.people}")
                 for d in sorted(helper_duties(self.database, self.day),
                                 key=lambda d: d.all_met - d.people)]

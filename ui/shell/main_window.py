@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QTabWidget,
     QWidget,
@@ -192,6 +193,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             from carecenter.settings.preferences import Preferences
 
             self.guard.set_idle_minutes(int(Preferences(self.database).read()["lock.minutes"]))
+            self._catch_up(self.database)
         if self.worklist.needs_reading():
             # Dropped while locked, or another operator's list: theirs is read now, or
             # when its tab is next shown.
@@ -200,6 +202,32 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             else:
                 self._worklist_stale = True
         self._update_actions()
+
+    def _catch_up(self, database: Database) -> None:
+        """A register first opened for writing by this version: what it keeps by rules
+        (the 留守 verdicts, the helpers' tally) worked out again by this version's, with
+        progress (``carecenter.register.upkeep``); a current one costs one read."""
+        from carecenter import clock
+        from carecenter.errors import KnownError
+        from carecenter.register import upkeep
+        from ui.widgets.background import run_in_background
+
+        if database.read_only or not upkeep.outdated(database) or not database.can_write():
+            return
+        try:
+            caught = run_in_background(
+                self, "按新规则更新登记册",
+                lambda progress, _cancelled: upkeep.bring_up_to_date(
+                    database, clock.today(), progress),
+                "本版程序的认定规则有变,正在更新登记册…", cancellable=False)
+        except KnownError as e:
+            QMessageBox.warning(self, "按新规则更新登记册", e.message)
+            return
+        if caught is not None and caught.text():
+            self.statusBar().showMessage(f"本版程序的规则有变:{caught.text()}(已记入审计日志)",
+                                         30000)
+            self._worklist_stale = True
+            self._overview_stale = True
 
     def finish_start(self) -> bool:
         """Open the database the normal way and take over from the first screen; False

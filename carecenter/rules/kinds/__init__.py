@@ -15,6 +15,7 @@ from functools import cache
 
 from carecenter.rules.cadences import Cadence, CadenceBook
 from carecenter.rules.fields import PERSON_FIELDS, Field, Section
+from carecenter.rules.helper_duties import Duty, duty_periods
 from carecenter.rules.kinds.child import CHILD, CHILD_FIELDS
 from carecenter.rules.kinds.declaration import Figure, PersonKind, Role, Values
 from carecenter.rules.kinds.elder import ELDER, SUPPORTER_ROLE  # noqa: F401 (re-exported)
@@ -65,6 +66,25 @@ RECORDS: dict[str, str] = {}
 for _k in KINDS.values():
     for _code, _label in _k.records.items():
         RECORDS.setdefault(_code, _label)
+
+
+# Every helper duty any kind declares (帮扶人履职), once each, and the kinds that owe it:
+# a helper is judged on a person by the duties of the person's own kinds.
+HELPER_DUTIES: tuple[Duty, ...] = tuple(dict.fromkeys(
+    d for k in KINDS.values() for d in k.helper_duties))
+DUTY_OWNERS: dict[Duty, tuple[PersonKind, ...]] = {
+    d: tuple(k for k in KINDS.values() if d in k.helper_duties) for d in HELPER_DUTIES}
+# The kinds of record the duties count and their periods (the tally ``care.duty_tally``
+# keeps; when these change, the program rebuilds it).
+HELPER_DUTY_PERIODS: dict[str, tuple[str, ...]] = duty_periods(HELPER_DUTIES)
+# What that tally counts, as kept beside it (``storage.kept_rules``).
+TALLY_RULES = ";".join(f"{kind}:{','.join(sorted(periods))}"
+                       for kind, periods in sorted(HELPER_DUTY_PERIODS.items()))
+# Bump when any kind's ``judge`` changes: every register then works its stored verdicts
+# out again, once (``register.upkeep``). 2: only 赡养义务人 decide an elder's (a 儿媳 or
+# 女婿 never, 老年人权益保障法第十四条; a 孙子女 only with no son or daughter on the file,
+# 民法典第一千零七十四条).
+VERDICT_RULES = "2"
 
 
 # The person's fields any verdict reads: what the register reads for its 认定 column.

@@ -31,6 +31,7 @@ from carecenter.rules.fields import (
     choices,
     person_name,
 )
+from carecenter.rules.helper_duties import CHILD_DUTIES
 from carecenter.rules.idnumber import age_on
 from carecenter.rules.kinds.declaration import (
     Figure,
@@ -259,6 +260,7 @@ CHILD = PersonKind(
     ),
     columns=("school", "grade", "guardianship"),
     helper_roles=("teacher",),
+    helper_duties=CHILD_DUTIES,  # seed 000: 村社干部每月至少入户走访一次
     card_ways=("监护人联系交流", "入户走访"),
     seed="000",
     placement={"disability": SCHOOL, "disability_grade": SCHOOL, "income_sources": CARE,

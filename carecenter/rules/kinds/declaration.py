@@ -18,6 +18,7 @@ from typing import Any
 from carecenter.calendar import add_months
 from carecenter.rules.cadences import Cadence, CadenceBook, CareFacts
 from carecenter.rules.fields import PERSON_FIELDS, Field, Section
+from carecenter.rules.helper_duties import Duty
 from carecenter.rules.leftbehind import Verdict
 from carecenter.rules.periods import MONTH, QUARTER, WEEK, YEAR, Period
 
@@ -74,6 +75,10 @@ class PersonKind:
     figures: tuple[Figure, ...] = ()
     columns: tuple[str, ...] = ()  # extra register columns (field names) for this kind
     helper_roles: tuple[str, ...] = ()  # helper roles especially fit (a child's teacher)
+    # What the paired helper must do for the person (帮扶人履职): the elder's calls and
+    # visits (seed 001), the child's monthly home visit (seed 000); none where the
+    # seeds name none.
+    helper_duties: tuple[Duty, ...] = ()
     seed: str = ""  # where the definition comes from
     reads: tuple[str, ...] = ("birth_date",)  # the person's fields ``judge`` reads
     # What can be printed for the person: form (the kind's registration form), card

@@ -13,6 +13,7 @@ from datetime import date
 from carecenter.rules import leftbehind
 from carecenter.rules.cadences import DUTIES, ELDER_CADENCES, ELDER_VILLAGE_CADENCES
 from carecenter.rules.fields import PERSON_FIELDS, SECTIONS, SUPPORTER_FIELDS, SUPPORTERS
+from carecenter.rules.helper_duties import ELDER_DUTIES
 from carecenter.rules.idnumber import age_on
 from carecenter.rules.kinds.declaration import Figure, PersonKind, Role, Values
 
@@ -55,6 +56,7 @@ ELDER = PersonKind(
     short="老年人",
     judge=judge,
     fields=PERSON_FIELDS,
+    helper_duties=ELDER_DUTIES,  # seed 001
     sections=SECTIONS,
     roles=(SUPPORTER_ROLE,),
     cadences=ELDER_CADENCES,
