@@ -64,7 +64,8 @@ class RowReading(RowMatching):
             row.errors.append(Problem("", f"标题或说明行:“{words[:20]}”,不是人员" if words
                                       else "空行"))
             return row, {}, [], False
-        if mapping.normalise_label(name_text) in ("姓名", "老人姓名", "人员姓名"):
+        if "名" in name_text and mapping.normalise_label(name_text) in (
+                "姓名", "老人姓名", "人员姓名"):
             row.action = IGNORED
             row.errors.append(Problem("", "重复的表头行"))
             return row, {}, [], False

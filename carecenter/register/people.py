@@ -491,7 +491,10 @@ class Register(Leaving):
         today = self.today()
         judged: dict[str, Verdict] = {}
         for k in kinds.members:
-            if not any(f.name == "left_behind_year" for f in k.fields):
+            keeps = _KEEPS_YEAR.get(k.code)
+            if keeps is None:
+                keeps = _KEEPS_YEAR[k.code] = any(f.name == "left_behind_year" for f in k.fields)
+            if not keeps:
                 continue
             verdict = judged[k.code] = k.judge(values, supporters, today)
             if verdict.left_behind and not verdict.carried_over:
@@ -555,6 +558,7 @@ def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, An
 
 
 _BLANK: dict[int, tuple[tuple[Field, ...], dict[str, Any]]] = {}
+_KEEPS_YEAR: dict[str, bool] = {}  # kind → whether its file keeps left_behind_year
 
 
 def _blanks(fields: tuple[Field, ...]) -> dict[str, Any]:

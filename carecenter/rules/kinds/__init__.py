@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from carecenter.rules.cadences import Cadence, CadenceBook
 from carecenter.rules.fields import PERSON_FIELDS, Field, Section
@@ -190,4 +190,9 @@ def _combined(codes: tuple[str, ...]) -> Kinds:
 def combined(codes: Iterable[str] | str | None, primary: str | None = None) -> Kinds:
     """The ``Kinds`` of a file (worked out once per combination)."""
     stored = codes if isinstance(codes, str) or codes is None else tuple(codes)
+    return _stored_as(stored, primary)
+
+
+@lru_cache(maxsize=256)  # asked once or twice for each of a ledger's 10,000 files
+def _stored_as(stored: str | tuple[str, ...] | None, primary: str | None) -> Kinds:
     return _combined(codes_of(stored, primary))
