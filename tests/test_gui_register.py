@@ -292,3 +292,35 @@ def test_columns_fit_what_they_hold_and_the_last_one_takes_no_spare_room(
     assert header.sectionSize(KEYS.index("status")) < header.width() / 4
     work = window.worklist.table.horizontalHeader()
     assert work.sectionSize(5) > work.sectionSize(8) * 3  # 要求/说明 wider than 逾期天数
+
+
+def test_a_search_counted_only_so_far_says_so_until_scrolled_to_its_end(
+        qtbot: QtBot, window: MainWindow, database: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.register import register_model
+
+    monkeypatch.setattr(register_model, "CHUNK", 10)
+    register = Register(database)
+    given = "秀英桂兰春花玉梅淑珍凤英"
+    for n in range(60):
+        register.save(elder(f"王{given[n % 12]}{given[n // 12]}",
+                            birth=f"19{40 + n % 10}0{1 + n % 9}1{n % 10}",
+                            sequence=f"{n:03d}"), allow_duplicate=True)
+    window.refresh()
+    window.listing.count_limit = 20  # as a server counts a search (10,000 there)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "wang")
+    window.search_now()
+    assert window.model.rowCount() == 20 and "显示 20+ 人" in window.count_label.text()
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.exact and window.table.currentIndex().row() == 59  # the very last
+    assert window.model.rowCount() == 60 and "显示 60 人" in window.count_label.text()
+    # Scrolled to the end of the first 20, the rest are counted and added below.
+    window.search.setText("wan")
+    window.search_now()
+    assert not window.model.exact
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.exact)
+    assert window.model.rowCount() == 60 and "显示 60 人" in window.count_label.text()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select
+from sqlalchemy import CursorResult, func, select, text
 
 from carecenter import clock
 from carecenter.access import audit
@@ -137,12 +137,32 @@ class EventBook:
         """Each village cadence of the kinds on the register, with its next date: counted
         from the day the first person came on (or ``on`` with nobody yet)."""
         with self.database.session() as session:
-            kinds = set(session.execute(select(person.c.kind).where(
-                person.c.status == ACTIVE).distinct()).scalars())
+            if session.get_bind().dialect.name == "postgresql":
+                # A server steps from kind to kind through an index (ix_person_kind_server:
+                # each min() reads one entry), where DISTINCT is a pass over every active
+                # person (40-60 ms at 100,000).
+                kinds = set(session.execute(text(
+                    "WITH RECURSIVE k AS (SELECT min(kind) AS kind FROM person "
+                    "WHERE status = :active UNION ALL SELECT (SELECT min(p.kind) FROM person p "
+                    "WHERE p.status = :active AND p.kind > k.kind) FROM k "
+                    "WHERE k.kind IS NOT NULL) SELECT kind FROM k WHERE kind IS NOT NULL"),
+                    {"active": ACTIVE}).scalars())
+            else:
+                kinds = set(session.execute(select(person.c.kind).where(
+                    person.c.status == ACTIVE).distinct()).scalars())
             if not kinds:
                 return []
-            first = session.execute(select(func.min(func.coalesce(
-                person.c.registered_on, func.date(person.c.created_at))))).scalar()
+            if session.get_bind().dialect.name == "postgresql":
+                # The same day from two ends of an index (ix_person_entered_server), not
+                # a pass over everyone: the earliest 填报日期, and the earliest record
+                # made of those without one (LEAST passes over a missing one).
+                first = session.execute(text(
+                    "SELECT least((SELECT min(registered_on) FROM person), "
+                    "(SELECT date(min(created_at)) FROM person WHERE registered_on IS NULL))"
+                )).scalar()
+            else:
+                first = session.execute(select(func.min(func.coalesce(
+                    person.c.registered_on, func.date(person.c.created_at))))).scalar()
             days: dict[str, list[date]] = {}
             for kind, held in session.execute(select(care_event.c.kind, care_event.c.held_on)
                                               .distinct()

@@ -142,6 +142,21 @@ def _label(code: str, reason: str, labels: Mapping[str, str]) -> str:
     return labels.get(code, code)
 
 
+# Ids read at a time: a keystroke reads the first chunk and, when it is full, a count;
+# the rest follow as the table scrolls to them.
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """What a keystroke shows: the first ids in order, and how many match. Not ``exact``:
+    at least ``count`` match, and counting stopped there (a search on a server)."""
+
+    ids: list[int]
+    count: int
+    exact: bool = True
+
+
 class RowSource(Protocol):
     """What the register table reads: ``carecenter.register.listing.Listing``, or at start-up
     ``carecenter.register.first_screen.FirstScreen``."""
@@ -151,4 +166,13 @@ class RowSource(Protocol):
 
     def count(self, query: RegisterQuery) -> int: ...
 
+    def first(self, query: RegisterQuery, size: int = CHUNK) -> FirstPage: ...
+
     def rows(self, ids: Sequence[int]) -> dict[int, Row]: ...
+
+
+def exact_first(source: RowSource, query: RegisterQuery, size: int = CHUNK) -> FirstPage:
+    """The first ``size`` ids and the exact count (a short first chunk is the whole
+    answer; only a full one needs counting)."""
+    ids = source.ids(query, 0, size)
+    return FirstPage(ids, len(ids) if len(ids) < size else source.count(query))

@@ -21,7 +21,15 @@ from datetime import date
 from typing import Any
 
 from carecenter import clock
-from carecenter.register.columns import SUPPORTER_SOURCE, RegisterQuery, Row, make_row
+from carecenter.register.columns import (
+    CHUNK,
+    SUPPORTER_SOURCE,
+    FirstPage,
+    RegisterQuery,
+    Row,
+    exact_first,
+    make_row,
+)
 from carecenter.rules.fields import ACTIVE
 from carecenter.storage.location import SCHEMA_HEAD, sqlite_file
 
@@ -83,6 +91,9 @@ class FirstScreen:
     def count(self, query: RegisterQuery) -> int:
         self._check(query)
         return self.count_status(DEFAULT.status)
+
+    def first(self, query: RegisterQuery, size: int = CHUNK) -> FirstPage:
+        return exact_first(self, query, size)
 
     def count_status(self, status: str | None) -> int:
         """Like ``Register.count``: how many people have this status (None: everyone)."""

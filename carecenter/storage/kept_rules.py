@@ -61,7 +61,9 @@ def mark_all(connection: Connection) -> None:
     from sqlalchemy import text
 
     now = clock.now()
-    villages = connection.execute(text("SELECT id FROM village")).scalars().all() or [1]
+    # A new server has no village yet: a village moved in brings its own notes (storage
+    # .transfer), and noting them for a village 1 to come clashed with that village's.
+    villages = connection.execute(text("SELECT id FROM village")).scalars().all()
     for village_id in villages:
         for key, rules in CURRENT.items():
             connection.execute(insert(setting).values(

@@ -28,10 +28,10 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text, update
+from sqlalchemy import Connection, Table, delete, func, select, text, update
 
 from carecenter.errors import KnownError
-from carecenter.storage import postgres
+from carecenter.storage import kept_rules, postgres
 from carecenter.storage.bulk import collector_paused, insert_rows
 from carecenter.storage.database import Database
 from carecenter.storage.models import metadata, operator, setting, village
@@ -262,6 +262,10 @@ def move_out(server: Database, target: Database, village_id: int,
             own = _the_village(writing)
             if own.code == leaving.code:
                 return _already(writing, moved.village, expected, moved, started, "文件里")
+            # A new file notes that it follows this program's rules (kept_rules.mark_all);
+            # the village brings its own notes, which are what its data follow.
+            writing.execute(delete(setting).where(setting.c.village_id == ONLY_VILLAGE,
+                                                  setting.c.key.in_(kept_rules.CURRENT)))
             if any(counts(writing, ONLY_VILLAGE).values()):
                 raise KnownError("目标数据库文件里已有数据,未迁出。请指定一个新的文件。")
             writing.execute(update(village).where(village.c.id == ONLY_VILLAGE)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecenter import clock
-from carecenter.register.columns import COLUMNS, RegisterQuery, Row
+from carecenter.register.columns import CHUNK, COLUMNS, FirstPage, RegisterQuery, Row, exact_first
 from ui.register.register_model import RegisterModel
 
 if TYPE_CHECKING:
@@ -41,6 +41,9 @@ class FixedIds:
 
     def count(self, query: RegisterQuery) -> int:
         return len(self.all)
+
+    def first(self, query: RegisterQuery, size: int = CHUNK) -> FirstPage:
+        return exact_first(self, query, size)
 
     def rows(self, ids: Sequence[int]) -> dict[int, Row]:
         return self.listing.rows(ids)

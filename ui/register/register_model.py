@@ -12,17 +12,22 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor
 
-from carecenter.register.columns import COLUMNS, RegisterQuery, Row, RowSource
+from carecenter.register.columns import CHUNK, COLUMNS, RegisterQuery, Row, RowSource
 from ui.widgets.colours import colour_icon, colour_text
 
 # Rows read at a time: a screenful or so. Each row is its own page of an encrypted file
 # (decrypted when read): 200 rows cost 35-40 ms of each keystroke that shows new people at
 # 100,000 (measured), 50 a quarter of that; scrolling reads the next page as it comes.
-PAGE = 50
-CHUNK = 2000  # ids per query; a multiple of PAGE, so a page never straddles two chunks
+PAGE = 50  # CHUNK (ids per query) is a multiple of it: a page never straddles two chunks
 MAX_CACHED = 5000
 # The roles ``data`` answers.
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
@@ -45,10 +50,12 @@ class RegisterModel(QAbstractTableModel):
         self.before_change: Callable[[], bool] | None = None
         self.query = query or RegisterQuery()
         self._count = 0
+        self._exact = True  # False: at least _count match (a search on a server)
+        self._counting = False  # a count of them all is on its way (fetchMore)
         self._chunks: dict[int, list[int]] = {}  # chunk number -> its ids, in order
         self._cache: dict[int, Row] = {}
         # Clearing the search box brings back the whole list: keep it at hand.
-        self._unfiltered: dict[RegisterQuery, tuple[int, dict[int, list[int]]]] = {}
+        self._unfiltered: dict[RegisterQuery, tuple[int, bool, dict[int, list[int]]]] = {}
         self.reload()
 
     # -- the query ----------------------------------------------------------------
@@ -72,14 +79,12 @@ class RegisterModel(QAbstractTableModel):
         self.beginResetModel()
         key = replace(self.query, text="")
         if not self.query.text and key in self._unfiltered:
-            self._count, self._chunks = self._unfiltered[key]
+            self._count, self._exact, self._chunks = self._unfiltered[key]
         else:
-            first = self.listing.ids(self.query, 0, CHUNK)
-            # A short first chunk is the whole answer; only a long one needs a count.
-            count = len(first) if len(first) < CHUNK else self.listing.count(self.query)
-            self._count, self._chunks = count, {0: first}
+            first = self.listing.first(self.query, CHUNK)
+            self._count, self._exact, self._chunks = first.count, first.exact, {0: first.ids}
             if not self.query.text:
-                self._unfiltered[key] = (self._count, self._chunks)
+                self._unfiltered[key] = (self._count, self._exact, self._chunks)
         if fresh:
             self._cache.clear()
         self.endResetModel()
@@ -91,8 +96,40 @@ class RegisterModel(QAbstractTableModel):
         return chunk
 
     @property
+    def exact(self) -> bool:
+        """False while the count is a lower bound: ``rowCount`` people and more match."""
+        return self._exact
+
+    def count_all(self) -> None:
+        """Count every match of a search counted only so far (the table scrolled to its
+        end, or every id asked for); the rows past the first count are added."""
+        if self._exact:
+            return
+        count = self.listing.count(self.query)
+        self._exact = True
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exact
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        # Counted once the view has finished what it is doing: a view asks for more from
+        # inside its own handling of a reset, where rows must not be added yet.
+        if not parent.isValid() and not self._exact and not self._counting:
+            self._counting = True
+            QTimer.singleShot(0, self, self._count_later)
+
+    def _count_later(self) -> None:
+        self._counting = False
+        self.count_all()
+
+    @property
     def ids(self) -> list[int]:
-        """Every id shown, in order (fetches whatever is not loaded yet)."""
+        """Every id that matches, in order (fetches whatever is not loaded yet)."""
+        self.count_all()
         return [i for n in range((self._count + CHUNK - 1) // CHUNK) for i in self._chunk(n)]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -339,7 +339,9 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         if current is self.worklist:
             shown = f"工作台 {self.worklist.model.rowCount()} 项    "
         elif current is self.register_page:
-            shown = f"显示 {self.model.rowCount()} 人    "
+            # A search on a server counts to 10,000 (the rest when scrolled to the end).
+            more = "" if self.model.exact else "+"
+            shown = f"显示 {self.model.rowCount()}{more} 人    "
         else:
             shown = ""
         self.count_label.setText(shown + self._totals)

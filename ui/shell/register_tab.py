@@ -37,14 +37,19 @@ else:
     _Window = object  # a part of MainWindow, which is the QMainWindow
 
 class RegisterTable(QTableView):
-    """The table; Enter opens the file under the cursor."""
+    """The table; Enter opens the file under the cursor; Ctrl+End goes to the last
+    person of a search counted only so far (counted whole first)."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            window = self.window()
-            if isinstance(window, RegisterTab):
-                window.open_current()
-                return
+        window = self.window()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(window,
+                                                                              RegisterTab):
+            window.open_current()
+            return
+        if (event.key() == Qt.Key.Key_End
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and isinstance(window, RegisterTab)):
+            window.model.count_all()
         super().keyPressEvent(event)
 
 
@@ -125,6 +130,8 @@ class RegisterTab(_Window):
             assert first is not None
             self.model = RegisterModel(first, RegisterQuery())
             self.model.before_change = self.finish_start
+        # A search counted only so far is counted whole when scrolled to its end.
+        self.model.rowsInserted.connect(lambda *_: self._update_counts(totals=False))
         self.table = RegisterTable()
         self.table.setObjectName("register")
         self.table.setModel(self.model)
