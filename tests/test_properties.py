@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carecenter.errors import KnownError
@@ -89,6 +89,9 @@ def empty_register(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     st.lists(cells, min_size=len(HEADERS) - 2, max_size=len(HEADERS) - 2)),
     min_size=1, max_size=6),
        skip_bad=st.booleans())
+# Found by this test (session 6): a negative 17-digit number in the ID column was taken
+# for an ID Excel had rounded, and its check digit computed over the minus sign.
+@example(rows=[["张桂兰", -10000000000000000, *[None] * (len(HEADERS) - 2)]], skip_bad=True)
 def test_an_import_of_malformed_rows_writes_all_it_accepts_or_nothing(
         tmp_path_factory: pytest.TempPathFactory, empty_register: bytes,
         rows: list[list[Any]], skip_bad: bool) -> None:

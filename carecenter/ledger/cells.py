@@ -99,7 +99,7 @@ def damaged_number(value: Any) -> str | None:
     significant digits, the rest zeros), or None when the cell is not such a number.
     An exact integer with a valid check character (a program, not Excel, wrote it)
     is whole and not damaged."""
-    if not is_number(value) or not 1e15 <= abs(float(value)) < 1e18:
+    if not is_number(value) or not 1e15 <= float(value) < 1e18:  # a negative: no ID at all
         return None
     if isinstance(value, int) and len(str(value)) == 18:
         from carecenter.rules.idnumber import check_char
