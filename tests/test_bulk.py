@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -47,6 +47,37 @@ def test_bulk_rows_read_back_the_same_as_sqlalchemys_insert(tmp_path: Path) -> N
             assert a.execute(select(person.c.id)).scalars().all() == [1, 2]
             assert list(a.connection().exec_driver_sql(raw)) == list(
                 b.connection().exec_driver_sql(raw))
+    finally:
+        ours.close()
+        theirs.close()
+
+
+def test_dates_and_times_are_stored_in_the_very_text_sqlalchemy_writes(
+        tmp_path: Path) -> None:
+    """Dates go to SQLite through ``isoformat`` (storage.bulk): the text stored must be
+    SQLAlchemy's own for every kind of value, or the register's dates would sort and
+    compare wrongly (a whole second, an early year, a datetime given for a date, a zone)."""
+
+    people = []
+    for born, at, left in [
+        (date(999, 1, 2), datetime(2026, 11, 23, 9, 30), datetime(2026, 12, 1, 18, 5)),
+        (date(2000, 2, 29), datetime(2026, 11, 23, 9, 30, 15, 1), date(2027, 1, 1)),
+        (date(1950, 3, 12), datetime(1, 1, 1, tzinfo=UTC), None),
+    ]:
+        people.append({**_people()[0], "birth_date": born, "created_at": at,
+                       "updated_at": at, "exit_date": left})
+    ours = signed_in(Database(tmp_path / "ours.db"))
+    theirs = signed_in(Database(tmp_path / "theirs.db"))
+    raw = "SELECT birth_date, created_at, updated_at, exit_date FROM person ORDER BY id"
+    try:
+        with ours.transaction() as session:
+            insert_rows(session.connection(), person, people)
+        with theirs.transaction() as session:
+            session.execute(insert(person), people)
+        with ours.session() as a, theirs.session() as b:
+            stored = list(a.connection().exec_driver_sql(raw))
+            assert stored == list(b.connection().exec_driver_sql(raw))
+        assert stored[0][:2] == ("0999-01-02", "2026-11-23 09:30:00.000000")
     finally:
         ours.close()
         theirs.close()
@@ -115,3 +146,23 @@ def test_columns_left_to_a_plain_default_still_take_the_quick_path(
         assert [tuple(r) for r in stored] == [("elder", False, False)] * 2
     finally:
         database.close()
+
+
+def test_none_goes_to_sqlite_as_null_and_every_other_value_as_before(tmp_path: Path) -> None:
+    """The register's driver binds None through an adapter of its own (storage.cipher:
+    the module's default way was slow): still NULL, never the text 'None' or an empty
+    value, and values of every other type stored as they were."""
+    from carecenter.storage import cipher
+
+    connection = cipher.connect(tmp_path / "plain.db", None)
+    try:
+        cipher.dbapi()  # the adapter is registered with the module
+        connection.execute("CREATE TABLE t (v)")
+        values = [None, 0, 1.5, "", "None", b"\x00", 10**18, True]
+        connection.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+        stored = connection.execute("SELECT typeof(v), v FROM t ORDER BY rowid").fetchall()
+    finally:
+        connection.close()
+    assert stored == [("null", None), ("integer", 0), ("real", 1.5), ("text", ""),
+                      ("text", "None"), ("blob", b"\x00"), ("integer", 10**18),
+                      ("integer", 1)]

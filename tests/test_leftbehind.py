@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carecenter.calendar import festival_year_start
 from carecenter.rules.leftbehind import PersonFacts, SupporterFacts, assess
 
 BORN = date(1950, 3, 12)
@@ -141,3 +145,32 @@ def test_the_verdict_knows_the_next_day_the_calendar_may_change_it() -> None:
     assert assess(recent, date(2025, 8, 31)).until == date(2025, 9, 1)
     settled = PersonFacts(BORN, [away()])
     assert assess(settled, date(2026, 11, 23)).until == date(2027, 2, 6)
+
+
+_days = st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31))
+# Mostly away from the county and not back, so that most examples are left-behind.
+_sometimes = st.tuples(st.integers(0, 3), _days).map(lambda t: t[1] if t[0] == 0 else None)
+_supporters = st.lists(st.builds(
+    SupporterFacts, st.sampled_from(["张强", "张丽"]),
+    st.sampled_from(["out_province"] * 4 + ["abroad", "out_county", "in_county", None]),
+    st.dates(min_value=date(2019, 1, 1), max_value=date(2026, 6, 1)), _sometimes,
+    st.sampled_from(["temporary", "temporary", "permanent", None]),
+    st.sampled_from(["son"] * 4 + ["daughter", None, "spouse", "daughter_in_law"])),
+    min_size=1, max_size=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=st.dates(min_value=date(1930, 1, 1), max_value=date(1958, 12, 31)),
+       supporters=_supporters, year=st.none() | st.integers(2018, 2027),
+       on=st.dates(min_value=date(2021, 1, 1), max_value=date(2027, 12, 31)))
+def test_a_verdict_reached_without_carry_over_does_not_read_the_year_it_records(
+        born: date, supporters: list[SupporterFacts], year: int | None,
+        on: date) -> None:
+    # Saving a file records the festival year of such a verdict, and keeps the verdict
+    # it judged before recording it (one judgment per file: Register's
+    # _record_left_behind_year). That holds only if the year cannot change it.
+    verdict = assess(PersonFacts(born, supporters, year), on)
+    if verdict.left_behind and not verdict.carried_over:
+        recorded = festival_year_start(on).year
+        assert assess(PersonFacts(born, supporters, max(year or recorded, recorded)),
+                      on) == verdict

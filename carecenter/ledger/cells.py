@@ -20,7 +20,7 @@ _FOOTER = re.compile(
     r"^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|共\s*[0-9一二三四五六七八九十百千]+\s*(人|户|名)|"
     r"填\s*表\s*人|填\s*报\s*人|审\s*核\s*人|复\s*核\s*人|审\s*核|制\s*表|负\s*责\s*人|"
     r"单位负责人|填报单位|填表单位|填报日期|填表日期|制表日期|备\s*注\s*[:\uff1a]|"
-    r"说\s*明\s*[:\uff1a]|注\s*[:\uff1a]|注\s*[0-9]|村\s*\(\s*居\s*\)|盖\s*章|"
+    r"说\s*明\s*[:\uff1a]|注\s*[:\uff1a]|注\s*[0-9]|村\s*[(\uff08]\s*居\s*[)\uff09]|盖\s*章|"
     r"经\s*办\s*人|签\s*字|签\s*名|统\s*计\s*人|联\s*系\s*人\s*[:\uff1a]|"
     r"(?:[(（]?\s*(?:公\s*章|印\s*章|盖\s*章)\s*[)）]?\s*)$)"
 )
@@ -48,8 +48,14 @@ def is_number(value: Any) -> bool:
 
 
 def is_footer(text: str) -> bool:
-    text = text.strip().replace("\uff08", "(").replace("\uff09", ")")
-    return bool(_FOOTER.match(text))
+    return bool(_FOOTER.match(text.strip()))  # both kinds of brackets: in the pattern
+
+
+def first_footer(texts: list[str]) -> str | None:
+    """The first of a row's cells (each ``text_of``: stripped) that says the row is
+    a total, signature or note, or None: asked of every row of a ledger."""
+    match = _FOOTER.match
+    return next((t for t in texts if t and match(t)), None)
 
 
 _PLACEHOLDERS = frozenset({"待补充", "无", "暂无", "/", "-", "--", "—", "未登记", "不详", "未分组"})

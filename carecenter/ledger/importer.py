@@ -139,6 +139,7 @@ class LedgerImport(RowReading):
                 raise KnownError(f"请把工作表“{part_data.name}”的“姓名”对应到台账中的一列,"
                                  "否则无法导入")
         idnumber.forget()
+        self._readings = {}  # the clerk may have remapped the columns since the last one
         village = self.settings.village()
         self._home = divisions.home_of(village.get("county", ""), village.get("province", ""))
         stored = self._stored()

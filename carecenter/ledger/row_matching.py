@@ -70,7 +70,8 @@ class RowMatching:
         self._created: dict[int, int] = {}  # id(row) → the person an apply created for it
         # name → rows without an ID read so far, to know a person on two sheets (issue 16)
         self._without_id: dict[str, list[tuple[RowPreview, dict[str, Any]]]] = {}
-        self._labels: dict[int, dict[int, str]] = {}  # id(layout) → column → its label
+        # id(layout) → how its rows are read (row_reading), made anew for each preview
+        self._readings: dict[int, Any] = {}
 
     def _column(self, row: RowPreview, name: str) -> int | None:
         columns = self._columns.get(row.sheet) or next(iter(self._columns.values()), {})
@@ -268,6 +269,8 @@ class RowMatching:
         if not row.accepted or row.person_id in stored.exited:
             return
         for label, text in (("状态", status), ("备注", str(values.get("note") or ""))):
+            if not text.strip():
+                continue  # most rows say nothing of the kind
             proposal = proposed_exit(text, self.today())
             if proposal is not None:
                 row.exit = proposal

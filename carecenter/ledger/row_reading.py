@@ -41,24 +41,22 @@ class RowReading(RowMatching):
         self, number: int, raw: list[Any], layout: Layout, stored: Stored,
         new_groups: dict[str, str], heading_group: str | None = None,
     ) -> tuple[RowPreview, dict[str, Any], list[dict[str, Any]], bool] | None:
-        targets = layout.targets()
-        labels = self._labels.get(id(layout))
-        if labels is None:  # once per sheet: the bottom label of each column
-            labels = self._labels[id(layout)] = {
-                c.index: c.label.rpartition("/")[2] for c in layout.columns}
+        reading = self._readings.get(id(layout))
+        if reading is None:  # once per sheet and preview (a remap changes the layout)
+            reading = self._readings[id(layout)] = _Reading(layout)
+        labels = reading.labels
         row = RowPreview(number, NEW, cells=list(raw))
         texts = [text_of(v) for v in raw]
-        name_col = layout.column_for(mapping.person_target("name"))
+        name_col = reading.name_col
         name_text = texts[name_col] if name_col is not None and name_col < len(texts) else ""
-        footer = next((t for t in texts if t and cells.is_footer(t)), None)
-        first = next((t for t in texts if t), "")
+        footer = cells.first_footer(texts)
         # 合计 | 3人 (the count in the name column) is a total row, not a person.
         if footer and (not name_text or cells.is_footer(name_text) or name_text == footer
-                       or first == footer):
+                       or next(t for t in texts if t) == footer):
             row.action = IGNORED
             row.errors.append(Problem("", f"合计、签名或说明行:“{footer[:20]}”"))
             return row, {}, [], False
-        if not any(t for j, t in enumerate(texts) if targets.get(j) != "extra:seq"):
+        if not any(t for j, t in enumerate(texts) if j not in reading.numbering):
             row.action = IGNORED
             # 本季度新增人员 merged across from column A sits in the 序号 column: a
             # heading, shown as such rather than hidden as a blank row.
@@ -66,7 +64,8 @@ class RowReading(RowMatching):
             row.errors.append(Problem("", f"标题或说明行:“{words[:20]}”,不是人员" if words
                                       else "空行"))
             return row, {}, [], False
-        if mapping.normalise_label(name_text) in ("姓名", "老人姓名", "人员姓名"):
+        if "名" in name_text and mapping.normalise_label(name_text) in (
+                "姓名", "老人姓名", "人员姓名"):
             row.action = IGNORED
             row.errors.append(Problem("", "重复的表头行"))
             return row, {}, [], False
@@ -74,13 +73,12 @@ class RowReading(RowMatching):
         supporters: dict[int, dict[str, Any]] = {}
         notes: list[str] = []
         month_only = False
-        for j, target in targets.items():
+        for j, kind, rest, dated in reading.plan:
             value = raw[j] if j < len(raw) else None
             if value is None or texts[j] == "":
                 continue
-            kind, _, rest = target.partition(":")
             if kind == "person":
-                if PERSON[rest].type is FieldType.DATE:
+                if dated:
                     month_only = self._date(row, j, rest, value, values, notes) or month_only
                 elif rest == "id_number":
                     if cells.is_placeholder(value):
@@ -367,6 +365,21 @@ class RowReading(RowMatching):
         row.warnings.append(Problem(
             f"赡养人{index}", f"{filled['name']}的去向改为“{filled['whereabouts']}”({why}),"
             f"所在范围仍记为“{label}”,请在档案中核对", columns.get("whereabouts")))
+
+
+class _Reading:
+    """What reading a row needs of its sheet's mapping, worked out once per sheet and
+    preview rather than for each of its thousands of rows."""
+
+    def __init__(self, layout: Layout) -> None:
+        targets = layout.targets()
+        self.labels = {c.index: c.label.rpartition("/")[2] for c in layout.columns}
+        self.name_col = layout.column_for(mapping.person_target("name"))
+        self.numbering = {j for j, t in targets.items() if t == "extra:seq"}
+        # (column, person or supporter or extra, field, a person's date?)
+        self.plan = tuple(
+            (j, kind, rest, kind == "person" and PERSON[rest].type is FieldType.DATE)
+            for j, (kind, _, rest) in ((j, t.partition(":")) for j, t in targets.items()))
 
 
 def _label(name: str) -> str:

@@ -106,11 +106,17 @@ class TableShape:
         if self.name_col is None or self.name_col >= len(raw):
             return None
         name = text_of(raw[self.name_col])
-        others = [text_of(v) for j, v in enumerate(raw)
-                  if j not in (self.name_col, self.seq_col) and v is not None and text_of(v)]
-        if name and others and all(_COUNT.fullmatch(t) for t in others) and line_kind(name):
-            return name
-        return None
+        if not name:
+            return None
+        others = False
+        for j, v in enumerate(raw):  # a person's row stops at its first cell (性别 男)
+            if v is None or j == self.name_col or j == self.seq_col:
+                continue
+            t = text_of(v)
+            if t and not _COUNT.fullmatch(t):
+                return None
+            others = others or bool(t)
+        return name if others and line_kind(name) else None
 
     def _section_line(self, number: int, text: str, words: str) -> str | None:
         """What a heading or total line is, keeping track of a 退出… section; None when

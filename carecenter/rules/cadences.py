@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from carecenter.calendar import add_months
 from carecenter.rules.periods import (
@@ -134,20 +135,28 @@ class Cadence:
         day the person came on, or (``from_change``) was given the colour. It depends on
         the records alone, not on the day it is asked, so it can be kept
         (``carecenter.care.due_dates``)."""
-        p = self.period
-        if p.rolling:
-            return p.after(records[0] if records else anchor)
-        first_owed = p.span(anchor)
-        if not mostly_inside(first_owed, anchor, first_owed[1], from_change):
-            first_owed = p.span(first_owed[1] + timedelta(days=1))
-        counted = [d for d in records if d >= anchor]
-        if counted:
-            span = p.span(counted[0])
-            if span[0] >= first_owed[0]:
-                if sum(1 for d in counted if d >= span[0]) >= self.count:
-                    return p.span(span[1] + timedelta(days=1))[1]
-                return span[1]
-        return first_owed[1]
+        return _next_due(self.period, self.count, tuple(records), anchor, from_change)
+
+
+@lru_cache(maxsize=4096)
+def _next_due(p: Period, count: int, records: tuple[date, ...], anchor: date,
+              from_change: bool) -> date:
+    """``Cadence.next_due``, worked out once for each set of its inputs: a ledger's
+    10,000 new people, none with a record yet and all come on the same day, ask the same
+    few questions 70,000 times (half the time of working out their due dates, measured)."""
+    if p.rolling:
+        return p.after(records[0] if records else anchor)
+    first_owed = p.span(anchor)
+    if not mostly_inside(first_owed, anchor, first_owed[1], from_change):
+        first_owed = p.span(first_owed[1] + timedelta(days=1))
+    counted = [d for d in records if d >= anchor]
+    if counted:
+        span = p.span(counted[0])
+        if span[0] >= first_owed[0]:
+            if sum(1 for d in counted if d >= span[0]) >= count:
+                return p.span(span[1] + timedelta(days=1))[1]
+            return span[1]
+    return first_owed[1]
 
 
 IN_PERSON_VISIT = frozenset({"home", "health"})  # a 随访 in person (上门)
@@ -302,10 +311,12 @@ def dues(book: CadenceBook, facts: CareFacts, done: Mapping[str, Sequence[date]]
     distinct days of it, newest first (at least ``depth(book)`` of them when there are)."""
     out = []
     for c in book.governing(facts, on):
-        days: set[date] = set()
-        for kind in c.evidence:
-            days.update(done.get(kind, ()))
-        records = sorted(days, reverse=True)
+        records: list[date] = []
+        if done:  # nothing done yet: a ledger's new people, every one of them
+            days: set[date] = set()
+            for kind in c.evidence:
+                days.update(done.get(kind, ()))
+            records = sorted(days, reverse=True)
         anchor, changed = facts.created_on, False
         colour_on = facts.colour_on
         if c.anchor_on_colour and facts.held_until is not None \

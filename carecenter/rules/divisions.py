@@ -179,8 +179,13 @@ def home_of(county: str, province: str = "") -> Home | None:
 
 def home_from_id(number: str) -> Home | None:
     """Where an ID number was issued, when the village's county is not set."""
+    return _home_of(number[:6])
+
+
+@lru_cache(maxsize=4096)  # a ledger's thousands of numbers come from a few counties
+def _home_of(code: str) -> Home | None:
     by_code, _ = _table()
-    county = by_code.get(number[:6])
+    county = by_code.get(code)
     if county is None or len(county.code) != 6:
         return None
     return Home(county, by_code[county.province])

@@ -14,11 +14,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy.dialects import sqlite
 
 # How one value is stored: its place in the row, SQLAlchemy's conversion, and whether
 # that conversion keeps None as None (then the many blanks are not run through it).
@@ -116,10 +118,35 @@ def _plan(table: Table, names: tuple[str, ...], dialect: Dialect,
         return None
     converted: list[_Conversion] = []
     for i, name in enumerate(order):
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        impl = table.c[name].type.dialect_impl(dialect)
+        process = impl.bind_processor(dialect)
         if process is not None:
-            converted.append((i, process, process(None) is None))
+            converted.append((i, _iso(impl, process), process(None) is None))
     return str(compiled), order, converted
+
+
+# SQLAlchemy's SQLite date and time texts, which are ISO 8601's: ``isoformat`` writes
+# them in C, five times faster (an import stores 150,000 dates: due dates, births).
+_DATE_TEXT = "%(year)04d-%(month)02d-%(day)02d"
+_DATETIME_TEXT = _DATE_TEXT + " %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+
+
+def _iso(impl: Any, process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``process``, or the same text by ``isoformat`` for a plain date (a naive
+    datetime) in a column that stores SQLAlchemy's default format; anything else
+    (a datetime in a date column, a zone) still goes through ``process``."""
+    stored = getattr(impl, "_storage_format", None)
+    if isinstance(impl, sqlite.DATE) and stored == _DATE_TEXT:
+        def as_date(value: Any) -> Any:
+            return value.isoformat() if type(value) is date else process(value)
+        return as_date
+    if isinstance(impl, sqlite.DATETIME) and stored == _DATETIME_TEXT:
+        def as_datetime(value: Any) -> Any:
+            if type(value) is datetime and value.tzinfo is None:
+                return value.isoformat(" ", "microseconds")
+            return process(value)
+        return as_datetime
+    return process
 
 
 @contextmanager

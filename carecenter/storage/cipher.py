@@ -85,8 +85,18 @@ def dbapi() -> Any:
         # large cache would otherwise add up (bench: peak memory).
         quiet.execute(f"PRAGMA soft_heap_limit = {HEAP_LIMIT}")
         quiet.close()
+        # None is bound as NULL either way, but the module finds that out the slow way,
+        # asking the value and the protocol to adapt themselves (attribute look-ups that
+        # fail) for each None: a ledger's person rows, half their 49 values None, went
+        # in at 45 µs a row instead of 9 (measured: 10,000 rows, 0.43 s -> 0.09 s).
+        # An adapter for None is found at once in the module's table.
+        sqlcipher3.dbapi2.register_adapter(type(None), _null)
         _QUIET.append(True)
     return sqlcipher3.dbapi2
+
+
+def _null(_value: None) -> None:
+    return None
 
 
 _QUIET: list[bool] = []

@@ -8,10 +8,10 @@ cadences, duties and records of its members, worked out once per combination.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from carecenter.rules.cadences import Cadence, CadenceBook
 from carecenter.rules.fields import PERSON_FIELDS, Field, Section
@@ -164,17 +164,22 @@ class Kinds:
                 out.append((s, placed[s.code]))
         return out
 
-    def verdicts(self, values: Values, supporters: Sequence[Values], on: date
-                 ) -> dict[str, Verdict]:
-        return {k.code: k.judge(values, supporters, on) for k in self.members}
+    def verdicts(self, values: Values, supporters: Sequence[Values], on: date,
+                 judged: Mapping[str, Verdict] | None = None) -> dict[str, Verdict]:
+        """Each member's verdict; ``judged``: those the caller has for these very facts."""
+        known = judged or {}
+        return {k.code: known[k.code] if k.code in known else k.judge(values, supporters, on)
+                for k in self.members}
 
-    def verdict(self, values: Values, supporters: Sequence[Values], on: date) -> Verdict:
+    def verdict(self, values: Values, supporters: Sequence[Values], on: date,
+                judged: Mapping[str, Verdict] | None = None) -> Verdict:
         """One verdict for the file: the first kind it qualifies as, else the primary's."""
-        found = self.verdicts(values, supporters, on)
+        found = self.verdicts(values, supporters, on, judged)
         chosen = next((v for v in found.values() if v.left_behind), found[self.primary.code])
         # It may change when any member's may.
         days = [v.until for v in found.values() if v.until is not None]
-        return replace(chosen, until=min(days)) if days else chosen
+        return replace(chosen, until=min(days)) if days and min(days) != chosen.until \
+            else chosen
 
 
 @cache
@@ -185,4 +190,9 @@ def _combined(codes: tuple[str, ...]) -> Kinds:
 def combined(codes: Iterable[str] | str | None, primary: str | None = None) -> Kinds:
     """The ``Kinds`` of a file (worked out once per combination)."""
     stored = codes if isinstance(codes, str) or codes is None else tuple(codes)
+    return _stored_as(stored, primary)
+
+
+@lru_cache(maxsize=256)  # asked once or twice for each of a ledger's 10,000 files
+def _stored_as(stored: str | tuple[str, ...] | None, primary: str | None) -> Kinds:
     return _combined(codes_of(stored, primary))
