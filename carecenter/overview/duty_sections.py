@@ -157,26 +157,37 @@ def missing_agreements(connection: Connection, group_id: int | None, on: date,
     return [Found("agreement", pid, name or "", gid, colour, "委托照顾协议",
                   "尚无已签订的委托照顾协议(应100%签订)", "002")
             for pid, name, gid, colour in connection.execute(text(
-                _missing_agreements_sql(group_id)), {"group": group_id, "on": on.isoformat()})
+                _missing_agreements_sql(group_id, _server(connection))),
+                {"group": group_id, "on": on.isoformat()})
             if pid not in warned]
 
 
 # Whose files the entrusted-care agreement is for (seed 002: the elders'; a kind that
-# declares the document, ``PersonKind.documents``): the others, found as ranges of
-# ``ix_person_kinds``, are left out (testing each person's own kinds would read a
-# county's 60,000 left-behind rows, 0.5 s, where the count reads only an index).
+# declares the document, ``PersonKind.documents``): the others are left out. On a
+# server they are found as ranges of ``ix_person_kinds_server`` (testing each person's
+# own kinds would read a county's 60,000 left-behind rows, 0.5 s, where the count reads
+# only an index); on SQLite each person's own kinds are in ``ix_person_verdict``, which
+# the count reads anyway (a list of the 37,000 others cost 50 ms to make).
+_AGREEMENT_KINDS = [k for k in KINDS.values() if "agreement" in k.documents]
 _NO_AGREEMENT = (
     "p.id NOT IN (SELECT o.id FROM person o WHERE o.status = 'active' AND "
-    + kind_ages.owing([k for k in KINDS.values() if "agreement" in k.documents],
-                      date.min, "o", "agr")[1] + ")")
+    + kind_ages.owing(_AGREEMENT_KINDS, date.min, "o", "agr")[1] + ")")
+# The same on the person's own row (``p`` is active): left out where the term holds.
+_NO_AGREEMENT_OWN = (
+    "NOT coalesce(" + kind_ages.owing(_AGREEMENT_KINDS, date.min, "p", "agr")[1] + ", FALSE)")
 
 
-def _missing_agreements_sql(group_id: int | None) -> str:
+def _missing_agreements_sql(group_id: int | None, server: bool) -> str:
     return ("SELECT p.id, p.name, p.group_id, p.colour FROM person p "
-            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' AND {_NO_AGREEMENT} "
+            f"WHERE {_where(group_id)} AND p.verdict = 'left_behind' "
+            f"AND {_NO_AGREEMENT if server else _NO_AGREEMENT_OWN} "
             "AND NOT EXISTS (SELECT 1 FROM agreement a WHERE a.person_id = p.id "
             f"AND a.state IN ({_quoted(COVERED_AGREEMENTS)}) AND a.ended_on IS NULL "
             "AND a.starts_on <= :on AND (a.ends_on IS NULL OR a.ends_on >= :on))")
+
+
+def _server(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
 
 
 def missing_agreement_among(connection: Connection, group_id: int | None, on: date,
@@ -186,7 +197,8 @@ def missing_agreement_among(connection: Connection, group_id: int | None, on: da
     if not people:
         return 0
     return int(connection.execute(text(
-        f"SELECT count(*) FROM ({_missing_agreements_sql(group_id)}) q WHERE q.id IN :ids")
+        f"SELECT count(*) FROM ({_missing_agreements_sql(group_id, _server(connection))}) q "
+        "WHERE q.id IN :ids")
         .bindparams(bindparam("ids", expanding=True)),
         {"group": group_id, "on": on.isoformat(), "ids": sorted(people)}).scalar_one())
 
@@ -272,7 +284,7 @@ def sizes(connection: Connection, group_id: int | None, on: date) -> dict[str, i
             "unpaired": _count_unpaired(connection, group_id, on),
             "unsafe": count(_unsafe_sql(group_id)),
             "whereabouts": count(_unreported_sql(group_id)),
-            "agreement": count(_missing_agreements_sql(group_id))}
+            "agreement": count(_missing_agreements_sql(group_id, _server(connection)))}
 
 
 def find(connection: Connection, section: str, group_id: int | None, on: date,
@@ -398,14 +410,9 @@ def _owner_groups(judged: Sequence[Duty], on: date) -> list[tuple[list[int], str
     three) every current pairing is read, less the few people of no such kind; else
     (the children's) only the pairings of those who owe them, found from their people
     in ``ix_person_kinds``."""
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, duty in enumerate(judged):
-        groups.setdefault(_owned(duty, on), []).append(i)
     out = []
-    for n, ((codes, dated), indexes) in enumerate(groups.items()):
-        owners = [KINDS[c] for c in codes]
-        owed, not_owed, _ = kind_ages.owing(owners, dated or on, "o", f"g{n}")
-        if DEFAULT_KIND.code in codes:
+    for indexes, owed, not_owed in _owing_groups(judged, on):
+        if owed is None:
             source = "pairing pr"
             owes = ("pr.person_id NOT IN (SELECT o.id FROM person o "
                     f"WHERE o.status = 'active' AND {not_owed})")
@@ -413,6 +420,22 @@ def _owner_groups(judged: Sequence[Duty], on: date) -> list[tuple[list[int], str
             source = ("person o CROSS JOIN pairing pr")  # people first, then their pairing
             owes = f"o.status = 'active' AND {owed} AND pr.person_id = o.id"
         out.append((indexes, source, owes))
+    return out
+
+
+def _owing_groups(judged: Sequence[Duty], on: date
+                  ) -> list[tuple[list[int], str | None, str]]:
+    """The judged duties by who owes them: per group, the duties' indexes, the term on
+    a person ``o`` who owes them (None where the register's main kind does: everyone
+    but the few of no such kind), and the term on one who does not."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, duty in enumerate(judged):
+        groups.setdefault(_owned(duty, on), []).append(i)
+    out: list[tuple[list[int], str | None, str]] = []
+    for n, ((codes, dated), indexes) in enumerate(groups.items()):
+        owners = [KINDS[c] for c in codes]
+        owed, not_owed, _ = kind_ages.owing(owners, dated or on, "o", f"g{n}")
+        out.append((indexes, None if DEFAULT_KIND.code in codes else owed, not_owed))
     return out
 
 
@@ -489,6 +512,8 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
     # subqueries into each use.
     fence = "LIMIT -1 OFFSET 0" if connection.dialect.name == "sqlite" else "OFFSET 0"
     current = f"pr.rank = {PRIMARY} AND pr.ended_on IS NULL"
+    if count and not server:
+        return _count_short_sqlite(judged, group_id, named, short, current, on)
     parts = []
     for indexes, source, owes in _owner_groups(judged, on):
         by_name = any(named[i] for i in indexes)
@@ -518,6 +543,37 @@ def _helpers_short_sql(connection: Connection, judged: Sequence[Any],
         + " FROM (" + " UNION ALL ".join(f"SELECT * FROM ({p}) u{n}"
                                           for n, p in enumerate(parts))
         + f") q GROUP BY helper_id HAVING sum({any_short}) > 0")
+
+
+def _count_short_sqlite(judged: Sequence[Any], group_id: int | None, named: Sequence[bool],
+                        short: Sequence[str], current: str, on: date) -> str:
+    """How many helpers are short, on SQLite: per helper, whether any of their current
+    primary pairings falls short (EXISTS, in ``ix_pairing_current``'s order), which
+    stops at the first one short. Most helpers are short of something (a county's
+    6,452 of 6,666), so most are settled by their first pairing or few, not by a probe
+    of the tally for each of 100,000 pairings (0.26 s of the work list's 0.7 s).
+
+    Whose pairings count is read once per statement as a list of people (``+`` keeps
+    SQLite from looking each of them up in every helper's pairings), and INDEXED BY
+    keeps it to the current primary pairings' index (it would take ``ix_pairing_helper``
+    and read each pairing's row for its rank)."""
+    group = " AND o.group_id = :group" if group_id else ""
+    exists = []
+    for indexes, owed, not_owed in _owing_groups(judged, on):
+        if owed is None:  # the main kind's: every pairing less those not owing
+            whose = (f"pr.person_id NOT IN (SELECT o.id FROM person o "
+                     f"WHERE o.status = 'active' AND {not_owed}) "
+                     "AND pr.person_id NOT IN (SELECT id FROM person WHERE status <> 'active')")
+            if group_id:
+                whose += " AND +pr.person_id IN (SELECT id FROM person WHERE group_id = :group)"
+        else:
+            whose = (f"+pr.person_id IN (SELECT o.id FROM person o "
+                     f"WHERE o.status = 'active' AND {owed}{group})")
+        anyone = " OR ".join(short[i] for i in indexes)
+        exists.append(f"EXISTS (SELECT 1 FROM pairing pr INDEXED BY ix_pairing_current "
+                      f"WHERE pr.helper_id = h.id AND {current} AND {whose} "
+                      f"AND ({anyone}))")
+    return f"SELECT count(*) FROM helper h WHERE {' OR '.join(exists)}"
 
 
 def _helpers_short_params(judged: Sequence[Any], group_id: int | None, on: date

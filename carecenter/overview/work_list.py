@@ -20,7 +20,7 @@ from carecenter.care import due_dates as duestore
 from carecenter.care.care_book import FLOOD_ROUND, FLOOD_RULE, IN_PERSON, NEED_KINDS
 from carecenter.care.events import EventBook
 from carecenter.overview import duty_sections
-from carecenter.register import upkeep, verdicts
+from carecenter.register import kind_ages, upkeep, verdicts
 from carecenter.rules.cadences import DUTIES, Cadence
 from carecenter.rules.kinds import CADENCES, DUTY_OF, KINDS
 from carecenter.rules.kinds import DUTIES as KIND_DUTIES
@@ -367,15 +367,15 @@ def _read(connection: Connection, on: date, group_id: int | None,
     ), params).all()
     # A kind with an age limit (a child at 16): everyone of it who has reached it,
     # from the very day (issue 21), to leave the register or that kind.
-    # Found in the index of kinds (ix_person_kinds), then the few rows read.
+    # Found in the index of kinds (ix_person_kinds: each set of kinds holding it, a
+    # range by birth date), then the few rows read.
     aged = [
         (k, r) for k in KINDS.values() if k.leaves_at is not None
         for r in connection.execute(text(
             "SELECT p.id, p.name, p.group_id, p.colour, p.birth_date FROM person p "
             "WHERE p.id IN (SELECT p.id FROM person p "
-            f"WHERE {where} AND p.kinds LIKE :kind AND p.birth_date <= :born)"),
-            {**params, "kind": f"%{k.code}%",
-             "born": add_months(on, -12 * k.leaves_at).isoformat()})
+            f"WHERE {where} AND {kind_ages.of_kind(k)} AND p.birth_date <= :born)"),
+            {**params, "born": add_months(on, -12 * k.leaves_at).isoformat()})
     ]
     needs = connection.execute(text(
         "SELECT n.id, n.person_id, n.kind, n.raised_on, n.description, p.name, p.group_id, "

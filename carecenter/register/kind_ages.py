@@ -92,6 +92,13 @@ def _combinations() -> list[tuple[PersonKind, ...]]:
             for mask in range(1, 1 << len(kinds))]
 
 
+def of_kind(k: PersonKind, alias: str = "p") -> str:
+    """People of kind ``k`` (among others), as the stored sets of kinds that hold it
+    named one by one: ranges of ``ix_person_kinds`` rather than a pattern tested on
+    every entry."""
+    return f"{alias}.kinds IN ({_stored(c for c in _combinations() if k in c)})"
+
+
 def _stored(combos: Iterable[tuple[PersonKind, ...]]) -> str:
     return ", ".join("'" + ",".join(k.code for k in c) + "'" for c in combos) or "NULL"
 
