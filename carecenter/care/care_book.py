@@ -50,9 +50,9 @@ from carecenter.rules.risk import (
 )
 from carecenter.storage.backends import retrying
 from carecenter.storage.database import Database
+from carecenter.storage.mapped import Person
 from carecenter.storage.models import (
     ACTIVE,
-    Person,
     assessment,
     care_round,
     need,

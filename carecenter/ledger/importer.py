@@ -303,7 +303,7 @@ class LedgerImport(RowReading):
         row's save then finds them in the session instead of querying twice."""
         from sqlalchemy.orm import selectinload
 
-        from carecenter.storage.models import Person
+        from carecenter.storage.mapped import Person
 
         loaded: list[Any] = []
         for start in range(0, len(ids), 500):

@@ -26,7 +26,8 @@ from carecenter.register.changes import stored_supporter
 from carecenter.register.groups import GroupIndex
 from carecenter.rules.kinds import ALL_PERSON_FIELDS, ROLES, PersonKind, codes_of
 from carecenter.storage.database import Database
-from carecenter.storage.models import EXITED, Person, person, village_group
+from carecenter.storage.mapped import Person
+from carecenter.storage.models import EXITED, person, village_group
 
 # How the preview names the people around the person.
 WHO_LABELS = {"father": "父亲", "mother": "母亲", "husband": "丈夫"}

@@ -17,9 +17,7 @@ from carecenter.rules.kinds import (
     SUPPORTER_COLUMNS,
 )
 from carecenter.rules.kinds.elder import SUPPORTER_ROLE
-from carecenter.storage.models import (
-    Supporter,
-)
+from carecenter.storage.mapped import Supporter
 
 
 def supporter_row(values: dict[str, Any]) -> dict[str, Any]:

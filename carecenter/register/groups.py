@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from carecenter.access import audit
 from carecenter.errors import FieldError, KnownError, ValidationFailed
 from carecenter.storage.backends import retrying
-from carecenter.storage.models import VillageGroup, person, village_group
+from carecenter.storage.mapped import VillageGroup
+from carecenter.storage.models import person, village_group
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}

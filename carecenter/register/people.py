@@ -53,16 +53,8 @@ from carecenter.rules.leftbehind import (
 )
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import insert_rows
-from carecenter.storage.models import (
-    ACTIVE,
-    EXITED,
-    Person,
-    Supporter,
-    person,
-    person_event,
-    supporter,
-    village_group,
-)
+from carecenter.storage.mapped import Person, Supporter
+from carecenter.storage.models import ACTIVE, EXITED, person, person_event, supporter, village_group
 
 # The register's public names, those of its halves included (callers import them here).
 __all__ = ["Cleaned", "IncompleteFile", "LikelyDuplicate", "PersonDraft", "PersonFile",

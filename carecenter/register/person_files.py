@@ -28,12 +28,8 @@ from carecenter.rules.leftbehind import (
     Verdict,
 )
 from carecenter.storage.database import Database
-from carecenter.storage.models import (
-    ACTIVE,
-    Person,
-    PersonEvent,
-    person,
-)
+from carecenter.storage.mapped import Person, PersonEvent
+from carecenter.storage.models import ACTIVE, person
 
 
 @dataclass

@@ -1,10 +1,9 @@
 """Database tables. The person and supporter columns come from the field declarations
-in ``carecenter.rules.fields``; the migrations in ``carecenter/migrations`` create them.
+in ``carecenter.rules.fields``; the migrations in ``carecenter/storage/migrations`` create
+them. The classes mapped onto some of them are in ``storage.mapped``.
 """
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -20,10 +19,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    and_,
     text,
 )
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm import registry
 
 from carecenter.rules.fields import (  # noqa: F401 (the statuses are read from here too)
     ACTIVE,
@@ -527,73 +525,6 @@ audit_log = Table(
     # The village the entry is about (issue 22); NULL: the township's own act.
     Column("village_id", Integer, server_default="1"),
     Index("ix_audit_log_village", "village_id"),
-)
-
-
-class VillageGroup:
-    id: int
-    name: str
-    position: int
-    active: bool
-
-
-class Supporter:
-    id: int
-    person_id: int
-    position: int
-    role: str
-    ended_on: date | None
-    end_note: str | None
-
-
-class PersonEvent:
-    id: int
-    person_id: int
-    at: datetime
-    event: str
-    effective: date | None
-    detail: str
-
-
-class Person:
-    id: int
-    kind: str
-    kinds: list[str]
-    status: str
-    exit_date: date | None
-    exit_reason: str | None
-    exit_note: str | None
-    name: str
-    id_number: str | None
-    birth_date: date | None
-    group_id: int | None
-    colour: str | None
-    colour_on: date | None
-    held_colour: str | None
-    held_until: date | None
-    factors: list[str]
-    supporters: list[Supporter]  # the current ones (read only)
-    all_supporters: list[Supporter]  # with the ended ones: what writes go through
-    events: list[PersonEvent]
-
-
-mapper_registry.map_imperatively(VillageGroup, village_group)
-mapper_registry.map_imperatively(Supporter, supporter)
-mapper_registry.map_imperatively(PersonEvent, person_event)
-mapper_registry.map_imperatively(
-    Person,
-    person,
-    properties={
-        "supporters": relationship(
-            Supporter, order_by=supporter.c.position, viewonly=True,
-            primaryjoin=and_(supporter.c.person_id == person.c.id, CURRENT_SUPPORTER),
-        ),
-        # No delete-orphan: nothing removes a supporter's row.
-        "all_supporters": relationship(
-            Supporter, order_by=supporter.c.position, cascade="save-update, merge",
-        ),
-        "events": relationship(PersonEvent, order_by=person_event.c.id),
-    },
 )
 
 
