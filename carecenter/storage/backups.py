@@ -363,13 +363,8 @@ def restore(backup: Path, register: Path, damaged: bool = False) -> Restored:
 
 def _replace_from(backup: Path, source_key: bytes | None, register: Path,
                   target_key: bytes | None) -> None:
-    key = target_key if target_key is not None else source_key
-    partial = register.with_name(register.name + ".restoring")
-    source = cipher.connect(backup, source_key)
-    try:
-        cipher.export(source, partial, key)
-    finally:
-        source.close()
+    partial = _exported_beside(backup, source_key, register,
+                               target_key if target_key is not None else source_key)
     if register.exists():
         # The register's last saves into its own file: its WAL must not outlive it.
         old = cipher.connect(register, target_key)
@@ -388,12 +383,7 @@ def _replace_whole(backup: Path, source_key: bytes | None, register: Path) -> No
     (or is missing) and whose files are kept aside whole. Built beside it and renamed over
     it: a kill at any moment leaves the old files (still refused, the rescue can run
     again) or the backup, never a mix."""
-    partial = register.with_name(register.name + ".restoring")
-    source = cipher.connect(backup, source_key)
-    try:
-        cipher.export(source, partial, source_key)
-    finally:
-        source.close()
+    partial = _exported_beside(backup, source_key, register, source_key)
     # Copied aside already. A WAL left beside the new file would be replayed onto it.
     for stale in (Path(f"{register}-wal"), Path(f"{register}-shm")):
         stale.unlink(missing_ok=True)
@@ -402,6 +392,19 @@ def _replace_whole(backup: Path, source_key: bytes | None, register: Path) -> No
     else:
         key_file.key_path(register).unlink(missing_ok=True)
     _put_in_place(partial, register, undo_keys=False)
+
+
+def _exported_beside(backup: Path, source_key: bytes | None, register: Path,
+                     key: bytes | None) -> Path:
+    """The backup written, keyed with ``key``, into a new file beside the register: not
+    yet in its place (``_put_in_place``)."""
+    partial = register.with_name(register.name + ".restoring")
+    source = cipher.connect(backup, source_key)
+    try:
+        cipher.export(source, partial, key)
+    finally:
+        source.close()
+    return partial
 
 
 def _put_in_place(partial: Path, register: Path, undo_keys: bool) -> None:
