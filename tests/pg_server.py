@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from itertools import count
 
 from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 
 ENV = "CARECENTER_TEST_POSTGRES"
@@ -134,7 +136,17 @@ class Server:
         assert re.fullmatch(rf"{self.prefix}_\w+", name), name  # only what we made
         if name == self.template:
             return  # emptied again by the next test
-        self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        # FORCE ends the sessions still on it, but not another role's (a village's
+        # login the test made) that is closing just then: wait for it a moment. A
+        # database left behind is only a test's leftover in the run's own cluster.
+        for _ in range(50):
+            try:
+                self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                return
+            except ProgrammingError as error:
+                if "must be a member of the role" not in str(error):
+                    raise
+                time.sleep(0.1)
 
     def close(self) -> None:
         if self._template_ready:
