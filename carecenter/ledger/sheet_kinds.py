@@ -34,7 +34,15 @@ _SUMMARY_NAME = re.compile(r"汇总|统计|合计|总计|分类|情况表$")
 _COUNT_LABEL = re.compile(r"人数|户数|数量|人次|个数|^合计$|^小计$|^总计$|^共计$")
 # 白竹村三组留守老年人花名册, 第二村民小组: a group named in a title.
 _GROUP_IN_TEXT = re.compile(r"(第?\s*[0-9一二三四五六七八九十]+\s*(?:村民小组|小组|组|队))")
+# 上屋组, 堰塘组, 石板社: a group the village names by a place rather than a number, as a
+# sheet's whole name (held-out check: its rows came in with no group, unsaid); not a
+# sheet of cadres (领导小组, 帮扶组) or of one kind of people (留守老人组).
+_NAMED_GROUP = re.compile(r"[\u4e00-\u9fff]{1,6}(?:组|队|社)")
+_NOT_A_GROUP = re.compile(r"老人|老年|儿童|妇女|特困|留守|台账|名册|花名|汇总|统计|说明|领导|"
+                          r"工作|督导|帮扶|结对|专班|考核|村委|支部|党|网格")
 _SAMPLE = 300  # body rows looked at to judge a sheet: enough, and cheap on 20,000 rows
+
+
 @dataclass
 class SheetPlan:
     """One sheet of the workbook: what it is, why, and (for a register) its table."""
@@ -75,8 +83,9 @@ def _body_column(rows: list[list[Any]], layout: Layout, target: str) -> list[str
 
 def _group_of(sheet: Sheet, layout: Layout | None) -> str | None:
     """一组 as the sheet's name, or 白竹村三组… in a title row above the header."""
-    if is_group_heading(sheet.name.strip()):
-        return sheet.name.strip()
+    name = sheet.name.strip()
+    if is_group_heading(name) or (_NAMED_GROUP.fullmatch(name) and not _NOT_A_GROUP.search(name)):
+        return name
     above = sheet.rows[:layout.header_rows[0]] if layout else []
     for text in [sheet.name, *(text_of(v) for r in above for v in r if v is not None)]:
         m = _GROUP_IN_TEXT.search(text)
