@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from carecenter.ledger.importer import LedgerImport, Preview
 from carecenter.storage.database import Database
-from carecenter.storage.models import person, village_group
+from carecenter.storage.models import person, supporter, village_group
 from tests.conftest import TODAY, make_id
 
 GOU = make_id("19500101", "064")  # a woman
@@ -68,3 +68,61 @@ def test_a_sheet_named_after_a_group_the_village_names_by_a_place_is_its_rows_gr
     assert groups_of(database) == {"苟德林": "上屋组", "母国珍": "石板社"}
     said = [p.describe() for p in preview.sheets]
     assert any("上屋组" in s and "其中的人记入“上屋组”" in s for s in said), said
+
+
+def test_a_group_merged_down_over_several_people_is_each_ones_group(
+        database: Database, tmp_path: Path) -> None:
+    rows = [["青龙村留守老年人台账"],
+            ["组别", "序号", "姓名", "身份证号码", "子女姓名", "子女电话", "子女务工地"],
+            ["堰塘组", 1, "钮万福", NIU, "钮平", "13111110003", "广西南宁"],
+            [None, 2, "桑秀兰", SANG, "桑平", "13111110004", "广西柳州"],
+            ["河坝组", 3, "苟德林", GOU, "苟梅", "13111110005", "东莞"],
+            [None, 4, "母国珍", MU, None, None, None]]
+    # The couple of the last group share a son: his cells merged down over both.
+    path = book(tmp_path / "合并.xlsx", [("台账", rows)],
+                {"台账": ["A3:A4", "A5:A6", "E5:E6", "F5:F6", "G5:G6"]})
+    imported(database, path)
+    assert groups_of(database) == {"钮万福": "堰塘组", "桑秀兰": "堰塘组",
+                                   "苟德林": "河坝组", "母国珍": "河坝组"}
+    with database.session() as session:
+        sons = dict(session.execute(select(person.c.name, supporter.c.name).join(
+            supporter, supporter.c.person_id == person.c.id)).all())
+    assert sons == {"钮万福": "钮平", "桑秀兰": "桑平", "苟德林": "苟梅", "母国珍": "苟梅"}
+
+
+def test_an_elders_cells_merged_down_over_her_childrens_rows_stay_one_person(
+        database: Database, tmp_path: Path) -> None:
+    rows = [["序号", "姓名", "身份证号码", "组别", "子女姓名", "子女电话", "务工地点"],
+            [1, "桑秀兰", SANG, "二组", "桑平", "13111110004", "广西柳州"],
+            [None, None, None, None, "桑安", "13111110006", "广东中山"]]
+    path = book(tmp_path / "子女另起行.xlsx", [("台账", rows)],
+                {"台账": ["A2:A3", "B2:B3", "C2:C3", "D2:D3"]})
+    imported(database, path)
+    with database.session() as session:
+        found = session.execute(select(person.c.name, supporter.c.name).join(
+            supporter, supporter.c.person_id == person.c.id).order_by(supporter.c.position)).all()
+    assert [tuple(r) for r in found] == [("桑秀兰", "桑平"), ("桑秀兰", "桑安")]
+
+
+def test_parents_and_guardian_merged_over_brother_and_sister_are_both_childrens(
+        database: Database, tmp_path: Path) -> None:
+    from carecenter.ledger import kind_import
+    from carecenter.register.people import Register
+
+    girl, boy = make_id("20140315", "028"), make_id("20160722", "017")
+    rows = [["柏林村留守儿童花名册"],
+            ["序号", "儿童姓名", "身份证号", "就读学校", "年级", "父亲姓名", "父亲去向",
+             "母亲姓名", "母亲去向", "监护人", "与儿童关系", "监护人电话"],
+            [1, "龙梓涵", girl, "柏林小学", "六年级", "龙大军", "广东惠州", "罗春燕", "广东惠州",
+             "龙德贵", "祖父", "13011110003"],
+            [2, "龙梓轩", boy, "柏林小学", "四年级", None, None, None, None, None, None, None]]
+    path = book(tmp_path / "儿童.xlsx", [("留守儿童", rows)],
+                {"留守儿童": [f"{c}3:{c}4" for c in "DFGHIJKL"]})
+    found = kind_import.preview(database, path, "child")
+    assert not found.refused, found.lines()
+    ids = kind_import.apply(database, found).ids
+    register = Register(database, today=lambda: TODAY)
+    for file in (register.load(i) for i in ids):
+        assert file.values["school"] == "柏林小学"
+        assert [(s["role"], s["name"]) for s in file.supporters] == [
+            ("parent", "龙大军"), ("parent", "罗春燕"), ("guardian", "龙德贵")], file.name

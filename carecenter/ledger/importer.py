@@ -30,7 +30,7 @@ from sqlalchemy import select
 from carecenter.access import audit
 from carecenter.care import due_dates as duestore
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.ledger import column_content, mapping, sheet_kinds
+from carecenter.ledger import column_content, mapping, merged_down, sheet_kinds
 from carecenter.ledger.hidden_rows import HIDDEN_WARNING
 from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
@@ -162,6 +162,8 @@ class LedgerImport(RowReading):
             self._columns[part_data.name] = {
                 t.partition(":")[2]: j for j, t in part_layout.targets().items()
                 if t.startswith("person:")}
+            merged_down.spread(part_data.rows, part_data.merged, part_layout.first_row,
+                               part_layout.column_for(mapping.person_target("name")))
             body = part_data.rows[part_layout.first_row:]
             for number, said in column_content.people_above_header(part_data.rows,
                                                                     part_layout):

@@ -23,7 +23,7 @@ from typing import Any
 
 from carecenter.access import audit
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.ledger import cells, mapping
+from carecenter.ledger import cells, mapping, merged_down
 from carecenter.ledger.hidden_rows import HIDDEN_WARNING
 from carecenter.ledger.import_preview import (
     ACTION_LABELS,
@@ -285,6 +285,8 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
                          + ("" if not kind.roles else
                             ",以及" + "、".join(r.label for r in kind.roles) + "的列"))
     at, columns, unknown = found
+    merged_down.spread(data.rows, data.merged, at + 1,
+                       next((i for i, t in columns.items() if t == "name"), None))
     register = Register(database)
     village = Settings(database).village()
     home = divisions.home_of(village.get("county", ""), village.get("province", ""))

@@ -32,6 +32,9 @@ class Sheet:
     # Excel's numbers of the rows the clerk hid (``hidden_rows``; none in a .csv).
     hidden: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)  # 0-based, like the rows' cells
+    # Merged cells as (first row, first column, last row, last column), 0-based: a cell
+    # merged down over several people is each one's (``merged_down``).
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _plain(value: Any) -> Any:
@@ -182,11 +185,23 @@ def heads(path: str | Path, rows: int = 30) -> list[Sheet]:
 
 def _calamine_sheet(book: Any, name: str, path: Path) -> Sheet:
     try:
-        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        found = book.get_sheet_by_name(name)
+        data = found.to_python(skip_empty_area=False)
     except Exception as e:
         raise _unreadable(path, e) from e
-    return Sheet(name, [[_plain(v) for v in row] for row in data],
-                 *hidden_parts(path, name, len(data)))
+    sheet = Sheet(name, [[_plain(v) for v in row] for row in data],
+                  *hidden_parts(path, name, len(data)))
+    sheet.merged = _merged(found)
+    return sheet
+
+
+def _merged(sheet: Any) -> list[tuple[int, int, int, int]]:
+    """calamine's merged ranges (.xlsx, .xls; older calamine has none to give)."""
+    try:
+        ranges = getattr(sheet, "merged_cell_ranges", None) or []
+        return [(int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in ranges]
+    except Exception:  # a workbook calamine cannot say it for: the values still read
+        return []
 
 
 def _pick(names: list[str], wanted: str | None, path: Path) -> str:
