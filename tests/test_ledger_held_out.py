@@ -126,3 +126,42 @@ def test_parents_and_guardian_merged_over_brother_and_sister_are_both_childrens(
         assert file.values["school"] == "柏林小学"
         assert [(s["role"], s["name"]) for s in file.supporters] == [
             ("parent", "龙大军"), ("parent", "罗春燕"), ("guardian", "龙德贵")], file.name
+
+
+def test_a_guardian_under_a_heading_over_two_rows_beside_the_parents_comes_in(
+        database: Database, tmp_path: Path) -> None:
+    """父母情况 › 父亲 | 母亲 over 姓名 | 外出地点 | 电话, and 委托照护人 merged over two rows
+    beside them: the caretaker's columns are the guardian's, not the mother's again."""
+    from carecenter.ledger import kind_import
+    from carecenter.register.people import Register
+
+    boy = make_id("20150504", "015")
+    rows = [["新民村农村留守儿童信息表"],
+            ["儿童基本信息", None, None, None, "父母情况", None, None, None, None, None,
+             "委托照护人", None, None],
+            [None, None, None, None, "父亲", None, None, "母亲", None, None, None, None, None],
+            ["序号", "姓名", "身份证号码", "学校", "姓名", "外出地点", "电话", "姓名", "外出地点",
+             "电话", "姓名", "关系", "电话"],
+            [1, "伍家豪", boy, "新民小学", "伍德兵", "福建泉州", "13122220001", "谢小红",
+             "福建泉州", "13122220002", "伍老三", "外公", "13122220003"]]
+    path = book(tmp_path / "儿童.xlsx", [("儿童", rows)],
+                {"儿童": ["A2:D3", "E2:J2", "E3:G3", "H3:J3", "K2:M3"]})
+    found = kind_import.preview(database, path, "child")
+    assert not found.refused and not found.unknown, found.lines()
+    file = Register(database, today=lambda: TODAY).load(kind_import.apply(database, found).ids[0])
+    assert [(s["role"], s["relation"], s["name"], s.get("phone")) for s in file.supporters] == [
+        ("parent", "father", "伍德兵", "13122220001"),
+        ("parent", "mother", "谢小红", "13122220002"),
+        ("guardian", "maternal_grandfather", "伍老三", "13122220003")]
+
+
+def test_a_childrens_column_naming_what_another_column_gave_is_listed_not_dropped(
+        database: Database, tmp_path: Path) -> None:
+    from carecenter.ledger import kind_import
+
+    rows = [["序号", "儿童姓名", "身份证号", "父亲姓名", "父亲电话", "父亲手机", "监护人"],
+            [1, "熊思琪", make_id("20120109", "026"), "熊伟", "13011110004", "13011119999",
+             "熊秀英"]]
+    found = kind_import.preview(database, book(tmp_path / "儿童.xlsx", [("儿童", rows)]), "child")
+    assert found.unknown == ["父亲手机"]
+    assert any("父亲手机" in line for line in found.lines())

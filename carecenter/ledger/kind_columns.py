@@ -15,7 +15,8 @@ from carecenter.rules.kinds import KINDS, PersonKind, Role
 
 # Who a column is about, by the words it starts with (or its heading): (role, relation).
 WHO: tuple[tuple[tuple[str, ...], tuple[str, str | None]], ...] = (
-    (("受委托监护人", "委托监护人", "实际监护人", "监护人"), ("guardian", None)),
+    (("受委托监护人", "委托监护人", "实际监护人", "监护人", "委托照护人", "委托照料人",
+      "照护人", "照料人", "看护人", "照看人", "代管人", "临时监护人"), ("guardian", None)),
     (("父亲", "爸爸"), ("parent", "father")),
     (("母亲", "妈妈"), ("parent", "mother")),
     (("丈夫",), ("husband", "husband")),
@@ -66,20 +67,40 @@ def _role_field(role: Role, rest: str) -> str | None:
     return None
 
 
-def map_columns(kind: PersonKind, header: Sequence[Any], heading: Sequence[Any] = ()
-                ) -> tuple[dict[int, str], list[str]]:
-    """Each column's target, and the labels matched to nothing."""
+def _headings(top: Sequence[Any], heading: Sequence[Any], width: int) -> list[str]:
+    """What stands over each column: the nearer heading row's words, carried across the
+    cells a merge leaves blank, but never past where the row above starts another heading
+    (父母情况 › 父亲 | 母亲, then 委托照护人 over both rows: held-out check, its 姓名 | 关系 |
+    电话 were taken as the mother's again and dropped, unsaid)."""
+    found: list[str] = []
+    upper = near = ""
+    for i in range(width):
+        over = normalise_label(top[i]) if i < len(top) else ""
+        if over:
+            upper, near = over, ""
+        own = normalise_label(heading[i]) if i < len(heading) else ""
+        if own:
+            near = own
+        found.append(near or upper)
+    return found
+
+
+def map_columns(kind: PersonKind, header: Sequence[Any], heading: Sequence[Any] = (),
+                top: Sequence[Any] = ()) -> tuple[dict[int, str], list[str]]:
+    """Each column's target, and the labels matched to nothing (or to what an earlier
+    column already gave: listed, not dropped unseen)."""
     people = _person_names(kind)
     columns: dict[int, str] = {}
     unknown = []
-    carried = ""
+    over = _headings(top, heading, len(header))
     for i, cell in enumerate(header):
         label = normalise_label(cell)
         above = normalise_label(heading[i]) if i < len(heading) else ""
-        if not label and above:  # a label over both rows (merged down): its own column
-            label, above, carried = above, "", ""
-            cell = heading[i]
-        carried = above or carried
+        carried = over[i]
+        if not label:  # a label over the rows below it (merged down): its own column
+            first = normalise_label(top[i]) if i < len(top) else ""
+            label, carried = above or first, ""
+            cell = heading[i] if above else top[i] if first else cell
         if not label:
             continue
         target = None
@@ -91,12 +112,11 @@ def map_columns(kind: PersonKind, header: Sequence[Any], heading: Sequence[Any] 
                 target = f"{relation or role.code}.{name}"
         elif label in people:
             target = people[label]
-        if target is None:
+        if target is None or target in columns.values():
             if label not in EXTRAS and not label.startswith("序"):
                 unknown.append(str(cell).strip())
             continue
-        if target not in columns.values():
-            columns[i] = target
+        columns[i] = target
     return columns, unknown
 
 
@@ -133,11 +153,14 @@ def _find_header(kind: PersonKind, rows: Sequence[Sequence[Any]], marked: bool =
     for a kind with nobody around it."""
     best: tuple[int, dict[int, str], list[str]] | None = None
     for index in range(min(30, len(rows))):
-        shapes: list[tuple[Sequence[Any], Sequence[Any]]] = [((), rows[index])]
+        shapes: list[tuple[Sequence[Any], Sequence[Any], Sequence[Any]]] = [
+            ((), (), rows[index])]
         if index > 0:
-            shapes.append((rows[index - 1], rows[index]))
-        for heading, header in shapes:
-            columns, unknown = map_columns(kind, header, heading)
+            shapes.append(((), rows[index - 1], rows[index]))
+        if index > 1:
+            shapes.append((rows[index - 2], rows[index - 1], rows[index]))
+        for top, heading, header in shapes:
+            columns, unknown = map_columns(kind, header, heading, top)
             enough = _marked(kind, columns) or (not marked and not kind.roles)
             if "name" in columns.values() and enough and (
                     best is None or len(columns) > len(best[1])):
