@@ -165,3 +165,31 @@ def test_a_childrens_column_naming_what_another_column_gave_is_listed_not_droppe
     found = kind_import.preview(database, book(tmp_path / "儿童.xlsx", [("儿童", rows)]), "child")
     assert found.unknown == ["父亲手机"]
     assert any("父亲手机" in line for line in found.lines())
+
+
+def test_family_member_rows_under_the_elder_bring_the_spouse_and_the_children(
+        database: Database, tmp_path: Path) -> None:
+    from carecenter.register.people import Register
+
+    rows = [["家庭成员登记表"],
+            ["序号", "留守老人姓名", "身份证号", "居住组", "家庭成员", "与老人关系", "联系电话",
+             "外出地"],
+            [1, "钮万福", NIU, "二组", "钮刘氏", "老伴", "13800010001", "在家"],
+            [None, None, None, None, "钮小虎", "儿子", "13800010002", "广东中山"],
+            [2, "桑秀兰", SANG, "二组", "桑长林", "妻", None, "本村"],
+            [None, None, None, None, "桑娟", "女", "13800010007", "浙江温州"]]
+    path = book(tmp_path / "家庭成员.xlsx", [("家庭成员", rows)],
+                {"家庭成员": ["A3:A4", "B3:B4", "C3:C4", "D3:D4", "A5:A6", "B5:B6", "C5:C6",
+                          "D5:D6"]})
+    preview = imported(database, path)
+    assert not preview.not_imported(), preview.not_imported()
+    register = Register(database, today=lambda: TODAY)
+    with database.session() as session:
+        ids = session.execute(select(person.c.id)).scalars().all()
+    files = {f.name: f for f in map(register.load, ids)}
+    assert {n: (f.values.get("spouse_name"), [(s["name"], s["relation"], s["whereabouts"])
+                                              for s in f.supporters])
+            for n, f in files.items()} == {
+        "钮万福": ("钮刘氏", [("钮小虎", "son", "广东中山")]),
+        "桑秀兰": ("桑长林", [("桑娟", "daughter", "浙江温州")])}
+    assert groups_of(database) == {"钮万福": "二组", "桑秀兰": "二组"}

@@ -343,7 +343,7 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("group_id", "村民小组", FieldType.GROUP, BASIC,
           synonyms=("组别", "所在组", "村民小组", "组", "所属村民小组", "所在村民小组",
                     "村民组", "小组", "所属组", "组名", "村组", "所在村组", "所属村组",
-                    "组号", "所属小组", "村民小组名称")),
+                    "组号", "所属小组", "村民小组名称", "居住组", "所在组别", "组别名称")),
     Field("address", "家庭住址", FieldType.TEXT, BASIC, max_length=100,
           synonyms=("住址", "家庭地址", "现住址", "居住地址", "详细地址")),
     Field("education", "文化程度", FieldType.CHOICE, BASIC, choices(
@@ -430,7 +430,10 @@ RETURN_KINDS = choices(("temporary", "临时返乡"), ("permanent", "长期返�
 
 SUPPORTER_FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", FieldType.TEXT, SUPPORTERS, required=True, max_length=30,
-          synonyms=("子女姓名", "赡养人姓名", "外出子女姓名", "赡养义务人姓名"), check=person_name),
+          # 家庭成员 | 与老人关系 rows under the elder: the spouse and the children (held-out
+          # check: their names were dropped, and the spouse with them).
+          synonyms=("子女姓名", "赡养人姓名", "外出子女姓名", "赡养义务人姓名", "家庭成员",
+                    "家庭成员姓名", "成员姓名", "家属姓名", "亲属姓名"), check=person_name),
     Field("relation", "关系", FieldType.CHOICE, SUPPORTERS, choices(
         ("son", "儿子"), ("daughter", "女儿"), ("daughter_in_law", "儿媳"),
         ("son_in_law", "女婿"), ("grandchild", "孙子女"),
@@ -445,7 +448,8 @@ SUPPORTER_FIELDS: tuple[Field, ...] = (
     Field("whereabouts", "去向(务工地)", FieldType.TEXT, SUPPORTERS, max_length=60,
           synonyms=("外出务工地点", "务工地点", "去向", "务工地", "外出地点",
                     "务工地址", "子女务工地", "外出去向", "工作地点", "工作单位", "务工单位",
-                    "现居住地", "现住地", "所在地", "外出务工地", "务工去向")),
+                    "现居住地", "现住地", "所在地", "外出务工地", "务工去向", "外出地",
+                    "外出地址", "打工地点", "工作地")),
     Field("location_scope", "所在范围", FieldType.CHOICE, SUPPORTERS, LOCATION_SCOPES,
           hint="离开县域才算外出"),
     Field("away_since", "外出时间", FieldType.DATE, SUPPORTERS, synonyms=("外出时间",)),
