@@ -193,3 +193,55 @@ def test_family_member_rows_under_the_elder_bring_the_spouse_and_the_children(
         "钮万福": ("钮刘氏", [("钮小虎", "son", "广东中山")]),
         "桑秀兰": ("桑长林", [("桑娟", "daughter", "浙江温州")])}
     assert groups_of(database) == {"钮万福": "二组", "桑秀兰": "二组"}
+
+
+CHILD_HEADER = ["序号", "儿童姓名", "身份证号", "就读学校", "父亲姓名", "父亲务工地", "母亲姓名",
+                "母亲务工地", "监护人姓名", "监护人关系"]
+JIAN, JIAN2 = make_id("20140101", "012"), make_id("20150202", "023")
+FAN, FAN2 = make_id("20160303", "034"), make_id("20170404", "045")
+
+
+def childrens_book(path: Path, second: list[list[Any]]) -> Path:
+    """填表说明 (its 项目 column lists 儿童姓名, 监护人姓名), a sheet per group, 汇总."""
+    return book(path, [
+        ("填表说明", [["项目", "填写要求"], ["儿童姓名", "与户口簿一致"],
+                  ["监护人姓名", "实际照料的人"]]),
+        ("第一组", [["第一组留守儿童"], CHILD_HEADER,
+                 [1, "简一鸣", JIAN, "红旗小学", "简军", "广东东莞", "吴霞", "广东东莞", "简老汉",
+                  "爷爷"],
+                 [2, "简一诺", JIAN2, "红旗小学", "简军", "广东东莞", "吴霞", "广东东莞", "简老汉",
+                  "爷爷"]]),
+        ("第二组", [["第二组留守儿童"], CHILD_HEADER, *second]),
+        ("汇总", [["组别", "人数"], ["第一组", 2], ["第二组", 2]])])
+
+
+def test_a_childrens_workbook_with_a_sheet_per_group_is_read_whole_by_the_command(
+        database: Database, tmp_path: Path, capsys: Any) -> None:
+    from carecenter.cli.entry import main
+
+    path = childrens_book(tmp_path / "儿童.xlsx", [
+        [1, "樊雨欣", FAN, "红旗小学", "樊刚", "浙江宁波", "彭丽", "浙江宁波", "樊婆婆", "奶奶"],
+        [2, "樊雨轩", FAN2, "红旗幼儿园", "樊刚", "浙江宁波", "彭丽", "浙江宁波", "樊婆婆",
+         "奶奶"]])
+    db = str(database.location)
+    assert main(["import", str(path), "--db", db, "--dry-run"]) == 0
+    said = capsys.readouterr().out
+    assert "读取工作表:第一组、第二组" in said and "不读取工作表:填表说明、汇总" in said, said
+    assert "工作表“第二组”第 4 行 樊雨轩 [新增]" in said, said
+    assert main(["import", str(path), "--db", db]) == 0
+    assert groups_of(database) == {"简一鸣": "第一组", "简一诺": "第一组",
+                                   "樊雨欣": "第二组", "樊雨轩": "第二组"}
+    assert main(["import", str(path), "--db", db]) == 0  # again: nobody twice
+    assert len(groups_of(database)) == 4
+
+
+def test_the_same_child_on_two_group_sheets_comes_in_once_and_the_second_row_says_why(
+        database: Database, tmp_path: Path) -> None:
+    from carecenter.ledger import kind_import
+
+    path = childrens_book(tmp_path / "儿童.xlsx", [
+        [1, "简一诺", JIAN2, "红旗小学", "简军", "广东东莞", "吴霞", "广东东莞", "简老汉", "爷爷"]])
+    found = kind_import.preview(database, path, "child")
+    assert [(r.where, r.name) for r in found.refused] == [("工作表“第二组”第 3 行", "简一诺")]
+    assert "与工作表“第一组”第 4 行简一诺是同一人" in found.refused[0].why()
+    assert len(kind_import.apply(database, found).created) == 2

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from carecenter.ledger import cells, mapping
+from carecenter.ledger.kind_columns import WHO
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.rows import is_group_heading
 from carecenter.ledger.workbook import text_of
 from carecenter.rules.fields import PERSON_FIELDS, SUPPORTER_FIELDS
+from carecenter.rules.kinds import KINDS
 
 _SAMPLE = 200
 _MIN_VALUES = 3  # fewer say nothing either way
@@ -53,7 +55,14 @@ _KNOWN_LABELS = frozenset(
     mapping.normalise_label(n) for f in (*PERSON_FIELDS, *SUPPORTER_FIELDS)
     for n in (f.label, *f.synonyms)) | frozenset(
     mapping.normalise_label(n) for _, names in mapping.EXTRAS.values() for n in names) | {
-    "组别", "项目", "填写要求", "填写说明", "说明", "要求", "备注", "身份类别"}
+    "组别", "项目", "填写要求", "填写说明", "说明", "要求", "备注", "身份类别"} | frozenset(
+    # Other kinds' column names (儿童姓名, 监护人姓名, 父亲电话): a children's 填表说明
+    # listed them where names belong and one came in as a person (held-out check).
+    mapping.normalise_label(n) for k in KINDS.values()
+    for f in (*k.fields, *(f for r in k.roles for f in r.fields))
+    for n in (f.label, *f.synonyms)) | frozenset(
+    mapping.normalise_label(word + n) for words, _ in WHO for word in words
+    for n in ("", "姓名", "电话", "联系电话", "务工地点", "外出地点", "去向", "关系"))
 
 
 def is_label(text: str) -> bool:

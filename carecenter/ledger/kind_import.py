@@ -16,22 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from carecenter.access import audit
 from carecenter.errors import KnownError, ValidationFailed
-from carecenter.ledger import cells, mapping, merged_down
+from carecenter.ledger import cells, kind_book, mapping, merged_down, sheet_kinds
 from carecenter.ledger.hidden_rows import HIDDEN_WARNING
-from carecenter.ledger.import_preview import (
-    ACTION_LABELS,
-    NEW,
-    REFUSED,
-    UPDATE,
-    ChangedSincePreview,
-)
+from carecenter.ledger.import_preview import ChangedSincePreview
 from carecenter.ledger.kind_cells import (
     birth_matches,
     guardian_relation,
@@ -45,6 +38,11 @@ from carecenter.ledger.kind_columns import (  # noqa: F401 (re-exported)
     kind_of,
     looks_like,
     map_columns,
+)
+from carecenter.ledger.kind_preview import (  # noqa: F401 (re-exported)
+    KindPreview,
+    KindResult,
+    KindRow,
 )
 from carecenter.ledger.kind_update import (
     WHO_LABELS,
@@ -60,7 +58,7 @@ from carecenter.ledger.mapping import Column, Layout, normalise_label
 from carecenter.ledger.rows import TableShape
 from carecenter.ledger.workbook import heads, read_sheet, text_of
 from carecenter.register.groups import group_key
-from carecenter.register.people import Cleaned, PersonDraft, Register
+from carecenter.register.people import PersonDraft, Register
 from carecenter.rules import divisions
 from carecenter.rules.fields import SUPPORTER
 from carecenter.rules.kinds import KINDS, PersonKind
@@ -74,121 +72,6 @@ from carecenter.storage.database import Database
 _LOCAL = re.compile(r"在家|本村|本镇|本乡|本县|县城|务农|无")
 
 
-@dataclass
-class KindRow:
-    row: int  # the sheet's row number (1 = the first row)
-    name: str
-    draft: PersonDraft | None = None
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    group: str | None = None  # the village group the row names
-    person_id: int | None = None  # the file it updates (None: a new file)
-    basis: str = ""  # how that file was found: 身份证号, 姓名和村民小组
-    changes: list[str] = field(default_factory=list)  # what an update changes
-    seen: str | None = None  # the file's fingerprint when the preview read it
-    hidden: bool = False  # the clerk hid the row in Excel (issue 16)
-    cleaned: Cleaned | None = None  # what the register's clean made of a new file
-
-    @property
-    def accepted(self) -> bool:
-        return self.draft is not None and not self.errors
-
-    @property
-    def unchanged(self) -> bool:
-        """On the register already, saying what the file holds: nothing to write."""
-        return self.accepted and self.person_id is not None and not self.changes
-
-    @property
-    def action(self) -> str:
-        if not self.accepted:
-            return REFUSED
-        return NEW if self.person_id is None else UPDATE
-
-    @property
-    def action_label(self) -> str:
-        """新增 / 更新 / 无变化 / 拒绝: what the import does with the row."""
-        return "无变化" if self.unchanged else ACTION_LABELS[self.action]
-
-    def why(self) -> str:
-        """What will happen and why, in a line (the wizard's table, ``--dry-run``)."""
-        if not self.accepted:
-            return ";".join(self.errors)
-        if self.person_id is None:
-            what = "新建档案"
-        else:
-            what = f"按{self.basis}找到登记册上的此人," + (
-                "内容相同,无需改动" if self.unchanged else f"更新:{'、'.join(self.changes)}")
-        return what + "".join(";" + w for w in self.warnings)
-
-
-@dataclass
-class KindResult:
-    created: list[int]
-    updated: list[int]
-    unchanged: int
-    # Rows left out because their file was changed elsewhere after the preview.
-    changed_meanwhile: list[str] = field(default_factory=list)
-
-    @property
-    def ids(self) -> list[int]:
-        return self.created + self.updated
-
-
-@dataclass
-class KindPreview:
-    kind: PersonKind
-    header_row: int
-    columns: dict[int, str]  # column → target (a field, or "father.phone")
-    rows: list[KindRow]
-    unknown: list[str] = field(default_factory=list)  # headers matched to nothing
-    headers: dict[int, str] = field(default_factory=dict)  # column → its header, as written
-    ignored: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not a person
-    path: str = ""
-    # (column letter, header, imported) of the columns hidden in Excel (issue 16).
-    hidden_columns: list[tuple[str, str, bool]] = field(default_factory=list)
-    # Rows below the table's end that hold someone's data: not read, and said so.
-    left_out: list[int] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> list[KindRow]:
-        return [r for r in self.rows if r.accepted]
-
-    @property
-    def refused(self) -> list[KindRow]:
-        return [r for r in self.rows if not r.accepted]
-
-    def count(self, label: str) -> int:
-        """Rows by what happens to them: 新增, 更新, 无变化, 拒绝."""
-        return sum(1 for r in self.rows if r.action_label == label)
-
-    def summary(self) -> str:
-        hidden = sum(1 for r in self.rows if r.hidden)
-        return (f"共 {len(self.rows)} 行:新增 {self.count('新增')} 人,更新 {self.count('更新')} 人,"
-                f"无变化 {self.count('无变化')} 人,拒绝 {self.count('拒绝')} 行"
-                + (f";其中 {hidden} 行在表格中被隐藏(已逐行标出),请核对是否仍在册"
-                   if hidden else "")
-                + (";在表格中被隐藏的列:" + "、".join(
-                    f"{where} 列“{label}”" + ("(已导入,请核对)" if imported else "(不导入)")
-                    for where, label, imported in self.hidden_columns)
-                   if self.hidden_columns else "")
-                + (f";其中 {len(self.left_out)} 行像是人员信息,但在表格之外(另一张表),未读取,"
-                   "请核对" if self.left_out else ""))
-
-    def lines(self, every: bool = True) -> list[str]:
-        """The preview as text: the columns, every row (or, ``every`` False, only the
-        rows with something to say) with what happens to it, and the summary."""
-        out = [f"按“{self.kind.label}”台账读取:表头在第 {self.header_row} 行,"
-               f"识别 {len(self.columns)} 列" + (f",未识别:{'、'.join(self.unknown)}"
-                                                 if self.unknown else "")]
-        for number, why in self.ignored:
-            out.append(f"第 {number} 行:忽略:{why}")
-        for r in self.rows:
-            if every or r.errors or r.warnings:
-                out.append(f"第 {r.row} 行 {r.name or '(无姓名)'} [{r.action_label}]:{r.why()}")
-        out.append(self.summary())
-        return out
-
-
 def detect(path: str | Path, sheet: str | None = None) -> str | None:
     """The kind whose ledger this is, by its header (a children's names the parents or
     the guardian, a 特困 list the 特困供养证号, 认定时间 or 供养方式); None: the elders'
@@ -197,9 +80,9 @@ def detect(path: str | Path, sheet: str | None = None) -> str | None:
     if sheet is not None:
         return _kind_of(read_sheet(path, sheet).rows[:30])
     for head in heads(path):
-        kind = _kind_of(head.rows)
-        if kind is not None or mapping.detect(head.rows) is not None:
-            return kind
+        plan = sheet_kinds.classify(head)
+        if plan.kind in (sheet_kinds.OTHER_KIND, sheet_kinds.REGISTER):
+            return _kind_of(head.rows)  # not a 填表说明, 汇总 or blank sheet before it
     return None
 
 
@@ -213,11 +96,6 @@ def _kind_of(rows: list[list[Any]]) -> str | None:
     if layout is not None and any(c.target.startswith("supporter:") for c in layout.columns):
         return None
     return kind
-
-
-def _sheet_for(path: str | Path, kind: PersonKind) -> str | None:
-    """The first sheet holding this kind's table (None: the first sheet)."""
-    return next((h.name for h in heads(path) if looks_like(kind, h.rows)), None)
 
 
 def _scope(whereabouts: str | None, home: divisions.Home | None) -> tuple[str | None, str]:
@@ -276,15 +154,32 @@ def _damaged_id(row: KindRow, values: dict[str, Any], today: date) -> None:
 
 def preview(database: Database, path: str | Path, kind_code: str = "child",
             sheet: str | None = None) -> KindPreview:
-    """Read and check the ledger; nothing is written."""
+    """Read and check the ledger; nothing is written. Without a sheet named, every sheet
+    holding this kind's table is read, one per village group often (``kind_book``:
+    held-out check, the second group's children were left out unsaid)."""
     kind = KINDS[kind_code]
-    data = read_sheet(path, sheet if sheet is not None else _sheet_for(path, kind))
+    if sheet is not None:
+        return _preview(database, path, kind, sheet)
+    every = heads(path)
+    names = [h.name for h in every if looks_like(kind, h.rows)]
+    if len(names) > 1:
+        found = kind_book.combine([_preview(database, path, kind, n) for n in names])
+    else:
+        found = _preview(database, path, kind, names[0] if names else None)
+    found.not_read = [h.name for h in every if h.name not in found.sheets]
+    return found
+
+
+def _preview(database: Database, path: str | Path, kind: PersonKind,
+             sheet: str | None) -> KindPreview:
+    data = read_sheet(path, sheet)
     found = _find_header(kind, data.rows, marked=False)
     if found is None:
         raise KnownError(f"没有找到“{kind.label}”台账的表头:需要“姓名”列"
                          + ("" if not kind.roles else
                             ",以及" + "、".join(r.label for r in kind.roles) + "的列"))
     at, columns, unknown = found
+    sheet_group = sheet_kinds.group_named(data, at)
     merged_down.spread(data.rows, data.merged, at + 1,
                        next((i for i, t in columns.items() if t == "name"), None))
     register = Register(database)
@@ -310,7 +205,7 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
             ignored.append((number, "没有可导入的内容:“" + "、".join(
                 t for v in raw if (t := text_of(v)))[:20] + "”"))
             continue
-        row = KindRow(number, name, hidden=number in data.hidden)
+        row = KindRow(number, name, hidden=number in data.hidden, group=sheet_group)
         rows.append(row)
         if shape.group and "group_id" not in cells_:
             row.group = shape.group  # a 一组 heading row above, not a column
@@ -419,7 +314,7 @@ def preview(database: Database, path: str | Path, kind_code: str = "child",
               for j in sorted(data.hidden_columns)
               if j in columns or any(j < len(r) and r[j] is not None for r in data.rows[at:])]
     return KindPreview(kind, at + 1, columns, rows, unknown, headers, ignored, str(path),
-                       hidden, sorted(shape.left_out))
+                       hidden, sorted(shape.left_out), sheets=[data.name])
 
 
 def _birth_to_the_month(row: KindRow, values: dict[str, Any], written: Any) -> None:
@@ -520,7 +415,7 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
         changed = [r for r in writes if r.person_id is not None and (
             r.person_id not in loaded or fingerprint(loaded[r.person_id]) != r.seen)]
         if changed and not skip_changed:
-            raise ChangedSincePreview([f"第 {r.row} 行 {r.name}" for r in changed])
+            raise ChangedSincePreview([f"{r.where} {r.name}" for r in changed])
         drafts, updates = [], []
         for row in writes:
             if row in changed:
@@ -550,7 +445,7 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
                                                 allow_duplicate=True,
                                                 refresh_due=False).person_id)
             except KnownError as e:
-                raise KnownError(f"第 {row.row} 行 {row.name}:{e.message}。"
+                raise KnownError(f"{row.where} {row.name}:{e.message}。"
                                  "导入已撤销,登记册没有改动") from e
         del loaded
         from carecenter.care import due_dates
@@ -565,4 +460,4 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
                          summary=f"导入{found.kind.label}台账 {Path(found.path).name}:"
                          f"新建 {len(created)} 人,更新 {len(updated)} 人", count=len(ids))
     return KindResult(created, updated, sum(1 for r in found.rows if r.unchanged),
-                      [f"第 {r.row} 行 {r.name}" for r in changed])
+                      [f"{r.where} {r.name}" for r in changed])

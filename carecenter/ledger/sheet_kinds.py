@@ -82,11 +82,16 @@ def _body_column(rows: list[list[Any]], layout: Layout, target: str) -> list[str
 
 
 def _group_of(sheet: Sheet, layout: Layout | None) -> str | None:
-    """一组 as the sheet's name, or 白竹村三组… in a title row above the header."""
+    return group_named(sheet, layout.header_rows[0] if layout else 0)
+
+
+def group_named(sheet: Sheet, header_row: int) -> str | None:
+    """一组 or 上屋组 as the sheet's name, or 白竹村三组… in a title row above the header
+    (0-based ``header_row``): the group of the sheet's rows that name none."""
     name = sheet.name.strip()
     if is_group_heading(name) or (_NAMED_GROUP.fullmatch(name) and not _NOT_A_GROUP.search(name)):
         return name
-    above = sheet.rows[:layout.header_rows[0]] if layout else []
+    above = sheet.rows[:header_row]
     for text in [sheet.name, *(text_of(v) for r in above for v in r if v is not None)]:
         m = _GROUP_IN_TEXT.search(text)
         if m and "各组" not in text and is_group_heading(m.group(1)):
@@ -145,6 +150,10 @@ def classify(sheet: Sheet) -> SheetPlan:
             return SheetPlan(name, SUMMARY, "按组统计人数的汇总表", layout=layout)
         return SheetPlan(name, NO_TABLE,
                          f"“姓名”一列大多不像人名(如{'、'.join(names[:3])})", layout=layout)
+    if _INSTRUCTION_NAME.search(name) and not id_like:
+        # A 填表说明 sheet whose 项目 column reads like names (监护人姓名): no ID
+        # number says it is anyone's register (held-out check: one came in as a person).
+        return SheetPlan(name, INSTRUCTIONS, "填表说明,不是人员名单", layout=layout)
     personal = any(layout.column_for(mapping.person_target(f)) is not None
                    for f in ("id_number", "birth_date", "sex"))
     if _counts(sheet) and not personal and people < 40:

@@ -138,7 +138,8 @@ class KindPage(QWizardPage):
             colour = (REFUSED if not row.accepted else WARNED if row.warnings
                       else SAME if row.unchanged else TAKEN)
             why = row.why()
-            for column, text in enumerate((str(row.row), row.name, row.action_label, why)):
+            place = f"{row.sheet} {row.row}" if row.sheet else str(row.row)
+            for column, text in enumerate((place, row.name, row.action_label, why)):
                 item = QTableWidgetItem(text)
                 item.setBackground(QBrush(QColor(colour)))
                 if column == 3 and why:
