@@ -245,3 +245,38 @@ def test_the_same_child_on_two_group_sheets_comes_in_once_and_the_second_row_say
     assert [(r.where, r.name) for r in found.refused] == [("工作表“第二组”第 3 行", "简一诺")]
     assert "与工作表“第一组”第 4 行简一诺是同一人" in found.refused[0].why()
     assert len(kind_import.apply(database, found).created) == 2
+
+
+def test_a_sons_and_a_daughters_columns_are_theirs_with_their_relation_not_the_elders(
+        database: Database, tmp_path: Path) -> None:
+    from carecenter.register.people import Register
+
+    rows = [["序号", "姓名", "身份证号", "儿子姓名", "女儿姓名", "儿子电话", "女儿电话",
+             "儿子务工地", "女儿务工地"],
+            [1, "钮万福", NIU, "钮勇", "钮琴", "13500000001", "13500000002", "广东揭阳",
+             "浙江温州"],
+            [2, "桑秀兰", SANG, None, "桑芳", None, "13500000003", None, "江苏苏州"]]
+    imported(database, book(tmp_path / "儿女.xlsx", [("台账", rows)]))
+    register = Register(database, today=lambda: TODAY)
+    with database.session() as session:
+        ids = session.execute(select(person.c.id).order_by(person.c.id)).scalars().all()
+    files = [register.load(i) for i in ids]
+    assert [(f.name, f.values.get("phone"), [
+        (s["name"], s["relation"], s["phone"], s["whereabouts"]) for s in f.supporters])
+        for f in files] == [
+        ("钮万福", None, [("钮勇", "son", "13500000001", "广东揭阳"),
+                        ("钮琴", "daughter", "13500000002", "浙江温州")]),
+        ("桑秀兰", None, [("桑芳", "daughter", "13500000003", "江苏苏州")])]
+
+
+def test_died_written_in_brackets_after_the_name_proposes_the_exit(
+        database: Database, tmp_path: Path) -> None:
+    rows = [["序号", "姓名", "身份证号", "子女姓名", "子女电话", "务工地点"],
+            [1, "钮万福（已故）", NIU, "钮勇", "13600002222", "广州"]]
+    imp = LedgerImport(database, today=lambda: TODAY)
+    path = book(tmp_path / "已故.xlsx", [("台账", rows)])
+    data, layout = imp.open(path)
+    preview = imp.preview(path, data, layout)
+    assert not preview.refused, [r.problems_text() for r in preview.refused]
+    assert [(r.name, r.exit.reason if r.exit else None) for r in preview.rows] == [
+        ("钮万福", "died")]

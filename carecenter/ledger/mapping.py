@@ -32,9 +32,25 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
 MAX_SUPPORTERS = 6
 HEADER_SCAN_ROWS = 40
 _SUPPORTER_PREFIX = re.compile(
-    r"^(?:第)?(?:外出)?(?:子女|赡养人|赡养义务人|儿女|家属|外出人员)"
-    r"([0-9一二三四五六]?)(?:个子女)?(?:的)?"
+    r"^(?:第)?(?:外出)?(?:子女|赡养人|赡养义务人|儿女|家属|外出人员|" + (
+        # 儿子姓名 | 儿子电话 | 女儿姓名 …: a son's and a daughter's columns (held-out
+        # check: 儿子电话 became the elder's phone, the names were dropped).
+        r"(?:[大二三四小长次幼]?(?:儿子|女儿))|[长次三四幼][子女]|儿媳|女婿)"
+    r"([0-9一二三四五六]?)(?:个子女)?(?:的)?")
 )
+_RELATION_PREFIX = re.compile(
+    r"^(?:[大二三四小长次幼]?(儿子|女儿)|[长次三四幼]([子女])|(儿媳|女婿))")
+
+
+def relation_in_label(label: str) -> str | None:
+    """儿子 for 儿子姓名 or 长子电话, 女儿 for 次女务工地: the relation a column's own
+    words give its supporter (not a heading's: 长子(女) says neither)."""
+    label = normalise_label(label)
+    m = _RELATION_PREFIX.match(label)
+    if m is None or re.match(r"..?\((?:子|女)\)", label[m.start():]):
+        return None  # 长子(女): the eldest child, son or daughter
+    word = m.group(1) or m.group(3) or ("儿子" if m.group(2) == "子" else "女儿")
+    return word
 _GROUP_HEADING = re.compile(r"子女|赡养|外出|家属|儿女")
 # Columns about other people than the elder and their supporters (帮扶责任人电话).
 _SOMEONE_ELSE = re.compile(r"帮扶|结对|包保|网格员|责任人|受托人|村干部|驻村|填表人|审核人|复核人|"
@@ -424,11 +440,24 @@ def propose(labels: list[tuple[str, str]]) -> list[Column]:
     filled: set[str] = set()
     in_supporters = False
     last_heading = ""
+    by_word: dict[str, int] = {}  # 儿子, 次女 … → its supporter: 儿子姓名 | 女儿姓名 | 儿子电话
     for j, (label, heading) in enumerate(labels):
         shown = f"{heading}/{label}" if heading else label
         g = guess(label, heading, in_supporters)
         target = IGNORE
-        if g.kind == "supporter":
+        word = _RELATION_PREFIX.match(normalise_label(label)) if g.kind == "supporter" else None
+        if word is not None and g.index is None:
+            key = word.group(0)
+            if key not in by_word:
+                by_word[key] = max([current, *by_word.values()]) + 1 if (
+                    current == 0 or current in by_word.values() or g.name in filled) else current
+            if by_word[key] != current:
+                current, filled = by_word[key], set()
+            if current <= MAX_SUPPORTERS:
+                filled.add(g.name)
+                target = supporter_target(current, g.name)
+            in_supporters = True
+        elif g.kind == "supporter":
             if g.index is not None and g.index != current:
                 current, filled = g.index, set()
             elif (current == 0 or g.name in filled

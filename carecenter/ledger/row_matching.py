@@ -268,7 +268,10 @@ class RowMatching:
         an exit proposed with its reason and date, for the clerk to confirm."""
         if not row.accepted or row.person_id in stored.exited:
             return
-        for label, text in (("状态", status), ("备注", str(values.get("note") or ""))):
+        # 岑桂花（已故）: what is written after the name counts as a remark does.
+        after = "".join(n[5:] for n in values.get("_notes", ()) if n.startswith("姓名后注:"))
+        for label, text in (("状态", status), ("备注", str(values.get("note") or "")),
+                            ("姓名", after)):
             if not text.strip():
                 continue  # most rows say nothing of the kind
             proposal = proposed_exit(text, self.today())

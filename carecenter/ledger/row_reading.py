@@ -130,6 +130,10 @@ class RowReading(RowMatching):
                 values["_age"] = (texts[j], j)
             elif rest == "status":
                 values["_status"] = texts[j]
+        if reading.relations:  # most ledgers have none: nothing to do per row
+            for index, entry in supporters.items():
+                if not entry.get("relation") and index in reading.relations:
+                    entry["relation"] = reading.relations[index]
         if heading_group and "group_id" not in values and values.get("name"):
             # The group is a heading row above (一组 … 二组 …), not a column.
             values["group_id"] = self._group(row, None, heading_group, stored, new_groups)
@@ -380,6 +384,12 @@ class _Reading:
         self.plan = tuple(
             (j, kind, rest, kind == "person" and PERSON[rest].type is FieldType.DATE)
             for j, (kind, _, rest) in ((j, t.partition(":")) for j, t in targets.items()))
+        # 儿子姓名 | 女儿电话: each supporter's relation as its columns' own words say it.
+        self.relations: dict[int, str] = {}
+        for j, target in targets.items():
+            if target.startswith("supporter:") and (
+                    word := mapping.relation_in_label(self.labels.get(j, ""))):
+                self.relations.setdefault(int(target.split(":")[1]), word)
 
 
 def _label(name: str) -> str:
