@@ -88,3 +88,36 @@ def test_a_hold_ending_late_in_the_month_still_asks_that_months_two_red_visits(
     [april] = [i for i in _visit_items(database, pid, date(2028, 4, 5)) if i.what == "风险随访"]
     assert april.rule == "红色每月至少随访2次" and april.due == date(2028, 4, 30)
     assert _visits(database, Quarter(2028, 2), date(2028, 4, 30)) == "1/2"
+
+
+def test_a_green_file_without_factors_raised_to_red_mid_quarter_exports(
+        database: Database) -> None:
+    """A green assessment has no factors (stored empty); raising the colour inside the
+    quarter must not break the quarter's figures, and March under red counts the visits
+    from the day it was set (seed 002: 红色每个月至少随访2次)."""
+    with clock.at("2027-12-01"):
+        pid = Register(database).save(elder("升级老人")).person_id
+    _assess(database, pid, "2027-12-01", "green")
+    _visit(database, pid, "2028-01-05", "2028-02-05", "2028-03-03")
+    _assess(database, pid, "2028-03-10", "red")
+    _visit(database, pid, "2028-03-20")
+    assert _visits(database, Quarter(2028, 1), date(2028, 3, 31)) == "3/4"
+    [march] = [i for i in _visit_items(database, pid, date(2028, 4, 1)) if i.what == "风险随访"]
+    assert march.overdue and march.due == date(2028, 3, 31)
+
+
+def test_the_factors_in_force_before_a_change_keep_the_weekly_round(
+        database: Database) -> None:
+    """Seriously ill and refusing an institution: the weekly round (seed 002: 每周巡访
+    探视1次) before a re-assessment in the quarter, read from the factors then in force."""
+    with clock.at("2027-12-01"):
+        pid = Register(database).save(elder("重病老人", refuses_institution=True)).person_id
+    with clock.at("2027-12-01"):
+        CareBook(database).assess(pid, AssessmentInput(
+            date(2027, 12, 1), "李主任", ["serious_illness"], colour="red"))
+    with clock.at("2028-02-15"):
+        CareBook(database).assess(pid, AssessmentInput(
+            date(2028, 2, 15), "李主任", ["serious_illness", "poor"], colour="red"))
+    # 13 weeks of the quarter (3 January to 2 April) owed, none visited: 0/13, not the
+    # red count of 0/6 a lost list of factors would give.
+    assert _visits(database, Quarter(2028, 1), date(2028, 3, 31)) == "0/13"
