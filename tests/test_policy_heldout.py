@@ -121,3 +121,36 @@ def test_the_factors_in_force_before_a_change_keep_the_weekly_round(
     # 13 weeks of the quarter (3 January to 2 April) owed, none visited: 0/13, not the
     # red count of 0/6 a lost list of factors would give.
     assert _visits(database, Quarter(2028, 1), date(2028, 3, 31)) == "0/13"
+
+
+def test_a_second_lowering_within_red_s_three_months_keeps_red(database: Database) -> None:
+    """Red on 10 January, yellow on 1 February, green on 1 March (each with a declared
+    reason): red's visits go on until 10 April (seed 002: 持续不低于三个月)."""
+    with clock.at("2027-12-01"):
+        pid = Register(database).save(elder("两降老人")).person_id
+    _assess(database, pid, "2028-01-10", "red")
+    _assess(database, pid, "2028-02-01", "yellow", lowering="recovered")
+    _assess(database, pid, "2028-03-01", "green", lowering="recovered")
+    _visit(database, pid, "2028-03-05")
+    with clock.at("2028-03-20"):
+        [march] = [i for i in worklist.build(database, date(2028, 3, 20)).items
+                   if i.person_id == pid and i.what == "风险随访"]
+    assert march.rule == "红色每月至少随访2次" and march.due == date(2028, 3, 31)
+
+
+def test_a_quarter_worked_out_again_keeps_a_hold_over_before_a_later_assessment(
+        database: Database) -> None:
+    pid = _lowered_red(database)
+    assert _visits(database, Quarter(2028, 1), date(2028, 3, 31)) == "6/6"
+    _assess(database, pid, "2028-06-01", "green")  # the hold ended on 10 April
+    assert _visits(database, Quarter(2028, 1), date(2028, 6, 1)) == "6/6"
+
+
+def test_an_exit_ends_a_hold_that_day_and_keeps_it_for_the_days_before(
+        database: Database) -> None:
+    pid = _lowered_red(database)
+    with clock.at("2028-03-20"):
+        Register(database).exit(pid, date(2028, 3, 20), "moved")
+    # 10 January to 19 March under red: two in each month; March's visit on the 25th
+    # came after the exit (without the hold: 4/4, February and March one each).
+    assert _visits(database, Quarter(2028, 1), date(2028, 3, 31)) == "5/6"
