@@ -342,6 +342,11 @@ def test_the_township_prints_each_person_with_their_own_villages_name(
         names = [p.village["name"] for p in printables(server, batch)]
         assert names == ["高良村", "高良村", "白竹村", "白竹村"]
         assert Settings(server, township.b).village()["name"] == "高良村"
+        # The township's own pages name the township, not its first village.
+        from carecenter.documents.recovery_sheet import sheet_for
+
+        assert Settings(server).place() == "全乡镇"
+        assert sheet_for(server, TODAY).register == "全乡镇留守关爱登记册"
         # A helper's monthly visit sheet carries the helper's own village's name.
         from carecenter.documents.visit_sheet_pdf import visit_sheet
         from carecenter.storage.models import helper
