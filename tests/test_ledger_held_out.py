@@ -280,3 +280,21 @@ def test_died_written_in_brackets_after_the_name_proposes_the_exit(
     assert not preview.refused, [r.problems_text() for r in preview.refused]
     assert [(r.name, r.exit.reason if r.exit else None) for r in preview.rows] == [
         ("钮万福", "died")]
+
+
+def test_a_refused_row_far_down_a_long_ledger_is_printed_with_its_reason(
+        database: Database, tmp_path: Path, capsys: Any) -> None:
+    from carecenter.cli.entry import main
+
+    rows: list[list[Any]] = [["序号", "姓名", "身份证号", "子女姓名", "务工地点"]]
+    stems = "甲乙丙丁戊己庚辛壬癸"
+    for n in range(230):  # each with something to say: no relation, no phone
+        name = "钮" + stems[n % 10] + stems[n // 10 % 10] + "甲乙丙"[n // 100]
+        number = make_id(f"19{40 + n // 28:02d}{n % 12 + 1:02d}{n % 28 + 1:02d}", "013")
+        rows.append([n + 1, name, number, "钮平", "东莞"])
+    rows.append([231, "桑秀兰", rows[5][2], "桑平", "东莞"])  # the ID of row 6 again
+    path = book(tmp_path / "长.xlsx", [("台账", rows)])
+    assert main(["import", str(path), "--db", str(database.location)]) == 1
+    said = capsys.readouterr().out
+    assert "第 232 行 [拒绝] 桑秀兰:身份证号:与第 6 行身份证号相同" in said, said[-500:]
+    assert "另有 30 行(都会导入)未列出" in said
