@@ -215,6 +215,25 @@ def test_the_command_line_as_a_village_lists_only_its_people(
     assert "没有“石门村”这个村" in capsys.readouterr().err
 
 
+def test_the_database_url_in_the_environment_opens_the_server(
+        township: Township, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """CARECENTER_DATABASE_URL selects the server with no --db (issue 22), for the app
+    and every command."""
+    monkeypatch.setenv("CARECENTER_DATABASE_URL", township.url)
+    monkeypatch.setenv("CARECENTER_VILLAGE", "高良村")
+    database = Database()
+    try:
+        assert database.on_server and database.scope == str(township.b)
+        with database.engine.connect() as connection:
+            assert set(connection.execute(select(person.c.village_id)).scalars()) == \
+                {township.b}
+    finally:
+        database.close()
+    assert main(["check"]) in (0, 1)
+    assert "在册:" in capsys.readouterr().out
+
+
 def test_a_village_moves_out_to_a_file_of_its_own_and_opens_there(
         township: Township, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
