@@ -155,6 +155,11 @@ class CarePanel(QWidget):
         QMessageBox.information(self, "待办需求", "请先在待办需求中选中一条")
         return None
 
+    @staticmethod
+    def _shown(records: QListWidget) -> str:
+        item = records.currentItem()
+        return item.text() if item is not None else ""
+
     def _run(self, dialog: CorrectionDialog) -> None:
         done = dialog.exec()
         dialog.deleteLater()
@@ -173,7 +178,7 @@ class CarePanel(QWidget):
         if record is not None and take_back(
                 self, "走访记录",
                 lambda reason: self._fixes().remove_visit(record.id, reason, seen=record),
-                self.reload):
+                self.reload, self._shown(self.visits)):
             self.changed()
 
     def fix_need(self) -> None:
@@ -186,7 +191,7 @@ class CarePanel(QWidget):
         if record is not None and take_back(
                 self, "需求",
                 lambda reason: self._fixes().remove_need(record.id, reason, seen=record),
-                self.reload):
+                self.reload, self._shown(self.needs)):
             self.changed()
 
     def fix_notes(self) -> None:

@@ -26,6 +26,7 @@ from carecenter.rules.leftbehind import NOT_QUALIFYING
 from carecenter.rules.risk import COLOUR_HEX, COLOURS
 from ui.overview.charts import Bar, BarChart, Chart, Column, ColumnChart, percent
 from ui.widgets.colours import colour_text
+from ui.widgets.list_output import tell_saved
 
 if TYPE_CHECKING:
     from carecenter.overview.village_figures import VillageFigures
@@ -188,7 +189,8 @@ class OverviewPage(QWidget):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            tell_saved(self, "打印概况", path)
 
     def write_pdf(self, path: str) -> None:
         """The headline and the four charts on one A4 page, upright."""

@@ -53,7 +53,7 @@ from carecenter.storage.database import Database
 from ui.pairing.pairing_dialog import suggest
 from ui.widgets.field_widgets import confirm_buttons
 from ui.widgets.first_paint import after_first_paint
-from ui.widgets.list_output import list_buttons
+from ui.widgets.list_output import list_buttons, tell_saved
 from ui.widgets.save_place import ask_save_path, missing_folder
 from ui.widgets.screen_fit import fit_resize
 
@@ -498,5 +498,6 @@ class HelpersWindow(QDialog):
             QMessageBox.warning(self, "走访记录表",
                                 e.message if isinstance(e, KnownError) else str(e))
             return None
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            tell_saved(self, "走访记录表", path)
         return path

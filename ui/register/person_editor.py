@@ -118,6 +118,9 @@ class PersonEditor(QDialog):
             layout.addWidget(self.colour_label)
             panel = self.care_panel
             panel.on_change.append(lambda: self.colour_label.setText(panel.headline()))
+            panel.on_change.append(self._history_changed)
+        if self.agreement_panel:
+            self.agreement_panel.on_change.append(self._history_changed)
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
@@ -250,23 +253,34 @@ class PersonEditor(QDialog):
     def _history(self, file: PersonFile) -> QWidget:
         """变更记录: from the audit log, who changed what, each field old → new (issue 18);
         before the log existed, the file's own events (what changed, not the values)."""
+        self.history = QListWidget()
+        self.history.setObjectName("history")
+        self.history.setWordWrap(True)
+        self._fill_history(file)
+        return self.history
+
+    def _fill_history(self, file: PersonFile) -> None:
         from carecenter.access import audit
 
-        history = QListWidget()
-        history.setObjectName("history")
-        history.setWordWrap(True)
-        entries = audit.entries(self.register.database, audit.Filter(person_id=file.id))
-        for e in entries:
-            history.addItem(f"{e.at:%Y-%m-%d %H:%M}  {e.operator}  {e.action_label}"
-                            f"{e.entity_label}  {e.change_text()}")
-        since = entries[-1].at if entries else None
+        database = self.register.database
+        self.history.clear()
+        for e in audit.entries(database, audit.Filter(person_id=file.id)):
+            self.history.addItem(f"{e.at:%Y-%m-%d %H:%M}  {e.operator}  {e.action_label}"
+                                 f"{e.entity_label}  {e.change_text()}")
+        # The file's events since the log began are in it, with their values (a
+        # correction writes both, the event a moment before its log entry).
+        began = audit.began(database)
         for at, event, effective, detail in reversed(file.events):
-            if since is not None and at >= since:
+            if began is not None and at >= began:
                 continue
             day = f"(生效 {effective:%Y-%m-%d})" if effective else ""
-            history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}  {detail}"
-                            "(启用审计日志之前的记录)")
-        return history
+            self.history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}"
+                                 f"  {detail}(启用审计日志之前的记录)")
+
+    def _history_changed(self) -> None:
+        """A visit, need or agreement written from this file: its 变更记录 says so now."""
+        if self.file is not None:
+            self._fill_history(self.register.load(self.file.id))
 
     def draft(self) -> PersonDraft:
         values: dict[str, Any] = {}

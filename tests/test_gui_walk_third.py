@@ -1,0 +1,219 @@
+"""Rough edges found walking the app a third time in a real X window (issue 20): on an
+empty register, on 200 and on 100,000 people. Each test presses the keys the clerk
+pressed there, into whatever has the keyboard, as the clerk's keys go."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from carecenter.care.care_book import CareBook, VisitInput
+from carecenter.register.people import Register
+from carecenter.storage.database import Database
+from tests.conftest import SUITE_PASSWORD, elder
+from tests.test_gui_walk import clerk_window, to_front
+from ui.shell.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, qapp: QApplication) -> Iterator[MainWindow]:
+    yield from clerk_window(qtbot, database, qapp)
+
+
+def keys_go_to(widget: QWidget) -> QWidget:
+    """Where the clerk's next key lands in ``widget``'s window: its focus widget (the
+    window need not be active offscreen), which must be on screen."""
+    focused = widget.window().focusWidget()
+    assert focused is not None and focused.isVisible(), f"the keys go nowhere: {focused}"
+    return focused
+
+
+def type_here(widget: QWidget, text: str) -> None:
+    """Chinese as a pinyin IME commits it, to wherever the keyboard is (not set first)."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(keys_go_to(widget), event)
+
+
+def test_after_signing_in_enter_acts_on_the_work_lists_row(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.care.assessment_dialog import AssessmentDialog
+
+    opened: list[str] = []
+    monkeypatch.setattr(AssessmentDialog, "exec", lambda d: opened.append(d.windowTitle()) or 0)
+    to_front(qtbot, window)
+    assert window.tabs.currentWidget() is window.worklist
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.guard.locked
+    qtbot.keyClicks(window.guard.page.login_password, SUITE_PASSWORD)
+    qtbot.keyClick(window.guard.page.login_password, Qt.Key.Key_Return)
+    assert not window.guard.locked
+    qtbot.waitUntil(lambda: window.worklist.model.rowCount() > 0)
+    assert keys_go_to(window) is window.worklist.table
+    assert window.worklist.model.items[0].what == "风险评估"  # 李秀英, not yet assessed
+    window.worklist.table.selectRow(0)
+    qtbot.keyClick(keys_go_to(window), Qt.Key.Key_Return)
+    assert opened and "李秀英" in opened[0]
+
+
+def test_after_the_first_person_from_the_start_page_the_keys_are_on_the_work_list(
+        qtbot: QtBot, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.register.person_editor import PersonEditor
+
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pages.currentWidget() is window.start_page
+
+    def add_one(editor: PersonEditor) -> int:
+        editor.saved_id = window.register.save(elder()).person_id
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(PersonEditor, "exec", add_one)
+    qtbot.mouseClick(window.start_page.findChild(QPushButton, "start_new"),
+                     Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.tabs
+    assert keys_go_to(window) is window.worklist.table
+
+
+def test_the_visit_dialogs_keys_go_to_the_visitor_then_to_what_was_seen(
+        qtbot: QtBot, window: MainWindow, database: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.care.visit_dialog import VisitDialog
+
+    first = _people(database)[0]
+    second = Register(database).save(elder("王桂花", sequence="006")).person_id
+    said: list[str] = []
+
+    def type_and_enter(dialog: VisitDialog) -> int:
+        dialog.show()
+        if not dialog.visitor.text():  # nobody to default to: the visitor is asked first
+            qtbot.keyClick(keys_go_to(dialog), Qt.Key.Key_Return)
+            said.append(dialog.errors.text())
+            assert keys_go_to(dialog) is dialog.visitor  # the keys go where the fix is
+            type_here(dialog, "李主任")
+            qtbot.keyClick(keys_go_to(dialog), Qt.Key.Key_Tab)
+        type_here(dialog, "身体尚好,按时服药")
+        qtbot.keyClick(keys_go_to(dialog), Qt.Key.Key_Return)
+        return dialog.result()
+
+    monkeypatch.setattr(VisitDialog, "exec", type_and_enter)
+    window.refresh()
+    to_front(qtbot, window)
+    window.tabs.setCurrentWidget(window.register_page)
+    for person in (first, second):  # the second defaults to the last visitor, 李主任
+        window.select_person(person)
+        qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert said == ["请填写走访人"]
+    for person in (first, second):
+        visit = CareBook(database).visits(person)[0]
+        assert (visit.visitor, visit.found) == ("李主任", "身体尚好,按时服药")
+
+
+@pytest.fixture
+def demo_person(database: Database) -> tuple[Register, int]:
+    """A person as the demo (or a register older than the audit log) makes them: written
+    in bulk, with no audit entries of their own, and a few visits."""
+    from carecenter.demo import register_demo
+
+    register_demo.generate(database, 3, today=date(2026, 11, 20))
+    register = Register(database)
+    care = CareBook(database)
+    pid = _people(database)[0]
+    for day, found in ((3, "送去棉被一床"), (10, "腿脚不便需人挑水")):
+        care.record_visit(VisitInput(pid, date(2026, 11, day), "home", "王网格员", found))
+    return register, pid
+
+
+def _people(database: Database) -> list[int]:
+    from sqlalchemy import select
+
+    from carecenter.storage.models import person
+
+    with database.session() as session:
+        return list(session.execute(select(person.c.id).order_by(person.c.id)).scalars())
+
+
+def test_a_visit_corrected_and_taken_back_in_the_open_file_shows_in_its_change_record_once(
+        qtbot: QtBot, demo_person: tuple[Register, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.care.corrections_dialog import VisitCorrection
+    from ui.register.person_editor import PersonEditor
+
+    register, pid = demo_person
+    editor = PersonEditor(register, pid)
+    qtbot.addWidget(editor)
+    editor.show()
+    panel = editor.care_panel
+    assert panel is not None
+    history = editor.findChild(QListWidget, "history")
+    assert history is not None
+    before = history.count()
+
+    def add_a_word(dialog: VisitCorrection) -> int:
+        dialog.show()
+        qtbot.keyClick(keys_go_to(dialog), Qt.Key.Key_Tab)  # to 走访情况
+        qtbot.keyClick(keys_go_to(dialog), Qt.Key.Key_End)
+        type_here(dialog, ",炉子安全")
+        qtbot.keyClick(keys_go_to(dialog), Qt.Key.Key_Return)
+        return dialog.result()
+
+    monkeypatch.setattr(VisitCorrection, "exec", add_a_word)
+    panel.visits.setCurrentRow(next(n for n in range(panel.visits.count())
+                                    if "送去棉被" in panel.visits.item(n).text()))
+    qtbot.mouseClick(panel.findChild(QPushButton, "fix_visit"), Qt.MouseButton.LeftButton)
+    asked: list[str] = []
+
+    def reason(_parent: Any, _title: str, label: str, *a: Any, **k: Any) -> tuple[str, bool]:
+        asked.append(label)
+        return "录错了人", True
+
+    monkeypatch.setattr(QInputDialog, "getText", reason)
+    panel.visits.setCurrentRow(next(n for n in range(panel.visits.count())
+                                    if "需人挑水" in panel.visits.item(n).text()))
+    qtbot.mouseClick(panel.findChild(QPushButton, "remove_visit"), Qt.MouseButton.LeftButton)
+    # The question names the visit taken back, so a slip of the mouse is seen.
+    assert "2026-11-10" in asked[0] and "腿脚不便需人挑水" in asked[0]
+    # Shown at once in the open file, each once, with who and old → new.
+    lines = [history.item(n).text() for n in range(history.count())]
+    assert len(lines) == before + 2, lines
+    assert "作废走访" in lines[0] and "录错了人" in lines[0]
+    assert "修改走访" in lines[1] and "送去棉被一床 → 送去棉被一床,炉子安全" in lines[1]
+    assert not any("更正走访" in line for line in lines)  # not again as an old-style event
+
+
+def test_an_exported_list_says_where_it_was_saved_with_a_button_to_the_folder(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.widgets import list_output, save_place
+
+    target = tmp_path / "名单" / "关爱对象名单.xlsx"
+    target.parent.mkdir()
+    monkeypatch.setattr(save_place, "ask_save_path", lambda *a, **k: str(target))
+    monkeypatch.setattr(list_output, "ask_save_path", lambda *a, **k: str(target))
+    window.tabs.setCurrentWidget(window.register_page)
+    qtbot.mouseClick(window.register_page.findChild(QPushButton, "register_xlsx"),
+                     Qt.MouseButton.LeftButton)
+    assert target.is_file()
+    notice = window.findChild(QMessageBox, "saved_notice")
+    assert notice is not None and notice.isVisible()
+    assert str(target.parent) in notice.text() and "1 行" in notice.text()
+    assert any("打开所在文件夹" in b.text() for b in notice.buttons())
+    assert not notice.isModal()  # the clerk works on while it is shown
+    notice.close()
