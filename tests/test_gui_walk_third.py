@@ -217,3 +217,22 @@ def test_an_exported_list_says_where_it_was_saved_with_a_button_to_the_folder(
     assert any("打开所在文件夹" in b.text() for b in notice.buttons())
     assert not notice.isModal()  # the clerk works on while it is shown
     notice.close()
+
+
+def test_locked_while_a_file_is_open_the_password_is_asked_above_it_and_the_file_stays(
+        qtbot: QtBot, window: MainWindow) -> None:
+    editor = QDialog(window)  # the person's file, open and modal as it is when edited
+    editor.setModal(True)
+    editor.resize(600, 500)
+    editor.show()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is editor)
+    window.guard.lock()
+    box = editor.findChild(QDialog, "lock_dialog")
+    assert box is not None and box.isVisible()
+    page = window.guard.page
+    assert page.isVisible() and box.width() >= 300 and box.height() >= 200
+    assert keys_go_to(box) is page.login_password
+    qtbot.keyClicks(keys_go_to(box), SUITE_PASSWORD)
+    qtbot.keyClick(keys_go_to(box), Qt.Key.Key_Return)
+    assert not window.guard.locked
+    assert editor.isVisible()  # the work in it is still there

@@ -188,8 +188,12 @@ class SessionGuard(QObject):
             self.stack.setCurrentWidget(self.blank)
             self.stack.removeWidget(self.page)
             layout.addWidget(self.page)
+            self.page.show()  # the stack hid it: else an empty 22-pixel box, no way back in
+            hint = self.page.sizeHint()
+            self._dialog.resize(max(hint.width(), 480), max(hint.height(), 320))
             self._dialog.reject = lambda: None  # type: ignore[method-assign]  # Esc stays
             self._dialog.open()
+            self.page.login_password.setFocus()
 
     def unlock(self, operator: Operator) -> None:
         """Show the data to ``operator``, signed in already (a test, a script)."""
