@@ -236,3 +236,29 @@ def test_locked_while_a_file_is_open_the_password_is_asked_above_it_and_the_file
     qtbot.keyClick(keys_go_to(box), Qt.Key.Key_Return)
     assert not window.guard.locked
     assert editor.isVisible()  # the work in it is still there
+
+
+def test_in_the_helpers_window_lhy_finds_li_haiyan_and_enter_opens_her_not_a_new_helper(
+        qtbot: QtBot, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from carecenter.pairing.helper_book import HelperBook, HelperDraft
+    from ui.pairing.helpers_window import HelperEditor, HelpersWindow
+
+    book = HelperBook(database)
+    for name, phone in (("张红", "13700000001"), ("李海燕", "13700000002"),
+                        ("赵海波", "13700000003")):
+        book.add(HelperDraft(name, "grid", phone))
+    opened: list[str] = []
+    monkeypatch.setattr(HelperEditor, "exec",
+                        lambda e: opened.append(e.windowTitle() + e.name.text()) or 0)
+    window = HelpersWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    for key in "lhy":  # the register's way: a name's pinyin initials
+        qtbot.keyClick(keys_go_to(window), key)
+    found = window.current()
+    assert window.filtered.rowCount() == 1 and found is not None and found.name == "李海燕"
+    qtbot.keyClick(keys_go_to(window), Qt.Key.Key_Return)  # to the rows, not 新增
+    assert keys_go_to(window) is window.table and opened == []
+    qtbot.keyClick(keys_go_to(window), Qt.Key.Key_Return)  # the helper's own editor
+    assert len(opened) == 1 and "李海燕" in opened[0]
+    assert len(book.list()) == 3
