@@ -262,3 +262,33 @@ def test_in_the_helpers_window_lhy_finds_li_haiyan_and_enter_opens_her_not_a_new
     qtbot.keyClick(keys_go_to(window), Qt.Key.Key_Return)  # the helper's own editor
     assert len(opened) == 1 and "李海燕" in opened[0]
     assert len(book.list()) == 3
+
+
+def test_the_helpers_visit_sheet_button_asks_the_month_and_writes_the_sheet(
+        qtbot: QtBot, database: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from carecenter.pairing.helper_book import HelperBook, HelperDraft
+    from carecenter.pairing.pairs import PairingBook
+    from ui.pairing import helpers_window
+    from ui.pairing.helpers_window import HelpersWindow
+
+    helper = HelperBook(database).add(HelperDraft("李海燕", "grid", "13700000002"))
+    PairingBook(database).pair(Register(database).save(elder()).person_id, helper)
+    target = tmp_path / "走访记录表.pdf"
+    months: list[str] = []
+
+    def first_month(_parent: Any, _title: str, _label: str, items: list[str],
+                    *a: Any, **k: Any) -> tuple[str, bool]:
+        months.extend(items)
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", first_month)
+    monkeypatch.setattr(helpers_window, "ask_save_path", lambda *a, **k: str(target))
+    monkeypatch.setattr(helpers_window.QDesktopServices, "openUrl", lambda url: True)
+    window = HelpersWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    window.table.selectRow(0)
+    qtbot.mouseClick(window.findChild(QPushButton, "visit_sheet"), Qt.MouseButton.LeftButton)
+    assert months[0] == "2026年11月"  # this month first, then the eleven before
+    assert target.is_file() and target.read_bytes().startswith(b"%PDF")

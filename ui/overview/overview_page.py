@@ -61,7 +61,7 @@ class OverviewPage(QWidget):
         self.print_button.setObjectName("overview_print")
         self.print_button.clicked.connect(self.print_page)
         refresh = QPushButton("刷新")
-        refresh.clicked.connect(self.reload)
+        refresh.clicked.connect(lambda _checked=False: self.reload())  # not the bool as the day
         top = QHBoxLayout()
         top.addWidget(self.headline, 1)
         top.addWidget(refresh)

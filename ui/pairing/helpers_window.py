@@ -298,7 +298,7 @@ class HelpersWindow(QDialog):
         sheet = QPushButton("走访记录表…")
         sheet.setObjectName("visit_sheet")
         sheet.setToolTip("打印所选帮扶人某月的走访记录表(A4)")
-        sheet.clicked.connect(self.print_sheet)
+        sheet.clicked.connect(lambda _checked=False: self.print_sheet())  # not the bool as month
         buttons.addWidget(sheet)
         helpers_tab = QWidget()
         layout = QVBoxLayout(helpers_tab)
