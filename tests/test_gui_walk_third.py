@@ -15,6 +15,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QInputDialog,
     QListWidget,
     QMessageBox,
@@ -26,7 +27,7 @@ from pytestqt.qtbot import QtBot
 from carecenter.care.care_book import CareBook, VisitInput
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
-from tests.conftest import SUITE_PASSWORD, elder
+from tests.conftest import SUITE_PASSWORD, elder, ime_type
 from tests.test_gui_walk import clerk_window, to_front
 from ui.shell.main_window import MainWindow
 
@@ -292,3 +293,54 @@ def test_the_helpers_visit_sheet_button_asks_the_month_and_writes_the_sheet(
     qtbot.mouseClick(window.findChild(QPushButton, "visit_sheet"), Qt.MouseButton.LeftButton)
     assert months[0] == "2026年11月"  # this month first, then the eleven before
     assert target.is_file() and target.read_bytes().startswith(b"%PDF")
+
+
+def test_a_viewers_enter_on_the_work_list_opens_the_file_to_read_with_nothing_to_save(
+        qtbot: QtBot, window: MainWindow, database: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from carecenter.access import audit
+    from tests.conftest import as_role
+    from ui.care.assessment_dialog import AssessmentDialog
+    from ui.care.visit_dialog import VisitDialog
+    from ui.register.person_editor import PersonEditor
+
+    viewer = as_role(database, "viewer").operator
+    assert viewer is not None
+    window.guard.lock()
+    database.operator = viewer
+    window.guard.unlock(viewer)  # 查看丙 signs in at the same window
+    forms: list[str] = []
+    for dialog in (VisitDialog, AssessmentDialog):
+        monkeypatch.setattr(dialog, "exec", lambda d: forms.append(d.windowTitle()) or 0)
+    seen: dict[str, Any] = {}
+
+    def read(editor: PersonEditor) -> int:
+        editor.show()
+        seen["title"] = editor.windowTitle()
+        ok = editor.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        seen["save"] = ok.isEnabled()
+        assert editor.care_panel is not None
+        seen["care"] = {b.objectName(): b.isEnabled()
+                        for b in editor.care_panel.findChildren(QPushButton)}
+        if editor.agreement_panel is not None:
+            seen["agreement"] = {b.objectName(): b.isEnabled()
+                                 for b in editor.agreement_panel.findChildren(QPushButton)}
+        ime_type(editor.input("phone").widget, "9")
+        qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        editor.reject()  # closes without asking: nothing it could have saved
+        return editor.result()
+
+    monkeypatch.setattr(PersonEditor, "exec", read)
+    view = window.worklist
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    before = len(audit.entries(database))
+    view.table.setFocus()
+    view.table.selectRow(0)  # 李秀英's 风险评估
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert forms == []  # no form the core would refuse once filled in
+    assert seen["title"] == "查看档案:李秀英" and seen["save"] is False
+    assert not any(seen["care"].values())
+    if "agreement" in seen:
+        assert seen["agreement"].pop("print_agreement") is True
+        assert not any(seen["agreement"].values())
+    assert len(audit.entries(database)) == before

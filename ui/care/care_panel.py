@@ -57,8 +57,11 @@ class CarePanel(QWidget):
         assess = QPushButton("风险评估(Ctrl+E)")
         assess.setObjectName("assess")
         assess.clicked.connect(self.assess)
+        self._shortcuts = []
         for keys, slot in (("Ctrl+R", self.record_visit), ("Ctrl+E", self.assess)):
-            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
+            self._shortcuts.append(shortcut)
         buttons = QHBoxLayout()
         buttons.addWidget(visit)
         buttons.addWidget(assess)
@@ -83,6 +86,13 @@ class CarePanel(QWidget):
         layout.addLayout(need_fixes)
         layout.addWidget(self.needs)
         self.reload()
+
+    def set_writable(self, writable: bool) -> None:
+        """A 查看 operator reads the visits and needs; recording and correcting is grey."""
+        for button in self.findChildren(QPushButton):
+            button.setEnabled(writable)
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(writable)
 
     def headline(self) -> str:
         """The colour line for the file's header, as rich text."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -135,6 +136,32 @@ class PersonEditor(QDialog):
         self.update_verdict()
         # The first field has the cursor, so that what the clerk types is not lost.
         self.input("name").focus()
+        self.writable = self._may_write()
+        if not self.writable:
+            self._read_only(buttons)
+
+    def _may_write(self) -> bool:
+        from carecenter.rules.roles import CLERK, allows
+
+        operator = self.register.database.operator
+        return operator is None or allows(operator.role, CLERK)
+
+    def _read_only(self, buttons: QDialogButtonBox) -> None:
+        """A 查看 operator reads the file and prints from it: what would write is grey
+        (the core refuses it anyway, issue 18), and nothing asks to be saved."""
+        if self.file is not None:
+            self.setWindowTitle(f"查看档案:{self.file.name}")
+            self.status_label.setText(self.status_label.text() + " · 查看权限:只能查看和打印")
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        ok.setToolTip("查看权限不能修改档案")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
+        for box in self.kind_boxes.values():
+            box.setEnabled(False)
+        if self.care_panel is not None:
+            self.care_panel.set_writable(False)
+        if self.agreement_panel is not None:
+            self.agreement_panel.set_writable(False)
 
     def _connect(self) -> None:
         for form in self.forms:
@@ -345,6 +372,8 @@ class PersonEditor(QDialog):
     # -- saving -----------------------------------------------------------------------
 
     def save(self) -> None:
+        if not self.writable:  # Ctrl+S of a 查看 operator
+            return
         draft = self.draft()
         for form in self.forms:
             form.clear_errors()
@@ -428,7 +457,7 @@ class PersonEditor(QDialog):
         return first
 
     def reject(self) -> None:
-        if self.dirty:
+        if self.dirty and self.writable:  # a 查看 operator's typing could not be saved
             answer = QMessageBox.question(
                 self, "放弃修改", "档案有未保存的修改,确定不保存就关闭吗?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,

@@ -286,6 +286,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             self._first = None
         self.care: CareBook = CareBook(database)
         self.worklist.on_changed.append(lambda: self.refresh(self.current_person()))
+        self.worklist.open_file = self.open_person
         self.needs: NeedsWindow = NeedsWindow(self.care, load=False)
         index = self.tabs.indexOf(self._needs_page)
         current = self.tabs.currentIndex()
