@@ -196,8 +196,13 @@ def print_card(home: Path, command: list[str], db: Path, env: dict[str, str]) ->
         f"{len(pdf) // 1024} KB")
 
 
+def _base_python() -> str:
+    """The Python the development venv was made from (a venv inside a venv would see it)."""
+    return getattr(sys, "_base_executable", None) or sys.executable
+
+
 def smoke_wheel(home: Path) -> None:
-    """The wheel alone (not the repository) prints a card."""
+    """The wheel alone (not the repository), installed into a clean venv, prints a card."""
     started = time.monotonic()
     wheels = home / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
@@ -209,25 +214,31 @@ def smoke_wheel(home: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
     [wheel] = wheels.glob("carecenter-*.whl")
     assert wheel.name.startswith(f"carecenter-{__version__}-"), wheel.name
-    unpacked = home / "site"
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        archive.extractall(unpacked)
     for needed in ("carecenter/resources/fonts/ARPLUMingCN-GB.ttf",
                    "carecenter/resources/templates/agreement.toml",
                    "carecenter/resources/icons/carecenter.ico",
                    "carecenter/resources/gbt2260/address_codes.tsv",
                    "carecenter/storage/migrations/env.py"):
         assert needed in names, f"{needed} is not in {wheel.name}"
+    # Installed into a clean venv of its own, its dependencies resolved by pip from the
+    # wheel's metadata as a maintainer's would be: nothing of the repository or of the
+    # development venv can stand in for a file the wheel lacks.
+    venv = home / "venv"
+    subprocess.run([_base_python(), "-m", "venv", str(venv)], check=True)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True,
+                   env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+                   stderr=subprocess.DEVNULL)
     db = home / "wheel.db"
     shutil.copy(FIXTURE, db)
-    env = {**clean_env(home), "PYTHONPATH": str(unpacked)}
-    # -I would drop PYTHONPATH; -s keeps the user site out; the cwd is outside the repo.
-    check = subprocess.run([sys.executable, "-s", "-c",
+    env = clean_env(home)
+    check = subprocess.run([str(python), "-I", "-c",
                             "import carecenter; print(carecenter.__file__)"], env=env,
                            cwd=home, capture_output=True, text=True, check=True)
-    assert check.stdout.strip().startswith(str(unpacked)), check.stdout
-    print_card(home, [sys.executable, "-s", "-m", "carecenter"], db, env)
+    assert check.stdout.strip().startswith(str(venv)), check.stdout
+    print_card(home, [str(python), "-m", "carecenter"], db, env)
     say(f"轮子包自身可打印 (the wheel alone prints) in {time.monotonic() - started:.0f} s")
 
 

@@ -140,3 +140,48 @@ def test_backup_needs_a_clerk_and_restore_an_administrator(
     signed_in(database)
     database.restore_from(backup)
     assert Register(database).count() == 1
+
+
+def test_the_audit_command_filters_by_operator_person_day_and_kind_and_exports(
+        db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``audit --by/--person/--since/--until/--action/--out`` (issue 18: browsable overall
+    with filters, exportable) on a log of two operators over two days."""
+    from openpyxl import load_workbook
+
+    from carecenter import clock
+    from carecenter.cli.entry import main
+
+    database = signed_in(Database(db_path))
+    zhang = Register(database).save(elder("张桂兰", "19500312", "002")).person_id
+    li = Register(database).save(elder("李秀英", "19480101", "011")).person_id
+    with clock.at("2026-11-25"):
+        as_role(database, "clerk", "王经办")
+        draft = Register(database).load(li).draft()
+        draft.values["phone"] = "13911112222"
+        Register(database).save(draft, li)
+    database.close()
+
+    def log(*args: str) -> list[str]:
+        assert main(["audit", "--db", str(db_path), *args]) == 0
+        return [line for line in capsys.readouterr().out.splitlines() if line]
+
+    everything = log()
+    assert any("王经办" in line for line in everything)
+    assert any("演示管理员" in line for line in everything)
+    by_clerk = log("--by", "王经办")
+    assert by_clerk and all("\t王经办\t" in line for line in by_clerk)
+    assert any("13911112222" in line for line in by_clerk)  # old → new in the line
+    assert all(f"#{zhang}" not in line for line in log("--person", str(li)))
+    assert any(f"#{li}" in line for line in log("--person", str(li)))
+    assert log("--since", "2026-11-25") == by_clerk
+    assert all(line.startswith("2026-11-23") for line in log("--until", "2026-11-24"))
+    assert all("修改" in line for line in log("--action", "修改")) and log("--action", "修改")
+    out = tmp_path / "审计.xlsx"
+    assert main(["audit", "--db", str(db_path), "--by", "王经办", "--out", str(out)]) == 0
+    assert f"已导出 {len(by_clerk)} 条" in capsys.readouterr().out
+    rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    assert len([r for r in rows if any(c == "王经办" for c in r)]) == len(by_clerk)
+    assert main(["audit", "--db", str(db_path), "--since", "25/11/2026"]) == 1
+    assert "日期请写成" in capsys.readouterr().err
+    assert main(["audit", "--db", str(db_path), "--action", "涂改"]) == 1
+    assert "没有“涂改”这种操作" in capsys.readouterr().err

@@ -162,3 +162,28 @@ def test_the_backup_folder_is_a_setting_of_the_village(
     assert main(["settings", "--db", str(db_path), "--set",
                  f"backup.folder={not_a_folder}"]) == 1
     assert "不是文件夹" in capsys.readouterr().err
+
+
+def test_an_import_that_changes_the_register_leaves_a_backup_of_it_before(
+        database: Database, db_path: Path, tmp_path: Path) -> None:
+    """The way back from an import the clerk regrets (issue 15): the register as it was,
+    taken before the first row is written; an import that changes nothing takes none."""
+    from carecenter.ledger.importer import LedgerImport
+    from tests.ledger_books import LI, ZHANG, save
+
+    Register(database).save(elder("张桂兰", "19500312", "002"))
+    path = save([["姓名", "身份证号", "联系电话"], ["张桂兰", ZHANG, "13700000001"],
+                 ["李秀英", LI, "13700000002"]], tmp_path / "ledger.xlsx")
+
+    def run() -> None:
+        importer = LedgerImport(database)
+        data, layout = importer.open(path)
+        importer.apply(importer.preview(path, data, layout))
+
+    assert not [b for b in backups.listing(db_path) if b.kind == backups.IMPORT]
+    run()
+    taken = [b for b in backups.listing(db_path) if b.kind == backups.IMPORT]
+    assert len(taken) == 1 and taken[0].persons == 1  # before: 张桂兰 alone
+    assert backups.verify(taken[0].path) == 1
+    run()  # the same ledger again: nothing to change, no second backup
+    assert len([b for b in backups.listing(db_path) if b.kind == backups.IMPORT]) == 1

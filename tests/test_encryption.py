@@ -145,6 +145,42 @@ def test_the_recovery_code_opens_the_register_and_sets_a_new_password(
     assert register_keys.unlock_with_code(path, fresh) == key
 
 
+def test_the_command_line_sets_a_forgotten_password_with_the_recovery_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``recover`` is the sign-in page's 忘记密码 for a script or a maintainer: the code
+    unwraps the key, the password is set, the code is spent and a new one printed."""
+    from carecenter.cli.entry import main
+
+    path = tmp_path / "r.db"
+    db = Database(path)
+    code = operators.create_first(db, "李会计", "first-pass")
+    db.close()
+    monkeypatch.setenv("CARECENTER_OPERATOR", "李会计")
+    monkeypatch.setenv("CARECENTER_NEW_PASSWORD", "second-pass")
+    monkeypatch.delenv("CARECENTER_PASSWORD", raising=False)
+    before = path.read_bytes()
+    monkeypatch.setenv("CARECENTER_RECOVERY_CODE", "AAAA-BBBB-CCCC-DDDD-EEEE")
+    assert main(["recover", "--db", str(path)]) == 1
+    assert "恢复码不对" in capsys.readouterr().err
+    assert path.read_bytes() == before  # a wrong code changes nothing
+    assert main(["recover", "--db", str(tmp_path / "typo.db")]) == 1
+    assert "不存在" in capsys.readouterr().err and not (tmp_path / "typo.db").exists()
+    monkeypatch.setenv("CARECENTER_RECOVERY_CODE", code.lower())
+    assert main(["recover", "--db", str(path)]) == 0
+    fresh = capsys.readouterr().out.rpartition(":")[2].strip()
+    assert len(fresh.replace("-", "")) >= 20 and fresh != code
+    with pytest.raises(WrongPassword):
+        register_keys.unlock(path, "李会计", "first-pass")
+    key = register_keys.unlock(path, "李会计", "second-pass")
+    assert register_keys.unlock_with_code(path, fresh) == key
+    assert main(["recover", "--db", str(path)]) == 1  # the old code is spent
+    assert "恢复码不对" in capsys.readouterr().err
+    monkeypatch.setenv("CARECENTER_PASSWORD", "second-pass")
+    assert main(["audit", "--db", str(path)]) == 0
+    assert "重设了 李会计 的密码" in capsys.readouterr().out
+
+
 def test_operators_and_passwords_change_without_encrypting_the_data_again(
         demo: Path) -> None:
     db = opened(demo)

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from carecenter.errors import DatabaseError
 from carecenter.register.people import Register
 from carecenter.storage.database import Database, head_revision, resolve
+from carecenter.storage.location import is_server
 from carecenter.storage.models import metadata
 from carecenter.storage.postgres import include_object
 from tests.conftest import TODAY, signed_in
@@ -82,6 +83,12 @@ def test_database_location_comes_from_argument_then_environment(
     assert resolve(None) == str(tmp_path / "env.db")
     monkeypatch.delenv("CARECENTER_DB")
     assert resolve(None).endswith("carecenter.db")
+    # A township's server (issue 22): its URL wins over a village file's path.
+    url = "postgresql+psycopg://clerk@192.168.1.10/township"
+    monkeypatch.setenv("CARECENTER_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("CARECENTER_DATABASE_URL", url)
+    assert resolve(None) == url and is_server(resolve(None))
+    assert resolve(tmp_path / "arg.db") == str(tmp_path / "arg.db")  # --db wins over both
 
 
 def test_the_schema_head_the_program_knows_is_alembics_head() -> None:

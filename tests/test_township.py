@@ -215,6 +215,25 @@ def test_the_command_line_as_a_village_lists_only_its_people(
     assert "没有“石门村”这个村" in capsys.readouterr().err
 
 
+def test_the_database_url_in_the_environment_opens_the_server(
+        township: Township, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """CARECENTER_DATABASE_URL selects the server with no --db (issue 22), for the app
+    and every command."""
+    monkeypatch.setenv("CARECENTER_DATABASE_URL", township.url)
+    monkeypatch.setenv("CARECENTER_VILLAGE", "高良村")
+    database = Database()
+    try:
+        assert database.on_server and database.scope == str(township.b)
+        with database.engine.connect() as connection:
+            assert set(connection.execute(select(person.c.village_id)).scalars()) == \
+                {township.b}
+    finally:
+        database.close()
+    assert main(["check"]) in (0, 1)
+    assert "在册:" in capsys.readouterr().out
+
+
 def test_a_village_moves_out_to_a_file_of_its_own_and_opens_there(
         township: Township, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -342,6 +361,11 @@ def test_the_township_prints_each_person_with_their_own_villages_name(
         names = [p.village["name"] for p in printables(server, batch)]
         assert names == ["高良村", "高良村", "白竹村", "白竹村"]
         assert Settings(server, township.b).village()["name"] == "高良村"
+        # The township's own pages name the township, not its first village.
+        from carecenter.documents.recovery_sheet import sheet_for
+
+        assert Settings(server).place() == "全乡镇"
+        assert sheet_for(server, TODAY).register == "全乡镇留守关爱登记册"
         # A helper's monthly visit sheet carries the helper's own village's name.
         from carecenter.documents.visit_sheet_pdf import visit_sheet
         from carecenter.storage.models import helper
@@ -360,3 +384,38 @@ def pdf_text(pdf: bytes) -> str:
 
     document = pypdfium2.PdfDocument(pdf)
     return "".join(page.get_textpage().get_text_range() for page in document)
+
+
+def test_the_township_view_refuses_a_new_person_in_chinese_and_writes_nothing(
+        township: Township) -> None:
+    """Every person belongs to a village (issue 22): the view of all villages has none to
+    put a new one in, and says so in Chinese instead of the server's NOT NULL text.
+    (Last in the file: it adds a person to 高良村 on the shared server.)"""
+    from carecenter.register.person_files import PersonDraft
+
+    server = signed_in(Database(township.url, scope="*"))
+    try:
+        with server.session() as session:
+            before = session.execute(select(func.count()).select_from(person)).scalar_one()
+        with pytest.raises(KnownError) as refused:
+            Register(server).save(PersonDraft(
+                {"name": "赵新芳", "sex": "female", "birth_date": date(1950, 3, 12)}),
+                allow_incomplete=True)
+        assert "全乡镇视图下不能新建" in refused.value.message
+        assert "CARECENTER_VILLAGE" in refused.value.message
+        assert "null value" not in refused.value.message
+        with server.session() as session:
+            assert session.execute(select(func.count()).select_from(person)).scalar_one() \
+                == before
+    finally:
+        server.close()
+    village_b = signed_in(Database(township.url, scope=township.b))  # as the message says
+    try:
+        added = Register(village_b).save(PersonDraft(
+            {"name": "赵新芳", "sex": "female", "birth_date": date(1950, 3, 12)}),
+            allow_incomplete=True)
+        with village_b.session() as session:
+            assert session.execute(select(person.c.village_id).where(
+                person.c.id == added.person_id)).scalar_one() == township.b
+    finally:
+        village_b.close()

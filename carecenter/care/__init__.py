@@ -3,5 +3,5 @@
 every duty (``due_dates``), and what the fast entry grid needs to record a month of
 visits (``visit_grid``).
 
-May import: the basics, ``rules``, ``storage``, ``settings``.
+May import: the basics, ``rules``, ``storage``, ``access``, ``settings``.
 """

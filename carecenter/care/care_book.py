@@ -155,13 +155,7 @@ class CareBook:
                 created_at=clock.now(),
             ))
             if record.colour_on is None or on >= record.colour_on:
-                # A colour lowered within its three months: the higher one's visits go
-                # on until then (held_colour, held_until); any other new colour ends a
-                # hold unless it is still the higher one.
-                keep = held or ((record.held_colour, record.held_until)
-                                if record.held_until is not None and record.held_colour
-                                and RANK[record.held_colour] < RANK[colour]
-                                and on < record.held_until else None)
+                keep = _hold_kept(held, record.held_colour, record.held_until, colour, on)
                 session.execute(person.update().where(person.c.id == person_id).values(
                     colour=colour, colour_on=on, factors=factors,
                     held_colour=keep[0] if keep else None,
@@ -478,6 +472,26 @@ class CareBook:
         if row is None:
             raise NotFound(f"需求 {need_id} 不存在")
         return row
+
+
+def _hold_kept(new: tuple[str, date] | None, held_colour: str | None,
+               held_until: date | None, colour: str, on: date) -> tuple[str, date] | None:
+    """The hold a person keeps after an assessment on ``on`` gives ``colour``.
+
+    A colour lowered within its three months: the higher one's visits go on until then
+    (seed 002: 持续不低于三个月的关爱服务). Lowered again while a higher colour is still
+    held (red, then yellow, then green within red's three months), red's hold stands: it
+    is the higher care the seed keeps. A hold still running for a colour above the new
+    one stands too; one over by ``on`` is kept as it was, harmless to the days after it
+    (``CareFacts.colour_on_day``), so the figures of the quarters it covered come out the
+    same when worked out again after a later assessment."""
+    if held_colour is None or held_until is None:
+        return new
+    if on < held_until:  # running
+        if RANK[held_colour] < RANK[colour] and (new is None or RANK[held_colour] < RANK[new[0]]):
+            return held_colour, held_until
+        return new
+    return new or (held_colour, held_until)
 
 
 def _already_recorded(session: Session, entry: VisitInput, visitor: str | None) -> bool:

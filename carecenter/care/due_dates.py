@@ -23,8 +23,9 @@ from carecenter.storage.bulk import insert_rows
 from carecenter.storage.models import ACTIVE, care_due, person, setting
 
 # Bump when a cadence changes: every database then works its dates out again.
-RULES_VERSION = "5"  # 2: counts in calendar periods; 3: half-yearly reviews, holds;
+RULES_VERSION = "6"  # 2: counts in calendar periods; 3: half-yearly reviews, holds;
 # 4: the kinds of person (issue 21); 5: none of a kind's duties from its leaving age on
+# 6: a period mostly after a held colour's three months is owed under the colour after it
 SETTING_KEY = "care_due_rules"
 BATCH = 5000
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 OPERATOR_VAR = "CARECENTER_OPERATOR"
 PASSWORD_VAR = "CARECENTER_PASSWORD"
+NEW_PASSWORD_VAR = "CARECENTER_NEW_PASSWORD"
+CODE_VAR = "CARECENTER_RECOVERY_CODE"
 DEMO_ADMIN = "演示管理员"
 # Set by ``entry.main`` from --operator before a command runs.
 chosen_operator: str | None = None
@@ -173,6 +175,11 @@ def add_parsers(commands: Any) -> None:
     ops.add_argument("--disable", metavar="姓名", help="停用操作员")
     ops.add_argument("--enable", metavar="姓名", help="启用操作员")
 
+    back = commands.add_parser(
+        "recover", help="忘记密码:用打印的恢复码重设管理员的密码(恢复码随即换新)")
+    back.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
+    back.add_argument("--code", help=f"恢复码(默认:环境变量 {CODE_VAR},或在提示时输入)")
+
     log = commands.add_parser("audit", help="审计日志:谁在何时改了什么(可筛选、导出)")
     log.add_argument("--db", help="数据库文件(默认:用户数据目录或 CARECENTER_DB)")
     log.add_argument("--person", type=int, metavar="档案号", help="只看一人的变更记录")
@@ -182,6 +189,45 @@ def add_parsers(commands: Any) -> None:
     log.add_argument("--action", help="只看一种操作,如 修改、导出、打印")
     log.add_argument("--limit", type=int, default=200, help="最多显示几条(默认 200)")
     log.add_argument("--out", help="导出为 Excel 文件")
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """An administrator's forgotten password set again with the recovery code, as the
+    sign-in page's 忘记密码 does (issue 18): nobody can sign in, so nothing else opens
+    the register; the key of an encrypted one is unwrapped by the code itself."""
+    from carecenter.access import operators, register_keys
+    from carecenter.storage.database import Database
+    from carecenter.storage.location import resolve, sqlite_file
+
+    name = (chosen_operator or os.environ.get(OPERATOR_VAR) or "").strip() or _ask(
+        "管理员姓名:").strip()
+    if not name:
+        raise KnownError(f"请用 --operator 或环境变量 {OPERATOR_VAR} 指明要重设密码的管理员")
+    code = (args.code or os.environ.get(CODE_VAR) or _ask("恢复码:")).strip()
+    if not code:
+        raise KnownError(f"请输入恢复码(或用 --code、环境变量 {CODE_VAR})")
+    password = os.environ.get(NEW_PASSWORD_VAR) or _new_password(name)
+    path = sqlite_file(resolve(args.db))
+    key = None
+    if path is not None and register_keys.encrypted(path):
+        key = register_keys.unlock_with_code(path, code)  # a wrong code: refused here
+    database = Database(args.db, key=key, create=False)  # a mistyped path: refused
+    try:
+        fresh = operators.recover(database, code, name, password)
+    finally:
+        database.close()
+    print(f"已重设 {name} 的密码。旧恢复码已作废,新的恢复码(只显示这一次,请抄下或打印后"
+          f"妥善保管):{fresh}")
+    return 0
+
+
+def _new_password(name: str) -> str:
+    first = _ask(f"{name} 的新密码:", secret=True)
+    if not first:
+        raise KnownError(f"请输入新密码(或设置环境变量 {NEW_PASSWORD_VAR})")
+    if _ask("再输入一次新密码:", secret=True) != first:
+        raise KnownError("两次输入的新密码不一样,密码没有改")
+    return first
 
 
 def _role_code(label: str | None) -> str:
@@ -207,7 +253,7 @@ def cmd_operators(args: argparse.Namespace) -> int:
             return by_name[name].id
 
         if args.add:
-            password = os.environ.get("CARECENTER_NEW_PASSWORD") or _ask(
+            password = os.environ.get(NEW_PASSWORD_VAR) or _ask(
                 f"{args.add} 的新密码:", secret=True)
             added = book.get(book.add(args.add, password, _role_code(args.role)))
             whose = f",{book.village_label(added)}的操作员" if database.on_server else ""
@@ -262,4 +308,4 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"operators": cmd_operators, "audit": cmd_audit}
+COMMANDS = {"operators": cmd_operators, "audit": cmd_audit, "recover": cmd_recover}

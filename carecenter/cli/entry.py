@@ -372,7 +372,7 @@ COMMANDS = {"demo": cmd_demo, "check": cmd_check, "id": cmd_id, "worklist": cmd_
             **{name: _backup_command(name) for name in ("backup", "backups", "restore", "create")},
             **{name: _ledger_command(name) for name in ("import", "export", "compare")},
             **{name: _township_command(name) for name in ("migrate-to", "villages")},
-            **{name: _access_command(name) for name in ("operators", "audit")}}
+            **{name: _access_command(name) for name in ("operators", "audit", "recover")}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

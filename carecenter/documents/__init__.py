@@ -4,6 +4,6 @@ records in ``agreement_book``, its pages in ``agreement_pdf`` and ``agreement_si
 laid down the page by ``page_flow``) and the helper's visit sheet.
 No Qt here; the print dialog in ``ui/`` shows what these functions make.
 
-May import: the basics, ``rules``, ``storage``, ``settings``, ``care``, ``register``,
-``pairing``.
+May import: the basics, ``rules``, ``storage``, ``access``, ``settings``, ``care``,
+``register``, ``pairing``.
 """

@@ -47,8 +47,7 @@ def sheet_for(database: Database, made_on: date | None = None) -> RecoverySheet:
     """The page's words for this register, as the signed-in administrator makes it."""
     from carecenter.settings.settings_store import Settings
 
-    village = Settings(database).village()
-    place = "".join(v for v in (village["township"], village["name"]) if v)
+    place = Settings(database).place()  # a township's server: the township's (issue 22)
     who = database.operator.name if database.operator is not None else ""
     name = f"{place}留守关爱登记册" if place else "留守关爱登记册(本村设置中尚未填写村名)"
     return RecoverySheet(name, shown(database.location), who, made_on or clock.today())

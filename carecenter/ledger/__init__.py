@@ -8,6 +8,6 @@ found on the register by ``row_matching`` (with ``import_report`` for the rows r
 ``compare`` sets the township's list beside the register; ``style`` is how every
 workbook the program writes looks.
 
-May import: the basics, ``rules``, ``storage``, ``settings``, ``care``, ``register``,
-``pairing``.
+May import: the basics, ``rules``, ``storage``, ``access``, ``settings``, ``care``,
+``register``, ``pairing``.
 """

@@ -182,8 +182,11 @@ def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
         assessment.c.factors,
         func.lag(assessment.c.colour).over(partition_by=each, order_by=order)
         .label("was_colour"),
-        func.lag(assessment.c.factors).over(partition_by=each, order_by=order)
-        .label("was_factors"),
+        # Typed as the column, or the window function hands back its raw text
+        # ("incapacitated,poor"; None for none) and a green assessment without factors
+        # before a change in the quarter broke the export (held-out scenario, issue 17).
+        func.lag(assessment.c.factors, type_=assessment.c.factors.type)
+        .over(partition_by=each, order_by=order).label("was_factors"),
         func.lead(assessment.c.id).over(partition_by=each, order_by=order).label("next"),
     ).where(assessment.c.assessed_on <= as_of).subquery()
     changed = and_(ordered.c.assessed_on > start,
@@ -201,14 +204,14 @@ def _assessed(session: Any, people: Sequence[Any], start: date, as_of: date
         if pid not in wanted:
             continue
         if following is None and latest_since:  # a past quarter, reassessed since
-            history[pid] = [Assessed(date.min, colour, frozenset(factors))]
+            history[pid] = [Assessed(date.min, colour, frozenset(factors or ()))]
         if on <= start or not (colour != was_colour or factors != was_factors):
             continue  # only the latest by then, not a change in the quarter
         mine = changes.get(pid)
         if mine is None:  # what was in force before the first change (none: unassessed)
             mine = changes[pid] = [] if was_colour is None else [
-                Assessed(date.min, was_colour, frozenset(was_factors))]
-        mine.append(Assessed(on, colour, frozenset(factors)))
+                Assessed(date.min, was_colour, frozenset(was_factors or ()))]
+        mine.append(Assessed(on, colour, frozenset(factors or ())))
     history.update(changes)
     for p in people:  # reassessed since, but not assessed by then
         if p[2] is not None and p[2] > as_of and p[0] not in history:

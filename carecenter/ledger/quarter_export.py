@@ -12,7 +12,6 @@ import io
 import json
 import logging
 import os
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -40,11 +39,11 @@ from carecenter.ledger.figures import (
 from carecenter.ledger.kind_sheets import KindSheet, collect_kinds
 from carecenter.ledger.quarter import Quarter
 from carecenter.rules.roles import CLERK, require
-from carecenter.settings.settings_store import VILLAGE, Settings
+from carecenter.settings.settings_store import Settings
 from carecenter.storage.bulk import collector_paused
 from carecenter.storage.database import Database
 from carecenter.storage.long_work import Progress, Steps, WorkCancelled, cannot_save, part_of
-from carecenter.storage.models import export_snapshot, setting
+from carecenter.storage.models import export_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -96,24 +95,12 @@ def _title(database: Database, quarter: Quarter) -> tuple[str, str]:
 
 
 def _township_title(database: Database) -> tuple[str, str]:
-    """The township has no 本村设置 of its own: its county and name are what its
-    villages' settings say (the most of them, where they differ), else 全乡镇."""
+    """The township's title, and its villages named as the 填报单位."""
     with database.session() as session:
         names = village_names(session)
-        stored = session.execute(select(setting.c.village_id, setting.c.value)
-                                 .where(setting.c.key == VILLAGE)).all()
-    said: dict[str, Counter[str]] = {"county": Counter(), "township": Counter()}
-    for _, raw in stored:
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            continue
-        for key, counter in said.items():
-            if isinstance(value, dict) and str(value.get(key) or "").strip():
-                counter[str(value[key]).strip()] += 1
-    county, township = (c.most_common(1)[0][0] if c else "" for c in said.values())
-    unit = f"{township or '全乡镇'}({len(names)} 个村:{'、'.join(names.values())})"
-    return f"{county}{township or '全乡镇'}农村留守老年人关爱服务台账", unit
+    township = Settings(database).township()
+    unit = f"{township['name']}({len(names)} 个村:{'、'.join(names.values())})"
+    return f"{township['county']}{township['name']}农村留守老年人关爱服务台账", unit
 
 
 def write_workbook(data: QuarterData, title: str, unit: str,

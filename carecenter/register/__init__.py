@@ -4,6 +4,6 @@ change (``changes``), village groups, the register as a list (``listing``, ``col
 the first screen read before SQLAlchemy loads, pinyin search keys, and the ``check`` of a
 register file.
 
-May import: the basics, ``rules``, ``storage``, ``settings``, ``care`` (a person's due
+May import: the basics, ``rules``, ``storage``, ``access``, ``settings``, ``care`` (a person's due
 dates follow every change to the file).
 """

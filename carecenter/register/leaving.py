@@ -58,8 +58,10 @@ class Leaving(RegisterReader):
         record.exit_date = on
         record.exit_reason = reason
         record.exit_note = note.strip() or None
-        record.held_colour = None  # seed 002's three months end with the exit
-        record.held_until = None
+        # seed 002's three months end with the exit: the hold stops that day, kept for
+        # the days before it (the quarter's figures of those days, worked out again).
+        if record.held_until is not None and record.held_until > on:
+            record.held_until = on
         detail = EXIT_REASONS[reason] + (f":{note.strip()}" if note.strip() else "")
         session.add(self._event(person_id, "exited", on, detail))
         audit.record(session, "exited", "person", person_id, person_id=person_id,

@@ -26,6 +26,14 @@ def _syllables(char: str) -> tuple[str, ...]:
     return tuple(pinyin(char, style=Style.NORMAL, heteronym=False, errors="default")[0])
 
 
+@lru_cache(maxsize=8192)
+def _ambiguous(char: str) -> bool:
+    """Is the character read in more than one way, tones aside (长: chang, zhang)?"""
+    from pypinyin import Style, pinyin
+
+    return len(set(pinyin(char, style=Style.NORMAL, heteronym=True, errors="default")[0])) > 1
+
+
 def readings(name: str) -> list[list[str]]:
     """Each plausible reading of ``name`` as a list of syllables, everyday reading first."""
     if not name:
@@ -33,8 +41,10 @@ def readings(name: str) -> list[list[str]]:
     from pypinyin import lazy_pinyin
 
     everyday = [s for ch in name for s in _syllables(ch)]
-    # Read as a phrase, 长 in 李长春 is chang, not zhang: keep both readings.
-    in_context = lazy_pinyin(name)
+    # Read as a phrase, 长 in 李长春 is chang, not zhang: keep both readings. Only a
+    # character read more than one way can read otherwise in a phrase, and most names
+    # have none (the phrase lookup was a sixth of a 10,000-row import's own work).
+    in_context = lazy_pinyin(name) if any(map(_ambiguous, name)) else everyday
     variants = [everyday]
     if in_context != everyday and len(in_context) == len(everyday):
         variants.append(in_context)

@@ -309,22 +309,43 @@ def dues(book: CadenceBook, facts: CareFacts, done: Mapping[str, Sequence[date]]
          on: date) -> list[Due]:
     """Every duty of the person with its next date; ``done`` maps evidence → the latest
     distinct days of it, newest first (at least ``depth(book)`` of them when there are)."""
+    held_ends = facts.held_until if facts.colour_on_day(on) != facts.colour else None
     out = []
     for c in book.governing(facts, on):
-        records: list[date] = []
-        if done:  # nothing done yet: a ledger's new people, every one of them
-            days: set[date] = set()
-            for kind in c.evidence:
-                days.update(done.get(kind, ()))
-            records = sorted(days, reverse=True)
-        anchor, changed = facts.created_on, False
-        colour_on = facts.colour_on
-        if c.anchor_on_colour and facts.held_until is not None \
-                and facts.colour_on_day(on) != facts.colour:
-            # The higher colour held after a lowering counts from the day it was set.
-            colour_on = add_months(facts.held_until, -HOLD_MONTHS)
-        if c.anchor_on_colour and colour_on is not None and colour_on > facts.created_on:
-            anchor, changed = colour_on, True
-        out.append(Due(facts.person_id, c, records[0] if records else None,
-                       c.next_due(records, anchor, changed)))
+        due = _due(c, facts, done, on)
+        if held_ends is not None and c.anchor_on_colour and not c.period.rolling \
+                and due.due >= held_ends and not _owed_while_held(c, due.due, held_ends):
+            # seed 002 keeps the higher colour three months, not past them: a period
+            # mostly after the hold is owed under the colour that follows it, as the
+            # quarter's figures count it (carecenter.rules.visit_periods).
+            after = [a for a in book.governing(facts, held_ends) if a.duty == c.duty]
+            if not after:
+                continue
+            due = _due(after[0], facts, done, held_ends)
+        out.append(due)
     return out
+
+
+def _owed_while_held(c: Cadence, due: date, held_ends: date) -> bool:
+    """Is the period ending ``due`` mostly within the hold (which ends ``held_ends``)?"""
+    p0, p1 = c.period.span(due)
+    return mostly_inside((p0, p1), p0, held_ends - timedelta(days=1))
+
+
+def _due(c: Cadence, facts: CareFacts, done: Mapping[str, Sequence[date]], on: date) -> Due:
+    records: list[date] = []
+    if done:  # nothing done yet: a ledger's new people, every one of them
+        days: set[date] = set()
+        for kind in c.evidence:
+            days.update(done.get(kind, ()))
+        records = sorted(days, reverse=True)
+    anchor, changed = facts.created_on, False
+    colour_on = facts.colour_on
+    if c.anchor_on_colour and facts.held_until is not None \
+            and facts.colour_on_day(on) != facts.colour:
+        # The higher colour held after a lowering counts from the day it was set.
+        colour_on = add_months(facts.held_until, -HOLD_MONTHS)
+    if c.anchor_on_colour and colour_on is not None and colour_on > facts.created_on:
+        anchor, changed = colour_on, True
+    return Due(facts.person_id, c, records[0] if records else None,
+               c.next_due(records, anchor, changed))

@@ -201,27 +201,34 @@ def stretches(book: CadenceBook, facts: CareFacts, first: date, last: date,
 
 
 Window = tuple[date, date, bool]  # look for a visit from .. to; owed even if none found
-_WINDOWS: dict[tuple[int, date, date, date, date, date, bool],
+_WINDOWS: dict[tuple[int, date, date, date, date, date, bool, date | None, date | None],
                tuple[Cadence, tuple[Window, ...]]] = {}
 
 
 def windows(cadence: Cadence, quarter: Period, stretch: Period, as_of: date,
-            from_change: bool = False) -> tuple[Window, ...]:
+            from_change: bool = False, stay: Period | None = None) -> tuple[Window, ...]:
     """The owed periods of a stretch under one cadence, each as the days a visit must
     fall on, and whether it is owed when none did (a period still running is not).
-    Worked out once for everyone on the register all quarter long."""
-    key = (id(cadence), *quarter, *stretch, as_of, from_change)
+    Worked out once for everyone on the register all quarter long.
+
+    A cadence that follows the colour (``anchor_on_colour``) counts only the visits made
+    under that colour, as the work list does; any other (the monthly home visit, the
+    weekly round) counts every visit of its period while the person was on the register
+    (``stay``): a red colour held until 10 April then lowered leaves April to the monthly
+    visit, and the visit on 3 April is April's (seed 002: 每月上门走访1次)."""
+    a, b = stretch
+    lo_clip, hi_clip = (a, b) if cadence.anchor_on_colour or stay is None else stay
+    key = (id(cadence), *quarter, *stretch, as_of, from_change, lo_clip, hi_clip)
     kept = _WINDOWS.get(key)
     if kept is not None and kept[0] is cadence:
         return kept[1]
     if len(_WINDOWS) > 20_000:  # one export needs a few hundred; keep a long session small
         _WINDOWS.clear()
-    a, b = stretch
     out = []
     for p0, p1 in periods(cadence, *quarter):
         if not mostly_inside((p0, p1), a, b, from_change):
             continue  # on the register under this cadence for half the period or less
-        out.append((max(p0, a), min(p1, b, as_of), min(p1, quarter[1]) <= as_of))
+        out.append((max(p0, lo_clip), min(p1, hi_clip, as_of), min(p1, quarter[1]) <= as_of))
     _WINDOWS[key] = (cadence, tuple(out))
     return _WINDOWS[key][1]
 
@@ -246,7 +253,7 @@ def tally(book: CadenceBook, facts: CareFacts, stay: Period, quarter: Period, as
         need = cadence.count
         days = sorted({d for d, kind in visits if kind in evidence})
         # A stretch after the first began with a change of cadence (a new colour).
-        for lo, hi, owed in windows(cadence, quarter, (a, b), as_of, a > first):
+        for lo, hi, owed in windows(cadence, quarter, (a, b), as_of, a > first, stay):
             i = bisect_left(days, lo)
             j = bisect_right(days, hi, lo=i)
             made = min(need, j - i)  # seed 002: 每个月至少2次 — more make up for no other

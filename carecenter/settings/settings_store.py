@@ -7,6 +7,7 @@ mappings of ledgers. A setting never read before gives the caller's default.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
@@ -93,3 +94,33 @@ class Settings:
     def village(self) -> dict[str, str]:
         stored = self.get(VILLAGE, {})
         return {**DEFAULT_VILLAGE, **{k: str(v) for k, v in stored.items()}}
+
+    def township(self) -> dict[str, str]:
+        """On a township's server opened for all villages (issue 22): the township has no
+        本村设置 of its own, so its county, province and name are what its villages'
+        settings say (the most of them, where they differ); ``name`` is 全乡镇 when none
+        says. The same keys as ``village``, the committee and phone left blank."""
+        with self.database.session() as session:
+            stored = session.execute(select(setting.c.value)
+                                     .where(setting.c.key == VILLAGE)).scalars().all()
+        said: dict[str, Counter[str]] = {k: Counter() for k in ("county", "township",
+                                                                 "province")}
+        for raw in stored:
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                continue
+            for key, counter in said.items():
+                if isinstance(value, dict) and str(value.get(key) or "").strip():
+                    counter[str(value[key]).strip()] += 1
+        found = {k: c.most_common(1)[0][0] if c else "" for k, c in said.items()}
+        return {**DEFAULT_VILLAGE, **found, "name": found["township"] or "全乡镇"}
+
+    def place(self) -> str:
+        """The register's name as a page or a file name says it: 石门镇白竹村, or for a
+        township's view of all villages 石门镇(全乡镇)."""
+        if self.village_id is None and self.database.township:
+            township = self.township()
+            return f"{township['township']}(全乡镇)" if township["township"] else "全乡镇"
+        village = self.village()
+        return "".join(v for v in (village["township"], village["name"]) if v)

@@ -8,6 +8,7 @@ migrations in ``carecenter/migrations``.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -45,9 +46,12 @@ from carecenter.storage.register_messages import (  # noqa: F401 (read from here
     empty_register,
     explain_refusal,
     missing_register,
+    refused_row,
     writable,
 )
 from carecenter.storage.villages import ONLY_VILLAGE
+
+log = logging.getLogger(__name__)
 
 # Which village of a township's server to open (its id, name or code, or '*' for all):
 # the township's operators choose; a village's operator sees their village whatever it
@@ -572,10 +576,8 @@ class Database:
                     raise DatabaseError(message) from e
                 if not isinstance(e, IntegrityError):
                     raise
-                # Another window saved the same ID number a moment before this one.
-                raise DatabaseError(
-                    f"保存与已有数据冲突:{e.orig}。本次修改未保存,请刷新后重试。"
-                ) from e
+                log.warning("a write refused by the database: %s", e.orig)
+                raise DatabaseError(refused_row(e, self.township)) from e
 
     def close(self) -> None:
         self.closed = True

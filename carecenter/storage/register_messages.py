@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
@@ -29,6 +30,27 @@ def explain_refusal(error: OperationalError, path: Path | None = None) -> str:
     if "disk" in text_ or "full" in text_:
         return "磁盘空间不足,无法保存。请清理磁盘后重试。本次修改未保存。"
     return f"保存失败:{error.orig}。本次修改未保存。"
+
+
+def refused_row(error: Any, township: bool = False) -> str:
+    """What the clerk is told of a row the database refused as it stands (a rule of the
+    tables, not of the form): in Chinese, with the database's words only for the log."""
+    text_ = str(getattr(error, "orig", error)).lower()
+    if "village_id" in text_ and ("null" in text_ or "row-level security" in text_):
+        if township:
+            # A township's view of all villages has no village to put a new row in
+            # (issue 22: each person, helper and visit belongs to one village).
+            return ("全乡镇视图下不能新建属于某个村的记录(人员、帮扶人、走访、评估等)。"
+                    "请按该村打开登记册后再办理:命令行设 CARECENTER_VILLAGE=村名,"
+                    "或由该村的操作员登录。本次修改未保存。")
+        return "这条记录不属于本村,不能在这里修改。本次修改未保存。"
+    if "unique" in text_ or "duplicate" in text_:
+        # Another window saved the same ID number a moment before this one.
+        return ("保存与已有记录重复(例如同一身份证号刚被另一个窗口保存)。"
+                "本次修改未保存,请刷新后重试。")
+    if "foreign key" in text_:
+        return "保存时用到的记录已不存在(可能刚被另一个窗口修改)。本次修改未保存,请刷新后重试。"
+    return "保存与已有数据冲突。本次修改未保存,请刷新后重试。"
 
 
 def writable(path: Path) -> bool:

@@ -145,8 +145,8 @@ class ReportWindow(QDialog):
         return box
 
     def _suggest_path(self) -> None:
-        village = Settings(self.database).village()
-        name = f"{village.get('name') or ''}{self.quarter.currentData()}关爱服务台账.xlsx"
+        place = Settings(self.database).place()  # 全乡镇 on a township's view (issue 22)
+        name = f"{place}{self.quarter.currentData()}关爱服务台账.xlsx"
         folder = Path(self.out.text()).parent if self.out.text() else _documents()
         self.out.setText(str(folder / name))
 
