@@ -200,3 +200,19 @@ def test_the_audit_log_exports_for_the_administrator_only(database: Database,
     as_role(database, "clerk")
     with pytest.raises(NotAllowed, match="管理员"):
         export_log(database, audit.Filter(), tmp_path / "x.xlsx")
+
+
+def test_a_viewer_importing_a_ledger_is_refused_the_import_and_nothing_is_backed_up(
+        database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from carecenter.cli.entry import main
+    from tests.ledger_books import messy_ledger
+
+    as_role(database, "viewer")
+    location = database.location
+    database.close()
+    ledger = messy_ledger(tmp_path / "台账.xlsx")
+    assert main(["import", str(ledger), "--db", location, "--operator", "查看丙"]) == 1
+    said = capsys.readouterr().err
+    # What they asked for is named, not the backup the import would have made first.
+    assert "无权导入台账" in said and "备份" not in said
+    assert not list(Path(location).parent.glob("*-备份/*.db"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from carecenter import clock
@@ -183,6 +183,14 @@ def entries(database: Database, where: Filter | None = None) -> list[Entry]:
     return [Entry(r.id, r.at, r.operator_name, r.action, r.entity, r.record_id, r.person_id,
                   r.summary, [tuple(c) for c in json.loads(r.changes)] if r.changes else [],
                   r._mapping["count"]) for r in rows]
+
+
+def began(database: Database) -> datetime | None:
+    """When the register's log began (its first entry): what happened before it is known
+    only from the files' own events."""
+    with database.session() as session:
+        first: datetime | None = session.execute(select(func.min(audit_log.c.at))).scalar()
+    return first
 
 
 def operators_in_log(database: Database) -> list[str]:

@@ -54,6 +54,7 @@ from carecenter.ledger.workbook import Sheet, read_sheet, read_sheets, text_of
 from carecenter.register.groups import group_key
 from carecenter.register.people import PersonDraft
 from carecenter.rules import divisions, idnumber
+from carecenter.rules.roles import CLERK, require
 from carecenter.storage import backups
 from carecenter.storage.backends import retrying
 from carecenter.storage.bulk import collector_paused
@@ -359,7 +360,9 @@ class LedgerImport(RowReading):
                              "请先确认按台账办理退出,或改正台账后再导入;登记册没有改动")
         self._created = {}
         if any(not r.unchanged for r in accepted) or preview.exits:
-            # The way back from an import the clerk regrets (issue 15).
+            # The way back from an import the clerk regrets (issue 15); a 查看 operator
+            # is told they may not import, not that they may not back up.
+            require(self.database.operator, CLERK, "导入台账")
             self.database.back_up(backups.IMPORT)
         written: list[int] = []
         batch: list[tuple[RowPreview, PersonDraft]] = []

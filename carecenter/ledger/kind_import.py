@@ -62,6 +62,7 @@ from carecenter.register.people import PersonDraft, Register
 from carecenter.rules import divisions
 from carecenter.rules.fields import SUPPORTER
 from carecenter.rules.kinds import KINDS, PersonKind
+from carecenter.rules.roles import CLERK, require
 from carecenter.settings.settings_store import Settings
 from carecenter.storage import backups
 from carecenter.storage.backends import retrying
@@ -407,6 +408,7 @@ def apply(database: Database, found: KindPreview, skip_changed: bool = False) ->
     register = Register(database)
     writes = [r for r in found.accepted if not r.unchanged]
     if writes:
+        require(database.operator, CLERK, "导入台账")  # before the backup it asks for
         database.back_up(backups.IMPORT)  # the way back from an import the clerk regrets
     with collector_paused(), database.transaction() as session:
         groups = register.groups.index(session)

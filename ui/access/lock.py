@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -87,6 +88,8 @@ class SessionGuard(QObject):
         self._covers: list[Cover] = []
         self._disabled: list[QAction] = []
         self._dialog: QDialog | None = None
+        # Where the keys were when the window locked: they go back there on sign-in.
+        self._focused: QWidget | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
@@ -169,6 +172,7 @@ class SessionGuard(QObject):
         if database is not None and database.operator is not None:
             self.locked_by = database.operator.name
             database.operator = None
+        self._focused = self.window.focusWidget()
         self._hide_data()
         for widget in QApplication.topLevelWidgets():
             if widget is not self.window and widget.isVisible() and widget is not self._dialog:
@@ -184,8 +188,12 @@ class SessionGuard(QObject):
             self.stack.setCurrentWidget(self.blank)
             self.stack.removeWidget(self.page)
             layout.addWidget(self.page)
+            self.page.show()  # the stack hid it: else an empty 22-pixel box, no way back in
+            hint = self.page.sizeHint()
+            self._dialog.resize(max(hint.width(), 480), max(hint.height(), 320))
             self._dialog.reject = lambda: None  # type: ignore[method-assign]  # Esc stays
             self._dialog.open()
+            self.page.login_password.setFocus()
 
     def unlock(self, operator: Operator) -> None:
         """Show the data to ``operator``, signed in already (a test, a script)."""
@@ -209,5 +217,8 @@ class SessionGuard(QObject):
         for bar in (self.window.menuBar(), *self.window.findChildren(QWidget, "toolbar")):
             bar.setEnabled(True)
         self.window.statusBar().show()
+        focused, self._focused = self._focused, None
+        if focused is not None and shiboken6.isValid(focused) and focused.isVisible():
+            focused.setFocus()
         self.timer.start()
         self._on_signed_in(operator)

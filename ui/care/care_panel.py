@@ -57,8 +57,11 @@ class CarePanel(QWidget):
         assess = QPushButton("风险评估(Ctrl+E)")
         assess.setObjectName("assess")
         assess.clicked.connect(self.assess)
+        self._shortcuts = []
         for keys, slot in (("Ctrl+R", self.record_visit), ("Ctrl+E", self.assess)):
-            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
+            self._shortcuts.append(shortcut)
         buttons = QHBoxLayout()
         buttons.addWidget(visit)
         buttons.addWidget(assess)
@@ -83,6 +86,13 @@ class CarePanel(QWidget):
         layout.addLayout(need_fixes)
         layout.addWidget(self.needs)
         self.reload()
+
+    def set_writable(self, writable: bool) -> None:
+        """A 查看 operator reads the visits and needs; recording and correcting is grey."""
+        for button in self.findChildren(QPushButton):
+            button.setEnabled(writable)
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(writable)
 
     def headline(self) -> str:
         """The colour line for the file's header, as rich text."""
@@ -155,6 +165,11 @@ class CarePanel(QWidget):
         QMessageBox.information(self, "待办需求", "请先在待办需求中选中一条")
         return None
 
+    @staticmethod
+    def _shown(records: QListWidget) -> str:
+        item = records.currentItem()
+        return item.text() if item is not None else ""
+
     def _run(self, dialog: CorrectionDialog) -> None:
         done = dialog.exec()
         dialog.deleteLater()
@@ -173,7 +188,7 @@ class CarePanel(QWidget):
         if record is not None and take_back(
                 self, "走访记录",
                 lambda reason: self._fixes().remove_visit(record.id, reason, seen=record),
-                self.reload):
+                self.reload, self._shown(self.visits)):
             self.changed()
 
     def fix_need(self) -> None:
@@ -186,7 +201,7 @@ class CarePanel(QWidget):
         if record is not None and take_back(
                 self, "需求",
                 lambda reason: self._fixes().remove_need(record.id, reason, seen=record),
-                self.reload):
+                self.reload, self._shown(self.needs)):
             self.changed()
 
     def fix_notes(self) -> None:

@@ -256,13 +256,16 @@ class NotesCorrection(CorrectionDialog):
 
 
 def take_back(parent: QWidget, what: str, remove: Callable[[str], object],
-              refresh: Callable[[], None] | None = None) -> bool:
+              refresh: Callable[[], None] | None = None, shown: str = "") -> bool:
     """Ask for the reason, then take the record back; False if the clerk stopped or the
     record was changed or taken back meanwhile by someone else (then ``refresh`` shows
-    it as it is now, for the clerk to look at before deciding again)."""
+    it as it is now, for the clerk to look at before deciding again). ``shown``: the
+    record as its list shows it, named in the question so a slip of the mouse is seen."""
+    record = f"\n{shown if len(shown) <= 60 else shown[:59] + '…'}" if shown else ""
     while True:
         reason, ok = QInputDialog.getText(
-            parent, f"作废{what}", f"作废这条{what}?\n{what}和原因会记入“变更记录”。\n作废原因:")
+            parent, f"作废{what}",
+            f"作废这条{what}?{record}\n\n{what}和原因会记入“变更记录”。\n作废原因:")
         if not ok:
             return False
         try:

@@ -94,7 +94,9 @@ class VisitDialog(QDialog):
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         fit_resize(self, 460, 0)
-        self.kind.setFocus()
+        # The rest has its default: what the clerk types first is what was seen (Shift+Tab
+        # goes back to the visitor, the way and the day); the visitor first if nobody is known.
+        (self.found if self.visitor.text() else self.visitor).setFocus()
 
     def _paired_helper(self) -> tuple[int, str] | None:
         """The person's current helper (the primary one first): id and name."""
@@ -121,6 +123,12 @@ class VisitDialog(QDialog):
             self.saved_id = self.care.record_visit(self.entry())
         except ValidationFailed as e:
             self.errors.setText("\n".join(err.message for err in e.errors))
+            boxes = {"visited_on": self.visited_on, "kind": self.kind,
+                     "visitor": self.visitor, "found": self.found}
+            first = next((boxes[f] for f in (getattr(err, "field", "") for err in e.errors)
+                          if f in boxes), None)
+            if first is not None:  # the keys go where the fix is
+                first.setFocus()
             return
         except KnownError as e:
             self.errors.setText(e.message)

@@ -200,6 +200,7 @@ class AgreementPanel(QWidget):
         self.today = today
         self.suggestions = suggestions
         self.on_change: list[Callable[[], None]] = []
+        self.writable = True  # False for a 查看 operator: printing only
         self.current: Agreement | None = None
         self.summary = QLabel()
         self.summary.setObjectName("agreement_summary")
@@ -253,12 +254,17 @@ class AgreementPanel(QWidget):
             self.warnings.setText("\n".join(
                 w.message for w in self.book.warnings(self.file.id)))
         self.draw.setText("重新起草…" if a is not None else "起草协议…")
-        self.end_it.setEnabled(a is not None)
-        self.sign.setEnabled(a is not None and a.signed_on is None)
-        self.file_it.setEnabled(a is not None and a.filed_on is None)
+        self.draw.setEnabled(self.writable)
+        self.end_it.setEnabled(self.writable and a is not None)
+        self.sign.setEnabled(self.writable and a is not None and a.signed_on is None)
+        self.file_it.setEnabled(self.writable and a is not None and a.filed_on is None)
         self.history.clear()
         for old in reversed(self.book.history(self.file.id)):
             self.history.addItem(describe(old, rich=False))
+
+    def set_writable(self, writable: bool) -> None:
+        self.writable = writable
+        self.reload()
 
     def _changed(self) -> None:
         self.reload()

@@ -26,6 +26,7 @@ from carecenter.rules.leftbehind import NOT_QUALIFYING
 from carecenter.rules.risk import COLOUR_HEX, COLOURS
 from ui.overview.charts import Bar, BarChart, Chart, Column, ColumnChart, percent
 from ui.widgets.colours import colour_text
+from ui.widgets.list_output import tell_saved
 
 if TYPE_CHECKING:
     from carecenter.overview.village_figures import VillageFigures
@@ -60,7 +61,7 @@ class OverviewPage(QWidget):
         self.print_button.setObjectName("overview_print")
         self.print_button.clicked.connect(self.print_page)
         refresh = QPushButton("刷新")
-        refresh.clicked.connect(self.reload)
+        refresh.clicked.connect(lambda _checked=False: self.reload())  # not the bool as the day
         top = QHBoxLayout()
         top.addWidget(self.headline, 1)
         top.addWidget(refresh)
@@ -188,7 +189,8 @@ class OverviewPage(QWidget):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            tell_saved(self, "打印概况", path)
 
     def write_pdf(self, path: str) -> None:
         """The headline and the four charts on one A4 page, upright."""

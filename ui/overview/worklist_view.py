@@ -194,6 +194,8 @@ class WorkListView(QWidget):
         self.register: Register | None = None
         self.result: WorkList | None = None
         self.on_changed: list[Any] = []
+        # Opens a person's file (the main window's): a 查看 operator's Enter.
+        self.open_file: Callable[[int], object] | None = None
         self._wanted = False  # the list was asked for before the database was open
 
         self.day = date_edit(clock.today())
@@ -466,6 +468,15 @@ class WorkListView(QWidget):
     def act_on_current(self) -> None:
         item = self.current()
         if item is None or self.care is None or self.register is None:
+            return
+        from carecenter.rules.roles import CLERK, allows
+
+        operator = self.care.database.operator
+        if operator is not None and not allows(operator.role, CLERK):
+            # 查看: reading only; Enter opens the person's file to read, not a form the
+            # core would refuse once filled in (issue 18).
+            if self.open_file is not None and item.person_id is not None:
+                self.open_file(item.person_id)
             return
         from PySide6.QtWidgets import QInputDialog, QMessageBox
 

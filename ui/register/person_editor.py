@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -118,6 +119,9 @@ class PersonEditor(QDialog):
             layout.addWidget(self.colour_label)
             panel = self.care_panel
             panel.on_change.append(lambda: self.colour_label.setText(panel.headline()))
+            panel.on_change.append(self._history_changed)
+        if self.agreement_panel:
+            self.agreement_panel.on_change.append(self._history_changed)
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
@@ -132,6 +136,32 @@ class PersonEditor(QDialog):
         self.update_verdict()
         # The first field has the cursor, so that what the clerk types is not lost.
         self.input("name").focus()
+        self.writable = self._may_write()
+        if not self.writable:
+            self._read_only(buttons)
+
+    def _may_write(self) -> bool:
+        from carecenter.rules.roles import CLERK, allows
+
+        operator = self.register.database.operator
+        return operator is None or allows(operator.role, CLERK)
+
+    def _read_only(self, buttons: QDialogButtonBox) -> None:
+        """A 查看 operator reads the file and prints from it: what would write is grey
+        (the core refuses it anyway, issue 18), and nothing asks to be saved."""
+        if self.file is not None:
+            self.setWindowTitle(f"查看档案:{self.file.name}")
+            self.status_label.setText(self.status_label.text() + " · 查看权限:只能查看和打印")
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        ok.setToolTip("查看权限不能修改档案")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
+        for box in self.kind_boxes.values():
+            box.setEnabled(False)
+        if self.care_panel is not None:
+            self.care_panel.set_writable(False)
+        if self.agreement_panel is not None:
+            self.agreement_panel.set_writable(False)
 
     def _connect(self) -> None:
         for form in self.forms:
@@ -250,23 +280,34 @@ class PersonEditor(QDialog):
     def _history(self, file: PersonFile) -> QWidget:
         """变更记录: from the audit log, who changed what, each field old → new (issue 18);
         before the log existed, the file's own events (what changed, not the values)."""
+        self.history = QListWidget()
+        self.history.setObjectName("history")
+        self.history.setWordWrap(True)
+        self._fill_history(file)
+        return self.history
+
+    def _fill_history(self, file: PersonFile) -> None:
         from carecenter.access import audit
 
-        history = QListWidget()
-        history.setObjectName("history")
-        history.setWordWrap(True)
-        entries = audit.entries(self.register.database, audit.Filter(person_id=file.id))
-        for e in entries:
-            history.addItem(f"{e.at:%Y-%m-%d %H:%M}  {e.operator}  {e.action_label}"
-                            f"{e.entity_label}  {e.change_text()}")
-        since = entries[-1].at if entries else None
+        database = self.register.database
+        self.history.clear()
+        for e in audit.entries(database, audit.Filter(person_id=file.id)):
+            self.history.addItem(f"{e.at:%Y-%m-%d %H:%M}  {e.operator}  {e.action_label}"
+                                 f"{e.entity_label}  {e.change_text()}")
+        # The file's events since the log began are in it, with their values (a
+        # correction writes both, the event a moment before its log entry).
+        began = audit.began(database)
         for at, event, effective, detail in reversed(file.events):
-            if since is not None and at >= since:
+            if began is not None and at >= began:
                 continue
             day = f"(生效 {effective:%Y-%m-%d})" if effective else ""
-            history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}  {detail}"
-                            "(启用审计日志之前的记录)")
-        return history
+            self.history.addItem(f"{at:%Y-%m-%d %H:%M}  {EVENT_LABELS.get(event, event)}{day}"
+                                 f"  {detail}(启用审计日志之前的记录)")
+
+    def _history_changed(self) -> None:
+        """A visit, need or agreement written from this file: its 变更记录 says so now."""
+        if self.file is not None:
+            self._fill_history(self.register.load(self.file.id))
 
     def draft(self) -> PersonDraft:
         values: dict[str, Any] = {}
@@ -331,6 +372,8 @@ class PersonEditor(QDialog):
     # -- saving -----------------------------------------------------------------------
 
     def save(self) -> None:
+        if not self.writable:  # Ctrl+S of a 查看 operator
+            return
         draft = self.draft()
         for form in self.forms:
             form.clear_errors()
@@ -414,7 +457,7 @@ class PersonEditor(QDialog):
         return first
 
     def reject(self) -> None:
-        if self.dirty:
+        if self.dirty and self.writable:  # a 查看 operator's typing could not be saved
             answer = QMessageBox.question(
                 self, "放弃修改", "档案有未保存的修改,确定不保存就关闭吗?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,

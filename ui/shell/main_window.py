@@ -165,7 +165,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             self.worklist.set_groups(groups)  # a combo box takes its width when first shown
             self._update_counts()
         self._update_actions()
-        self.search.setFocus()
+        self.focus_front()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.worklist.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_actions())
@@ -202,6 +202,22 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             else:
                 self._worklist_stale = True
         self._update_actions()
+        focused = self.focusWidget()
+        if focused is None or not focused.isVisible():  # the password box, now hidden
+            self.focus_front()
+
+    def focus_front(self) -> None:
+        """The keys go to what is in front, so that the clerk's first key does something:
+        the work list's rows (Enter records the visit), the register's search box, the
+        start page's first way in."""
+        if self.pages.currentWidget() is self.start_page:
+            self.start_page.setFocus()
+        elif self.tabs.currentWidget() is self.worklist:
+            self.worklist.table.setFocus()
+        elif self.tabs.currentWidget() is self.register_page:
+            self.search.setFocus()
+        else:
+            self.tabs.currentWidget().setFocus()
 
     def _catch_up(self, database: Database) -> None:
         """A register first opened for writing by this version: what it keeps by rules
@@ -270,6 +286,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
             self._first = None
         self.care: CareBook = CareBook(database)
         self.worklist.on_changed.append(lambda: self.refresh(self.current_person()))
+        self.worklist.open_file = self.open_person
         self.needs: NeedsWindow = NeedsWindow(self.care, load=False)
         index = self.tabs.indexOf(self._needs_page)
         current = self.tabs.currentIndex()
@@ -351,10 +368,7 @@ class MainWindow(Commands, Actions, RegisterTab, QMainWindow):
         page = self.start_page if empty else self.tabs
         if self.pages.currentWidget() is not page:
             self.pages.setCurrentWidget(page)
-            if empty:
-                self.start_page.setFocus()
-            else:
-                self.search.setFocus()
+            self.focus_front()
 
     def current_person(self) -> int | None:
         """The person under the cursor: of the work list when it is in front."""

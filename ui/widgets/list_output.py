@@ -5,10 +5,11 @@ thread with a progress dialog and a cancel that leaves no file behind."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
@@ -66,9 +67,26 @@ def save_list(parent: QWidget, make: Callable[[], PrintedList | Pending], kind: 
     except OSError as e:
         QMessageBox.warning(parent, title, f"无法写入 {path}:{e.strerror or e}")
         return None
-    if kind == "pdf":
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+    opened = kind == "pdf" and QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+    if not opened:  # a PDF shows itself where it opens; else the clerk is told where it is
+        tell_saved(parent, title, path, count)
     return path
+
+
+def tell_saved(parent: QWidget, title: str, path: str, count: int | None = None) -> QMessageBox:
+    """已输出 N 行 to where, with a button to that folder; not modal: work goes on."""
+    rows = f"已输出 {count} 行," if count is not None else ""
+    box = QMessageBox(QMessageBox.Icon.Information, title,
+                      f"{rows}保存在:\n{os.path.normpath(path)}",
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("saved_notice")
+    folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    folder.clicked.connect(lambda: QDesktopServices.openUrl(
+        QUrl.fromLocalFile(os.path.dirname(os.path.abspath(path)))))
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box
 
 
 def list_buttons(parent: QWidget, make: Callable[[], PrintedList | Pending],
