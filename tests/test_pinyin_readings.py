@@ -27,3 +27,10 @@ def test_a_name_read_one_way_gives_its_one_reading(name: str) -> None:
     reading = lazy_pinyin(name)
     assert sort == " ".join(reading)
     assert terms == ["".join(reading), "".join(s[0] for s in reading)]
+
+
+def test_a_compound_surname_is_read_as_one_not_as_its_first_character() -> None:
+    """尉迟 is yuchi (尉 alone is yu): found by yuchiming and ycm."""
+    terms = pinyin.search_terms("尉迟明")
+    assert "yuchiming" in terms and "ycm" in terms
+    assert "yuming" in pinyin.search_terms("尉明")

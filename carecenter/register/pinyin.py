@@ -44,18 +44,31 @@ def readings(name: str) -> list[list[str]]:
     # Read as a phrase, 长 in 李长春 is chang, not zhang: keep both readings. Only a
     # character read more than one way can read otherwise in a phrase, and most names
     # have none (the phrase lookup was a sixth of a 10,000-row import's own work).
-    in_context = lazy_pinyin(name) if any(map(_ambiguous, name)) else everyday
+    # And only within a phrase pypinyin knows: with none in the name, it reads each
+    # character alone, its everyday reading.
+    in_context = lazy_pinyin(name) if any(map(_ambiguous, name)) and _has_phrase(name) \
+        else everyday
     variants = [everyday]
     if in_context != everyday and len(in_context) == len(everyday):
         variants.append(in_context)
-    for surname, reading in SURNAME_READINGS.items():
-        if name.startswith(surname):
-            for base in list(variants):
-                alt = [reading, *base[len(surname):]]
-                if alt not in variants:
-                    variants.append(alt)
-            break
+    # A compound surname (尉迟) before its first character's own (尉).
+    surname = name[:2] if name[:2] in SURNAME_READINGS else name[:1]
+    reading = SURNAME_READINGS.get(surname)
+    if reading is not None:
+        for base in list(variants):
+            alt = [reading, *base[len(surname):]]
+            if alt not in variants:
+                variants.append(alt)
     return variants
+
+
+def _has_phrase(name: str) -> bool:
+    """Does any run of two or more of the name's characters make a phrase pypinyin reads
+    as a whole (长春 in 李长春)?"""
+    from pypinyin.phrases_dict import phrases_dict
+
+    return any(name[i:j] in phrases_dict
+               for i in range(len(name) - 1) for j in range(i + 2, len(name) + 1))
 
 
 def sort_key(name: str) -> str:
