@@ -387,7 +387,7 @@ class LedgerImport(RowReading):
                 values = dict(row.draft.values)
                 if row.new_group is not None:
                     values["group_id"] = group_ids[row.new_group]
-                draft = PersonDraft(values, row.draft.supporters)
+                draft = PersonDraft(values, row.draft.supporters, cleaned=row.draft.cleaned)
                 if row.unchanged:
                     continue
                 if row.person_id is None and row.cleaned is not None:

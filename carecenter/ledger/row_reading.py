@@ -27,7 +27,7 @@ from carecenter.ledger.mapping import Layout
 from carecenter.ledger.row_matching import RowMatching, Stored
 from carecenter.ledger.workbook import text_of
 from carecenter.register.groups import group_key
-from carecenter.register.people import PersonDraft
+from carecenter.register.people import CLEANED, PersonDraft
 from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, SUPPORTER, FieldType
 
@@ -234,12 +234,14 @@ class RowReading(RowMatching):
             if coded and info is None:  # with an ID number, the number says the sex
                 row.warnings.append(Problem("性别", f"性别写作“{sex}”,按 {values['sex']} 记",
                                             self._column(row, "sex")))
+        cleaned: dict[str, Any] = {}
         for name in list(values):
             f = PERSON[name]
             if name in KEY_FIELDS or f.type is FieldType.GROUP:
                 continue
             try:
-                f.clean(values[name])
+                values[name] = f.clean(values[name])
+                cleaned[name] = f
             except FieldError as e:
                 row.warnings.append(Problem(f.label, f"{e.message};未导入该项,原值记入备注",
                                             self._column(row, name)))
@@ -259,7 +261,8 @@ class RowReading(RowMatching):
             extra = "台账原值:" + ";".join(notes)
             if extra not in old:
                 values["note"] = (old + ";" if old else "") + extra
-        draft = PersonDraft(values, merged_supporters)
+                cleaned.pop("note", None)  # longer now: its rule runs on it again
+        draft = PersonDraft(values, merged_supporters, cleaned=cleaned)
         try:
             clean_values, clean_supporters, warnings = self.register.clean(draft, row.person_id)
         except ValidationFailed as e:
@@ -323,10 +326,12 @@ class RowReading(RowMatching):
                     # The ledger says the supporter is somewhere else now: the stored
                     # 所在范围 was for the old place (never kept silently stale).
                     self._rescope(row, index, filled, columns, home, match)
+            done: dict[str, Any] = {}
             for name in list(filled):
                 f = SUPPORTER[name]
                 try:
-                    f.clean(filled[name])
+                    filled[name] = f.clean(filled[name])
+                    done[name] = f
                 except FieldError as e:
                     if name in ("name", "relation"):
                         continue  # the register's clean refuses the row, naming it
@@ -335,9 +340,11 @@ class RowReading(RowMatching):
                         columns.get(name)))
                     notes.append(f"赡养人{index}{f.label}:{text_of(filled.pop(name))}")
             if match is None:
+                filled[CLEANED] = done
                 existing.append(filled)
             else:
                 match.update(filled)
+                match[CLEANED] = {**match.get(CLEANED, {}), **done}
         return existing
 
     def _scope(self, row: RowPreview, index: int, filled: dict[str, Any],

@@ -133,12 +133,15 @@ class Register(Leaving):
         kinds = draft.kindset
         errors: list[FieldError] = []
         values: dict[str, Any] = {}
-        given, blanks = draft.values, _blanks(kinds.fields)
+        given, blanks, done = draft.values, _blanks(kinds.fields), draft.cleaned
         for f in kinds.fields:
             value = given.get(f.name, f.default)
             if value is None and f.name in blanks:  # most fields of a ledger's row
                 blank = blanks[f.name]
                 values[f.name] = [] if type(blank) is list else blank  # a list of its own
+                continue
+            if done and done.get(f.name) is f and f.name in given:
+                values[f.name] = value  # this very rule's answer (``PersonDraft.cleaned``)
                 continue
             try:
                 values[f.name] = f.clean(value)
@@ -218,11 +221,15 @@ class Register(Leaving):
                 f"{role.label}第 {sum(1 for r in rows[:index] if r.get('role') == role.code)} 行"
             values: dict[str, Any] = {"role": role.code}
             blanks = _blanks(role.fields)
+            done = row.get(CLEANED) or {}
             for f in role.fields:
                 value = row.get(f.name, f.default)
                 if value is None and f.name in blanks:
                     blank = blanks[f.name]
                     values[f.name] = [] if type(blank) is list else blank
+                    continue
+                if done and done.get(f.name) is f and f.name in row:
+                    values[f.name] = value  # as for the file's own values, above
                     continue
                 try:
                     values[f.name] = f.clean(value, row=index)
@@ -548,6 +555,10 @@ def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, An
                         + ("、陪伴居住" if not away else ""))
     return kept
 
+
+# In a supporter's row: {name: the Field whose rule gave the value} for values already
+# cleaned a moment ago (``PersonDraft.cleaned``, for the rows of supporters).
+CLEANED = "_cleaned"
 
 _BLANK: dict[int, tuple[tuple[Field, ...], dict[str, Any]]] = {}
 _KEEPS_YEAR: dict[str, bool] = {}  # kind → whether its file keeps left_behind_year

@@ -46,6 +46,10 @@ class PersonDraft:
     # When the file was last saved as the editor read it: a save over a newer one
     # (another window on the shared PC) is refused rather than silently undone.
     version: datetime | None = None
+    # Values already run through exactly these fields' rules a moment ago (an import's
+    # preview, which must know of a bad value before the row is cleaned whole): the
+    # register's clean takes them as they are rather than clean them twice.
+    cleaned: dict[str, Any] = field(default_factory=dict)
 
     @property
     def kindset(self) -> Kinds:
