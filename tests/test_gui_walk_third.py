@@ -27,7 +27,7 @@ from pytestqt.qtbot import QtBot
 from carecenter.care.care_book import CareBook, VisitInput
 from carecenter.register.people import Register
 from carecenter.storage.database import Database
-from tests.conftest import SUITE_PASSWORD, elder, ime_type
+from tests.conftest import SUITE_PASSWORD, elder
 from tests.test_gui_walk import clerk_window, to_front
 from ui.shell.main_window import MainWindow
 
@@ -325,7 +325,15 @@ def test_a_viewers_enter_on_the_work_list_opens_the_file_to_read_with_nothing_to
         if editor.agreement_panel is not None:
             seen["agreement"] = {b.objectName(): b.isEnabled()
                                  for b in editor.agreement_panel.findChildren(QPushButton)}
-        ime_type(editor.input("phone").widget, "9")
+        phone = editor.input("phone").widget
+        before_typing = phone.text()
+        qtbot.keyClicks(phone, "95")
+        # Shown, not editable: nothing typed lands in the file (the walk found the
+        # fields taking keys that could never be saved), and no input method is offered.
+        seen["typed"] = phone.text() != before_typing or phone.testAttribute(
+            Qt.WidgetAttribute.WA_InputMethodEnabled)
+        seen["add_supporter"] = editor.supporters.add_button.isEnabled()
+        seen["remove_supporter"] = editor.supporters.remove_button.isEnabled()
         qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
         editor.reject()  # closes without asking: nothing it could have saved
         return editor.result()
@@ -339,6 +347,8 @@ def test_a_viewers_enter_on_the_work_list_opens_the_file_to_read_with_nothing_to
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert forms == []  # no form the core would refuse once filled in
     assert seen["title"] == "查看档案:李秀英" and seen["save"] is False
+    assert seen["typed"] is False
+    assert seen["add_supporter"] is False and seen["remove_supporter"] is False
     assert not any(seen["care"].values())
     if "agreement" in seen:
         assert seen["agreement"].pop("print_agreement") is True

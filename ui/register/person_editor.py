@@ -158,6 +158,10 @@ class PersonEditor(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
         for box in self.kind_boxes.values():
             box.setEnabled(False)
+        for form in self.forms:
+            form.set_read_only(True)  # shown, selectable, not editable
+        for panel in self.panels:
+            panel.set_read_only(True)
         if self.care_panel is not None:
             self.care_panel.set_writable(False)
         if self.agreement_panel is not None:

@@ -88,7 +88,15 @@ class SupportersPanel(QWidget):
         outer.addWidget(self.empty)
         outer.addWidget(note)
         self._loading = False
+        self._read_only = False
         self._update_visibility()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A 查看 operator sees the people but adds, removes and edits none."""
+        self._read_only = read_only
+        self.add_button.setEnabled(not read_only)
+        self.remove_button.setEnabled(not read_only)
+        self.form.set_read_only(read_only)
 
     def set_supporters(self, rows: list[dict[str, Any]]) -> None:
         self.rows = [dict(r) for r in rows
@@ -189,5 +197,5 @@ class SupportersPanel(QWidget):
     def _update_visibility(self) -> None:
         has = bool(self.rows)
         self.form.setVisible(has and self.current >= 0)
-        self.remove_button.setEnabled(has and self.current >= 0)
+        self.remove_button.setEnabled(has and self.current >= 0 and not self._read_only)
         self.empty.setVisible(not has)

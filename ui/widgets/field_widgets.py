@@ -119,6 +119,18 @@ class FieldInput(QObject):
         line.textChanged.connect(self.changed)
         return line
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Shown but not editable (a 查看 operator's file): text stays readable and
+        selectable for copying, choices cannot be changed."""
+        widget = self.widget
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.setReadOnly(read_only)
+        elif isinstance(widget, QComboBox | QCheckBox):
+            widget.setEnabled(not read_only)
+        else:
+            for _, check in getattr(self, "_checks", []):
+                check.setEnabled(not read_only)
+
     def _fill_combo(self, combo: QComboBox) -> None:
         combo.clear()
         for label, data in combo_items(self.field, self._groups):
@@ -219,6 +231,7 @@ class FieldForm(QWidget):
         self._groups = groups
         self._inputs: dict[str, FieldInput] | None = None
         self._given: dict[str, Any] = {}  # set_values before the widgets were built
+        self._read_only = False
         self._layout = QFormLayout(self)
         self._layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
@@ -249,6 +262,9 @@ class FieldForm(QWidget):
             rows += (row_label, field_input.container)
         if self._given:
             self._set(self._given)  # before listening: showing stored values is no edit
+        if self._read_only:
+            for field_input in self._inputs.values():
+                field_input.set_read_only(True)
         # Widgets made now would come last in the window's Tab order (after its buttons):
         # put them where the form stands, in reading order. setTabOrder skips a widget
         # that takes no focus, as the form itself does: it does for the moment.
@@ -276,6 +292,13 @@ class FieldForm(QWidget):
         if self._inputs is None:
             self._build()
         super().showEvent(event)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Every field shown but not editable, now or when the form is built."""
+        self._read_only = read_only
+        if self._inputs is not None:
+            for field_input in self._inputs.values():
+                field_input.set_read_only(read_only)
 
     def values(self) -> dict[str, Any]:
         if self._inputs is None:
