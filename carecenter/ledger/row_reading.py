@@ -26,8 +26,9 @@ from carecenter.ledger.import_preview import (  # noqa: F401 (re-exported)
 from carecenter.ledger.mapping import Layout
 from carecenter.ledger.row_matching import RowMatching, Stored
 from carecenter.ledger.workbook import text_of
+from carecenter.register.form_values import CLEANED
 from carecenter.register.groups import group_key
-from carecenter.register.people import CLEANED, PersonDraft
+from carecenter.register.people import PersonDraft
 from carecenter.rules import divisions, idnumber
 from carecenter.rules.fields import PERSON, SUPPORTER, FieldType
 

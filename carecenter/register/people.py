@@ -32,13 +32,13 @@ from carecenter.register.changes import (
     supporter_field_changes,
     supporter_row,
 )
+from carecenter.register.form_values import CLEANED, blanks_of, spouse_to_living_with
 from carecenter.register.leaving import Leaving
 from carecenter.register.person_files import PersonDraft, PersonFile
 from carecenter.rules import idnumber
 from carecenter.rules.fields import (
     OUTSIDE_COUNTY,
     PERSON,
-    Field,
 )
 from carecenter.rules.kinds import (
     ANY_PERSON,
@@ -48,7 +48,6 @@ from carecenter.rules.kinds import (
 )
 from carecenter.rules.kinds.elder import SUPPORTER_ROLE
 from carecenter.rules.leftbehind import (
-    SPOUSE,
     Verdict,
 )
 from carecenter.storage.backends import retrying
@@ -133,7 +132,7 @@ class Register(Leaving):
         kinds = draft.kindset
         errors: list[FieldError] = []
         values: dict[str, Any] = {}
-        given, blanks, done = draft.values, _blanks(kinds.fields), draft.cleaned
+        given, blanks, done = draft.values, blanks_of(kinds.fields), draft.cleaned
         for f in kinds.fields:
             value = given.get(f.name, f.default)
             if value is None and f.name in blanks:  # most fields of a ledger's row
@@ -151,7 +150,7 @@ class Register(Leaving):
         self._check_id(draft, values, errors, warnings)
         supporters = self._clean_supporters(draft.supporters, errors)
         if "spouse_name" in blanks or any(f.name == "spouse_name" for f in kinds.fields):
-            supporters = _spouse_to_living_with(values, supporters, warnings)
+            supporters = spouse_to_living_with(values, supporters, warnings)
         for s in supporters:
             # DOMAIN.md: supporters away must report where they are and a phone number.
             if s.get("location_scope") in OUTSIDE_COUNTY and not s.get("phone"):
@@ -220,7 +219,7 @@ class Register(Leaving):
             who = f"第 {index} 名{role.label}" if role.code == "supporter" else \
                 f"{role.label}第 {sum(1 for r in rows[:index] if r.get('role') == role.code)} 行"
             values: dict[str, Any] = {"role": role.code}
-            blanks = _blanks(role.fields)
+            blanks = blanks_of(role.fields)
             done = row.get(CLEANED) or {}
             for f in role.fields:
                 value = row.get(f.name, f.default)
@@ -532,51 +531,7 @@ class Register(Leaving):
         changed += supporter_changes(record.supporters, supporters)
         return changed
 
-def _spouse_to_living_with(values: dict[str, Any], supporters: list[dict[str, Any]],
-                           warnings: list[str]) -> list[dict[str, Any]]:
-    """A supporter row marked 配偶 (a ledger's 老伴/丈夫/妻子) becomes the spouse living
-    together: seed 001, 老年人与配偶有相互扶养的义务 — 扶养, not 赡养, so the spouse's
-    place never counts against 留守. Nothing typed is lost: the name and phone move to
-    the spouse fields (unless these already name someone)."""
-    kept = []
-    for s in supporters:
-        if s.get("relation") != SPOUSE:
-            kept.append(s)
-            continue
-        name = s.get("name") or ""
-        if not values.get("spouse_name"):
-            values["spouse_name"] = name or None
-            values["spouse_phone"] = values.get("spouse_phone") or s.get("phone")
-        away = s.get("location_scope") in OUTSIDE_COUNTY and not s.get("returned_on")
-        if not away:
-            living = [c for c in values.get("living_with") or [] if c != "alone"]
-            values["living_with"] = [*living, "spouse"] if "spouse" not in living else living
-        warnings.append(f"配偶{name}不是赡养义务人(扶养而非赡养),已改记为配偶"
-                        + ("、陪伴居住" if not away else ""))
-    return kept
-
-
-# In a supporter's row: {name: the Field whose rule gave the value} for values already
-# cleaned a moment ago (``PersonDraft.cleaned``, for the rows of supporters).
-CLEANED = "_cleaned"
-
-_BLANK: dict[int, tuple[tuple[Field, ...], dict[str, Any]]] = {}
 _KEEPS_YEAR: dict[str, bool] = {}  # kind → whether its file keeps left_behind_year
-
-
-def _blanks(fields: tuple[Field, ...]) -> dict[str, Any]:
-    """What a blank is stored as, for those of a form's fields (a kind's, a role's) with
-    no rule of their own to run on it: None, False, or an empty list (each file is
-    given a list of its own). A ledger's row fills a dozen of some fifty fields, and
-    cleaning the others one by one cost a tenth of its preview. Kept by the tuple's
-    identity (hashing fifty fields would cost more than it saves), the tuple with it."""
-    kept = _BLANK.get(id(fields))
-    if kept is None or kept[0] is not fields:
-        blanks = {f.name: f.clean(None) for f in fields
-                  if not f.required and f.check is None}
-        kept = _BLANK[id(fields)] = (fields, {
-            name: value for name, value in blanks.items() if value in (None, False, [])})
-    return kept[1]
 
 
 def _insert_people(session: Session, rows: list[dict[str, Any]]) -> list[int]:
