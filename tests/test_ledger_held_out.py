@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from sqlalchemy import select
 
 from carecenter.ledger.importer import LedgerImport, Preview
 from carecenter.storage.database import Database
 from carecenter.storage.models import person, supporter, village_group
 from tests.conftest import TODAY, make_id
+from tests.test_ledger_workbooks import book
 
 GOU = make_id("19500101", "064")  # a woman
 MU = make_id("19391107", "035")  # a man
@@ -22,20 +22,6 @@ NIU = make_id("19420312", "117")  # a man
 SANG = make_id("19440618", "228")  # a woman
 
 
-def book(path: Path, sheets: list[tuple[str, list[list[Any]]]],
-         merges: dict[str, list[str]] | None = None) -> Path:
-    workbook = openpyxl.Workbook()
-    first = workbook.active
-    assert first is not None
-    workbook.remove(first)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        for cells in (merges or {}).get(title, []):
-            sheet.merge_cells(cells)
-    workbook.save(path)
-    return path
 
 
 def imported(database: Database, path: Path) -> Preview:
@@ -80,7 +66,7 @@ def test_a_group_merged_down_over_several_people_is_each_ones_group(
             [None, 4, "母国珍", MU, None, None, None]]
     # The couple of the last group share a son: his cells merged down over both.
     path = book(tmp_path / "合并.xlsx", [("台账", rows)],
-                {"台账": ["A3:A4", "A5:A6", "E5:E6", "F5:F6", "G5:G6"]})
+                merges={"台账": ["A3:A4", "A5:A6", "E5:E6", "F5:F6", "G5:G6"]})
     imported(database, path)
     assert groups_of(database) == {"钮万福": "堰塘组", "桑秀兰": "堰塘组",
                                    "苟德林": "河坝组", "母国珍": "河坝组"}
@@ -96,7 +82,7 @@ def test_an_elders_cells_merged_down_over_her_childrens_rows_stay_one_person(
             [1, "桑秀兰", SANG, "二组", "桑平", "13111110004", "广西柳州"],
             [None, None, None, None, "桑安", "13111110006", "广东中山"]]
     path = book(tmp_path / "子女另起行.xlsx", [("台账", rows)],
-                {"台账": ["A2:A3", "B2:B3", "C2:C3", "D2:D3"]})
+                merges={"台账": ["A2:A3", "B2:B3", "C2:C3", "D2:D3"]})
     imported(database, path)
     with database.session() as session:
         found = session.execute(select(person.c.name, supporter.c.name).join(
@@ -117,7 +103,7 @@ def test_parents_and_guardian_merged_over_brother_and_sister_are_both_childrens(
              "龙德贵", "祖父", "13011110003"],
             [2, "龙梓轩", boy, "柏林小学", "四年级", None, None, None, None, None, None, None]]
     path = book(tmp_path / "儿童.xlsx", [("留守儿童", rows)],
-                {"留守儿童": [f"{c}3:{c}4" for c in "DFGHIJKL"]})
+                merges={"留守儿童": [f"{c}3:{c}4" for c in "DFGHIJKL"]})
     found = kind_import.preview(database, path, "child")
     assert not found.refused, found.lines()
     ids = kind_import.apply(database, found).ids
@@ -145,7 +131,7 @@ def test_a_guardian_under_a_heading_over_two_rows_beside_the_parents_comes_in(
             [1, "伍家豪", boy, "新民小学", "伍德兵", "福建泉州", "13122220001", "谢小红",
              "福建泉州", "13122220002", "伍老三", "外公", "13122220003"]]
     path = book(tmp_path / "儿童.xlsx", [("儿童", rows)],
-                {"儿童": ["A2:D3", "E2:J2", "E3:G3", "H3:J3", "K2:M3"]})
+                merges={"儿童": ["A2:D3", "E2:J2", "E3:G3", "H3:J3", "K2:M3"]})
     found = kind_import.preview(database, path, "child")
     assert not found.refused and not found.unknown, found.lines()
     file = Register(database, today=lambda: TODAY).load(kind_import.apply(database, found).ids[0])
@@ -179,7 +165,7 @@ def test_family_member_rows_under_the_elder_bring_the_spouse_and_the_children(
             [2, "桑秀兰", SANG, "二组", "桑长林", "妻", None, "本村"],
             [None, None, None, None, "桑娟", "女", "13800010007", "浙江温州"]]
     path = book(tmp_path / "家庭成员.xlsx", [("家庭成员", rows)],
-                {"家庭成员": ["A3:A4", "B3:B4", "C3:C4", "D3:D4", "A5:A6", "B5:B6", "C5:C6",
+                merges={"家庭成员": ["A3:A4", "B3:B4", "C3:C4", "D3:D4", "A5:A6", "B5:B6", "C5:C6",
                           "D5:D6"]})
     preview = imported(database, path)
     assert not preview.not_imported(), preview.not_imported()

@@ -28,8 +28,10 @@ DU = make_id("19391125", "255")  # a man
 
 
 def book(path: Path, sheets: list[tuple[str, list[list[Any]]]],
-         hidden: tuple[tuple[str, str], ...] = ()) -> Path:
-    """A workbook of several sheets, in order; (sheet, column) pairs hidden."""
+         hidden: tuple[tuple[str, str], ...] = (),
+         merges: dict[str, list[str]] | None = None) -> Path:
+    """A workbook of several sheets, in order; (sheet, column) pairs hidden; cell ranges
+    merged per sheet (A3:A5)."""
     workbook = openpyxl.Workbook()
     first = workbook.active
     assert first is not None
@@ -38,6 +40,8 @@ def book(path: Path, sheets: list[tuple[str, list[list[Any]]]],
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append(row)
+        for cells in (merges or {}).get(title, []):
+            sheet.merge_cells(cells)
     for title, column in hidden:
         workbook[title].column_dimensions[column].hidden = True
     workbook.save(path)
